@@ -1,0 +1,41 @@
+# Larmkedjan. `make run` on a fresh machine with Python 3.11 sets everything up and starts the
+# embedded product; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run setup test test-embedded test-cluster run-cluster bench lint assets clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Larmkedjan on http://$(HOST):$(PORT)/  (dispatcher: anna, crew: sara; see above)"
+	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan on --ws websockets
+
+# Production shape: needs DATABASE_URL, REDIS_URL and SECRET_KEY in the environment.
+run-cluster: $(STAMP)
+	bash scripts/run-cluster.sh
+
+test: $(STAMP)
+	bash scripts/test.sh
+
+bench: $(STAMP)
+	bash scripts/bench.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,37 @@
+"""Idle and absolute session timeouts.
+
+The idle timeout is the session cookie age, renewed on each request; the absolute timeout
+counts from sign-in and is not renewed, so a stolen or forgotten session ends anyway.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN_AT = "last_seen_at"
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            signed_in = request.session.get(SIGNED_IN_AT)
+            last_seen = request.session.get(LAST_SEEN_AT, now)
+            if signed_in is None:
+                request.session[SIGNED_IN_AT] = now
+            elif (
+                now - signed_in > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+            if request.user.is_authenticated and now - last_seen > 30:
+                request.session[LAST_SEEN_AT] = now
+            elif request.user.is_authenticated and LAST_SEEN_AT not in request.session:
+                request.session[LAST_SEEN_AT] = now
+        return self.get_response(request)

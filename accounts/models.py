@@ -1,0 +1,47 @@
+"""Users, their role, and sign-in lockout."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    CREW = "crew", _("Crew member")
+    RESPONDER = "responder", _("First responder")
+    MOBILE_CARE = "mobile_care", _("Mobile care staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who signs in. One role each: a role decides what the person may see."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CREW)
+    display_name = models.CharField(max_length=120, blank=True)
+
+    @property
+    def is_dispatcher(self) -> bool:
+        return self.role == Role.DISPATCHER
+
+    @property
+    def is_crew(self) -> bool:
+        return self.role == Role.CREW
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per user name; a run of failures locks the name for a while."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

@@ -1,0 +1,60 @@
+"""ASGI entry point: HTTP through Django, WebSockets through the event stream.
+
+In the embedded shape (no REDIS_URL) the server's lifespan also runs the in-process timer loop,
+so deadlines fire without Celery.
+"""
+
+import asyncio
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+
+from realtime.auth import StreamAuthStack  # noqa: E402
+from realtime.routing import websocket_urlpatterns  # noqa: E402
+
+http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
+
+router = ProtocolTypeRouter(
+    {
+        "http": http_app,
+        "websocket": AllowedHostsOriginValidator(StreamAuthStack(URLRouter(websocket_urlpatterns))),
+    }
+)
+
+
+class Lifespan:
+    """Starts and stops the in-process timer loop with the server (embedded shape only)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.stop = asyncio.Event()
+        self.task = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if settings.TIMERS_IN_PROCESS:
+                    from timers.runner import run_timer_loop
+
+                    self.task = asyncio.create_task(run_timer_loop(self.stop))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.stop.set()
+                if self.task:
+                    await self.task
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+application = Lifespan(router)

@@ -1,0 +1,103 @@
+"""API plumbing shared by every app: error answers and idempotent requests."""
+
+import re
+from collections.abc import Callable
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+from .models import IdempotentRequest
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+
+
+def _flatten(detail) -> str:
+    if isinstance(detail, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_flatten(v) for v in detail)
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Every refusal is JSON with a `detail` a person can act on (and `errors` per field)."""
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message, **exc.extra}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = Http404(str(exc))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": _flatten(exc.detail), "errors": exc.detail}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"])}
+    return response
+
+
+def idempotency_key_of(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None and isinstance(request.data, dict):
+        key = request.data.get("idempotency_key")
+    if key in (None, ""):
+        return None
+    if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
+        raise exceptions.ValidationError(
+            {"idempotency_key": "Use 8 to 100 letters, digits, '-', '_', '.' or ':'."}
+        )
+    return key
+
+
+def idempotent(request, *, scope: str, action: Callable[[], Response]) -> Response:
+    """Run `action` once per (user, idempotency key); a replay gets the stored answer.
+
+    The key row is inserted in the same transaction as the action, so two copies of one
+    request racing in two processes cannot both act: the second waits, then reads the answer.
+    Refusals are stored too, so a replayed refused change is refused the same way.
+    """
+    key = idempotency_key_of(request)
+    if key is None:
+        return action()
+
+    def replay() -> Response:
+        stored = IdempotentRequest.objects.get(user=request.user, key=key)
+        if stored.scope != scope:
+            raise exceptions.ValidationError(
+                {"idempotency_key": "This key was already used for another request."}
+            )
+        response = Response(stored.response, status=stored.status_code)
+        response["Idempotent-Replay"] = "true"
+        return response
+
+    if IdempotentRequest.objects.filter(user=request.user, key=key).exists():
+        return replay()
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(user=request.user, key=key, scope=scope)
+            try:
+                with transaction.atomic():
+                    response = action()
+            except (DomainError, exceptions.APIException, Http404) as exc:
+                response = exception_handler(exc, {})
+            if response.status_code >= 500:
+                raise RuntimeError("not stored")
+            record.status_code = response.status_code
+            record.response = response.data
+            record.save(update_fields=["status_code", "response"])
+            return response
+    except IntegrityError:
+        return replay()
+
+
+def created(data) -> Response:
+    return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,121 @@
+"""Actions on units and crews."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Conflict, Invalid
+from realtime.services import event_publish
+
+from .models import CrewShift, Unit, UnitStatus
+from .streams import UNITS_STREAM, unit_stream
+
+
+def unit_snapshot(unit: Unit) -> dict:
+    """What the dispatch console and the crew need of a unit. Holds no patient data."""
+    return {
+        "id": unit.pk,
+        "call_sign": unit.call_sign,
+        "kind": unit.kind,
+        "region": unit.region_id,
+        "home_station": unit.home_station_id,
+        "status": unit.status,
+        "status_changed_at": unit.status_changed_at.isoformat()
+        if unit.status_changed_at else None,
+        "latitude": unit.latitude,
+        "longitude": unit.longitude,
+        "position_at": unit.position_at.isoformat() if unit.position_at else None,
+        "capabilities": unit.capabilities,
+    }
+
+
+def _publish_unit(unit: Unit) -> None:
+    data = unit_snapshot(unit)
+    event_publish(stream=UNITS_STREAM, type="unit.updated", data=data)
+    event_publish(stream=unit_stream(unit.pk), type="unit.updated", data=data)
+
+
+def validate_position(*, latitude, longitude) -> tuple[float, float]:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise Invalid("Latitude and longitude must be numbers in decimal degrees.") from None
+    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        raise Invalid("Latitude must be within -90..90 and longitude within -180..180.")
+    return lat, lon
+
+
+@transaction.atomic
+def unit_status_set(*, unit: Unit, status: str, at: datetime | None = None) -> Unit:
+    """Set a unit's status; dispatch calls this as its assignments move."""
+    if status not in UnitStatus.values:
+        raise Invalid(f"Unknown unit status {status!r}.")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.status = status
+    unit.status_changed_at = at or timezone.now()
+    unit.save(update_fields=["status", "status_changed_at"])
+    _publish_unit(unit)
+    return unit
+
+
+@transaction.atomic
+def unit_claim_for_assignment(*, unit: Unit, at: datetime) -> Unit:
+    """Move an available unit to alerted, or refuse: two dispatchers never get the same unit."""
+    claimed = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(
+        status=UnitStatus.ALERTED, status_changed_at=at
+    )
+    if claimed != 1:
+        current = Unit.objects.get(pk=unit.pk)
+        raise Conflict(
+            f"Unit {current.call_sign} is {current.get_status_display().lower()}, not available."
+        )
+    unit = Unit.objects.get(pk=unit.pk)
+    _publish_unit(unit)
+    return unit
+
+
+@transaction.atomic
+def unit_position_report(
+    *, unit: Unit, latitude, longitude, at: datetime | None = None
+) -> Unit:
+    lat, lon = validate_position(latitude=latitude, longitude=longitude)
+    at = at or timezone.now()
+    if at > timezone.now() + timezone.timedelta(seconds=60):
+        raise Invalid("The position's time is in the future.")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.position_at and at <= unit.position_at:
+        return unit
+    unit.latitude, unit.longitude, unit.position_at = lat, lon, at
+    unit.save(update_fields=["latitude", "longitude", "position_at"])
+    _publish_unit(unit)
+    return unit
+
+
+@transaction.atomic
+def crew_join(*, user, unit: Unit) -> CrewShift:
+    """Join a unit for the shift, leaving any other unit first."""
+    if user.role != "crew":
+        raise Conflict("Only crew members join units.")
+    now = timezone.now()
+    open_shift = CrewShift.objects.select_for_update().filter(user=user, left_at__isnull=True)
+    current = open_shift.first()
+    if current and current.unit_id == unit.pk:
+        return current
+    open_shift.update(left_at=now)
+    shift = CrewShift.objects.create(user=user, unit=unit, joined_at=now)
+    event_publish(stream=unit_stream(unit.pk), type="crew.joined",
+                  data={"unit": unit.pk, "user": user.pk, "name": str(user)})
+    return shift
+
+
+@transaction.atomic
+def crew_leave(*, user) -> CrewShift | None:
+    shift = CrewShift.objects.select_for_update().filter(user=user, left_at__isnull=True).first()
+    if shift is None:
+        raise Conflict("You are not on a unit.")
+    shift.left_at = timezone.now()
+    shift.save(update_fields=["left_at"])
+    event_publish(stream=unit_stream(shift.unit_id), type="crew.left",
+                  data={"unit": shift.unit_id, "user": user.pk, "name": str(user)})
+    return shift

@@ -1,0 +1,88 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsCrew, IsDispatcherOrCrew
+from core.api import idempotent
+from core.errors import Forbidden
+
+from . import selectors, services
+from .models import Region, Station
+from .serializers import (
+    PositionInputSerializer,
+    RegionSerializer,
+    StationSerializer,
+    UnitSerializer,
+)
+
+
+class RegionListView(APIView):
+    @extend_schema(responses=RegionSerializer(many=True))
+    def get(self, request):
+        return Response(RegionSerializer(Region.objects.all(), many=True).data)
+
+
+class StationListView(APIView):
+    @extend_schema(responses=StationSerializer(many=True))
+    def get(self, request):
+        return Response(StationSerializer(Station.objects.all(), many=True).data)
+
+
+class UnitListView(APIView):
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(responses=UnitSerializer(many=True))
+    def get(self, request):
+        return Response(UnitSerializer(selectors.unit_list(), many=True).data)
+
+
+class UnitDetailView(APIView):
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(responses=UnitSerializer)
+    def get(self, request, pk: int):
+        return Response(UnitSerializer(get_object_or_404(selectors.unit_list(), pk=pk)).data)
+
+
+class UnitJoinView(APIView):
+    permission_classes = [IsCrew]
+
+    @extend_schema(request=None, responses=UnitSerializer)
+    def post(self, request, pk: int):
+        unit = get_object_or_404(selectors.unit_list(), pk=pk)
+        services.crew_join(user=request.user, unit=unit)
+        return Response(UnitSerializer(unit).data)
+
+
+class UnitLeaveView(APIView):
+    permission_classes = [IsCrew]
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request):
+        services.crew_leave(user=request.user)
+        return Response({"detail": "You have left the unit."})
+
+
+class UnitPositionView(APIView):
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(request=PositionInputSerializer, responses=UnitSerializer)
+    def post(self, request, pk: int):
+        unit = get_object_or_404(selectors.unit_list(), pk=pk)
+        if request.user.role == "crew":
+            own = selectors.unit_of_user(user=request.user)
+            if own is None or own.pk != unit.pk:
+                raise Forbidden("You report positions only for the unit you have joined.")
+
+        def act():
+            serializer = PositionInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            updated = services.unit_position_report(
+                unit=unit, latitude=data["latitude"], longitude=data["longitude"],
+                at=data.get("at"),
+            )
+            return Response(UnitSerializer(updated).data)
+
+        return idempotent(request, scope=f"unit-position:{pk}", action=act)

@@ -1,0 +1,57 @@
+"""Event payloads for dispatch. They carry no patient data (no name, identity number,
+address or complaint): a device that needs those fetches them over HTTP, where the read is
+written to the access log."""
+
+from crews.streams import unit_stream
+from realtime.services import event_publish
+
+from .models import Assignment, Case
+from .statemachine import next_step
+from .streams import DISPATCH_STREAM
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def assignment_summary(assignment: Assignment) -> dict:
+    return {
+        "id": assignment.pk,
+        "case": assignment.case_id,
+        "case_reference": assignment.case.reference,
+        "priority": assignment.case.priority,
+        "unit": assignment.unit_id,
+        "unit_call_sign": assignment.unit.call_sign,
+        "status": assignment.status,
+        "next_step": next_step(assignment.status),
+        "status_changed_at": _iso(assignment.status_changed_at),
+        "alerted_at": _iso(assignment.alerted_at),
+        "acknowledged_at": _iso(assignment.acknowledged_at),
+        "ack_overdue": assignment.ack_overdue,
+        "resend_count": assignment.resend_count,
+        "status_overdue": assignment.status_overdue,
+        "redirected_to": assignment.redirected_to_id,
+    }
+
+
+def case_summary(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "region": case.region_id,
+        "priority": case.priority,
+        "status": case.status,
+        "registered_at": _iso(case.registered_at),
+        "first_alert_at": _iso(case.first_alert_at),
+    }
+
+
+def publish_assignment(assignment: Assignment, type: str, *, to_unit: bool = True) -> None:
+    data = assignment_summary(assignment)
+    event_publish(stream=DISPATCH_STREAM, type=type, data=data)
+    if to_unit:
+        event_publish(stream=unit_stream(assignment.unit_id), type=type, data=data)
+
+
+def publish_case(case: Case, type: str) -> None:
+    event_publish(stream=DISPATCH_STREAM, type=type, data=case_summary(case))

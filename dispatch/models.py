@@ -1,0 +1,149 @@
+"""Cases (*ärenden*) and assignments (*uppdrag*).
+
+A case holds every time and field the follow-up measures of the centre need (seed 000):
+call received, call answered, first alert, MBS and chosen priority and the reason when they
+differ, referral, personal identity number when known, position.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crews.models import LATITUDE, LONGITUDE, Region, Unit
+
+
+class Priority(models.TextChoices):
+    P1A = "1A", "1A"
+    P1B = "1B", "1B"
+    P2A = "2A", "2A"
+    P2B = "2B", "2B"
+    P3 = "3", "3"
+    REFERRAL = "referral", _("Referral (no ambulance)")
+
+
+PRIORITY_RANK = {p: i for i, p in enumerate(Priority.values)}
+
+
+def is_priority_one(priority: str) -> bool:
+    return priority in (Priority.P1A, Priority.P1B)
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    """A call and what the centre decided about it (*ärende*)."""
+
+    reference = models.CharField(max_length=30, unique=True, null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    caller_number = models.CharField(max_length=20)
+    address = models.CharField(max_length=200)
+    municipality = models.CharField(max_length=80, blank=True)
+    latitude = models.FloatField(validators=LATITUDE)
+    longitude = models.FloatField(validators=LONGITUDE)
+    complaint = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    safety_warning = models.CharField(
+        max_length=200, blank=True,
+        help_text="Known risk at the address, shared with the crew (seed 002).",
+    )
+    mbs_priority = models.CharField(max_length=10, choices=Priority.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    priority_change_reason = models.CharField(max_length=200, blank=True)
+    is_prioritised_line = models.BooleanField(
+        default=False, help_text="The call came on a prioritised line (measure 2)."
+    )
+    personal_identity_number = models.CharField(max_length=13, blank=True, db_index=True)
+    patient_name = models.CharField(max_length=120, blank=True)
+    referred_to = models.CharField(max_length=120, blank=True)
+    call_received_at = models.DateTimeField()
+    call_answered_at = models.DateTimeField()
+    registered_at = models.DateTimeField()
+    first_alert_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-registered_at"]
+        indexes = [models.Index(fields=["region", "registered_at"], name="case_region_time")]
+
+    def __str__(self) -> str:
+        return self.reference or f"case {self.pk}"
+
+    @property
+    def patient_key(self) -> str:
+        return self.personal_identity_number or self.reference or f"case-{self.pk}"
+
+
+class AssignmentStatus(models.TextChoices):
+    ALERTED = "alerted", _("Alerted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    TRANSPORTING = "transporting", _("Transporting")
+    AT_HOSPITAL = "at_hospital", _("At hospital")
+    AVAILABLE = "available", _("Available")
+    CANCELLED = "cancelled", _("Cancelled")
+    REDIRECTED = "redirected", _("Redirected")
+
+
+ACTIVE_STATUSES = (
+    AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE,
+    AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_HOSPITAL,
+)
+
+
+class Assignment(models.Model):
+    """A unit sent to a case (*uppdrag*), with one timestamp per status."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(
+        max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.ALERTED
+    )
+    alerted_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    transporting_at = models.DateTimeField(null=True, blank=True)
+    at_hospital_at = models.DateTimeField(null=True, blank=True)
+    available_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    redirected_at = models.DateTimeField(null=True, blank=True)
+    redirected_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redirected_from"
+    )
+    status_changed_at = models.DateTimeField()
+    destination = models.CharField(max_length=120, blank=True)
+    ack_overdue = models.BooleanField(default=False)
+    resend_count = models.PositiveIntegerField(default=0)
+    status_overdue = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-alerted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+                name="assignment_one_active_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.case}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def transported(self) -> bool:
+        return self.transporting_at is not None

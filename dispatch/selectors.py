@@ -1,0 +1,45 @@
+"""Queries on cases and assignments. Reads of patient data are written to the access log."""
+
+from django.db.models import QuerySet
+
+from audit.services import PatientRef, access_log_write
+from crews.selectors import unit_of_user
+
+from .models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
+
+
+def case_ref(case: Case) -> PatientRef:
+    return PatientRef(
+        patient=case.patient_key, case_ref=case.reference or "", object_type="case",
+        object_id=str(case.pk),
+    )
+
+
+def cases_read(*, user, cases, reason: str) -> None:
+    access_log_write(user=user, refs=[case_ref(c) for c in cases], reason=reason)
+
+
+def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
+    qs = Case.objects.select_related("region").prefetch_related("assignments__unit")
+    if status:
+        qs = qs.filter(status=status)
+    if region is not None:
+        qs = qs.filter(region=region)
+    return qs
+
+
+def assignment_queryset() -> QuerySet[Assignment]:
+    return Assignment.objects.select_related("case", "unit", "case__region")
+
+
+def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assignment]:
+    """A dispatcher sees every assignment; a crew member only those of the unit they joined."""
+    qs = assignment_queryset()
+    if active_only:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    if user.is_superuser or user.role in ("dispatcher", "admin"):
+        return qs
+    unit = unit_of_user(user=user)
+    if unit is None:
+        return qs.none()
+    return qs.filter(unit=unit)

@@ -1,0 +1,130 @@
+from rest_framework import serializers
+
+from crews.models import Region, Unit
+
+from .models import Assignment, AssignmentStatus, Case, Priority
+from .statemachine import allowed_next, next_step
+
+
+class CaseInputSerializer(serializers.Serializer):
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    caller_number = serializers.RegexField(
+        r"^\+?[0-9 ()-]{3,20}$", max_length=20,
+        error_messages={"invalid": "Give the caller's number in digits, e.g. +46701234567."},
+    )
+    address = serializers.CharField(max_length=200)
+    municipality = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    complaint = serializers.CharField(max_length=200)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    safety_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    mbs_priority = serializers.ChoiceField(choices=Priority.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    priority_change_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200
+    )
+    is_prioritised_line = serializers.BooleanField(required=False, default=False)
+    call_received_at = serializers.DateTimeField(required=False)
+    call_answered_at = serializers.DateTimeField(required=False)
+    personal_identity_number = serializers.RegexField(
+        r"^(\d{8}|\d{6})[-+]?\d{4}$", required=False, allow_blank=True,
+        error_messages={"invalid": "Use the form YYYYMMDD-NNNN."},
+    )
+    patient_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    referred_to = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+
+class CaseUpdateSerializer(CaseInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+        self.fields.pop("region")
+        self.fields.pop("call_received_at")
+        self.fields.pop("call_answered_at")
+
+
+class AssignmentBriefSerializer(serializers.ModelSerializer):
+    unit_call_sign = serializers.CharField(source="unit.call_sign")
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
+                  "ack_overdue", "status_overdue", "resend_count"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """The dispatcher's view of a case: everything."""
+
+    assignments = AssignmentBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "reference", "region", "status", "caller_number", "address", "municipality",
+            "latitude", "longitude", "complaint", "notes", "safety_warning", "mbs_priority",
+            "priority", "priority_change_reason", "is_prioritised_line",
+            "personal_identity_number", "patient_name", "referred_to", "call_received_at",
+            "call_answered_at", "registered_at", "first_alert_at", "closed_at", "assignments",
+        ]
+
+
+class CrewCaseSerializer(serializers.ModelSerializer):
+    """What a crew needs to reach and treat the patient."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "reference", "address", "municipality", "latitude", "longitude", "complaint",
+            "notes", "safety_warning", "priority", "caller_number", "patient_name",
+            "personal_identity_number",
+        ]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit_call_sign = serializers.CharField(source="unit.call_sign")
+    next_step = serializers.SerializerMethodField()
+    allowed = serializers.SerializerMethodField()
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "case", "unit", "unit_call_sign", "status", "next_step", "allowed",
+            "status_changed_at", "alerted_at", "acknowledged_at", "en_route_at", "on_scene_at",
+            "transporting_at", "at_hospital_at", "available_at", "cancelled_at",
+            "redirected_at", "redirected_to", "destination", "ack_overdue", "resend_count",
+            "status_overdue",
+        ]
+
+    def get_next_step(self, obj) -> str | None:
+        return next_step(obj.status)
+
+    def get_allowed(self, obj) -> list[str]:
+        user = self.context["request"].user
+        dispatcher = user.is_superuser or user.role in ("dispatcher", "admin")
+        return list(allowed_next(obj.status, dispatcher=dispatcher))
+
+    def get_case(self, obj) -> dict:
+        return CrewCaseSerializer(obj.case).data
+
+
+class DispatchInputSerializer(serializers.Serializer):
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), many=True, allow_empty=False,
+        error_messages={"does_not_exist": "Unknown unit {pk_value}."},
+    )
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices)
+    at = serializers.DateTimeField(required=False)
+    idempotency_key = serializers.CharField(required=False, max_length=100)
+
+
+class AckInputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False)
+    idempotency_key = serializers.CharField(required=False, max_length=100)
+
+
+class RedirectInputSerializer(serializers.Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())

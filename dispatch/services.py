@@ -1,0 +1,326 @@
+"""Actions that change cases and assignments."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Conflict, Forbidden, Invalid
+from crews.models import Region, Unit, UnitStatus
+from crews.selectors import unit_of_user
+from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
+from timers.services import timer_cancel, timer_schedule
+
+from .events import publish_assignment, publish_case
+from .models import (
+    ACTIVE_STATUSES,
+    PRIORITY_RANK,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Priority,
+    is_priority_one,
+)
+from .statemachine import TIMESTAMP_FIELD, check_transition
+
+ACK_TIMER = "dispatch.ack_timeout"
+STATUS_TIMER = "dispatch.status_overdue"
+CLOCK_SKEW = timedelta(seconds=60)
+
+# Unit status that mirrors each assignment status.
+UNIT_STATUS_FOR = {
+    AssignmentStatus.ALERTED: UnitStatus.ALERTED,
+    AssignmentStatus.ACKNOWLEDGED: UnitStatus.ACKNOWLEDGED,
+    AssignmentStatus.EN_ROUTE: UnitStatus.EN_ROUTE,
+    AssignmentStatus.ON_SCENE: UnitStatus.ON_SCENE,
+    AssignmentStatus.TRANSPORTING: UnitStatus.TRANSPORTING,
+    AssignmentStatus.AT_HOSPITAL: UnitStatus.AT_HOSPITAL,
+    AssignmentStatus.AVAILABLE: UnitStatus.AVAILABLE,
+    AssignmentStatus.CANCELLED: UnitStatus.AVAILABLE,
+}
+
+
+def _is_dispatcher(user) -> bool:
+    return user.is_superuser or user.role in ("dispatcher", "admin")
+
+
+@transaction.atomic
+def case_register(
+    *,
+    by,
+    region: Region,
+    caller_number: str,
+    address: str,
+    latitude,
+    longitude,
+    complaint: str,
+    mbs_priority: str,
+    priority: str,
+    priority_change_reason: str = "",
+    call_received_at: datetime | None = None,
+    call_answered_at: datetime | None = None,
+    municipality: str = "",
+    notes: str = "",
+    safety_warning: str = "",
+    is_prioritised_line: bool = False,
+    personal_identity_number: str = "",
+    patient_name: str = "",
+    referred_to: str = "",
+) -> Case:
+    now = timezone.now()
+    latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
+    for name, value in (("mbs_priority", mbs_priority), ("priority", priority)):
+        if value not in Priority.values:
+            raise Invalid(f"{name} must be one of {', '.join(Priority.values)}.")
+    if priority != mbs_priority and not priority_change_reason.strip():
+        raise Invalid(
+            "The chosen priority differs from the MBS priority: give the reason "
+            "(priority_change_reason)."
+        )
+    call_answered_at = call_answered_at or now
+    call_received_at = call_received_at or call_answered_at
+    if call_received_at > call_answered_at:
+        raise Invalid("call_received_at must not be after call_answered_at.")
+    if call_answered_at > now + CLOCK_SKEW:
+        raise Invalid("call_answered_at is in the future.")
+    case = Case.objects.create(
+        region=region, caller_number=caller_number, address=address, latitude=latitude,
+        longitude=longitude, complaint=complaint, mbs_priority=mbs_priority, priority=priority,
+        priority_change_reason=priority_change_reason.strip(), call_received_at=call_received_at,
+        call_answered_at=call_answered_at, registered_at=now, municipality=municipality,
+        notes=notes, safety_warning=safety_warning, is_prioritised_line=is_prioritised_line,
+        personal_identity_number=personal_identity_number, patient_name=patient_name,
+        referred_to=referred_to, created_by=by,
+    )
+    case.reference = f"{region.code}-{now:%y%m%d}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    publish_case(case, "case.created")
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, **fields) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("The case is closed.")
+    if "latitude" in fields or "longitude" in fields:
+        fields["latitude"], fields["longitude"] = validate_position(
+            latitude=fields.get("latitude", case.latitude),
+            longitude=fields.get("longitude", case.longitude),
+        )
+    for name, value in fields.items():
+        setattr(case, name, value)
+    if case.priority != case.mbs_priority and not case.priority_change_reason.strip():
+        raise Invalid(
+            "The chosen priority differs from the MBS priority: give the reason "
+            "(priority_change_reason)."
+        )
+    case.save()
+    publish_case(case, "case.updated")
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, by) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("The case is already closed.")
+    if case.assignments.filter(status__in=ACTIVE_STATUSES).exists():
+        raise Conflict("The case has units still on assignment; clear or cancel them first.")
+    case.status = CaseStatus.CLOSED
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "closed_at"])
+    publish_case(case, "case.closed")
+    return case
+
+
+def _schedule_ack_timer(assignment: Assignment) -> None:
+    timer_schedule(
+        kind=ACK_TIMER, key=str(assignment.pk),
+        due_at=timezone.now() + timedelta(seconds=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS),
+    )
+
+
+def _schedule_status_timer(assignment: Assignment) -> None:
+    limit = settings.STATUS_WARNING_SECONDS.get(assignment.status)
+    key = str(assignment.pk)
+    if limit is None or not assignment.is_active:
+        timer_cancel(kind=STATUS_TIMER, key=key)
+        return
+    timer_schedule(
+        kind=STATUS_TIMER, key=key,
+        due_at=assignment.status_changed_at + timedelta(seconds=limit),
+        payload={"status": assignment.status},
+    )
+
+
+def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignment:
+    unit = unit_claim_for_assignment(unit=unit, at=now)
+    assignment = Assignment.objects.create(
+        case=case, unit=unit, status=AssignmentStatus.ALERTED, alerted_at=now,
+        status_changed_at=now, created_by=by,
+    )
+    if case.first_alert_at is None:
+        case.first_alert_at = now
+        case.save(update_fields=["first_alert_at"])
+    _schedule_ack_timer(assignment)
+    _schedule_status_timer(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assignment]:
+    """Send one or more units to a case; all of them or none."""
+    if not units:
+        raise Invalid("Choose at least one unit.")
+    if len({u.pk for u in units}) != len(units):
+        raise Invalid("The same unit is listed twice.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("The case is closed.")
+    if case.priority == Priority.REFERRAL:
+        raise Conflict("The case is a referral; change its priority before sending a unit.")
+    now = timezone.now()
+    assignments = [_create_assignment(case=case, unit=u, by=by, now=now) for u in units]
+    for assignment in assignments:
+        publish_assignment(assignment, "assignment.created")
+    return assignments
+
+
+def _check_actor(assignment: Assignment, by) -> bool:
+    """Crew may act only on their own unit's assignment. Returns whether `by` dispatches."""
+    if _is_dispatcher(by):
+        return True
+    unit = unit_of_user(user=by)
+    if unit is None or unit.pk != assignment.unit_id:
+        raise Forbidden("You are not on this assignment's unit.")
+    return False
+
+
+def _check_time(assignment: Assignment, at: datetime | None, now: datetime) -> datetime:
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        raise Invalid("The status time is in the future; check the device's clock.")
+    if at < assignment.status_changed_at:
+        raise Conflict("The status time is before the assignment's current status.")
+    return at
+
+
+@transaction.atomic
+def assignment_status_change(
+    *, assignment: Assignment, status: str, by, at: datetime | None = None
+) -> Assignment:
+    """Move an assignment to its next status (the crew's big button, or the dispatcher)."""
+    assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
+        pk=assignment.pk
+    )
+    dispatcher = _check_actor(assignment, by)
+    if status == AssignmentStatus.REDIRECTED:
+        raise Conflict("Redirect a unit with the redirect action; it needs the new case.")
+    check_transition(assignment.status, status, dispatcher=dispatcher)
+    now = timezone.now()
+    at = _check_time(assignment, at, now)
+    assignment.status = status
+    assignment.status_changed_at = at
+    assignment.status_overdue = False
+    setattr(assignment, TIMESTAMP_FIELD[status], at)
+    if status == AssignmentStatus.ACKNOWLEDGED:
+        assignment.ack_overdue = False
+    assignment.save()
+    if status != AssignmentStatus.ALERTED:
+        timer_cancel(kind=ACK_TIMER, key=str(assignment.pk))
+    _schedule_status_timer(assignment)
+    unit_status_set(unit=assignment.unit, status=UNIT_STATUS_FOR[status], at=at)
+    publish_assignment(assignment, "assignment.status")
+    return assignment
+
+
+def assignment_acknowledge(*, assignment: Assignment, by, at: datetime | None = None) -> Assignment:
+    """The crew's explicit receipt of an assignment (*kvittens*)."""
+    current = Assignment.objects.get(pk=assignment.pk)
+    if current.status != AssignmentStatus.ALERTED:
+        if current.acknowledged_at is not None and current.is_active:
+            raise Conflict(
+                f"Already acknowledged at {current.acknowledged_at.isoformat()}.",
+                allowed=[],
+            )
+        raise Conflict(f"The assignment is {current.status}; there is nothing to acknowledge.")
+    return assignment_status_change(
+        assignment=assignment, status=AssignmentStatus.ACKNOWLEDGED, by=by, at=at
+    )
+
+
+@transaction.atomic
+def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignment:
+    """Send a unit on its way to a lower-priority case to a new priority-1 case instead."""
+    assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
+        pk=assignment.pk
+    )
+    to_case = Case.objects.select_for_update().get(pk=to_case.pk)
+    check_transition(assignment.status, AssignmentStatus.REDIRECTED, dispatcher=True)
+    if to_case.pk == assignment.case_id:
+        raise Conflict("The unit is already on this case.")
+    if to_case.status == CaseStatus.CLOSED:
+        raise Conflict("The new case is closed.")
+    if not is_priority_one(to_case.priority):
+        raise Conflict("A unit is redirected only to a priority 1A or 1B case.")
+    if PRIORITY_RANK[to_case.priority] >= PRIORITY_RANK[assignment.case.priority]:
+        raise Conflict("The new case's priority is not higher than the current case's.")
+    now = timezone.now()
+    assignment.status = AssignmentStatus.REDIRECTED
+    assignment.redirected_at = now
+    assignment.status_changed_at = now
+    assignment.save()
+    timer_cancel(kind=ACK_TIMER, key=str(assignment.pk))
+    timer_cancel(kind=STATUS_TIMER, key=str(assignment.pk))
+    # The unit stays busy: it goes straight from the old assignment to the new one.
+    new = Assignment.objects.create(
+        case=to_case, unit=assignment.unit, status=AssignmentStatus.ALERTED, alerted_at=now,
+        status_changed_at=now, created_by=by,
+    )
+    assignment.redirected_to = new
+    assignment.save(update_fields=["redirected_to"])
+    if to_case.first_alert_at is None:
+        to_case.first_alert_at = now
+        to_case.save(update_fields=["first_alert_at"])
+    _schedule_ack_timer(new)
+    _schedule_status_timer(new)
+    unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)
+    publish_assignment(assignment, "assignment.status")
+    publish_assignment(new, "assignment.created")
+    return new
+
+
+@transaction.atomic
+def assignment_resend_unacknowledged(*, assignment_id: int) -> Assignment | None:
+    """Fired by the acknowledgement timer: re-send, flag on the console, and wait again."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("case", "unit")
+        .filter(pk=assignment_id).first()
+    )
+    if assignment is None or assignment.status != AssignmentStatus.ALERTED:
+        return None
+    assignment.ack_overdue = True
+    assignment.resend_count += 1
+    assignment.save(update_fields=["ack_overdue", "resend_count"])
+    publish_assignment(assignment, "assignment.resent")
+    _schedule_ack_timer(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_flag_status_overdue(*, assignment_id: int, status: str) -> Assignment | None:
+    assignment = (
+        Assignment.objects.select_for_update().select_related("case", "unit")
+        .filter(pk=assignment_id).first()
+    )
+    if assignment is None or assignment.status != status or not assignment.is_active:
+        return None
+    assignment.status_overdue = True
+    assignment.save(update_fields=["status_overdue"])
+    publish_assignment(assignment, "assignment.status_overdue", to_unit=False)
+    return assignment

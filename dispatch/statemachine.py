@@ -1,0 +1,45 @@
+"""The assignment status machine: which status may follow which, and who may set it."""
+
+from core.errors import Conflict
+
+from .models import AssignmentStatus as S
+
+FORWARD = {
+    S.ALERTED: (S.ACKNOWLEDGED,),
+    S.ACKNOWLEDGED: (S.EN_ROUTE,),
+    S.EN_ROUTE: (S.ON_SCENE,),
+    S.ON_SCENE: (S.TRANSPORTING, S.AVAILABLE),
+    S.TRANSPORTING: (S.AT_HOSPITAL,),
+    S.AT_HOSPITAL: (S.AVAILABLE,),
+}
+# Only a dispatcher cancels or redirects, and only before the crew is with the patient.
+DISPATCHER_ONLY = {
+    S.ALERTED: (S.CANCELLED, S.REDIRECTED),
+    S.ACKNOWLEDGED: (S.CANCELLED, S.REDIRECTED),
+    S.EN_ROUTE: (S.CANCELLED, S.REDIRECTED),
+}
+TIMESTAMP_FIELD = {status: f"{status}_at" for status in S.values}
+
+
+def allowed_next(status: str, *, dispatcher: bool) -> tuple[str, ...]:
+    forward = FORWARD.get(status, ())
+    return forward + (DISPATCHER_ONLY.get(status, ()) if dispatcher else ())
+
+
+def next_step(status: str) -> str | None:
+    """The one large button on the crew tablet."""
+    forward = FORWARD.get(status, ())
+    return forward[0] if forward else None
+
+
+def check_transition(current: str, target: str, *, dispatcher: bool) -> None:
+    if target not in S.values:
+        raise Conflict(f"Unknown status {target!r}.", allowed=list(
+            allowed_next(current, dispatcher=dispatcher)))
+    allowed = allowed_next(current, dispatcher=dispatcher)
+    if target not in allowed:
+        names = ", ".join(allowed) if allowed else "none (the assignment has ended)"
+        raise Conflict(
+            f"Cannot go from {current} to {target}. Allowed now: {names}.",
+            allowed=list(allowed),
+        )

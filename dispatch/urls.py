@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
+    path("cases/<int:pk>/dispatch/", views.CaseDispatchView.as_view(), name="api-case-dispatch"),
+    path("cases/<int:pk>/close/", views.CaseCloseView.as_view(), name="api-case-close"),
+    path("assignments/", views.AssignmentListView.as_view(), name="api-assignments"),
+    path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(),
+         name="api-assignment-detail"),
+    path("assignments/<int:pk>/acknowledge/", views.AssignmentAcknowledgeView.as_view(),
+         name="api-assignment-ack"),
+    path("assignments/<int:pk>/status/", views.AssignmentStatusView.as_view(),
+         name="api-assignment-status"),
+    path("assignments/<int:pk>/redirect/", views.AssignmentRedirectView.as_view(),
+         name="api-assignment-redirect"),
+]
+
+urlpatterns.append(path("measures/", views.MeasuresView.as_view(), name="api-measures"))

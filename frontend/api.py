@@ -1,0 +1,40 @@
+"""API the screens need that spans apps: who am I, which streams do I follow."""
+
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from crews.selectors import crew_shift_open
+from crews.streams import UNITS_STREAM, unit_stream
+from dispatch.streams import DISPATCH_STREAM
+
+
+def streams_for(user) -> list[str]:
+    if user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN):
+        return [DISPATCH_STREAM, UNITS_STREAM]
+    if user.role == Role.CREW:
+        shift = crew_shift_open(user=user)
+        return [unit_stream(shift.unit_id)] if shift else []
+    return []
+
+
+def me_payload(user) -> dict:
+    shift = crew_shift_open(user=user) if user.role == Role.CREW else None
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": str(user),
+        "role": user.role,
+        "unit": shift.unit_id if shift else None,
+        "unit_call_sign": shift.unit.call_sign if shift else None,
+        "streams": streams_for(user),
+    }
+
+
+class MeView(APIView):
+    @extend_schema(request=None, responses=None)
+    def get(self, request):
+        get_token(request)
+        return Response(me_payload(request.user))

@@ -1,0 +1,160 @@
+"""The one WebSocket endpoint, /ws/stream/.
+
+Client to server (JSON):
+    {"op": "subscribe", "stream": "unit.12", "after": 41}   after: last seq seen, or null
+    {"op": "unsubscribe", "stream": "unit.12"}
+    {"op": "sync"}                                            resend anything missed
+    {"op": "ping", "t": <any>}
+Server to client:
+    {"op": "event", "event": {...}}        see realtime.schema
+    {"op": "subscribed", "stream": ..., "head": N, "replayed": K}
+    {"op": "reset", "stream": ..., "head": N}   history is gone: reload the state over HTTP
+    {"op": "error", "message": ..., "request": {...}}   the connection stays open
+    {"op": "pong", "t": <any>}
+
+Sequence numbers make the channel layer's silent drops harmless: a gap is filled from the
+event log before the next event is passed on.
+"""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from . import registry, selectors
+from .schema import InvalidStreamName, group_name, validate_stream_name
+
+logger = logging.getLogger(__name__)
+MAX_FRAME = 4096
+MAX_STREAMS = 16
+
+
+class StreamConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.cursors: dict[str, int] = {}
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        await self.accept()
+
+    async def disconnect(self, code):
+        for stream in list(getattr(self, "cursors", {})):
+            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self._error("Send JSON text frames of at most 4 kB.", None)
+            return
+        try:
+            request = json.loads(text_data)
+        except ValueError:
+            await self._error("The frame is not JSON.", None)
+            return
+        if not isinstance(request, dict) or not isinstance(request.get("op"), str):
+            await self._error('A request is a JSON object with an "op".', None)
+            return
+        handler = getattr(self, f"op_{request['op']}", None)
+        if handler is None:
+            await self._error(
+                "Unknown op. Use subscribe, unsubscribe, sync or ping.", request
+            )
+            return
+        try:
+            await handler(request)
+        except Exception:
+            logger.exception("Stream request failed: %r", request)
+            await self._error("The request failed; try again.", request)
+
+    async def op_ping(self, request):
+        await self._send({"op": "pong", "t": request.get("t")})
+
+    async def op_subscribe(self, request):
+        stream = request.get("stream")
+        after = request.get("after")
+        try:
+            validate_stream_name(stream)
+        except InvalidStreamName:
+            await self._error("Not a stream name.", request)
+            return
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int)
+                                  or after < 0):
+            await self._error('"after" is the last sequence number seen, or null.', request)
+            return
+        if stream not in self.cursors and len(self.cursors) >= MAX_STREAMS:
+            await self._error("Too many streams on one socket.", request)
+            return
+        if not await database_sync_to_async(registry.may_subscribe)(self.scope["user"], stream):
+            await self._error("You may not follow this stream.", request)
+            return
+        await self.channel_layer.group_add(group_name(stream), self.channel_name)
+        head = await database_sync_to_async(selectors.stream_head)(stream=stream)
+        if after is None or after > head:
+            self.cursors[stream] = head
+            replayed = 0
+            if after is not None:
+                await self._send({"op": "reset", "stream": stream, "head": head})
+        else:
+            self.cursors[stream] = after
+            replayed = await self._catch_up(stream)
+        await self._send(
+            {"op": "subscribed", "stream": stream, "head": self.cursors[stream],
+             "replayed": replayed}
+        )
+
+    async def op_unsubscribe(self, request):
+        stream = request.get("stream")
+        if stream in self.cursors:
+            del self.cursors[stream]
+            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+        await self._send({"op": "unsubscribed", "stream": stream})
+
+    async def op_sync(self, request):
+        total = 0
+        for stream in list(self.cursors):
+            total += await self._catch_up(stream)
+        await self._send({"op": "synced", "replayed": total,
+                          "heads": dict(self.cursors)})
+
+    async def rt_event(self, message):
+        event = message["event"]
+        stream = event["stream"]
+        last = self.cursors.get(stream)
+        if last is None or event["seq"] <= last:
+            return
+        if event["seq"] > last + 1:
+            await self._catch_up(stream)
+            if event["seq"] <= self.cursors[stream]:
+                return
+        self.cursors[stream] = event["seq"]
+        await self.send(text_data=message.get("text") or json.dumps({"op": "event",
+                                                                      "event": event}))
+
+    async def _catch_up(self, stream: str) -> int:
+        after = self.cursors[stream]
+        complete = await database_sync_to_async(selectors.replay_is_complete)(
+            stream=stream, after=after
+        )
+        if not complete:
+            head = await database_sync_to_async(selectors.stream_head)(stream=stream)
+            self.cursors[stream] = head
+            await self._send({"op": "reset", "stream": stream, "head": head})
+            return 0
+        sent = 0
+        while True:
+            events = await database_sync_to_async(selectors.events_after)(
+                stream=stream, after=self.cursors[stream]
+            )
+            for event in events:
+                await self._send({"op": "event", "event": event})
+                self.cursors[stream] = event["seq"]
+                sent += 1
+            if len(events) < selectors.REPLAY_LIMIT:
+                return sent
+
+    async def _error(self, message: str, request):
+        await self._send({"op": "error", "message": message, "request": request})
+
+    async def _send(self, payload: dict):
+        await self.send(text_data=json.dumps(payload))

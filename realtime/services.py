@@ -1,0 +1,72 @@
+"""Publishing: persist the event in the caller's transaction, send it after commit."""
+
+import json
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Event, Stream
+from .schema import SCHEMA_VERSION, group_name, validate_stream_name, wire
+
+logger = logging.getLogger(__name__)
+
+
+def _next_seq(stream: str) -> int:
+    # The UPDATE locks the stream's row until commit, so sequence order is commit order.
+    for _ in range(3):
+        if Stream.objects.filter(name=stream).update(last_seq=F("last_seq") + 1):
+            return Stream.objects.values_list("last_seq", flat=True).get(name=stream)
+        try:
+            with transaction.atomic():
+                Stream.objects.create(name=stream, last_seq=1)
+            return 1
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"Could not allocate a sequence number on {stream}")
+
+
+def event_publish(*, stream: str, type: str, data: dict) -> dict:
+    """Store an event on `stream` and send it to the stream's sockets once the transaction
+    commits. Returns the event as it goes on the wire."""
+    validate_stream_name(stream)
+    with transaction.atomic():
+        seq = _next_seq(stream)
+        now = timezone.now()
+        Event.objects.create(
+            stream=stream, seq=seq, type=type, version=SCHEMA_VERSION, data=data, created_at=now
+        )
+        message = wire(
+            stream=stream, seq=seq, type=type, at=now.isoformat(), data=data,
+            version=SCHEMA_VERSION,
+        )
+        transaction.on_commit(lambda: _send(message))
+    return message
+
+
+def _send(message: dict) -> None:
+    layer = get_channel_layer()
+    try:
+        async_to_sync(layer.group_send)(
+            group_name(message["stream"]),
+            {
+                "type": "rt.event",
+                "event": message,
+                # Serialised once here instead of once per socket.
+                "text": json.dumps({"op": "event", "event": message}),
+            },
+        )
+    except Exception:
+        # The event is durable; clients recover it by replay on their next sync.
+        logger.exception("Could not send event %s#%s", message["stream"], message["seq"])
+
+
+def events_purge(*, older_than_days: int | None = None) -> int:
+    days = older_than_days if older_than_days is not None else settings.EVENT_RETENTION_DAYS
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    deleted, _ = Event.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

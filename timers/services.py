@@ -1,0 +1,84 @@
+"""Scheduling, cancelling and firing stored timers."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Timer, TimerState
+from .registry import handler_for
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def timer_schedule(*, kind: str, key: str, due_at: datetime, payload: dict | None = None) -> Timer:
+    """Schedule (or move) the one pending timer of this kind and key."""
+    with transaction.atomic():
+        timer = Timer.objects.select_for_update().filter(
+            kind=kind, key=key, state=TimerState.PENDING
+        ).first()
+        if timer is None:
+            return Timer.objects.create(kind=kind, key=key, due_at=due_at, payload=payload or {})
+        timer.due_at = due_at
+        timer.payload = payload or {}
+        timer.claimed_until = None
+        timer.save(update_fields=["due_at", "payload", "claimed_until"])
+        return timer
+
+
+def timer_cancel(*, kind: str, key: str) -> int:
+    return Timer.objects.filter(kind=kind, key=key, state=TimerState.PENDING).update(
+        state=TimerState.CANCELLED
+    )
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=TimerState.PENDING, due_at__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def timer_fire(*, timer_id: int, now: datetime | None = None) -> bool:
+    """Claim and fire one timer. Returns True when this call fired it."""
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.TIMER_LEASE_SECONDS)
+    claimed = Timer.objects.filter(_claimable(now), pk=timer_id).update(
+        claimed_until=lease, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return False
+    timer = Timer.objects.get(pk=timer_id)
+    handler = handler_for(timer.kind)
+    try:
+        with transaction.atomic():
+            done = Timer.objects.filter(
+                pk=timer_id, state=TimerState.PENDING, claimed_until=lease
+            ).update(state=TimerState.FIRED, fired_at=now)
+            if done != 1:
+                return False
+            if handler is None:
+                raise LookupError(f"No handler for timer kind {timer.kind!r}")
+            handler(timer)
+        return True
+    except Exception as exc:
+        logger.exception("Timer %s failed", timer)
+        state = TimerState.FAILED if timer.attempts >= MAX_ATTEMPTS else TimerState.PENDING
+        Timer.objects.filter(pk=timer_id, state=TimerState.PENDING).update(
+            last_error=repr(exc)[:2000], state=state
+        )
+        return False
+
+
+def fire_due_timers(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Fire every due timer not claimed by someone else. Safe to run in many processes."""
+    now = now or timezone.now()
+    ids = list(
+        Timer.objects.filter(_claimable(now))
+        .order_by("due_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(1 for timer_id in ids if timer_fire(timer_id=timer_id, now=now))
