@@ -1,0 +1,152 @@
+"""Real server processes for end-to-end and cluster tests.
+
+`LiveProduct` prepares a database of its own (a SQLite file in the embedded shape, a fresh
+PostgreSQL database when DATABASE_URL is set), migrates it, loads the demo data, and starts
+uvicorn processes (and, in the production shape, a Celery worker and beat) on free ports.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+class LiveProduct:
+    def __init__(self, *, workers: int = 1, extra_env: dict | None = None,
+                 celery: bool | None = None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="larmkedjan-live-"))
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.env.update({
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LARMKEDJAN_VAR_DIR": str(self.tmp),
+            "SECRET_KEY": "live-test-" + uuid.uuid4().hex,
+            "PYTHONUNBUFFERED": "1",
+        })
+        self.db_name = None
+        base_db = os.environ.get("DATABASE_URL")
+        if base_db:
+            self.db_name = f"larmkedjan_live_{uuid.uuid4().hex[:10]}"
+            parts = urlsplit(base_db)
+            self.env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + self.db_name))
+            _pg_admin(base_db, f'CREATE DATABASE "{self.db_name}"')
+        else:
+            self.env["SQLITE_PATH"] = str(self.tmp / "live.sqlite3")
+        if os.environ.get("REDIS_URL"):
+            # A Redis database of its own, so that test runs do not hear each other.
+            parts = urlsplit(os.environ["REDIS_URL"])
+            self.env["REDIS_URL"] = urlunsplit(parts._replace(path="/7"))
+        self.env.update(extra_env or {})
+        self.workers = workers
+        self.celery = bool(self.env.get("REDIS_URL")) if celery is None else celery
+        self.processes: list[subprocess.Popen] = []
+        self.ports: list[int] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports[0]}"
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{p}" for p in self.ports]
+
+    def manage(self, *args: str) -> str:
+        out = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env,
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+        return out.stdout
+
+    def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
+        log = open(self.tmp / f"{name}.log", "w")
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(proc)
+        return proc
+
+    def start(self) -> "LiveProduct":
+        if self.env.get("REDIS_URL"):
+            import redis
+
+            redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
+        self.manage("migrate", "--noinput")
+        self.manage("seed_demo")
+        for i in range(self.workers):
+            port = free_port()
+            self.ports.append(port)
+            self._spawn([str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+                         "--port", str(port), "--lifespan", "on", "--ws", "websockets",
+                         "--log-level", "warning"], f"asgi-{i}")
+        if self.celery:
+            self._spawn([str(BIN / "celery"), "-A", "config", "worker", "--pool", "solo",
+                         "--loglevel", "warning"], "celery-worker")
+            self._spawn([str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "warning",
+                         "--schedule", str(self.tmp / "beat-schedule")], "celery-beat")
+        for url in self.urls():
+            self._wait(url)
+        return self
+
+    def _wait(self, url: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for proc in self.processes:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"A server process exited:\n{self.logs()}")
+            try:
+                if httpx.get(url + "/login/", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{url} did not start:\n{self.logs()}")
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}"
+                         for p in sorted(self.tmp.glob("*.log")))
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        if self.db_name:
+            _pg_admin(os.environ["DATABASE_URL"],
+                      f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def token(self, username: str, password: str = "larm-demo-2026") -> str:
+        r = httpx.post(self.url + "/api/auth/token/",
+                       json={"username": username, "password": password})
+        r.raise_for_status()
+        return r.json()["token"]
