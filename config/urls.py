@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.health import healthz
 from frontend.api import MeView
 
 api = [
@@ -15,6 +16,7 @@ api = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api)),
     path("i18n/", include("django.conf.urls.i18n")),
