@@ -1,6 +1,7 @@
 """The dispatch API: thin views over services and selectors."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,8 +9,10 @@ from rest_framework.views import APIView
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
 from core.api import created, idempotent
 from core.errors import Invalid, NotFound
+from crews.models import Region
 
 from . import selectors, services
+from .measures import follow_up_measures, tertial_bounds
 from .serializers import (
     AckInputSerializer,
     AssignmentSerializer,
@@ -180,12 +183,6 @@ class MeasuresView(APIView):
 
     @extend_schema(responses=None)
     def get(self, request):
-        from django.utils import timezone
-
-        from crews.models import Region
-
-        from .measures import follow_up_measures, tertial_bounds
-
         q = request.query_params
         try:
             region = Region.objects.get(pk=int(q.get("region", "")))

@@ -84,6 +84,6 @@ class Command(BaseCommand):
             f"stations, {Unit.objects.count()} units, {User.objects.count()} users "
             f"({len(created)} new)."
         ))
-        self.stdout.write("Demo users (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for username, name, role in USERS:
             self.stdout.write(f"  {username:<8} {role:<12} {name}")
