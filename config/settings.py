@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "pwa",
     "accounts",
@@ -222,6 +223,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Assignments, statuses and positions for a Nordic EMS dispatch centre.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "dispatch.models.AssignmentStatus",
+        "UnitStatusEnum": "crews.models.UnitStatus",
+        "PriorityEnum": "dispatch.models.Priority",
+    },
 }
 
 # Dispatch behaviour.

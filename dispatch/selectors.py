@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
 
@@ -15,8 +16,9 @@ def case_ref(case: Case) -> PatientRef:
     )
 
 
-def cases_read(*, user, cases, reason: str) -> None:
-    access_log_write(user=user, refs=[case_ref(c) for c in cases], reason=reason)
+def cases_read(*, user, cases, reason: str, action: str = AccessAction.READ) -> None:
+    """Write the access log for `cases` shown to (or changed by) `user`."""
+    access_log_write(user=user, refs=[case_ref(c) for c in cases], reason=reason, action=action)
 
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
+from audit.models import AccessAction
 from core.api import created, idempotent
 from core.errors import Invalid, NotFound
 from crews.models import Region
@@ -45,7 +46,8 @@ class CaseListView(APIView):
     def post(self, request):
         data = _valid(CaseInputSerializer, request)
         case = services.case_register(by=request.user, **data)
-        selectors.cases_read(user=request.user, cases=[case], reason="case registered")
+        selectors.cases_read(user=request.user, cases=[case], reason="case registered",
+                             action=AccessAction.CREATE)
         return created(CaseSerializer(case).data)
 
 
@@ -66,7 +68,8 @@ class CaseDetailView(APIView):
         case = self._case(pk)
         data = _valid(CaseUpdateSerializer, request)
         case = services.case_update(case=case, by=request.user, **data)
-        selectors.cases_read(user=request.user, cases=[case], reason="case updated")
+        selectors.cases_read(user=request.user, cases=[case], reason="case updated",
+                             action=AccessAction.UPDATE)
         return Response(CaseSerializer(self._case(pk)).data)
 
 
