@@ -1,0 +1,378 @@
+"""Benchmarks of the event stream in the production shape (not tests: they print figures).
+
+    python -m bench.run [--only dispatch,fanout,burst] [--dispatches 1000] ...
+
+Starts `scripts/run-cluster.sh` (two uvicorn processes, Celery worker and beat, PostgreSQL,
+Redis) on free ports against a fresh database, then:
+
+dispatch  dispatch -> crew: a dispatcher API client on process 2 sends units to new cases;
+          crew sockets on process 1 follow their unit's stream. Latency is from just before
+          the dispatch request to the crew socket's receipt of `assignment.created`. First
+          sequential (one dispatch at a time; the target), then concurrent rounds for the
+          throughput. Units are freed again by cancelling (not timed).
+fanout    one `case.created` (a case registration over the API) to N dispatcher sockets
+          subscribed to `dispatch`, spread over both server processes, read by a few client
+          processes. Delivery latency per socket, and how many arrived.
+burst     B events published back to back on `dispatch` to S sockets: arrivals counted live
+          and after a final `sync`; server logs grepped for channels-redis "over capacity".
+
+Prints a table and writes JSON to bench/results/.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+from bench.clients import CASE, Listeners, StreamSocket, figures
+from bench.cluster import ROOT, Cluster
+
+TARGETS = {"dispatch_p99_ms": 25, "fanout_p99_ms": 150}
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+class Api:
+    def __init__(self, base_url: str, token: str, region: int):
+        self.region = region
+        self.client = httpx.AsyncClient(base_url=base_url, timeout=30,
+                                        headers={"Authorization": f"Token {token}"})
+
+    async def post(self, path: str, body: dict | None = None) -> dict | list:
+        response = await self.client.post(path, json=body)
+        if response.status_code not in (200, 201):
+            raise RuntimeError(f"POST {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+    async def new_case(self) -> int:
+        return (await self.post("/api/cases/", {**CASE, "region": self.region}))["id"]
+
+    async def cancel(self, assignment_id: int) -> None:
+        await self.post(f"/api/assignments/{assignment_id}/status/", {"status": "cancelled"})
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+# ------------------------------------------------------------------------------ dispatch
+
+async def bench_dispatch(cluster: Cluster, data: dict, args) -> dict:
+    crew_url, api_url = cluster.urls()
+    loop = asyncio.get_running_loop()
+    waiting: dict[int, asyncio.Future] = {}
+
+    def on_event(t, event):
+        if event["type"] == "assignment.created":
+            future = waiting.pop(event["data"]["case"], None)
+            if future is not None and not future.done():
+                future.set_result(t)
+
+    crews = data["crews"]
+    gate = asyncio.Semaphore(50)
+
+    async def crew_socket(crew):
+        async with gate:
+            sock = await StreamSocket.open(crew_url, crew["token"], on_event)
+            await sock.subscribe(f"unit.{crew['unit']}")
+            return sock
+
+    sockets = await asyncio.gather(*(crew_socket(c) for c in crews))
+    api = Api(api_url, data["dispatcher"], data["region"])
+
+    async def one_dispatch(unit: int, case_id: int) -> tuple[float, float, int]:
+        arrived = loop.create_future()
+        waiting[case_id] = arrived
+        t0 = time.monotonic()
+        assignments = await api.post(f"/api/cases/{case_id}/dispatch/", {"units": [unit]})
+        t_response = time.monotonic()
+        t_event = await asyncio.wait_for(arrived, 15)
+        return (t_event - t0) * 1000, (t_response - t0) * 1000, assignments[0]["id"]
+
+    # Sequential: one dispatch at a time, rotating over the pool of units.
+    total = args.warmup + args.dispatches
+    latencies, responses, event_first = [], [], 0
+    started = time.monotonic()
+    busy = 0.0
+    for i in range(total):
+        unit = crews[i % len(crews)]["unit"]
+        case_id = await api.new_case()
+        t_begin = time.monotonic()
+        latency, response, assignment_id = await one_dispatch(unit, case_id)
+        busy += time.monotonic() - t_begin
+        await api.cancel(assignment_id)
+        if i >= args.warmup:
+            latencies.append(latency)
+            responses.append(response)
+            event_first += latency < response
+    sequential_seconds = time.monotonic() - started
+    connections_after = cluster.pg_connections()
+
+    # Concurrent rounds: every unit of the pool dispatched once per round, `concurrency` at a
+    # time, to pre-registered cases; the round's throughput is dispatches / wall time.
+    rounds = []
+    load_latencies = []
+    for _ in range(args.rounds):
+        cases = [await api.new_case() for _ in crews]
+        queue = list(zip([c["unit"] for c in crews], cases, strict=True))
+        done = []
+
+        async def worker(queue=queue, done=done):
+            while queue:
+                unit, case_id = queue.pop()
+                done.append(await one_dispatch(unit, case_id))
+
+        t_start = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        seconds = time.monotonic() - t_start
+        rounds.append({"dispatches": len(done), "seconds": round(seconds, 3),
+                       "per_second": round(len(done) / seconds, 1)})
+        load_latencies += [d[0] for d in done]
+        cancel_gate = asyncio.Semaphore(args.concurrency)
+
+        async def cancel(assignment_id, cancel_gate=cancel_gate):
+            async with cancel_gate:
+                await api.cancel(assignment_id)
+
+        await asyncio.gather(*(cancel(d[2]) for d in done))
+
+    await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
+    await api.aclose()
+    return {
+        "units_and_crews": len(crews),
+        "crew_sockets_on": crew_url,
+        "dispatcher_api_on": api_url,
+        "sequential": {
+            "latency_ms": figures(latencies),
+            "http_response_ms": figures(responses),
+            "event_before_http_response": event_first,
+            "throughput_per_s": round(len(latencies) / busy, 1),
+            "wall_seconds_incl_case_and_cancel": round(sequential_seconds, 1),
+        },
+        "concurrent": {
+            "concurrency": args.concurrency,
+            "rounds": rounds,
+            "throughput_per_s": round(sum(r["dispatches"] for r in rounds)
+                                      / sum(r["seconds"] for r in rounds), 1),
+            "latency_ms": figures(load_latencies),
+        },
+        "postgres_connections_after": connections_after,
+    }
+
+
+# ------------------------------------------------------------------------------ fan-out
+
+def spread(urls: list[str], token: str, stream: str, count: int, processes: int):
+    """Socket specs so that every client process holds sockets on every server process."""
+    return [(urls[(i // processes) % len(urls)], token, stream) for i in range(count)]
+
+
+async def bench_fanout(cluster: Cluster, data: dict, args) -> dict:
+    urls = cluster.urls()
+    listeners = Listeners(spread(urls, data["dispatcher"], "dispatch", args.fanout_sockets,
+                                 args.client_processes), args.client_processes)
+    t_connect = time.monotonic()
+    connected = await listeners.ready()
+    connect_seconds = time.monotonic() - t_connect
+    apis = [Api(url, data["dispatcher"], data["region"]) for url in urls]
+    per_round, all_latencies = [], []
+    per_server: dict[str, list[float]] = {url: [] for url in urls}
+    try:
+        await asyncio.sleep(1)
+        for r in range(args.fanout_rounds):
+            api = apis[r % len(apis)]
+            t0 = time.monotonic()
+            case_id = await api.new_case()
+            arrivals = await listeners.arrivals("case.created", case_id, timeout=30)
+            latencies = [(t - t0) * 1000 for _, t in arrivals if t is not None]
+            for url, t in arrivals:
+                if t is not None:
+                    per_server[url].append((t - t0) * 1000)
+            per_round.append({"triggered_on": api.client.base_url.port,
+                              "arrived": len(latencies), "lost": len(arrivals) - len(latencies),
+                              **{k: v for k, v in figures(latencies).items() if k != "n"}})
+            all_latencies += latencies
+            await asyncio.sleep(1)
+    finally:
+        await listeners.close()
+        for api in apis:
+            await api.aclose()
+    return {
+        "sockets": connected,
+        "client_processes": args.client_processes,
+        "connect_and_subscribe_seconds": round(connect_seconds, 1),
+        "rounds": per_round,
+        "latency_ms": figures(all_latencies),
+        "arrived": len(all_latencies),
+        "expected": connected * args.fanout_rounds,
+        "lost": connected * args.fanout_rounds - len(all_latencies),
+        "latency_ms_by_server": {url: figures(v) for url, v in per_server.items()},
+    }
+
+
+# ------------------------------------------------------------------------------ burst
+
+async def bench_burst(cluster: Cluster, data: dict, args) -> dict:
+    urls = cluster.urls()
+    listeners = Listeners(spread(urls, data["dispatcher"], "dispatch", args.burst_sockets,
+                                 args.client_processes), args.client_processes)
+    connected = await listeners.ready()
+    try:
+        await asyncio.sleep(1)
+        t0 = time.monotonic()
+        published = json.loads((await asyncio.to_thread(
+            cluster.python, "bench/publish_burst.py", "dispatch", str(args.burst_events)
+        )).strip().splitlines()[-1])
+        result = await listeners.burst("bench.burst", args.burst_events, quiet=5, timeout=300)
+    finally:
+        await listeners.close()
+    expected = args.burst_events
+    totals = [a + b for a, b in zip(result["live"], result["after_sync"], strict=True)]
+    last = [t for t in result["last_live"] if t is not None]
+    over_capacity = cluster.grep_logs("over capacity")
+    return {
+        "sockets": connected,
+        "events": expected,
+        "publish_seconds": published["seconds"],
+        "all_delivered_live_within_s": round(max(last) - t0, 2) if last else None,
+        "arrived_live": sum(result["live"]),
+        "arrived_after_sync": sum(result["after_sync"]),
+        "expected": expected * connected,
+        "lost": expected * connected - sum(totals),
+        "sockets_complete": sum(1 for t in totals if t == expected),
+        "sockets_missing_live": sum(1 for n in result["live"] if n < expected),
+        "sockets_out_of_order_or_dup": sum(1 for ok in result["in_order_no_dup"] if not ok),
+        "over_capacity_log_lines": len(over_capacity),
+        "over_capacity_sample": over_capacity[:5],
+    }
+
+
+# ------------------------------------------------------------------------------ report
+
+def table(results: dict) -> str:
+    rows = [("benchmark", "measure", "value", "target")]
+    d = results.get("dispatch")
+    if d:
+        s, c = d["sequential"], d["concurrent"]
+        lat = s["latency_ms"]
+        rows += [
+            ("dispatch->crew", f"sequential n={lat['n']} p50/p95/p99 ms",
+             f"{lat['p50']} / {lat['p95']} / {lat['p99']}  (max {lat['max']})",
+             f"p99 < {TARGETS['dispatch_p99_ms']} ms: "
+             + ("MET" if lat["p99"] < TARGETS["dispatch_p99_ms"] else "MISSED")),
+            ("", "sequential throughput", f"{s['throughput_per_s']} dispatches/s", ""),
+            ("", "HTTP response p50/p99 ms",
+             f"{s['http_response_ms']['p50']} / {s['http_response_ms']['p99']}", ""),
+            ("", f"concurrent x{c['concurrency']} throughput", f"{c['throughput_per_s']}/s", ""),
+            ("", f"concurrent n={c['latency_ms']['n']} p50/p95/p99 ms",
+             f"{c['latency_ms']['p50']} / {c['latency_ms']['p95']} / {c['latency_ms']['p99']}",
+             ""),
+            ("", "PostgreSQL connections after", str(d["postgres_connections_after"]), ""),
+        ]
+    f = results.get("fanout")
+    if f:
+        lat = f["latency_ms"]
+        rows += [
+            ("fan-out", f"{f['sockets']} sockets x {len(f['rounds'])} events p50/p99 ms",
+             f"{lat.get('p50')} / {lat.get('p99')}  (max {lat.get('max')})",
+             f"p99 < {TARGETS['fanout_p99_ms']} ms: "
+             + ("MET" if lat.get("p99", 1e9) < TARGETS["fanout_p99_ms"] else "MISSED")),
+            ("", "arrived / expected", f"{f['arrived']} / {f['expected']}",
+             "none lost: " + ("MET" if f["lost"] == 0 else "MISSED")),
+        ]
+        for r in f["rounds"]:
+            rows.append(("", f"  event via :{r['triggered_on']} p50/p99/max ms",
+                         f"{r.get('p50')} / {r.get('p99')} / {r.get('max')}  "
+                         f"arrived {r['arrived']}", ""))
+    b = results.get("burst")
+    if b:
+        rows += [
+            ("burst", f"{b['events']} events -> {b['sockets']} sockets",
+             f"live {b['arrived_live']} + after sync {b['arrived_after_sync']} "
+             f"/ {b['expected']}", "none lost: " + ("MET" if b["lost"] == 0 else "MISSED")),
+            ("", "published in / all delivered live in",
+             f"{b['publish_seconds']} s / {b['all_delivered_live_within_s']} s", ""),
+            ("", "'over capacity' log lines", str(b["over_capacity_log_lines"]), "0"),
+        ]
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="dispatch,fanout,burst")
+    parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
+    parser.add_argument("--dispatches", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="concurrent dispatch rounds")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--fanout-sockets", type=int, default=2000)
+    parser.add_argument("--fanout-rounds", type=int, default=5)
+    parser.add_argument("--burst-sockets", type=int, default=500)
+    parser.add_argument("--burst-events", type=int, default=200)
+    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--env", action="append", default=[],
+                        help="KEY=VALUE for the cluster, e.g. UVICORN_OPTS='--ws websockets'")
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    extra_env = dict(item.split("=", 1) for item in args.env)
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime"))
+    print(f"== bench on commit {commit}{' (+ local changes)' if dirty else ''}, "
+          f"{os.cpu_count()} CPUs, extra env {extra_env or '-'}", flush=True)
+    cluster = Cluster(extra_env=extra_env).start()
+    results: dict = {}
+    try:
+        print(f"   cluster up: {cluster.urls()} pids {cluster.pids()}", flush=True)
+        data = await asyncio.to_thread(cluster.setup_data, args.units)
+        if "dispatch" in only:
+            print("== dispatch -> crew", flush=True)
+            results["dispatch"] = await bench_dispatch(cluster, data, args)
+        if "fanout" in only:
+            print("== fan-out", flush=True)
+            results["fanout"] = await bench_fanout(cluster, data, args)
+        if "burst" in only:
+            print("== burst", flush=True)
+            results["burst"] = await bench_burst(cluster, data, args)
+        errors = cluster.grep_logs(r"Traceback|ERROR")
+    finally:
+        cluster.stop()
+    report = {
+        "commit": commit, "dirty": dirty, "label": args.label,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "cluster_env": extra_env, "targets": TARGETS, "args": vars(args),
+        "server_log_errors": errors[:20], **results,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now():%Y%m%d-%H%M%S}-{commit}{('-' + args.label) if args.label else ''}"
+    path = out_dir / f"{name}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print()
+    print(table(results))
+    if errors:
+        print(f"\n{len(errors)} error lines in the server logs, e.g.:\n  "
+              + "\n  ".join(errors[:5]))
+    print(f"\nJSON: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        from uvloop import run
+    except ImportError:
+        from asyncio import run
+    sys.exit(run(main()))
