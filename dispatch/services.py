@@ -257,6 +257,8 @@ def assignment_acknowledge(*, assignment: Assignment, by, at: datetime | None = 
 @transaction.atomic
 def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignment:
     """Send a unit on its way to a lower-priority case to a new priority-1 case instead."""
+    if not _is_dispatcher(by):
+        raise Forbidden("Only a dispatcher redirects a unit.")
     assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
         pk=assignment.pk
     )
