@@ -82,6 +82,7 @@ class CaseDispatchView(APIView):
         data = _valid(DispatchInputSerializer, request)
         assignments = services.assignment_dispatch(case=case, units=data["units"],
                                                    by=request.user)
+        selectors.cases_read(user=request.user, cases=[case], reason="units dispatched")
         return created(AssignmentSerializer(
             selectors.assignment_queryset().filter(pk__in=[a.pk for a in assignments]),
             many=True, context={"request": request},
@@ -95,6 +96,7 @@ class CaseCloseView(APIView):
     def post(self, request, pk: int):
         case = get_object_or_404(selectors.case_list(status=None), pk=pk)
         case = services.case_close(case=case, by=request.user)
+        selectors.cases_read(user=request.user, cases=[case], reason="case closed")
         return Response(CaseSerializer(case).data)
 
 
@@ -124,8 +126,11 @@ class AssignmentActionMixin:
             raise NotFound("No such assignment on your unit.")
         return assignment
 
-    def _answer(self, request, assignment) -> Response:
+    def _answer(self, request, assignment, reason: str | None = None) -> Response:
         assignment = selectors.assignment_queryset().get(pk=assignment.pk)
+        if reason:
+            # The answer shows the patient (CrewCaseSerializer): the read is logged.
+            selectors.cases_read(user=request.user, cases=[assignment.case], reason=reason)
         return Response(AssignmentSerializer(assignment, context={"request": request}).data)
 
 
@@ -146,7 +151,7 @@ class AssignmentAcknowledgeView(AssignmentActionMixin, APIView):
             assignment = services.assignment_acknowledge(
                 assignment=self._assignment(request, pk), by=request.user, at=data.get("at")
             )
-            return self._answer(request, assignment)
+            return self._answer(request, assignment, reason="assignment acknowledged")
 
         return idempotent(request, scope=f"assignment-ack:{pk}", action=act)
 
@@ -160,7 +165,7 @@ class AssignmentStatusView(AssignmentActionMixin, APIView):
                 assignment=self._assignment(request, pk), status=data["status"],
                 by=request.user, at=data.get("at"),
             )
-            return self._answer(request, assignment)
+            return self._answer(request, assignment, reason="assignment status changed")
 
         return idempotent(request, scope=f"assignment-status:{pk}", action=act)
 
@@ -174,6 +179,7 @@ class AssignmentRedirectView(AssignmentActionMixin, APIView):
         new = services.assignment_redirect(
             assignment=self._assignment(request, pk), to_case=data["case"], by=request.user
         )
+        selectors.cases_read(user=request.user, cases=[new.case], reason="unit redirected")
         return created(AssignmentSerializer(
             selectors.assignment_queryset().get(pk=new.pk), context={"request": request}
         ).data)

@@ -3,7 +3,7 @@ import pytest
 from dispatch import services
 from dispatch.models import Assignment
 
-from .helpers import PATH_TO
+from .helpers import PATH_TO, api, english, fast_password_hashing  # noqa: F401
 
 
 @pytest.fixture
@@ -27,9 +27,3 @@ def dispatched(demo, new_case):
         return Assignment.objects.select_related("case", "unit").get(pk=assignment.pk)
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """seed_demo sets nine passwords; the production hasher makes that seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,8 @@
 """Helpers shared by the dispatch, crews and role-matrix tests."""
 
+import pytest
+from django.utils import translation
+
 from accounts.models import User
 from core.models import IdempotentRequest
 from crews.models import CrewShift, Unit
@@ -46,3 +49,32 @@ def assert_detail(response, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment.lower() in detail.lower(), (fragment, detail)
     return detail
+
+
+# --- fixtures the test packages share (imported by their conftest.py) ----------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """seed_demo sets nine passwords; the production hasher makes that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are asserted on their English text; the product's default language is
+    Swedish, and display labels inside messages (a unit's status) are translated."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def api(api):
+    """The suite's api(user), asking for English answers like a client set to English."""
+
+    def make(user=None):
+        client = api(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make
