@@ -1,35 +1,196 @@
+"""The screens: sign-in, the dispatch console and the crew tablet.
+
+The pages are thin shells; the data comes from the API and the event stream. Strings the
+scripts show are translated here and handed over as JSON, so the scripts need no catalog.
+"""
+
+from functools import wraps
+from pathlib import Path
+
+from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone, translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from accounts.services import login_locked_until
+from crews.models import Region, UnitKind, UnitStatus
+from dispatch.models import AssignmentStatus, Priority
 
 
+def swedish_unless_chosen(view):
+    """The centre works in Swedish whatever language the browser asks for; only an explicit
+    choice on the page (the language cookie set by /i18n/setlang/) switches the UI."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not (chosen and check_for_language(chosen)):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def ui_languages() -> list[tuple[str, str]]:
+    """Languages the UI can really be shown in: the source language (English) and those with
+    a compiled catalog, so the switch never offers a language that would show English."""
+    locale_dirs = [Path(p) for p in settings.LOCALE_PATHS]
+    return [
+        (code, name) for code, name in settings.LANGUAGES
+        if code == "en" or any((d / code / "LC_MESSAGES" / "django.mo").exists()
+                               for d in locale_dirs)
+    ]
+
+
+def js_strings() -> dict:
+    """Every string the scripts show, in the request's language."""
+    labels = lambda choices: {value: str(label) for value, label in choices}  # noqa: E731
+    return {
+        "status": {**labels(UnitStatus.choices), **labels(AssignmentStatus.choices)},
+        "kind": labels(UnitKind.choices),
+        "priority": labels(Priority.choices),
+        "conn": {
+            "open": _("Live"),
+            "connecting": _("Connecting…"),
+            "closed": _("Connection lost, retrying…"),
+        },
+        "error": {
+            "network": _("No contact with the server. Check the network."),
+            "http": _("The server answered with error {status}."),
+        },
+        "time": {
+            "seconds": _("{n} s"),
+            "minutes": _("{n} min"),
+            "hours": _("{h} h {m} min"),
+            "since": _("since {time} ({elapsed})"),
+        },
+        "close": _("Close"),
+        "console": {
+            "registered": _("Case {ref} registered."),
+            "closed": _("Case {ref} closed."),
+            "dispatch": _("Dispatch selected ({n})"),
+            "dispatch_none": _("Select one or more available units in the unit list first."),
+            "dispatched": _("{units} dispatched to {ref}."),
+            "cancel": _("Cancel"),
+            "cancel_confirm": _("Confirm cancel"),
+            "cancelled": _("{unit} cancelled."),
+            "redirect": _("Redirect…"),
+            "redirect_go": _("Redirect"),
+            "redirect_choose": _("Priority 1 case"),
+            "redirect_none": _("No open priority 1 case with a higher priority."),
+            "redirected": _("{unit} redirected to {ref}."),
+            "close_case": _("Close case"),
+            "close_confirm": _("Confirm close"),
+            "no_cases": _("No open cases."),
+            "ack_overdue": _("Not acknowledged within {s} s, re-sent {n}×"),
+            "status_overdue": _("Too long in status “{status}”"),
+            "warnings": _("{n} warnings"),
+            "warning": _("1 warning"),
+            "mbs": _("MBS priority {mbs}, changed to {priority}: {reason}"),
+            "caller": _("Caller"),
+            "pin": _("Personal identity number"),
+            "prioritised_line": _("Prioritised line"),
+            "on_case": _("On {ref}"),
+            "selected_units": _("Selected: {units}"),
+        },
+        "crew": {
+            "acknowledge": _("Acknowledge"),
+            "step": {
+                "en_route": _("En route"),
+                "on_scene": _("On scene"),
+                "transporting": _("Patient loaded"),
+                "at_hospital": _("At hospital"),
+                "available": _("Available"),
+            },
+            "available_no_transport": _("Available without transport"),
+            "sending": _("Sending…"),
+            "queued": _("Not sent yet: it is sent when the network is back."),
+            "refused": _("Refused: {detail}"),
+            "cancelled": _("Assignment {ref} was cancelled by the dispatch centre."),
+            "redirected": _("You were redirected from {ref} to a new assignment."),
+            "joined": _("{name} joined the unit."),
+            "left": _("{name} left the unit."),
+            "you_left": _("You are no longer on a unit."),
+            "leave_confirm": _("Tap again to leave"),
+            "joined_self": _("You are on {unit}."),
+        },
+    }
+
+
+def page_context(**extra) -> dict:
+    return {"ui_languages": ui_languages(), "js_strings": js_strings(), **extra}
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with messages a person in a hurry understands."""
+
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "Wrong user name or password. Check both and try again."
+        ),
+        "inactive": gettext_lazy("This account is disabled. Ask an administrator."),
+    }
+    username = forms.CharField(
+        label=gettext_lazy("User name"), max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
+                                      "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+@method_decorator(swedish_unless_chosen, name="dispatch")
 class SignInView(LoginView):
     template_name = "frontend/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "ui_languages": ui_languages()}
+
     def post(self, request, *args, **kwargs):
+        form = self.get_form()
         try:
-            return super().post(request, *args, **kwargs)
+            if form.is_valid():
+                return self.form_valid(form)
         except PermissionDenied:
-            form = self.get_form()
-            form.add_error(None, "locked")
-            return self.render_to_response(self.get_context_data(form=form, locked=True),
-                                           status=429)
+            pass
+        # Django's authenticate() swallows the lockout backend's PermissionDenied and answers
+        # "no user", so a locked name is told apart here, by asking the lockout itself.
+        until = login_locked_until(username=request.POST.get("username", "").strip())
+        if until is None:
+            return self.form_invalid(form)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, locked=True,
+                locked_until=formats.time_format(timezone.localtime(until), "H:i"),
+            ),
+            status=429,
+        )
 
 
 @login_required
+@swedish_unless_chosen
 def home(request):
     if request.user.role == Role.CREW:
         return redirect("crew")
     if request.user.role in (Role.DISPATCHER, Role.ADMIN) or request.user.is_superuser:
         return redirect("console")
-    return render(request, "frontend/placeholder.html")
+    return render(request, "frontend/placeholder.html", page_context())
 
 
 @require_POST
@@ -44,12 +205,20 @@ def _require(request, *roles):
 
 
 @login_required
+@swedish_unless_chosen
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMIN)
-    return render(request, "frontend/console.html", {"map_tile_url": settings.MAP_TILE_URL})
+    return render(request, "frontend/console.html", page_context(
+        map_tile_url=settings.MAP_TILE_URL,
+        map_tile_attribution=getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        regions=Region.objects.order_by("name"),
+        priorities=Priority.choices,
+        ack_timeout=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS,
+    ))
 
 
 @login_required
+@swedish_unless_chosen
 def crew(request):
     _require(request, Role.CREW)
-    return render(request, "frontend/crew.html")
+    return render(request, "frontend/crew.html", page_context())

@@ -1,0 +1,198 @@
+/* Helpers shared by the console and the crew tablet: translated strings, API calls with the
+   CSRF token, notices, times. No dependencies, so it runs as served. */
+
+const STRINGS = JSON.parse(document.getElementById('i18n')?.textContent || '{}');
+const LANG = document.documentElement.lang || 'sv';
+
+/** A translated string by dotted key, with {name} placeholders filled from params. */
+export function t(key, params) {
+  let text = key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), STRINGS);
+  if (typeof text !== 'string') text = key;
+  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  return text;
+}
+
+export const statusLabel = (status) => t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`);
+export const kindLabel = (kind) => t(`kind.${kind}`) === `kind.${kind}` ? kind : t(`kind.${kind}`);
+
+/** Build an element; children are nodes or text (never parsed as HTML). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+    else if (value === true) node.setAttribute(name, '');
+    else node.setAttribute(name, value);
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export class ApiError extends Error {
+  constructor(status, detail, body) {
+    super(detail);
+    this.status = status;
+    this.detail = detail;
+    this.body = body;
+  }
+}
+
+function cookie(name) {
+  const hit = document.cookie.split(';').map((c) => c.trim()).find((c) => c.startsWith(name + '='));
+  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';
+}
+
+/** When a request is refused, find out whether the session ended and, if so, go to sign-in. */
+export async function redirectIfSignedOut() {
+  try {
+    const r = await fetch(location.pathname, { redirect: 'manual', credentials: 'same-origin' });
+    if (r.type === 'opaqueredirect') {
+      location.assign('/login/?next=' + encodeURIComponent(location.pathname));
+    }
+  } catch { /* offline: the next request tells */ }
+}
+
+/** Call the API; a refusal throws ApiError with the server's `detail` (status 0: no network). */
+export async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    headers['X-CSRFToken'] = cookie('csrftoken');
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, t('error.network'), null);
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!response.ok) {
+    if (response.status === 401 || response.status === 403) redirectIfSignedOut();
+    const detail = (data && typeof data.detail === 'string' && data.detail)
+      || t('error.http', { status: response.status });
+    throw new ApiError(response.status, detail, data);
+  }
+  noteServerTime(response.headers.get('Date'));
+  return data;
+}
+
+/* Server clock offset, so the times a device sends agree with the server's even when the
+   tablet's clock is off. Events give the best sample (microseconds); the Date header a rough one. */
+let clockOffset = 0;
+let offsetFromEvents = false;
+function noteServerTime(header) {
+  if (offsetFromEvents || !header) return;
+  const server = Date.parse(header);
+  if (!Number.isNaN(server) && Math.abs(server - Date.now()) > 2000) clockOffset = server - Date.now();
+}
+export function noteEventTime(iso) {
+  const server = Date.parse(iso);
+  if (Number.isNaN(server)) return;
+  offsetFromEvents = true;
+  clockOffset = server - Date.now();
+}
+export const serverNow = () => new Date(Date.now() + clockOffset);
+
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(LANG, { hour: '2-digit', minute: '2-digit' });
+const timeFormatSeconds = new Intl.DateTimeFormat(LANG, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function fmtTime(iso, seconds = false) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : (seconds ? timeFormatSeconds : timeFormat).format(d);
+}
+
+export function fmtElapsed(iso) {
+  const ms = serverNow() - new Date(iso);
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return t('time.seconds', { n: s });
+  const m = Math.floor(s / 60);
+  if (m < 60) return t('time.minutes', { n: m });
+  return t('time.hours', { h: Math.floor(m / 60), m: m % 60 });
+}
+
+export const since = (iso) => t('time.since', { time: fmtTime(iso), elapsed: fmtElapsed(iso) });
+
+/** Show a message at the top right; errors stay until closed or 15 s. */
+export function notify(message, kind = 'info', { timeout } = {}) {
+  const box = document.getElementById('notices');
+  if (!box) return;
+  const item = el('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    el('p', {}, message),
+    el('button', { type: 'button', 'aria-label': t('close'), onclick: () => item.remove() }, '×'));
+  box.append(item);
+  while (box.children.length > 5) box.firstElementChild.remove();
+  const ms = timeout ?? (kind === 'error' ? 15000 : 6000);
+  if (ms) setTimeout(() => item.remove(), ms);
+  return item;
+}
+
+export function showConnection(state) {
+  const node = document.getElementById('conn');
+  if (!node) return;
+  node.dataset.state = state;
+  node.textContent = t(`conn.${state}`);
+}
+
+/** Order of assignment statuses: statuses only move forward, so a higher rank is newer. */
+const RANK = {
+  alerted: 0, acknowledged: 1, en_route: 2, on_scene: 3, transporting: 4, at_hospital: 5,
+  available: 6, cancelled: 6, redirected: 6,
+};
+export const ACTIVE = new Set(['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital']);
+
+/** Merge two views of one assignment that may arrive out of order (event, fetch, answer). */
+export function mergeAssignment(old, incoming) {
+  if (!old) return incoming;
+  const a = RANK[old.status] ?? 0;
+  const b = RANK[incoming.status] ?? 0;
+  if (b > a) return { ...old, ...incoming };
+  if (b < a) return old;
+  const merged = { ...old, ...incoming };
+  if ((old.resend_count ?? 0) > (incoming.resend_count ?? 0)) {
+    merged.resend_count = old.resend_count;
+    merged.ack_overdue = old.ack_overdue || incoming.ack_overdue;
+  }
+  merged.status_overdue = Boolean(old.status_overdue || incoming.status_overdue);
+  return merged;
+}
+
+/** A button that asks for a second tap before it acts (no blocking confirm dialogs). */
+export function twoStep(button, confirmLabel, action, ms = 4000) {
+  const label = button.textContent;
+  let armed = null;
+  button.addEventListener('click', async () => {
+    if (!armed) {
+      button.textContent = confirmLabel;
+      button.classList.add('is-armed');
+      armed = setTimeout(() => { armed = null; button.textContent = label; button.classList.remove('is-armed'); }, ms);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    button.textContent = label;
+    button.classList.remove('is-armed');
+    await action();
+  });
+}

@@ -1,0 +1,57 @@
+/* The alarm tone, made with WebAudio (no sound files). Browsers start audio only after a user
+   gesture, so the first tap anywhere unlocks it; until then a banner asks for that tap. */
+
+let ctx = null;
+let banner = null;
+
+function update() {
+  const on = ctx && ctx.state === 'running';
+  document.body.dataset.audio = on ? 'on' : 'locked';
+  // Hidden a moment later, so the tap that unlocked audio still lands on its own target.
+  if (banner) setTimeout(() => { banner.hidden = Boolean(ctx && ctx.state === 'running'); }, on ? 300 : 0);
+}
+
+export function unlockAudio() {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return;
+  if (!ctx) {
+    ctx = new Ctx();
+    ctx.addEventListener('statechange', update);
+  }
+  if (ctx.state === 'suspended') ctx.resume().then(update, update);
+  update();
+}
+
+export function setupAudio(bannerNode) {
+  banner = bannerNode;
+  for (const type of ['pointerdown', 'keydown', 'touchstart']) {
+    document.addEventListener(type, unlockAudio, { capture: true, passive: true });
+  }
+  update();
+}
+
+/** Three loud tones, plus vibration where there is a motor; counts each alarm on <body>. */
+export function alarm() {
+  document.body.dataset.alarms = String(Number(document.body.dataset.alarms || 0) + 1);
+  navigator.vibrate?.([400, 150, 400, 150, 400]);
+  if (!ctx || ctx.state !== 'running') {
+    banner?.classList.add('is-urgent');
+    return false;
+  }
+  banner?.classList.remove('is-urgent');
+  const start = ctx.currentTime + 0.02;
+  for (let i = 0; i < 3; i += 1) {
+    const at = start + i * 0.36;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = 'square';
+    osc.frequency.setValueAtTime(i % 2 ? 1320 : 988, at);
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.35, at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.3);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(at);
+    osc.stop(at + 0.32);
+  }
+  return true;
+}
