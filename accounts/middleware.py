@@ -35,3 +35,12 @@ class SessionTimeoutMiddleware:
             elif request.user.is_authenticated and LAST_SEEN_AT not in request.session:
                 request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+
+def mark_signed_in(sender, request, user, **kwargs) -> None:
+    """The absolute timeout counts from this sign-in, also when the session is reused
+    (Django keeps a signed-in user's session data when the same user signs in again)."""
+    if hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN_AT] = now

@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from core.errors import DomainError
 
+from .services import login_locked_until
+
 
 class Locked(DomainError):
     status_code = 429
@@ -21,17 +23,22 @@ class CredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=200, trim_whitespace=False)
 
 
+LOCKED = ("Too many failed sign-ins: this user name is locked for a while. "
+          "Ask an administrator if it is urgent.")
+
+
 def _authenticate(request) -> object:
     serializer = CredentialsSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     try:
         user = authenticate(request, **serializer.validated_data)
     except PermissionDenied:
-        raise Locked(
-            "Too many failed sign-ins: this user name is locked for a while. "
-            "Ask an administrator if it is urgent."
-        ) from None
+        raise Locked(LOCKED) from None
     if user is None:
+        # django.contrib.auth.authenticate() swallows the backend's PermissionDenied and
+        # returns None, so a locked name is recognised here.
+        if login_locked_until(username=serializer.validated_data["username"]):
+            raise Locked(LOCKED)
         raise DomainError("Wrong user name or password.")
     return user
 
