@@ -1,0 +1,283 @@
+"""End to end, in a real browser: a case registered on the dispatch console reaches every crew
+tablet of the unit live, with sound, and the crew's status taps reach the console live.
+
+One real server (uvicorn, its own database, the demo data) for the module; Debian's Chromium
+through Playwright, one browser context per person. Set E2E_SCREENSHOTS=/some/dir to keep a
+screenshot of each screen.
+"""
+
+import os
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.live import LiveProduct
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "larm-demo-2026"
+CONSOLE = {"width": 1600, "height": 1000}
+TABLET = {"width": 1280, "height": 800}
+SHOTS = os.environ.get("E2E_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def live():
+    product = LiveProduct().start()
+    yield product
+    product.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport) -> a page in a fresh context (its own cookies and storage)."""
+    contexts = []
+    errors = []
+
+    def make(viewport) -> Page:
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
+    page.goto(url + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_url(f"**{lands_on}")
+
+
+def join_unit(page: Page, call_sign: str) -> None:
+    option = page.locator("#join-unit option", has_text=call_sign)
+    expect(option).to_have_count(1)
+    page.select_option("#join-unit", value=option.get_attribute("value"))
+    page.click("#join-button")
+    expect(page.locator("#unit-title")).to_have_text(call_sign)
+    expect(page.locator("#idle")).to_be_visible()
+
+
+def test_sign_in_page_is_swedish_tells_wrong_password_and_locked(live, open_page):
+    page = open_page(TABLET)
+    page.goto(live.url + "/login/")
+    expect(page.locator("h1")).to_have_text("Logga in")
+    shot(page, "login")
+
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "not-the-password")
+    page.click(".login-card button[type=submit]")
+    expect(page.locator("#login-error")).to_contain_text("Fel användarnamn eller lösenord")
+    shot(page, "login-wrong-password")
+
+    for _ in range(5):  # LOGIN_MAX_FAILURES: the fifth failure locks the name
+        page.fill("#id_password", "still-wrong")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.click(".login-card button[type=submit]")
+    assert answer.value.status == 429
+    expect(page.locator("#login-locked")).to_contain_text("Användarnamnet är spärrat")
+    shot(page, "login-locked")
+
+    page.click(".language button[value=en]")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_case_dispatched_on_console_reaches_both_crew_tablets_and_back(live, open_page):
+    anna, sara, ali = open_page(CONSOLE), open_page(TABLET), open_page(TABLET)
+    sign_in(anna, live.url, "anna", "/console/")
+    sign_in(sara, live.url, "sara", "/crew/")
+    sign_in(ali, live.url, "ali", "/crew/")
+    shot(sara, "crew-join")
+    join_unit(sara, "AMB 1010")
+    join_unit(ali, "AMB 1010")
+    shot(sara, "crew-idle")
+
+    # The dispatcher registers a case; a click on the map gives the position.
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    expect(anna.locator("#units tr[data-call-sign='AMB 1010']")).to_be_visible()
+    anna.evaluate("window.__sameDocument = true")
+    anna.locator("#map").click(position={"x": 40, "y": 440})
+    assert anna.input_value("#case-lat") and anna.input_value("#case-lon")
+    anna.fill("#case-caller", "+46701234567")
+    anna.fill("#case-address", "Stora torget 1")
+    anna.fill("#case-municipality", "Västerås")
+    anna.select_option("#case-region", label="Region Västmanland")
+    anna.fill("#case-lat", "59.6099")
+    anna.fill("#case-lon", "16.5448")
+    anna.fill("#case-complaint", "Bröstsmärta, 67-årig man")
+    anna.select_option("#case-mbs", "1A")
+    expect(anna.locator("#case-reason-field")).to_be_hidden()
+    anna.select_option("#case-priority", "1B")
+    expect(anna.locator("#case-reason-field")).to_be_visible()
+    anna.fill("#case-safety", "Aggressiv hund på gården")
+    anna.fill("#case-pin", "19121212-1212")
+    anna.fill("#case-patient", "Tolvan Tolvansson")
+    anna.fill("#case-notes", "Portkod 1234, tredje våningen")
+    anna.click("#case-submit")  # refused by the form: the reason for 1A -> 1B is missing
+    expect(anna.locator(".case")).to_have_count(0)
+    anna.fill("#case-reason", "Stabil enligt inringaren")
+    anna.click("#case-submit")
+    card = anna.locator(".case", has_text="Bröstsmärta, 67-årig man")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Aggressiv hund på gården")
+
+    # ... and sends AMB 1010: both tablets of the unit show it at once, with the alarm.
+    anna.locator("#units tr[data-call-sign='AMB 1010'] input[type=checkbox]").check()
+    shot(anna, "console-case")
+    card.locator(".dispatch-btn").click()
+    sent = time.monotonic()
+    for crew in (sara, ali):
+        expect(crew.locator("#assignment")).to_be_visible(timeout=2000)
+        expect(crew.locator("#a-address")).to_have_text("Stora torget 1", timeout=2000)
+    elapsed = time.monotonic() - sent
+    assert elapsed < 2.0, f"the assignment took {elapsed:.2f} s to reach the tablets"
+    expect(sara.locator("#a-priority")).to_have_text("1B")
+    expect(sara.locator("#a-safety")).to_be_visible()
+    expect(sara.locator("#a-safety")).to_contain_text("Aggressiv hund på gården")
+    expect(sara.locator("#a-complaint")).to_have_text("Bröstsmärta, 67-årig man")
+    expect(sara.locator("#a-notes")).to_have_text("Portkod 1234, tredje våningen")
+    expect(sara.locator("#a-caller")).to_have_text("+46701234567")
+    expect(sara.locator("#a-nav-google")).to_have_attribute(
+        "href", "https://www.google.com/maps/dir/?api=1&destination=59.6099,16.5448")
+    assert sara.get_attribute("#a-nav-geo", "href").startswith("geo:59.6099,16.5448")
+    expect(sara.locator("#a-status")).to_have_text("Larmad")
+    expect(sara.locator("body")).to_have_attribute("data-audio", "on")
+    assert int(sara.get_attribute("body", "data-alarms")) >= 1
+    expect(anna.locator(".asg .badge")).to_have_text("Larmad")
+    shot(sara, "crew-alerted")
+
+    # The crew acknowledges; every device on the unit and the console follow.
+    sara.click("#a-ack")
+    for crew in (sara, ali):
+        expect(crew.locator("#a-status")).to_have_text("Kvitterad")
+        expect(crew.locator("#a-next")).to_have_text("På väg")
+        expect(crew.locator("#a-ack")).to_be_hidden()
+    expect(anna.locator(".asg .badge")).to_have_text("Kvitterad")
+
+    sara.click("#a-next")  # en route
+    expect(sara.locator("#a-status")).to_have_text("På väg")
+    expect(anna.locator(".asg .badge")).to_have_text("På väg", timeout=2000)
+    expect(anna.locator("#units tr[data-call-sign='AMB 1010'] .badge")).to_have_text("På väg")
+    for crew in (sara, ali):
+        expect(crew.locator("#a-status")).to_have_text("På väg", timeout=2000)
+        expect(crew.locator("#a-next")).to_have_text("Framme")
+        expect(crew.locator("#unit-status")).to_have_text("På väg")
+    assert anna.evaluate("window.__sameDocument") is True  # no reload on the console
+    shot(sara, "crew-en-route")
+    shot(ali, "crew-en-route-second-device")
+    shot(anna, "console-en-route")
+
+    # Both crew members tap "on scene" at once: Ali's tap reaches the server second and is
+    # refused (409); his tablet says why and shows the state the server holds.
+    held = []
+    ali.route("**/api/assignments/*/status/", lambda route: held.append(route))
+    ali.click("#a-next")
+    expect(ali.locator("#a-status")).to_have_text("Framme")  # on screen at once
+    sara.click("#a-next")
+    expect(anna.locator(".asg .badge")).to_have_text("Framme")
+    assert len(held) == 1
+    held[0].continue_()
+    ali.unroute("**/api/assignments/*/status/")
+    expect(ali.locator("#refusal")).to_be_visible()
+    expect(ali.locator("#refusal-text")).to_contain_text("Nekad")
+    expect(ali.locator("#refusal-text")).to_contain_text("on_scene")
+    expect(ali.locator("#a-status")).to_have_text("Framme")
+    expect(ali.locator("#a-next")).to_have_text("Lastad")
+    expect(ali.locator("#a-alt")).to_be_visible()
+    shot(ali, "crew-refused")
+
+    # The rest of the chain, then the dispatcher closes the case.
+    sara.click("#a-next")  # transporting
+    expect(sara.locator("#a-next")).to_have_text("På sjukhus")
+    sara.click("#a-next")  # at hospital
+    expect(sara.locator("#a-next")).to_have_text("Ledig")
+    sara.click("#a-next")  # available
+    for crew in (sara, ali):
+        expect(crew.locator("#idle")).to_be_visible()
+    expect(anna.locator(".asg .badge")).to_have_text("Ledig")
+    close = card.locator(".close-btn")
+    close.click()
+    expect(close).to_have_text("Bekräfta avslut")
+    close.click()
+    expect(anna.locator(".case")).to_have_count(0)
+
+
+def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_page):
+    token = live.token("erik")
+    headers = {"Authorization": f"Token {token}"}
+    regions = {r["code"]: r["id"] for r in httpx.get(live.url + "/api/regions/",
+                                                     headers=headers).json()}
+    base = {"region": regions["UPP"], "caller_number": "+4618123456", "latitude": 59.8586,
+            "longitude": 17.6389, "municipality": "Uppsala"}
+
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+
+    # Another dispatcher registers two cases: they appear on Anna's console by themselves.
+    low = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        **base, "address": "Dragarbrunnsgatan 10", "complaint": "Fallskada, höft",
+        "mbs_priority": "2B", "priority": "2B"}).json()
+    high = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        **base, "address": "Svartbäcksgatan 5", "complaint": "Medvetslös person",
+        "mbs_priority": "1A", "priority": "1A"}).json()
+    low_card = anna.locator(f".case[data-id='{low['id']}']")
+    high_card = anna.locator(f".case[data-id='{high['id']}']")
+    expect(low_card).to_be_visible()
+    expect(high_card).to_be_visible()
+
+    # AMB 3010 goes to the fall; then the cardiac arrest needs it more.
+    anna.locator("#units tr[data-call-sign='AMB 3010'] input[type=checkbox]").check()
+    low_card.locator(".dispatch-btn").click()
+    expect(low_card.locator(".asg .badge")).to_have_text("Larmad")
+    low_card.locator(".redirect-btn").click()
+    low_card.locator(".asg-redirect select").select_option(str(high["id"]))
+    low_card.locator(".asg-redirect .btn").click()
+    expect(high_card.locator(".asg .badge")).to_have_text("Larmad")
+    expect(low_card.locator(".asg .badge")).to_have_text("Omdirigerad")
+
+    # A unit sent from elsewhere shows up busy, and can no longer be picked here.
+    amb3020 = anna.locator("#units tr[data-call-sign='AMB 3020']")
+    httpx.post(live.url + f"/api/cases/{low['id']}/dispatch/", headers=headers,
+               json={"units": [int(amb3020.get_attribute("data-unit"))]}).raise_for_status()
+    expect(amb3020.locator(".badge")).to_have_text("Larmad")
+    expect(amb3020.locator("input[type=checkbox]")).to_be_disabled()
+
+    # Cancel AMB 3020 (two taps); closing a case with a unit on it is refused, with the reason.
+    row = low_card.locator(".asg", has_text="AMB 3020")
+    row.locator(".cancel-btn").click()
+    row.locator(".cancel-btn").click()
+    expect(low_card.locator(".asg", has_text="AMB 3020").locator(".badge")).to_have_text(
+        "Avbruten")
+    shot(anna, "console-redirect-cancel")
+    high_card.locator(".close-btn").click()
+    high_card.locator(".close-btn").click()
+    expect(anna.locator(".notice-error")).to_contain_text("still on assignment")
