@@ -17,9 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -124,7 +123,6 @@ def js_strings() -> dict:
             "left": _("{name} left the unit."),
             "you_left": _("You are no longer on a unit."),
             "leave_confirm": _("Tap again to leave"),
-            "joined_self": _("You are on {unit}."),
         },
     }
 

@@ -319,7 +319,7 @@ function caseCard(c) {
   card.addEventListener('click', (e) => {
     if (!e.target.closest('button, select, a, input')) selectCase(c.id);
   });
-  card.append(
+  card.append(...[
     el('div', { class: 'case-head' },
       el('span', { class: `prio-badge prio-${c.priority}` }, c.priority),
       el('span', { class: 'case-ref' }, c.reference),
@@ -335,7 +335,7 @@ function caseCard(c) {
       `${t('console.caller')}: ${c.caller_number}`,
       c.patient_name || c.personal_identity_number
         ? ` · ${[c.patient_name, c.personal_identity_number].filter(Boolean).join(', ')}` : ''),
-  );
+  ].filter(Boolean));
   if (c.assignments.length) {
     card.append(el('ul', { class: 'assignments' }, c.assignments.map((a) => assignmentRow(c, a))));
   }
@@ -640,8 +640,17 @@ field('case-mbs').addEventListener('change', () => {
   syncReason();
 });
 field('case-priority').addEventListener('change', syncReason);
-field('case-lat').addEventListener('change', markPick);
-field('case-lon').addEventListener('change', markPick);
+function typedPosition() {
+  const lat = parseFloat(field('case-lat').value);
+  const lon = parseFloat(field('case-lon').value);
+  if (!Number.isNaN(lat) && !Number.isNaN(lon)) {
+    const region = nearestRegion(lat, lon);
+    if (region != null) field('case-region').value = String(region);
+  }
+  markPick();
+}
+field('case-lat').addEventListener('change', typedPosition);
+field('case-lon').addEventListener('change', typedPosition);
 
 form.addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -253,8 +253,7 @@ $('join-button').addEventListener('click', async () => {
     return;
   }
   try {
-    const unit = await api(`/api/units/${id}/join/`, { method: 'POST' });
-    notify(t('crew.joined_self', { unit: unit.call_sign }), 'ok');
+    await api(`/api/units/${id}/join/`, { method: 'POST' });
     await loadMe();
   } catch (err) {
     notify(err.detail, 'error');
