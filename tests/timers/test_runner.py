@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from timers import runner, services
 
 
@@ -31,3 +33,48 @@ async def test_a_stopped_loop_returns_at_once(monkeypatch):
     monkeypatch.setattr(services, "fire_due_timers", lambda: called.append(1))
     await asyncio.wait_for(runner.run_timer_loop(stop), timeout=1)
     assert called == []
+
+
+async def test_the_server_lifespan_starts_and_stops_the_timer_loop(monkeypatch, settings):
+    """Embedded shape: uvicorn's lifespan starts the in-process loop and stops it on
+    shutdown (config.asgi.Lifespan)."""
+    from config.asgi import Lifespan
+
+    settings.TIMERS_IN_PROCESS = True
+    seen = {}
+
+    async def fake_loop(stop):
+        seen["started"] = True
+        await stop.wait()
+        seen["stopped"] = True
+
+    monkeypatch.setattr(runner, "run_timer_loop", fake_loop)
+    inbox = asyncio.Queue()
+    outbox = []
+    for message in ({"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}):
+        inbox.put_nowait(message)
+
+    async def send(message):
+        outbox.append(message["type"])
+        await asyncio.sleep(0)
+
+    await asyncio.wait_for(Lifespan(app=None)({"type": "lifespan"}, inbox.get, send), 2)
+    assert outbox == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert seen == {"started": True, "stopped": True}
+
+
+async def test_without_in_process_timers_the_lifespan_starts_no_loop(monkeypatch, settings):
+    from config.asgi import Lifespan
+
+    settings.TIMERS_IN_PROCESS = False
+    monkeypatch.setattr(runner, "run_timer_loop", lambda stop: pytest.fail("loop started"))
+    inbox = asyncio.Queue()
+    inbox.put_nowait({"type": "lifespan.startup"})
+    inbox.put_nowait({"type": "lifespan.shutdown"})
+    sent = []
+
+    async def send(message):
+        sent.append(message["type"])
+
+    await asyncio.wait_for(Lifespan(app=None)({"type": "lifespan"}, inbox.get, send), 2)
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
