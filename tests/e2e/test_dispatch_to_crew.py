@@ -6,6 +6,7 @@ through Playwright, one browser context per person. Set E2E_SCREENSHOTS=/some/di
 screenshot of each screen.
 """
 
+import json
 import os
 import time
 from pathlib import Path
@@ -281,3 +282,64 @@ def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_p
     high_card.locator(".close-btn").click()
     high_card.locator(".close-btn").click()
     expect(anna.locator(".notice-error")).to_contain_text("still on assignment")
+
+
+def test_crew_tablet_catches_up_after_a_lost_connection_and_a_reload(live, open_page):
+    token = live.token("erik")
+    headers = {"Authorization": f"Token {token}"}
+    sockets, frames = [], []
+
+    def through(ws):
+        """Pass the page's socket through, noting what it sends; the test can cut it."""
+        server = ws.connect_to_server()
+        sockets.append(ws)
+
+        def to_server(message):
+            frames.append(json.loads(message))
+            server.send(message)
+
+        ws.on_message(to_server)
+
+    johan = open_page(TABLET)
+    johan.route_web_socket("**/ws/stream/", through)
+    sign_in(johan, live.url, "johan", "/crew/")
+    join_unit(johan, "AMB 1020")
+    unit = int(johan.locator("#join-unit option", has_text="AMB 1020").get_attribute("value"))
+    stream = f"unit.{unit}"
+    expect(johan.locator("#conn")).to_have_attribute("data-state", "open")
+    seen = johan.evaluate(f"Number(localStorage.getItem('larmkedjan.seq.{stream}'))")
+    assert seen >= 1
+
+    # The connection drops; meanwhile the unit is sent out.
+    sockets[-1].close()
+    expect(johan.locator("#conn")).to_have_attribute("data-state", "closed")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": 1, "caller_number": "+4621123456", "address": "Vasagatan 5",
+        "municipality": "Västerås", "latitude": 59.611, "longitude": 16.546,
+        "complaint": "Andningsbesvär", "mbs_priority": "1A", "priority": "1A"}).json()
+    httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+               json={"units": [unit]}).raise_for_status()
+
+    # It reconnects by itself, resubscribes from the last event it saw, and gets the rest.
+    expect(johan.locator("#a-address")).to_have_text("Vasagatan 5", timeout=5000)
+    resubscribe = [f for f in frames if f.get("op") == "subscribe" and f["stream"] == stream]
+    assert resubscribe[-1]["after"] == seen
+
+    # A reloaded tablet resumes from the position kept in localStorage.
+    johan.click("#a-ack")
+    expect(johan.locator("#a-status")).to_have_text("Kvitterad")
+    johan.wait_for_timeout(300)
+    kept = johan.evaluate(f"Number(localStorage.getItem('larmkedjan.seq.{stream}'))")
+    assert kept > seen
+    before = len(frames)
+    johan.reload()
+    expect(johan.locator("#a-status")).to_have_text("Kvitterad")
+    expect(johan.locator("#a-next")).to_have_text("På väg")
+    expect(johan.locator("#conn")).to_have_attribute("data-state", "open")
+    for _ in range(50):  # the frames reach the test through Playwright's event loop
+        resubscribe = [f for f in frames[before:]
+                       if f.get("op") == "subscribe" and f["stream"] == stream]
+        if resubscribe:
+            break
+        johan.wait_for_timeout(100)
+    assert resubscribe and resubscribe[0]["after"] >= kept
