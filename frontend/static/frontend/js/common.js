@@ -47,14 +47,19 @@ function cookie(name) {
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';
 }
 
-/** When a request is refused, find out whether the session ended and, if so, go to sign-in. */
-export async function redirectIfSignedOut() {
+/** Whether the session has ended: the page itself then redirects to sign-in. A 403 from the
+    API alone does not tell, as the API also answers 403 to a refused action. */
+export async function signedOut() {
   try {
     const r = await fetch(location.pathname, { redirect: 'manual', credentials: 'same-origin' });
-    if (r.type === 'opaqueredirect') {
-      location.assign('/login/?next=' + encodeURIComponent(location.pathname));
-    }
-  } catch { /* offline: the next request tells */ }
+    return r.type === 'opaqueredirect';
+  } catch {
+    return false; // offline: the next request tells
+  }
+}
+
+export async function redirectIfSignedOut() {
+  if (await signedOut()) location.assign('/login/?next=' + encodeURIComponent(location.pathname));
 }
 
 /** Call the API; a refusal throws ApiError with the server's `detail` (status 0: no network). */
@@ -79,7 +84,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (!response.ok) {
-    if (response.status === 401 || response.status === 403) redirectIfSignedOut();
+    if (response.status === 401 || response.status === 403) await redirectIfSignedOut();
     const detail = (data && typeof data.detail === 'string' && data.detail)
       || t('error.http', { status: response.status });
     throw new ApiError(response.status, detail, data);

@@ -291,7 +291,9 @@ function renderCases() {
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
+      const hadFocus = entry && document.activeElement === entry.node;
       if (entry) entry.node.replaceWith(node);
+      if (hadFocus) node.focus();
       entry = { sig, node };
       caseNodes.set(c.id, entry);
     }
@@ -316,8 +318,12 @@ function caseCard(c) {
     dataset: { id: c.id, reference: c.reference || '' },
     'aria-label': `${c.reference} ${c.priority} ${c.complaint}`,
   });
+  card.tabIndex = 0;
   card.addEventListener('click', (e) => {
     if (!e.target.closest('button, select, a, input')) selectCase(c.id);
+  });
+  card.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.target === card) selectCase(c.id);
   });
   card.append(...[
     el('div', { class: 'case-head' },

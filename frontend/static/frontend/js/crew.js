@@ -8,8 +8,8 @@
    fetched again from the server. */
 
 import {
-  ACTIVE, api, el, fmtTime, mergeAssignment, notify, serverNow, showConnection, statusLabel, t,
-  twoStep, uuid,
+  ACTIVE, api, el, fmtTime, mergeAssignment, notify, serverNow, showConnection, signedOut,
+  statusLabel, t, twoStep, uuid,
 } from './common.js';
 import { alarm, setupAudio } from './sound.js';
 import { LocalSeqStore, StreamClient } from './stream.js';
@@ -19,7 +19,7 @@ const FORWARD = {
   transporting: 'at_hospital', at_hospital: 'available',
 };
 const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
-const OUTBOX_KEY = 'larmkedjan.outbox';
+const OUTBOX_PREFIX = 'larmkedjan.outbox.';
 const REPEAT_ALARM_MS = 15000;
 const COOLDOWN_MS = 1200;
 const POSITION_EVERY_MS = 15000;
@@ -91,11 +91,14 @@ async function loadUnitState() {
 
 /* ---------- the outbox ---------- */
 
+// One outbox per user: a shared tablet never sends one person's taps as another's.
+const outboxKey = () => OUTBOX_PREFIX + (state.me?.username || '');
 function readOutbox() {
-  try { return JSON.parse(localStorage.getItem(OUTBOX_KEY)) || []; } catch { return []; }
+  if (!state.me) return [];
+  try { return JSON.parse(localStorage.getItem(outboxKey())) || []; } catch { return []; }
 }
 function writeOutbox(list) {
-  try { localStorage.setItem(OUTBOX_KEY, JSON.stringify(list)); } catch { /* private mode */ }
+  try { localStorage.setItem(outboxKey(), JSON.stringify(list)); } catch { /* private mode */ }
 }
 
 /** The crew's tap: move on at once on screen, and queue the change for the server. */
@@ -143,7 +146,10 @@ async function flushOutbox() {
         retryDelay = 1000;
         applyAssignment(answer);
       } catch (err) {
-        if (err.status === 0 || err.status >= 500 || err.status === 429) {
+        // Kept for later: no network, a server in trouble, or a session that ended (the page
+        // goes to sign-in; the tap is sent after signing in again).
+        if (err.status === 0 || err.status >= 500 || err.status === 429
+            || ((err.status === 401 || err.status === 403) && await signedOut())) {
           setSync('queued');
           retryTimer = setTimeout(flushOutbox, retryDelay);
           retryDelay = Math.min(retryDelay * 2, 30000);
