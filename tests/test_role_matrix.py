@@ -1,0 +1,192 @@
+"""Who may call which API endpoint: every route under /api/ (taken from the URL resolver) ×
+every method its view implements × every role, against a table written out by hand.
+
+A route or method the table does not list fails `test_role_matrix` for that route, so a new
+endpoint cannot be added without deciding who may call it.
+"""
+
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from dispatch import services as dispatch_services
+from tests.conftest import case_payload
+
+PASSWORD = "larm-demo-2026"
+METHODS = ("get", "post", "put", "patch", "delete")
+ROLES = ("anonymous", "dispatcher", "crew_own", "crew_other", "responder", "mobile_care",
+         "admin")
+PERSONA = {"anonymous": None, "dispatcher": "anna", "crew_own": "sara", "crew_other": "johan",
+           "responder": "lars", "mobile_care": "karin", "admin": "admin"}
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(route, METHOD) for every URL pattern under api/ and every method its view has."""
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if not route.startswith("api/"):
+                    continue
+                view = getattr(pattern.callback, "cls", None) or getattr(
+                    pattern.callback, "view_class", None)
+                methods = [m.upper() for m in METHODS if view is not None and hasattr(view, m)]
+                for method in methods or ["?"]:  # "?": a view whose methods are unknown
+                    found.append((route, method))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(found)
+
+
+def row(anonymous, dispatcher, crew_own, crew_other, responder, mobile_care, admin):
+    return dict(zip(ROLES, (anonymous, dispatcher, crew_own, crew_other, responder,
+                            mobile_care, admin), strict=True))
+
+
+EVERYONE = row(200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = row(403, 200, 200, 200, 200, 200, 200)
+DISPATCH = row(403, 200, 403, 403, 403, 403, 200)
+DISPATCH_CREATE = row(403, 201, 403, 403, 403, 403, 201)
+UNITS_READ = row(403, 200, 200, 200, 403, 403, 200)
+# An administrator is a superuser and passes the crew permission, then the service refuses:
+# an administrator is on no unit.
+CREW_ONLY = row(403, 403, 200, 200, 403, 403, 409)
+# Another unit's assignment does not exist for the crew (404, not 403: no probing).
+OWN_ASSIGNMENT = row(403, 200, 200, 404, 403, 403, 200)
+ADMIN_ONLY = row(403, 403, 403, 403, 403, 403, 200)
+
+
+def credentials(w, user):
+    return {"data": {"username": (user or w.demo.anna).username, "password": PASSWORD}}
+
+
+# (route, METHOD): (request for the world `w` and user, expected status per role)
+MATRIX = {
+    ("api/me/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    ("api/auth/login/", "POST"): (credentials, EVERYONE),
+    ("api/auth/logout/", "POST"): (lambda w, u: {}, SIGNED_IN),
+    ("api/auth/token/", "POST"): (credentials, EVERYONE),
+    ("api/regions/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    ("api/stations/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    ("api/units/", "GET"): (lambda w, u: {}, UNITS_READ),
+    ("api/units/leave/", "POST"): (lambda w, u: {}, CREW_ONLY),
+    ("api/units/<int:pk>/", "GET"): (lambda w, u: {"pk": w.demo.amb1010.pk}, UNITS_READ),
+    ("api/units/<int:pk>/join/", "POST"): (lambda w, u: {"pk": w.demo.amb1010.pk}, CREW_ONLY),
+    ("api/units/<int:pk>/position/", "POST"): (
+        lambda w, u: {"pk": w.demo.amb1010.pk, "data": {"latitude": 59.61, "longitude": 16.55}},
+        row(403, 200, 200, 403, 403, 403, 200),
+    ),
+    ("api/cases/", "GET"): (lambda w, u: {}, DISPATCH),
+    ("api/cases/", "POST"): (lambda w, u: {"data": case_payload(w.demo.vml)}, DISPATCH_CREATE),
+    ("api/cases/<int:pk>/", "GET"): (lambda w, u: {"pk": w.case_low.pk}, DISPATCH),
+    ("api/cases/<int:pk>/", "PATCH"): (
+        lambda w, u: {"pk": w.case_low.pk, "data": {"notes": "Porten är låst"}}, DISPATCH),
+    ("api/cases/<int:pk>/dispatch/", "POST"): (
+        lambda w, u: {"pk": w.case_free.pk, "data": {"units": [w.demo.amb1020.pk]}},
+        DISPATCH_CREATE),
+    ("api/cases/<int:pk>/close/", "POST"): (lambda w, u: {"pk": w.case_free.pk}, DISPATCH),
+    ("api/assignments/", "GET"): (lambda w, u: {}, UNITS_READ),
+    ("api/assignments/<int:pk>/", "GET"): (lambda w, u: {"pk": w.assignment.pk},
+                                           OWN_ASSIGNMENT),
+    ("api/assignments/<int:pk>/acknowledge/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {}}, OWN_ASSIGNMENT),
+    ("api/assignments/<int:pk>/status/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {"status": "acknowledged"}},
+        OWN_ASSIGNMENT),
+    ("api/assignments/<int:pk>/redirect/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {"case": w.case_high.pk}},
+        DISPATCH_CREATE),
+    ("api/measures/", "GET"): (lambda w, u: {"query": {"region": w.demo.vml.pk}}, DISPATCH),
+    ("api/audit/log/", "GET"): (lambda w, u: {}, ADMIN_ONLY),
+    ("api/audit/extract/", "GET"): (
+        lambda w, u: {"query": {"patient": "19121212-1212"}}, ADMIN_ONLY),
+    # The API description is public (drf-spectacular's default); it holds no data.
+    ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
+    ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),
+}
+
+ROUTES = api_routes()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(demo, new_case):
+    """A case with sara's unit (AMB 1010) alerted to it, a higher-priority case to redirect
+    to, and a case with no unit (to dispatch to and to close)."""
+    case_low = new_case(priority="2A", priority_change_reason="Stabil enligt inringare")
+    [assignment] = dispatch_services.assignment_dispatch(case=case_low, units=[demo.amb1010],
+                                                         by=demo.anna)
+    return SimpleNamespace(demo=demo, case_low=case_low, assignment=assignment,
+                           case_high=new_case(), case_free=new_case())
+
+
+def client_for(user) -> APIClient:
+    n = uuid.uuid4().int
+    client = APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}",
+                       HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_authenticate(user=user)
+    return client
+
+
+def call(w, route, method, role):
+    user = getattr(w.demo, PERSONA[role]) if PERSONA[role] else None
+    build, _ = MATRIX[(route, method)]
+    spec = build(w, user)
+    path = "/" + route.replace("<int:pk>", str(spec.get("pk", 0)))
+    client = client_for(user)
+    if method == "GET":
+        return client.get(path, spec.get("query", {}))
+    return getattr(client, method.lower())(path, spec.get("data", {}), format="json")
+
+
+def test_the_resolver_finds_the_api():
+    assert len(ROUTES) >= 25
+    assert ("api/cases/<int:pk>/dispatch/", "POST") in ROUTES
+
+
+@pytest.mark.parametrize(("route", "method"), ROUTES, ids=[f"{m} {r}" for r, m in ROUTES])
+def test_role_matrix(world, route, method):
+    assert (route, method) in MATRIX, (
+        f"{method} /{route} has no entry in the role matrix: decide who may call it and add "
+        "it to MATRIX in tests/test_role_matrix.py")
+    _, expected = MATRIX[(route, method)]
+    assert set(expected) == set(ROLES)
+    got = {}
+    for role in ROLES:
+        # Each role calls against the same world: its changes are rolled back.
+        with transaction.atomic():
+            response = call(world, route, method, role)
+            got[role] = response.status_code
+            if response.status_code >= 400 and response.get("Content-Type", "").startswith(
+                    "application/json"):
+                detail = response.json().get("detail") if isinstance(response.json(),
+                                                                    dict) else None
+                assert isinstance(detail, str) and detail, (role, response.json())
+            transaction.set_rollback(True)
+    assert got == expected
+
+
+def test_the_matrix_lists_no_route_that_does_not_exist():
+    assert sorted(set(MATRIX) - set(ROUTES)) == []
+
+
+@pytest.mark.parametrize("route", sorted({r for r, _ in ROUTES}))
+def test_a_method_the_view_does_not_implement_is_405(world, route):
+    implemented = {m for r, m in ROUTES if r == route}
+    unused = next(m for m in ("DELETE", "PUT", "PATCH", "POST") if m not in implemented)
+    path = "/" + route.replace("<int:pk>", str(world.assignment.pk))
+    response = getattr(client_for(world.demo.admin), unused.lower())(path, {}, format="json")
+    assert response.status_code == 405
