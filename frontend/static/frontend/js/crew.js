@@ -52,11 +52,12 @@ function applyAssignment(incoming, { force = false } = {}) {
     if (!current || current.id === merged.id || String(merged.alerted_at) > String(current.alerted_at)) {
       state.current = merged.id;
     }
-  } else if (state.current === merged.id) {
-    state.current = null;
-    const ref = merged.case?.reference || '';
-    if (merged.status === 'cancelled') notify(t('crew.cancelled', { ref }), 'warn', { timeout: 30000 });
-    if (merged.status === 'redirected') notify(t('crew.redirected', { ref }), 'warn', { timeout: 30000 });
+  } else {
+    if (state.current === merged.id) state.current = null;
+    // Ended by the centre while the crew was on it: say so, the card must not just vanish.
+    if (old && ACTIVE.has(old.status) && (merged.status === 'cancelled' || merged.status === 'redirected')) {
+      notify(t(`crew.${merged.status}`, { ref: merged.case?.reference || '' }), 'warn', { timeout: 30000 });
+    }
   }
   const now = currentAssignment();
   if (now && now.status === 'alerted' && !state.alarmed.has(now.id)) {
