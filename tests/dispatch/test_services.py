@@ -477,3 +477,17 @@ def test_the_path_helper_reaches_every_status(demo, dispatched):
     for status in PATH_TO:
         unit = Unit.objects.filter(status="available", kind="ambulance").first()
         assert dispatched(status, unit=unit).status == status
+
+
+def test_status_times_never_go_backwards_after_a_fast_device_clock(demo, dispatched):
+    """A device clock a little ahead (within the allowed skew) stamps the acknowledgement;
+    the next status without a time from the device must not be stamped before it."""
+    assignment = dispatched("alerted")
+    ahead = timezone.now() + timedelta(seconds=45)
+    services.assignment_status_change(assignment=assignment, status="acknowledged",
+                                      by=demo.sara, at=ahead)
+    services.assignment_status_change(assignment=assignment, status="cancelled", by=demo.anna)
+    stored = Assignment.objects.get(pk=assignment.pk)
+    assert stored.acknowledged_at == ahead
+    assert stored.cancelled_at >= stored.acknowledged_at
+    assert stored.status_changed_at == stored.cancelled_at
