@@ -332,6 +332,7 @@ async def main() -> int:
     dirty = bool(git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime"))
     print(f"== bench on commit {commit}{' (+ local changes)' if dirty else ''}, "
           f"{os.cpu_count()} CPUs, extra env {extra_env or '-'}", flush=True)
+    load_start = os.getloadavg()
     cluster = Cluster(extra_env=extra_env).start()
     results: dict = {}
     try:
@@ -352,7 +353,8 @@ async def main() -> int:
     report = {
         "commit": commit, "dirty": dirty, "label": args.label,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_at_start": load_start, "loadavg_at_end": os.getloadavg()},
         "cluster_env": extra_env, "targets": TARGETS, "args": vars(args),
         "server_log_errors": errors[:20], **results,
     }
