@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -251,6 +252,7 @@ STATUS_WARNING_SECONDS = {
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 CARE_UNIT_NAME = os.environ.get("CARE_UNIT_NAME", "Sjukvårdens Larmcentral")
 
 PWA_APP_NAME = "Larmkedjan"

@@ -4,7 +4,6 @@ The pages are thin shells; the data comes from the API and the event stream. Str
 scripts show are translated here and handed over as JSON, so the scripts need no catalog.
 """
 
-from functools import wraps
 from pathlib import Path
 
 from django import forms
@@ -15,31 +14,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone, translation
-from django.utils.decorators import method_decorator
-from django.utils.translation import check_for_language, gettext_lazy
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.services import login_locked_until
 from crews.models import Region, UnitKind, UnitStatus
 from dispatch.models import AssignmentStatus, Priority
-
-
-def swedish_unless_chosen(view):
-    """The centre works in Swedish whatever language the browser asks for; only an explicit
-    choice on the page (the language cookie set by /i18n/setlang/) switches the UI."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if not (chosen and check_for_language(chosen)):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def ui_languages() -> list[tuple[str, str]]:
@@ -151,7 +134,6 @@ class SignInForm(AuthenticationForm):
     )
 
 
-@method_decorator(swedish_unless_chosen, name="dispatch")
 class SignInView(LoginView):
     template_name = "frontend/login.html"
     form_class = SignInForm
@@ -182,7 +164,6 @@ class SignInView(LoginView):
 
 
 @login_required
-@swedish_unless_chosen
 def home(request):
     if request.user.role == Role.CREW:
         return redirect("crew")
@@ -203,12 +184,11 @@ def _require(request, *roles):
 
 
 @login_required
-@swedish_unless_chosen
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMIN)
     return render(request, "frontend/console.html", page_context(
         map_tile_url=settings.MAP_TILE_URL,
-        map_tile_attribution=getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,
         ack_timeout=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS,
@@ -216,7 +196,6 @@ def console(request):
 
 
 @login_required
-@swedish_unless_chosen
 def crew(request):
     _require(request, Role.CREW)
     return render(request, "frontend/crew.html", page_context())
