@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
 from realtime.services import event_publish
@@ -40,9 +41,9 @@ def validate_position(*, latitude, longitude) -> tuple[float, float]:
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise Invalid("Latitude and longitude must be numbers in decimal degrees.") from None
+        raise Invalid(_("Latitude and longitude must be numbers in decimal degrees.")) from None
     if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
-        raise Invalid("Latitude must be within -90..90 and longitude within -180..180.")
+        raise Invalid(_("Latitude must be within -90..90 and longitude within -180..180."))
     return lat, lon
 
 
@@ -50,7 +51,7 @@ def validate_position(*, latitude, longitude) -> tuple[float, float]:
 def unit_status_set(*, unit: Unit, status: str, at: datetime | None = None) -> Unit:
     """Set a unit's status; dispatch calls this as its assignments move."""
     if status not in UnitStatus.values:
-        raise Invalid(f"Unknown unit status {status!r}.")
+        raise Invalid(_("Unknown unit status %(status)r.") % {"status": status})
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     unit.status = status
     unit.status_changed_at = at or timezone.now()
@@ -68,7 +69,8 @@ def unit_claim_for_assignment(*, unit: Unit, at: datetime) -> Unit:
     if claimed != 1:
         current = Unit.objects.get(pk=unit.pk)
         raise Conflict(
-            f"Unit {current.call_sign} is {current.get_status_display().lower()}, not available."
+            _("Unit %(unit)s is %(status)s, not available.")
+            % {"unit": current.call_sign, "status": current.get_status_display().lower()}
         )
     unit = Unit.objects.get(pk=unit.pk)
     _publish_unit(unit)
@@ -82,7 +84,7 @@ def unit_position_report(
     lat, lon = validate_position(latitude=latitude, longitude=longitude)
     at = at or timezone.now()
     if at > timezone.now() + timezone.timedelta(seconds=60):
-        raise Invalid("The position's time is in the future.")
+        raise Invalid(_("The position's time is in the future."))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.position_at and at <= unit.position_at:
         return unit
@@ -96,13 +98,18 @@ def unit_position_report(
 def crew_join(*, user, unit: Unit) -> CrewShift:
     """Join a unit for the shift, leaving any other unit first."""
     if user.role != "crew":
-        raise Conflict("Only crew members join units.")
+        raise Conflict(_("Only crew members join units."))
     now = timezone.now()
-    open_shift = CrewShift.objects.select_for_update().filter(user=user, left_at__isnull=True)
-    current = open_shift.first()
+    current = (
+        CrewShift.objects.select_for_update().filter(user=user, left_at__isnull=True).first()
+    )
     if current and current.unit_id == unit.pk:
         return current
-    open_shift.update(left_at=now)
+    if current:
+        current.left_at = now
+        current.save(update_fields=["left_at"])
+        event_publish(stream=unit_stream(current.unit_id), type="crew.left",
+                      data={"unit": current.unit_id, "user": user.pk, "name": str(user)})
     shift = CrewShift.objects.create(user=user, unit=unit, joined_at=now)
     event_publish(stream=unit_stream(unit.pk), type="crew.joined",
                   data={"unit": unit.pk, "user": user.pk, "name": str(user)})
@@ -113,7 +120,7 @@ def crew_join(*, user, unit: Unit) -> CrewShift:
 def crew_leave(*, user) -> CrewShift | None:
     shift = CrewShift.objects.select_for_update().filter(user=user, left_at__isnull=True).first()
     if shift is None:
-        raise Conflict("You are not on a unit.")
+        raise Conflict(_("You are not on a unit."))
     shift.left_at = timezone.now()
     shift.save(update_fields=["left_at"])
     event_publish(stream=unit_stream(shift.unit_id), type="crew.left",

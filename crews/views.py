@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,7 +74,7 @@ class UnitPositionView(APIView):
         if request.user.role == "crew":
             own = selectors.unit_of_user(user=request.user)
             if own is None or own.pk != unit.pk:
-                raise Forbidden("You report positions only for the unit you have joined.")
+                raise Forbidden(_("You report positions only for the unit you have joined."))
 
         def act():
             serializer = PositionInputSerializer(data=request.data)

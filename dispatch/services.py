@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Forbidden, Invalid
 from crews.models import Region, Unit, UnitStatus
@@ -29,6 +30,13 @@ from .statemachine import TIMESTAMP_FIELD, check_transition
 ACK_TIMER = "dispatch.ack_timeout"
 STATUS_TIMER = "dispatch.status_overdue"
 CLOCK_SKEW = timedelta(seconds=60)
+
+
+def _priority_reason_missing() -> str:
+    return _(
+        "The chosen priority differs from the MBS priority: give the reason "
+        "(priority_change_reason)."
+    )
 
 # Unit status that mirrors each assignment status.
 UNIT_STATUS_FOR = {
@@ -74,18 +82,16 @@ def case_register(
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
     for name, value in (("mbs_priority", mbs_priority), ("priority", priority)):
         if value not in Priority.values:
-            raise Invalid(f"{name} must be one of {', '.join(Priority.values)}.")
+            raise Invalid(_("%(name)s must be one of %(values)s.")
+                          % {"name": name, "values": ", ".join(Priority.values)})
     if priority != mbs_priority and not priority_change_reason.strip():
-        raise Invalid(
-            "The chosen priority differs from the MBS priority: give the reason "
-            "(priority_change_reason)."
-        )
+        raise Invalid(_priority_reason_missing())
     call_answered_at = call_answered_at or now
     call_received_at = call_received_at or call_answered_at
     if call_received_at > call_answered_at:
-        raise Invalid("call_received_at must not be after call_answered_at.")
+        raise Invalid(_("call_received_at must not be after call_answered_at."))
     if call_answered_at > now + CLOCK_SKEW:
-        raise Invalid("call_answered_at is in the future.")
+        raise Invalid(_("call_answered_at is in the future."))
     case = Case.objects.create(
         region=region, caller_number=caller_number, address=address, latitude=latitude,
         longitude=longitude, complaint=complaint, mbs_priority=mbs_priority, priority=priority,
@@ -105,7 +111,7 @@ def case_register(
 def case_update(*, case: Case, by, **fields) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed.")
+        raise Conflict(_("The case is closed."))
     if "latitude" in fields or "longitude" in fields:
         fields["latitude"], fields["longitude"] = validate_position(
             latitude=fields.get("latitude", case.latitude),
@@ -114,10 +120,7 @@ def case_update(*, case: Case, by, **fields) -> Case:
     for name, value in fields.items():
         setattr(case, name, value)
     if case.priority != case.mbs_priority and not case.priority_change_reason.strip():
-        raise Invalid(
-            "The chosen priority differs from the MBS priority: give the reason "
-            "(priority_change_reason)."
-        )
+        raise Invalid(_priority_reason_missing())
     case.save()
     publish_case(case, "case.updated")
     return case
@@ -127,9 +130,9 @@ def case_update(*, case: Case, by, **fields) -> Case:
 def case_close(*, case: Case, by) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("The case is already closed.")
+        raise Conflict(_("The case is already closed."))
     if case.assignments.filter(status__in=ACTIVE_STATUSES).exists():
-        raise Conflict("The case has units still on assignment; clear or cancel them first.")
+        raise Conflict(_("The case has units still on assignment; clear or cancel them first."))
     case.status = CaseStatus.CLOSED
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "closed_at"])
@@ -175,14 +178,14 @@ def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignme
 def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assignment]:
     """Send one or more units to a case; all of them or none."""
     if not units:
-        raise Invalid("Choose at least one unit.")
+        raise Invalid(_("Choose at least one unit."))
     if len({u.pk for u in units}) != len(units):
-        raise Invalid("The same unit is listed twice.")
+        raise Invalid(_("The same unit is listed twice."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed.")
+        raise Conflict(_("The case is closed."))
     if case.priority == Priority.REFERRAL:
-        raise Conflict("The case is a referral; change its priority before sending a unit.")
+        raise Conflict(_("The case is a referral; change its priority before sending a unit."))
     now = timezone.now()
     assignments = [_create_assignment(case=case, unit=u, by=by, now=now) for u in units]
     for assignment in assignments:
@@ -196,7 +199,7 @@ def _check_actor(assignment: Assignment, by) -> bool:
         return True
     unit = unit_of_user(user=by)
     if unit is None or unit.pk != assignment.unit_id:
-        raise Forbidden("You are not on this assignment's unit.")
+        raise Forbidden(_("You are not on this assignment's unit."))
     return False
 
 
@@ -205,9 +208,9 @@ def _check_time(assignment: Assignment, at: datetime | None, now: datetime) -> d
         # The current status may carry a device's time a little ahead of ours.
         return max(now, assignment.status_changed_at)
     if at > now + CLOCK_SKEW:
-        raise Invalid("The status time is in the future; check the device's clock.")
+        raise Invalid(_("The status time is in the future; check the device's clock."))
     if at < assignment.status_changed_at:
-        raise Conflict("The status time is before the assignment's current status.")
+        raise Conflict(_("The status time is before the assignment's current status."))
     return at
 
 
@@ -221,7 +224,7 @@ def assignment_status_change(
     )
     dispatcher = _check_actor(assignment, by)
     if status == AssignmentStatus.REDIRECTED:
-        raise Conflict("Redirect a unit with the redirect action; it needs the new case.")
+        raise Conflict(_("Redirect a unit with the redirect action; it needs the new case."))
     check_transition(assignment.status, status, dispatcher=dispatcher)
     now = timezone.now()
     at = _check_time(assignment, at, now)
@@ -246,10 +249,14 @@ def assignment_acknowledge(*, assignment: Assignment, by, at: datetime | None = 
     if current.status != AssignmentStatus.ALERTED:
         if current.acknowledged_at is not None and current.is_active:
             raise Conflict(
-                f"Already acknowledged at {current.acknowledged_at.isoformat()}.",
+                _("Already acknowledged at %(time)s.")
+                % {"time": timezone.localtime(current.acknowledged_at).strftime("%H:%M:%S")},
                 allowed=[],
             )
-        raise Conflict(f"The assignment is {current.status}; there is nothing to acknowledge.")
+        raise Conflict(
+            _("The assignment is %(status)s; there is nothing to acknowledge.")
+            % {"status": current.get_status_display().lower()}
+        )
     return assignment_status_change(
         assignment=assignment, status=AssignmentStatus.ACKNOWLEDGED, by=by, at=at
     )
@@ -259,20 +266,20 @@ def assignment_acknowledge(*, assignment: Assignment, by, at: datetime | None = 
 def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignment:
     """Send a unit on its way to a lower-priority case to a new priority-1 case instead."""
     if not _is_dispatcher(by):
-        raise Forbidden("Only a dispatcher redirects a unit.")
+        raise Forbidden(_("Only a dispatcher redirects a unit."))
     assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
         pk=assignment.pk
     )
     to_case = Case.objects.select_for_update().get(pk=to_case.pk)
     check_transition(assignment.status, AssignmentStatus.REDIRECTED, dispatcher=True)
     if to_case.pk == assignment.case_id:
-        raise Conflict("The unit is already on this case.")
+        raise Conflict(_("The unit is already on this case."))
     if to_case.status == CaseStatus.CLOSED:
-        raise Conflict("The new case is closed.")
+        raise Conflict(_("The new case is closed."))
     if not is_priority_one(to_case.priority):
-        raise Conflict("A unit is redirected only to a priority 1A or 1B case.")
+        raise Conflict(_("A unit is redirected only to a priority 1A or 1B case."))
     if PRIORITY_RANK[to_case.priority] >= PRIORITY_RANK[assignment.case.priority]:
-        raise Conflict("The new case's priority is not higher than the current case's.")
+        raise Conflict(_("The new case's priority is not higher than the current case's."))
     now = timezone.now()
     assignment.status = AssignmentStatus.REDIRECTED
     assignment.redirected_at = now

@@ -1,5 +1,7 @@
 """The assignment status machine: which status may follow which, and who may set it."""
 
+from django.utils.translation import gettext as _
+
 from core.errors import Conflict
 
 from .models import AssignmentStatus as S
@@ -34,12 +36,15 @@ def next_step(status: str) -> str | None:
 
 def check_transition(current: str, target: str, *, dispatcher: bool) -> None:
     if target not in S.values:
-        raise Conflict(f"Unknown status {target!r}.", allowed=list(
+        raise Conflict(_("Unknown status %(status)r.") % {"status": target}, allowed=list(
             allowed_next(current, dispatcher=dispatcher)))
     allowed = allowed_next(current, dispatcher=dispatcher)
     if target not in allowed:
-        names = ", ".join(allowed) if allowed else "none (the assignment has ended)"
+        label = lambda value: S(value).label.lower()  # noqa: E731
+        names = ", ".join(label(a) for a in allowed) if allowed else _(
+            "none (the assignment has ended)")
         raise Conflict(
-            f"Cannot go from {current} to {target}. Allowed now: {names}.",
+            _("Cannot go from %(current)s to %(target)s. Allowed now: %(allowed)s.")
+            % {"current": label(current), "target": label(target), "allowed": names},
             allowed=list(allowed),
         )

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -123,7 +124,7 @@ class AssignmentActionMixin:
             .filter(pk=pk).first()
         )
         if assignment is None:
-            raise NotFound("No such assignment on your unit.")
+            raise NotFound(_("No such assignment on your unit."))
         return assignment
 
     def _answer(self, request, assignment, reason: str | None = None) -> Response:
@@ -196,13 +197,13 @@ class MeasuresView(APIView):
         try:
             region = Region.objects.get(pk=int(q.get("region", "")))
         except (ValueError, Region.DoesNotExist):
-            raise Invalid("Give a region id: ?region=1") from None
+            raise Invalid(_("Give a region id: ?region=1")) from None
         now = timezone.localtime()
         try:
             year = int(q.get("year", now.year))
             tertial = int(q.get("tertial", (now.month - 1) // 4 + 1))
             start, end = tertial_bounds(year, tertial)
         except ValueError:
-            raise Invalid("year is a year and tertial is 1, 2 or 3.") from None
+            raise Invalid(_("year is a year and tertial is 1, 2 or 3.")) from None
         return Response({"region": region.code, "year": year, "tertial": tertial,
                          **follow_up_measures(region=region, start=start, end=end)})

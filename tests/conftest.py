@@ -79,3 +79,10 @@ def new_case(demo):
         return case_register(by=demo.anna, **data)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Assertions read the English source messages; Swedish, the product's default, is
+    checked on its own in tests/core/test_language.py."""
+    settings.LANGUAGE_CODE = "en"

@@ -194,7 +194,7 @@ def test_a_transition_out_of_order_is_409_with_the_allowed_ones(demo, api, dispa
     response = api(demo.sara).post(status_url(assignment), {"status": "on_scene"},
                                    format="json")
     assert response.status_code == 409
-    assert_detail(response, "acknowledged", "on_scene")
+    assert_detail(response, "acknowledged", "on scene")
     assert response.json()["allowed"] == ["en_route"]
     assert db_state() == before
 

@@ -390,7 +390,7 @@ def test_redirect_is_refused_to_the_same_or_a_closed_case_and_once_on_scene(
         services.assignment_redirect(assignment=old, to_case=old.case, by=demo.anna)
     with pytest.raises(Conflict, match="closed"):
         services.assignment_redirect(assignment=old, to_case=closed, by=demo.anna)
-    with pytest.raises(Conflict, match="Cannot go from on_scene"):
+    with pytest.raises(Conflict, match="Cannot go from on scene"):
         services.assignment_redirect(assignment=on_scene, to_case=urgent, by=demo.anna)
     assert db_state() == before
 
