@@ -92,11 +92,16 @@ async def open_many(specs, limit: int = 50) -> list[StreamSocket]:
 
     async def one(url, token, stream):
         async with gate:
-            sock = await StreamSocket.open(url, token)
-            await sock.subscribe(stream)
-            return sock
+            try:
+                sock = await StreamSocket.open(url, token)
+                await sock.subscribe(stream)
+                return sock
+            except Exception as exc:  # noqa: BLE001 - counted: fewer sockets than asked
+                print(f"could not open a socket on {url}: {exc!r}")
+                return None
 
-    return await asyncio.gather(*(one(*spec) for spec in specs))
+    opened = await asyncio.gather(*(one(*spec) for spec in specs))
+    return [sock for sock in opened if sock is not None]
 
 
 # --------------------------------------------------------------------- listener processes

@@ -88,14 +88,22 @@ async def bench_dispatch(cluster: Cluster, data: dict, args) -> dict:
     sockets = await asyncio.gather(*(crew_socket(c) for c in crews))
     api = Api(api_url, data["dispatcher"], data["region"])
 
-    async def one_dispatch(unit: int, case_id: int) -> tuple[float, float, int]:
+    lost = []
+
+    async def one_dispatch(unit: int, case_id: int) -> tuple[float | None, float, int]:
+        """(ms to the crew's receipt or None if it never came, ms to the HTTP answer, id)"""
         arrived = loop.create_future()
         waiting[case_id] = arrived
         t0 = time.monotonic()
         assignments = await api.post(f"/api/cases/{case_id}/dispatch/", {"units": [unit]})
         t_response = time.monotonic()
-        t_event = await asyncio.wait_for(arrived, 15)
-        return (t_event - t0) * 1000, (t_response - t0) * 1000, assignments[0]["id"]
+        try:
+            latency = (await asyncio.wait_for(arrived, 15) - t0) * 1000
+        except TimeoutError:
+            waiting.pop(case_id, None)
+            lost.append({"unit": unit, "case": case_id})
+            latency = None
+        return latency, (t_response - t0) * 1000, assignments[0]["id"]
 
     # Sequential: one dispatch at a time, rotating over the pool of units.
     total = args.warmup + args.dispatches
@@ -109,12 +117,14 @@ async def bench_dispatch(cluster: Cluster, data: dict, args) -> dict:
         latency, response, assignment_id = await one_dispatch(unit, case_id)
         busy += time.monotonic() - t_begin
         await api.cancel(assignment_id)
-        if i >= args.warmup:
+        if i >= args.warmup and latency is not None:
             latencies.append(latency)
             responses.append(response)
             event_first += latency < response
     sequential_seconds = time.monotonic() - started
     connections_after = cluster.pg_connections()
+    lost_sequential = len(lost)
+    print(f"   sequential: {figures(latencies)}, lost {lost_sequential}", flush=True)
 
     # Concurrent rounds: every unit of the pool dispatched once per round, `concurrency` at a
     # time, to pre-registered cases; the round's throughput is dispatches / wall time.
@@ -135,7 +145,7 @@ async def bench_dispatch(cluster: Cluster, data: dict, args) -> dict:
         seconds = time.monotonic() - t_start
         rounds.append({"dispatches": len(done), "seconds": round(seconds, 3),
                        "per_second": round(len(done) / seconds, 1)})
-        load_latencies += [d[0] for d in done]
+        load_latencies += [d[0] for d in done if d[0] is not None]
         cancel_gate = asyncio.Semaphore(args.concurrency)
 
         async def cancel(assignment_id, cancel_gate=cancel_gate):
@@ -165,6 +175,9 @@ async def bench_dispatch(cluster: Cluster, data: dict, args) -> dict:
             "latency_ms": figures(load_latencies),
         },
         "postgres_connections_after": connections_after,
+        "lost_sequential": lost_sequential,
+        "lost_concurrent": len(lost) - lost_sequential,
+        "crew_sockets_closed_by_server": sum(1 for s in sockets if s.task.done()),
     }
 
 
@@ -200,6 +213,7 @@ async def bench_fanout(cluster: Cluster, data: dict, args) -> dict:
                               "arrived": len(latencies), "lost": len(arrivals) - len(latencies),
                               **{k: v for k, v in figures(latencies).items() if k != "n"}})
             all_latencies += latencies
+            print(f"   fan-out round {r + 1}: {per_round[-1]}", flush=True)
             await asyncio.sleep(1)
     finally:
         await listeners.close()
@@ -276,6 +290,8 @@ def table(results: dict) -> str:
              f"{c['latency_ms']['p50']} / {c['latency_ms']['p95']} / {c['latency_ms']['p99']}",
              ""),
             ("", "PostgreSQL connections after", str(d["postgres_connections_after"]), ""),
+            ("", "events never received (seq/conc)",
+             f"{d['lost_sequential']} / {d['lost_concurrent']}", "0"),
         ]
     f = results.get("fanout")
     if f:
@@ -329,8 +345,9 @@ async def main() -> int:
     extra_env = dict(item.split("=", 1) for item in args.env)
 
     commit = git("rev-parse", "--short", "HEAD")
-    dirty = bool(git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime"))
-    print(f"== bench on commit {commit}{' (+ local changes)' if dirty else ''}, "
+    dirty_files = git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime")
+    dirty = bool(dirty_files)
+    print(f"== bench on commit {commit}{' + local changes: ' + dirty_files if dirty else ''}, "
           f"{os.cpu_count()} CPUs, extra env {extra_env or '-'}", flush=True)
     load_start = os.getloadavg()
     cluster = Cluster(extra_env=extra_env).start()
