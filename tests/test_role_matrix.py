@@ -134,8 +134,7 @@ def world(demo, new_case):
 
 def client_for(user) -> APIClient:
     n = uuid.uuid4().int
-    client = APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}",
-                       HTTP_ACCEPT_LANGUAGE="en")
+    client = APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}")
     if user is not None:
         client.force_authenticate(user=user)
     return client

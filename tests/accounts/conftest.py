@@ -3,7 +3,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from tests.dispatch.helpers import api, english, fast_password_hashing  # noqa: F401
+from tests.dispatch.helpers import english, fast_password_hashing  # noqa: F401
 
 PASSWORD = "larm-demo-2026"
 
@@ -15,8 +15,6 @@ def anon():
 
     def make() -> APIClient:
         n = uuid.uuid4().int
-        client = APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}",
-                           HTTP_ACCEPT_LANGUAGE="en")
-        return client
+        return APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}")
 
     return make

@@ -12,7 +12,7 @@ from .conftest import PASSWORD
 
 @pytest.fixture
 def signed_in(demo):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
     assert client.login(username="anna", password=PASSWORD)
     return client
 

@@ -1,1 +1,1 @@
-from tests.dispatch.helpers import api, english, fast_password_hashing  # noqa: F401
+from tests.dispatch.helpers import english, fast_password_hashing  # noqa: F401

@@ -62,19 +62,8 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def english():
-    """Refusals are asserted on their English text; the product's default language is
-    Swedish, and display labels inside messages (a unit's status) are translated."""
+    """Refusals are asserted on their English source text. The suite sets LANGUAGE_CODE to
+    English, but a language activated by an earlier test or request (Swedish is the product's
+    default) stays active in the thread; service calls outside a request would inherit it."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def api(api):
-    """The suite's api(user), asking for English answers like a client set to English."""
-
-    def make(user=None):
-        client = api(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make

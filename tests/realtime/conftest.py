@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import TransactionTestCase
 
-from tests.dispatch.helpers import api, english, fast_password_hashing  # noqa: F401
+from tests.dispatch.helpers import english, fast_password_hashing  # noqa: F401
 
 _audit_triggers = importlib.import_module("audit.migrations.0002_append_only_triggers")
 
