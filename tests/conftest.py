@@ -10,10 +10,15 @@ Personas (from the demo data, `seed_demo`):
 - admin: administrator.
 """
 
+import importlib
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import TransactionTestCase
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -84,5 +89,57 @@ def new_case(demo):
 @pytest.fixture(autouse=True)
 def english_messages(settings):
     """Assertions read the English source messages; Swedish, the product's default, is
-    checked on its own in tests/core/test_language.py."""
+    checked on its own in tests/core/test_language.py. A language activated by an earlier
+    request stays active in the thread, so it is overridden here too."""
     settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """seed_demo sets nine passwords; the production hasher makes that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_audit_triggers = importlib.import_module("audit.migrations.0002_append_only_triggers")
+
+
+@contextmanager
+def access_log_triggers_off():
+    """The access log refuses DELETE and TRUNCATE by trigger (audit migration 0002), so
+    Django's flush after a transactional test fails (on PostgreSQL always: TRUNCATE is
+    refused even on an empty table). Only the test harness lifts them, only for the flush."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {_audit_triggers.TABLE} DISABLE TRIGGER USER")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {_audit_triggers.TABLE} ENABLE TRIGGER USER")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in _audit_triggers.SQLITE_DOWN:
+                cursor.execute(statement)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for statement in _audit_triggers.SQLITE_UP:
+                    cursor.execute(statement)
+    else:
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flushable_access_log():
+    original = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        with access_log_triggers_off():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = original

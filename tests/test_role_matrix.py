@@ -116,11 +116,6 @@ MATRIX = {
 ROUTES = api_routes()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(demo, new_case):
     """A case with sara's unit (AMB 1010) alerted to it, a higher-priority case to redirect

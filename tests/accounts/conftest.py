@@ -3,8 +3,6 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from tests.dispatch.helpers import english, fast_password_hashing  # noqa: F401
-
 PASSWORD = "larm-demo-2026"
 
 

@@ -1,1 +1,0 @@
-from tests.dispatch.helpers import english, fast_password_hashing  # noqa: F401

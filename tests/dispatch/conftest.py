@@ -3,7 +3,7 @@ import pytest
 from dispatch import services
 from dispatch.models import Assignment
 
-from .helpers import PATH_TO, english, fast_password_hashing  # noqa: F401
+from .helpers import PATH_TO
 
 
 @pytest.fixture

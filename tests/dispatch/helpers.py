@@ -1,7 +1,5 @@
 """Helpers shared by the dispatch, crews and role-matrix tests."""
 
-import pytest
-from django.utils import translation
 
 from accounts.models import User
 from core.models import IdempotentRequest
@@ -52,18 +50,3 @@ def assert_detail(response, *fragments: str) -> str:
 
 
 # --- fixtures the test packages share (imported by their conftest.py) ----------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """seed_demo sets nine passwords; the production hasher makes that seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Refusals are asserted on their English source text. The suite sets LANGUAGE_CODE to
-    English, but a language activated by an earlier test or request (Swedish is the product's
-    default) stays active in the thread; service calls outside a request would inherit it."""
-    with translation.override("en"):
-        yield
