@@ -5,6 +5,7 @@ layer and an in-process timer loop. With them it runs in the production shape: P
 channels-redis, and Celery (worker and beat) against Redis.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -118,6 +119,20 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Under ASGI each request runs in a thread of its own, so a persistent connection is not
+    # reused by the next request (a new connection per request, about 4 ms) and lingers until
+    # its thread's storage is collected. Django's advice for ASGI is a pool: with psycopg_pool
+    # installed (psycopg[pool]) each process keeps a small one instead.
+    DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
+    if (
+        DB_POOL_MAX_SIZE > 0
+        and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        and importlib.util.find_spec("psycopg_pool") is not None
+    ):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DB_POOL_MAX_SIZE), "max_size": DB_POOL_MAX_SIZE, "timeout": 10,
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -138,7 +153,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [{
+                    "address": REDIS_URL,
+                    # redis-py 8's defaults break channels-redis under load: a full pool (100)
+                    # raises MaxConnectionsError instead of waiting, and its 5 s read timeout
+                    # races the layer's own 5 s BZPOPMIN. Either error ends the consumer and
+                    # drops the socket (seen in bench/: sockets lost during the fan-out).
+                    "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 2000),
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                }],
                 # A lost message is repaired by the event log and replay; a larger
                 # capacity only makes that rarer under bursts.
                 "capacity": env_int("CHANNEL_CAPACITY", 1500),

@@ -7,7 +7,6 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import Event, Stream
@@ -18,9 +17,18 @@ logger = logging.getLogger(__name__)
 
 def _next_seq(stream: str) -> int:
     # The UPDATE locks the stream's row until commit, so sequence order is commit order.
+    # One statement (UPDATE ... RETURNING; PostgreSQL, SQLite >= 3.35) instead of two.
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Stream._meta.db_table)
     for _ in range(3):
-        if Stream.objects.filter(name=stream).update(last_seq=F("last_seq") + 1):
-            return Stream.objects.values_list("last_seq", flat=True).get(name=stream)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_seq = last_seq + 1 WHERE name = %s RETURNING last_seq",
+                [stream],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         try:
             with transaction.atomic():
                 Stream.objects.create(name=stream, last_seq=1)
@@ -34,7 +42,9 @@ def event_publish(*, stream: str, type: str, data: dict) -> dict:
     """Store an event on `stream` and send it to the stream's sockets once the transaction
     commits. Returns the event as it goes on the wire."""
     validate_stream_name(stream)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two statements fewer per event): if this
+    # fails, the caller's transaction fails with it.
+    with transaction.atomic(savepoint=False):
         seq = _next_seq(stream)
         now = timezone.now()
         Event.objects.create(
