@@ -13,11 +13,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from realtime.auth import StreamAuthStack  # noqa: E402
+from realtime.auth import BrowserOriginValidator, StreamAuthStack  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
@@ -25,7 +24,7 @@ http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else
 router = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(StreamAuthStack(URLRouter(websocket_urlpatterns))),
+        "websocket": BrowserOriginValidator(StreamAuthStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

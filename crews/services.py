@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
-from realtime.services import event_publish
+from realtime.services import event_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitStatus
 from .streams import UNITS_STREAM, unit_stream
@@ -110,6 +110,7 @@ def crew_join(*, user, unit: Unit) -> CrewShift:
         current.save(update_fields=["left_at"])
         event_publish(stream=unit_stream(current.unit_id), type="crew.left",
                       data={"unit": current.unit_id, "user": user.pk, "name": str(user)})
+        subscriptions_revalidate(user_id=user.pk)
     shift = CrewShift.objects.create(user=user, unit=unit, joined_at=now)
     event_publish(stream=unit_stream(unit.pk), type="crew.joined",
                   data={"unit": unit.pk, "user": user.pk, "name": str(user)})
@@ -125,4 +126,5 @@ def crew_leave(*, user) -> CrewShift | None:
     shift.save(update_fields=["left_at"])
     event_publish(stream=unit_stream(shift.unit_id), type="crew.left",
                   data={"unit": shift.unit_id, "user": user.pk, "name": str(user)})
+    subscriptions_revalidate(user_id=user.pk)
     return shift

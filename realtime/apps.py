@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 
 
@@ -10,3 +11,11 @@ class RealtimeConfig(AppConfig):
         from . import timers
 
         post_migrate.connect(timers.ensure_purge_scheduled, sender=self)
+        user_logged_out.connect(_revalidate_on_sign_out, dispatch_uid="realtime-sign-out")
+
+
+def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        from .services import subscriptions_revalidate
+
+        subscriptions_revalidate(user_id=user.pk)

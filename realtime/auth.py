@@ -4,6 +4,7 @@ header (integrations and the benchmark clients)."""
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from channels.security.websocket import AllowedHostsOriginValidator
 
 
 @database_sync_to_async
@@ -27,3 +28,18 @@ class TokenHeaderMiddleware(BaseMiddleware):
 
 def StreamAuthStack(inner):
     return AuthMiddlewareStack(TokenHeaderMiddleware(inner))
+
+
+class BrowserOriginValidator:
+    """Checks the Origin of browser connections against ALLOWED_HOSTS (cross-site WebSocket
+    hijacking). Browsers always send Origin on a WebSocket; a client without one is not a
+    browser (an integration with a token header), and it still has to authenticate."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.validated = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope, receive, send):
+        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
+        app = self.validated if has_origin else self.inner
+        return await app(scope, receive, send)

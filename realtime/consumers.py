@@ -11,6 +11,8 @@ Server to client:
     {"op": "reset", "stream": ..., "head": N}   history is gone: reload the state over HTTP
     {"op": "error", "message": ..., "request": {...}}   the connection stays open
     {"op": "pong", "t": <any>}
+    {"op": "unsubscribed", "stream": ..., "reason": "revoked"}   no longer allowed (left the unit)
+    close code 4401                         not signed in, or the session has ended
 
 Sequence numbers make the channel layer's silent drops harmless: a gap is filled from the
 event log before the next event is passed on.
@@ -23,7 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import registry, selectors
-from .schema import InvalidStreamName, group_name, validate_stream_name
+from .schema import InvalidStreamName, group_name, user_group_name, validate_stream_name
 
 logger = logging.getLogger(__name__)
 MAX_FRAME = 4096
@@ -37,11 +39,35 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
+        self.user_group = user_group_name(user.pk)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         for stream in list(getattr(self, "cursors", {})):
             await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+        if getattr(self, "user_group", None):
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def rt_revalidate(self, message):
+        """The user's rights changed (left a unit, signed out): drop what is no longer allowed."""
+        if not await self._still_signed_in():
+            await self.close(code=4401)
+            return
+        for stream in list(self.cursors):
+            if not await database_sync_to_async(registry.may_subscribe)(
+                self.scope["user"], stream
+            ):
+                del self.cursors[stream]
+                await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+                await self._send({"op": "unsubscribed", "stream": stream, "reason": "revoked"})
+
+    async def _still_signed_in(self) -> bool:
+        return await database_sync_to_async(registry.still_signed_in)(
+            self.scope["user"], self.session_key
+        )
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME:
@@ -68,6 +94,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self._error("The request failed; try again.", request)
 
     async def op_ping(self, request):
+        # Clients ping every half minute or so: the moment to notice an ended session.
+        if not await self._still_signed_in():
+            await self.close(code=4401)
+            return
         await self._send({"op": "pong", "t": request.get("t")})
 
     async def op_subscribe(self, request):

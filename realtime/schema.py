@@ -37,5 +37,10 @@ def group_name(stream: str) -> str:
     return "rt." + validate_stream_name(stream)
 
 
+def user_group_name(user_id: int) -> str:
+    """Control group of one user's sockets (revalidation, sign-out)."""
+    return f"rt-user.{int(user_id)}"
+
+
 def wire(*, stream: str, seq: int, type: str, at: str, data: dict, version: int) -> dict:
     return {"v": version, "stream": stream, "seq": seq, "type": type, "at": at, "data": data}

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Event, Stream
-from .schema import SCHEMA_VERSION, group_name, validate_stream_name, wire
+from .schema import SCHEMA_VERSION, group_name, user_group_name, validate_stream_name, wire
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,21 @@ def _send(message: dict) -> None:
     except Exception:
         # The event is durable; clients recover it by replay on their next sync.
         logger.exception("Could not send event %s#%s", message["stream"], message["seq"])
+
+
+def subscriptions_revalidate(*, user_id: int) -> None:
+    """After commit, make every open socket of the user check again what it may follow (the
+    user left a unit, changed role, or signed out) and drop what it no longer may."""
+
+    def send() -> None:
+        try:
+            async_to_sync(get_channel_layer().group_send)(
+                user_group_name(user_id), {"type": "rt.revalidate"}
+            )
+        except Exception:
+            logger.exception("Could not ask user %s's sockets to revalidate", user_id)
+
+    transaction.on_commit(send)
 
 
 def events_purge(*, older_than_days: int | None = None) -> int:
