@@ -58,29 +58,37 @@ def idempotency_key_of(request) -> str | None:
     return key
 
 
-def idempotent(request, *, scope: str, action: Callable[[], Response]) -> Response:
-    """Run `action` once per (user, idempotency key); a replay gets the stored answer.
+def idempotent(
+    request, *, scope: str, action: Callable[[], Response], replay: Callable[[], Response]
+) -> Response:
+    """Run `action` once per (user, idempotency key); a replay gets the same answer.
 
     The key row is inserted in the same transaction as the action, so two copies of one
     request racing in two processes cannot both act: the second waits, then reads the answer.
-    Refusals are stored too, so a replayed refused change is refused the same way.
+    A refusal is stored and given again as it was. A success is not stored (it may hold
+    patient data): a replay gets `replay()`, the current state rendered afresh, so the read
+    is written to the access log like any other.
     """
     key = idempotency_key_of(request)
     if key is None:
         return action()
 
-    def replay() -> Response:
+    def answer_again() -> Response:
         stored = IdempotentRequest.objects.get(user=request.user, key=key)
         if stored.scope != scope:
             raise exceptions.ValidationError(
                 {"idempotency_key": "This key was already used for another request."}
             )
-        response = Response(stored.response, status=stored.status_code)
+        if stored.status_code is not None and stored.status_code >= 400:
+            response = Response(stored.response, status=stored.status_code)
+        else:
+            response = replay()
+            response.status_code = stored.status_code or response.status_code
         response["Idempotent-Replay"] = "true"
         return response
 
     if IdempotentRequest.objects.filter(user=request.user, key=key).exists():
-        return replay()
+        return answer_again()
     try:
         with transaction.atomic():
             record = IdempotentRequest.objects.create(user=request.user, key=key, scope=scope)
@@ -92,11 +100,11 @@ def idempotent(request, *, scope: str, action: Callable[[], Response]) -> Respon
             if response.status_code >= 500:
                 raise RuntimeError("not stored")
             record.status_code = response.status_code
-            record.response = response.data
+            record.response = response.data if response.status_code >= 400 else None
             record.save(update_fields=["status_code", "response"])
             return response
     except IntegrityError:
-        return replay()
+        return answer_again()
 
 
 def created(data) -> Response:

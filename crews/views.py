@@ -86,4 +86,6 @@ class UnitPositionView(APIView):
             )
             return Response(UnitSerializer(updated).data)
 
-        return idempotent(request, scope=f"unit-position:{pk}", action=act)
+        return idempotent(request, scope=f"unit-position:{pk}", action=act,
+                          replay=lambda: Response(UnitSerializer(
+                              selectors.unit_list().get(pk=pk)).data))

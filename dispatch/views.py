@@ -154,7 +154,9 @@ class AssignmentAcknowledgeView(AssignmentActionMixin, APIView):
             )
             return self._answer(request, assignment, reason="assignment acknowledged")
 
-        return idempotent(request, scope=f"assignment-ack:{pk}", action=act)
+        return idempotent(request, scope=f"assignment-ack:{pk}", action=act,
+                          replay=lambda: self._answer(request, self._assignment(request, pk),
+                                                      reason="assignment acknowledged (replay)"))
 
 
 class AssignmentStatusView(AssignmentActionMixin, APIView):
@@ -168,7 +170,9 @@ class AssignmentStatusView(AssignmentActionMixin, APIView):
             )
             return self._answer(request, assignment, reason="assignment status changed")
 
-        return idempotent(request, scope=f"assignment-status:{pk}", action=act)
+        return idempotent(request, scope=f"assignment-status:{pk}", action=act,
+                          replay=lambda: self._answer(request, self._assignment(request, pk),
+                                                      reason="assignment status (replay)"))
 
 
 class AssignmentRedirectView(AssignmentActionMixin, APIView):
