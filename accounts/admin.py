@@ -8,9 +8,11 @@ from .models import LoginThrottle, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = BaseUserAdmin.fieldsets + (("Larmkedjan", {"fields": ("role", "display_name")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Larmkedjan", {"fields": ("role", "display_name", "phone_number")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("Larmkedjan", {"fields": ("role", "display_name")}),
+        ("Larmkedjan", {"fields": ("role", "display_name", "phone_number")}),
     )
 
 

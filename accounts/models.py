@@ -1,6 +1,7 @@
 """Users, their role, and sign-in lockout."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,13 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CREW)
     display_name = models.CharField(max_length=120, blank=True)
+    phone_number = models.CharField(
+        max_length=16, blank=True,
+        validators=[RegexValidator(r"^\+[1-9][0-9]{6,14}$",
+                                   _("A phone number in international form, e.g. +46701234567."))],
+        help_text=_("Mobile number for SMS alerts when the app cannot be reached by push "
+                    "(E.164, e.g. +46701234567)."),
+    )
 
     @property
     def is_dispatcher(self) -> bool:

@@ -6,6 +6,7 @@ channels-redis, and Celery (worker and beat) against Redis.
 """
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "timers",
     "crews",
     "dispatch",
+    "push",
     "imaging",
     "ivpa",
     "frontend",
@@ -279,15 +281,69 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 CARE_UNIT_NAME = os.environ.get("CARE_UNIT_NAME", "Sjukvårdens Larmcentral")
 
+# Web Push and the SMS fallback (push/). The socket stays the primary path: a push goes only
+# to a user none of whose devices acknowledged the event on the socket within the grace time.
+# VAPID keys come from the environment; without them, from VAPID_FILE (var/vapid.json, written
+# by `manage.py generate_vapid_keys --write`, or on first use in the embedded shape).
+VAPID_FILE = Path(os.environ.get("VAPID_FILE", "") or VAR_DIR / "vapid.json")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+if not VAPID_PRIVATE_KEY and VAPID_FILE.is_file():
+    _vapid = json.loads(VAPID_FILE.read_text())
+    VAPID_PRIVATE_KEY = _vapid.get("private_key", "")
+    VAPID_PUBLIC_KEY = VAPID_PUBLIC_KEY or _vapid.get("public_key", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:drift@larmkedjan.example")
+VAPID_AUTO_GENERATE = env_bool("VAPID_AUTO_GENERATE", EMBEDDED)
+PUSH_GRACE_SECONDS = float(os.environ.get("PUSH_GRACE_SECONDS", "5"))
+PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 600)
+PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
+PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
+PUSH_RETRY_SECONDS = float(os.environ.get("PUSH_RETRY_SECONDS", "2"))
+PUSH_RETRY_MAX_SECONDS = float(os.environ.get("PUSH_RETRY_MAX_SECONDS", "60"))
+PUSH_SEND_THREADS = env_int("PUSH_SEND_THREADS", 4)
+PUSH_RETENTION_DAYS = env_int("PUSH_RETENTION_DAYS", 30)
+# Where subscriptions may point: the browsers' push services (a leading "." matches any
+# subdomain). Empty: any https host. Plain http to 127.0.0.1/localhost only for tests.
+PUSH_ENDPOINT_HOSTS = env_list("PUSH_ENDPOINT_HOSTS", [
+    "fcm.googleapis.com", "android.googleapis.com", "updates.push.services.mozilla.com",
+    "web.push.apple.com", ".push.apple.com", ".notify.windows.com",
+])
+PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | 46elks | dotted path
+SMS_FROM = os.environ.get("SMS_FROM", "Larmkedjan")
+SMS_OUTBOX_PATH = Path(os.environ.get("SMS_OUTBOX_PATH", "") or VAR_DIR / "sms-outbox.log")
+SMS_SITE_URL = os.environ.get("SMS_SITE_URL", "")  # appended to the message's link when set
+SMS_REPEAT_SECONDS = env_int("SMS_REPEAT_SECONDS", 300)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 3)
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+SMS_46ELKS_URL = os.environ.get("SMS_46ELKS_URL", "https://api.46elks.com/a1/sms")
+SMS_46ELKS_USERNAME = os.environ.get("SMS_46ELKS_USERNAME", "")
+SMS_46ELKS_PASSWORD = os.environ.get("SMS_46ELKS_PASSWORD", "")
+SMS_46ELKS_DRYRUN = env_bool("SMS_46ELKS_DRYRUN", False)
+
+# The installable app (django-pwa serves the manifest and /serviceworker.js; the manifest's
+# start URL is set per role by frontend.views.manifest). The worker is built by `make assets`.
 PWA_APP_NAME = "Larmkedjan"
 PWA_APP_DESCRIPTION = "Uppdrag, IVPA och bildöverföring för ambulanssjukvården"
 PWA_APP_THEME_COLOR = "#0b3d91"
-PWA_APP_BACKGROUND_COLOR = "#ffffff"
+PWA_APP_BACKGROUND_COLOR = "#0b3d91"
 PWA_APP_DISPLAY = "standalone"
 PWA_APP_START_URL = "/"
+PWA_APP_SCOPE = "/"
+PWA_APP_ORIENTATION = "any"
 PWA_APP_LANG = "sv-SE"
-PWA_APP_ICONS = [{"src": "/static/frontend/icon-192.png", "sizes": "192x192"}]
-PWA_SERVICE_WORKER_PATH = BASE_DIR / "frontend" / "static" / "frontend" / "serviceworker.js"
+PWA_APP_DEBUG_MODE = False
+PWA_APP_ICONS = [
+    {"src": "/static/frontend/icon-192.png", "sizes": "192x192", "type": "image/png",
+     "purpose": "any"},
+    {"src": "/static/frontend/icon-512.png", "sizes": "512x512", "type": "image/png",
+     "purpose": "any"},
+    {"src": "/static/frontend/icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
+     "purpose": "maskable"},
+]
+PWA_APP_ICONS_APPLE = [{"src": "/static/frontend/icon-192.png", "sizes": "192x192"}]
+PWA_APP_SPLASH_SCREEN = []
+PWA_SERVICE_WORKER_PATH = BASE_DIR / "frontend/static/frontend/build/serviceworker.js"
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ api = [
     path("", include("crews.urls")),
     path("", include("dispatch.urls")),
     path("", include("audit.urls")),
+    path("push/", include("push.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -21,4 +22,5 @@ urlpatterns = [
     path("api/", include(api)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
+    path("", include("pwa.urls")),  # /serviceworker.js (manifest and offline page: frontend)
 ]

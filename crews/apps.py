@@ -6,9 +6,22 @@ class CrewsConfig(AppConfig):
     verbose_name = "Units and crews"
 
     def ready(self) -> None:
-        from realtime.registry import register_stream_kind
+        from realtime.registry import (
+            register_notification,
+            register_recipients,
+            register_stream_kind,
+        )
 
-        from .streams import may_follow_unit, may_follow_units
+        from .streams import (
+            UNIT_NOTIFICATION_TITLES,
+            may_follow_unit,
+            may_follow_units,
+            unit_notification,
+            unit_recipients,
+        )
 
         register_stream_kind("unit", may_follow_unit)
         register_stream_kind("units", may_follow_units)
+        register_recipients("unit", unit_recipients)
+        for event_type in UNIT_NOTIFICATION_TITLES:
+            register_notification("unit", event_type, unit_notification)

@@ -3,6 +3,7 @@
 from accounts.models import Role
 from realtime.schema import stream_name
 
+from .models import CrewShift
 from .selectors import crew_shift_open
 
 UNITS_STREAM = "units"
@@ -21,3 +22,37 @@ def may_follow_unit(user, stream: str) -> bool:
         return True
     shift = crew_shift_open(user=user)
     return shift is not None and unit_stream(shift.unit_id) == stream
+
+
+def unit_recipients(stream: str) -> list[int]:
+    """Who a unit's stream is meant for: the crew members on the unit now."""
+    unit_id = stream.split(".", 1)[1]
+    if not unit_id.isdigit():
+        return []
+    return list(
+        CrewShift.objects.filter(unit_id=int(unit_id), left_at__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+# Assignment events on a unit's stream wake its crew when no device of theirs saw the event on
+# the socket in time (push, else SMS). Only what the event carries is used: priority and call
+# sign, never the address, complaint or patient. Swedish: the product's language.
+UNIT_NOTIFICATION_TITLES = {
+    "assignment.created": "Nytt uppdrag",
+    "assignment.resent": "Okvitterat uppdrag",
+}
+
+
+def unit_notification(event: dict) -> dict:
+    data = event.get("data") or {}
+    tag = f"assignment-{data['id']}" if data.get("id") else f"{event['stream']}-{event['seq']}"
+    priority = data.get("priority") or "?"
+    call_sign = data.get("unit_call_sign") or ""
+    return {
+        "title": UNIT_NOTIFICATION_TITLES.get(event["type"], "Uppdrag"),
+        "body": f"Prio {priority} — {call_sign}".strip(),
+        "url": "/crew/",
+        # One notification per assignment on the device: a resend replaces the first.
+        "tag": tag,
+    }

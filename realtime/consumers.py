@@ -5,12 +5,15 @@ Client to server (JSON):
     {"op": "unsubscribe", "stream": "unit.12"}
     {"op": "sync"}                                            resend anything missed
     {"op": "ping", "t": <any>}
+    {"op": "ack", "stream": "unit.12", "seq": 41}             this device has seen up to 41
 Server to client:
     {"op": "event", "event": {...}}        see realtime.schema
     {"op": "subscribed", "stream": ..., "head": N, "replayed": K}
     {"op": "reset", "stream": ..., "head": N}   history is gone: reload the state over HTTP
     {"op": "error", "message": ..., "request": {...}}   the connection stays open
     {"op": "pong", "t": <any>}
+    {"op": "acked", "stream": ..., "seq": N}   the ack is stored (no push will wake this user
+                                            for events up to N on that stream)
     {"op": "unsubscribed", "stream": ..., "reason": "revoked"}   no longer allowed (left the unit)
     close code 4401                         not signed in, or the session has ended
 
@@ -24,7 +27,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import registry, selectors
+from . import registry, selectors, services
 from .schema import InvalidStreamName, group_name, user_group_name, validate_stream_name
 
 logger = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, f"op_{request['op']}", None)
         if handler is None:
             await self._error(
-                "Unknown op. Use subscribe, unsubscribe, sync or ping.", request
+                "Unknown op. Use subscribe, unsubscribe, sync, ack or ping.", request
             )
             return
         try:
@@ -132,6 +135,24 @@ class StreamConsumer(AsyncWebsocketConsumer):
             {"op": "subscribed", "stream": stream, "head": self.cursors[stream],
              "replayed": replayed}
         )
+
+    async def op_ack(self, request):
+        """The device has seen the stream up to `seq`: stored per user and stream, so that
+        whoever would wake the user for those events (Web Push, SMS) knows not to."""
+        stream, seq = request.get("stream"), request.get("seq")
+        if stream not in self.cursors:
+            await self._error("Subscribe to the stream before acknowledging it.", request)
+            return
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            await self._error('"seq" is the last sequence number seen.', request)
+            return
+        if seq > self.cursors[stream]:
+            await self._error("That sequence number was not sent on this socket.", request)
+            return
+        await database_sync_to_async(services.stream_ack)(
+            user_id=self.scope["user"].pk, stream=stream, seq=seq
+        )
+        await self._send({"op": "acked", "stream": stream, "seq": seq})
 
     async def op_unsubscribe(self, request):
         stream = request.get("stream")

@@ -5,6 +5,7 @@ Its sequence numbers have no gaps, so a client that reconnects says the last one
 gets exactly what it missed.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -32,3 +33,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.type}"
+
+
+class StreamAck(models.Model):
+    """The highest sequence number a user's device said (op "ack") it has seen on a stream.
+    Whoever wakes people for an event (push) asks this first."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stream_acks"
+    )
+    stream = models.CharField(max_length=90)
+    seq = models.PositiveBigIntegerField(default=0)
+    acked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "stream"], name="streamack_user_stream")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.stream}#{self.seq}"

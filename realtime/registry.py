@@ -1,7 +1,8 @@
-"""Who may subscribe to which stream. Domain apps register an authorizer per stream kind,
-so the event stream itself knows no domain."""
+"""Who may subscribe to which stream, and who is woken for which events. Domain apps
+register an authorizer per stream kind (and recipients and notifications), so the event
+stream itself knows no domain."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 Authorizer = Callable[[object, str], bool]
 _authorizers: dict[str, Authorizer] = {}
@@ -39,3 +40,56 @@ def still_signed_in(user, session_key: str | None) -> bool:
         return False
     signed_in = data.get("signed_in_at")
     return signed_in is None or time.time() - signed_in <= settings.SESSION_ABSOLUTE_TIMEOUT
+
+
+# --- Who is woken when a socket did not see an event in time ---------------------------------
+# A domain app says, per stream kind, who the people behind a stream are and which event
+# types are worth waking them for (and what to tell them: a title and a line, never patient
+# data). A delivering app (push) registers a notifier; event_publish calls it in the
+# publisher's transaction. The event stream itself knows none of them.
+
+Recipients = Callable[[str], Iterable[int]]
+Render = Callable[[dict], dict]
+Notifier = Callable[..., None]
+_recipients: dict[str, Recipients] = {}
+_notifications: dict[tuple[str, str], Render] = {}
+_notifiers: list[Notifier] = []
+
+
+def register_recipients(kind: str, recipients: Recipients) -> None:
+    """recipients(stream) -> ids of the users a stream of this kind is meant for."""
+    _recipients[kind] = recipients
+
+
+def register_notification(kind: str, type: str, render: Render) -> None:
+    """Events of `type` on streams of `kind` wake their recipients: render(event) -> the
+    notification {"title", "body", "url", "tag"} (no patient data)."""
+    _notifications[(kind, type)] = render
+
+
+def register_notifier(notifier: Notifier) -> None:
+    """notifier(event=, user_ids=, notification=) runs in the publisher's transaction."""
+    if notifier not in _notifiers:
+        _notifiers.append(notifier)
+
+
+def recipients(stream: str) -> list[int]:
+    from .schema import stream_kind
+
+    found = _recipients.get(stream_kind(stream))
+    return sorted(set(found(stream))) if found else []
+
+
+def notify(event: dict) -> None:
+    """Hand an event that warrants waking people to the notifiers (a dict lookup otherwise)."""
+    from .schema import stream_kind
+
+    render = _notifications.get((stream_kind(event["stream"]), event["type"]))
+    if render is None or not _notifiers:
+        return
+    user_ids = recipients(event["stream"])
+    if not user_ids:
+        return
+    notification = render(event)
+    for notifier in _notifiers:
+        notifier(event=event, user_ids=user_ids, notification=notification)

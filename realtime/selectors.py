@@ -1,4 +1,4 @@
-from .models import Event, Stream
+from .models import Event, Stream, StreamAck
 from .schema import wire
 
 REPLAY_LIMIT = 500
@@ -31,3 +31,13 @@ def replay_is_complete(*, stream: str, after: int) -> bool:
     if head <= after:
         return True
     return first == after + 1
+
+
+def stream_acked(*, user_id: int, stream: str) -> int:
+    """The highest sequence number the user's devices acknowledged on the stream (0: none)."""
+    return (
+        StreamAck.objects.filter(user_id=user_id, stream=stream)
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )

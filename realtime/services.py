@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Event, Stream
+from . import registry
+from .models import Event, Stream, StreamAck
 from .schema import SCHEMA_VERSION, group_name, user_group_name, validate_stream_name, wire
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ def event_publish(*, stream: str, type: str, data: dict) -> dict:
             version=SCHEMA_VERSION,
         )
         transaction.on_commit(lambda: _send(message))
+        # Events that warrant waking people (registered by domain apps) go to the notifiers
+        # in this transaction, so a rolled-back event wakes nobody.
+        registry.notify(message)
     return message
 
 
@@ -73,6 +77,21 @@ def _send(message: dict) -> None:
     except Exception:
         # The event is durable; clients recover it by replay on their next sync.
         logger.exception("Could not send event %s#%s", message["stream"], message["seq"])
+
+
+def stream_ack(*, user_id: int, stream: str, seq: int) -> None:
+    """Record that a device of the user saw the stream up to `seq`: one upsert that only
+    ever raises the stored number (PostgreSQL, SQLite >= 3.24)."""
+    validate_stream_name(stream)
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(StreamAck._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, stream, seq, acked_at) VALUES (%s, %s, %s, %s) "
+            f"ON CONFLICT (user_id, stream) DO UPDATE SET seq = excluded.seq, "
+            f"acked_at = excluded.acked_at WHERE {table}.seq < excluded.seq",
+            [user_id, stream, seq, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
 
 def subscriptions_revalidate(*, user_id: int) -> None:

@@ -1,0 +1,90 @@
+"""The SMS fallback's backends. SMS_BACKEND picks one: "console" (the default: the log and
+SMS_OUTBOX_PATH, var/sms-outbox.log), "46elks" (46elks' HTTP API), or the dotted path of a
+class with the same `send`.
+
+A backend's `send(to=, message=)` returns the provider's message id; it raises
+SmsTemporaryError when trying again later may help (network, 429, 5xx) and SmsError when it
+will not.
+"""
+
+import logging
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class SmsError(Exception):
+    pass
+
+
+class SmsTemporaryError(SmsError):
+    pass
+
+
+class ConsoleBackend:
+    """Development and tests: writes the SMS to the log and appends it to the outbox file."""
+
+    name = "console"
+    _lock = threading.Lock()
+
+    def send(self, *, to: str, message: str) -> str:
+        logger.info("SMS to %s: %s", to, message)
+        path = Path(settings.SMS_OUTBOX_PATH)
+        line = f"{datetime.now(UTC).isoformat()}\t{to}\t{message.replace(chr(10), ' ')}\n"
+        with self._lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as f:
+                f.write(line)
+        return ""
+
+
+class FortySixElksBackend:
+    """46elks (https://46elks.com/docs/send-sms): POST form fields from, to, message to
+    SMS_46ELKS_URL with basic auth (API username and password)."""
+
+    name = "46elks"
+
+    def send(self, *, to: str, message: str) -> str:
+        if not (settings.SMS_46ELKS_USERNAME and settings.SMS_46ELKS_PASSWORD):
+            raise SmsError("46elks needs SMS_46ELKS_USERNAME and SMS_46ELKS_PASSWORD.")
+        data = {"from": settings.SMS_FROM, "to": to, "message": message}
+        if settings.SMS_46ELKS_DRYRUN:
+            data["dryrun"] = "yes"
+        try:
+            response = httpx.post(
+                settings.SMS_46ELKS_URL, data=data,
+                auth=(settings.SMS_46ELKS_USERNAME, settings.SMS_46ELKS_PASSWORD),
+                timeout=settings.SMS_TIMEOUT_SECONDS,
+            )
+        except httpx.HTTPError as exc:
+            raise SmsTemporaryError(f"46elks unreachable: {exc!r}") from None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise SmsTemporaryError(f"46elks answered {response.status_code}")
+        if response.status_code >= 400:
+            raise SmsError(f"46elks refused: {response.status_code} {response.text[:200]}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise SmsError(f"46elks answered {response.status_code} without JSON") from None
+        if body.get("status") == "failed":
+            raise SmsError("46elks could not send the SMS")
+        return str(body.get("id", ""))
+
+
+BACKENDS = {"console": ConsoleBackend, "46elks": FortySixElksBackend}
+
+
+def sms_backend():
+    name = settings.SMS_BACKEND
+    cls = BACKENDS.get(name) or import_string(name)
+    return cls()
+
+
+def sms_backend_name() -> str:
+    return getattr(sms_backend(), "name", settings.SMS_BACKEND)
