@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("console/", views.console, name="console"),
     path("crew/", views.crew, name="crew"),
+    path("manifest.json", views.manifest, name="manifest"),
+    path("offline/", views.offline, name="offline"),
 ]

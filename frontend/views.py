@@ -15,9 +15,12 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
 from accounts.services import login_locked_until
@@ -59,6 +62,11 @@ def js_strings() -> dict:
             "since": _("since {time} ({elapsed})"),
         },
         "close": _("Close"),
+        "offline": {
+            "title": _("No network"),
+            "since": _("Showing what was known at {time}."),
+            "never": _("Showing what this device last knew."),
+        },
         "console": {
             "registered": _("Case {ref} registered."),
             "closed": _("Case {ref} closed."),
@@ -98,8 +106,14 @@ def js_strings() -> dict:
             },
             "available_no_transport": _("Available without transport"),
             "sending": _("Sending…"),
-            "queued": _("Not sent yet: it is sent when the network is back."),
+            "sending_n": _("Sending {n} changes…"),
+            "queued": _("Waiting to send ({n}): sent when the network is back."),
+            "waiting": _("Waiting to send"),
             "refused": _("Refused: {detail}"),
+            "depends": _("Not sent: an earlier change to this assignment was refused."),
+            "seen": _("OK"),
+            "position": _("Position"),
+            "positions": _("Positions ({n})"),
             "cancelled": _("Assignment {ref} was cancelled by the dispatch centre."),
             "redirected": _("You were redirected from {ref} to a new assignment."),
             "joined": _("{name} joined the unit."),
@@ -161,6 +175,37 @@ class SignInView(LoginView):
             ),
             status=429,
         )
+
+
+def start_url_for(user) -> str:
+    """Where the installed app opens: the screen of the user's role."""
+    if not user.is_authenticated:
+        return "/"
+    if user.role == Role.CREW:
+        return "/crew/"
+    if user.role in (Role.DISPATCHER, Role.ADMIN) or user.is_superuser:
+        return "/console/"
+    return "/"
+
+
+def manifest(request):
+    """django-pwa's manifest (its template and PWA_* settings), with the start URL of the
+    signed-in user's role: the page links it with crossorigin="use-credentials" so the
+    browser sends the session cookie."""
+    context = {name: getattr(pwa_settings, name) for name in dir(pwa_settings)
+               if name.startswith("PWA_")}
+    context["PWA_APP_START_URL"] = start_url_for(request.user)
+    response = render(request, "manifest.json", context, content_type="application/manifest+json")
+    patch_vary_headers(response, ("Cookie",))
+    patch_cache_control(response, private=True, max_age=0)
+    return response
+
+
+def offline(request):
+    """The page the service worker shows when a screen was never stored and there is no
+    network. Same for everyone (no user, no patient data), so it is stored at install."""
+    response = render(request, "frontend/offline.html", {"ui_languages": []})
+    return response
 
 
 @login_required

@@ -8,6 +8,7 @@ import {
   ACTIVE, api, el, fmtTime, kindLabel, mergeAssignment, notify, serverNow, showConnection, since,
   statusLabel, t, twoStep, uuid,
 } from './common.js';
+import './page.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
 
 const root = document.getElementById('console');

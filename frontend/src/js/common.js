@@ -1,5 +1,5 @@
 /* Helpers shared by the console and the crew tablet: translated strings, API calls with the
-   CSRF token, notices, times. No dependencies, so it runs as served. */
+   CSRF token, notices, times, the offline banner. */
 
 const STRINGS = JSON.parse(document.getElementById('i18n')?.textContent || '{}');
 const LANG = document.documentElement.lang || 'sv';
@@ -42,7 +42,7 @@ export class ApiError extends Error {
   }
 }
 
-function cookie(name) {
+export function cookie(name) {
   const hit = document.cookie.split(';').map((c) => c.trim()).find((c) => c.startsWith(name + '='));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : '';
 }
@@ -76,8 +76,13 @@ export async function api(path, { method = 'GET', body } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
+    setOffline(true);
     throw new ApiError(0, t('error.network'), null);
   }
+  // An answer the service worker took from its cache (no network): say how old it is.
+  const cachedAt = response.headers.get('X-Larmkedjan-Cached-At');
+  if (cachedAt !== null) setOffline(true);
+  else if (response.status < 500) noteUpdate();
   const text = await response.text();
   let data = null;
   if (text) {
@@ -203,4 +208,47 @@ export function twoStep(button, confirmLabel, action, ms = 4000) {
     button.classList.remove('is-armed');
     await action();
   });
+}
+
+/* ---------- the offline banner ---------- */
+
+const LAST_UPDATE_KEY = 'larmkedjan.lastUpdate';
+let offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+let lastUpdate = null;
+try { lastUpdate = localStorage.getItem(LAST_UPDATE_KEY); } catch { /* private mode */ }
+
+/** The server answered now: the data on screen is current. */
+export function noteUpdate(iso = new Date().toISOString()) {
+  lastUpdate = iso;
+  try { localStorage.setItem(LAST_UPDATE_KEY, iso); } catch { /* private mode */ }
+  setOffline(false);
+}
+
+export const isOffline = () => offline;
+
+/** Show or hide the banner that says the screen shows data as of the last update. */
+export function setOffline(flag) {
+  offline = Boolean(flag);
+  renderOffline();
+}
+
+function renderOffline() {
+  const node = document.getElementById('offline');
+  if (!node) return;
+  node.hidden = !offline;
+  document.body.classList.toggle('is-offline', offline);
+  if (!offline) return;
+  const when = lastUpdate ? new Date(lastUpdate) : null;
+  const today = when && when.toDateString() === new Date().toDateString();
+  const time = when ? `${today ? '' : `${when.toLocaleDateString(LANG)} `}${fmtTime(lastUpdate, true)}` : '';
+  node.querySelector('.offline-title').textContent = t('offline.title');
+  node.querySelector('.offline-time').textContent = when ? t('offline.since', { time }) : t('offline.never');
+  node.querySelector('.offline-time').dataset.at = lastUpdate || '';
+}
+
+if (typeof window !== 'undefined') {
+  addEventListener('offline', () => setOffline(true));
+  addEventListener('online', () => setOffline(false));
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', renderOffline);
+  else renderOffline();
 }

@@ -1,17 +1,28 @@
 /* The crew tablet: join a unit, receive the assignment with a sound, acknowledge it, and move
    it on with one large button.
 
-   Every device on the unit follows the `unit.<id>` stream, so all of them show the same state.
-   A tap is stored in an outbox (localStorage) with an idempotency key and the time of the tap,
-   and is sent until the server answers: a dead zone delays a status, never loses or doubles it.
-   The screen moves on at once; a refusal (409) is shown with its reason and the state is
-   fetched again from the server. */
+   Every device on the unit follows the `unit.<id>` stream, so all of them show the same state,
+   and tells the server it saw each event (`ack`), so that no push wakes a device already
+   showing it. A tap, and a position report, goes to the outbox (IndexedDB, see outbox.js) with
+   an idempotency key and the time it was made, and is sent in order until the server answers:
+   a dead zone delays a status, never loses or doubles it. The screen moves on at once; a
+   refusal (409) is shown with its reason, stays listed until seen, and the state is fetched
+   again from the server.
+
+   Offline: the page and the non-patient API reads come from the service worker's caches, the
+   current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is. */
 
 import {
-  ACTIVE, api, el, fmtTime, mergeAssignment, notify, serverNow, showConnection, signedOut,
-  statusLabel, t, twoStep, uuid,
+  ACTIVE, api, cookie, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, showConnection,
+  signedOut, statusLabel, t, twoStep, uuid,
 } from './common.js';
+import { flushOutbox, CHANNEL } from './outbox.js';
+import { swReady, wipeDevice } from './page.js';
+import { setupPush } from './push.js';
 import { alarm, setupAudio } from './sound.js';
+import {
+  addChange, changesFor, deleteChange, dropCurrent, getMeta, loadCurrent, saveCurrent, setMeta,
+} from './store.js';
 import { LocalSeqStore, StreamClient } from './stream.js';
 
 const FORWARD = {
@@ -19,14 +30,18 @@ const FORWARD = {
   transporting: 'at_hospital', at_hospital: 'available',
 };
 const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
-const OUTBOX_PREFIX = 'larmkedjan.outbox.';
+const SYNC_TAG = 'larmkedjan-outbox';
+const FLUSH_EVERY_MS = 10000;
+const POSITION_MOVE_M = 100;
 const REPEAT_ALARM_MS = 15000;
 const COOLDOWN_MS = 1200;
 const POSITION_EVERY_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
+const USER = $('crew').dataset.user;
 const state = {
   me: null,
+  outbox: [], // this user's changes not yet sent or refused (from IndexedDB)
   unit: null,
   known: new Map(), // assignment id -> assignment (full, from the API, merged with events)
   current: null, // id of the unit's active assignment
@@ -44,6 +59,16 @@ function currentAssignment() {
 
 /** Take in a view of an assignment (answer, fetch or event); `force` trusts it over local state. */
 function applyAssignment(incoming, { force = false } = {}) {
+  // A change still in the outbox is newer than what the server says.
+  const pending = state.outbox.filter((c) => c.state === 'waiting' && c.kind !== 'position'
+    && c.assignment === incoming.id).at(-1);
+  if (pending) {
+    const at = pending.body.at;
+    incoming = mergeAssignment(incoming, {
+      ...incoming, status: pending.status, status_changed_at: at,
+      next_step: FORWARD[pending.status] || null, [`${pending.status}_at`]: at,
+    });
+  }
   const old = state.known.get(incoming.id);
   const merged = force ? { ...old, ...incoming } : mergeAssignment(old, incoming);
   state.known.set(incoming.id, merged);
@@ -72,34 +97,70 @@ async function refreshAssignment(id, options) {
     applyAssignment(await api(`/api/assignments/${id}/`), options);
   } catch (err) {
     if (err.status === 403 || err.status === 404) loadMe();
-    else notify(err.detail, 'error');
+    else if (err.status !== 0) notify(err.detail, 'error'); // offline: the banner says so
   }
 }
 
 async function loadUnitState() {
   if (!state.me?.unit) return;
-  try {
-    const [list, unit] = await Promise.all([api('/api/assignments/'), api(`/api/units/${state.me.unit}/`)]);
-    state.unit = unit;
+  const [list, unit] = await Promise.allSettled([
+    api('/api/assignments/'), api(`/api/units/${state.me.unit}/`),
+  ]);
+  if (unit.status === 'fulfilled') state.unit = unit.value;
+  if (list.status === 'fulfilled') {
     const before = state.current;
-    for (const a of list) applyAssignment(a);
-    if (before != null && !list.some((a) => a.id === before)) await refreshAssignment(before);
-    render();
-  } catch (err) {
-    notify(err.detail, 'error');
+    for (const a of list.value) applyAssignment(a);
+    if (before != null && !list.value.some((a) => a.id === before)) await refreshAssignment(before);
+  } else if (list.reason?.status === 0) {
+    await restoreCurrent(); // no network: the assignment as last known
+  } else {
+    notify(list.reason?.detail || String(list.reason), 'error');
   }
+  render();
+}
+
+/* ---------- the current assignment, kept for an offline start ---------- */
+
+let persistTimer = null;
+/** Keep the current assignment (only it) in IndexedDB; nothing once there is none. */
+function persistCurrent() {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => {
+    if (!state.me?.unit) return;
+    const a = currentAssignment();
+    const job = a
+      ? saveCurrent({ user: USER, unit: state.me.unit, assignment: a, unitState: state.unit })
+      : dropCurrent(USER);
+    job.catch(() => { /* private mode: nothing kept */ });
+  }, 50);
+}
+
+async function restoreCurrent() {
+  try {
+    const kept = await loadCurrent(USER);
+    if (!kept || kept.unit !== state.me?.unit) return;
+    if (!state.unit && kept.unitState) state.unit = kept.unitState;
+    if (!state.known.has(kept.assignment.id)) applyAssignment(kept.assignment);
+  } catch { /* nothing kept */ }
 }
 
 /* ---------- the outbox ---------- */
 
-// One outbox per user: a shared tablet never sends one person's taps as another's.
-const outboxKey = () => OUTBOX_PREFIX + (state.me?.username || '');
-function readOutbox() {
-  if (!state.me) return [];
-  try { return JSON.parse(localStorage.getItem(outboxKey())) || []; } catch { return []; }
+async function refreshOutbox() {
+  try {
+    state.outbox = await changesFor(USER);
+  } catch {
+    state.outbox = [];
+  }
+  renderOutbox();
+  return state.outbox;
 }
-function writeOutbox(list) {
-  try { localStorage.setItem(outboxKey(), JSON.stringify(list)); } catch { /* private mode */ }
+
+async function queue(change) {
+  await addChange({ user: USER, key: uuid(), ...change, body: { ...change.body } });
+  await refreshOutbox();
+  swReady.then((reg) => reg?.sync?.register(SYNC_TAG)).catch(() => { /* no Background Sync */ });
+  flush();
 }
 
 /** The crew's tap: move on at once on screen, and queue the change for the server. */
@@ -111,11 +172,6 @@ function step(target) {
   const at = new Date(Math.max(serverNow().getTime(), floor)).toISOString();
   const key = uuid();
   const ack = target === 'acknowledged';
-  writeOutbox([...readOutbox(), {
-    key, assignment: a.id,
-    url: `/api/assignments/${a.id}/${ack ? 'acknowledge' : 'status'}/`,
-    body: ack ? { idempotency_key: key, at } : { status: target, idempotency_key: key, at },
-  }]);
   const local = {
     ...a, status: target, status_changed_at: at, next_step: FORWARD[target] || null,
     [`${target}_at`]: at, ack_overdue: ack ? false : a.ack_overdue, status_overdue: false,
@@ -126,53 +182,94 @@ function step(target) {
   setTimeout(render, COOLDOWN_MS + 20);
   hideRefusal();
   render();
-  flushOutbox();
+  queue({
+    key, kind: ack ? 'ack' : 'status', status: target, assignment: a.id,
+    url: `/api/assignments/${a.id}/${ack ? 'acknowledge' : 'status'}/`,
+    body: ack ? { idempotency_key: key, at } : { status: target, idempotency_key: key, at },
+  });
 }
 
 let flushing = false;
 let retryTimer = null;
 let retryDelay = 1000;
 
-async function flushOutbox() {
-  if (flushing) return;
+function onSent(change, answer) {
+  if (change.kind !== 'position' && answer && answer.id) applyAssignment(answer);
+}
+
+function onRefused(change, detail) {
+  if (change.kind === 'position') return;
+  showRefusal(t('crew.refused', { detail }));
+  refreshAssignment(change.assignment, { force: true });
+}
+
+async function flush() {
+  if (flushing || !USER) return;
   flushing = true;
   clearTimeout(retryTimer);
   try {
-    for (let list = readOutbox(); list.length; list = readOutbox()) {
-      const item = list[0];
-      setSync('sending');
-      try {
-        const answer = await api(item.url, { method: 'POST', body: item.body });
-        writeOutbox(readOutbox().filter((x) => x.key !== item.key));
-        retryDelay = 1000;
-        applyAssignment(answer);
-      } catch (err) {
-        // Kept for later: no network, a server in trouble, or a session that ended (the page
-        // goes to sign-in; the tap is sent after signing in again).
-        if (err.status === 0 || err.status >= 500 || err.status === 429
-            || ((err.status === 401 || err.status === 403) && await signedOut())) {
-          setSync('queued');
-          retryTimer = setTimeout(flushOutbox, retryDelay);
-          retryDelay = Math.min(retryDelay * 2, 30000);
-          return;
-        }
-        // Refused: later taps on the same assignment built on this one, so they go too.
-        writeOutbox(readOutbox().filter((x) => x.assignment !== item.assignment));
-        showRefusal(t('crew.refused', { detail: err.detail }));
-        await refreshAssignment(item.assignment, { force: true });
-      }
+    const waiting = (await refreshOutbox()).some((c) => c.state === 'waiting');
+    if (!waiting) return;
+    setSync();
+    setMeta('session', { user: USER, csrf: cookie('csrftoken') }).catch(() => {});
+    const result = await flushOutbox({
+      user: USER, csrf: () => cookie('csrftoken'), signedOut, onSent, onRefused,
+      dependsDetail: t('crew.depends'),
+    });
+    await refreshOutbox();
+    if (result.busy) {
+      retryTimer = setTimeout(flush, 1000); // the worker is sending: look again shortly
+    } else if (result.kept) {
+      retryTimer = setTimeout(flush, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    } else {
+      retryDelay = 1000;
     }
-    setSync('idle');
   } finally {
     flushing = false;
+    setSync();
   }
 }
 
-function setSync(value) {
-  state.sync = value;
+function setSync() {
+  const waiting = state.outbox.filter((c) => c.state === 'waiting').length;
   const node = $('a-sync');
-  node.hidden = value === 'idle';
-  node.textContent = value === 'queued' ? t('crew.queued') : value === 'sending' ? t('crew.sending') : '';
+  node.hidden = waiting === 0;
+  node.textContent = waiting === 0 ? ''
+    : isOffline() || !navigator.onLine ? t('crew.queued', { n: waiting })
+      : t('crew.sending_n', { n: waiting });
+}
+
+function renderOutbox() {
+  setSync();
+  const list = $('outbox-list');
+  const box = $('outbox');
+  const statusChanges = state.outbox.filter((c) => c.kind !== 'position' || c.state === 'refused');
+  const positions = state.outbox.filter((c) => c.kind === 'position' && c.state === 'waiting').length;
+  box.hidden = !statusChanges.length && !positions;
+  const at = (c) => fmtTime(c.body?.at || c.createdAt, true);
+  const items = statusChanges.map((c) => {
+    const what = c.kind === 'position' ? t('crew.position') : statusLabel(c.status);
+    if (c.state === 'refused') {
+      return el('li', { class: 'ob-item is-refused', dataset: { key: c.key, state: 'refused' } },
+        el('span', { class: 'ob-what' }, `${what} ${at(c)}`),
+        el('span', { class: 'ob-state' }, t('crew.refused', { detail: c.detail })),
+        el('button', {
+          type: 'button', class: 'btn btn-ghost ob-dismiss',
+          onclick: async () => { await deleteChange(c.id); hideRefusal(); refreshOutbox(); },
+        }, t('crew.seen')));
+    }
+    return el('li', { class: 'ob-item', dataset: { key: c.key, state: 'waiting' } },
+      el('span', { class: 'ob-what' }, `${what} ${at(c)}`),
+      el('span', { class: 'ob-state' }, t('crew.waiting')));
+  });
+  if (positions) {
+    items.push(el('li', { class: 'ob-item', dataset: { state: 'waiting', kind: 'position' } },
+      el('span', { class: 'ob-what' }, t('crew.positions', { n: positions })),
+      el('span', { class: 'ob-state' }, t('crew.waiting'))));
+  }
+  list.replaceChildren(...items);
+  $('outbox-count').textContent = String(state.outbox.filter((c) => c.state === 'waiting').length);
 }
 
 function showRefusal(message) {
@@ -204,6 +301,7 @@ function onEvent(event) {
 }
 
 const stream = new StreamClient({
+  ack: true,
   store: new LocalSeqStore(),
   onEvent,
   onReset: () => loadUnitState(),
@@ -216,9 +314,14 @@ const stream = new StreamClient({
 async function loadMe() {
   try {
     state.me = await api('/api/me/');
+    setMeta(`me.${USER}`, state.me).catch(() => {});
   } catch (err) {
-    notify(err.detail, 'error');
-    return;
+    const kept = err.status === 0 ? await getMeta(`me.${USER}`).catch(() => null) : null;
+    if (!kept) {
+      if (err.status !== 0) notify(err.detail, 'error');
+      return;
+    }
+    state.me = kept; // offline start: who we were, as last known
   }
   stream.setStreams(state.me.streams);
   if (state.me.unit) {
@@ -270,6 +373,7 @@ $('join-button').addEventListener('click', async () => {
 twoStep($('leave-button'), t('crew.leave_confirm'), async () => {
   try {
     await api('/api/units/leave/', { method: 'POST' });
+    await wipeDevice(); // shift over: no patient data stays on the tablet
     notify(t('crew.you_left'), 'info');
     await loadMe();
   } catch (err) {
@@ -302,6 +406,7 @@ function render() {
   const a = joined ? currentAssignment() : null;
   $('idle').hidden = Boolean(a);
   $('assignment').hidden = !a;
+  persistCurrent();
   if (!a) return;
   const c = a.case;
   const card = $('assignment');
@@ -355,21 +460,37 @@ setInterval(() => {
 /* ---------- position and screen ---------- */
 
 let watchId = null;
-let lastPositionAt = 0;
+let lastQueued = null; // {at, lat, lon} of the last position queued
+
+/** Metres between two positions (equirectangular: plenty for 100 m). */
+function distance(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180;
+  const x = (lon2 - lon1) * rad * Math.cos(((lat1 + lat2) / 2) * rad);
+  const y = (lat2 - lat1) * rad;
+  return Math.hypot(x, y) * 6371000;
+}
+
+/** Positions go through the outbox too: offline they are kept and sent in order later. One is
+    queued every POSITION_EVERY_MS, or sooner when the unit has moved POSITION_MOVE_M. */
 function startPosition() {
   if (watchId != null || !navigator.geolocation) return;
   watchId = navigator.geolocation.watchPosition((pos) => {
     const unit = state.me?.unit;
-    if (!unit || Date.now() - lastPositionAt < POSITION_EVERY_MS) return;
-    lastPositionAt = Date.now();
+    if (!unit) return;
+    const { latitude, longitude } = pos.coords;
+    const now = Date.now();
+    if (lastQueued && now - lastQueued.at < POSITION_EVERY_MS
+        && distance(lastQueued.lat, lastQueued.lon, latitude, longitude) < POSITION_MOVE_M) return;
+    lastQueued = { at: now, lat: latitude, lon: longitude };
     const skew = serverNow().getTime() - Date.now();
-    api(`/api/units/${unit}/position/`, {
-      method: 'POST',
+    const key = uuid();
+    queue({
+      key, kind: 'position', unit, url: `/api/units/${unit}/position/`,
       body: {
-        latitude: pos.coords.latitude, longitude: pos.coords.longitude,
-        at: new Date(Math.min(pos.timestamp, Date.now()) + skew).toISOString(), idempotency_key: uuid(),
+        latitude, longitude, idempotency_key: key,
+        at: new Date(Math.min(pos.timestamp, Date.now()) + skew).toISOString(),
       },
-    }).catch(() => { /* the next fix is sent anyway */ });
+    });
   }, () => { /* no permission or no fix: the console shows the last known position */ },
   { enableHighAccuracy: true, maximumAge: 10000 });
 }
@@ -383,10 +504,25 @@ async function keepScreenOn() {
   } catch { /* not allowed here */ }
 }
 document.addEventListener('visibilitychange', keepScreenOn);
-addEventListener('online', flushOutbox);
+addEventListener('online', flush);
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
+setInterval(() => { if (state.outbox.some((c) => c.state === 'waiting')) flush(); }, FLUSH_EVERY_MS);
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'flush') flush(); // Background Sync: the network is back
+});
+try {
+  // The worker sent something (Background Sync): show the outcome here too.
+  new BroadcastChannel(CHANNEL).addEventListener('message', (event) => {
+    const { type, change, answer } = event.data || {};
+    if (type === 'sent') onSent(change, answer);
+    else if (type === 'refused') onRefused(change, change.detail);
+    refreshOutbox();
+  });
+} catch { /* no BroadcastChannel */ }
 
 /* ---------- start ---------- */
 
 setupAudio($('audio-banner'));
 keepScreenOn();
-loadMe().then(flushOutbox);
+setupPush({ button: $('push-button'), registration: swReady });
+refreshOutbox().then(loadMe).then(flush);

@@ -39,8 +39,9 @@ export class LocalSeqStore extends MemorySeqStore {
 }
 
 export class StreamClient {
-  constructor({ store, onEvent, onReset, onStatus, onRefused }) {
+  constructor({ store, onEvent, onReset, onStatus, onRefused, ack = false }) {
     this.store = store;
+    this.ack = ack; // tell the server each event was seen here (no push then wakes this user)
     this.onEvent = onEvent;
     this.onReset = onReset;
     this.onStatus = onStatus || (() => {});
@@ -153,6 +154,7 @@ export class StreamClient {
       this.store.set(event.stream, event.seq);
       noteEventTime(event.at);
       try { this.onEvent(event); } catch (err) { console.error('event handler failed', event, err); }
+      if (this.ack) this.send({ op: 'ack', stream: event.stream, seq: event.seq });
     } else if (msg.op === 'subscribed') {
       if (this.store.get(msg.stream) == null) {
         this.store.set(msg.stream, msg.head);
@@ -162,6 +164,7 @@ export class StreamClient {
       this.store.set(msg.stream, msg.head);
       this.onReset(msg.stream);
     } else if (msg.op === 'error') {
+      if (msg.request?.op === 'ack') return; // a server without acks: nothing to do
       console.warn('stream refused a request', msg);
       if (msg.request?.op === 'subscribe' && this.streams.has(msg.request.stream)) {
         // Forget it, so that the page can ask again once it knows more (e.g. a new shift).

@@ -1,0 +1,76 @@
+// Builds the front end into frontend/static/frontend/build/ (committed, so `make run` needs no
+// Node): one minified ES module per page, minified style sheets, and the service worker with
+// its precache list. `npm run build`; CI checks that the committed files equal a fresh build.
+//
+// The output depends only on the sources and the packages in package-lock.json: no time
+// stamps, no absolute paths, no source maps, files and precache entries in a fixed order.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const FRONTEND = dirname(fileURLToPath(import.meta.url));
+const SRC = join(FRONTEND, 'src');
+const STATIC = join(FRONTEND, 'static');
+const OUT = join(STATIC, 'frontend', 'build');
+const STATIC_URL = '/static/';
+
+const common = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020', 'chrome90', 'safari15', 'firefox90'],
+  charset: 'ascii',
+  legalComments: 'eof',
+  sourcemap: false,
+  logLevel: 'warning',
+  absWorkingDir: FRONTEND,
+};
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+// 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js. Each page loads one.
+await build({
+  ...common,
+  entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js'],
+  outdir: OUT,
+  entryNames: '[name]',
+});
+
+// 2. Style sheets.
+await build({
+  ...common,
+  entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css'],
+  outdir: OUT,
+  entryNames: '[name]',
+});
+
+// 3. The service worker, with the app shell to precache: the built files, the icons and the
+// sound. Revisions are content hashes, so a changed file is fetched again and nothing else.
+const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+const shell = [
+  ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f)).map((f) => join(OUT, f)),
+  ...readdirSync(join(STATIC, 'frontend'))
+    .filter((f) => /^icon.*\.(png|svg)$/.test(f))
+    .map((f) => join(STATIC, 'frontend', f)),
+].sort();
+const precache = shell.map((file) => ({
+  url: STATIC_URL + relative(STATIC, file).split('\\').join('/'),
+  revision: sha(file),
+}));
+await build({
+  ...common,
+  entryPoints: ['src/sw/serviceworker.js'],
+  outfile: join(OUT, 'serviceworker.js'),
+  format: 'iife',
+  define: { __PRECACHE_MANIFEST__: JSON.stringify(precache) },
+});
+
+const files = readdirSync(OUT).sort();
+for (const f of files) {
+  console.log(`${f.padEnd(20)} ${String(readFileSync(join(OUT, f)).length).padStart(8)} bytes`);
+}
+console.log(`${precache.length} files in the precache list`);

@@ -1,0 +1,86 @@
+/* What every page does: register the service worker, the day/night theme toggle, and wiping
+   patient data at sign-out. The sign-in page, which has no other script, loads this bundle;
+   the crew and console bundles import it. */
+
+import { wipePatientData } from './store.js';
+import { unsubscribePush } from './push.js';
+
+const THEME_KEY = 'larmkedjan.theme';
+const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/']);
+
+/** The registration, once the worker is active (null where there is none). */
+export const swReady = (async () => {
+  if (!('serviceWorker' in navigator)) return null;
+  try {
+    await navigator.serviceWorker.register('/serviceworker.js', { scope: '/' });
+    const registration = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller && CACHEABLE_PAGES.has(location.pathname)) {
+      // This first visit did not go through the worker: have it keep a copy of the page.
+      registration.active?.postMessage({ type: 'cache-page', url: location.pathname });
+    }
+    return registration;
+  } catch (err) {
+    console.warn('service worker not registered', err);
+    return null;
+  }
+})();
+
+/* ---------- day and night ---------- */
+
+function currentTheme() {
+  return document.documentElement.dataset.theme === 'night' ? 'night' : 'day';
+}
+
+function applyTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  const night = theme === 'night';
+  for (const button of document.querySelectorAll('.theme-toggle')) {
+    button.setAttribute('aria-pressed', String(night));
+  }
+  const meta = document.querySelector('meta[name="theme-color"]');
+  if (meta) meta.content = night ? '#000000' : '#0b3d91';
+}
+
+for (const button of document.querySelectorAll('.theme-toggle')) {
+  button.addEventListener('click', () => {
+    const next = currentTheme() === 'night' ? 'day' : 'night';
+    try { localStorage.setItem(THEME_KEY, next); } catch { /* private mode */ }
+    applyTheme(next);
+  });
+}
+applyTheme(currentTheme());
+
+/* ---------- sign-out: no patient data stays behind ---------- */
+
+/** Remove patient data from this device (caches and IndexedDB), also through the worker. */
+export async function wipeDevice() {
+  const jobs = [wipePatientData().catch(() => {})];
+  const worker = navigator.serviceWorker?.controller;
+  if (worker) {
+    jobs.push(new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => resolve();
+      worker.postMessage({ type: 'wipe' }, [port2]);
+      setTimeout(resolve, 2000);
+    }));
+  }
+  await Promise.all(jobs);
+}
+
+for (const form of document.querySelectorAll('form.signout')) {
+  form.addEventListener('submit', async (event) => {
+    if (form.dataset.wiped) return;
+    event.preventDefault();
+    form.querySelector('button')?.setAttribute('disabled', '');
+    await Promise.race([
+      Promise.all([unsubscribePush().catch(() => {}), wipeDevice()]),
+      new Promise((resolve) => setTimeout(resolve, 4000)),
+    ]);
+    form.dataset.wiped = '1';
+    form.submit();
+  });
+}
+
+// The sign-in page means no session: whatever a previous session left (a session that timed
+// out, a browser closed without signing out) goes now. Changes not yet sent stay in the outbox.
+if (document.body.classList.contains('page-login')) wipeDevice();

@@ -1,0 +1,168 @@
+/* Larmkedjan's service worker, served at /serviceworker.js (scope /) through django-pwa.
+
+   - Precache: the app shell (built scripts and style sheets, icons), by content hash.
+   - Pages (/, /crew/, /console/, /login/): network first; without network the last copy, else
+     the offline page. Pages carry no patient data (the data comes from the API).
+   - API reads without patient data (/api/me/, units, regions, stations): network first with
+     the cached answer as fallback, marked with X-Larmkedjan-Cached-At so the page can say how
+     old it is. Patient data (assignments, cases, logs) is never cached here: the crew page keeps
+     only the current assignment, in IndexedDB. Nothing is cached from a non-GET request, an
+     error, a redirect or an answer with Cache-Control: no-store.
+   - Sign-out (POST /logout/) and the page's "wipe" message remove every runtime cache and the
+     patient-data database.
+   - Background Sync (Chromium) sends the outbox when the network is back, also with the app
+     closed; elsewhere the page sends it itself.
+   - Web Push: a notification from {title, body, url, tag}; a tap opens or focuses `url`. */
+
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { registerRoute } from 'workbox-routing';
+import { NetworkFirst, StaleWhileRevalidate } from 'workbox-strategies';
+import { clientsClaim } from 'workbox-core';
+import { flushOutbox } from '../js/outbox.js';
+import { API_CACHE, PAGE_CACHE, getMeta, wipePatientData } from '../js/store.js';
+
+/* global __PRECACHE_MANIFEST__ */
+const OFFLINE_CACHE = 'shell-offline';
+const OFFLINE_URL = '/offline/';
+const PAGES = new Set(['/', '/crew/', '/console/', '/login/']);
+const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/];
+export const SYNC_TAG = 'larmkedjan-outbox';
+
+self.skipWaiting();
+clientsClaim();
+cleanupOutdatedCaches();
+precacheAndRoute(__PRECACHE_MANIFEST__, { ignoreURLParametersMatching: [/.*/] });
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(OFFLINE_CACHE)
+    .then((cache) => cache.add(new Request(OFFLINE_URL, { credentials: 'omit' })))
+    .catch(() => { /* the next start tries again */ }));
+});
+
+/** Only a complete, storable answer to a GET is kept. */
+function storable(response) {
+  if (!response || response.status !== 200 || response.type !== 'basic' || response.redirected) return false;
+  return !/no-store/i.test(response.headers.get('Cache-Control') || '');
+}
+
+const onlyStorable = {
+  cacheWillUpdate: async ({ response }) => (storable(response) ? response : null),
+};
+
+/** Mark a cached answer with the time it was fetched. */
+const markCached = {
+  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+    if (!cachedResponse) return cachedResponse;
+    const headers = new Headers(cachedResponse.headers);
+    headers.set('X-Larmkedjan-Cached-At', cachedResponse.headers.get('Date') || '');
+    return new Response(await cachedResponse.blob(), {
+      status: cachedResponse.status, statusText: cachedResponse.statusText, headers,
+    });
+  },
+};
+
+const sameOrigin = (url) => url.origin === self.location.origin;
+
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && sameOrigin(url) && PAGES.has(url.pathname),
+  async (options) => {
+    const strategy = new NetworkFirst({ cacheName: PAGE_CACHE, networkTimeoutSeconds: 8, plugins: [onlyStorable] });
+    try {
+      return await strategy.handle(options);
+    } catch {
+      const offline = await caches.match(OFFLINE_URL, { cacheName: OFFLINE_CACHE });
+      return offline || Response.error();
+    }
+  },
+);
+
+registerRoute(
+  ({ request, url }) => request.method === 'GET' && sameOrigin(url)
+    && API_READS.some((re) => re.test(url.pathname)),
+  new NetworkFirst({ cacheName: API_CACHE, networkTimeoutSeconds: 8, plugins: [onlyStorable, markCached] }),
+);
+
+registerRoute(
+  ({ request, url }) => request.method === 'GET' && sameOrigin(url) && url.pathname.startsWith('/static/'),
+  new StaleWhileRevalidate({ cacheName: 'static-runtime', plugins: [onlyStorable] }),
+);
+
+/* Sign-out seen on its way to the server: wipe, whatever the page managed to do. */
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method === 'POST' && sameOrigin(url) && url.pathname === '/logout/') {
+    event.waitUntil(wipePatientData());
+  }
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  const reply = (message) => event.ports?.[0]?.postMessage(message);
+  if (data.type === 'wipe') {
+    event.waitUntil(wipePatientData().then(() => reply({ ok: true }), () => reply({ ok: false })));
+  } else if (data.type === 'cache-page' && PAGES.has(data.url)) {
+    // The first visit was not served through the worker: keep a copy for an offline start.
+    event.waitUntil((async () => {
+      const response = await fetch(data.url, { credentials: 'same-origin', redirect: 'manual' });
+      if (storable(response)) await (await caches.open(PAGE_CACHE)).put(data.url, response);
+    })().catch(() => {}));
+  }
+});
+
+/* ---------- Background Sync ---------- */
+
+async function syncOutbox() {
+  const windows = await self.clients.matchAll({ type: 'window' });
+  const visible = windows.find((c) => c.visibilityState === 'visible' && new URL(c.url).pathname === '/crew/');
+  if (visible) {
+    visible.postMessage({ type: 'flush' }); // the page has the fresh CSRF token
+    return;
+  }
+  const session = await getMeta('session');
+  if (!session?.user) return;
+  const result = await flushOutbox({
+    user: session.user, csrf: session.csrf, strict403: true, signedOut: async () => true,
+  });
+  if (result.kept === 'network') throw new Error('still offline'); // the browser retries later
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(syncOutbox());
+});
+
+/* ---------- Web Push ---------- */
+
+self.addEventListener('push', (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { body: event.data ? event.data.text() : '' };
+  }
+  const title = payload.title || 'Larmkedjan';
+  const options = {
+    body: payload.body || '',
+    tag: payload.tag || undefined,
+    renotify: Boolean(payload.tag),
+    requireInteraction: true,
+    icon: '/static/frontend/icon-192.png',
+    badge: '/static/frontend/icon-192.png',
+    data: { url: payload.url || '/' },
+  };
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || '/', self.location.origin);
+  if (target.origin !== self.location.origin) return; // only our own screens
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const same = windows.find((c) => new URL(c.url).pathname === target.pathname);
+    if (same) {
+      if (same.url !== target.href && same.navigate) await same.navigate(target.href).catch(() => {});
+      return same.focus();
+    }
+    return self.clients.openWindow(target.href);
+  })());
+});
