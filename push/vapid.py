@@ -112,7 +112,11 @@ def vapid_keys() -> VapidKeys:
     VAPID_PRIVATE_KEY), ImproperlyConfigured when they are unusable."""
     private, public = settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY
     path = Path(settings.VAPID_FILE)
-    cache_key = (private, public, settings.VAPID_SUBJECT, str(path))
+    try:
+        stamp = None if private else path.stat().st_mtime_ns  # a rewritten file is read again
+    except OSError:
+        stamp = None
+    cache_key = (private, public, settings.VAPID_SUBJECT, str(path), stamp)
     found = _cache.get(cache_key)
     if found is not None:
         return found
