@@ -94,7 +94,8 @@ export async function api(path, { method = 'GET', body } = {}) {
       || t('error.http', { status: response.status });
     throw new ApiError(response.status, detail, data);
   }
-  noteServerTime(response.headers.get('Date'));
+  // A cached answer's Date is old: only a fresh one tells the server's clock.
+  if (cachedAt === null) noteServerTime(response.headers.get('Date'));
   return data;
 }
 

@@ -460,7 +460,11 @@ setInterval(() => {
 /* ---------- position and screen ---------- */
 
 let watchId = null;
-let lastQueued = null; // {at, lat, lon} of the last position queued
+// {at, lat, lon} of the last position queued; kept over a reload, so that a restarted tablet
+// does not report the same place again at once.
+const LAST_POSITION_KEY = 'larmkedjan.lastPosition';
+let lastQueued = null;
+try { lastQueued = JSON.parse(localStorage.getItem(LAST_POSITION_KEY)); } catch { /* none */ }
 
 /** Metres between two positions (equirectangular: plenty for 100 m). */
 function distance(lat1, lon1, lat2, lon2) {
@@ -482,6 +486,7 @@ function startPosition() {
     if (lastQueued && now - lastQueued.at < POSITION_EVERY_MS
         && distance(lastQueued.lat, lastQueued.lon, latitude, longitude) < POSITION_MOVE_M) return;
     lastQueued = { at: now, lat: latitude, lon: longitude };
+    try { localStorage.setItem(LAST_POSITION_KEY, JSON.stringify(lastQueued)); } catch { /* full */ }
     const skew = serverNow().getTime() - Date.now();
     const key = uuid();
     queue({

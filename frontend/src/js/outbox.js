@@ -79,7 +79,7 @@ export function flushOutbox({ user, csrf, signedOut, strict403 = false, onSent, 
         return result;
       }
       const detail = (data && typeof data.detail === 'string' && data.detail) || `HTTP ${status}`;
-      const refused = { ...change, state: 'refused', status, detail, refusedAt: new Date().toISOString() };
+      const refused = { ...change, state: 'refused', httpStatus: status, detail, refusedAt: new Date().toISOString() };
       await putChange(refused);
       result.refused += 1;
       onRefused?.(refused, detail);
@@ -87,7 +87,7 @@ export function flushOutbox({ user, csrf, signedOut, strict403 = false, onSent, 
       if (change.kind !== 'position') {
         for (const later of waiting.slice(1)) {
           if (later.kind === 'position' || later.assignment !== change.assignment) continue;
-          const skipped = { ...later, state: 'refused', status: 0, detail: dependsDetail || detail,
+          const skipped = { ...later, state: 'refused', httpStatus: 0, detail: dependsDetail || detail,
             refusedAt: refused.refusedAt };
           await putChange(skipped);
           broadcast({ type: 'refused', id: later.id, change: skipped });
