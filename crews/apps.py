@@ -10,10 +10,13 @@ class CrewsConfig(AppConfig):
             register_notification,
             register_recipients,
             register_stream_kind,
+            register_withdrawal,
         )
 
         from .streams import (
+            UNIT_NOTIFICATION_ENDS,
             UNIT_NOTIFICATION_TITLES,
+            assignment_tag,
             may_follow_unit,
             may_follow_units,
             unit_notification,
@@ -25,3 +28,5 @@ class CrewsConfig(AppConfig):
         register_recipients("unit", unit_recipients)
         for event_type in UNIT_NOTIFICATION_TITLES:
             register_notification("unit", event_type, unit_notification)
+        for event_type in UNIT_NOTIFICATION_ENDS:
+            register_withdrawal("unit", event_type, assignment_tag)

@@ -44,9 +44,19 @@ UNIT_NOTIFICATION_TITLES = {
 }
 
 
+# A status event of the assignment (acknowledged, cancelled, redirected: it is no longer
+# waiting for the crew) withdraws a wake-up not yet sent.
+UNIT_NOTIFICATION_ENDS = ("assignment.status",)
+
+
+def assignment_tag(event: dict) -> str | None:
+    data = event.get("data") or {}
+    return f"assignment-{data['id']}" if data.get("id") else None
+
+
 def unit_notification(event: dict) -> dict:
     data = event.get("data") or {}
-    tag = f"assignment-{data['id']}" if data.get("id") else f"{event['stream']}-{event['seq']}"
+    tag = assignment_tag(event) or f"{event['stream']}-{event['seq']}"
     priority = data.get("priority") or "?"
     call_sign = data.get("unit_call_sign") or ""
     return {

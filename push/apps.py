@@ -10,7 +10,7 @@ class PushConfig(AppConfig):
         from realtime.registry import register_notifier
 
         from . import checks, timers  # noqa: F401  (registers the checks and timer handlers)
-        from .services import notifications_schedule
+        from .services import notifications_schedule, notifications_withdraw
 
-        register_notifier(notifications_schedule)
+        register_notifier(notify=notifications_schedule, withdraw=notifications_withdraw)
         post_migrate.connect(timers.ensure_purge_scheduled, sender=self)

@@ -52,6 +52,7 @@ class NotificationState(models.TextChoices):
     PUSHING = "pushing"  # pushes under way
     PUSHED = "pushed"  # a push service accepted at least one push
     SMS = "sms"  # no push subscription reached the user: SMS fallback (see SmsMessage)
+    WITHDRAWN = "withdrawn"  # what it was about ended (acknowledged, cancelled) before a push
 
 
 class Notification(models.Model):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Invalid, NotFound
 from realtime import registry
 from realtime.selectors import stream_acked
+from timers.models import Timer, TimerState
 from timers.services import timer_cancel, timer_schedule
 
 from . import sender
@@ -148,6 +149,23 @@ def notifications_schedule(*, event: dict, user_ids: list[int], notification: di
             payload={"user": user_id, "stream": event["stream"], "seq": event["seq"],
                      "type": event["type"], "at": event["at"], "notification": notification},
         )
+
+
+def notifications_withdraw(*, stream: str, tag: str) -> None:
+    """What these notifications were about has ended (the assignment was acknowledged or
+    cancelled): those still in their grace time are cancelled, pushes still being retried stop.
+    Called by realtime in the publisher's transaction."""
+    Timer.objects.filter(
+        kind=NOTIFY_KIND, state=TimerState.PENDING, payload__stream=stream,
+        payload__notification__tag=tag,
+    ).update(state=TimerState.CANCELLED)
+    Delivery.objects.filter(
+        state=DeliveryState.PENDING, notification__stream=stream,
+        notification__payload__tag=tag,
+    ).update(state=DeliveryState.STOPPED, last_error="withdrawn: no longer needed")
+    Notification.objects.filter(
+        stream=stream, payload__tag=tag, state=NotificationState.PUSHING
+    ).update(state=NotificationState.WITHDRAWN, decided_at=timezone.now())
 
 
 def notification_fire(

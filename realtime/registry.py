@@ -43,17 +43,19 @@ def still_signed_in(user, session_key: str | None) -> bool:
 
 
 # --- Who is woken when a socket did not see an event in time ---------------------------------
-# A domain app says, per stream kind, who the people behind a stream are and which event
-# types are worth waking them for (and what to tell them: a title and a line, never patient
-# data). A delivering app (push) registers a notifier; event_publish calls it in the
-# publisher's transaction. The event stream itself knows none of them.
+# A domain app says, per stream kind, who the people behind a stream are, which event types
+# are worth waking them for and what to tell them (a title and a line, never patient data),
+# and which later events end what a notification was about (its tag). A delivering app (push)
+# registers a notifier; event_publish hands it those events in the publisher's transaction.
+# The event stream itself knows none of them.
 
 Recipients = Callable[[str], Iterable[int]]
 Render = Callable[[dict], dict]
-Notifier = Callable[..., None]
+TagOf = Callable[[dict], str | None]
 _recipients: dict[str, Recipients] = {}
 _notifications: dict[tuple[str, str], Render] = {}
-_notifiers: list[Notifier] = []
+_withdrawals: dict[tuple[str, str], TagOf] = {}
+_notifiers: list[tuple[Callable[..., None], Callable[..., None]]] = []
 
 
 def register_recipients(kind: str, recipients: Recipients) -> None:
@@ -67,10 +69,18 @@ def register_notification(kind: str, type: str, render: Render) -> None:
     _notifications[(kind, type)] = render
 
 
-def register_notifier(notifier: Notifier) -> None:
-    """notifier(event=, user_ids=, notification=) runs in the publisher's transaction."""
-    if notifier not in _notifiers:
-        _notifiers.append(notifier)
+def register_withdrawal(kind: str, type: str, tag_of: TagOf) -> None:
+    """Events of `type` on streams of `kind` end what the stream's notifications tagged
+    tag_of(event) were about (e.g. the assignment was acknowledged or cancelled): those not
+    yet sent are withdrawn."""
+    _withdrawals[(kind, type)] = tag_of
+
+
+def register_notifier(*, notify: Callable[..., None], withdraw: Callable[..., None]) -> None:
+    """notify(event=, user_ids=, notification=) and withdraw(stream=, tag=), both called in
+    the publisher's transaction."""
+    if (notify, withdraw) not in _notifiers:
+        _notifiers.append((notify, withdraw))
 
 
 def recipients(stream: str) -> list[int]:
@@ -81,15 +91,24 @@ def recipients(stream: str) -> list[int]:
 
 
 def notify(event: dict) -> None:
-    """Hand an event that warrants waking people to the notifiers (a dict lookup otherwise)."""
+    """Hand an event to the notifiers when it wakes or ends something (a dict lookup when
+    it does neither)."""
+    if not _notifiers:
+        return
     from .schema import stream_kind
 
-    render = _notifications.get((stream_kind(event["stream"]), event["type"]))
-    if render is None or not _notifiers:
+    key = (stream_kind(event["stream"]), event["type"])
+    tag_of, render = _withdrawals.get(key), _notifications.get(key)
+    if tag_of is not None:
+        tag = tag_of(event)
+        if tag:
+            for _notify, withdraw in _notifiers:
+                withdraw(stream=event["stream"], tag=tag)
+    if render is None:
         return
     user_ids = recipients(event["stream"])
     if not user_ids:
         return
     notification = render(event)
-    for notifier in _notifiers:
-        notifier(event=event, user_ids=user_ids, notification=notification)
+    for notify_, _withdraw in _notifiers:
+        notify_(event=event, user_ids=user_ids, notification=notification)

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('event_type', models.CharField(max_length=60)),
                 ('event_at', models.DateTimeField()),
                 ('payload', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('acked', 'Acked'), ('dropped', 'Dropped'), ('pushing', 'Pushing'), ('pushed', 'Pushed'), ('sms', 'Sms')], default='pending', max_length=10)),
+                ('state', models.CharField(choices=[('pending', 'Pending'), ('acked', 'Acked'), ('dropped', 'Dropped'), ('pushing', 'Pushing'), ('pushed', 'Pushed'), ('sms', 'Sms'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='push_notifications', to=settings.AUTH_USER_MODEL)),

@@ -11,7 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from crews.services import crew_join, crew_leave, unit_position_report
-from dispatch.services import assignment_resend_unacknowledged
+from dispatch.services import (
+    assignment_acknowledge,
+    assignment_redirect,
+    assignment_resend_unacknowledged,
+    assignment_status_change,
+)
 from push import sender, services
 from push.models import (
     Delivery,
@@ -183,6 +188,51 @@ def test_an_ack_stored_before_the_grace_time_ends_means_no_push(demo, new_case, 
     assert push_service.received == []
     assert Notification.objects.get().state == NotificationState.ACKED
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize("end", ["acknowledged", "cancelled"])
+def test_an_assignment_acknowledged_or_cancelled_in_the_grace_time_wakes_nobody(
+        demo, new_case, push_service, browser, sara_phone, end):
+    """Another crew member acknowledged on their tablet, or the dispatcher cancelled."""
+    subscribe(demo.sara, browser, push_service.endpoint())
+    assignment = dispatch(demo, new_case)
+    by = demo.anna if end == "cancelled" else demo.sara
+    if end == "acknowledged":
+        assignment_acknowledge(assignment=assignment, by=by)
+    else:
+        assignment_status_change(assignment=assignment, status="cancelled", by=by)
+    timer = Timer.objects.get(kind=services.NOTIFY_KIND)
+    assert timer.state == TimerState.CANCELLED
+    fire(after_seconds=6)
+    assert push_service.received == [] and not Notification.objects.exists()
+    assert not SmsMessage.objects.exists()
+
+
+def test_an_acknowledgement_stops_the_retries_of_a_push(demo, new_case, push_service, browser,
+                                                       sara_phone):
+    endpoint = push_service.endpoint()
+    subscribe(demo.sara, browser, endpoint)
+    push_service.answer(endpoint, 503)
+    assignment = dispatch(demo, new_case)
+    fire(after_seconds=6)
+    assignment_acknowledge(assignment=assignment, by=demo.anna)
+    fire(after_seconds=60)
+    assert len(push_service.received) == 1
+    assert Delivery.objects.get().state == DeliveryState.STOPPED
+    assert Notification.objects.get().state == NotificationState.WITHDRAWN
+    assert not SmsMessage.objects.exists()
+
+
+def test_a_withdrawal_touches_only_its_own_assignment(demo, new_case, push_service, browser):
+    subscribe(demo.sara, browser, push_service.endpoint())
+    first = dispatch(demo, new_case, priority="2A", priority_change_reason="Stabil")
+    # The unit is redirected: the first assignment ends, a second one begins.
+    second = assignment_redirect(assignment=first, to_case=new_case(), by=demo.anna)
+    pending = Timer.objects.filter(kind=services.NOTIFY_KIND, state=TimerState.PENDING)
+    assert [t.payload["notification"]["tag"] for t in pending] == [f"assignment-{second.pk}"]
+    fire(after_seconds=6)
+    [received] = push_service.wait_for(1)
+    assert browser.decrypt(received.body)["tag"] == f"assignment-{second.pk}"
 
 
 # --- answers of the push service ---------------------------------------------------------------
