@@ -209,7 +209,7 @@ def test_case_dispatched_on_console_reaches_both_crew_tablets_and_back(live, ope
     ali.unroute("**/api/assignments/*/status/")
     expect(ali.locator("#refusal")).to_be_visible()
     expect(ali.locator("#refusal-text")).to_contain_text("Nekad")
-    expect(ali.locator("#refusal-text")).to_contain_text("on_scene")
+    expect(ali.locator("#refusal-text")).to_contain_text("från framme till framme")
     expect(ali.locator("#a-status")).to_have_text("Framme")
     expect(ali.locator("#a-next")).to_have_text("Lastad")
     expect(ali.locator("#a-alt")).to_be_visible()
@@ -281,7 +281,7 @@ def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_p
     shot(anna, "console-redirect-cancel")
     high_card.locator(".close-btn").click()
     high_card.locator(".close-btn").click()
-    expect(anna.locator(".notice-error")).to_contain_text("still on assignment")
+    expect(anna.locator(".notice-error")).to_contain_text("enheter kvar på uppdrag")
 
 
 def test_crew_tablet_catches_up_after_a_lost_connection_and_a_reload(live, open_page):
