@@ -76,6 +76,7 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["user", "stream", "seq"],
                                     name="pushnotification_user_event")
         ]
+        indexes = [models.Index(fields=["stream", "state"], name="pushnotification_stream_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.stream}#{self.seq} {self.event_type} ({self.state})"

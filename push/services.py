@@ -159,13 +159,14 @@ def notifications_withdraw(*, stream: str, tag: str) -> None:
         kind=NOTIFY_KIND, state=TimerState.PENDING, payload__stream=stream,
         payload__notification__tag=tag,
     ).update(state=TimerState.CANCELLED)
-    Delivery.objects.filter(
-        state=DeliveryState.PENDING, notification__stream=stream,
-        notification__payload__tag=tag,
-    ).update(state=DeliveryState.STOPPED, last_error="withdrawn: no longer needed")
-    Notification.objects.filter(
-        stream=stream, payload__tag=tag, state=NotificationState.PUSHING
-    ).update(state=NotificationState.WITHDRAWN, decided_at=timezone.now())
+    pushing = list(Notification.objects.filter(
+        stream=stream, state=NotificationState.PUSHING, payload__tag=tag,
+    ).values_list("pk", flat=True))
+    if pushing:
+        Delivery.objects.filter(notification_id__in=pushing, state=DeliveryState.PENDING).update(
+            state=DeliveryState.STOPPED, last_error="withdrawn: no longer needed")
+        Notification.objects.filter(pk__in=pushing).update(
+            state=NotificationState.WITHDRAWN, decided_at=timezone.now())
 
 
 def notification_fire(
