@@ -340,9 +340,15 @@ async function loadMe() {
   render();
 }
 
-async function fillUnits() {
+let unitsFilled = null;
+function fillUnits() {
+  unitsFilled ??= fillUnitsOnce().then((ok) => { if (!ok) unitsFilled = null; });
+  return unitsFilled;
+}
+
+async function fillUnitsOnce() {
   const select = $('join-unit');
-  if (select.options.length > 1) return;
+  if (select.options.length > 1) return true;
   try {
     const [units, regions] = await Promise.all([api('/api/units/'), api('/api/regions/')]);
     for (const region of regions) {
@@ -351,8 +357,10 @@ async function fillUnits() {
       select.append(el('optgroup', { label: region.name },
         own.map((u) => el('option', { value: u.id }, `${u.call_sign} · ${u.home_station_name || ''}`.replace(/ · $/, '')))));
     }
+    return true;
   } catch (err) {
-    notify(err.detail, 'error');
+    if (err.status !== 0) notify(err.detail, 'error');
+    return false;
   }
 }
 
