@@ -161,8 +161,12 @@ if REDIS_URL:
                     # raises MaxConnectionsError instead of waiting, and its 5 s read timeout
                     # races the layer's own 5 s BZPOPMIN. Either error ends the consumer and
                     # drops the socket (seen in bench/: sockets lost during the fan-out).
+                    # BZPOPMIN answers within 5 s on a live connection; keepalive finds dead
+                    # ones. (A finite read timeout also holds a cancelled read until it runs
+                    # out: 30 s made every consumer test's teardown wait 30 s.)
                     "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 2000),
-                    "socket_timeout": 30,
+                    "socket_timeout": None,
+                    "socket_keepalive": True,
                     "socket_connect_timeout": 5,
                 }],
                 # A lost message is repaired by the event log and replay; a larger
