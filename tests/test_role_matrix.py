@@ -14,7 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from dispatch import services as dispatch_services
+from push.vapid import generate_keys
 from tests.conftest import case_payload
+from tests.push.helpers import subscribe
+from tests.push.loopback import FakeBrowser
 
 PASSWORD = "larm-demo-2026"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -108,12 +111,34 @@ MATRIX = {
     ("api/audit/log/", "GET"): (lambda w, u: {}, ADMIN_ONLY),
     ("api/audit/extract/", "GET"): (
         lambda w, u: {"query": {"patient": "19121212-1212"}}, ADMIN_ONLY),
+    ("api/push/vapid-public-key/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    ("api/push/subscriptions/", "POST"): (
+        lambda w, u: {"data": {**FakeBrowser().subscription(
+            "https://fcm.googleapis.com/fcm/send/matrix-" + uuid.uuid4().hex),
+            "device_id": str(uuid.uuid4())}},
+        row(403, 201, 201, 201, 201, 201, 201)),
+    # Each signed-in user deletes their own device's subscription; another user's device is
+    # a 404 (tests/push/test_api.py).
+    ("api/push/subscriptions/<uuid:device_id>/", "DELETE"): (
+        lambda w, u: {"device_id": w.device_of.get(getattr(u, "username", None),
+                                                   w.sara_device)},
+        row(403, 204, 204, 204, 204, 204, 204)),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
     ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),
 }
 
 ROUTES = api_routes()
+
+
+VAPID = generate_keys()
+
+
+@pytest.fixture(autouse=True)
+def vapid_keys(settings):
+    settings.VAPID_PRIVATE_KEY = VAPID["private_key"]
+    settings.VAPID_PUBLIC_KEY = VAPID["public_key"]
+    settings.VAPID_AUTO_GENERATE = False
 
 
 @pytest.fixture
@@ -123,8 +148,14 @@ def world(demo, new_case):
     case_low = new_case(priority="2A", priority_change_reason="Stabil enligt inringare")
     [assignment] = dispatch_services.assignment_dispatch(case=case_low, units=[demo.amb1010],
                                                          by=demo.anna)
+    device_of = {}
+    for user in demo.users.values():
+        browser = FakeBrowser()
+        subscribe(user, browser, "https://fcm.googleapis.com/fcm/send/" + uuid.uuid4().hex)
+        device_of[user.username] = browser.device_id
     return SimpleNamespace(demo=demo, case_low=case_low, assignment=assignment,
-                           case_high=new_case(), case_free=new_case())
+                           case_high=new_case(), case_free=new_case(), device_of=device_of,
+                           sara_device=device_of["sara"])
 
 
 def client_for(user) -> APIClient:
@@ -139,7 +170,8 @@ def call(w, route, method, role):
     user = getattr(w.demo, PERSONA[role]) if PERSONA[role] else None
     build, _ = MATRIX[(route, method)]
     spec = build(w, user)
-    path = "/" + route.replace("<int:pk>", str(spec.get("pk", 0)))
+    path = "/" + route.replace("<int:pk>", str(spec.get("pk", 0))).replace(
+        "<uuid:device_id>", str(spec.get("device_id", uuid.uuid4())))
     client = client_for(user)
     if method == "GET":
         return client.get(path, spec.get("query", {}))
@@ -181,6 +213,7 @@ def test_the_matrix_lists_no_route_that_does_not_exist():
 def test_a_method_the_view_does_not_implement_is_405(world, route):
     implemented = {m for r, m in ROUTES if r == route}
     unused = next(m for m in ("DELETE", "PUT", "PATCH", "POST") if m not in implemented)
-    path = "/" + route.replace("<int:pk>", str(world.assignment.pk))
+    path = "/" + route.replace("<int:pk>", str(world.assignment.pk)).replace(
+        "<uuid:device_id>", str(world.sara_device))
     response = getattr(client_for(world.demo.admin), unused.lower())(path, {}, format="json")
     assert response.status_code == 405

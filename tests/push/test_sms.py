@@ -52,6 +52,8 @@ def test_the_link_is_added_when_the_site_url_is_set(demo, new_case, sara_phone, 
 
 
 def test_a_user_without_a_phone_number_is_recorded_as_not_reached(demo, new_case):
+    demo.sara.phone_number = ""
+    demo.sara.save(update_fields=["phone_number"])
     dispatch(demo, new_case)
     fire(after_seconds=6)
     sms = SmsMessage.objects.get()

@@ -41,6 +41,9 @@ USERS = [
     ("lars", "Lars Frivillig", Role.RESPONDER), ("karin", "Karin Mobil", Role.MOBILE_CARE),
     ("admin", "Administratör", Role.ADMIN),
 ]
+# Numbers from the range set aside for fiction (PTS: 070-1740605 to 070-1740699), so the
+# SMS fallback of the demo never texts a real person.
+DEMO_PHONE = {name: f"+467017406{i:02d}" for i, (name, _, _) in enumerate(USERS, start=5)}
 
 
 class Command(BaseCommand):
@@ -72,7 +75,7 @@ class Command(BaseCommand):
         for username, name, role in USERS:
             user, new = User.objects.get_or_create(
                 username=username,
-                defaults={"display_name": name, "role": role,
+                defaults={"display_name": name, "role": role, "phone_number": DEMO_PHONE[username],
                           "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN},
             )
             if new:
