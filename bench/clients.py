@@ -31,7 +31,8 @@ def figures(samples_ms: list[float]) -> dict:
     def pct(p: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
 
-    return {"n": len(ordered), "p50": pct(50), "p95": pct(95), "p99": pct(99),
+    return {"n": len(ordered), "min": round(ordered[0], 2), "p50": pct(50), "p95": pct(95),
+            "p99": pct(99),
             "max": round(ordered[-1], 2), "mean": round(statistics.fmean(ordered), 2)}
 
 
