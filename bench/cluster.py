@@ -101,6 +101,16 @@ class Cluster:
                 found[m.group(1)] = int(m.group(2))
         return found
 
+    def cpu_seconds(self, names: tuple[str, ...] = ("asgi-1", "asgi-2")) -> float:
+        """CPU time (user + system) used so far by the named cluster processes."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for name, pid in self.pids().items():
+            if name in names:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def grep_logs(self, pattern: str) -> list[str]:
         regex = re.compile(pattern)
         hits = []

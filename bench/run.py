@@ -209,16 +209,21 @@ async def bench_fanout(cluster: Cluster, data: dict, args) -> dict:
             warmup.append(figures([(t - t0) * 1000 for _, t in arrivals if t is not None]))
             print(f"   fan-out warm-up {r + 1} (not counted): {warmup[-1]}", flush=True)
             await asyncio.sleep(1)
+        cpu = []
         for r in range(args.fanout_rounds):
             api = apis[r % len(apis)]
+            cpu_before = cluster.cpu_seconds()
             t0 = time.monotonic()
             case_id = await api.new_case()
             arrivals = await listeners.arrivals("case.created", case_id, timeout=30)
+            # Server CPU for this event: registration request + delivery to every socket.
+            cpu.append(round((cluster.cpu_seconds() - cpu_before) * 1000))
             latencies = [(t - t0) * 1000 for _, t in arrivals if t is not None]
             for url, t in arrivals:
                 if t is not None:
                     per_server[url].append((t - t0) * 1000)
             per_round.append({"triggered_on": api.client.base_url.port,
+                              "server_cpu_ms": cpu[-1],
                               "arrived": len(latencies), "lost": len(arrivals) - len(latencies),
                               **{k: v for k, v in figures(latencies).items() if k != "n"}})
             all_latencies += latencies
@@ -235,6 +240,7 @@ async def bench_fanout(cluster: Cluster, data: dict, args) -> dict:
         "warmup_rounds_not_counted": warmup,
         "rounds": per_round,
         "latency_ms": figures(all_latencies),
+        "server_cpu_ms_per_event_median": sorted(cpu)[len(cpu) // 2] if cpu else None,
         "arrived": len(all_latencies),
         "expected": connected * args.fanout_rounds,
         "lost": connected * args.fanout_rounds - len(all_latencies),
@@ -311,6 +317,8 @@ def table(results: dict) -> str:
              f"{lat.get('p50')} / {lat.get('p99')}  (max {lat.get('max')})",
              f"p99 < {TARGETS['fanout_p99_ms']} ms: "
              + ("MET" if lat.get("p99", 1e9) < TARGETS["fanout_p99_ms"] else "MISSED")),
+            ("", "server CPU per event (both ASGI, median)",
+             f"{f['server_cpu_ms_per_event_median']} ms", ""),
             ("", "arrived / expected", f"{f['arrived']} / {f['expected']}",
              "none lost: " + ("MET" if f["lost"] == 0 else "MISSED")),
         ]
