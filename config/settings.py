@@ -177,6 +177,15 @@ if REDIS_URL:
             },
         }
     }
+    if os.environ.get("CHANNEL_LAYER", "core") == "pubsub":
+        # Experimental (CHANNEL_LAYER=pubsub): Redis PUBLISH/SUBSCRIBE. One message per process
+        # per event and a plain queue per socket, instead of the core layer's lock and tasks
+        # per receive; no capacity (queues are unbounded), delivery at most once like the core
+        # layer's. See bench/README.md for the figures.
+        CHANNEL_LAYERS["default"] = {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]},
+        }
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
