@@ -1,10 +1,12 @@
 from django.urls import path
 
+from django.views.decorators.gzip import gzip_page
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/", gzip_page(views.SignInView.as_view()), name="login"),
     path("logout/", views.sign_out, name="logout"),
     path("console/", views.console, name="console"),
     path("crew/", views.crew, name="crew"),

@@ -311,17 +311,31 @@ const stream = new StreamClient({
 
 /* ---------- joining and leaving ---------- */
 
+// Who the user is came with the page (with the time it was made); later (a new shift, a
+// refused stream) it is asked again. A page the worker kept may be older than what the device
+// learnt since (joined a unit without reloading): the newer of the two counts.
+let embeddedMe = JSON.parse(document.getElementById('me')?.textContent || 'null');
+
 async function loadMe() {
+  const kept = await getMeta(`me.${USER}`).catch(() => null); // {me, at}
   try {
-    state.me = await api('/api/me/');
-    setMeta(`me.${USER}`, state.me).catch(() => {});
+    if (embeddedMe) {
+      const { at, ...me } = embeddedMe;
+      embeddedMe = null;
+      // Without network the page is the worker's copy: what the device learnt last counts.
+      const keptIsNewer = kept && (!navigator.onLine || Date.parse(kept.at) > Date.parse(at));
+      state.me = keptIsNewer ? kept.me : me;
+      if (!keptIsNewer) setMeta(`me.${USER}`, { me, at }).catch(() => {});
+    } else {
+      state.me = await api('/api/me/');
+      setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
+    }
   } catch (err) {
-    const kept = err.status === 0 ? await getMeta(`me.${USER}`).catch(() => null) : null;
-    if (!kept) {
+    if (err.status !== 0 || !kept) {
       if (err.status !== 0) notify(err.detail, 'error');
       return;
     }
-    state.me = kept; // offline start: who we were, as last known
+    state.me = kept.me; // offline start: who we were, as last known
   }
   stream.setStreams(state.me.streams);
   if (state.me.unit) {
@@ -537,5 +551,7 @@ try {
 
 setupAudio($('audio-banner'));
 keepScreenOn();
-setupPush({ button: $('push-button'), registration: swReady });
-refreshOutbox().then(loadMe).then(flush);
+refreshOutbox().then(loadMe).then(flush).then(() => {
+  // Offered once the screen is up: the assignment first.
+  setupPush({ button: $('push-button'), registration: swReady });
+});
