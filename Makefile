@@ -37,5 +37,12 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# Front-end build (needs Node and npm; `make run` does not): install the locked packages,
+# copy Leaflet, build frontend/src into frontend/static/frontend/build/. Commit the result.
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund
+	npm run --silent vendor
+	npm run --silent build
+
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -7,15 +7,17 @@
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const FRONTEND = dirname(fileURLToPath(import.meta.url));
 const SRC = join(FRONTEND, 'src');
 const STATIC = join(FRONTEND, 'static');
-const OUT = join(STATIC, 'frontend', 'build');
+// LARMKEDJAN_BUILD_OUT builds elsewhere (CI compares that with the committed files).
+const OUT = process.env.LARMKEDJAN_BUILD_OUT || join(STATIC, 'frontend', 'build');
 const STATIC_URL = '/static/';
+const BUILD_URL = `${STATIC_URL}frontend/build/`;
 
 const common = {
   bundle: true,
@@ -52,15 +54,12 @@ await build({
 // sound. Revisions are content hashes, so a changed file is fetched again and nothing else.
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
 const shell = [
-  ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f)).map((f) => join(OUT, f)),
-  ...readdirSync(join(STATIC, 'frontend'))
-    .filter((f) => /^icon.*\.(png|svg)$/.test(f))
-    .map((f) => join(STATIC, 'frontend', f)),
-].sort();
-const precache = shell.map((file) => ({
-  url: STATIC_URL + relative(STATIC, file).split('\\').join('/'),
-  revision: sha(file),
-}));
+  ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f)).sort()
+    .map((f) => ({ url: BUILD_URL + f, file: join(OUT, f) })),
+  ...readdirSync(join(STATIC, 'frontend')).filter((f) => /^icon.*\.(png|svg)$/.test(f)).sort()
+    .map((f) => ({ url: `${STATIC_URL}frontend/${f}`, file: join(STATIC, 'frontend', f) })),
+];
+const precache = shell.map(({ url, file }) => ({ url, revision: sha(file) }));
 await build({
   ...common,
   entryPoints: ['src/sw/serviceworker.js'],
