@@ -1,5 +1,4 @@
 from django.urls import path
-
 from django.views.decorators.gzip import gzip_page
 
 from . import views

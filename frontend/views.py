@@ -23,14 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
-
 from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
 from accounts.services import login_locked_until
-from frontend.api import me_payload
 from crews.models import Region, UnitKind, UnitStatus
 from dispatch.models import AssignmentStatus, Priority
+from frontend.api import me_payload
 
 
 def ui_languages() -> list[tuple[str, str]]:

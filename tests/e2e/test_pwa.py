@@ -32,7 +32,8 @@ OUTBOX_JS = """async () => {
     const r = indexedDB.open('larmkedjan-outbox'); r.onsuccess = () => ok(r.result); r.onerror = ko;
   });
   const all = await new Promise((ok) => {
-    const r = db.transaction('changes').objectStore('changes').getAll(); r.onsuccess = () => ok(r.result);
+    const r = db.transaction('changes').objectStore('changes').getAll();
+    r.onsuccess = () => ok(r.result);
   });
   db.close();
   return all.sort((a, b) => a.id - b.id);
@@ -53,7 +54,8 @@ STORED_JS = """async () => {
     });
     for (const store of db.objectStoreNames) {
       const rows = await new Promise((ok) => {
-        const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result);
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => ok(r.result);
       });
       out.push({where: `idb ${info.name}/${store}`, text: JSON.stringify(rows)});
     }
@@ -211,7 +213,8 @@ def test_installable_with_a_manifest_per_role(live, pw, tmp_path):
         assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
         for icon in manifest["icons"]:
             r = httpx.get(live.url + icon["src"])
-            assert r.headers["content-type"] == "image/png" and r.content[:8] == b"\x89PNG\r\n\x1a\n"
+            assert r.headers["content-type"] == "image/png"
+            assert r.content[:8] == b"\x89PNG\r\n\x1a\n"
             width = int.from_bytes(r.content[16:20], "big")
             assert f"{width}x{width}" == icon["sizes"]
         scope = page.evaluate("navigator.serviceWorker.controller.scriptURL")
