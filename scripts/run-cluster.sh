@@ -9,7 +9,8 @@
 # Optional:
 #   ASGI_PORTS="8001 8002"   one uvicorn process per port (any number of ports)
 #   HOST=127.0.0.1           address the ASGI processes listen on
-#   UVICORN_OPTS=""          extra uvicorn flags, e.g. "--ws-max-queue 64"
+#   UVICORN_OPTS=""          extra uvicorn flags, appended (so they win), e.g.
+#                            "--ws-per-message-deflate true"
 #   UVICORN_LOG_LEVEL=warning
 #   CELERY_CONCURRENCY=2     Celery worker processes
 #   CLUSTER_LOG_DIR=var/cluster   one log file per process (also echoed, prefixed, here)
@@ -100,13 +101,15 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
+# No permessage-deflate: events are small JSON frames, and a fan-out would compress the same
+# frame once per socket (16% of the ASGI processes' CPU per fan-out event, bench/README.md).
 i=0
 for port in "${PORTS[@]}"; do
     i=$((i + 1))
     # shellcheck disable=SC2086  # UVICORN_OPTS is a list of flags
     start "asgi-$i" "$BIN/uvicorn" config.asgi:application --host "$HOST" --port "$port" \
         --lifespan on --ws websockets --log-level "${UVICORN_LOG_LEVEL:-warning}" \
-        --no-access-log ${UVICORN_OPTS:-}
+        --no-access-log --ws-per-message-deflate false ${UVICORN_OPTS:-}
 done
 start celery-worker "$BIN/celery" -A config worker --loglevel warning \
     --concurrency "${CELERY_CONCURRENCY:-2}" --hostname "larmkedjan-worker@%h"
