@@ -74,6 +74,14 @@ class Cluster:
         self.proc = subprocess.Popen(["bash", "scripts/run-cluster.sh"], cwd=ROOT, env=self.env,
                                      stdout=self.out, stderr=subprocess.STDOUT,
                                      start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
         deadline = time.monotonic() + 180
         for url in self.urls():
             while True:
@@ -87,7 +95,6 @@ class Cluster:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{url} did not start:\n" + self.output()[-5000:])
                 time.sleep(0.3)
-        return self
 
     def output(self) -> str:
         return (self.tmp / "run-cluster.out").read_text(errors="replace")

@@ -404,7 +404,7 @@ async def main() -> int:
     if errors:
         print(f"\n{len(errors)} error lines in the server logs, e.g.:\n  "
               + "\n  ".join(errors[:5]))
-    print(f"\nJSON: {path.relative_to(ROOT)}")
+    print(f"\nJSON: {path.relative_to(ROOT)}\nserver logs: {cluster.tmp / 'logs'}")
     return 0
 
 
