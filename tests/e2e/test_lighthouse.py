@@ -35,13 +35,25 @@ def live():
     product.stop()
 
 
+def sign_in_cookies(url: str, username: str) -> dict:
+    """A session's cookies, by the sign-in form. Passed by hand: in the production shape the
+    cookies are Secure, which httpx keeps to https (Chromium allows them on 127.0.0.1)."""
+    csrf = httpx.get(url + "/login/").cookies["csrftoken"]
+    answer = httpx.post(url + "/login/", headers={"Cookie": f"csrftoken={csrf}"},
+                        data={"username": username, "password": "larm-demo-2026",
+                              "csrfmiddlewaretoken": csrf})
+    assert answer.status_code == 302, answer.text[:500]
+    return {"sessionid": answer.cookies["sessionid"],
+            "csrftoken": answer.cookies.get("csrftoken") or csrf}
+
+
 def crew_session(live) -> dict:
     """Sara signed in, on AMB 1010, with an assignment on her screen: the session cookies."""
-    client = httpx.Client(base_url=live.url)
-    client.get("/login/")
-    client.post("/login/", data={"username": "sara", "password": "larm-demo-2026",
-                                 "csrfmiddlewaretoken": client.cookies["csrftoken"]})
-    headers = {"X-CSRFToken": client.cookies["csrftoken"], "Referer": live.url + "/crew/"}
+    cookies = sign_in_cookies(live.url, "sara")
+    client = httpx.Client(base_url=live.url, headers={
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        "X-CSRFToken": cookies["csrftoken"], "Referer": live.url + "/crew/"})
+    headers = {}
     dispatcher = {"Authorization": f"Token {live.token('erik')}"}
     units = {u["call_sign"]: u["id"] for u in
              httpx.get(live.url + "/api/units/", headers=dispatcher).json()}
@@ -55,7 +67,6 @@ def crew_session(live) -> dict:
         "notes": "Portkod 1234"}).json()
     httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=dispatcher,
                json={"units": [units["AMB 1010"]]}).raise_for_status()
-    cookies = {name: client.cookies[name] for name in ("sessionid", "csrftoken")}
     client.close()
     return cookies
 

@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, sign_in
+from tests.e2e.test_lighthouse import sign_in_cookies
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -224,11 +225,10 @@ def test_installable_with_a_manifest_per_role(live, pw, tmp_path):
 
     # A dispatcher's installed app opens on the console; before sign-in, on the start page.
     assert httpx.get(live.url + "/manifest.json").json()["start_url"] == "/"
-    with httpx.Client(base_url=live.url) as client:
-        client.get("/login/")
-        client.post("/login/", data={"username": "anna", "password": "larm-demo-2026",
-                                     "csrfmiddlewaretoken": client.cookies["csrftoken"]})
-        assert client.get("/manifest.json").json()["start_url"] == "/console/"
+    cookies = sign_in_cookies(live.url, "anna")
+    manifest = httpx.get(live.url + "/manifest.json", headers={
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}).json()
+    assert manifest["start_url"] == "/console/"
 
 
 def test_offline_start_shows_the_shell_and_the_last_known_assignment(live, centre, new_context):
