@@ -120,11 +120,16 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    # Under ASGI each request runs in a thread of its own, so a persistent connection is not
-    # reused by the next request (a new connection per request, about 4 ms) and lingers until
-    # its thread's storage is collected. Django's advice for ASGI is a pool: with psycopg_pool
-    # installed (psycopg[pool]) each process keeps a small one instead.
+    # No persistent connections (Django's advice for ASGI): each request runs in a thread of
+    # its own, so a kept connection is never reused by the next request, and it stays open
+    # until its dead thread's storage is garbage-collected. With CONN_MAX_AGE=60 they piled up
+    # until PostgreSQL refused clients ("too many clients already", bench/ with 8 dispatches
+    # in flight). With psycopg_pool installed (psycopg[pool]) each process keeps a small pool
+    # instead of opening a connection per request (about 4 ms each).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL,
+                                         conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    }
     DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
     if (
         DB_POOL_MAX_SIZE > 0
