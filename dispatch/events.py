@@ -48,9 +48,10 @@ def case_summary(case: Case) -> dict:
 
 def publish_assignment(assignment: Assignment, type: str, *, to_unit: bool = True) -> None:
     data = assignment_summary(assignment)
-    event_publish(stream=DISPATCH_STREAM, type=type, data=data)
+    # Sends go out in this order after commit: the crew's first, it is the one waited for.
     if to_unit:
         event_publish(stream=unit_stream(assignment.unit_id), type=type, data=data)
+    event_publish(stream=DISPATCH_STREAM, type=type, data=data)
 
 
 def publish_case(case: Case, type: str) -> None:
