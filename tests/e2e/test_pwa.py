@@ -437,7 +437,8 @@ def test_no_patient_data_left_after_shift_end_and_sign_out(live, centre, new_con
     page.wait_for_timeout(300)
     assert patient_data_left(page)
     page.click("form.signout button")
-    page.wait_for_url("**/login/")
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.wait_for_load_state()
     page.wait_for_timeout(300)
     assert patient_data_left(page) == []
     names = page.evaluate("caches.keys()")

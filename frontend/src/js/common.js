@@ -58,7 +58,13 @@ export async function signedOut() {
   }
 }
 
+let signingOut = false;
+
+/** The sign-out form is on its way: the socket's close (4401) must not navigate as well. */
+export function markSigningOut() { signingOut = true; }
+
 export async function redirectIfSignedOut() {
+  if (signingOut) return;
   if (await signedOut()) location.assign('/login/?next=' + encodeURIComponent(location.pathname));
 }
 

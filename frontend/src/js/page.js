@@ -2,6 +2,7 @@
    patient data at sign-out. The sign-in page, which has no other script, loads this bundle;
    the crew and console bundles import it. */
 
+import { markSigningOut } from './common.js';
 import { wipePatientData } from './store.js';
 import { unsubscribePush } from './push.js';
 
@@ -71,6 +72,7 @@ for (const form of document.querySelectorAll('form.signout')) {
   form.addEventListener('submit', async (event) => {
     if (form.dataset.wiped) return;
     event.preventDefault();
+    markSigningOut();
     form.querySelector('button')?.setAttribute('disabled', '');
     await Promise.race([
       Promise.all([unsubscribePush().catch(() => {}), wipeDevice()]),
