@@ -147,11 +147,13 @@ def _schedule_ack_timer(assignment: Assignment) -> None:
     )
 
 
-def _schedule_status_timer(assignment: Assignment) -> None:
+def _schedule_status_timer(assignment: Assignment, *, new: bool = False) -> None:
+    """(Re)arm the too-long-in-this-status warning; a new assignment has none to cancel."""
     limit = settings.STATUS_WARNING_SECONDS.get(assignment.status)
     key = str(assignment.pk)
     if limit is None or not assignment.is_active:
-        timer_cancel(kind=STATUS_TIMER, key=key)
+        if not new:
+            timer_cancel(kind=STATUS_TIMER, key=key)
         return
     timer_schedule(
         kind=STATUS_TIMER, key=key,
@@ -170,7 +172,7 @@ def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignme
         case.first_alert_at = now
         case.save(update_fields=["first_alert_at"])
     _schedule_ack_timer(assignment)
-    _schedule_status_timer(assignment)
+    _schedule_status_timer(assignment, new=True)
     return assignment
 
 
@@ -298,7 +300,7 @@ def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignm
         to_case.first_alert_at = now
         to_case.save(update_fields=["first_alert_at"])
     _schedule_ack_timer(new)
-    _schedule_status_timer(new)
+    _schedule_status_timer(new, new=True)
     unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)
     publish_assignment(assignment, "assignment.status")
     publish_assignment(new, "assignment.created")

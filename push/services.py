@@ -205,17 +205,22 @@ def notification_fire(
     return notification
 
 
+def _send_after_commit(kind: str, key: str, payload: dict, send, **kwargs) -> None:
+    """Send after commit, with a watchdog timer that sends again if this send is lost with
+    its process (a retry or the watchdog firing comes back here through `*_resume`)."""
+    timer_schedule(kind=kind, key=key, due_at=timezone.now() + _lease() + timedelta(seconds=1),
+                   payload=payload)
+    sender.after_commit(send, **kwargs)
+
+
 def _delivery_start(notification: Notification, subscription: PushSubscription,
                     now: datetime) -> Delivery:
     delivery = Delivery.objects.create(
         notification=notification, subscription=subscription,
         push_service=subscription.push_service[:200], created_at=now,
     )
-    # The watchdog: sends again if the send after commit is lost with its process.
-    timer_schedule(kind=DELIVER_KIND, key=f"delivery.{delivery.pk}",
-                   due_at=now + _lease() + timedelta(seconds=1),
-                   payload={"delivery": delivery.pk})
-    sender.after_commit(delivery_send, delivery_id=delivery.pk)
+    _send_after_commit(DELIVER_KIND, f"delivery.{delivery.pk}", {"delivery": delivery.pk},
+                       delivery_send, delivery_id=delivery.pk)
     return delivery
 
 
@@ -223,10 +228,8 @@ def delivery_resume(*, delivery_id: int) -> None:
     """A delivery's timer fired (a retry, or the watchdog): send it after commit, with a new
     watchdog in case this send is lost too."""
     if Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).exists():
-        timer_schedule(kind=DELIVER_KIND, key=f"delivery.{delivery_id}",
-                       due_at=timezone.now() + _lease() + timedelta(seconds=1),
-                       payload={"delivery": delivery_id})
-        sender.after_commit(delivery_send, delivery_id=delivery_id)
+        _send_after_commit(DELIVER_KIND, f"delivery.{delivery_id}", {"delivery": delivery_id},
+                           delivery_send, delivery_id=delivery_id)
 
 
 def delivery_send(*, delivery_id: int) -> str | None:
@@ -363,18 +366,13 @@ def sms_queue(*, user, message: str, tag: str = "",
     if not phone:
         logger.warning("Cannot text %s: no phone number", user)
         return sms
-    timer_schedule(kind=SMS_KIND, key=f"sms.{sms.pk}",
-                   due_at=now + _lease() + timedelta(seconds=1), payload={"sms": sms.pk})
-    sender.after_commit(sms_send, sms_id=sms.pk)
+    _send_after_commit(SMS_KIND, f"sms.{sms.pk}", {"sms": sms.pk}, sms_send, sms_id=sms.pk)
     return sms
 
 
 def sms_resume(*, sms_id: int) -> None:
     if SmsMessage.objects.filter(pk=sms_id, state=SmsState.QUEUED).exists():
-        timer_schedule(kind=SMS_KIND, key=f"sms.{sms_id}",
-                       due_at=timezone.now() + _lease() + timedelta(seconds=1),
-                       payload={"sms": sms_id})
-        sender.after_commit(sms_send, sms_id=sms_id)
+        _send_after_commit(SMS_KIND, f"sms.{sms_id}", {"sms": sms_id}, sms_send, sms_id=sms_id)
 
 
 def sms_send(*, sms_id: int) -> str | None:
