@@ -294,6 +294,27 @@ STATUS_WARNING_SECONDS = {
     )
 }
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
+
+# First-responder alerting (ivpa/). Per-municipality rules live in the database; these are the
+# product-wide limits. Travel estimates: crow-flies distance × road factor / speed + turnout.
+IVPA_POSITION_REPORT_MAX_AGE_SECONDS = env_int("IVPA_POSITION_REPORT_MAX_AGE_SECONDS", 120)
+IVPA_POSITION_STALE_SECONDS = env_int("IVPA_POSITION_STALE_SECONDS", 1800)
+IVPA_TRAINING_VALID_DAYS = env_int("IVPA_TRAINING_VALID_DAYS", 3 * 365)
+IVPA_CALLOUT_MAX_SECONDS = env_int("IVPA_CALLOUT_MAX_SECONDS", 3600)
+IVPA_RADIUS_GROWTH = float(os.environ.get("IVPA_RADIUS_GROWTH", "1.5"))
+IVPA_AED_RADIUS_M = env_int("IVPA_AED_RADIUS_M", 1500)
+IVPA_AED_MAX_DETOUR_M = env_int("IVPA_AED_MAX_DETOUR_M", 1500)
+IVPA_AED_CASE_TYPES = env_list("IVPA_AED_CASE_TYPES",
+                               ["cardiac_arrest", "unconscious_not_breathing", "drowning"])
+IVPA_PARALLEL_UNIT_CASE_TYPES = env_list("IVPA_PARALLEL_UNIT_CASE_TYPES",
+                                         ["cardiac_arrest", "unconscious_not_breathing"])
+IVPA_ROAD_FACTOR = 1.35
+IVPA_TRAVEL = {
+    "volunteer": {"speed_m_s": 3.5, "turnout_s": 30},
+    "fire_rescue": {"speed_m_s": 14.0, "turnout_s": 90},
+    "police": {"speed_m_s": 15.0, "turnout_s": 30},
+    "ambulance": {"speed_m_s": 16.0, "turnout_s": 60},
+}
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -28,6 +28,32 @@ def is_priority_one(priority: str) -> bool:
     return priority in (Priority.P1A, Priority.P1B)
 
 
+class CaseType(models.TextChoices):
+    """What the call is about (*ärendetyp*), as the dispatcher classifies it; first-responder
+    alerting and other follow-up depend on it."""
+
+    CARDIAC_ARREST = "cardiac_arrest", _("Cardiac arrest")
+    UNCONSCIOUS_NOT_BREATHING = "unconscious_not_breathing", _(
+        "Unconscious, not breathing normally")
+    CHOKING = "choking", _("Choking")
+    SEVERE_BLEEDING = "severe_bleeding", _("Severe bleeding")
+    DROWNING = "drowning", _("Drowning")
+    CHEST_PAIN = "chest_pain", _("Chest pain")
+    STROKE = "stroke", _("Stroke")
+    BREATHING_DIFFICULTY = "breathing_difficulty", _("Breathing difficulty")
+    TRAUMA = "trauma", _("Trauma")
+    OTHER = "other", _("Other")
+
+
+class SceneFlag(models.TextChoices):
+    """Circumstances at the scene that decide who may be sent there."""
+
+    CHILD_UNDER_8 = "child_under_8", _("Child under 8")
+    UNSAFE_SCENE = "unsafe_scene", _("Unsafe scene (threat, violence)")
+    SELF_HARM = "self_harm", _("Self-harm or suicide attempt")
+    INFECTION = "infection", _("Infection risk")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
@@ -45,6 +71,11 @@ class Case(models.Model):
     latitude = models.FloatField(validators=LATITUDE)
     longitude = models.FloatField(validators=LONGITUDE)
     complaint = models.CharField(max_length=200)
+    case_type = models.CharField(
+        max_length=30, choices=CaseType.choices, default=CaseType.OTHER, db_index=True
+    )
+    scene_flags = models.JSONField(default=list, blank=True)
+    door_code = models.CharField(max_length=40, blank=True, help_text="Door code (*portkod*).")
     notes = models.TextField(blank=True)
     safety_warning = models.CharField(
         max_length=200, blank=True,

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from crews.models import Region, Unit
 
-from .models import Assignment, AssignmentStatus, Case, Priority
+from .models import Assignment, AssignmentStatus, Case, CaseType, Priority, SceneFlag
 from .statemachine import allowed_next, next_step
 
 
@@ -17,6 +17,12 @@ class CaseInputSerializer(serializers.Serializer):
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     complaint = serializers.CharField(max_length=200)
+    case_type = serializers.ChoiceField(choices=CaseType.choices, required=False,
+                                        default=CaseType.OTHER)
+    scene_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SceneFlag.choices), required=False, max_length=10
+    )
+    door_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     safety_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
     mbs_priority = serializers.ChoiceField(choices=Priority.choices)
@@ -61,7 +67,8 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = [
             "id", "reference", "region", "status", "caller_number", "address", "municipality",
-            "latitude", "longitude", "complaint", "notes", "safety_warning", "mbs_priority",
+            "latitude", "longitude", "complaint", "case_type", "scene_flags", "door_code",
+            "notes", "safety_warning", "mbs_priority",
             "priority", "priority_change_reason", "is_prioritised_line",
             "personal_identity_number", "patient_name", "referred_to", "call_received_at",
             "call_answered_at", "registered_at", "first_alert_at", "closed_at", "assignments",
@@ -75,8 +82,8 @@ class CrewCaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = [
             "id", "reference", "address", "municipality", "latitude", "longitude", "complaint",
-            "notes", "safety_warning", "priority", "caller_number", "patient_name",
-            "personal_identity_number",
+            "case_type", "door_code", "notes", "safety_warning", "priority", "caller_number",
+            "patient_name", "personal_identity_number",
         ]
 
 

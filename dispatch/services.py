@@ -14,6 +14,7 @@ from crews.selectors import unit_of_user
 from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
 from timers.services import timer_cancel, timer_schedule
 
+from . import signals
 from .events import publish_assignment, publish_case
 from .models import (
     ACTIVE_STATUSES,
@@ -22,7 +23,9 @@ from .models import (
     AssignmentStatus,
     Case,
     CaseStatus,
+    CaseType,
     Priority,
+    SceneFlag,
     is_priority_one,
 )
 from .statemachine import TIMESTAMP_FIELD, check_transition
@@ -77,6 +80,9 @@ def case_register(
     personal_identity_number: str = "",
     patient_name: str = "",
     referred_to: str = "",
+    case_type: str = CaseType.OTHER,
+    scene_flags: Sequence[str] = (),
+    door_code: str = "",
 ) -> Case:
     now = timezone.now()
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
@@ -86,6 +92,10 @@ def case_register(
                           % {"name": name, "values": ", ".join(Priority.values)})
     if priority != mbs_priority and not priority_change_reason.strip():
         raise Invalid(_priority_reason_missing())
+    scene_flags = _valid_scene_flags(scene_flags)
+    if case_type not in CaseType.values:
+        raise Invalid(_("case_type must be one of %(values)s.")
+                      % {"values": ", ".join(CaseType.values)})
     call_answered_at = call_answered_at or now
     call_received_at = call_received_at or call_answered_at
     if call_received_at > call_answered_at:
@@ -99,12 +109,22 @@ def case_register(
         call_answered_at=call_answered_at, registered_at=now, municipality=municipality,
         notes=notes, safety_warning=safety_warning, is_prioritised_line=is_prioritised_line,
         personal_identity_number=personal_identity_number, patient_name=patient_name,
-        referred_to=referred_to, created_by=by,
+        referred_to=referred_to, created_by=by, case_type=case_type, scene_flags=scene_flags,
+        door_code=door_code,
     )
     case.reference = f"{region.code}-{now:%y%m%d}-{case.pk:06d}"
     case.save(update_fields=["reference"])
     publish_case(case, "case.created")
+    signals.case_registered.send(sender=Case, case=case)
     return case
+
+
+def _valid_scene_flags(flags: Sequence[str]) -> list[str]:
+    unknown = [f for f in flags if f not in SceneFlag.values]
+    if unknown:
+        raise Invalid(_("Unknown scene flag %(flag)s; use %(values)s.")
+                      % {"flag": unknown[0], "values": ", ".join(SceneFlag.values)})
+    return sorted(set(flags))
 
 
 @transaction.atomic
@@ -117,12 +137,16 @@ def case_update(*, case: Case, by, **fields) -> Case:
             latitude=fields.get("latitude", case.latitude),
             longitude=fields.get("longitude", case.longitude),
         )
+    if "scene_flags" in fields:
+        fields["scene_flags"] = _valid_scene_flags(fields["scene_flags"])
+    changed = {name for name, value in fields.items() if getattr(case, name) != value}
     for name, value in fields.items():
         setattr(case, name, value)
     if case.priority != case.mbs_priority and not case.priority_change_reason.strip():
         raise Invalid(_priority_reason_missing())
     case.save()
     publish_case(case, "case.updated")
+    signals.case_updated.send(sender=Case, case=case, changed=changed)
     return case
 
 
@@ -137,6 +161,7 @@ def case_close(*, case: Case, by) -> Case:
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "closed_at"])
     publish_case(case, "case.closed")
+    signals.case_closed.send(sender=Case, case=case)
     return case
 
 
@@ -242,6 +267,7 @@ def assignment_status_change(
     _schedule_status_timer(assignment)
     unit_status_set(unit=assignment.unit, status=UNIT_STATUS_FOR[status], at=at)
     publish_assignment(assignment, "assignment.status")
+    signals.assignment_status_changed.send(sender=Assignment, assignment=assignment)
     return assignment
 
 

@@ -1,0 +1,107 @@
+"""Event payloads of first-responder alerting. A responder's events say what kind of case
+and how far, never the address, the door code or the patient: those come over HTTP after
+accepting, where the read is logged. The dispatchers' events carry who is coming."""
+
+from realtime.services import event_publish
+
+from .models import Callout, ResponderAlert
+from .streams import IVPA_STREAM, responder_stream
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def alert_for_responder(alert: ResponderAlert) -> dict:
+    callout = alert.callout
+    return {
+        "id": alert.pk,
+        "callout": alert.callout_id,
+        "case_type": callout.case.case_type,
+        "kind": alert.kind,
+        "status": alert.status,
+        "route": alert.route,
+        "distance_m": alert.distance_m,
+        "eta_s": alert.eta_s,
+        "wave": alert.wave,
+        "alerted_at": _iso(alert.alerted_at),
+        "accepted_at": _iso(alert.accepted_at),
+        "arrived_at": _iso(alert.arrived_at),
+        "ended_at": _iso(alert.ended_at),
+        "reason": callout.end_reason,
+    }
+
+
+def alert_for_dispatcher(alert: ResponderAlert) -> dict:
+    responder = alert.responder
+    return {
+        "id": alert.pk,
+        "callout": alert.callout_id,
+        "case": alert.callout.case_id,
+        "responder": alert.responder_id,
+        "name": str(responder.user),
+        "phone_number": responder.user.phone_number,
+        "kind": alert.kind,
+        "wave": alert.wave,
+        "distance_m": alert.distance_m,
+        "eta_s": alert.eta_s,
+        "status": alert.status,
+        "route": alert.route,
+        "aed": alert.aed.name if alert.aed_id else "",
+        "alerted_at": _iso(alert.alerted_at),
+        "seen_at": _iso(alert.seen_at),
+        "accepted_at": _iso(alert.accepted_at),
+        "declined_at": _iso(alert.declined_at),
+        "arrived_at": _iso(alert.arrived_at),
+        "ended_at": _iso(alert.ended_at),
+    }
+
+
+def callout_summary(callout: Callout, alerts: list[ResponderAlert] | None = None) -> dict:
+    alerts = alerts if alerts is not None else list(callout.alerts.all())
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        counts[alert.status] = counts.get(alert.status, 0) + 1
+    return {
+        "id": callout.pk,
+        "case": callout.case_id,
+        "case_reference": callout.case.reference,
+        "municipality": callout.municipality.name,
+        "started_at": _iso(callout.started_at),
+        "automatic": callout.started_by_id is None,
+        "waves": callout.waves,
+        "radius_m": callout.radius_m,
+        "next_wave_at": _iso(callout.next_wave_at),
+        "exhausted": callout.exhausted,
+        "volunteers_excluded": callout.volunteers_excluded,
+        "needed": callout.municipality.needed,
+        "ambulance_eta_s": callout.ambulance_eta_s,
+        "first_alert_at": _iso(callout.first_alert_at),
+        "first_accept_at": _iso(callout.first_accept_at),
+        "first_arrival_at": _iso(callout.first_arrival_at),
+        "satisfied_at": _iso(callout.satisfied_at),
+        "ended_at": _iso(callout.ended_at),
+        "end_reason": callout.end_reason,
+        "outcome": callout.outcome,
+        "counts": counts,
+        "alerts": [alert_for_dispatcher(a) for a in alerts],
+    }
+
+
+def publish_to_responder(alert: ResponderAlert, type: str) -> None:
+    event_publish(stream=responder_stream(alert.responder.user_id), type=type,
+                  data=alert_for_responder(alert))
+
+
+def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True) -> None:
+    """One alert changed: its responder's devices and the dispatchers are told."""
+    # The responder's event first: it is the one a person waits for.
+    if to_responder:
+        publish_to_responder(alert, type)
+    event_publish(stream=IVPA_STREAM, type="alert.updated", data=alert_for_dispatcher(alert))
+
+
+def publish_callout(callout: Callout, type: str,
+                    alerts: list[ResponderAlert] | None = None) -> None:
+    """The callout as a whole, with every alert (one event for a whole wave)."""
+    event_publish(stream=IVPA_STREAM, type=type, data=callout_summary(callout, alerts))

@@ -1,0 +1,76 @@
+"""IVPA reacts to dispatch: a new eligible case alerts responders, an ambulance on scene or a
+closed case ends the alerting, a scene flag keeps volunteers away. Each reaction runs in a
+savepoint: if it fails, the dispatcher's action still stands (a failed start is retried by a
+timer) and the error is logged."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from core.errors import DomainError
+from dispatch import signals
+from dispatch.models import AssignmentStatus
+from timers.services import timer_schedule
+
+from . import services
+from .models import Callout, CalloutEnd
+
+logger = logging.getLogger(__name__)
+
+
+def auto_start(case) -> None:
+    municipality, _reason = services.callout_eligibility(case, now=timezone.now())
+    if municipality is None or not municipality.auto_alert:
+        return
+    if Callout.objects.filter(case=case).exists():
+        return  # once per case: a cancelled callout is not restarted behind the dispatcher
+    try:
+        with transaction.atomic():
+            services.callout_start(case=case, by=None)
+    except DomainError as exc:
+        logger.info("No IVPA callout for %s: %s", case, exc.message)
+    except Exception:
+        logger.exception("IVPA callout for %s failed; retrying", case)
+        timer_schedule(kind=services.START_RETRY_TIMER, key=str(case.pk),
+                       due_at=timezone.now() + timedelta(seconds=5))
+
+
+@receiver(signals.case_registered, dispatch_uid="ivpa.case_registered")
+def on_case_registered(sender, case, **kwargs) -> None:
+    auto_start(case)
+
+
+@receiver(signals.case_updated, dispatch_uid="ivpa.case_updated")
+def on_case_updated(sender, case, changed, **kwargs) -> None:
+    active = Callout.objects.filter(case=case, ended_at__isnull=True).select_related(
+        "municipality").first()
+    if active is None:
+        if changed & {"priority", "case_type", "municipality"}:
+            auto_start(case)
+        return
+    if changed & {"scene_flags", "safety_warning"}:
+        flag = services._excluded_flag(case, active.municipality)
+        if flag:
+            with transaction.atomic():
+                services.callout_exclude_volunteers(callout=active, flag=flag)
+
+
+@receiver(signals.case_closed, dispatch_uid="ivpa.case_closed")
+def on_case_closed(sender, case, **kwargs) -> None:
+    with transaction.atomic():
+        services.callout_end_for_case(case=case, reason=CalloutEnd.CASE_CLOSED)
+
+
+@receiver(signals.assignment_status_changed, dispatch_uid="ivpa.assignment_status")
+def on_assignment_status(sender, assignment, **kwargs) -> None:
+    if assignment.status != AssignmentStatus.ON_SCENE:
+        return
+    try:
+        with transaction.atomic():
+            services.callout_end_for_case(case=assignment.case,
+                                          reason=CalloutEnd.AMBULANCE_ARRIVED)
+    except Exception:
+        logger.exception("Could not end the IVPA callout of %s", assignment.case)

@@ -1,0 +1,54 @@
+"""Personas of first-responder alerting (from `seed_ivpa_demo`, around Stora torget in
+Västerås where the test cases are):
+- lars, eva, nils: volunteers within 1 km; olle: a volunteer about 1.6 km away.
+- rtj2110: the fire/rescue unit at its station in Västerås.
+- Västerås is connected (Sala is not); three defibrillators near the square.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from ivpa.models import Municipality, Responder
+
+
+@pytest.fixture
+def ivpa(demo):
+    call_command("seed_ivpa_demo", stdout=open("/dev/null", "w"))
+    responders = {r.user.username: r for r in Responder.objects.select_related("user")}
+    return SimpleNamespace(
+        lars=responders["lars"], eva=responders["eva"], nils=responders["nils"],
+        olle=responders["olle"], rtj2110=responders["rtj2110"],
+        vasteras=Municipality.objects.get(name="Västerås"),
+        sala=Municipality.objects.get(name="Sala"),
+        responders=responders,
+    )
+
+
+@pytest.fixture
+def arrest(new_case, ivpa):
+    """arrest(**fields) -> a priority 1A cardiac arrest at Stora torget, Västerås."""
+
+    def make(**overrides):
+        fields = {"municipality": "Västerås", "case_type": "cardiac_arrest",
+                  "complaint": "Hjärtstopp", **overrides}
+        return new_case(**fields)
+
+    return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A controllable clock: clock.advance(seconds) moves timezone.now() forward."""
+    state = SimpleNamespace(now=timezone.now())
+
+    def advance(seconds: float):
+        state.now += timedelta(seconds=seconds)
+        return state.now
+
+    monkeypatch.setattr(timezone, "now", lambda: state.now)
+    state.advance = advance
+    return state
