@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": None,
-    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+    "DEFAULT_THROTTLE_RATES": {"login": "30/min", "register": "10/hour", "test_alarm": "6/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Larmkedjan API",

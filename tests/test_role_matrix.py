@@ -5,15 +5,18 @@ A route or method the table does not list fails `test_role_matrix` for that rout
 endpoint cannot be added without deciding who may call it.
 """
 
+import io
 import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from dispatch import services as dispatch_services
+from ivpa.models import Callout, Municipality
 from push.vapid import generate_keys
 from tests.conftest import case_payload
 from tests.push.helpers import subscribe
@@ -65,6 +68,10 @@ CREW_ONLY = row(403, 403, 200, 200, 403, 403, 409)
 # Another unit's assignment does not exist for the crew (404, not 403: no probing).
 OWN_ASSIGNMENT = row(403, 200, 200, 404, 403, 403, 200)
 ADMIN_ONLY = row(403, 403, 403, 403, 403, 403, 200)
+# A responder's own profile and alerts. An administrator passes the role check (superuser)
+# and is refused by the service: they are no responder (or see an empty list of their own).
+RESPONDER = row(403, 403, 403, 403, 200, 403, 403)
+OWN_ALERT = row(403, 403, 403, 403, 200, 403, 404)
 
 
 def credentials(w, user):
@@ -123,6 +130,54 @@ MATRIX = {
         lambda w, u: {"device_id": w.device_of.get(getattr(u, "username", None),
                                                    w.sara_device)},
         row(403, 204, 204, 204, 204, 204, 204)),
+    # Anyone may sign up as a volunteer (throttled per address).
+    ("api/ivpa/register/", "POST"): (
+        lambda w, u: {"data": {"username": "vol-" + uuid.uuid4().hex[:10],
+                               "password": "hjärta-och-lunga-2026", "display_name": "Ny Frivillig",
+                               "phone_number": "+46701740690", "training": "cpr_aed",
+                               "training_confirmed": True}},
+        row(201, 201, 201, 201, 201, 201, 201)),
+    ("api/ivpa/me/", "GET"): (lambda w, u: {}, RESPONDER),
+    ("api/ivpa/me/", "PATCH"): (lambda w, u: {"data": {"position_interval_s": 60}}, RESPONDER),
+    ("api/ivpa/me/position/", "POST"): (
+        lambda w, u: {"data": {"latitude": 59.611, "longitude": 16.547}}, RESPONDER),
+    ("api/ivpa/me/test-alarm/", "POST"): (
+        lambda w, u: {}, row(403, 403, 403, 403, 202, 403, 403)),
+    ("api/ivpa/alerts/", "GET"): (lambda w, u: {}, row(403, 403, 403, 403, 200, 403, 200)),
+    ("api/ivpa/alerts/<int:pk>/", "GET"): (lambda w, u: {"pk": w.lars_alert.pk}, OWN_ALERT),
+    ("api/ivpa/alerts/<int:pk>/seen/", "POST"): (
+        lambda w, u: {"pk": w.lars_alert.pk}, OWN_ALERT),
+    ("api/ivpa/alerts/<int:pk>/accept/", "POST"): (
+        lambda w, u: {"pk": w.lars_alert.pk}, OWN_ALERT),
+    ("api/ivpa/alerts/<int:pk>/decline/", "POST"): (
+        lambda w, u: {"pk": w.lars_alert.pk}, OWN_ALERT),
+    # Arriving and reporting need an accepted alert: lars's is only alerted (409 to him).
+    ("api/ivpa/alerts/<int:pk>/arrived/", "POST"): (
+        lambda w, u: {"pk": w.lars_alert.pk}, row(403, 403, 403, 403, 409, 403, 404)),
+    ("api/ivpa/alerts/<int:pk>/report/", "POST"): (
+        lambda w, u: {"pk": w.lars_alert.pk, "data": {"wellbeing": 4}},
+        row(403, 403, 403, 403, 409, 403, 404)),
+    ("api/ivpa/callouts/", "GET"): (lambda w, u: {}, DISPATCH),
+    ("api/ivpa/callouts/<int:pk>/cancel/", "POST"): (
+        lambda w, u: {"pk": w.callout.pk}, DISPATCH),
+    ("api/ivpa/callouts/<int:pk>/outcome/", "POST"): (
+        lambda w, u: {"pk": w.callout.pk, "data": {"outcome": "ROSC på plats"}}, DISPATCH),
+    ("api/ivpa/cases/<int:pk>/callout/", "GET"): (lambda w, u: {"pk": w.case_arrest.pk},
+                                                   DISPATCH),
+    ("api/ivpa/cases/<int:pk>/callout/", "POST"): (lambda w, u: {"pk": w.case_manual.pk},
+                                                    DISPATCH_CREATE),
+    ("api/ivpa/measures/", "GET"): (lambda w, u: {}, DISPATCH),
+    ("api/ivpa/municipalities/", "GET"): (lambda w, u: {}, DISPATCH),
+    ("api/ivpa/municipalities/<int:pk>/", "PATCH"): (
+        lambda w, u: {"pk": w.vasteras.pk, "data": {"wave_size": 10}}, ADMIN_ONLY),
+    ("api/ivpa/municipalities/<int:pk>/connect/", "POST"): (
+        lambda w, u: {"pk": w.vasteras.pk, "data": {}}, ADMIN_ONLY),
+    ("api/ivpa/municipalities/<int:pk>/disconnect/", "POST"): (
+        lambda w, u: {"pk": w.vasteras.pk}, ADMIN_ONLY),
+    ("api/ivpa/aeds/", "GET"): (
+        lambda w, u: {"query": {"latitude": 59.61, "longitude": 16.54}}, DISPATCH),
+    # Without a file the administrator gets a 400 that says what to attach.
+    ("api/ivpa/aeds/import/", "POST"): (lambda w, u: {}, row(403, 403, 403, 403, 403, 403, 400)),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
     ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),
@@ -153,9 +208,18 @@ def world(demo, new_case):
         browser = FakeBrowser()
         subscribe(user, browser, "https://fcm.googleapis.com/fcm/send/" + uuid.uuid4().hex)
         device_of[user.username] = browser.device_id
+    call_command("seed_ivpa_demo", stdout=io.StringIO())
+    case_arrest = new_case(municipality="Västerås", case_type="cardiac_arrest")
+    callout = Callout.objects.get(case=case_arrest)
+    Municipality.objects.filter(name="Uppsala").update(auto_alert=False)
+    case_manual = new_case(municipality="Uppsala", case_type="cardiac_arrest")
     return SimpleNamespace(demo=demo, case_low=case_low, assignment=assignment,
                            case_high=new_case(), case_free=new_case(), device_of=device_of,
-                           sara_device=device_of["sara"])
+                           sara_device=device_of["sara"], case_arrest=case_arrest,
+                           callout=callout, lars_alert=callout.alerts.get(
+                               responder__user=demo.lars),
+                           case_manual=case_manual,
+                           vasteras=Municipality.objects.get(name="Västerås"))
 
 
 def client_for(user) -> APIClient:

@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from dispatch.models import CaseType, SceneFlag
+
+from .models import (
+    ENGAGED,
+    Aed,
+    AlertReport,
+    Municipality,
+    Responder,
+    ResponderAlert,
+    ResponderKind,
+    Training,
+)
+from .services import POSITION_INTERVALS
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]{3,150}$",
+        error_messages={"invalid": "Use 3 to 150 letters, digits and . @ + - _"})
+    password = serializers.CharField(max_length=200, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=120)
+    phone_number = serializers.RegexField(
+        r"^\+[1-9][0-9]{6,14}$",
+        error_messages={"invalid": "A mobile number in international form, e.g. "
+                                   "+46701234567."})
+    training = serializers.ChoiceField(choices=Training.choices)
+    training_confirmed = serializers.BooleanField()
+
+
+class ResponderSerializer(serializers.ModelSerializer):
+    """A responder's own profile."""
+
+    name = serializers.CharField(source="user.__str__", read_only=True)
+    training_valid_until = serializers.SerializerMethodField()
+    alerts_last_7_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Responder
+        fields = ["id", "name", "kind", "training", "training_confirmed_at",
+                  "training_valid_until", "available", "available_changed_at", "hours_start",
+                  "hours_end", "position_interval_s", "position_at", "weekly_cap",
+                  "alerts_last_7_days"]
+
+    def get_training_valid_until(self, obj) -> str | None:
+        if obj.training_confirmed_at is None:
+            return None
+        until = obj.training_confirmed_at + timedelta(days=settings.IVPA_TRAINING_VALID_DAYS)
+        return until.isoformat()
+
+    def get_alerts_last_7_days(self, obj) -> int:
+        return obj.alerts.filter(alerted_at__gte=timezone.now() - timedelta(days=7)).count()
+
+
+class ResponderUpdateSerializer(serializers.Serializer):
+    available = serializers.BooleanField(required=False)
+    training = serializers.ChoiceField(choices=Training.choices, required=False)
+    training_confirmed = serializers.BooleanField(required=False)
+    hours_start = serializers.TimeField(required=False, allow_null=True)
+    hours_end = serializers.TimeField(required=False, allow_null=True)
+    position_interval_s = serializers.ChoiceField(choices=POSITION_INTERVALS, required=False)
+    weekly_cap = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                          max_value=50)
+
+
+class PositionSerializer(serializers.Serializer):
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    at = serializers.DateTimeField(required=False)
+
+
+class AtSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False)
+
+
+class AedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Aed
+        fields = ["id", "name", "latitude", "longitude", "location", "address",
+                  "access_code", "opening_hours"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AlertReport
+        fields = ["arrived_at", "cpr_started", "aed_attached", "aed_shocks", "notes",
+                  "wellbeing", "wants_debrief", "submitted_at"]
+        read_only_fields = ["submitted_at"]
+        extra_kwargs = {"notes": {"max_length": 2000}}
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    """What a responder sees of their alert. The case type and distance always; where to go
+    (the address, position, door code and the defibrillator) only once they have accepted
+    and while the alert runs; never the patient."""
+
+    case_type = serializers.CharField(source="callout.case.case_type")
+    case_type_label = serializers.SerializerMethodField()
+    active = serializers.BooleanField(source="callout.is_active")
+    end_reason = serializers.CharField(source="callout.end_reason")
+    destination = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResponderAlert
+        fields = ["id", "status", "kind", "case_type", "case_type_label", "distance_m", "eta_s",
+                  "wave", "route", "alerted_at", "seen_at", "accepted_at", "declined_at",
+                  "arrived_at", "ended_at", "active", "end_reason", "destination", "after",
+                  "report"]
+
+    def get_case_type_label(self, obj) -> str:
+        return str(CaseType(obj.callout.case.case_type).label)
+
+    @staticmethod
+    def shows_destination(obj) -> bool:
+        return obj.status in ENGAGED and obj.callout.is_active
+
+    def get_destination(self, obj) -> dict | None:
+        if not self.shows_destination(obj):
+            return None
+        case = obj.callout.case
+        return {
+            "address": case.address,
+            "municipality": case.municipality,
+            "latitude": case.latitude,
+            "longitude": case.longitude,
+            "door_code": case.door_code,
+            "aed": AedSerializer(obj.aed).data if obj.aed_id else None,
+        }
+
+    def get_after(self, obj) -> dict | None:
+        """After the case, for those who went: the debrief contact and, where the
+        municipality allows, the outcome."""
+        if obj.accepted_at is None or obj.callout.is_active:
+            return None
+        municipality = obj.callout.municipality
+        return {
+            "debrief_contact": municipality.debrief_contact,
+            "outcome": obj.callout.outcome if municipality.share_outcome else None,
+        }
+
+    def get_report(self, obj) -> dict | None:
+        report = getattr(obj, "report", None)  # none yet: RelatedObjectDoesNotExist
+        return ReportSerializer(report).data if report else None
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    connected = serializers.BooleanField(source="is_connected", read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "code", "name", "region", "region_code", "connected", "connected_at",
+                  "auto_alert", "responder_kinds", "case_types", "excluded_flags",
+                  "service_start", "service_end", "radius_m", "max_radius_m", "wave_size",
+                  "wave_interval_s", "needed", "aed_runners", "unit_radius_m", "fire_units",
+                  "weekly_cap", "share_outcome", "debrief_contact"]
+        read_only_fields = ["id", "code", "name", "region", "connected_at"]
+
+
+class MunicipalityRulesSerializer(serializers.Serializer):
+    """The rules an administrator may set; all optional."""
+
+    auto_alert = serializers.BooleanField(required=False)
+    responder_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=ResponderKind.choices), required=False)
+    case_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=CaseType.choices), required=False)
+    excluded_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SceneFlag.choices), required=False)
+    service_start = serializers.TimeField(required=False, allow_null=True)
+    service_end = serializers.TimeField(required=False, allow_null=True)
+    radius_m = serializers.IntegerField(required=False, min_value=100, max_value=20000)
+    max_radius_m = serializers.IntegerField(required=False, min_value=100, max_value=20000)
+    wave_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    wave_interval_s = serializers.IntegerField(required=False, min_value=10, max_value=900)
+    needed = serializers.IntegerField(required=False, min_value=1, max_value=20)
+    aed_runners = serializers.IntegerField(required=False, min_value=0, max_value=20)
+    unit_radius_m = serializers.IntegerField(required=False, min_value=1000, max_value=100000)
+    fire_units = serializers.IntegerField(required=False, min_value=0, max_value=5)
+    weekly_cap = serializers.IntegerField(required=False, min_value=1, max_value=50)
+    share_outcome = serializers.BooleanField(required=False)
+    debrief_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=200)
+

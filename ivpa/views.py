@@ -1,0 +1,387 @@
+"""The IVPA API: thin views over services and selectors.
+
+Responders: register, their profile, availability and position, a test alarm, their own alerts
+and the answers to them. Dispatchers: callouts live, start one with a click, cancel, record
+the outcome. Administrators: connect municipalities and import the defibrillator register.
+"""
+
+from django.contrib.auth import login
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import IsAdministrator, IsDispatcher, role_permission
+from core.api import created, idempotent
+from core.errors import Invalid, NotFound
+from dispatch.models import Case
+from dispatch.selectors import case_list
+
+from . import selectors, services
+from .events import callout_summary
+from .models import Callout, CalloutEnd, Municipality, ResponderKind
+from .serializers import (
+    AedSerializer,
+    AlertSerializer,
+    AtSerializer,
+    MunicipalityRulesSerializer,
+    MunicipalitySerializer,
+    OutcomeSerializer,
+    PositionSerializer,
+    RegisterSerializer,
+    ReportSerializer,
+    ResponderSerializer,
+    ResponderUpdateSerializer,
+)
+
+IsResponder = role_permission(Role.RESPONDER)
+MAX_AED_FILE = 5 * 1024 * 1024
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- responders ----------------------------------------------------------------------------
+
+
+class RegisterView(APIView):
+    """A volunteer signs up from the app; the answer signs them in."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterSerializer, responses=ResponderSerializer)
+    def post(self, request):
+        data = _valid(RegisterSerializer, request)
+        responder = services.responder_register(**data)
+        login(request, responder.user, backend="django.contrib.auth.backends.ModelBackend")
+        get_token(request)
+        return created(ResponderSerializer(responder).data)
+
+
+class MeView(APIView):
+    permission_classes = [IsResponder]
+
+    @extend_schema(responses=ResponderSerializer)
+    def get(self, request):
+        return Response(ResponderSerializer(services.responder_for(request.user)).data)
+
+    @extend_schema(request=ResponderUpdateSerializer, responses=ResponderSerializer)
+    def patch(self, request):
+        data = _valid(ResponderUpdateSerializer, request)
+        responder = services.responder_update(
+            responder=services.responder_for(request.user), **data)
+        return Response(ResponderSerializer(responder).data)
+
+
+class PositionView(APIView):
+    permission_classes = [IsResponder]
+
+    @extend_schema(request=PositionSerializer, responses=None)
+    def post(self, request):
+        data = _valid(PositionSerializer, request)
+        responder = services.responder_report_position(
+            responder=services.responder_for(request.user), **data)
+        return Response({"position_at": responder.position_at,
+                         "latitude": responder.latitude, "longitude": responder.longitude})
+
+
+class TestAlarmView(APIView):
+    permission_classes = [IsResponder]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "test_alarm"
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request):
+        event = services.responder_test_alarm(responder=services.responder_for(request.user))
+        return Response({"stream": event["stream"], "seq": event["seq"],
+                         "sent_at": event["at"]}, status=202)
+
+
+def _alert_of(request, pk: int):
+    alert = selectors.alerts_of(user=request.user).filter(pk=pk).first()
+    if alert is None:
+        raise NotFound(_("No such alert of yours."))
+    return alert
+
+
+def _alert_answer(request, pk: int, reason: str) -> Response:
+    alert = _alert_of(request, pk)
+    if AlertSerializer.shows_destination(alert):
+        selectors.alert_read(alert=alert, user=request.user, reason=reason)
+    return Response(AlertSerializer(alert).data)
+
+
+class AlertListView(APIView):
+    permission_classes = [IsResponder]
+
+    @extend_schema(responses=AlertSerializer(many=True))
+    def get(self, request):
+        alerts = list(selectors.alerts_of(user=request.user).select_related("report")[:50])
+        for alert in alerts:
+            if AlertSerializer.shows_destination(alert):
+                selectors.alert_read(alert=alert, user=request.user, reason="IVPA alert list")
+        return Response(AlertSerializer(alerts, many=True).data)
+
+
+class AlertDetailView(APIView):
+    permission_classes = [IsResponder]
+
+    @extend_schema(responses=AlertSerializer)
+    def get(self, request, pk: int):
+        return _alert_answer(request, pk, "IVPA alert opened")
+
+
+def _alert_action(name: str, act, *, body=None, reason: str):
+    class View(APIView):
+        permission_classes = [IsResponder]
+
+        @extend_schema(request=body, responses=AlertSerializer)
+        def post(self, request, pk: int):
+            def run():
+                data = _valid(body, request) if body else {}
+                act(alert=_alert_of(request, pk), by=request.user, **data)
+                return _alert_answer(request, pk, reason)
+
+            return idempotent(request, scope=f"ivpa-{name}:{pk}", action=run,
+                              replay=lambda: _alert_answer(request, pk, f"{reason} (replay)"))
+
+    View.__name__ = f"Alert{name.title()}View"
+    return View
+
+
+AlertSeenView = _alert_action("seen", services.alert_seen, reason="IVPA alert shown")
+AlertAcceptView = _alert_action("accept", services.alert_accept, body=AtSerializer,
+                                reason="IVPA alert accepted")
+AlertDeclineView = _alert_action("decline", services.alert_decline, reason="IVPA alert declined")
+AlertArriveView = _alert_action("arrive", services.alert_arrive, body=AtSerializer,
+                                reason="IVPA arrival")
+
+
+class AlertReportView(APIView):
+    permission_classes = [IsResponder]
+
+    @extend_schema(request=ReportSerializer, responses=ReportSerializer)
+    def post(self, request, pk: int):
+        data = _valid(ReportSerializer, request)
+        report = services.alert_report_submit(alert=_alert_of(request, pk), by=request.user,
+                                              **data)
+        return Response(ReportSerializer(report).data)
+
+
+# --- dispatchers ---------------------------------------------------------------------------
+
+
+def _callouts_answer(request, items, reason: str) -> Response:
+    selectors.callouts_read(user=request.user, items=items, reason=reason)
+    return Response([callout_summary(c, list(c.alerts.all())) for c in items])
+
+
+class CalloutListView(APIView):
+    """?case=<id> for one case's callouts, ?active=0 for ended ones too."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=None)
+    def get(self, request):
+        q = request.query_params
+        try:
+            case_id = int(q["case"]) if q.get("case") else None
+        except ValueError:
+            raise Invalid(_("case is a case id.")) from None
+        active_only = q.get("active", "1") != "0" and case_id is None
+        items = list(selectors.callouts(active_only=active_only, case_id=case_id)[:100])
+        return _callouts_answer(request, items, "IVPA callouts")
+
+
+def _case(pk: int) -> Case:
+    return get_object_or_404(case_list(status=None), pk=pk)
+
+
+class CaseCalloutView(APIView):
+    """GET: whether responders may be alerted for the case, with the estimated times of the
+    ambulance and of the nearest responders; POST: alert them (the dispatcher's one click)."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=None)
+    def get(self, request, pk: int):
+        case = _case(pk)
+        now = timezone.now()
+        municipality, reason = services.callout_eligibility(case, now=now)
+        answer = {"case": case.pk, "eligible": municipality is not None, "reason": reason,
+                  "ambulance_eta_s": selectors.ambulance_eta(case),
+                  "municipality": municipality.name if municipality else None,
+                  "active": Callout.objects.filter(case=case, ended_at__isnull=True).exists()}
+        if municipality is not None:
+            units = selectors.units_near(
+                latitude=case.latitude, longitude=case.longitude,
+                radius_m=municipality.unit_radius_m, kind=ResponderKind.FIRE_RESCUE, now=now)
+            volunteers = selectors.volunteers_near(
+                latitude=case.latitude, longitude=case.longitude,
+                radius_m=municipality.max_radius_m, limit=municipality.wave_size, now=now,
+                weekly_cap=municipality.weekly_cap)
+            answer["fire_rescue_eta_s"] = units[0].eta_s if units else None
+            answer["volunteers_nearby"] = len(volunteers)
+            answer["nearest_volunteer_eta_s"] = volunteers[0].eta_s if volunteers else None
+        return Response(answer)
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request, pk: int):
+        callout = services.callout_start(case=_case(pk), by=request.user)
+        return created(_callouts_answer(
+            request, [selectors.callouts(active_only=False).get(pk=callout.pk)],
+            "IVPA callout started").data[0])
+
+
+def _callout(pk: int) -> Callout:
+    return get_object_or_404(selectors.callouts(active_only=False), pk=pk)
+
+
+class CalloutCancelView(APIView):
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request, pk: int):
+        services.callout_end(callout=_callout(pk), reason=CalloutEnd.CANCELLED,
+                             by=request.user)
+        return Response(_callouts_answer(request, [_callout(pk)], "IVPA callout cancelled")
+                        .data[0])
+
+
+class CalloutOutcomeView(APIView):
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=OutcomeSerializer, responses=None)
+    def post(self, request, pk: int):
+        data = _valid(OutcomeSerializer, request)
+        services.callout_record_outcome(callout=_callout(pk), by=request.user, **data)
+        return Response(_callouts_answer(request, [_callout(pk)], "IVPA outcome recorded")
+                        .data[0])
+
+
+class MeasuresView(APIView):
+    """IVPA follow-up per municipality and month: ?year=2026&month=11"""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=None)
+    def get(self, request):
+        from .measures import ivpa_measures
+
+        now = timezone.localtime()
+        try:
+            year = int(request.query_params.get("year", now.year))
+            month = int(request.query_params.get("month", now.month))
+            if not (1 <= month <= 12 and 2000 <= year <= 2100):
+                raise ValueError
+        except ValueError:
+            raise Invalid(_("year is a year (e.g. 2026) and month is 1 to 12.")) from None
+        return Response(ivpa_measures(year=year, month=month))
+
+
+# --- administrators -----------------------------------------------------------------------
+
+
+class MunicipalityListView(APIView):
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=MunicipalitySerializer(many=True))
+    def get(self, request):
+        items = Municipality.objects.select_related("region").all()
+        return Response({"connected": selectors.connected_count(),
+                         "municipalities": MunicipalitySerializer(items, many=True).data})
+
+
+def _municipality(pk: int) -> Municipality:
+    return get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+
+
+class MunicipalityDetailView(APIView):
+    permission_classes = [IsAdministrator]
+
+    @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
+    def patch(self, request, pk: int):
+        data = _valid(MunicipalityRulesSerializer, request)
+        municipality = services.municipality_update(municipality=_municipality(pk),
+                                                    by=request.user, **data)
+        return Response(MunicipalitySerializer(municipality).data)
+
+
+class MunicipalityConnectView(APIView):
+    permission_classes = [IsAdministrator]
+
+    @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
+    def post(self, request, pk: int):
+        data = _valid(MunicipalityRulesSerializer, request)
+        municipality = services.municipality_connect(municipality=_municipality(pk),
+                                                     by=request.user, **data)
+        return Response(MunicipalitySerializer(municipality).data)
+
+
+class MunicipalityDisconnectView(APIView):
+    permission_classes = [IsAdministrator]
+
+    @extend_schema(request=None, responses=MunicipalitySerializer)
+    def post(self, request, pk: int):
+        municipality = services.municipality_disconnect(municipality=_municipality(pk),
+                                                        by=request.user)
+        return Response(MunicipalitySerializer(municipality).data)
+
+
+class AedListView(APIView):
+    """Open defibrillators near a point: ?latitude=59.61&longitude=16.54&radius=1500"""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=AedSerializer(many=True))
+    def get(self, request):
+        q = request.query_params
+        try:
+            latitude, longitude = float(q["latitude"]), float(q["longitude"])
+            radius = min(5000.0, float(q.get("radius", 1500)))
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180 and radius > 0):
+                raise ValueError
+        except (KeyError, ValueError):
+            raise Invalid(_("Give latitude, longitude (degrees) and a radius in metres up "
+                            "to 5000.")) from None
+        found = selectors.aeds_open_near(latitude=latitude, longitude=longitude,
+                                         radius_m=radius, at=timezone.now())
+        return Response([{**AedSerializer(aed).data, "distance_m": int(distance)}
+                         for aed, distance in found])
+
+
+class AedImportView(APIView):
+    """Upload the defibrillator register as CSV (multipart field `file`, or a text body)."""
+
+    permission_classes = [IsAdministrator]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Invalid(_("Attach the register as a CSV file in the field 'file'."))
+        if upload.size > MAX_AED_FILE:
+            raise Invalid(_("The file is larger than 5 MB; split the register."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid(_("The file is not UTF-8 text; save the CSV as UTF-8.")) from None
+        from .aeds import aeds_import
+
+        result = aeds_import(text=text, by=request.user)
+        return Response({"created": result.created, "updated": result.updated,
+                         "errors": [{"line": line, "message": message}
+                                    for line, message in result.errors]})
