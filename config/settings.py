@@ -234,6 +234,11 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 12 * 3600)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 14 * 3600)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# A volunteer's phone must open an alert without signing in again; it sees an address only
+# for an alert it accepted, while it runs. Their sessions last longer.
+RESPONDER_SESSION_IDLE_TIMEOUT = env_int("RESPONDER_SESSION_IDLE_TIMEOUT", 30 * 24 * 3600)
+RESPONDER_SESSION_ABSOLUTE_TIMEOUT = env_int("RESPONDER_SESSION_ABSOLUTE_TIMEOUT",
+                                             90 * 24 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(DATABASE_URL))

@@ -5,6 +5,7 @@ and the answers to them. Dispatchers: callouts live, start one with a click, can
 the outcome. Administrators: connect municipalities and import the defibrillator register.
 """
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
@@ -65,7 +66,7 @@ class RegisterView(APIView):
     def post(self, request):
         data = _valid(RegisterSerializer, request)
         responder = services.responder_register(**data)
-        login(request, responder.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, responder.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         get_token(request)
         return created(ResponderSerializer(responder).data)
 

@@ -39,7 +39,10 @@ def still_signed_in(user, session_key: str | None) -> bool:
     if str(data.get("_auth_user_id")) != str(user.pk):
         return False
     signed_in = data.get("signed_in_at")
-    return signed_in is None or time.time() - signed_in <= settings.SESSION_ABSOLUTE_TIMEOUT
+    from accounts.middleware import session_limits
+
+    _idle, absolute = session_limits(user)
+    return signed_in is None or time.time() - signed_in <= absolute
 
 
 # --- Who is woken when a socket did not see an event in time ---------------------------------

@@ -78,3 +78,16 @@ def test_an_old_session_without_a_sign_in_time_gets_one(signed_in):
     session.save()
     assert signed_in.get("/api/me/").status_code == 200
     assert abs(signed_in.session[SIGNED_IN_AT] - time.time()) < 5
+
+
+def test_a_responders_phone_stays_signed_in_past_the_staff_timeouts(demo, settings):
+    """A volunteer opens an alert from a push days later without signing in again."""
+    client = Client()
+    assert client.login(username="lars", password=PASSWORD)
+    now = time.time()
+    set_session(client, **{SIGNED_IN_AT: now - settings.SESSION_ABSOLUTE_TIMEOUT - 3600,
+                           LAST_SEEN_AT: now - settings.SESSION_IDLE_TIMEOUT - 3600})
+    assert client.get("/api/me/").status_code == 200
+    assert client.session.get_expiry_age() == settings.RESPONDER_SESSION_IDLE_TIMEOUT
+    set_session(client, **{LAST_SEEN_AT: now - settings.RESPONDER_SESSION_IDLE_TIMEOUT - 5})
+    assert client.get("/api/me/").status_code == 403
