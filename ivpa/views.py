@@ -26,7 +26,9 @@ from dispatch.models import Case
 from dispatch.selectors import case_list
 
 from . import selectors, services
+from .aeds import aeds_import
 from .events import callout_summary
+from .measures import ivpa_measures
 from .models import Callout, CalloutEnd, Municipality, ResponderKind
 from .serializers import (
     AedSerializer,
@@ -279,8 +281,6 @@ class MeasuresView(APIView):
 
     @extend_schema(responses=None)
     def get(self, request):
-        from .measures import ivpa_measures
-
         now = timezone.localtime()
         try:
             year = int(request.query_params.get("year", now.year))
@@ -380,8 +380,6 @@ class AedImportView(APIView):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid(_("The file is not UTF-8 text; save the CSV as UTF-8.")) from None
-        from .aeds import aeds_import
-
         result = aeds_import(text=text, by=request.user)
         return Response({"created": result.created, "updated": result.updated,
                          "errors": [{"line": line, "message": message}
