@@ -98,6 +98,7 @@ class LiveProduct:
             redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--noinput")
         self.manage("seed_demo")
+        self.manage("seed_ivpa_demo")
         for i in range(self.workers):
             port = free_port()
             self.ports.append(port)
