@@ -10,7 +10,10 @@ import math
 from django.conf import settings
 
 EARTH_RADIUS_M = 6_371_000
-METRES_PER_DEGREE = 111_320
+# A degree of latitude on the sphere distance_m measures on (≈ 111 195 m). A larger figure
+# (such as the equatorial 111 320 m) makes the search box smaller than the circle, and a
+# responder just inside the radius but across a cell edge is never found.
+METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 CELL_LAT = 0.02
 CELL_LON = 0.04
 ROW = 100_000

@@ -54,14 +54,20 @@ def on_case_updated(sender, case, changed, **kwargs) -> None:
     if changed & {"scene_flags", "safety_warning"}:
         flag = services._excluded_flag(case, active.municipality)
         if flag:
-            with transaction.atomic():
-                services.callout_exclude_volunteers(callout=active, flag=flag)
+            try:
+                with transaction.atomic():
+                    services.callout_exclude_volunteers(callout=active, flag=flag)
+            except Exception:
+                logger.exception("Could not stand down the volunteers of %s", case)
 
 
 @receiver(signals.case_closed, dispatch_uid="ivpa.case_closed")
 def on_case_closed(sender, case, **kwargs) -> None:
-    with transaction.atomic():
-        services.callout_end_for_case(case=case, reason=CalloutEnd.CASE_CLOSED)
+    try:
+        with transaction.atomic():
+            services.callout_end_for_case(case=case, reason=CalloutEnd.CASE_CLOSED)
+    except Exception:
+        logger.exception("Could not end the IVPA callout of %s", case)
 
 
 @receiver(signals.assignment_status_changed, dispatch_uid="ivpa.assignment_status")

@@ -297,7 +297,7 @@ def callout_eligibility(case: Case, *, now: datetime) -> tuple[Municipality | No
 def callout_start(*, case: Case, by=None) -> Callout:
     """Alert the nearest responders for a case: the system on registration, or the
     dispatcher's one click. The first wave goes out in this transaction."""
-    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("region").get(pk=case.pk)
     now = timezone.now()
     municipality, reason = callout_eligibility(case, now=now)
     if municipality is None:
@@ -391,8 +391,8 @@ def _accepted_volunteers(callout: Callout) -> int:
 @transaction.atomic
 def callout_next_wave(*, callout_id: int) -> Callout | None:
     """Fired by the wave timer: too few accepted in time, so the next ones are alerted."""
-    callout = (Callout.objects.select_for_update().select_related("case", "municipality")
-               .filter(pk=callout_id).first())
+    callout = (Callout.objects.select_for_update(of=("self",))
+               .select_related("case", "municipality").filter(pk=callout_id).first())
     if callout is None or not callout.is_active or callout.satisfied_at is not None:
         return None
     if _accepted_volunteers(callout) >= callout.municipality.needed:
@@ -414,7 +414,7 @@ def _stand_down(callout: Callout, alerts, *, status: str, now: datetime, type: s
 def callout_end(*, callout: Callout, reason: str, by=None) -> Callout:
     """End a callout: the ambulance arrived, the dispatcher cancelled, the case closed, or the
     longest alert time passed. Everyone still alerted or on the way is told."""
-    callout = Callout.objects.select_for_update().select_related(
+    callout = Callout.objects.select_for_update(of=("self",)).select_related(
         "case", "municipality").get(pk=callout.pk)
     if not callout.is_active:
         raise Conflict(_("The alert has already ended (%(reason)s).")
@@ -448,7 +448,7 @@ def callout_end_for_case(*, case: Case, reason: str) -> Callout | None:
 def callout_exclude_volunteers(*, callout: Callout, flag: str) -> Callout:
     """The scene turned out to be one volunteers must not go to (a child, a threat): every
     volunteer is stood down and no more are alerted; units carry on."""
-    callout = Callout.objects.select_for_update().select_related(
+    callout = Callout.objects.select_for_update(of=("self",)).select_related(
         "case", "municipality").get(pk=callout.pk)
     if not callout.is_active or callout.volunteers_excluded:
         return callout
@@ -469,7 +469,7 @@ def callout_exclude_volunteers(*, callout: Callout, flag: str) -> Callout:
 
 @transaction.atomic
 def callout_record_outcome(*, callout: Callout, by, outcome: str) -> Callout:
-    callout = Callout.objects.select_for_update().select_related(
+    callout = Callout.objects.select_for_update(of=("self",)).select_related(
         "case", "municipality").get(pk=callout.pk)
     outcome = outcome.strip()
     if not outcome:
@@ -484,10 +484,12 @@ def callout_record_outcome(*, callout: Callout, by, outcome: str) -> Callout:
 
 
 def _own_alert(alert: ResponderAlert, by) -> tuple[Callout, ResponderAlert]:
-    """Lock the callout, then the alert (always in this order), and check it is `by`'s."""
-    callout = Callout.objects.select_for_update().select_related(
+    """Lock the callout, then the alert (always in this order), and check it is `by`'s.
+    Only their own rows are locked (`of`): PostgreSQL refuses FOR UPDATE on the nullable side
+    of the outer join to the defibrillator, and the case and municipality stay free."""
+    callout = Callout.objects.select_for_update(of=("self",)).select_related(
         "case", "municipality").get(pk=alert.callout_id)
-    alert = ResponderAlert.objects.select_for_update().select_related(
+    alert = ResponderAlert.objects.select_for_update(of=("self",)).select_related(
         "responder__user", "aed").get(pk=alert.pk)
     if alert.responder.user_id != by.pk:
         raise Forbidden(_("This alert was sent to someone else."))
@@ -662,10 +664,18 @@ def alert_report_submit(*, alert: ResponderAlert, by, **fields) -> AlertReport:
     arrived = fields.get("arrived_at")
     if arrived is not None:
         _clock(arrived, timezone.now(), alert.accepted_at)
-    shocks = fields.get("aed_shocks")
-    if shocks and fields.get("aed_attached") is False:
+    report = AlertReport.objects.filter(alert=alert).first() or AlertReport(alert=alert)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    if report.aed_shocks and report.aed_attached is False:
         raise Invalid(_("Shocks were given, so the defibrillator was attached."))
-    report, _created = AlertReport.objects.update_or_create(
-        alert=alert, defaults={**fields, "submitted_at": timezone.now()},
-    )
+    report.submitted_at = timezone.now()
+    unset = [f.name for f in AlertReport._meta.concrete_fields
+             if getattr(report, f.attname) is None]
+    try:
+        report.clean_fields(exclude=["alert", *unset])  # wellbeing 1–5, at most 30 shocks
+    except ValidationError as exc:
+        raise Invalid("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                      ) from None
+    report.save()
     return report
