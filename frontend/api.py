@@ -9,14 +9,17 @@ from accounts.models import Role
 from crews.selectors import crew_shift_open
 from crews.streams import UNITS_STREAM, unit_stream
 from dispatch.streams import DISPATCH_STREAM
+from ivpa.streams import IVPA_STREAM, responder_stream
 
 
 def streams_for(user) -> list[str]:
     if user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN):
-        return [DISPATCH_STREAM, UNITS_STREAM]
+        return [DISPATCH_STREAM, UNITS_STREAM, IVPA_STREAM]
     if user.role == Role.CREW:
         shift = crew_shift_open(user=user)
         return [unit_stream(shift.unit_id)] if shift else []
+    if user.role == Role.RESPONDER:
+        return [responder_stream(user.pk)]
     return []
 
 

@@ -34,10 +34,12 @@ const common = {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-// 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js. Each page loads one.
+// 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js and
+// register.js (the volunteer's sign-up). Each page loads one.
 await build({
   ...common,
-  entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js'],
+  entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
+    'src/js/register.js'],
   outdir: OUT,
   entryNames: '[name]',
 });
@@ -45,7 +47,7 @@ await build({
 // 2. Style sheets.
 await build({
   ...common,
-  entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css'],
+  entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css', 'src/css/responder.css'],
   outdir: OUT,
   entryNames: '[name]',
 });

@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("console/", views.console, name="console"),
     path("crew/", views.crew, name="crew"),
+    path("responder/", views.responder, name="responder"),
+    path("responder/register/", gzip_page(views.responder_register), name="responder-register"),
     path("manifest.json", views.manifest, name="manifest"),
     path("offline/", views.offline, name="offline"),
 ]

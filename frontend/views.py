@@ -1,4 +1,4 @@
-"""The screens: sign-in, the dispatch console and the crew tablet.
+"""The screens: sign-in, the dispatch console, the crew tablet and the first responder's phone.
 
 The pages are thin shells; the data comes from the API and the event stream. Strings the
 scripts show are translated here and handed over as JSON, so the scripts need no catalog.
@@ -28,8 +28,10 @@ from pwa import app_settings as pwa_settings
 from accounts.models import Role
 from accounts.services import login_locked_until
 from crews.models import Region, UnitKind, UnitStatus
-from dispatch.models import AssignmentStatus, Priority
+from dispatch.models import AssignmentStatus, CaseType, Priority, SceneFlag
 from frontend.api import me_payload
+from ivpa.models import AlertStatus, CalloutEnd, ResponderKind, Route, Training
+from ivpa.services import POSITION_INTERVALS
 
 
 def ui_languages() -> list[tuple[str, str]]:
@@ -98,6 +100,89 @@ def js_strings() -> dict:
             "prioritised_line": _("Prioritised line"),
             "on_case": _("On {ref}"),
             "selected_units": _("Selected: {units}"),
+            "ivpa": {
+                "title": _("IVPA – first responders"),
+                "connected": _("IVPA: {n} connected municipalities"),
+                "connected_one": _("IVPA: 1 connected municipality"),
+                "eligible": _("Responders may be alerted in {municipality}."),
+                "not_eligible": _("No IVPA: {reason}"),
+                "ambulance_eta": _("Ambulance"),
+                "fire_eta": _("Fire and rescue"),
+                "volunteers": _("Volunteers nearby"),
+                "start": _("Alert IVPA"),
+                "cancel": _("Cancel IVPA"),
+                "cancel_confirm": _("Confirm cancel IVPA"),
+                "started": _("IVPA alerted for {ref}."),
+                "cancelled": _("IVPA cancelled for {ref}."),
+                "running": _("Alerting: wave {waves}, radius {radius}"),
+                "ended": _("Ended: {reason}"),
+                "automatic": _("started automatically"),
+                "excluded": _("Volunteers kept away: {flag}"),
+                "exhausted": _("No more responders within the largest radius."),
+                "accepted": _("{accepted} of {needed} accepted"),
+                "none_alerted": _("No responder alerted yet."),
+                "col_name": _("Responder"),
+                "col_distance": _("Distance, ETA"),
+                "col_status": _("Status"),
+                "col_route": _("Route"),
+                "col_arrived": _("Arrived"),
+                "badge": _("IVPA: {accepted} on the way"),
+            },
+        },
+        "ivpa": {
+            "case_type": labels(CaseType.choices),
+            "scene_flag": labels(SceneFlag.choices),
+            "status": {**labels(AlertStatus.choices), "seen": _("Seen")},
+            "route": labels(Route.choices),
+            "kind": labels(ResponderKind.choices),
+            "end": labels(CalloutEnd.choices),
+            "training": labels(Training.choices),
+            "metres": _("{n} m"),
+            "kilometres": _("{n} km"),
+        },
+        "responder": {
+            "available": _("Available for alerts"),
+            "unavailable": _("Not available"),
+            "available_on": _("You are available: alerts near you reach this phone."),
+            "available_off": _("You are not available: no alerts reach you."),
+            "position_at": _("Position shared at {time}."),
+            "position_none": _("No position shared yet."),
+            "position_denied": _(
+                "The phone does not give its position. Allow location for this app, or no "
+                "alert can reach you."),
+            "saved": _("Saved."),
+            "test_sent": _("Test alarm sent, waiting for it…"),
+            "test_received": _("Test alarm received after {s} s"),
+            "distance": _("{distance} from you"),
+            "eta": _("About {eta} to get there"),
+            "accept": _("I'm going"),
+            "decline": _("Can't go"),
+            "arrived": _("I have arrived"),
+            "accepted_at": _("You accepted at {time}."),
+            "declined": _("You declined. Thank you for answering."),
+            "arrived_at": _("Arrived at {time}."),
+            "not_needed": _("You are no longer needed – thank you!"),
+            "not_needed_more": _("Enough responders are on their way."),
+            "stood_down": _("You have been stood down from this alert."),
+            "ended": _("The alert has ended: {reason}."),
+            "thanks": _("Thank you for your help."),
+            "door_code": _("Door code"),
+            "navigate": _("Navigate to the patient"),
+            "navigate_aed": _("Navigate to the defibrillator"),
+            "aed_first": _("Fetch the defibrillator first"),
+            "direct": _("Go straight to the patient"),
+            "access_code": _("Access code"),
+            "opening_hours": _("Opening hours"),
+            "aed_where": _("Where"),
+            "report_sent": _("Thank you! Your report has been sent."),
+            "debrief": _("Debrief and support: {contact}"),
+            "outcome": _("Outcome: {outcome}"),
+            "refused": _("Refused: {detail}"),
+            "queued": _("No network: your answer is sent when the network is back."),
+            "valid_until": _("Valid until {date}"),
+            "not_confirmed": _("Not confirmed"),
+            "alerts_week": _("{n} alerts in the last 7 days"),
+            "registered": _("Welcome! You are registered as a volunteer."),
         },
         "crew": {
             "acknowledge": _("Acknowledge"),
@@ -196,6 +281,8 @@ def start_url_for(user) -> str:
         return "/"
     if user.role == Role.CREW:
         return "/crew/"
+    if user.role == Role.RESPONDER:
+        return "/responder/"
     if user.role in (Role.DISPATCHER, Role.ADMIN) or user.is_superuser:
         return "/console/"
     return "/"
@@ -225,6 +312,8 @@ def offline(request):
 def home(request):
     if request.user.role == Role.CREW:
         return redirect("crew")
+    if request.user.role == Role.RESPONDER:
+        return redirect("responder")
     if request.user.role in (Role.DISPATCHER, Role.ADMIN) or request.user.is_superuser:
         return redirect("console")
     return render(request, "frontend/placeholder.html", page_context())
@@ -246,11 +335,13 @@ def _require(request, *roles):
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMIN)
     return render(request, "frontend/console.html", page_context(
-        without=("crew",),
+        without=("crew", "responder"),
         map_tile_url=settings.MAP_TILE_URL,
         map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,
+        case_types=CaseType.choices,
+        scene_flags=SceneFlag.choices,
         ack_timeout=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS,
     ))
 
@@ -262,6 +353,31 @@ def crew(request):
     # Who the user is comes with the page (one round trip less on a slow network); it holds
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
-        without=("console", "priority"),
+        without=("console", "priority", "ivpa", "responder"),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         inline_css=inline_style("crew.css")))
+
+
+@gzip_page
+@login_required
+def responder(request):
+    """The first responder's phone: availability and position, a test alarm, the alert with
+    its answers, the way there after accepting, and the report after the case. The page
+    holds no case data (that comes from the API after accepting), so the service worker may
+    keep it for an offline start."""
+    _require(request, Role.RESPONDER)
+    return render(request, "frontend/responder.html", page_context(
+        without=("console", "crew", "priority", "kind", "status"),
+        me={**me_payload(request.user), "at": timezone.now().isoformat()},
+        intervals=POSITION_INTERVALS,
+        trainings=Training.choices,
+        inline_css=inline_style("responder.css")))
+
+
+def responder_register(request):
+    """Sign-up of a volunteer (the form posts to the API, which signs them in)."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "frontend/register.html", page_context(
+        without=("console", "crew", "priority", "kind", "status", "ivpa", "time"),
+        trainings=Training.choices))

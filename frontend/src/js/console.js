@@ -28,6 +28,13 @@ const state = {
   redirectOpen: null, // assignment id whose redirect picker is open
 };
 
+/* First responders (IVPA): per case whether they may be alerted, and the callouts. */
+const ivpa = {
+  connected: null,
+  eligibility: new Map(), // case id -> answer of GET /api/ivpa/cases/<id>/callout/
+  callouts: new Map(), // callout id -> callout summary (with its alerts)
+};
+
 /* ---------- state changes ---------- */
 
 function brief(assignment) {
@@ -160,6 +167,16 @@ function onEvent(event) {
     case 'unit.updated':
       upsertUnit(d);
       break;
+    case 'callout.started':
+    case 'callout.wave':
+    case 'callout.updated':
+    case 'callout.ended':
+      upsertCallout(d);
+      if (event.type !== 'callout.wave' && d.case === state.selectedCase) loadEligibility(d.case);
+      break;
+    case 'alert.updated':
+      upsertCalloutAlert(d);
+      break;
     default:
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
@@ -173,7 +190,7 @@ function onEvent(event) {
 const stream = new StreamClient({
   store: new MemorySeqStore(),
   onEvent,
-  onReset: () => reloadAll(),
+  onReset: (name) => (name === 'ivpa' ? reloadCallouts() : reloadAll()),
   onStatus: showConnection,
 });
 
@@ -237,7 +254,9 @@ async function closeCase(caseId) {
 }
 
 function selectCase(id, { pan = true } = {}) {
+  const changed = state.selectedCase !== id;
   state.selectedCase = id;
+  if (changed) loadIvpa(id);
   scheduleRender();
   const c = state.cases.get(id);
   if (pan && c && map) map.panTo([c.latitude, c.longitude]);
@@ -288,7 +307,7 @@ function renderCases() {
   const seen = new Set();
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
-      state.redirectOpen, p1, document.documentElement.lang]);
+      state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id)]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -299,6 +318,7 @@ function renderCases() {
       caseNodes.set(c.id, entry);
     }
     box.append(entry.node); // moves it into sorted order
+    if (state.selectedCase === c.id) placeIvpaPanel(c, entry.node);
     seen.add(c.id);
   }
   for (const [id, entry] of caseNodes) {
@@ -333,6 +353,10 @@ function caseCard(c) {
       c.is_prioritised_line ? el('span', { class: 'case-flag' }, t('console.prioritised_line')) : null,
       el('span', { class: 'case-time', title: c.registered_at }, fmtTime(c.registered_at))),
     el('div', { class: 'case-complaint' }, c.complaint),
+    c.case_type && c.case_type !== 'other' ? el('div', { class: 'case-type' },
+      t(`ivpa.case_type.${c.case_type}`),
+      ...(c.scene_flags || []).map((f) => el('span', { class: 'case-flag' }, t(`ivpa.scene_flag.${f}`)))) : null,
+    ivpaBadge(c.id) ? el('div', { class: 'case-ivpa' }, ivpaBadge(c.id)) : null,
     el('div', { class: 'case-address' }, [c.address, c.municipality].filter(Boolean).join(', ')),
     c.safety_warning ? el('div', { class: 'case-safety' }, '⚠ ', c.safety_warning) : null,
     c.mbs_priority !== c.priority ? el('div', { class: 'case-meta' }, t('console.mbs', {
@@ -467,6 +491,213 @@ function renderSelection() {
 setInterval(() => {
   for (const node of document.querySelectorAll('[data-since]')) node.textContent = since(node.dataset.since);
 }, 10000);
+
+/* ---------- first responders (IVPA) ---------- */
+
+const mmss = (s) => (s == null ? '–' : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, '0')}`);
+const metres = (m) => (m == null ? '–' : m < 1000 ? t('ivpa.metres', { n: Math.round(m / 10) * 10 })
+  : t('ivpa.kilometres', { n: (m / 1000).toLocaleString(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 }) }));
+const ENGAGED = new Set(['accepted', 'arrived']);
+
+function calloutsOf(caseId) {
+  return [...ivpa.callouts.values()].filter((co) => co.case === caseId)
+    .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
+}
+
+function currentCallout(caseId) {
+  const list = calloutsOf(caseId);
+  return list.find((co) => !co.ended_at) || list[0] || null;
+}
+
+/** The short line on a case card while responders are being alerted for it. */
+function ivpaBadge(caseId) {
+  const co = calloutsOf(caseId).find((x) => !x.ended_at);
+  if (!co) return '';
+  return t('console.ivpa.badge', { accepted: (co.alerts || []).filter((a) => ENGAGED.has(a.status)).length });
+}
+
+function upsertCallout(summary) {
+  const old = ivpa.callouts.get(summary.id);
+  const merged = { ...old, ...summary };
+  if (old?.ended_at && !summary.ended_at) { // ended stays ended, whatever arrives late
+    merged.ended_at = old.ended_at;
+    merged.end_reason = old.end_reason;
+  }
+  ivpa.callouts.set(summary.id, merged);
+  scheduleRender();
+}
+
+function upsertCalloutAlert(alert) {
+  const co = ivpa.callouts.get(alert.callout);
+  if (!co) {
+    loadCallouts(alert.case);
+    return;
+  }
+  const alerts = (co.alerts || []).slice();
+  const i = alerts.findIndex((a) => a.id === alert.id);
+  if (i >= 0) alerts[i] = { ...alerts[i], ...alert };
+  else alerts.push(alert);
+  ivpa.callouts.set(co.id, { ...co, alerts });
+  scheduleRender();
+}
+
+async function loadEligibility(caseId) {
+  try {
+    ivpa.eligibility.set(caseId, await api(`/api/ivpa/cases/${caseId}/callout/`));
+  } catch (err) {
+    if (err.status !== 404 && err.status !== 403) notify(err.detail, 'error');
+  }
+  scheduleRender();
+}
+
+async function loadCallouts(caseId) {
+  try {
+    for (const co of await api(`/api/ivpa/callouts/?case=${caseId}`)) upsertCallout(co);
+  } catch (err) {
+    if (err.status !== 404 && err.status !== 403) notify(err.detail, 'error');
+  }
+}
+
+function loadIvpa(caseId) {
+  if (caseId == null) return;
+  loadEligibility(caseId);
+  loadCallouts(caseId);
+}
+
+async function reloadCallouts() {
+  try {
+    for (const co of await api('/api/ivpa/callouts/')) upsertCallout(co);
+  } catch { /* not for this role, or no network: the next event tells */ }
+  if (state.selectedCase != null) loadIvpa(state.selectedCase);
+}
+
+async function loadMunicipalities() {
+  try {
+    const answer = await api('/api/ivpa/municipalities/');
+    ivpa.connected = answer.connected;
+    document.getElementById('municipality-list').replaceChildren(...answer.municipalities.map((m) =>
+      el('option', { value: m.name }, m.connected ? `${m.name} (IVPA)` : m.name)));
+  } catch {
+    ivpa.connected = null;
+  }
+  const node = document.getElementById('ivpa-connected');
+  node.hidden = ivpa.connected == null;
+  node.textContent = ivpa.connected === 1 ? t('console.ivpa.connected_one')
+    : t('console.ivpa.connected', { n: ivpa.connected });
+}
+
+async function startCallout(caseId) {
+  try {
+    upsertCallout(await api(`/api/ivpa/cases/${caseId}/callout/`, { method: 'POST' }));
+    notify(t('console.ivpa.started', { ref: state.cases.get(caseId)?.reference || caseId }), 'ok');
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+  loadEligibility(caseId);
+}
+
+async function cancelCallout(co) {
+  try {
+    upsertCallout(await api(`/api/ivpa/callouts/${co.id}/cancel/`, { method: 'POST' }));
+    notify(t('console.ivpa.cancelled', { ref: co.case_reference }), 'ok');
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+  loadEligibility(co.case);
+}
+
+/* The panel lives in the selected case's card; it is built in three parts that are redrawn
+   only when their own data changes, so that a two-step button keeps its state while answers
+   come in. */
+let ivpaPanel = null;
+
+function placeIvpaPanel(c, card) {
+  if (!ivpaPanel || ivpaPanel.caseId !== c.id) {
+    const titleId = `ivpa-title-${c.id}`;
+    ivpaPanel = {
+      caseId: c.id, sigs: {},
+      info: el('div', { class: 'ivpa-info' }),
+      actions: el('div', { class: 'ivpa-actions' }),
+      list: el('div', { class: 'ivpa-list' }),
+    };
+    ivpaPanel.node = el('section', { class: 'ivpa', id: 'ivpa-panel', 'aria-labelledby': titleId, dataset: { case: c.id } },
+      el('h3', { id: titleId }, t('console.ivpa.title')), ivpaPanel.info, ivpaPanel.actions, ivpaPanel.list);
+  }
+  if (ivpaPanel.node.parentNode !== card) card.insertBefore(ivpaPanel.node, card.querySelector('.case-actions'));
+  const elig = ivpa.eligibility.get(c.id) || null;
+  const co = currentCallout(c.id);
+  const { alerts, ...coHead } = co || {};
+  redraw('info', [elig, coHead, (alerts || []).map((a) => a.status)], () => ivpaInfo(elig, co));
+  redraw('actions', [elig?.eligible, elig?.active, co?.id, Boolean(co?.ended_at)], () => ivpaActions(c, elig, co));
+  redraw('list', [co?.id, alerts], () => ivpaAlerts(co));
+}
+
+function redraw(part, data, build) {
+  const sig = JSON.stringify(data);
+  if (ivpaPanel.sigs[part] === sig) return;
+  ivpaPanel.sigs[part] = sig;
+  ivpaPanel[part].replaceChildren(...build().filter(Boolean));
+}
+
+function ivpaInfo(elig, co) {
+  const out = [];
+  if (elig) {
+    out.push(el('p', { class: `ivpa-eligibility${elig.eligible ? ' is-eligible' : ''}`, dataset: { eligible: String(elig.eligible) } },
+      elig.eligible ? t('console.ivpa.eligible', { municipality: elig.municipality })
+        : t('console.ivpa.not_eligible', { reason: elig.reason })));
+    out.push(el('dl', { class: 'ivpa-facts' },
+      el('div', {}, el('dt', {}, t('console.ivpa.ambulance_eta')), el('dd', { class: 'ivpa-ambulance' }, mmss(elig.ambulance_eta_s))),
+      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.fire_eta')), el('dd', { class: 'ivpa-fire' }, mmss(elig.fire_rescue_eta_s))) : null,
+      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.volunteers')), el('dd', { class: 'ivpa-volunteers' }, String(elig.volunteers_nearby ?? 0))) : null));
+  }
+  if (co) {
+    const accepted = (co.alerts || []).filter((a) => a.kind === 'volunteer' && ENGAGED.has(a.status)).length;
+    out.push(el('p', { class: 'ivpa-state', dataset: { state: co.ended_at ? 'ended' : 'running' } },
+      co.ended_at ? t('console.ivpa.ended', { reason: t(`ivpa.end.${co.end_reason}`) })
+        : t('console.ivpa.running', { waves: co.waves, radius: metres(co.radius_m) }),
+      co.automatic ? ` (${t('console.ivpa.automatic')})` : '',
+      ' · ', t('console.ivpa.accepted', { accepted, needed: co.needed })));
+    if (co.volunteers_excluded) {
+      out.push(el('p', { class: 'ivpa-warn' }, t('console.ivpa.excluded', { flag: t(`ivpa.scene_flag.${co.volunteers_excluded}`) })));
+    }
+    if (co.exhausted && !co.ended_at) out.push(el('p', { class: 'ivpa-warn' }, t('console.ivpa.exhausted')));
+  }
+  return out;
+}
+
+function ivpaActions(c, elig, co) {
+  if (co && !co.ended_at) {
+    const cancel = el('button', { type: 'button', class: 'btn btn-ghost btn-small ivpa-cancel' }, t('console.ivpa.cancel'));
+    twoStep(cancel, t('console.ivpa.cancel_confirm'), () => cancelCallout(co));
+    return [cancel];
+  }
+  if (elig?.eligible && !elig.active) {
+    const start = el('button', { type: 'button', class: 'btn btn-danger btn-small ivpa-start' }, t('console.ivpa.start'));
+    start.addEventListener('click', () => startCallout(c.id));
+    return [start];
+  }
+  return [];
+}
+
+function ivpaAlerts(co) {
+  if (!co) return [];
+  const alerts = (co.alerts || []).slice().sort((a, b) => a.wave - b.wave || a.distance_m - b.distance_m);
+  if (!alerts.length) return [el('p', { class: 'ivpa-none' }, t('console.ivpa.none_alerted'))];
+  const head = ['col_name', 'col_distance', 'col_status', 'col_route', 'col_arrived']
+    .map((k) => el('th', { scope: 'col' }, t(`console.ivpa.${k}`)));
+  return [el('div', { class: 'ivpa-scroll' }, el('table', { class: 'ivpa-alerts' },
+    el('thead', {}, el('tr', {}, head)),
+    el('tbody', {}, alerts.map((a) => {
+      const status = a.status === 'alerted' && a.seen_at ? 'seen' : a.status;
+      return el('tr', { dataset: { alert: a.id, name: a.name, status, kind: a.kind } },
+        el('td', { class: 'ivpa-name', title: a.phone_number || '' }, a.name,
+          el('span', { class: 'ivpa-kind' }, t(`ivpa.kind.${a.kind}`))),
+        el('td', { class: 'num' }, metres(a.distance_m), el('span', { class: 'ivpa-eta' }, mmss(a.eta_s))),
+        el('td', {}, el('span', { class: `badge ivpa-st-${status}` }, t(`ivpa.status.${status}`))),
+        el('td', { class: 'ivpa-route' }, a.route === 'aed' ? (a.aed || t('ivpa.route.aed')) : a.route ? t(`ivpa.route.${a.route}`) : ''),
+        el('td', { class: 'num ivpa-arrived' }, fmtTime(a.arrived_at)));
+    }))))];
+}
 
 /* ---------- map ---------- */
 
@@ -680,7 +911,10 @@ form.addEventListener('submit', async (e) => {
     personal_identity_number: v('case-pin'),
     patient_name: v('case-patient'),
     notes: v('case-notes'),
+    door_code: v('case-door-code'),
+    scene_flags: [...form.querySelectorAll('input[name="scene_flags"]:checked')].map((n) => n.value),
   };
+  if (v('case-type')) body.case_type = v('case-type');
   if (answeredAt && answeredAt <= serverNow()) body.call_answered_at = answeredAt.toISOString();
   const submit = field('case-submit');
   submit.disabled = true;
@@ -721,8 +955,9 @@ async function start() {
     stream.setStreams(me.streams);
   } catch (err) {
     notify(err.detail, 'error');
-    stream.setStreams(['dispatch', 'units']);
+    stream.setStreams(['dispatch', 'units', 'ivpa']);
   }
+  loadMunicipalities();
   await reloadAll();
   fitMapOnce();
 }

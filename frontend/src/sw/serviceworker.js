@@ -1,12 +1,13 @@
 /* Larmkedjan's service worker, served at /serviceworker.js (scope /) through django-pwa.
 
    - Precache: the app shell (built scripts and style sheets, icons), by content hash.
-   - Pages (/, /crew/, /console/, /login/): network first; without network the last copy, else
+   - Pages (/, /crew/, /console/, /login/, /responder/): network first; without network the last copy, else
      the offline page. Pages carry no patient data (the data comes from the API).
    - API reads without patient data (/api/me/, units, regions, stations): network first with
      the cached answer as fallback, marked with X-Larmkedjan-Cached-At so the page can say how
-     old it is. Patient data (assignments, cases, logs) is never cached here: the crew page keeps
-     only the current assignment, in IndexedDB. Nothing is cached from a non-GET request, an
+     old it is. Patient data (assignments, cases, logs, a responder's alerts) is never cached
+     here: the crew page keeps only the current assignment, in IndexedDB; the responder page
+     keeps where to go in memory only. Nothing is cached from a non-GET request, an
      error, a redirect or an answer with Cache-Control: no-store.
    - Sign-out (POST /logout/) and the page's "wipe" message remove every runtime cache and the
      patient-data database.
@@ -24,8 +25,10 @@ import { API_CACHE, PAGE_CACHE, getMeta, wipePatientData } from '../js/store.js'
 /* global __PRECACHE_MANIFEST__ */
 const OFFLINE_CACHE = 'shell-offline';
 const OFFLINE_URL = '/offline/';
-const PAGES = new Set(['/', '/crew/', '/console/', '/login/']);
-const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/];
+const PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/']);
+const OUTBOX_PAGES = new Set(['/crew/', '/responder/']);
+const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/,
+  /^\/api\/ivpa\/me\/$/];
 export const SYNC_TAG = 'larmkedjan-outbox';
 
 self.skipWaiting();
@@ -113,7 +116,7 @@ self.addEventListener('message', (event) => {
 
 async function syncOutbox() {
   const windows = await self.clients.matchAll({ type: 'window' });
-  const visible = windows.find((c) => c.visibilityState === 'visible' && new URL(c.url).pathname === '/crew/');
+  const visible = windows.find((c) => c.visibilityState === 'visible' && OUTBOX_PAGES.has(new URL(c.url).pathname));
   if (visible) {
     visible.postMessage({ type: 'flush' }); // the page has the fresh CSRF token
     return;
