@@ -129,7 +129,8 @@ class Responder(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["cell"], name="responder_cell",
+            # (cell, latitude): selection reads the band of latitudes of each cell it needs.
+            models.Index(fields=["cell", "latitude"], name="responder_cell",
                          condition=Q(cell__isnull=False)),
         ]
 

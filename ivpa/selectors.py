@@ -3,11 +3,11 @@
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import F, FloatField, Q, QuerySet
-from django.db.models.expressions import ExpressionWrapper, Value
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import access_log_write
@@ -54,6 +54,10 @@ def in_service(municipality: Municipality, at: datetime) -> bool:
     return hours.within(municipality.service_start, municipality.service_end, local)
 
 
+# An alert that keeps its responder busy while its callout runs.
+BUSY = (*OPEN_ALERT, *ENGAGED)
+
+
 def _recent_alerts(ids: list[int], now: datetime) -> tuple[Counter, set[int]]:
     """Alerts in the last seven days per responder (the weekly cap), and who is busy with an
     alert of a callout still running (no one is alerted for two cases at once)."""
@@ -64,7 +68,7 @@ def _recent_alerts(ids: list[int], now: datetime) -> tuple[Counter, set[int]]:
     ).values_list("responder_id", "status", "callout__ended_at")
     for responder_id, status, ended_at in rows:
         counts[responder_id] += 1
-        if ended_at is None and status in (*OPEN_ALERT, *ENGAGED):
+        if ended_at is None and status in BUSY:
             busy.add(responder_id)
     return counts, busy
 
@@ -73,56 +77,127 @@ def _within_personal_hours(start, end, now: datetime) -> bool:
     return hours.within(start, end, timezone.localtime(now).time())
 
 
+# Selection first looks this close, then further, up to the radius: in a city the nearest
+# `limit` are within a few hundred metres, and a few hundred rows are read instead of the
+# thousands in the cells of the whole radius. The next radius is guessed from how many were in
+# the last circle (at least SEARCH_GROWTH times it), or is the whole radius if none were.
+SEARCH_FIRST_M = 600
+SEARCH_GROWTH = 2.5
+# The database orders by an equirectangular distance, within 0.1 % of distance_m's at these
+# distances: rows are read out to this much beyond a radius so none inside it is missed.
+PROJECTION_MARGIN = 1.01
+
+_VOLUNTEERS_SQL = """
+SELECT r.id, r.user_id, r.latitude, r.longitude, r.hours_start, r.hours_end, r.weekly_cap,
+  (SELECT COUNT(*) FROM {alert} a WHERE a.responder_id = r.id AND a.alerted_at >= %s),
+  EXISTS (SELECT 1 FROM {alert} a JOIN {callout} c ON c.id = a.callout_id
+          WHERE a.responder_id = r.id AND a.alerted_at >= %s AND c.ended_at IS NULL
+            AND a.status IN ({busy}))
+FROM {responder} r JOIN {user} u ON u.id = r.user_id
+WHERE r.cell IN ({cells}) AND r.latitude BETWEEN %s AND %s AND r.longitude BETWEEN %s AND %s
+  AND r.kind = %s AND r.available = %s AND r.position_at >= %s
+  AND r.training_confirmed_at >= %s AND u.is_active = %s{exclude}
+  AND {d2} <= %s
+ORDER BY {d2}, r.id
+LIMIT %s OFFSET %s
+"""
+_D2 = "((r.latitude - %s) * (r.latitude - %s) + (r.longitude - %s) * (r.longitude - %s) * %s)"
+
+
 def volunteers_near(
     *, latitude: float, longitude: float, radius_m: float, limit: int, now: datetime,
     weekly_cap: int, exclude: set[int] = frozenset(),
 ) -> list[Candidate]:
     """The `limit` nearest volunteers who may be alerted now within `radius_m`, nearest first:
     available, trained, with a fresh position, within their own hours, under the weekly cap
-    and not busy with another alert. The grid narrows the search to a few cells; the database
-    orders them by an equirectangular distance; the exact distance decides the radius."""
+    and not busy with another alert. The grid narrows the search to a few cells and the index
+    on (cell, latitude) to a band of each; the database orders them by an equirectangular
+    distance; the exact distance decides the radius. The search widens from a few hundred
+    metres until `limit` are found or the radius is reached (the nearest `limit` within a
+    smaller circle are the nearest within the larger)."""
     if limit <= 0:
         return []
-    scale = math.cos(math.radians(latitude))
-    dlat = F("latitude") - Value(latitude)
-    dlon = (F("longitude") - Value(longitude)) * Value(scale)
-    base = (
-        Responder.objects.filter(
-            cell__in=geo.cells_covering(latitude, longitude, radius_m),
-            kind=ResponderKind.VOLUNTEER, available=True,
-            position_at__gte=now - timedelta(seconds=settings.IVPA_POSITION_STALE_SECONDS),
-            training_confirmed_at__gte=now - timedelta(days=settings.IVPA_TRAINING_VALID_DAYS),
-            user__is_active=True,
-        )
-        .exclude(pk__in=exclude)
-        .annotate(d2=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField()))
-        .order_by("d2", "pk")
-        .values_list("pk", "user_id", "latitude", "longitude", "hours_start", "hours_end",
-                     "weekly_cap")
+    step = min(float(SEARCH_FIRST_M), radius_m)
+    while True:
+        found, in_circle = _volunteers_within(
+            latitude=latitude, longitude=longitude, radius_m=step, limit=limit, now=now,
+            weekly_cap=weekly_cap, exclude=exclude)
+        if len(found) == limit or step >= radius_m:
+            return found
+        if in_circle is None:  # more rows than read, too few of them could be alerted
+            step *= SEARCH_GROWTH
+        elif in_circle == 0:
+            step = radius_m
+        else:  # a circle expected to hold twice `limit`, as densely peopled as this one
+            step *= max(SEARCH_GROWTH, math.sqrt(2 * limit / in_circle))
+        step = min(step, radius_m)
+
+
+def _volunteers_within(
+    *, latitude: float, longitude: float, radius_m: float, limit: int, now: datetime,
+    weekly_cap: int, exclude: set[int],
+) -> tuple[list[Candidate], int | None]:
+    """The candidates within `radius_m`, and how many rows the circle held (None: more than
+    were read). Plain SQL, with the weekly count and whether busy (as _recent_alerts) for each
+    row: this runs for every wave, and the ORM's compilation and a second round trip cost
+    more than the query itself."""
+    scale2 = math.cos(math.radians(latitude)) ** 2
+    reach = radius_m * PROJECTION_MARGIN
+    south, north, west, east = geo.bounding_box(latitude, longitude, reach)
+    cells = geo.cells_covering(latitude, longitude, reach)
+    excluded = sorted(exclude)
+    ops = connection.ops
+    sql = _VOLUNTEERS_SQL.format(
+        responder=ops.quote_name(Responder._meta.db_table),
+        user=ops.quote_name(Responder._meta.get_field("user").related_model
+                                       ._meta.db_table),
+        cells=", ".join(["%s"] * len(cells)),
+        exclude=(f" AND r.id NOT IN ({', '.join(['%s'] * len(excluded))})" if excluded else ""),
+        d2=_D2,
+        alert=ops.quote_name(ResponderAlert._meta.db_table),
+        callout=ops.quote_name(Callout._meta.db_table),
+        busy=", ".join(["%s"] * len(BUSY)),
     )
+    d2 = [latitude, latitude, longitude, longitude, scale2]
+    week_ago = ops.adapt_datetimefield_value(now - timedelta(days=7))
+    params = [
+        week_ago, week_ago, *BUSY, *cells, south, north, west, east, ResponderKind.VOLUNTEER, True,
+        ops.adapt_datetimefield_value(
+            now - timedelta(seconds=settings.IVPA_POSITION_STALE_SECONDS)),
+        ops.adapt_datetimefield_value(
+            now - timedelta(days=settings.IVPA_TRAINING_VALID_DAYS)),
+        True, *excluded, *d2, (reach / geo.METRES_PER_DEGREE) ** 2, *d2,
+    ]
     found: list[Candidate] = []
-    batch, offset = limit * 2 + 8, 0
+    batch, offset, read = limit * 2 + 8, 0, 0
     while len(found) < limit:
-        rows = list(base[offset:offset + batch])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, batch, offset])
+            rows = cursor.fetchall()
         offset += batch
-        counts, busy = _recent_alerts([r[0] for r in rows], now)
-        for pk, user_id, lat, lon, start, end, own_cap in rows:
+        read += len(rows)
+        for pk, user_id, lat, lon, start, end, own_cap, recent, busy in rows:
             distance = geo.distance_m(latitude, longitude, lat, lon)
             if distance > radius_m:
-                # Rows come nearest first (up to the projection's error, under 0.1 % here).
-                if distance > radius_m * 1.01:
-                    return found
-                continue
+                continue  # rows come nearest first, up to the projection's error
             cap = min(weekly_cap, own_cap or weekly_cap)
-            if pk in busy or counts[pk] >= cap or not _within_personal_hours(start, end, now):
+            if busy or recent >= cap or not _within_personal_hours(
+                    _as_time(start), _as_time(end), now):
                 continue
             found.append(Candidate(pk, user_id, ResponderKind.VOLUNTEER, int(distance),
                                    geo.travel_seconds(ResponderKind.VOLUNTEER, distance)))
             if len(found) == limit:
                 break
         if len(rows) < batch:
-            break
-    return found
+            return found, read
+    return found, None
+
+
+def _as_time(value):
+    """A TimeField read by plain SQL: SQLite gives text."""
+    if isinstance(value, str):
+        return time.fromisoformat(value)
+    return value
 
 
 def units_near(
