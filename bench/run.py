@@ -15,6 +15,12 @@ fanout    one `case.created` (a case registration over the API) to N dispatcher 
           processes. Delivery latency per socket, and how many arrived.
 burst     B events published back to back on `dispatch` to S sockets: arrivals counted live
           and after a final `sync`; server logs grepped for channels-redis "over capacity".
+ivpa      case registration -> `alert.created` on the sockets of the 20 volunteers nearby
+          (each on its own `responder.<user id>` stream), R registrations in turn over a few
+          sites (bench/setup_ivpa.py); each callout is cancelled over the API between rounds
+          (not timed).
+ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100,000
+          volunteers) on a fresh database next to DATABASE_URL's.
 
 Prints a table and writes JSON to bench/results/.
 """
@@ -34,7 +40,11 @@ import httpx
 from bench.clients import CASE, Listeners, StreamSocket, figures
 from bench.cluster import ROOT, Cluster
 
-TARGETS = {"dispatch_p99_ms": 25, "fanout_p99_ms": 150}
+TARGETS = {"dispatch_p99_ms": 25, "fanout_p99_ms": 150, "ivpa_p99_ms": 100}
+
+
+class _NoCluster(Exception):
+    """Only benchmarks that need no cluster were asked for."""
 
 
 def git(*args: str) -> str:
@@ -285,6 +295,121 @@ async def bench_burst(cluster: Cluster, data: dict, args) -> dict:
     }
 
 
+# ------------------------------------------------------------------------------ ivpa
+
+async def bench_ivpa(cluster: Cluster, args) -> dict:
+    """Case registration -> `alert.created` on each nearby volunteer's socket."""
+    sites_needed = max(args.ivpa_sites, -(-(args.ivpa_rounds + args.ivpa_warmup) // 45))
+    data = json.loads((await asyncio.to_thread(
+        cluster.python, "bench/setup_ivpa.py", str(sites_needed), str(args.ivpa_volunteers)
+    )).strip().splitlines()[-1])
+    urls = cluster.urls()
+    waiting: dict[int, tuple[int, asyncio.Future]] = {}  # user id -> (round, future)
+    callouts: dict[int, int] = {}  # round -> callout id
+
+    owners: dict[int, StreamSocket] = {}
+
+    def on_event(user_id):
+        def handle(t, event):
+            if event["type"] != "alert.created":
+                return
+            entry = waiting.pop(user_id, None)
+            if entry is not None and not entry[1].done():
+                callouts.setdefault(entry[0], event["data"]["callout"])
+                entry[1].set_result(t)
+            # As the app does: the device has seen it, so no push or SMS wakes the volunteer.
+            sock = owners.get(user_id)
+            if sock is not None:
+                asyncio.ensure_future(sock.ws.send(json.dumps(
+                    {"op": "ack", "stream": event["stream"], "seq": event["seq"]})))
+        return handle
+
+    gate = asyncio.Semaphore(50)
+
+    async def volunteer_socket(index, volunteer):
+        async with gate:
+            sock = await StreamSocket.open(urls[index % len(urls)], volunteer["token"],
+                                           on_event(volunteer["user"]))
+            owners[volunteer["user"]] = sock
+            await sock.subscribe(f"responder.{volunteer['user']}")
+            return sock
+
+    volunteers = [v for site in data["sites"] for v in site["volunteers"]]
+    sockets = await asyncio.gather(*(volunteer_socket(i, v) for i, v in enumerate(volunteers)))
+    apis = [Api(url, data["dispatcher"], data["region"]) for url in urls]
+    loop = asyncio.get_running_loop()
+    per_socket, all_arrived, responses, lost, event_first = [], [], [], 0, 0
+    try:
+        await asyncio.sleep(1)
+        for r in range(args.ivpa_warmup + args.ivpa_rounds):
+            site = data["sites"][r % len(data["sites"])]
+            api = apis[r % len(apis)]
+            futures = {}
+            for v in site["volunteers"]:
+                futures[v["user"]] = loop.create_future()
+                waiting[v["user"]] = (r, futures[v["user"]])
+            t0 = time.monotonic()
+            await api.post("/api/cases/", {
+                **CASE, "region": data["region"], "latitude": site["latitude"],
+                "longitude": site["longitude"], "municipality": "Västerås",
+                "case_type": "cardiac_arrest", "complaint": "Hjärtstopp"})
+            t_response = time.monotonic()
+            done, pending = await asyncio.wait(futures.values(), timeout=15)
+            for user_id, future in futures.items():
+                if not future.done():
+                    waiting.pop(user_id, None)
+            if r >= args.ivpa_warmup:
+                arrivals = [(f.result() - t0) * 1000 for f in done]
+                per_socket += arrivals
+                lost += len(pending)
+                if not pending:
+                    all_arrived.append(max(arrivals))
+                responses.append((t_response - t0) * 1000)
+                event_first += sum(1 for a in arrivals if a < responses[-1])
+            if r in callouts:  # not timed: the volunteers are free for their next round
+                await api.post(f"/api/ivpa/callouts/{callouts[r]}/cancel/")
+            if (r + 1) % 50 == 0:
+                print(f"   ivpa: {r + 1} registrations, so far {figures(per_socket)}",
+                      flush=True)
+        closed_by_server = sum(1 for s in sockets if s.task.done())
+    finally:
+        await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
+        for api in apis:
+            await api.aclose()
+    return {
+        "sites": len(data["sites"]),
+        "volunteers_per_site": args.ivpa_volunteers,
+        "registrations": args.ivpa_rounds,
+        "latency_ms": figures(per_socket),
+        "all_volunteers_alerted_ms": figures(all_arrived),
+        "http_response_ms": figures(responses),
+        "events_before_http_response": event_first,
+        "expected": args.ivpa_rounds * args.ivpa_volunteers,
+        "lost": lost,
+        "sockets_closed_by_server": closed_by_server,
+    }
+
+
+# ------------------------------------------------------------------------------ ivpa-select
+
+async def bench_ivpa_select(args) -> dict:
+    """bench/ivpa_select.py on the PostgreSQL server of DATABASE_URL (a database of its own)."""
+    command = [sys.executable, "bench/ivpa_select.py", "--json",
+               "--database-url", os.environ["DATABASE_URL"],
+               "--volunteers", str(args.select_volunteers), "--queries", str(args.select_queries)]
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT,
+                                                   stdout=asyncio.subprocess.PIPE)
+    lines = []
+    async for raw in process.stdout:
+        line = raw.decode().rstrip()
+        lines.append(line)
+        if not line.startswith("{"):
+            print(line, flush=True)
+    if await process.wait() != 0:
+        raise RuntimeError("bench/ivpa_select.py failed")
+    return json.loads(lines[-1])
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -336,6 +461,30 @@ def table(results: dict) -> str:
              f"{b['publish_seconds']} s / {b['all_delivered_live_within_s']} s", ""),
             ("", "'over capacity' log lines", str(b["over_capacity_log_lines"]), "0"),
         ]
+    v = results.get("ivpa")
+    if v:
+        lat, every = v["latency_ms"], v["all_volunteers_alerted_ms"]
+        rows += [
+            ("registration->responder", f"{v['registrations']} cases x "
+             f"{v['volunteers_per_site']} sockets p50/p95/p99 ms",
+             f"{lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')}  (max {lat.get('max')})",
+             f"p99 < {TARGETS['ivpa_p99_ms']} ms: "
+             + ("MET" if lat.get("p99", 1e9) < TARGETS["ivpa_p99_ms"] else "MISSED")),
+            ("", "last of the 20 p50/p99 ms", f"{every.get('p50')} / {every.get('p99')}", ""),
+            ("", "HTTP response p50/p99 ms",
+             f"{v['http_response_ms'].get('p50')} / {v['http_response_ms'].get('p99')}", ""),
+            ("", "alerts never received", f"{v['lost']} of {v['expected']}", "0"),
+        ]
+    sel = results.get("ivpa_select")
+    if sel:
+        for radius, r in sel["latency_ms"].items():
+            rows.append(("ivpa-select" if radius == "1800" else "",
+                         f"{sel['vendor']} {sel['volunteers']} volunteers, {radius} m "
+                         "p50/p95/p99 ms", f"{r['p50']} / {r['p95']} / {r['p99']}",
+                         f"p99 < {sel['target_p99_ms']:g} ms: "
+                         + ("MET" if r["p99"] < sel["target_p99_ms"] else "MISSED")))
+        rows.append(("", "responder_cell index used (EXPLAIN)",
+                     "yes" if sel["responder_cell_index_used"] else "NO", "yes"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -344,7 +493,8 @@ def table(results: dict) -> str:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="dispatch,fanout,burst")
+    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa",
+                        help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
@@ -356,6 +506,12 @@ async def main() -> int:
     parser.add_argument("--burst-sockets", type=int, default=500)
     parser.add_argument("--burst-events", type=int, default=200)
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--ivpa-rounds", type=int, default=200, help="case registrations")
+    parser.add_argument("--ivpa-warmup", type=int, default=10)
+    parser.add_argument("--ivpa-volunteers", type=int, default=20, help="per site and wave")
+    parser.add_argument("--ivpa-sites", type=int, default=5)
+    parser.add_argument("--select-volunteers", type=int, default=100_000)
+    parser.add_argument("--select-queries", type=int, default=2000)
     parser.add_argument("--env", action="append", default=[],
                         help="KEY=VALUE for the cluster, e.g. UVICORN_OPTS='--ws websockets'")
     parser.add_argument("--label", default="")
@@ -369,11 +525,19 @@ async def main() -> int:
     print(f"== bench on commit {commit}{' + local changes: ' + dirty_files if dirty else ''}, "
           f"{os.cpu_count()} CPUs, extra env {extra_env or '-'}", flush=True)
     load_start = os.getloadavg()
-    cluster = Cluster(extra_env=extra_env).start()
     results: dict = {}
+    if "ivpa-select" in only:
+        print("== ivpa-select", flush=True)
+        results["ivpa_select"] = await bench_ivpa_select(args)
+        only.discard("ivpa-select")
+    cluster = Cluster(extra_env=extra_env).start() if only else None
+    errors: list[str] = []
     try:
+        if cluster is None:
+            raise _NoCluster
         print(f"   cluster up: {cluster.urls()} pids {cluster.pids()}", flush=True)
-        data = await asyncio.to_thread(cluster.setup_data, args.units)
+        data = (await asyncio.to_thread(cluster.setup_data, args.units)
+                if only & {"dispatch", "fanout", "burst"} else None)
         if "dispatch" in only:
             print("== dispatch -> crew", flush=True)
             results["dispatch"] = await bench_dispatch(cluster, data, args)
@@ -383,9 +547,15 @@ async def main() -> int:
         if "burst" in only:
             print("== burst", flush=True)
             results["burst"] = await bench_burst(cluster, data, args)
+        if "ivpa" in only:
+            print("== ivpa: case registration -> responder sockets", flush=True)
+            results["ivpa"] = await bench_ivpa(cluster, args)
         errors = cluster.grep_logs(r"Traceback|ERROR")
+    except _NoCluster:
+        pass
     finally:
-        cluster.stop()
+        if cluster is not None:
+            cluster.stop()
     report = {
         "commit": commit, "dirty": dirty, "label": args.label,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -404,7 +574,8 @@ async def main() -> int:
     if errors:
         print(f"\n{len(errors)} error lines in the server logs, e.g.:\n  "
               + "\n  ".join(errors[:5]))
-    print(f"\nJSON: {path.relative_to(ROOT)}\nserver logs: {cluster.tmp / 'logs'}")
+    print(f"\nJSON: {path.relative_to(ROOT)}"
+          + (f"\nserver logs: {cluster.tmp / 'logs'}" if cluster else ""))
     return 0
 
 
