@@ -516,9 +516,27 @@ function ivpaBadge(caseId) {
   return t('console.ivpa.badge', { accepted: (co.alerts || []).filter((a) => ENGAGED.has(a.status)).length });
 }
 
-function upsertCallout(summary) {
+const ALERT_RANK = { alerted: 0, accepted: 1, declined: 1, arrived: 2, not_needed: 3, stood_down: 3 };
+const ALERT_TIMES = ['seen_at', 'accepted_at', 'declined_at', 'arrived_at', 'ended_at'];
+
+/** A fetched view of an alert may be older than an event already applied: it never moves the
+    alert back (a receipt or an arrival does not vanish). Events come in order and win. */
+function mergeFetchedAlert(old, fetched) {
+  if (!old) return fetched;
+  if ((ALERT_RANK[fetched.status] ?? 0) < (ALERT_RANK[old.status] ?? 0)) return old;
+  const merged = { ...old, ...fetched };
+  for (const key of ALERT_TIMES) if (!merged[key] && old[key]) merged[key] = old[key];
+  return merged;
+}
+
+function upsertCallout(summary, { fetched = false } = {}) {
   const old = ivpa.callouts.get(summary.id);
   const merged = { ...old, ...summary };
+  if (fetched && old?.alerts) {
+    const known = new Map(old.alerts.map((a) => [a.id, a]));
+    merged.alerts = (summary.alerts || []).map((a) => mergeFetchedAlert(known.get(a.id), a));
+    for (const a of old.alerts) if (!merged.alerts.some((x) => x.id === a.id)) merged.alerts.push(a);
+  }
   if (old?.ended_at && !summary.ended_at) { // ended stays ended, whatever arrives late
     merged.ended_at = old.ended_at;
     merged.end_reason = old.end_reason;
@@ -552,7 +570,7 @@ async function loadEligibility(caseId) {
 
 async function loadCallouts(caseId) {
   try {
-    for (const co of await api(`/api/ivpa/callouts/?case=${caseId}`)) upsertCallout(co);
+    for (const co of await api(`/api/ivpa/callouts/?case=${caseId}`)) upsertCallout(co, { fetched: true });
   } catch (err) {
     if (err.status !== 404 && err.status !== 403) notify(err.detail, 'error');
   }
@@ -566,7 +584,7 @@ function loadIvpa(caseId) {
 
 async function reloadCallouts() {
   try {
-    for (const co of await api('/api/ivpa/callouts/')) upsertCallout(co);
+    for (const co of await api('/api/ivpa/callouts/')) upsertCallout(co, { fetched: true });
   } catch { /* not for this role, or no network: the next event tells */ }
   if (state.selectedCase != null) loadIvpa(state.selectedCase);
 }

@@ -253,7 +253,7 @@ function renderSync(sending) {
   const node = $('al-sync');
   const waiting = state.pending.size;
   node.hidden = waiting === 0;
-  node.textContent = !waiting ? '' : (!navigator.onLine || !sending) ? t('responder.queued') : t('crew.sending');
+  node.textContent = !waiting ? '' : (!navigator.onLine || !sending) ? t('responder.queued') : t('responder.sending');
 }
 
 function showRefusal(detail) {
@@ -500,6 +500,9 @@ function renderAlert() {
   if (a.status === 'declined' && a.active !== false) {
     note.hidden = false;
     note.textContent = t('responder.declined');
+  } else if (open && a.status === 'accepted' && a.accepted_at) {
+    note.hidden = false;
+    note.textContent = t('responder.accepted_at', { time: fmtTime(a.accepted_at) });
   }
 
   const engaged = open && ENGAGED.has(a.status);
