@@ -311,12 +311,11 @@ async def bench_ivpa(cluster: Cluster, args) -> dict:
 
     def on_event(user_id):
         def handle(t, event):
-            if event["type"] != "alert.created":
-                return
-            entry = waiting.pop(user_id, None)
-            if entry is not None and not entry[1].done():
-                callouts.setdefault(entry[0], event["data"]["callout"])
-                entry[1].set_result(t)
+            if event["type"] == "alert.created":
+                entry = waiting.pop(user_id, None)
+                if entry is not None and not entry[1].done():
+                    callouts.setdefault(entry[0], event["data"]["callout"])
+                    entry[1].set_result(t)
             # As the app does: the device has seen it, so no push or SMS wakes the volunteer.
             sock = owners.get(user_id)
             if sock is not None:
