@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='responder',
-            index=models.Index(condition=models.Q(('cell__isnull', False)), fields=['cell', 'latitude'], name='responder_cell'),
+            index=models.Index(condition=models.Q(('cell__isnull', False)),
+                               fields=['cell', 'latitude'], name='responder_cell'),
         ),
     ]
