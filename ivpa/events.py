@@ -2,7 +2,7 @@
 and how far, never the address, the door code or the patient: those come over HTTP after
 accepting, where the read is logged. The dispatchers' events carry who is coming."""
 
-from realtime.services import event_publish
+from realtime.services import event_publish, events_publish
 
 from .models import Callout, ResponderAlert
 from .streams import IVPA_STREAM, responder_stream
@@ -93,12 +93,27 @@ def publish_to_responder(alert: ResponderAlert, type: str) -> None:
                   data=alert_for_responder(alert))
 
 
+def publish_to_responders(alerts: list[ResponderAlert], type: str) -> None:
+    """The same event to many responders (a wave, a stand-down), stored and sent as one
+    batch."""
+    events_publish(events=[(responder_stream(a.responder.user_id), type, alert_for_responder(a))
+                           for a in alerts])
+
+
 def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True) -> None:
     """One alert changed: its responder's devices and the dispatchers are told."""
     # The responder's event first: it is the one a person waits for.
     if to_responder:
         publish_to_responder(alert, type)
     event_publish(stream=IVPA_STREAM, type="alert.updated", data=alert_for_dispatcher(alert))
+
+
+def publish_alerts(alerts: list[ResponderAlert], type: str) -> None:
+    """publish_alert() for many alerts in one batch: the responders' events first."""
+    events_publish(events=[
+        *((responder_stream(a.responder.user_id), type, alert_for_responder(a)) for a in alerts),
+        *((IVPA_STREAM, "alert.updated", alert_for_dispatcher(a)) for a in alerts),
+    ])
 
 
 def publish_callout(callout: Callout, type: str,

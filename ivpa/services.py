@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,12 @@ from realtime.services import event_publish
 from timers.services import timer_cancel, timer_schedule
 
 from . import geo, selectors
-from .events import publish_alert, publish_callout, publish_to_responder
+from .events import (
+    publish_alert,
+    publish_alerts,
+    publish_callout,
+    publish_to_responders,
+)
 from .models import (
     ENGAGED,
     AlertReport,
@@ -354,17 +359,15 @@ def _alert_wave(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
             limit=municipality.wave_size, now=now, weekly_cap=municipality.weekly_cap,
             exclude=already,
         )
-    alerts = []
-    for candidate in chosen:
-        try:
-            with transaction.atomic():
-                alerts.append(ResponderAlert.objects.create(
-                    callout=callout, responder_id=candidate.responder_id, kind=candidate.kind,
-                    wave=callout.waves, distance_m=candidate.distance_m,
-                    eta_s=candidate.eta_s, alerted_at=now,
-                ))
-        except IntegrityError:
-            continue  # alerted by a wave that raced this one: never twice
+    # One INSERT for the wave: the callout's row is locked by the caller, so no other wave of
+    # it runs now, and `already` holds everyone alerted before; the unique (callout,
+    # responder) constraint stays the backstop.
+    alerts = ResponderAlert.objects.bulk_create([
+        ResponderAlert(callout=callout, responder_id=c.responder_id, kind=c.kind,
+                       wave=callout.waves, distance_m=c.distance_m, eta_s=c.eta_s,
+                       alerted_at=now)
+        for c in chosen
+    ])
     at_largest = callout.radius_m >= municipality.max_radius_m
     new_volunteers = [a for a in alerts if a.kind == ResponderKind.VOLUNTEER]
     callout.exhausted = wants_volunteers and at_largest and not new_volunteers
@@ -376,11 +379,14 @@ def _alert_wave(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     else:
         callout.next_wave_at = None
     callout.save()
-    for alert in alerts:
+    every = list(callout.alerts.select_related("responder__user", "aed"))
+    new = {a.pk for a in alerts}
+    alerts = [a for a in every if a.pk in new]
+    for alert in every:
         alert.callout = callout
-        publish_to_responder(alert, "alert.created")
-    publish_callout(callout, "callout.wave" if callout.waves > 1 else "callout.started",
-                    list(callout.alerts.select_related("responder__user", "aed")))
+    # The responders' events first and in one batch: they are what people wait for.
+    publish_to_responders(alerts, "alert.created")
+    publish_callout(callout, "callout.wave" if callout.waves > 1 else "callout.started", every)
     return alerts
 
 
@@ -402,12 +408,15 @@ def callout_next_wave(*, callout_id: int) -> Callout | None:
 
 
 def _stand_down(callout: Callout, alerts, *, status: str, now: datetime, type: str) -> None:
+    """Tell everyone still alerted or on the way at once: one UPDATE, one batch of events."""
+    alerts = list(alerts)
+    if not alerts:
+        return
+    ResponderAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+        status=status, ended_at=now)
     for alert in alerts:
-        alert.status = status
-        alert.ended_at = now
-        alert.save(update_fields=["status", "ended_at"])
-        alert.callout = callout
-        publish_alert(alert, type)
+        alert.status, alert.ended_at, alert.callout = status, now, callout
+    publish_alerts(alerts, type)
 
 
 @transaction.atomic
@@ -429,12 +438,12 @@ def callout_end(*, callout: Callout, reason: str, by=None) -> Callout:
     alerts = list(callout.alerts.select_related("responder__user", "aed"))
     waiting = [a for a in alerts if a.status == AlertStatus.ALERTED]
     _stand_down(callout, waiting, status=AlertStatus.STOOD_DOWN, now=now, type="alert.ended")
-    for alert in alerts:
-        if alert.status in ENGAGED:
-            alert.ended_at = now
-            alert.save(update_fields=["ended_at"])
-            alert.callout = callout
-            publish_alert(alert, "alert.ended")
+    engaged = [a for a in alerts if a.status in ENGAGED]
+    if engaged:
+        ResponderAlert.objects.filter(pk__in=[a.pk for a in engaged]).update(ended_at=now)
+        for alert in engaged:
+            alert.ended_at, alert.callout = now, callout
+        publish_alerts(engaged, "alert.ended")
     publish_callout(callout, "callout.ended", alerts)
     return callout
 

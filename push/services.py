@@ -44,6 +44,7 @@ from .models import (
     SmsMessage,
     SmsState,
 )
+from .signals import sms_status_changed
 from .sms import SmsError, SmsTemporaryError, sms_backend, sms_backend_name
 from .webpush import FAILED, GONE, RETRY, SENT, PushResult, push_send
 
@@ -139,28 +140,35 @@ def _notify_key(stream: str, seq: int, user_id: int) -> str:
     return key if len(key) <= 120 else hashlib.sha256(key.encode()).hexdigest()
 
 
-def notifications_schedule(*, event: dict, user_ids: list[int], notification: dict) -> None:
-    """The notifier registered with realtime: runs in the publisher's transaction."""
+def notifications_schedule(*, items: list[tuple[dict, list[int], dict]]) -> None:
+    """The notifier registered with realtime, (event, user ids, notification) per event:
+    runs in the publisher's transaction. One wake-up timer per user and event, all in one
+    INSERT: an event's sequence number is new, so no pending timer has its key yet."""
     due = timezone.now() + timedelta(seconds=settings.PUSH_GRACE_SECONDS)
-    for user_id in user_ids:
-        timer_schedule(
-            kind=NOTIFY_KIND, key=_notify_key(event["stream"], event["seq"], user_id),
-            due_at=due,
-            payload={"user": user_id, "stream": event["stream"], "seq": event["seq"],
-                     "type": event["type"], "at": event["at"], "notification": notification},
-        )
+    Timer.objects.bulk_create([
+        Timer(kind=NOTIFY_KIND, key=_notify_key(event["stream"], event["seq"], user_id),
+              due_at=due,
+              payload={"user": user_id, "stream": event["stream"], "seq": event["seq"],
+                       "type": event["type"], "at": event["at"], "notification": notification})
+        for event, user_ids, notification in items
+        for user_id in user_ids
+    ])
 
 
-def notifications_withdraw(*, stream: str, tag: str) -> None:
-    """What these notifications were about has ended (the assignment was acknowledged or
-    cancelled): those still in their grace time are cancelled, pushes still being retried stop.
-    Called by realtime in the publisher's transaction."""
-    Timer.objects.filter(
-        kind=NOTIFY_KIND, state=TimerState.PENDING, payload__stream=stream,
-        payload__notification__tag=tag,
-    ).update(state=TimerState.CANCELLED)
+def notifications_withdraw(*, pairs: list[tuple[str, str]]) -> None:
+    """What these notifications (stream, tag) were about has ended (the assignment was
+    acknowledged or cancelled): those still in their grace time are cancelled, pushes still
+    being retried stop. Called by realtime in the publisher's transaction, once per batch."""
+    timers, notifications = Q(), Q()
+    for stream, tag in set(pairs):
+        timers |= Q(payload__stream=stream, payload__notification__tag=tag)
+        notifications |= Q(stream=stream, payload__tag=tag)
+    if not timers:
+        return
+    Timer.objects.filter(timers, kind=NOTIFY_KIND, state=TimerState.PENDING).update(
+        state=TimerState.CANCELLED)
     pushing = list(Notification.objects.filter(
-        stream=stream, state=NotificationState.PUSHING, payload__tag=tag,
+        notifications, state=NotificationState.PUSHING,
     ).values_list("pk", flat=True))
     if pushing:
         Delivery.objects.filter(notification_id__in=pushing, state=DeliveryState.PENDING).update(
@@ -407,12 +415,56 @@ def sms_send(*, sms_id: int) -> str | None:
         SmsMessage.objects.filter(pk=sms_id).update(**fields)
         if "state" in fields:
             timer_cancel(kind=SMS_KIND, key=f"sms.{sms_id}")
+            sms_status_changed.send(sender=SmsMessage, sms_id=sms_id)
         else:
             timer_schedule(kind=SMS_KIND, key=f"sms.{sms_id}",
                            due_at=now + _backoff(sms.attempts), payload={"sms": sms_id})
     if error:
         logger.warning("SMS %s to %s: %s", sms_id, sms.to, error)
     return fields.get("state", SmsState.QUEUED)
+
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def sms_queue_to_number(*, to: str, message: str, tag: str = "") -> SmsMessage:
+    """Text a number that belongs to no user (a caller), after commit, with a watchdog timer
+    like every SMS. `to` must be E.164."""
+    if not E164.match(to or ""):
+        raise Invalid(_("A phone number in international form, e.g. +46701234567."))
+    sms = SmsMessage.objects.create(
+        user=None, tag=tag[:100], to=to, message=message[:320], backend=sms_backend_name(),
+        created_at=timezone.now(), state=SmsState.QUEUED,
+    )
+    _send_after_commit(SMS_KIND, f"sms.{sms.pk}", {"sms": sms.pk}, sms_send, sms_id=sms.pk)
+    return sms
+
+
+DELIVERY_STATUSES = {"delivered", "failed"}
+
+
+@transaction.atomic
+def sms_delivery_record(*, provider_id: str, status: str,
+                        delivered_at: datetime | None = None) -> SmsMessage | None:
+    """The provider's delivery report (46elks `whendelivered`). Returns the SMS, None when
+    the id is none of ours. A report never moves "delivered" back to "failed"."""
+    status = (status or "").strip().lower()
+    if status not in DELIVERY_STATUSES:
+        raise Invalid(_("status must be delivered or failed."))
+    if not provider_id:
+        return None
+    sms = SmsMessage.objects.select_for_update().filter(provider_id=provider_id[:100]).first()
+    if sms is None:
+        return None
+    if sms.delivery_status == "delivered" and status == "failed":
+        return sms
+    now = timezone.now()
+    sms.delivery_status, sms.reported_at = status, now
+    if status == "delivered":
+        sms.delivered_at = delivered_at or now
+    sms.save(update_fields=["delivery_status", "delivered_at", "reported_at"])
+    sms_status_changed.send(sender=SmsMessage, sms_id=sms.pk)
+    return sms
 
 
 def records_purge(*, older_than_days: int | None = None) -> int:

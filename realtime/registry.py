@@ -80,8 +80,8 @@ def register_withdrawal(kind: str, type: str, tag_of: TagOf) -> None:
 
 
 def register_notifier(*, notify: Callable[..., None], withdraw: Callable[..., None]) -> None:
-    """notify(event=, user_ids=, notification=) and withdraw(stream=, tag=), both called in
-    the publisher's transaction."""
+    """notify(items=[(event, user_ids, notification), ...]) and withdraw(pairs=[(stream,
+    tag), ...]), both called in the publisher's transaction."""
     if (notify, withdraw) not in _notifiers:
         _notifiers.append((notify, withdraw))
 
@@ -96,22 +96,33 @@ def recipients(stream: str) -> list[int]:
 def notify(event: dict) -> None:
     """Hand an event to the notifiers when it wakes or ends something (a dict lookup when
     it does neither)."""
+    notify_many([event])
+
+
+def notify_many(events: list[dict]) -> None:
+    """notify() for a batch: the notifiers get every wake-up of the batch in one call."""
     if not _notifiers:
         return
     from .schema import stream_kind
 
-    key = (stream_kind(event["stream"]), event["type"])
-    tag_of, render = _withdrawals.get(key), _notifications.get(key)
-    if tag_of is not None:
-        tag = tag_of(event)
+    ended, items = [], []
+    for event in events:
+        key = (stream_kind(event["stream"]), event["type"])
+        tag_of, render = _withdrawals.get(key), _notifications.get(key)
+        tag = tag_of(event) if tag_of is not None else None
         if tag:
-            for _notify, withdraw in _notifiers:
-                withdraw(stream=event["stream"], tag=tag)
-    if render is None:
-        return
-    user_ids = recipients(event["stream"])
-    if not user_ids:
-        return
-    notification = render(event)
-    for notify_, _withdraw in _notifiers:
-        notify_(event=event, user_ids=user_ids, notification=notification)
+            ended.append((event["stream"], tag))
+            # A wake-up earlier in this batch about what this event ends is dropped too.
+            items = [i for i in items
+                     if (i[0]["stream"], i[2].get("tag")) != (event["stream"], tag)]
+        if render is None:
+            continue
+        user_ids = recipients(event["stream"])
+        if user_ids:
+            items.append((event, user_ids, render(event)))
+    # Withdrawals first: an event may end an earlier wake-up and be a wake-up itself.
+    for notify_, withdraw in _notifiers:
+        if ended:
+            withdraw(pairs=ended)
+        if items:
+            notify_(items=items)

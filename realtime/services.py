@@ -1,7 +1,10 @@
 """Publishing: persist the event in the caller's transaction, send it after commit."""
 
+import asyncio
 import json
 import logging
+from collections import Counter
+from collections.abc import Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -39,6 +42,69 @@ def _next_seq(stream: str) -> int:
     raise RuntimeError(f"Could not allocate a sequence number on {stream}")
 
 
+def _reserve_seqs(counts: dict[str, int]) -> dict[str, int]:
+    """Reserve counts[stream] numbers on each stream in one statement; returns the last one
+    reserved per stream. The rows are locked in name order first (PostgreSQL), so two
+    batches over the same streams cannot deadlock."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Stream._meta.db_table)
+    last: dict[str, int] = {}
+    for _ in range(3):
+        pending = sorted(name for name in counts if name not in last)
+        if not pending:
+            return last
+        marks = ", ".join(["%s"] * len(pending))
+        step = " ".join(f"WHEN %s THEN {int(counts[name])}" for name in pending)
+        with connection.cursor() as cursor:
+            if connection.features.has_select_for_update:
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE name IN ({marks}) ORDER BY name FOR UPDATE",
+                    pending,
+                )
+            cursor.execute(
+                f"UPDATE {table} SET last_seq = last_seq + CASE name {step} END "
+                f"WHERE name IN ({marks}) RETURNING name, last_seq",
+                [*pending, *pending],
+            )
+            last.update(cursor.fetchall())
+        missing = [name for name in pending if name not in last]
+        if missing:
+            # New streams (a responder's first alert): created at 0, reserved on the next pass.
+            Stream.objects.bulk_create([Stream(name=name, last_seq=0) for name in missing],
+                                       ignore_conflicts=True)
+    if len(last) < len(counts):
+        raise RuntimeError("Could not allocate sequence numbers")
+    return last
+
+
+def events_publish(*, events: Sequence[tuple[str, str, dict]]) -> list[dict]:
+    """Store several events (stream, type, data) at once and send them after commit: a wave
+    of alerts to twenty responders' streams costs three statements instead of forty, and
+    leaves in one hop. Events on one stream keep their order."""
+    if not events:
+        return []
+    for stream, _type, _data in events:
+        validate_stream_name(stream)
+    with transaction.atomic(savepoint=False):
+        counts = Counter(stream for stream, _type, _data in events)
+        last = _reserve_seqs(counts)
+        next_seq = {stream: last[stream] - counts[stream] + 1 for stream in counts}
+        now = timezone.now()
+        at = now.isoformat()
+        rows, messages = [], []
+        for stream, type_, data in events:
+            seq = next_seq[stream]
+            next_seq[stream] += 1
+            rows.append(Event(stream=stream, seq=seq, type=type_, version=SCHEMA_VERSION,
+                              data=data, created_at=now))
+            messages.append(wire(stream=stream, seq=seq, type=type_, at=at, data=data,
+                                 version=SCHEMA_VERSION))
+        Event.objects.bulk_create(rows)
+        transaction.on_commit(lambda: _send_many(messages))
+        registry.notify_many(messages)
+    return messages
+
+
 def event_publish(*, stream: str, type: str, data: dict) -> dict:
     """Store an event on `stream` and send it to the stream's sockets once the transaction
     commits. Returns the event as it goes on the wire."""
@@ -62,21 +128,49 @@ def event_publish(*, stream: str, type: str, data: dict) -> dict:
     return message
 
 
+def _layer_message(message: dict) -> dict:
+    return {
+        "type": "rt.event",
+        "event": message,
+        # Serialised once here instead of once per socket.
+        "text": json.dumps({"op": "event", "event": message}),
+    }
+
+
 def _send(message: dict) -> None:
     layer = get_channel_layer()
     try:
-        async_to_sync(layer.group_send)(
-            group_name(message["stream"]),
-            {
-                "type": "rt.event",
-                "event": message,
-                # Serialised once here instead of once per socket.
-                "text": json.dumps({"op": "event", "event": message}),
-            },
-        )
+        async_to_sync(layer.group_send)(group_name(message["stream"]), _layer_message(message))
     except Exception:
         # The event is durable; clients recover it by replay on their next sync.
         logger.exception("Could not send event %s#%s", message["stream"], message["seq"])
+
+
+def _send_many(messages: list[dict]) -> None:
+    """Send a batch in one hop into the event loop: streams in parallel, each stream's
+    events in order."""
+    if len(messages) == 1:
+        _send(messages[0])
+        return
+    layer = get_channel_layer()
+    by_stream: dict[str, list[dict]] = {}
+    for message in messages:
+        by_stream.setdefault(message["stream"], []).append(message)
+
+    async def send_stream(stream: str, batch: list[dict]) -> None:
+        for message in batch:
+            try:
+                await layer.group_send(group_name(stream), _layer_message(message))
+            except Exception:
+                logger.exception("Could not send event %s#%s", stream, message["seq"])
+
+    async def send_all() -> None:
+        await asyncio.gather(*(send_stream(s, b) for s, b in by_stream.items()))
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception("Could not send %d events", len(messages))
 
 
 def stream_ack(*, user_id: int, stream: str, seq: int) -> None:
