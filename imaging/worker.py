@@ -1,0 +1,417 @@
+"""Image decoding in worker processes with a memory limit and a timeout.
+
+`run_isolated(path, limits)` sends the path to a persistent worker process
+(`python -m imaging.worker`) and reads the processed image back. Each worker:
+
+- is a plain subprocess, not a multiprocessing child: Celery's prefork children are daemonic,
+  and a daemonic multiprocessing process may not start children (`ProcessPoolExecutor` fails
+  there with "daemonic processes are not allowed to have children"). A subprocess works in a
+  plain Django process, in a thread of the ASGI server and in a Celery prefork child alike;
+- caps its own address space (`RLIMIT_AS`) at its baseline after imports plus
+  `IMAGING_WORKER_MEMORY_MB` MiB (512), with `MALLOC_ARENA_MAX=2` so glibc's per-thread arenas
+  do not eat the limit; a failed allocation is a MemoryError (code "memory"), and a worker
+  that dies (a C decoder aborting, the kernel's OOM killer) is "memory" too;
+- is killed when it overruns `IMAGING_WORKER_TIMEOUT_SECONDS` (code "timeout") and replaced on
+  the next request;
+- serves at most MAX_TASKS_PER_WORKER images, then is replaced (fragmentation, leaks);
+- reads the file itself (the path crosses the pipe, not the upload), and answers with a JSON
+  header and the two JPEGs' bytes. Nothing is unpickled from the worker: a decoder exploited
+  by a crafted image could write anything into that pipe.
+
+The pool holds at most `IMAGING_WORKER_PROCESSES` (2) workers per process, started on first use
+(about 0.2 s) and kept; callers beyond that wait for a free one (up to the timeout). After a
+fork (gunicorn/Celery preloading), the child starts its own workers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from imaging.processing import ImageRejected, Limits, ProcessedImage
+
+MAX_TASKS_PER_WORKER = 200
+STARTUP_TIMEOUT_SECONDS = 30.0
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+_HEADER = struct.Struct(">I")
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+# ------------------------------------------------------------------------------ parent side
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _WorkerTimeout(Exception):
+    pass
+
+
+def _read_exact(fd: int, n: int, deadline: float) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _WorkerTimeout
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            raise _WorkerTimeout
+        chunk = os.read(fd, min(n - len(chunks), 1 << 20))
+        if not chunk:
+            raise _WorkerDied
+        chunks += chunk
+    return bytes(chunks)
+
+
+def _read_frame(fd: int, deadline: float) -> dict:
+    (length,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
+    if length > 64 * 1024:
+        raise _WorkerDied
+    header = json.loads(_read_exact(fd, length, deadline))
+    if not isinstance(header, dict):
+        raise _WorkerDied
+    return header
+
+
+class _Worker:
+    def __init__(self, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.tasks = 0
+        env = dict(os.environ)
+        env["MALLOC_ARENA_MAX"] = "2"
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "imaging.worker", "--memory-mb", str(memory_mb)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(_ROOT),
+            start_new_session=True,  # no terminal signals; it leaves when its stdin closes
+        )
+        try:
+            ready = _read_frame(self.proc.stdout.fileno(),
+                                time.monotonic() + STARTUP_TIMEOUT_SECONDS)
+        except BaseException:
+            self.kill()
+            raise
+        if not ready.get("ready"):
+            self.kill()
+            raise _WorkerDied
+        self.pid = self.proc.pid
+        self.baseline_kb = ready.get("rss_kb")
+
+    def request(self, path: str, limits: Limits, measure: bool) -> tuple[ProcessedImage, dict]:
+        message = json.dumps({"path": path, "limits": limits.as_dict(),
+                              "measure": measure}).encode()
+        deadline = time.monotonic() + limits.worker_timeout_seconds
+        try:
+            self.proc.stdin.write(_HEADER.pack(len(message)) + message)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise _WorkerDied from None
+        self.tasks += 1
+        fd = self.proc.stdout.fileno()
+        header = _read_frame(fd, deadline)
+        stats = header.get("stats") or {}
+        if not header.get("ok"):
+            code = header.get("code")
+            raise ImageRejected.of(code if isinstance(code, str) else "decode")
+        try:
+            display_len, thumb_len = int(header["display_len"]), int(header["thumb_len"])
+            if not (0 < display_len <= MAX_FRAME_BYTES and 0 < thumb_len <= MAX_FRAME_BYTES):
+                raise ValueError
+            body = _read_exact(fd, display_len + thumb_len, deadline)
+            image = ProcessedImage(
+                display=body[:display_len],
+                display_width=int(header["display_width"]),
+                display_height=int(header["display_height"]),
+                thumbnail=body[display_len:],
+                thumb_width=int(header["thumb_width"]),
+                thumb_height=int(header["thumb_height"]),
+                source_format=str(header["source_format"]),
+                content_type="image/jpeg",
+            )
+        except (KeyError, TypeError, ValueError):
+            raise _WorkerDied from None
+        return image, stats
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+        self._close_pipes()
+
+    def close(self) -> None:
+        """Ask an idle worker to leave (its stdin closes), then make sure it did."""
+        self._close_pipes()
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def _close_pipes(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+    def forget(self) -> None:
+        """In a forked child: drop the parent's worker without touching it (close our copies of
+        its pipes, so that it still sees its stdin close when the parent goes)."""
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                os.close(pipe.fileno())
+            except (OSError, ValueError):
+                pass
+        self.proc.returncode = 0  # not ours to wait for
+
+
+class WorkerPool:
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._busy = 0
+
+    def _size(self) -> int:
+        try:
+            from django.conf import settings
+
+            return max(1, int(getattr(settings, "IMAGING_WORKER_PROCESSES", 2)))
+        except Exception:
+            return 2
+
+    def _acquire(self, memory_mb: int, deadline: float) -> _Worker:
+        with self._cond:
+            while True:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.memory_mb == memory_mb and worker.alive():
+                        self._busy += 1
+                        return worker
+                    worker.close()
+                if self._busy < self._size():
+                    self._busy += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ImageRejected.of("timeout")
+                self._cond.wait(remaining)
+        try:
+            return _Worker(memory_mb)
+        except BaseException:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        retire = not healthy or worker.tasks >= MAX_TASKS_PER_WORKER
+        if retire:
+            if healthy:
+                worker.close()
+            else:
+                worker.kill()
+        with self._cond:
+            self._busy -= 1
+            if not retire:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def run(self, path: str, limits: Limits, measure: bool = False
+            ) -> tuple[ProcessedImage, dict]:
+        wait_deadline = time.monotonic() + max(limits.worker_timeout_seconds, 1.0)
+        try:
+            worker = self._acquire(limits.worker_memory_mb, wait_deadline)
+        except _WorkerDied:
+            raise ImageRejected.of("memory") from None
+        except _WorkerTimeout:
+            raise ImageRejected.of("timeout") from None
+        healthy = False
+        try:
+            result = worker.request(path, limits, measure)
+            healthy = True
+            return result
+        except ImageRejected:
+            healthy = worker.alive()
+            raise
+        except _WorkerTimeout:
+            raise ImageRejected.of("timeout") from None
+        except _WorkerDied:
+            raise ImageRejected.of("memory") from None
+        finally:
+            self._release(worker, healthy)
+
+    def shutdown(self) -> None:
+        with self._cond:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.close()
+
+    def forget(self) -> None:
+        for worker in self._idle:
+            worker.forget()
+        self._idle = []
+
+
+_pool = WorkerPool()
+
+
+def _after_fork_in_child() -> None:
+    global _pool
+    old, _pool = _pool, WorkerPool()
+    old.forget()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(lambda: _pool.shutdown())
+
+
+def run_isolated(path: str, limits: Limits | None = None, measure: bool = False
+                 ) -> tuple[ProcessedImage, dict]:
+    """Process the image at `path` in a worker. Returns the image and the worker's figures
+    (with `measure`: rss_before_kb, peak_rss_kb (the high-water mark while processing this
+    image), cpu_ms). Raises ImageRejected."""
+    if limits is None:
+        limits = Limits.from_settings()
+    if os.path.getsize(path) > limits.max_upload_bytes:
+        raise ImageRejected.of("too_large")
+    return _pool.run(os.fspath(path), limits, measure)
+
+
+def shutdown() -> None:
+    """Stop the idle workers of this process (tests, benchmarks)."""
+    _pool.shutdown()
+
+
+# ------------------------------------------------------------------------------ worker side
+
+def _status_kb(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")  # resets VmHWM, the peak resident set size
+        return True
+    except OSError:
+        return False
+
+
+def _limit_memory(memory_mb: int) -> None:
+    import resource
+
+    baseline_kb = _status_kb("VmSize") or 0
+    limit = baseline_kb * 1024 + memory_mb * 1024 * 1024
+    for which in (resource.RLIMIT_AS,):
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(which, (limit, hard))
+
+
+def _handle(request: dict) -> tuple[dict, bytes]:
+    from imaging.processing import process_bytes
+
+    limits = Limits(**request["limits"])
+    measure = bool(request.get("measure"))
+    stats: dict = {}
+    if measure:
+        stats["rss_before_kb"] = _status_kb("VmRSS")
+        stats["peak_reset"] = _reset_peak()
+        cpu0 = time.process_time()
+    try:
+        with open(request["path"], "rb") as upload:
+            data = upload.read(limits.max_upload_bytes + 1)
+        image = process_bytes(data, limits)
+        del data
+    except ImageRejected as rejected:
+        header, body = {"ok": False, "code": rejected.code}, b""
+    except MemoryError:
+        header, body = {"ok": False, "code": "memory"}, b""
+    except OSError:  # the file could not be read
+        header, body = {"ok": False, "code": "decode"}, b""
+    else:
+        header = {
+            "ok": True, "display_len": len(image.display), "thumb_len": len(image.thumbnail),
+            "display_width": image.display_width, "display_height": image.display_height,
+            "thumb_width": image.thumb_width, "thumb_height": image.thumb_height,
+            "source_format": image.source_format,
+        }
+        body = image.display + image.thumbnail
+    if measure:
+        stats["peak_rss_kb"] = _status_kb("VmHWM")
+        stats["cpu_ms"] = round((time.process_time() - cpu0) * 1000, 2)
+        header["stats"] = stats
+    return header, body
+
+
+def _send(out, header: dict, body: bytes = b"") -> None:
+    raw = json.dumps(header).encode()
+    out.write(_HEADER.pack(len(raw)) + raw)
+    if body:
+        out.write(body)
+    out.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="imaging worker (internal)")
+    parser.add_argument("--memory-mb", type=int, required=True)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The protocol gets private copies of stdin/stdout; whatever a library prints goes to stderr.
+    inp = os.fdopen(os.dup(0), "rb", buffering=0)
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    import imaging.processing as processing
+
+    processing.IN_WORKER = True  # rejection messages are made by the parent
+    _limit_memory(args.memory_mb)
+    _send(out, {"ready": True, "pid": os.getpid(), "rss_kb": _status_kb("VmRSS")})
+    while True:
+        raw = inp.read(_HEADER.size)
+        if len(raw) < _HEADER.size:
+            return 0
+        (length,) = _HEADER.unpack(raw)
+        message = b""
+        while len(message) < length:
+            chunk = inp.read(length - len(message))
+            if not chunk:
+                return 0
+            message += chunk
+        try:
+            header, body = _handle(json.loads(message))
+        except MemoryError:
+            header, body = {"ok": False, "code": "memory"}, b""
+        _send(out, header, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
