@@ -365,6 +365,38 @@ SMS_46ELKS_USERNAME = os.environ.get("SMS_46ELKS_USERNAME", "")
 SMS_46ELKS_PASSWORD = os.environ.get("SMS_46ELKS_PASSWORD", "")
 SMS_46ELKS_DRYRUN = env_bool("SMS_46ELKS_DRYRUN", False)
 
+# Caller images (imaging/)
+# A dispatcher texts the caller a link (valid IMAGING_LINK_TTL_SECONDS, for
+# IMAGING_LINK_MAX_IMAGES images, one case); the caller's phone uploads photos that are decoded
+# in a worker process and stored, stripped of metadata, outside any static or media root.
+IMAGING_STORAGE_DIR = Path(os.environ.get("IMAGING_STORAGE_DIR", "") or VAR_DIR / "images")
+IMAGING_LINK_TTL_SECONDS = env_int("IMAGING_LINK_TTL_SECONDS", 1800)
+IMAGING_LINK_MAX_IMAGES = env_int("IMAGING_LINK_MAX_IMAGES", 5)
+IMAGING_PUBLIC_URL = os.environ.get("IMAGING_PUBLIC_URL", "")  # else SMS_SITE_URL; /b/<token>
+IMAGING_UPLOAD_COOKIE = os.environ.get("IMAGING_UPLOAD_COOKIE", "lk_bild")
+IMAGING_UPLOAD_COOKIE_SECURE = env_bool("IMAGING_UPLOAD_COOKIE_SECURE", not DEBUG)
+IMAGING_RETENTION_DAYS = env_int("IMAGING_RETENTION_DAYS", 30)
+IMAGING_MAX_UPLOAD_BYTES = env_int("IMAGING_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGING_MAX_PIXELS = env_int("IMAGING_MAX_PIXELS", 40_000_000)
+IMAGING_DISPLAY_SIZE = env_int("IMAGING_DISPLAY_SIZE", 1600)
+IMAGING_THUMBNAIL_SIZE = env_int("IMAGING_THUMBNAIL_SIZE", 320)
+IMAGING_WORKER_MEMORY_MB = env_int("IMAGING_WORKER_MEMORY_MB", 512)
+IMAGING_WORKER_TIMEOUT_SECONDS = env_int("IMAGING_WORKER_TIMEOUT_SECONDS", 20)
+# Processing runs in a Celery task (`imaging.process`) in the production shape and in a thread
+# of the serving process in the embedded shape (0 threads: inline after commit, for tests).
+IMAGING_PROCESS_IN_PROCESS = env_bool("IMAGING_PROCESS_IN_PROCESS", EMBEDDED)
+IMAGING_PROCESS_THREADS = env_int("IMAGING_PROCESS_THREADS", 2)
+IMAGING_PROCESS_MAX_ATTEMPTS = env_int("IMAGING_PROCESS_MAX_ATTEMPTS", 3)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
+    "imaging_link": os.environ.get("IMAGING_LINK_RATE", "20/hour"),
+    "imaging_upload_session": os.environ.get("IMAGING_UPLOAD_SESSION_RATE", "30/min"),
+    "imaging_upload_ip": os.environ.get("IMAGING_UPLOAD_IP_RATE", "60/min"),
+})
+# SMS delivery reports (push/): with both set, every SMS asks the provider (46elks
+# `whendelivered`) to post its delivery to <base>/api/push/sms/delivery/<secret>/.
+SMS_CALLBACK_BASE_URL = os.environ.get("SMS_CALLBACK_BASE_URL", "")
+SMS_CALLBACK_SECRET = os.environ.get("SMS_CALLBACK_SECRET", "")
+
 # The installable app (django-pwa serves the manifest and /serviceworker.js; the manifest's
 # start URL is set per role by frontend.views.manifest). The worker is built by `make assets`.
 PWA_APP_NAME = "Larmkedjan"

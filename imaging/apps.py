@@ -1,8 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ImagingConfig(AppConfig):
-    """Caller images (*bildöverföring*): filled by a later issue."""
+    """Caller images (*bildöverföring från vårdsökande*)."""
 
     name = "imaging"
     verbose_name = "Caller images"
+
+    def ready(self) -> None:
+        from . import receivers, timers  # noqa: F401  (connects receivers, timer handlers)
+
+        post_migrate.connect(timers.ensure_purge_scheduled, sender=self)

@@ -27,6 +27,15 @@ class SmsTemporaryError(SmsError):
     pass
 
 
+def delivery_callback_url() -> str:
+    """Where the provider posts delivery reports, when SMS_CALLBACK_BASE_URL and
+    SMS_CALLBACK_SECRET are both set (the secret in the path is what authenticates it)."""
+    base, secret = settings.SMS_CALLBACK_BASE_URL, settings.SMS_CALLBACK_SECRET
+    if not (base and secret):
+        return ""
+    return f"{base.rstrip('/')}/api/push/sms/delivery/{secret}/"
+
+
 class ConsoleBackend:
     """Development and tests: writes the SMS to the log and appends it to the outbox file."""
 
@@ -56,6 +65,9 @@ class FortySixElksBackend:
         data = {"from": settings.SMS_FROM, "to": to, "message": message}
         if settings.SMS_46ELKS_DRYRUN:
             data["dryrun"] = "yes"
+        callback = delivery_callback_url()
+        if callback:
+            data["whendelivered"] = callback
         try:
             response = httpx.post(
                 settings.SMS_46ELKS_URL, data=data,

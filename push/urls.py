@@ -8,4 +8,6 @@ urlpatterns = [
          name="api-push-subscriptions"),
     path("subscriptions/<uuid:device_id>/", views.SubscriptionDetailView.as_view(),
          name="api-push-subscription"),
+    path("sms/delivery/<str:secret>/", views.SmsDeliveryView.as_view(),
+         name="api-push-sms-delivery"),
 ]

@@ -1,11 +1,18 @@
+import hmac
+from datetime import UTC, datetime
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import created
+from core.errors import NotFound
 
 from . import services
 from .serializers import SubscriptionInputSerializer, SubscriptionSerializer
@@ -52,3 +59,36 @@ class SubscriptionDetailView(APIView):
     def delete(self, request, device_id):
         services.subscription_delete(user=request.user, device_id=device_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _provider_time(value: str | None) -> datetime | None:
+    """46elks reports UTC times without a zone, e.g. 2026-12-02T07:01:02.466000."""
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(str(value).strip().replace(" ", "T"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+class SmsDeliveryView(APIView):
+    """The SMS provider's delivery report (46elks `whendelivered`: form fields id, status,
+    delivered). No account: the secret in the path (SMS_CALLBACK_SECRET) authenticates it;
+    a wrong one is a 404 like any unknown address."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
+
+    @extend_schema(request=None, responses=None)
+    def post(self, request, secret: str):
+        expected = settings.SMS_CALLBACK_SECRET
+        if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            raise NotFound(_("Not found."))
+        sms = services.sms_delivery_record(
+            provider_id=str(request.data.get("id") or ""),
+            status=str(request.data.get("status") or ""),
+            delivered_at=_provider_time(request.data.get("delivered")),
+        )
+        return Response({"recorded": sms is not None})

@@ -1,0 +1,56 @@
+"""Queries on caller images. Every view of an image (its record or its bytes) is written to the
+access log: an image of a wound is patient data."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+from audit.models import AccessAction
+from audit.services import PatientRef, access_log_write
+from crews.selectors import unit_of_user
+
+from .models import CallerImage, ImageLink
+
+
+def _is_dispatcher(user) -> bool:
+    return user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN)
+
+
+def image_queryset() -> QuerySet[CallerImage]:
+    return CallerImage.objects.select_related("case", "link")
+
+
+def images_of_case(*, case) -> QuerySet[CallerImage]:
+    return image_queryset().filter(case=case)
+
+
+def links_of_case(*, case) -> QuerySet[ImageLink]:
+    return ImageLink.objects.select_related("sms").filter(case=case)
+
+
+def images_visible_to(*, user) -> QuerySet[CallerImage]:
+    """Dispatchers see every image; a crew member only the images forwarded to an assignment
+    of the unit they are on now (like the assignments themselves); anyone else none."""
+    qs = image_queryset()
+    if _is_dispatcher(user):
+        return qs
+    if user.role != Role.CREW:
+        return qs.none()
+    unit = unit_of_user(user=user)
+    if unit is None:
+        return qs.none()
+    return qs.filter(forwards__assignment__unit=unit).distinct()
+
+
+def images_of_assignment(*, assignment) -> QuerySet[CallerImage]:
+    return image_queryset().filter(forwards__assignment=assignment).distinct()
+
+
+def image_ref(image: CallerImage) -> PatientRef:
+    case = image.case
+    return PatientRef(patient=case.patient_key, case_ref=case.reference or "",
+                      object_type="caller_image", object_id=str(image.pk))
+
+
+def images_read(*, user, images, reason: str, action: str = AccessAction.READ) -> None:
+    access_log_write(user=user, refs=[image_ref(i) for i in images], reason=reason,
+                     action=action)

@@ -1,0 +1,312 @@
+"""The caller-image API: thin views over services and selectors.
+
+Dispatchers: send a link, follow links and images, view, assess, forward, withdraw a link.
+Crews: the images forwarded to their unit's assignment. The caller (no account): upload with
+the session cookie only, and learn nothing back but the states of their own uploads.
+Every view of an image, its record or its bytes, is written to the access log.
+"""
+
+from django.conf import settings
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.authentication import CSRFCheck
+from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
+
+from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
+from core.api import created, idempotent
+from core.errors import Conflict, NotFound
+from dispatch.models import Case
+from dispatch.selectors import assignments_visible_to, cases_read
+
+from . import selectors, services, storage
+from .caller import upload_session_from_request
+from .models import ImageLink, ImageState
+from .serializers import (
+    AssessInputSerializer,
+    ImageSerializer,
+    LinkInputSerializer,
+    LinkSerializer,
+    UploadAnswerSerializer,
+)
+
+# Multipart framing around the photo: a request this much larger than the limit is refused
+# from its Content-Length, before a byte of the body is read.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _case(pk: int) -> Case:
+    case = Case.objects.filter(pk=pk).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
+def _image(request, pk: int):
+    image = selectors.images_visible_to(user=request.user).filter(pk=pk).first()
+    if image is None:
+        raise NotFound(_("No such image for you."))
+    return image
+
+
+class ThrottledWithMessage:
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=_("Too many requests: wait a minute and try again."))
+
+
+# --- dispatchers ---------------------------------------------------------------------------
+
+
+class CaseLinksView(ThrottledWithMessage, APIView):
+    """A case's image links; POST texts the caller a new one (throttled per dispatcher)."""
+
+    permission_classes = [IsDispatcher]
+    throttle_scope = "imaging_link"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(responses=LinkSerializer(many=True))
+    def get(self, request, pk: int):
+        case = _case(pk)
+        links = list(selectors.links_of_case(case=case))
+        cases_read(user=request.user, cases=[case], reason="image links listed")
+        return Response(LinkSerializer(links, many=True).data)
+
+    @extend_schema(request=LinkInputSerializer, responses={201: LinkSerializer})
+    def post(self, request, pk: int):
+        def run():
+            data = _valid(LinkInputSerializer, request)
+            link, _token = services.image_link_send(case=_case(pk), phone=data["phone"],
+                                                    by=request.user)
+            return created(LinkSerializer(link).data)
+
+        def replay():
+            link = ImageLink.objects.filter(case_id=pk, created_by=request.user).first()
+            return created(LinkSerializer(link).data)
+
+        return idempotent(request, scope=f"imaging-link:{pk}", action=run, replay=replay)
+
+
+class LinkRevokeView(APIView):
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=None, responses=LinkSerializer)
+    def post(self, request, pk: int):
+        link = get_object_or_404(ImageLink, pk=pk)
+        return Response(LinkSerializer(services.link_revoke(link=link, by=request.user)).data)
+
+
+class CaseImagesView(APIView):
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=ImageSerializer(many=True))
+    def get(self, request, pk: int):
+        images = list(selectors.images_of_case(case=_case(pk)))
+        selectors.images_read(user=request.user, images=images, reason="caller images listed")
+        return Response(ImageSerializer(images, many=True).data)
+
+
+class ImageDetailView(APIView):
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(responses=ImageSerializer)
+    def get(self, request, pk: int):
+        image = _image(request, pk)
+        selectors.images_read(user=request.user, images=[image], reason="caller image opened")
+        return Response(ImageSerializer(image).data)
+
+
+class AnyAccept(DefaultContentNegotiation):
+    """An <img> asks for image/*; the errors of these views are JSON all the same."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _image_file_view(variant: str):
+    class View(APIView):
+        permission_classes = [IsDispatcherOrCrew]
+        content_negotiation_class = AnyAccept
+
+        @extend_schema(responses={(200, "image/jpeg"): OpenApiResponse(description="JPEG")})
+        def get(self, request, pk: int):
+            image = _image(request, pk)
+            if image.deleted_at is not None:
+                raise services.Gone(_("The image was deleted after the retention time."))
+            if image.state != ImageState.READY:
+                raise Conflict(_("The image is not ready to be shown."))
+            relative = image.display_path if variant == "display" else image.thumbnail_path
+            try:
+                handle = storage.absolute(relative).open("rb")
+            except (OSError, ValueError):
+                raise NotFound(_("The image file is missing.")) from None
+            selectors.images_read(user=request.user, images=[image],
+                                  reason=f"caller image viewed ({variant})")
+            response = FileResponse(handle, content_type="image/jpeg", as_attachment=False,
+                                    filename=f"bild-{image.pk}.jpg")
+            response["Content-Disposition"] = f'inline; filename="bild-{image.pk}.jpg"'
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "private, no-store"
+            return response
+
+    View.__name__ = f"Image{variant.title()}View"
+    return View
+
+
+ImageDisplayView = _image_file_view("display")
+ImageThumbnailView = _image_file_view("thumbnail")
+
+
+def _image_action(name: str, act, *, body=None, reason: str):
+    class View(APIView):
+        permission_classes = [IsDispatcher]
+
+        @extend_schema(request=body, responses=ImageSerializer)
+        def post(self, request, pk: int):
+            def answer():
+                image = _image(request, pk)
+                return Response(ImageSerializer(image).data)
+
+            def run():
+                data = _valid(body, request) if body else {}
+                act(image=_image(request, pk), by=request.user, **data)
+                return answer()
+
+            def replay():
+                image = _image(request, pk)
+                selectors.images_read(user=request.user, images=[image],
+                                      reason=f"{reason} (replay)")
+                return answer()
+
+            return idempotent(request, scope=f"imaging-{name}:{pk}", action=run, replay=replay)
+
+    View.__name__ = f"Image{name.title()}View"
+    return View
+
+
+ImageAssessView = _image_action("assess", services.image_assess, body=AssessInputSerializer,
+                                reason="caller image assessed")
+ImageForwardView = _image_action("forward", services.image_forward,
+                                 reason="caller image forwarded")
+
+
+# --- crews ---------------------------------------------------------------------------------
+
+
+class AssignmentImagesView(APIView):
+    """The images forwarded to an assignment: its crew (on the unit now) and dispatchers."""
+
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(responses=ImageSerializer(many=True))
+    def get(self, request, pk: int):
+        assignment = assignments_visible_to(user=request.user, active_only=False).filter(
+            pk=pk).first()
+        if assignment is None:
+            raise NotFound(_("No such assignment on your unit."))
+        images = list(selectors.images_of_assignment(assignment=assignment))
+        selectors.images_read(user=request.user, images=images,
+                              reason="caller images of the assignment listed")
+        return Response(ImageSerializer(images, many=True).data)
+
+
+# --- the caller ----------------------------------------------------------------------------
+
+
+class UploadSessionThrottle(SimpleRateThrottle):
+    scope = "imaging_upload_session"
+
+    def get_cache_key(self, request, view):
+        secret = request.COOKIES.get(settings.IMAGING_UPLOAD_COOKIE)
+        if not secret:
+            return None
+        return self.cache_format % {"scope": self.scope,
+                                    "ident": services.secret_hash(secret)}
+
+
+class UploadAddressThrottle(SimpleRateThrottle):
+    scope = "imaging_upload_ip"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _enforce_csrf(request) -> None:
+    """As DRF's session authentication does: the caller's page has the CSRF cookie from the
+    page's own view and sends it back in X-CSRFToken."""
+    check = CSRFCheck(lambda request: None)
+    check.process_request(request)
+    if check.process_view(request, None, (), {}):
+        raise PermissionDenied(_("Reload the page and send the photo again."))
+
+
+class UploadView(ThrottledWithMessage, APIView):
+    """The caller's phone: POST a photo (multipart `image`, `upload_id` or Idempotency-Key),
+    GET what is left. Authenticated by the upload-session cookie alone."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [UploadSessionThrottle, UploadAddressThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _session(self, request):
+        session = upload_session_from_request(request)
+        if session is None:
+            raise services.Gone(_("This image link can no longer be used. If you still need "
+                                  "help, call 112 again."))
+        return session
+
+    @extend_schema(responses=None)
+    def get(self, request):
+        session = self._session(request)
+        images = session.link.images.order_by("received_at", "pk")
+        return Response({
+            "remaining": services.upload_remaining(session=session),
+            "expires_at": session.expires_at,
+            "received": [
+                {"upload_id": i.upload_id, "state": i.state,
+                 **({"reason": i.reject_reason} if i.state == ImageState.REJECTED else {})}
+                for i in images
+            ],
+        })
+
+    @extend_schema(request=None, responses={201: UploadAnswerSerializer})
+    def post(self, request):
+        session = self._session(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.IMAGING_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
+            raise services.upload_too_large()
+        _enforce_csrf(request._request)
+        upload_id = request.headers.get("Idempotency-Key") or request.data.get("upload_id")
+        image, is_new = services.image_upload(session=session, upload_id=upload_id,
+                                              file=request.FILES.get("image"))
+        answer = {"id": image.pk, "state": image.state,
+                  "remaining": services.upload_remaining(session=session)}
+        if is_new:
+            return created(answer)
+        response = Response(answer)
+        response["Idempotent-Replay"] = "true"
+        return response
