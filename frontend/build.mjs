@@ -34,12 +34,13 @@ const common = {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-// 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js and
-// register.js (the volunteer's sign-up). Each page loads one.
+// 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js,
+// register.js (the volunteer's sign-up) and caller.js (the caller's picture upload, /b/, which
+// stands alone: no service worker, no shared modules). Each page loads one.
 await build({
   ...common,
   entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
-    'src/js/register.js'],
+    'src/js/register.js', 'src/js/caller.js'],
   outdir: OUT,
   entryNames: '[name]',
 });
@@ -47,16 +48,19 @@ await build({
 // 2. Style sheets.
 await build({
   ...common,
-  entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css', 'src/css/responder.css'],
+  entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css', 'src/css/responder.css',
+    'src/css/caller.css'],
   outdir: OUT,
   entryNames: '[name]',
 });
 
 // 3. The service worker, with the app shell to precache: the built files, the icons and the
 // sound. Revisions are content hashes, so a changed file is fetched again and nothing else.
+// The caller's page (caller.*) is not part of the staff's app shell: it never runs under the
+// worker, so staff devices need not store it.
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
 const shell = [
-  ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f)).sort()
+  ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f) && !f.startsWith('caller.')).sort()
     .map((f) => ({ url: BUILD_URL + f, file: join(OUT, f) })),
   ...readdirSync(join(STATIC, 'frontend')).filter((f) => /^icon.*\.(png|svg)$/.test(f)).sort()
     .map((f) => ({ url: `${STATIC_URL}frontend/${f}`, file: join(STATIC, 'frontend', f) })),

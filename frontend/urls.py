@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.gzip import gzip_page
 
-from . import views
+from . import caller, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("responder/register/", gzip_page(views.responder_register), name="responder-register"),
     path("manifest.json", views.manifest, name="manifest"),
     path("offline/", views.offline, name="offline"),
+    # The caller's picture link (issue 5): no account; see frontend/caller.py.
+    path("b/", caller.caller_upload, name="caller-upload"),
+    path("b/<str:token>", caller.caller_link, name="caller-link"),
 ]

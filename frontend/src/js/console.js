@@ -8,6 +8,9 @@ import {
   ACTIVE, api, el, fmtTime, kindLabel, mergeAssignment, notify, serverNow, showConnection, since,
   statusLabel, t, twoStep, uuid,
 } from './common.js';
+import {
+  imagesBadge, imagingEvent, loadImaging, placeImagePanel, refreshViewer, setupImages,
+} from './console-images.js';
 import './page.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
 
@@ -138,6 +141,7 @@ async function reloadAll() {
           if (state.units.get(id)?.status !== 'available') state.selectedUnits.delete(id);
         }
         if (state.selectedCase && !state.cases.has(state.selectedCase)) state.selectedCase = null;
+        if (state.selectedCase) loadImaging(state.selectedCase);
         scheduleRender();
         fitMapOnce();
       } catch (err) {
@@ -178,6 +182,7 @@ function onEvent(event) {
       upsertCalloutAlert(d);
       break;
     default:
+      if (imagingEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {
@@ -256,7 +261,10 @@ async function closeCase(caseId) {
 function selectCase(id, { pan = true } = {}) {
   const changed = state.selectedCase !== id;
   state.selectedCase = id;
-  if (changed) loadIvpa(id);
+  if (changed) {
+    loadIvpa(id);
+    loadImaging(id);
+  }
   scheduleRender();
   const c = state.cases.get(id);
   if (pan && c && map) map.panTo([c.latitude, c.longitude]);
@@ -283,6 +291,7 @@ function scheduleRender() {
     renderMap();
     renderWarnings();
     renderSelection();
+    refreshViewer();
   });
 }
 
@@ -307,7 +316,7 @@ function renderCases() {
   const seen = new Set();
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
-      state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id)]);
+      state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id)]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -318,7 +327,10 @@ function renderCases() {
       caseNodes.set(c.id, entry);
     }
     box.append(entry.node); // moves it into sorted order
-    if (state.selectedCase === c.id) placeIvpaPanel(c, entry.node);
+    if (state.selectedCase === c.id) {
+      placeIvpaPanel(c, entry.node);
+      placeImagePanel(c, entry.node);
+    }
     seen.add(c.id);
   }
   for (const [id, entry] of caseNodes) {
@@ -341,7 +353,7 @@ function caseCard(c) {
   });
   card.tabIndex = 0;
   card.addEventListener('click', (e) => {
-    if (!e.target.closest('button, select, a, input')) selectCase(c.id);
+    if (!e.target.closest('button, select, a, input, textarea, label')) selectCase(c.id);
   });
   card.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && e.target === card) selectCase(c.id);
@@ -357,6 +369,7 @@ function caseCard(c) {
       t(`ivpa.case_type.${c.case_type}`),
       ...(c.scene_flags || []).map((f) => el('span', { class: 'case-flag' }, t(`ivpa.scene_flag.${f}`)))) : null,
     ivpaBadge(c.id) ? el('div', { class: 'case-ivpa' }, ivpaBadge(c.id)) : null,
+    imagesBadge(c.id) ? el('div', { class: 'case-images' }, imagesBadge(c.id)) : null,
     el('div', { class: 'case-address' }, [c.address, c.municipality].filter(Boolean).join(', ')),
     c.safety_warning ? el('div', { class: 'case-safety' }, '⚠ ', c.safety_warning) : null,
     c.mbs_priority !== c.priority ? el('div', { class: 'case-meta' }, t('console.mbs', {
@@ -963,6 +976,7 @@ document.getElementById('warnings').addEventListener('click', () => {
 
 async function start() {
   initMap();
+  setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
   try {
     const [me, stations, regions] = await Promise.all([
       api('/api/me/'), api('/api/stations/'), api('/api/regions/'),

@@ -289,6 +289,10 @@ function onEvent(event) {
     if (state.known.has(d.id)) applyAssignment(summary);
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
     refreshAssignment(d.id);
+  } else if (event.type === 'image.forwarded') {
+    const fresh = !images.byId.has(d.id);
+    upsertImage(d);
+    if (fresh && d.assignment === state.current) notify(t('crew.image_new'), 'info');
   } else if (event.type === 'unit.updated') {
     state.unit = { ...state.unit, ...d };
     render();
@@ -304,7 +308,10 @@ const stream = new StreamClient({
   ack: true,
   store: new LocalSeqStore(),
   onEvent,
-  onReset: () => loadUnitState(),
+  onReset: () => {
+    images.loaded.clear();
+    loadUnitState();
+  },
   onStatus: showConnection,
   onRefused: () => setTimeout(loadMe, 3000),
 });
@@ -469,9 +476,97 @@ function render() {
   next.textContent = a.next_step ? t(`crew.step.${a.next_step}`) : '';
   $('a-alt').hidden = a.status !== 'on_scene';
   $('a-alt').disabled = cooling;
+  renderImages(a);
   $('a-times').replaceChildren(...TIMES.filter((s) => a[`${s}_at`]).map((s) =>
     el('li', {}, `${statusLabel(s)} `, el('b', {}, fmtTime(a[`${s}_at`], true)))));
 }
+
+/* ---------- images from the caller, forwarded by the dispatch centre ---------- */
+
+// Only in memory: an image is patient data, and the service worker never stores it either.
+const images = { byId: new Map(), loaded: new Set(), sig: '' };
+
+function upsertImage(image) {
+  if (!image || image.id == null) return;
+  images.byId.set(image.id, { ...images.byId.get(image.id), ...image });
+  render();
+}
+
+async function loadImages(assignmentId) {
+  if (images.loaded.has(assignmentId)) return;
+  images.loaded.add(assignmentId);
+  try {
+    const list = await api(`/api/imaging/assignments/${assignmentId}/images/`);
+    for (const image of list) upsertImage({ assignment: assignmentId, ...image });
+  } catch (err) {
+    images.loaded.delete(assignmentId); // asked again at the next render
+    if (err.status !== 0 && err.status !== 403 && err.status !== 404) notify(err.detail, 'error');
+  }
+}
+
+function imagesOf(assignmentId) {
+  return [...images.byId.values()]
+    .filter((i) => i.assignment === assignmentId && i.state === 'ready' && i.display_url && !i.deleted_at)
+    .sort((x, y) => String(x.received_at).localeCompare(String(y.received_at)) || x.id - y.id);
+}
+
+function renderImages(a) {
+  if (!images.loaded.has(a.id) && navigator.onLine !== false) loadImages(a.id);
+  const list = imagesOf(a.id);
+  const sig = JSON.stringify([a.id, list, document.documentElement.lang]);
+  if (sig === images.sig) return;
+  images.sig = sig;
+  $('a-images').hidden = !list.length;
+  $('a-images-list').replaceChildren(...list.map((image, index) => {
+    const n = index + 1;
+    const img = el('img', {
+      src: image.thumbnail_url, alt: t('crew.image_alt', { n }), decoding: 'async',
+      width: image.thumb_width || null, height: image.thumb_height || null,
+    });
+    img.style.transform = `rotate(${image.rotation || 0}deg)`;
+    return el('button', {
+      type: 'button', class: 'a-image', dataset: { image: image.id }, 'aria-label': t('crew.image_open', { n }),
+      onclick: () => openImage(image, n),
+    }, img);
+  }));
+}
+
+function openImage(image, n) {
+  const dialog = $('crew-viewer');
+  const img = $('crew-viewer-img');
+  $('crew-viewer-title').textContent = t('crew.image_alt', { n });
+  img.alt = t('crew.image_alt', { n });
+  img.dataset.rotation = String(image.rotation || 0);
+  img.style.transform = '';
+  img.src = image.display_url;
+  $('crew-viewer-note').hidden = !image.note;
+  $('crew-viewer-note').textContent = image.note ? t('crew.image_note', { note: image.note }) : '';
+  dialog.dataset.image = String(image.id);
+  if (!dialog.open) dialog.showModal();
+  if (img.complete) fitImage();
+}
+
+/** Full size, turned as the dispatcher turned it, as large as the screen allows. */
+function fitImage() {
+  const img = $('crew-viewer-img');
+  const box = img.parentElement.getBoundingClientRect();
+  const w = img.naturalWidth;
+  const h = img.naturalHeight;
+  if (!w || !h || !box.width) return;
+  const rotation = Number(img.dataset.rotation || 0);
+  const turned = rotation % 180 !== 0;
+  const scale = Math.min(box.width / (turned ? h : w), box.height / (turned ? w : h));
+  img.style.width = `${w}px`;
+  img.style.height = `${h}px`;
+  img.style.marginLeft = `${-w / 2}px`;
+  img.style.marginTop = `${-h / 2}px`;
+  img.style.transform = `scale(${scale}) rotate(${rotation}deg)`;
+}
+
+$('crew-viewer-img').addEventListener('load', fitImage);
+$('crew-viewer-close').addEventListener('click', () => $('crew-viewer').close());
+$('crew-viewer').addEventListener('close', () => $('crew-viewer-img').removeAttribute('src'));
+addEventListener('resize', () => { if ($('crew-viewer').open) fitImage(); });
 
 /* Keep ringing while an assignment waits for its acknowledgement. */
 setInterval(() => {

@@ -13,7 +13,10 @@
      patient-data database.
    - Background Sync (Chromium) sends the outbox when the network is back, also with the app
      closed; elsewhere the page sends it itself.
-   - Web Push: a notification from {title, body, url, tag}; a tap opens or focuses `url`. */
+   - Web Push: a notification from {title, body, url, tag}; a tap opens or focuses `url`.
+   - Never touched: the caller's picture pages (/b/...), their script and style, the upload
+     (/api/imaging/upload/) and every image (/api/imaging/...): no route matches them, so the
+     browser fetches them itself and nothing of them is stored here. */
 
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
@@ -85,8 +88,11 @@ registerRoute(
   new NetworkFirst({ cacheName: API_CACHE, networkTimeoutSeconds: 8, plugins: [onlyStorable, markCached] }),
 );
 
+const CALLER_ASSETS = '/static/frontend/build/caller.';
+
 registerRoute(
-  ({ request, url }) => request.method === 'GET' && sameOrigin(url) && url.pathname.startsWith('/static/'),
+  ({ request, url }) => request.method === 'GET' && sameOrigin(url) && url.pathname.startsWith('/static/')
+    && !url.pathname.startsWith(CALLER_ASSETS),
   new StaleWhileRevalidate({ cacheName: 'static-runtime', plugins: [onlyStorable] }),
 );
 

@@ -1,0 +1,298 @@
+/* The caller's upload page (/b/): a stranger's phone, any browser, maybe a weak network.
+
+   A photo from the camera or the gallery is shrunk here first (canvas: long side at most
+   1600 px, JPEG quality 0.8, turned upright from its EXIF orientation), so a 12-megapixel
+   photo goes up as a few hundred kB, without the phone's location data. It is sent with
+   XMLHttpRequest for the progress bar, with an upload_id made here: a retry after a lost
+   answer sends the same id, so the centre never gets the picture twice. "Received" is shown
+   only when the server answered 201 (the original is stored). No service worker, no storage,
+   nothing from other sites: this page stands alone (no shared modules, a few kB). */
+
+const $ = (id) => document.getElementById(id);
+const STRINGS = JSON.parse($('c-i18n').textContent);
+const INIT = JSON.parse($('c-state').textContent);
+const LANG = document.documentElement.lang || 'sv';
+const UPLOAD_URL = '/api/imaging/upload/';
+const MAX_SIDE = 1600;
+const QUALITY = 0.8;
+const BACKOFF_S = [1, 2, 4, 8, 15, 30];
+const MAX_AUTO_RETRIES = 8;
+const TIMEOUT_MS = 120000;
+
+function t(key, params = {}) {
+  return (STRINGS[key] || key).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = new Uint8Array(16);
+  if (globalThis.crypto?.getRandomValues) crypto.getRandomValues(b);
+  else for (let i = 0; i < 16; i += 1) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const number = (n, digits = 0) => n.toLocaleString(LANG, { maximumFractionDigits: digits });
+const size = (bytes) => (bytes < 1024 * 1024 ? t('kb', { n: number(Math.max(1, Math.round(bytes / 1024))) })
+  : t('mb', { n: number(bytes / 1024 / 1024, 1) }));
+
+/* ---------- shrinking ---------- */
+
+function loadImage(file) {
+  return new Promise((resolve, reject) => {
+    const url = URL.createObjectURL(file);
+    const img = new Image();
+    img.onload = () => { URL.revokeObjectURL(url); resolve(img); };
+    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error('undecodable')); };
+    img.src = url; // browsers turn an <img> upright from its EXIF orientation
+  });
+}
+
+/** The photo as an upright JPEG, long side at most MAX_SIDE; the file itself when this
+    browser cannot decode it (the server reads HEIC and the rest). */
+export async function shrink(file) {
+  try {
+    let source = null;
+    if (typeof createImageBitmap === 'function') {
+      try {
+        source = await createImageBitmap(file, { imageOrientation: 'from-image' });
+      } catch {
+        source = null;
+      }
+    }
+    if (!source) source = await loadImage(file);
+    const w = source.naturalWidth || source.width;
+    const h = source.naturalHeight || source.height;
+    if (!w || !h) throw new Error('empty');
+    const scale = Math.min(1, MAX_SIDE / Math.max(w, h));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(w * scale));
+    canvas.height = Math.max(1, Math.round(h * scale));
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff'; // a transparent PNG on white, not black
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    source.close?.();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
+    canvas.width = 0; // let go of the pixels at once (small phones)
+    if (blob && blob.size > 0) return blob;
+  } catch { /* fall through: the original goes up */ }
+  return file;
+}
+
+/* ---------- the screen ---------- */
+
+const job = { blob: null, id: null, url: null, attempts: 0, xhr: null, timer: null, waiting: false };
+let remaining = null;
+
+function show(stage) {
+  $('pick').hidden = stage !== 'pick';
+  $('preview').hidden = !['preview', 'sending', 'failed'].includes(stage);
+  $('received').hidden = stage !== 'received';
+  $('end').hidden = stage !== 'end';
+  $('lead').hidden = stage === 'end';
+  $('send').hidden = stage !== 'preview';
+  $('retry').hidden = stage !== 'failed';
+  $('another-pick').hidden = stage === 'sending';
+  $('progress-box').hidden = stage !== 'sending';
+  document.body.dataset.stage = stage;
+}
+
+function status(text, kind = '') {
+  const node = $('status');
+  node.textContent = text;
+  node.className = `c-status${kind ? ` is-${kind}` : ''}`;
+}
+
+function progress(fraction) {
+  const percent = Math.min(100, Math.round(fraction * 100));
+  $('progress').value = percent;
+  status(t('sending', { percent }));
+}
+
+function showRemaining() {
+  const node = $('remaining');
+  node.hidden = remaining == null;
+  if (remaining != null) node.textContent = t('remaining', { n: remaining });
+}
+
+function reset() {
+  clearTimeout(job.timer);
+  job.xhr?.abort();
+  if (job.url) URL.revokeObjectURL(job.url);
+  Object.assign(job, { blob: null, id: null, url: null, attempts: 0, xhr: null, timer: null, waiting: false });
+  $('preview-img').removeAttribute('src');
+  $('preview-size').textContent = '';
+  status('');
+}
+
+async function picked(input) {
+  const file = input.files && input.files[0];
+  input.value = ''; // the same photo again is a new choice
+  if (!file) return;
+  $('pick-error').hidden = true;
+  reset();
+  show('preview');
+  $('send').disabled = true;
+  status(t('shrinking'));
+  const blob = await shrink(file);
+  job.blob = blob;
+  job.id = uuid();
+  job.url = URL.createObjectURL(blob);
+  $('preview-img').src = job.url;
+  $('preview-size').textContent = t('ready', { size: size(blob.size) });
+  $('send').disabled = false;
+  status('');
+  $('send').focus();
+}
+
+/* ---------- sending ---------- */
+
+function send() {
+  if (!job.blob || job.xhr) return;
+  clearTimeout(job.timer);
+  job.waiting = false;
+  job.attempts += 1;
+  show('sending');
+  progress(0);
+  const form = new FormData();
+  form.append('upload_id', job.id);
+  form.append('image', job.blob, job.blob.type === 'image/jpeg' ? 'photo.jpg' : (job.blob.name || 'photo'));
+  const xhr = new XMLHttpRequest();
+  job.xhr = xhr;
+  xhr.open('POST', UPLOAD_URL);
+  xhr.setRequestHeader('Accept', 'application/json');
+  xhr.setRequestHeader('X-CSRFToken', INIT.csrf || '');
+  xhr.timeout = TIMEOUT_MS;
+  xhr.upload.onprogress = (e) => { if (e.lengthComputable && e.total) progress(e.loaded / e.total); };
+  xhr.onload = () => {
+    if (job.xhr !== xhr) return;
+    job.xhr = null;
+    let data = null;
+    try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+    answered(xhr.status, data, xhr.getResponseHeader('Retry-After'));
+  };
+  xhr.onerror = xhr.ontimeout = () => {
+    if (job.xhr !== xhr) return;
+    job.xhr = null;
+    later(t('failed'));
+  };
+  xhr.send(form);
+}
+
+/** No answer, or the server could not take it now: again by itself with growing pauses,
+    the same upload_id each time, then a button. */
+function later(giveUpText, seconds) {
+  if (job.attempts >= MAX_AUTO_RETRIES && seconds == null) {
+    show('failed');
+    status(giveUpText, 'error');
+    return;
+  }
+  show('failed');
+  $('retry').hidden = false;
+  job.waiting = true;
+  if (navigator.onLine === false) {
+    status(t('offline'), 'warn');
+    return; // sent on 'online'
+  }
+  let left = seconds ?? BACKOFF_S[Math.min(job.attempts - 1, BACKOFF_S.length - 1)];
+  const tick = () => {
+    if (left <= 0) {
+      send();
+      return;
+    }
+    status(t('waiting', { s: left }), 'warn');
+    left -= 1;
+    job.timer = setTimeout(tick, 1000);
+  };
+  tick();
+}
+
+function answered(code, data, retryAfter) {
+  if (code === 201 || (code === 200 && data && data.id)) {
+    remaining = typeof data?.remaining === 'number' ? data.remaining : remaining;
+    received();
+    return;
+  }
+  if (code === 410 || code === 401 || code === 403) {
+    location.reload(); // the link is over (or the cookie is gone): the calm page says so
+    return;
+  }
+  if (code === 413) {
+    failedFor(t('too_large'));
+  } else if (code === 415 || code === 400 || code === 422) {
+    failedFor(t('unreadable'));
+  } else if (code === 429) {
+    const wait = Number.parseInt(retryAfter || '', 10);
+    if (wait > 0 && wait <= 120) later(t('too_many'), wait);
+    else {
+      show('failed');
+      status(t('too_many'), 'error');
+    }
+  } else {
+    later(t('failed')); // 5xx, 408, a proxy's page: try again
+  }
+}
+
+/** The server refused this picture: choose another (a new upload_id then). */
+function failedFor(text) {
+  reset();
+  show('pick');
+  $('pick-error').textContent = text;
+  $('pick-error').hidden = false;
+}
+
+function received() {
+  reset();
+  showRemaining();
+  if (remaining === 0) {
+    show('end');
+    $('end-title').focus();
+    return;
+  }
+  show('received');
+  $('received-text').textContent = t('received');
+  $('received-title').focus();
+}
+
+async function loadState() {
+  try {
+    const r = await fetch(UPLOAD_URL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (r.status === 410 || r.status === 401 || r.status === 403) {
+      location.reload();
+      return;
+    }
+    if (!r.ok) return;
+    const data = await r.json();
+    if (typeof data.remaining === 'number') {
+      remaining = data.remaining;
+      showRemaining();
+      if (remaining === 0 && document.body.dataset.stage === 'pick') show('end');
+    }
+  } catch { /* no network now: sending says so */ }
+}
+
+$('camera').addEventListener('change', (e) => picked(e.target));
+$('choose').addEventListener('change', (e) => picked(e.target));
+$('send').addEventListener('click', send);
+$('retry').addEventListener('click', () => {
+  job.attempts = 0;
+  send();
+});
+$('another-pick').addEventListener('click', () => {
+  reset();
+  show('pick');
+});
+$('send-another').addEventListener('click', () => {
+  $('pick-error').hidden = true;
+  show('pick');
+});
+addEventListener('online', () => { if (job.waiting) send(); });
+for (const id of ['received-title', 'end-title']) $(id).tabIndex = -1;
+
+show('pick');
+loadState();
