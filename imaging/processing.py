@@ -246,6 +246,9 @@ def process_bytes(data: bytes, limits: Limits) -> ProcessedImage:
         raise ImageRejected.of("format" if _other_image_format(head) else "not_an_image")
     if source_format == "HEIF" and not HEIF_AVAILABLE:  # pragma: no cover
         raise ImageRejected.of("format")
+    if source_format == "WEBP" and len(head) >= 8 \
+            and struct.unpack("<I", head[4:8])[0] + 8 > len(data):
+        raise ImageRejected.of("truncated")  # libwebp only says "could not create decoder"
     try:
         return _process(data, source_format, limits)
     except ImageRejected:
