@@ -106,8 +106,9 @@ class LiveProduct:
                          "--port", str(port), "--lifespan", "on", "--ws", "websockets",
                          "--log-level", "warning"], f"asgi-{i}")
         if self.celery:
-            self._spawn([str(BIN / "celery"), "-A", "config", "worker", "--pool", "solo",
-                         "--loglevel", "warning"], "celery-worker")
+            # prefork as in scripts/run-cluster.sh: it closes connections around every task
+            self._spawn([str(BIN / "celery"), "-A", "config", "worker", "--pool", "prefork",
+                         "--concurrency", "1", "--loglevel", "warning"], "celery-worker")
             self._spawn([str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "warning",
                          "--schedule", str(self.tmp / "beat-schedule")], "celery-beat")
         for url in self.urls():
