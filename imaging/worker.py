@@ -44,6 +44,7 @@ STARTUP_TIMEOUT_SECONDS = 30.0
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 _HEADER = struct.Struct(">I")
 _ROOT = Path(__file__).resolve().parent.parent
+_PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "VIRTUAL_ENV", "PYTHONHOME")
 
 
 # ------------------------------------------------------------------------------ parent side
@@ -86,10 +87,11 @@ class _Worker:
     def __init__(self, memory_mb: int):
         self.memory_mb = memory_mb
         self.tasks = 0
-        env = dict(os.environ)
+        # A small environment: the worker needs no secrets (SECRET_KEY, DATABASE_URL, ...).
+        env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
         env["MALLOC_ARENA_MAX"] = "2"
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+            [str(_ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "imaging.worker", "--memory-mb", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(_ROOT),
@@ -326,11 +328,14 @@ def _limit_memory(memory_mb: int) -> None:
 
     baseline_kb = _status_kb("VmSize") or 0
     limit = baseline_kb * 1024 + memory_mb * 1024 * 1024
-    for which in (resource.RLIMIT_AS,):
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(which, (limit, hard))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:  # no core dumps of a crashed decoder (they would hold the caller's picture)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):  # pragma: no cover
+        pass
 
 
 def _handle(request: dict) -> tuple[dict, bytes]:

@@ -58,8 +58,20 @@ def near(pixel, color, tolerance=40) -> bool:
 
 @pytest.fixture(autouse=True)
 def _workers_stopped():
+    pixels = Image.MAX_IMAGE_PIXELS
     yield
     worker.shutdown()
+    Image.MAX_IMAGE_PIXELS = pixels  # process_image sets it from the settings
+
+
+def test_worker_gets_no_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "do-not-leak")
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:password@db/x")
+    (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
+    process_image_isolated(str(tmp_path / "ok.jpg"))
+    (busy,) = worker._pool._idle
+    environ = open(f"/proc/{busy.pid}/environ", "rb").read()
+    assert b"do-not-leak" not in environ and b"password" not in environ
 
 
 # ------------------------------------------------------------------------------ sniffing
