@@ -178,6 +178,35 @@ MATRIX = {
         lambda w, u: {"query": {"latitude": 59.61, "longitude": 16.54}}, DISPATCH),
     # Without a file the administrator gets a 400 that says what to attach.
     ("api/ivpa/aeds/import/", "POST"): (lambda w, u: {}, row(403, 403, 403, 403, 403, 403, 400)),
+    # Caller images: dispatchers; the crew of the unit an image was forwarded to (sara's);
+    # another unit's crew finds nothing (404).
+    ("api/imaging/cases/<int:pk>/links/", "GET"): (lambda w, u: {"pk": w.case_low.pk},
+                                                    DISPATCH),
+    ("api/imaging/cases/<int:pk>/links/", "POST"): (
+        lambda w, u: {"pk": w.case_low.pk, "data": {"phone": "070-123 45 67"}},
+        DISPATCH_CREATE),
+    ("api/imaging/cases/<int:pk>/images/", "GET"): (lambda w, u: {"pk": w.case_low.pk},
+                                                     DISPATCH),
+    ("api/imaging/links/<int:pk>/revoke/", "POST"): (lambda w, u: {"pk": w.image.link_id},
+                                                      DISPATCH),
+    ("api/imaging/images/<int:pk>/", "GET"): (lambda w, u: {"pk": w.image.pk}, OWN_ASSIGNMENT),
+    ("api/imaging/images/<int:pk>/display", "GET"): (lambda w, u: {"pk": w.image.pk},
+                                                      OWN_ASSIGNMENT),
+    ("api/imaging/images/<int:pk>/thumbnail", "GET"): (lambda w, u: {"pk": w.image.pk},
+                                                        OWN_ASSIGNMENT),
+    ("api/imaging/images/<int:pk>/assess", "POST"): (
+        lambda w, u: {"pk": w.image.pk, "data": {"note": "Ytlig", "rotation": 90}}, DISPATCH),
+    ("api/imaging/images/<int:pk>/forward", "POST"): (lambda w, u: {"pk": w.image.pk},
+                                                       DISPATCH),
+    ("api/imaging/assignments/<int:pk>/images/", "GET"): (
+        lambda w, u: {"pk": w.assignment.pk}, OWN_ASSIGNMENT),
+    # The caller's upload needs the upload-session cookie, which no account gives: gone.
+    ("api/imaging/upload/", "GET"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410)),
+    ("api/imaging/upload/", "POST"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410)),
+    # The SMS provider's delivery report: only with the secret in the path (none set here).
+    ("api/push/sms/delivery/<str:secret>/", "POST"): (
+        lambda w, u: {"data": {"id": "x", "status": "delivered"}},
+        row(404, 404, 404, 404, 404, 404, 404)),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
     ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),
@@ -194,6 +223,29 @@ def vapid_keys(settings):
     settings.VAPID_PRIVATE_KEY = VAPID["private_key"]
     settings.VAPID_PUBLIC_KEY = VAPID["public_key"]
     settings.VAPID_AUTO_GENERATE = False
+
+
+@pytest.fixture(autouse=True)
+def image_store(settings, tmp_path):
+    settings.IMAGING_STORAGE_DIR = tmp_path / "images"
+
+
+def forwarded_image(case, by):
+    """A processed caller image of `case`, forwarded to the unit on it."""
+    from imaging import storage
+    from imaging.models import CallerImage, ImageForward, ImageLink, ImageState
+
+    link = ImageLink.objects.create(case=case, phone="+46701234567", token_hash="0" * 64,
+                                    created_by=by, expires_at=case.registered_at,
+                                    max_images=5, images_received=1)
+    image = CallerImage.objects.create(
+        case=case, link=link, upload_id="matrix-0001", state=ImageState.READY,
+        display_path=storage.store_bytes("display", b"\xff\xd8\xff\xd9"),
+        thumbnail_path=storage.store_bytes("thumbnails", b"\xff\xd8\xff\xd9"),
+        display_width=1, display_height=1, thumb_width=1, thumb_height=1)
+    for assignment in case.assignments.all():
+        ImageForward.objects.create(image=image, assignment=assignment, forwarded_by=by)
+    return image
 
 
 @pytest.fixture
@@ -219,6 +271,7 @@ def world(demo, new_case):
                            callout=callout, lars_alert=callout.alerts.get(
                                responder__user=demo.lars),
                            case_manual=case_manual,
+                           image=forwarded_image(case_low, demo.anna),
                            vasteras=Municipality.objects.get(name="Västerås"))
 
 
