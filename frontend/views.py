@@ -136,6 +136,8 @@ def js_strings() -> dict:
                 "link": _("Link to {phone}"),
                 "count": _("{n} of {max} images"),
                 "until": _("valid until {time}"),
+                "revoke": _("Withdraw"),
+                "revoke_confirm": _("Confirm withdraw"),
                 "state": {
                     "queued": _("Waiting to be sent"),
                     "sent": _("Sent"),

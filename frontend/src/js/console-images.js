@@ -7,7 +7,7 @@
    Images are read from their authorised URLs with the session cookie (an <img> of the same
    site); the service worker never stores them. */
 
-import { ACTIVE, api, el, fmtTime, notify, t } from './common.js';
+import { ACTIVE, api, el, fmtTime, notify, t, twoStep } from './common.js';
 
 const images = new Map(); // id -> image
 const links = new Map(); // id -> link
@@ -154,8 +154,22 @@ function linkRows(caseId) {
       el('span', { class: 'image-link-phone' }, t('console.images.link', { phone: link.phone || link.phone_masked || '' })),
       el('span', { class: `badge image-st-${state}` }, t(`console.images.state.${state}`)),
       el('span', { class: 'image-link-count' }, t('console.images.count', { n: link.images_received, max: link.max_images })),
-      open && link.expires_at ? el('span', { class: 'image-link-until' }, t('console.images.until', { time: fmtTime(link.expires_at) })) : null);
+      open && link.expires_at ? el('span', { class: 'image-link-until' }, t('console.images.until', { time: fmtTime(link.expires_at) })) : null,
+      open ? revokeButton(link) : null);
   });
+}
+
+/** Withdraw a link (sent to the wrong number, or no longer wanted): two taps. */
+function revokeButton(link) {
+  const button = el('button', { type: 'button', class: 'btn btn-ghost btn-small image-revoke' }, t('console.images.revoke'));
+  twoStep(button, t('console.images.revoke_confirm'), async () => {
+    try {
+      upsertLink(await api(`/api/imaging/links/${link.id}/revoke/`, { method: 'POST' }));
+    } catch (err) {
+      notify(err.detail, 'error');
+    }
+  });
+  return button;
 }
 
 const rotationOf = (image) => (rotations.has(image.id) ? rotations.get(image.id) : image.rotation || 0);
