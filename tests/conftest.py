@@ -10,7 +10,9 @@ Personas (from the demo data, `seed_demo`):
 - admin: administrator.
 """
 
+import copy
 import importlib
+import uuid
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -84,6 +86,15 @@ def new_case(demo):
         return case_register(by=demo.anna, **data)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings):
+    """Rate limits count in a cache of the test's own: in the production shape the cache is
+    the shared Redis, where an earlier test or run with the same user ids would still count."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"t{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)
