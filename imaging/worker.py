@@ -11,6 +11,8 @@
   `IMAGING_WORKER_MEMORY_MB` MiB (512), with `MALLOC_ARENA_MAX=2` so glibc's per-thread arenas
   do not eat the limit; a failed allocation is a MemoryError (code "memory"), and a worker
   that dies (a C decoder aborting, the kernel's OOM killer) is "memory" too;
+- keeps its image memory in the heap between images (about 60 MB resident when idle, instead
+  of 26 MB, for ~10 % less CPU per photo), and is replaced when it stays above RETIRE_RSS_KB;
 - is killed when it overruns `IMAGING_WORKER_TIMEOUT_SECONDS` (code "timeout") and replaced on
   the next request;
 - serves at most MAX_TASKS_PER_WORKER images, then is replaced (fragmentation, leaks);
@@ -45,6 +47,14 @@ MAX_FRAME_BYTES = 64 * 1024 * 1024
 _HEADER = struct.Struct(">I")
 _ROOT = Path(__file__).resolve().parent.parent
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "VIRTUAL_ENV", "PYTHONHOME")
+# glibc malloc: two arenas (per-thread arenas would reserve 64 MB of address space each under
+# RLIMIT_AS); Pillow's 16 MB image blocks from the heap and kept there between images instead
+# of mmap/munmap each time (re-faulting ~30 MB per 12 MP photo cost ~10 ms of CPU).
+_MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 * 1024),
+               "MALLOC_TRIM_THRESHOLD_": str(64 * 1024 * 1024)}
+# A worker whose resident memory stays above this after an image (a large PNG fragmented its
+# heap) is replaced.
+RETIRE_RSS_KB = 192 * 1024
 
 
 # ------------------------------------------------------------------------------ parent side
@@ -89,7 +99,7 @@ class _Worker:
         self.tasks = 0
         # A small environment: the worker needs no secrets (SECRET_KEY, DATABASE_URL, ...).
         env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
-        env["MALLOC_ARENA_MAX"] = "2"
+        env.update(_MALLOC_ENV)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(_ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
         self.proc = subprocess.Popen(
@@ -122,6 +132,9 @@ class _Worker:
         fd = self.proc.stdout.fileno()
         header = _read_frame(fd, deadline)
         stats = header.get("stats") or {}
+        rss_kb = header.get("rss_kb")
+        if isinstance(rss_kb, int) and rss_kb > RETIRE_RSS_KB:
+            self.tasks = MAX_TASKS_PER_WORKER  # replaced once this answer is read
         if not header.get("ok"):
             code = header.get("code")
             raise ImageRejected.of(code if isinstance(code, str) else "decode")
@@ -287,8 +300,8 @@ atexit.register(lambda: _pool.shutdown())
 def run_isolated(path: str, limits: Limits | None = None, measure: bool = False
                  ) -> tuple[ProcessedImage, dict]:
     """Process the image at `path` in a worker. Returns the image and the worker's figures
-    (with `measure`: rss_before_kb, peak_rss_kb (the high-water mark while processing this
-    image), cpu_ms). Raises ImageRejected."""
+    (with `measure`: start_rss_kb (after its imports), rss_before_kb, peak_rss_kb (the
+    high-water mark while processing this image), cpu_ms). Raises ImageRejected."""
     if limits is None:
         limits = Limits.from_settings()
     if os.path.getsize(path) > limits.max_upload_bytes:
@@ -302,6 +315,9 @@ def shutdown() -> None:
 
 
 # ------------------------------------------------------------------------------ worker side
+
+_START_RSS_KB: int | None = None
+
 
 def _status_kb(field: str) -> int | None:
     try:
@@ -345,6 +361,7 @@ def _handle(request: dict) -> tuple[dict, bytes]:
     measure = bool(request.get("measure"))
     stats: dict = {}
     if measure:
+        stats["start_rss_kb"] = _START_RSS_KB
         stats["rss_before_kb"] = _status_kb("VmRSS")
         stats["peak_reset"] = _reset_peak()
         cpu0 = time.process_time()
@@ -371,6 +388,7 @@ def _handle(request: dict) -> tuple[dict, bytes]:
         stats["peak_rss_kb"] = _status_kb("VmHWM")
         stats["cpu_ms"] = round((time.process_time() - cpu0) * 1000, 2)
         header["stats"] = stats
+    header["rss_kb"] = _status_kb("VmRSS")
     return header, body
 
 
@@ -399,7 +417,9 @@ def main(argv: list[str] | None = None) -> int:
 
     processing.IN_WORKER = True  # rejection messages are made by the parent
     _limit_memory(args.memory_mb)
-    _send(out, {"ready": True, "pid": os.getpid(), "rss_kb": _status_kb("VmRSS")})
+    global _START_RSS_KB
+    _START_RSS_KB = _status_kb("VmRSS")
+    _send(out, {"ready": True, "pid": os.getpid(), "rss_kb": _START_RSS_KB})
     while True:
         raw = inp.read(_HEADER.size)
         if len(raw) < _HEADER.size:
