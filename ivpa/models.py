@@ -73,7 +73,7 @@ class Municipality(models.Model):
         default=20000, validators=[MinValueValidator(1000), MaxValueValidator(100000)],
         help_text="How far away a fire/rescue or police unit may be.")
     fire_units = models.PositiveSmallIntegerField(
-        default=1, validators=[MaxValueValidator(5)],
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="Fire/rescue units alerted in parallel for a cardiac arrest.")
     weekly_cap = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(50)],

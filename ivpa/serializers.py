@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dispatch.models import CaseType, SceneFlag
@@ -183,7 +184,10 @@ class MunicipalityRulesSerializer(serializers.Serializer):
     needed = serializers.IntegerField(required=False, min_value=1, max_value=20)
     aed_runners = serializers.IntegerField(required=False, min_value=0, max_value=20)
     unit_radius_m = serializers.IntegerField(required=False, min_value=1000, max_value=100000)
-    fire_units = serializers.IntegerField(required=False, min_value=0, max_value=5)
+    fire_units = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, error_messages={"min_value": _(
+            "At least one unit. To alert no fire/rescue units, take them out of the "
+            "responder groups.")})
     weekly_cap = serializers.IntegerField(required=False, min_value=1, max_value=50)
     share_outcome = serializers.BooleanField(required=False)
     debrief_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -338,7 +338,7 @@ def _units_for(callout: Callout, *, now: datetime, exclude: set[int]) -> list:
         if not parallel:
             eta = callout.ambulance_eta_s
             found = [c for c in found if eta is None or c.eta_s < eta]
-        chosen.extend(found[:max(1, municipality.fire_units)])
+        chosen.extend(found[:municipality.fire_units])
     return chosen
 
 

@@ -257,8 +257,12 @@ def test_bad_municipality_rules_are_refused_and_nothing_changes(ivpa, api, demo)
     response = client.patch(f"/api/ivpa/municipalities/{ivpa.vasteras.pk}/",
                             {"case_types": ["alien_abduction"]}, format="json")
     assert response.status_code == 400
+    response = client.patch(f"/api/ivpa/municipalities/{ivpa.vasteras.pk}/",
+                            {"fire_units": 0}, format="json")
+    assert response.status_code == 400
+    assert "take them out of the responder groups" in response.json()["detail"]
     vasteras = Municipality.objects.get(pk=ivpa.vasteras.pk)
-    assert (vasteras.radius_m, vasteras.max_radius_m) == (1800, 5000)
+    assert (vasteras.radius_m, vasteras.max_radius_m, vasteras.fire_units) == (1800, 5000, 1)
     assert "cardiac_arrest" in vasteras.case_types
 
 
