@@ -19,6 +19,9 @@ ivpa      case registration -> `alert.created` on the sockets of the 20 voluntee
           (each on its own `responder.<user id>` stream), R registrations in turn over a few
           sites (bench/setup_ivpa.py); each callout is cancelled over the API between rounds
           (not timed).
+imaging   not the cluster (run before it starts): bench/imaging.py, a 12-megapixel JPEG with
+          EXIF orientation and GPS through the caller-image pipeline, in process and in the
+          worker processes: p50/p99 ms, the worker's peak memory, images/s on 2 workers.
 ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100,000
           volunteers) on a fresh database next to DATABASE_URL's.
 
@@ -40,7 +43,8 @@ import httpx
 from bench.clients import CASE, Listeners, StreamSocket, figures
 from bench.cluster import ROOT, Cluster
 
-TARGETS = {"dispatch_p99_ms": 25, "fanout_p99_ms": 150, "ivpa_p99_ms": 100}
+TARGETS = {"dispatch_p99_ms": 25, "fanout_p99_ms": 150, "ivpa_p99_ms": 100,
+           "imaging_p50_ms": 100, "imaging_peak_mb": 120, "imaging_images_per_s": 15}
 
 
 class _NoCluster(Exception):
@@ -409,6 +413,26 @@ async def bench_ivpa_select(args) -> dict:
     return json.loads(lines[-1])
 
 
+# ------------------------------------------------------------------------------ imaging
+
+async def bench_imaging(args) -> dict:
+    """bench/imaging.py in its own process (no cluster, no database)."""
+    command = [sys.executable, "bench/imaging.py", "--json",
+               "--images", str(args.imaging_images),
+               "--throughput-images", str(args.imaging_throughput_images)]
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT,
+                                                   stdout=asyncio.subprocess.PIPE)
+    lines = []
+    async for raw in process.stdout:
+        line = raw.decode().rstrip()
+        lines.append(line)
+        if not line.startswith("{"):
+            print(line, flush=True)
+    if await process.wait() != 0:
+        raise RuntimeError("bench/imaging.py failed")
+    return json.loads(lines[-1])
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -484,6 +508,28 @@ def table(results: dict) -> str:
                          + ("MET" if r["p99"] < sel["target_p99_ms"] else "MISSED")))
         rows.append(("", "responder_cell index used (EXPLAIN)",
                      "yes" if sel["responder_cell_index_used"] else "NO", "yes"))
+    im = results.get("imaging")
+    if im:
+        inp, iso, thr = im["in_process"]["latency_ms"], im["isolated"]["latency_ms"], \
+            im["throughput"]
+        peak = im["isolated"]["worker_peak_rss_mb"]
+        rows += [
+            ("imaging 12 MP JPEG", f"in process n={inp['n']} p50/p95/p99 ms",
+             f"{inp['p50']} / {inp['p95']} / {inp['p99']}",
+             f"p50 < {TARGETS['imaging_p50_ms']} ms: "
+             + ("MET" if inp["p50"] < TARGETS["imaging_p50_ms"] else "MISSED")),
+            ("", f"worker process n={iso['n']} p50/p95/p99 ms",
+             f"{iso['p50']} / {iso['p95']} / {iso['p99']}",
+             f"p50 < {TARGETS['imaging_p50_ms']} ms: "
+             + ("MET" if iso["p50"] < TARGETS["imaging_p50_ms"] else "MISSED")),
+            ("", "worker peak RSS per image", f"{peak} MB",
+             f"< {TARGETS['imaging_peak_mb']} MB: "
+             + ("MET" if peak < TARGETS["imaging_peak_mb"] else "MISSED")),
+            ("", f"throughput, {thr['parallel']} workers", f"{thr['images_per_s']} images/s",
+             f">= {TARGETS['imaging_images_per_s']}/s: "
+             + ("MET" if thr["images_per_s"] >= TARGETS["imaging_images_per_s"]
+                else "MISSED")),
+        ]
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -492,7 +538,7 @@ def table(results: dict) -> str:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa",
+    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa,imaging",
                         help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
@@ -509,6 +555,9 @@ async def main() -> int:
     parser.add_argument("--ivpa-warmup", type=int, default=10)
     parser.add_argument("--ivpa-volunteers", type=int, default=20, help="per site and wave")
     parser.add_argument("--ivpa-sites", type=int, default=5)
+    parser.add_argument("--imaging-images", type=int, default=200,
+                        help="timed 12 MP images, in process and in the worker each")
+    parser.add_argument("--imaging-throughput-images", type=int, default=300)
     parser.add_argument("--select-volunteers", type=int, default=100_000)
     parser.add_argument("--select-queries", type=int, default=2000)
     parser.add_argument("--env", action="append", default=[],
@@ -519,12 +568,17 @@ async def main() -> int:
     extra_env = dict(item.split("=", 1) for item in args.env)
 
     commit = git("rev-parse", "--short", "HEAD")
-    dirty_files = git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime")
+    dirty_files = git("status", "--porcelain", "--", "bench", "scripts", "config", "realtime",
+                      "imaging")
     dirty = bool(dirty_files)
     print(f"== bench on commit {commit}{' + local changes: ' + dirty_files if dirty else ''}, "
           f"{os.cpu_count()} CPUs, extra env {extra_env or '-'}", flush=True)
     load_start = os.getloadavg()
     results: dict = {}
+    if "imaging" in only:  # before the cluster starts, which would share the cores
+        print("== imaging: 12 MP JPEG through the caller-image pipeline", flush=True)
+        results["imaging"] = await bench_imaging(args)
+        only.discard("imaging")
     if "ivpa-select" in only:
         print("== ivpa-select", flush=True)
         results["ivpa_select"] = await bench_ivpa_select(args)
