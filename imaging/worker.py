@@ -68,14 +68,19 @@ class _WorkerTimeout(Exception):
 
 
 def _read_exact(fd: int, n: int, deadline: float) -> bytes:
+    # poll, not select: an ASGI server with thousands of sockets has descriptors above
+    # select's FD_SETSIZE (1024).
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
     chunks = bytearray()
     while len(chunks) < n:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _WorkerTimeout
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            raise _WorkerTimeout
+        if not poller.poll(max(1, int(remaining * 1000 + 0.999))):
+            if time.monotonic() >= deadline:
+                raise _WorkerTimeout
+            continue
         chunk = os.read(fd, min(n - len(chunks), 1 << 20))
         if not chunk:
             raise _WorkerDied

@@ -482,6 +482,30 @@ def test_isolated_processing_from_threads(tmp_path, settings):
     assert results == [1200] * 12
 
 
+def test_worker_pipes_above_fd_setsize(tmp_path):
+    """An ASGI server with thousands of sockets: the worker's pipe may be above descriptor 1024
+    (select() cannot wait on those; poll() can)."""
+    import os
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("open files limit too low")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
+        assert process_image_isolated(str(tmp_path / "ok.jpg")).display_width == 80
+        (busy,) = worker._pool._idle
+        assert busy.proc.stdout.fileno() > 1024
+    finally:
+        for fd in held:
+            os.close(fd)
+        worker.shutdown()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_memory_limit(tmp_path, settings):
     """36 megapixels (under the pixel limit) need ~108 MB decoded: with a 24 MB worker limit the
     worker fails or dies, the caller gets "memory", and the next image works again."""
