@@ -1,7 +1,7 @@
 """IVPA reacts to dispatch: a new eligible case alerts responders, an ambulance on scene or a
 closed case ends the alerting, a scene flag keeps volunteers away. Each reaction runs in a
-savepoint: if it fails, the dispatcher's action still stands (a failed start is retried by a
-timer) and the error is logged."""
+savepoint: if it fails, the dispatcher's action still stands, the error is logged, and a
+timer retries it (the start, or bringing the callout in line with the case)."""
 
 import logging
 from datetime import timedelta
@@ -19,6 +19,12 @@ from . import services
 from .models import Callout, CalloutEnd
 
 logger = logging.getLogger(__name__)
+
+
+def retry_later(case) -> None:
+    """A reaction failed: the sync timer brings the callout in line with the case soon."""
+    timer_schedule(kind=services.SYNC_RETRY_TIMER, key=str(case.pk),
+                   due_at=timezone.now() + timedelta(seconds=5))
 
 
 def auto_start(case) -> None:
@@ -58,7 +64,8 @@ def on_case_updated(sender, case, changed, **kwargs) -> None:
                 with transaction.atomic():
                     services.callout_exclude_volunteers(callout=active, flag=flag)
             except Exception:
-                logger.exception("Could not stand down the volunteers of %s", case)
+                logger.exception("Could not stand down the volunteers of %s; retrying", case)
+                retry_later(case)
 
 
 @receiver(signals.case_closed, dispatch_uid="ivpa.case_closed")
@@ -67,7 +74,8 @@ def on_case_closed(sender, case, **kwargs) -> None:
         with transaction.atomic():
             services.callout_end_for_case(case=case, reason=CalloutEnd.CASE_CLOSED)
     except Exception:
-        logger.exception("Could not end the IVPA callout of %s", case)
+        logger.exception("Could not end the IVPA callout of %s; retrying", case)
+        retry_later(case)
 
 
 @receiver(signals.assignment_status_changed, dispatch_uid="ivpa.assignment_status")
@@ -79,4 +87,5 @@ def on_assignment_status(sender, assignment, **kwargs) -> None:
             services.callout_end_for_case(case=assignment.case,
                                           reason=CalloutEnd.AMBULANCE_ARRIVED)
     except Exception:
-        logger.exception("Could not end the IVPA callout of %s", assignment.case)
+        logger.exception("Could not end the IVPA callout of %s; retrying", assignment.case)
+        retry_later(assignment.case)

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.errors import Conflict, Forbidden, Invalid
 from crews.services import validate_position
-from dispatch.models import Case, CaseStatus, CaseType, SceneFlag, is_priority_one
+from dispatch.models import (
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    CaseType,
+    SceneFlag,
+    is_priority_one,
+)
 from realtime.services import event_publish
 from timers.services import timer_cancel, timer_schedule
 
@@ -32,6 +39,7 @@ from .models import (
     AlertReport,
     AlertStatus,
     Callout,
+    CalloutEnd,
     Municipality,
     Responder,
     ResponderAlert,
@@ -46,6 +54,7 @@ logger = logging.getLogger(__name__)
 WAVE_TIMER = "ivpa.wave"
 END_TIMER = "ivpa.end"
 START_RETRY_TIMER = "ivpa.start_retry"
+SYNC_RETRY_TIMER = "ivpa.sync_retry"
 CLOCK_SKEW = timedelta(seconds=60)
 POSITION_INTERVALS = (60, 300, 900)
 UNIT_KINDS = (ResponderKind.FIRE_RESCUE, ResponderKind.POLICE)
@@ -445,6 +454,27 @@ def callout_end(*, callout: Callout, reason: str, by=None) -> Callout:
             alert.ended_at, alert.callout = now, callout
         publish_alerts(engaged, "alert.ended")
     publish_callout(callout, "callout.ended", alerts)
+    return callout
+
+
+def callout_follow_case(*, case: Case) -> Callout | None:
+    """Bring a running callout in line with its case as it is now: closed, an ambulance on
+    scene, or a scene volunteers must not go to. What the dispatch receivers do, again, for
+    when one of them failed (the retry timer)."""
+    callout = Callout.objects.filter(case=case, ended_at__isnull=True).select_related(
+        "municipality").first()
+    if callout is None:
+        return None
+    arrived = case.assignments.filter(status__in=[
+        AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_HOSPITAL,
+    ]).exists()
+    if case.status == CaseStatus.CLOSED or arrived:
+        reason = CalloutEnd.CASE_CLOSED if case.status == CaseStatus.CLOSED else \
+            CalloutEnd.AMBULANCE_ARRIVED
+        return callout_end(callout=callout, reason=reason)
+    flag = _excluded_flag(case, callout.municipality)
+    if flag:
+        return callout_exclude_volunteers(callout=callout, flag=flag)
     return callout
 
 

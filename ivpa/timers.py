@@ -1,4 +1,5 @@
-"""Timer handlers: the next wave, the longest alert time, a retried automatic start."""
+"""Timer handlers: the next wave, the longest alert time, a retried automatic start, a
+retried reaction to a case change."""
 
 from dispatch.models import Case
 from timers.registry import timer_handler
@@ -26,3 +27,10 @@ def start_retry(timer) -> None:
     case = Case.objects.filter(pk=int(timer.key)).first()
     if case is not None:
         auto_start(case)
+
+
+@timer_handler(services.SYNC_RETRY_TIMER)
+def sync_retry(timer) -> None:
+    case = Case.objects.filter(pk=int(timer.key)).first()
+    if case is not None:
+        services.callout_follow_case(case=case)

@@ -153,6 +153,14 @@ def test_a_failing_end_does_not_keep_the_case_open(arrest, ivpa, demo, monkeypat
     dispatch.case_close(case=case, by=demo.anna)
     case.refresh_from_db()
     assert case.status == "closed"
+    # The sync timer ends the callout once the fault is gone.
+    [retry] = Timer.objects.filter(kind=services.SYNC_RETRY_TIMER, key=str(case.pk),
+                                   state=TimerState.PENDING)
+    monkeypatch.undo()
+    assert timer_fire(timer_id=retry.pk, now=retry.due_at) is True
+    callout = the_callout(case)
+    assert (callout.is_active, callout.end_reason) == (False, CalloutEnd.CASE_CLOSED)
+    assert set(statuses(callout).values()) == {AlertStatus.STOOD_DOWN}
 
 
 # --- scene flags ---------------------------------------------------------------------------
@@ -205,6 +213,31 @@ def test_a_failing_stand_down_does_not_undo_the_dispatcher_change(arrest, ivpa, 
     dispatch.case_update(case=case, by=demo.anna, scene_flags=["child_under_8"])
     case.refresh_from_db()
     assert case.scene_flags == ["child_under_8"]
+    assert statuses(the_callout(case))["eva"] == AlertStatus.ALERTED
+    # The sync timer stands the volunteers down once the fault is gone.
+    [retry] = Timer.objects.filter(kind=services.SYNC_RETRY_TIMER, key=str(case.pk),
+                                   state=TimerState.PENDING)
+    monkeypatch.undo()
+    assert timer_fire(timer_id=retry.pk, now=retry.due_at) is True
+    callout = the_callout(case)
+    assert callout.is_active and callout.volunteers_excluded == "child_under_8"
+    assert statuses(callout)["eva"] == AlertStatus.STOOD_DOWN
+    assert statuses(callout)["rtj2110"] == AlertStatus.ALERTED
+
+
+def test_a_failing_end_on_arrival_is_retried_by_the_sync_timer(arrest, ivpa, demo,
+                                                               monkeypatch):
+    case = arrest()
+    monkeypatch.setattr(services, "callout_end_for_case",
+                        lambda **kw: (_ for _ in ()).throw(RuntimeError("hiccup")))
+    on_scene(demo, case)
+    assert the_callout(case).is_active
+    [retry] = Timer.objects.filter(kind=services.SYNC_RETRY_TIMER, key=str(case.pk),
+                                   state=TimerState.PENDING)
+    monkeypatch.undo()
+    assert timer_fire(timer_id=retry.pk, now=retry.due_at) is True
+    callout = the_callout(case)
+    assert (callout.is_active, callout.end_reason) == (False, CalloutEnd.AMBULANCE_ARRIVED)
 
 
 @pytest.mark.parametrize("field", ["notes", "door_code"])
