@@ -362,7 +362,10 @@ def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as im:
-            if im.format not in ALLOWED_FORMATS or im.format != source_format:
+            # Pillow's JPEG plugin calls a multi-picture JPEG (many Android and Fuji cameras,
+            # 3D and depth photos) "MPO": it is a JPEG, and its first picture is the photo.
+            opened_as = "JPEG" if im.format == "MPO" else im.format
+            if opened_as != source_format:
                 raise ImageRejected.of("format")
             width, height = im.size
             # The declared size, from the header, before a pixel is decoded.
@@ -373,7 +376,7 @@ def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
             orientation = _orientation(im)
             profile = _icc_profile(im)
             display_size = fit(im.size, limits.display_size)
-            if im.format == "JPEG":
+            if opened_as == "JPEG":
                 # Decode at 1/2, 1/4 or 1/8 scale when that still covers the display size.
                 im.draft("RGB", display_size)
             # The first frame only (animated PNG/WebP, HEIF sequences: the primary image).

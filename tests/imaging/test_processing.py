@@ -261,6 +261,20 @@ def test_large_photo_is_decoded_reduced_and_turned():
     assert near(display.getpixel((600, 1500)), samples.BLUE)
 
 
+def test_multi_picture_jpeg_from_a_camera_gives_its_first_picture():
+    """Pillow opens a JPEG with an MP index as "MPO"; it is still a JPEG."""
+    second = Image.new("RGB", (80, 40), samples.GREEN)
+    data = samples.encode(samples.halves((80, 40)), "MPO", save_all=True,
+                          append_images=[second], exif=samples.exif_with_gps(6).tobytes())
+    assert opened(data).format == "MPO"
+    result = process_image(data)
+    assert result.source_format == "JPEG"
+    display = assert_clean(result.display)
+    assert display.size == (40, 80)
+    assert near(display.getpixel((20, 10)), samples.RED)
+    assert b"MPF\x00" not in result.display
+
+
 def test_icc_profile_is_not_in_the_output():
     photo = samples.jpeg(samples.halves(), icc_profile=samples.srgb_icc())
     assert "icc_profile" in opened(photo).info
