@@ -92,7 +92,10 @@ def _read_frame(fd: int, deadline: float) -> dict:
     (length,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
     if length > 64 * 1024:
         raise _WorkerDied
-    header = json.loads(_read_exact(fd, length, deadline))
+    try:
+        header = json.loads(_read_exact(fd, length, deadline))
+    except ValueError:  # not JSON (UnicodeDecodeError is a ValueError too)
+        raise _WorkerDied from None
     if not isinstance(header, dict):
         raise _WorkerDied
     return header
@@ -115,12 +118,16 @@ class _Worker:
         try:
             ready = _read_frame(self.proc.stdout.fileno(),
                                 time.monotonic() + STARTUP_TIMEOUT_SECONDS)
+            if not ready.get("ready"):
+                raise _WorkerDied
+        except (_WorkerDied, _WorkerTimeout):
+            self.kill()
+            # The installation's fault, not the image's: not an ImageRejected.
+            raise RuntimeError(f"the imaging worker did not start (exit code "
+                               f"{self.proc.returncode}); see its stderr") from None
         except BaseException:
             self.kill()
             raise
-        if not ready.get("ready"):
-            self.kill()
-            raise _WorkerDied
         self.pid = self.proc.pid
         self.baseline_kb = ready.get("rss_kb")
 
@@ -256,12 +263,7 @@ class WorkerPool:
     def run(self, path: str, limits: Limits, measure: bool = False
             ) -> tuple[ProcessedImage, dict]:
         wait_deadline = time.monotonic() + max(limits.worker_timeout_seconds, 1.0)
-        try:
-            worker = self._acquire(limits.worker_memory_mb, wait_deadline)
-        except _WorkerDied:
-            raise ImageRejected.of("memory") from None
-        except _WorkerTimeout:
-            raise ImageRejected.of("timeout") from None
+        worker = self._acquire(limits.worker_memory_mb, wait_deadline)
         healthy = False
         try:
             result = worker.request(path, limits, measure)
@@ -311,7 +313,8 @@ def run_isolated(path: str, limits: Limits | None = None, measure: bool = False
         limits = Limits.from_settings()
     if os.path.getsize(path) > limits.max_upload_bytes:
         raise ImageRejected.of("too_large")
-    return _pool.run(os.fspath(path), limits, measure)
+    # The worker runs in the project's directory: it gets an absolute path.
+    return _pool.run(os.path.abspath(os.fspath(path)), limits, measure)
 
 
 def shutdown() -> None:

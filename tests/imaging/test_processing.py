@@ -535,6 +535,37 @@ def test_memory_limit(tmp_path, settings):
     assert process_image_isolated(str(path)).display_width == 1600
 
 
+def test_relative_path(tmp_path, monkeypatch):
+    (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
+    monkeypatch.chdir(tmp_path)
+    assert process_image_isolated("ok.jpg").display_width == 80
+
+
+def test_worker_that_cannot_start_is_a_server_error_not_a_rejection(monkeypatch, tmp_path):
+    (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
+    monkeypatch.setattr(worker.sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="did not start"):
+        process_image_isolated(str(tmp_path / "ok.jpg"))
+    monkeypatch.undo()
+    assert process_image_isolated(str(tmp_path / "ok.jpg")).display_width == 80
+
+
+def test_garbage_from_the_worker_is_not_trusted(tmp_path, monkeypatch):
+    """A decoder taken over by a crafted image could write anything into the pipe: nothing is
+    unpickled, and garbage counts as a dead worker ("memory"), never another exception."""
+    (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
+    for bad in (b"\xff\xfe not json", b"[1, 2]", b'{"ok": true, "display_len": "x"}',
+                b'{"ok": true, "display_len": 99999999999, "thumb_len": 1}'):
+        process_image_isolated(str(tmp_path / "ok.jpg"))  # a worker is up
+        monkeypatch.setattr(worker, "_read_exact", lambda fd, n, deadline, bad=bad: (
+            worker.struct.pack(">I", len(bad)) if n == 4 else bad))
+        with pytest.raises(ImageRejected) as caught:
+            process_image_isolated(str(tmp_path / "ok.jpg"))
+        assert caught.value.code == "memory"
+        monkeypatch.undo()
+        assert not worker._pool._idle  # that worker was killed
+
+
 def test_worker_that_dies_is_memory_and_is_replaced(tmp_path, monkeypatch):
     path = tmp_path / "photo.jpg"
     path.write_bytes(samples.jpeg())
