@@ -16,18 +16,28 @@ switch (?lang=): Swedish by default, English, Norwegian, Arabic (right to left) 
 The staff UI's language picker and its Swedish default are not touched: these languages are
 activated here only, for these pages (settings.LANGUAGES stays the staff's list).
 
+The landing page's form is protected against cross-site requests by a token of its own (the
+form's field equals an HttpOnly, SameSite=Strict cookie set with the page), not by Django's
+CSRF middleware: under `Referrer-Policy: no-referrer` browsers send a form's POST with
+`Origin: null` and no Referer, which the middleware refuses. A forged cross-site POST carries
+no Strict cookie, so it opens nothing.
+
 Every answer: no cache (Cache-Control: no-store), no referrer, no framing, not indexed, and a
 Content-Security-Policy that allows only this site's own script, style and connections (no
 tracking, no external resources). The service worker never handles these pages or the upload.
 """
+
+import secrets
 
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from imaging.caller import set_upload_cookie, upload_session_from_request
@@ -47,6 +57,9 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "da": "nb"}
 # What the pages tell a caller to ring when they need help (the centre's country).
 EMERGENCY_NUMBER = getattr(settings, "IMAGING_EMERGENCY_NUMBER", "112")
+
+FORM_COOKIE = "lk_bild_form"
+FORM_COOKIE_AGE = 3600
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -115,10 +128,32 @@ def _upload_url(lang, request) -> str:
     return f"/b/?lang={lang}" if request.GET.get("lang") or request.POST.get("lang") else "/b/"
 
 
+def _landing(request, lang, token, status=200):
+    form_token = secrets.token_urlsafe(24)
+    response = _render(request, "frontend/caller/landing.html", lang,
+                       {"token": token, "form_token": form_token}, status=status)
+    response.set_cookie(FORM_COOKIE, form_token, max_age=FORM_COOKIE_AGE, path="/b/",
+                        secure=request.is_secure(), httponly=True, samesite="Strict")
+    return response
+
+
+def _form_ok(request) -> bool:
+    sent = request.POST.get("form_token", "")
+    kept = request.COOKIES.get(FORM_COOKIE, "")
+    return bool(sent) and constant_time_compare(sent, kept)
+
+
+@csrf_exempt  # the form's own token instead (see the module's docstring)
 @require_http_methods(["GET", "HEAD", "POST"])
 def caller_link(request, token: str):
     lang = caller_language(request)
     if request.method == "POST":
+        if not _form_ok(request):
+            # Not from our page in this browser (or its cookie was lost): nothing is opened;
+            # a usable link gets its page again, with a new form token.
+            if link_state(token=token) == "valid":
+                return _landing(request, lang, token, status=403)
+            return _gone(request, lang)
         opened = link_open(token=token)
         if opened is None:
             # A second tap on Continue (the first one already opened the link here).
@@ -129,10 +164,10 @@ def caller_link(request, token: str):
         response = redirect(_upload_url(lang, request))
         response.status_code = 303
         set_upload_cookie(response, secret=secret, expires_at=session.expires_at)
+        response.delete_cookie(FORM_COOKIE, path="/b/", samesite="Strict")
         return _headers(response)
     if link_state(token=token) == "valid":
-        get_token(request)  # the form's CSRF cookie
-        return _render(request, "frontend/caller/landing.html", lang, {"token": token})
+        return _landing(request, lang, token)
     if upload_session_from_request(request) is not None:
         # This browser opened the link already (the token is used now): straight on.
         return _headers(redirect(_upload_url(lang, request)))
