@@ -74,3 +74,36 @@ def test_an_image_that_never_gets_processed_is_rejected_in_the_end(caller, fake_
     services.image_process_watchdog(image_id=image_id)
     image = CallerImage.objects.get(pk=image_id)
     assert image.state == ImageState.REJECTED and image.reject_code == "timeout"
+
+
+def test_in_the_production_shape_processing_is_queued_as_a_celery_task_after_commit(
+        caller, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from imaging import tasks
+
+    settings.IMAGING_PROCESS_IN_PROCESS = False
+    queued = []
+    monkeypatch.setattr(tasks.process, "delay", lambda image_id: queued.append(image_id))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        image_id = caller.upload().json()["id"]
+    assert queued == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert queued == [image_id]
+    assert tasks.process.name == "imaging.process"
+
+
+def test_a_crash_while_processing_leaves_the_image_for_the_watchdog(
+        caller, monkeypatch, django_capture_on_commit_callbacks):
+    from imaging import processing
+
+    def crash(path):
+        raise OSError("worker pool broken")
+
+    monkeypatch.setattr(processing, "process_image_isolated", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        image_id = caller.upload().json()["id"]
+    image = CallerImage.objects.get(pk=image_id)
+    assert image.state == ImageState.RECEIVED and image.claimed_until is None
+    assert storage.absolute(image.original_path).exists()
+    assert Timer.objects.filter(kind=services.PROCESS_TIMER, key=str(image_id),
+                                state=TimerState.PENDING).exists()
