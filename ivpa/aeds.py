@@ -8,7 +8,7 @@ write them.
 
 Each row is checked on its own: a bad row is reported with its line number and what to fix,
 the good rows are imported (created, or updated by their id). Opening hours must be readable
-by `ivpa.hours`: an unreadable or empty cell is refused rather than taken for "always open".
+by `core.hours`: an unreadable or empty cell is refused rather than taken for "always open".
 The whole file is imported in one transaction. A file above 5 MB or 20,000 rows, or without
 the required columns, is refused as a whole (`core.errors.Invalid`).
 
@@ -26,9 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hours
 from core.errors import Invalid
 
-from . import geo, hours
+from . import geo
 from .models import Aed
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import access_log_write
+from core import hours
 from crews.models import UnitKind, UnitStatus
 from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
 from dispatch.selectors import case_ref
 
-from . import geo, hours
+from . import geo
 from .models import (
     ENGAGED,
     OPEN_ALERT,

@@ -6,8 +6,9 @@ from datetime import datetime, time
 
 import pytest
 
-from ivpa import geo, hours
-from ivpa.hours import HoursError
+from core import hours
+from core.hours import HoursError
+from ivpa import geo
 
 # 2026-03-02 is a Monday.
 MON, TUE, WED, THU, FRI, SAT, SUN = (datetime(2026, 3, d) for d in range(2, 9))

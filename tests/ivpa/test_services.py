@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, Invalid
+from core.hours import DAYS
 from ivpa import geo, services
-from ivpa.hours import DAYS
 from ivpa.models import (
     Aed,
     AlertReport,

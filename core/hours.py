@@ -1,4 +1,4 @@
-"""Opening hours of a defibrillator, and windows of service, checked at a moment.
+"""Opening hours (a defibrillator, a mobile care unit) checked at a moment.
 
 The AED register's hours follow a subset of OpenStreetMap's `opening_hours`: "24/7", or rules
 separated by ";" such as "Mo-Fr 07:00-18:00", "Sa,Su 10:00-14:00", "Mo-Su 22:00-06:00" (past
