@@ -61,7 +61,7 @@ def secret_hash(value: str) -> str:
     return hashlib.sha256((value or "").encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _gone_message() -> str:
+def gone_message() -> str:
     return _("This image link can no longer be used. If you still need help, call 112 again.")
 
 
@@ -198,7 +198,7 @@ def image_upload(*, session: UploadSession, upload_id: str, file) -> tuple[Calle
     now = timezone.now()
     if not ImageLink.objects.filter(pk=link.pk, images_received__lt=F("max_images"),
                                     revoked_at__isnull=True, expires_at__gt=now).exists():
-        raise Gone(_gone_message())
+        raise Gone(gone_message())
     try:
         relative, size = storage.store_upload(file, max_bytes=settings.IMAGING_MAX_UPLOAD_BYTES)
     except ValueError:
@@ -210,7 +210,7 @@ def image_upload(*, session: UploadSession, upload_id: str, file) -> tuple[Calle
                 expires_at__gt=now,
             ).update(images_received=F("images_received") + 1)
             if counted != 1:
-                raise Gone(_gone_message())
+                raise Gone(gone_message())
             image = CallerImage.objects.create(
                 case_id=link.case_id, link=link, upload_id=upload_id, original_path=relative,
                 original_bytes=size, source_format=source_format, received_at=now,

@@ -272,8 +272,7 @@ class UploadView(ThrottledWithMessage, APIView):
     def _session(self, request):
         session = upload_session_from_request(request)
         if session is None:
-            raise services.Gone(_("This image link can no longer be used. If you still need "
-                                  "help, call 112 again."))
+            raise services.Gone(services.gone_message())
         return session
 
     @extend_schema(responses=None)
@@ -300,7 +299,8 @@ class UploadView(ThrottledWithMessage, APIView):
         if length > settings.IMAGING_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
             raise services.upload_too_large()
         _enforce_csrf(request._request)
-        upload_id = request.headers.get("Idempotency-Key") or request.data.get("upload_id")
+        data = request.data if isinstance(request.data, dict) else {}
+        upload_id = request.headers.get("Idempotency-Key") or data.get("upload_id")
         image, is_new = services.image_upload(session=session, upload_id=upload_id,
                                               file=request.FILES.get("image"))
         answer = {"id": image.pk, "state": image.state,
