@@ -175,8 +175,10 @@ def bench_isolated(path: str, images: int, warmup: int) -> dict:
 
 def bench_throughput(path: str, images: int, parallel: int) -> dict:
     from imaging.processing import process_image_isolated
+    from imaging.worker import run_isolated
 
     remaining = [images]
+    worker_cpu_ms: list[float] = []
     lock = threading.Lock()
     errors: list[BaseException] = []
 
@@ -187,7 +189,7 @@ def bench_throughput(path: str, images: int, parallel: int) -> dict:
                     return
                 remaining[0] -= 1
             try:
-                process_image_isolated(path)
+                worker_cpu_ms.append(run_isolated(path, measure=True)[1]["cpu_ms"])
             except BaseException as error:  # noqa: B036 - reported below
                 errors.append(error)
                 return
@@ -205,10 +207,14 @@ def bench_throughput(path: str, images: int, parallel: int) -> dict:
     cpu_end = os.times()
     if errors:
         raise errors[0]
+    parent_cpu_s = (cpu_end.user + cpu_end.system) - (cpu_start.user + cpu_start.system)
+    cpu_per_image_ms = (sum(worker_cpu_ms) + parent_cpu_s * 1000) / images
     return {"images": images, "parallel": parallel, "seconds": round(elapsed, 2),
             "images_per_s": round(images / elapsed, 1),
-            "parent_cpu_s": round((cpu_end.user + cpu_end.system)
-                                  - (cpu_start.user + cpu_start.system), 2)}
+            "parent_cpu_s": round(parent_cpu_s, 2),
+            "cpu_ms_per_image": round(cpu_per_image_ms, 1),
+            # What 2 cores could do if nothing else ran: a check on a loaded machine.
+            "cpu_bound_images_per_s": round(parallel * 1000 / cpu_per_image_ms, 1)}
 
 
 def bench_full_decode(data: bytes, images: int) -> dict:
@@ -253,7 +259,12 @@ def table(report: dict) -> str:
         (f"throughput, {thr['parallel']} workers, {thr['images']} images",
          f"{thr['images_per_s']} images/s ({thr['seconds']} s)",
          f">= {t['images_per_s']:g}/s: {verdict(thr['images_per_s'] >= t['images_per_s'])}"),
+        ("  CPU per image (worker + parent) ms; 2 cores at that cost",
+         f"{thr['cpu_ms_per_image']}; {thr['cpu_bound_images_per_s']} images/s", ""),
         ("full 12 MP decode without draft p50 / p99 ms", f"{full['p50']} / {full['p99']}", ""),
+        ("load average at start / end",
+         " / ".join(f"{report['machine'][k][0]:.2f}"
+                    for k in ("loadavg_at_start", "loadavg_at_end")), ""),
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]

@@ -529,6 +529,9 @@ def table(results: dict) -> str:
              f">= {TARGETS['imaging_images_per_s']}/s: "
              + ("MET" if thr["images_per_s"] >= TARGETS["imaging_images_per_s"]
                 else "MISSED")),
+            ("", "CPU per image; 2 cores at that cost",
+             f"{thr['cpu_ms_per_image']} ms; {thr['cpu_bound_images_per_s']}/s", ""),
+            ("", "load average at start", f"{im['machine']['loadavg_at_start'][0]:.2f}", ""),
         ]
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
