@@ -358,7 +358,9 @@ def _save_jpeg(im: Image.Image, quality: int) -> bytes:
 
 
 def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
+    # Process-wide Pillow switches, set on every call so nothing else can have relaxed them.
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as im:

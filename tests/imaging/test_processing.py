@@ -136,6 +136,14 @@ def test_truncated_jpeg():
         assert rejected(data[: int(len(data) * cut)]) == "truncated"
 
 
+def test_truncated_even_if_someone_relaxed_pillow(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = samples.jpeg(samples.noise((640, 480)))
+    assert rejected(data[: len(data) // 2]) == "truncated"
+
+
 def test_truncated_webp():
     data = samples.encode(samples.noise((320, 240)), "WEBP")
     assert rejected(data[: len(data) // 2]) == "truncated"
