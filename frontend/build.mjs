@@ -35,12 +35,12 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
 // 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js,
-// register.js (the volunteer's sign-up) and caller.js (the caller's picture upload, /b/, which
+// register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the caller's picture upload, /b/, which
 // stands alone: no service worker, no shared modules). Each page loads one.
 await build({
   ...common,
   entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
-    'src/js/register.js', 'src/js/caller.js'],
+    'src/js/register.js', 'src/js/caller.js', 'src/js/mobile.js'],
   outdir: OUT,
   entryNames: '[name]',
 });
@@ -49,7 +49,7 @@ await build({
 await build({
   ...common,
   entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css', 'src/css/responder.css',
-    'src/css/caller.css'],
+    'src/css/caller.css', 'src/css/mobile.css'],
   outdir: OUT,
   entryNames: '[name]',
 });

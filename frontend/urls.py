@@ -10,6 +10,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("crew/", views.crew, name="crew"),
     path("responder/", views.responder, name="responder"),
+    path("mobile/", views.mobile, name="mobile"),
     path("responder/register/", gzip_page(views.responder_register), name="responder-register"),
     path("manifest.json", views.manifest, name="manifest"),
     path("offline/", views.offline, name="offline"),

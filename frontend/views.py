@@ -45,6 +45,54 @@ def ui_languages() -> list[tuple[str, str]]:
     ]
 
 
+def referral_strings() -> dict:
+    """Strings of a referral, shown on the console and on the mobile care unit's screen."""
+    return {
+        "line": {"warm": _("Warm handover (red line)"), "cold": _("Cold handover (yellow line)")},
+        "from": {
+            "warm": _("The dispatcher stays on the line and conferences you in."),
+            "cold": _("Passed on from the dispatch centre."),
+        },
+        "state": {
+            "sent": _("Waiting for an answer"),
+            "accepted": _("Accepted"),
+            "declined": _("Declined"),
+            "withdrawn": _("Withdrawn"),
+            "visited": _("Visited"),
+        },
+        "responsible_centre": _("Responsible: the dispatch centre"),
+        "responsible_unit": _("Responsible: {unit}"),
+        "deadline": _("To be seen by {time}"),
+        "news2": _("NEWS2 {score}"),
+        "news2_incomplete": _("incomplete"),
+        "news2_none": _("NEWS2: no vital signs"),
+        "band": {"low": _("low"), "medium": _("medium"), "high": _("high")},
+        "assessment": _("Assessment"),
+        "vitals": _("Vital signs"),
+        "callback": _("Callback number"),
+        "address": _("Address"),
+        "outcome_label": _("Outcome"),
+        "outcome": {
+            "treated_at_home": _("Treated at home"),
+            "referred_on": _("Referred on"),
+            "needs_ambulance": _("Needs an ambulance"),
+        },
+        "new_case": _("new case {ref}"),
+        "print": _("Print summary"),
+        "vital": {
+            "rr": _("RR"), "bp": _("BP"), "pulse": _("Pulse"), "temp": _("Temp"),
+            "oxygen": _("on oxygen"), "scale2": _("scale 2"),
+        },
+        "skill": {
+            "home_visit": _("Home visit"),
+            "catheter_care": _("Catheter care"),
+            "iv_antibiotics": _("IV antibiotics"),
+            "wound_care": _("Wound care"),
+            "palliative": _("Palliative care"),
+        },
+    }
+
+
 def js_strings() -> dict:
     """Every string the scripts show, in the request's language."""
     labels = lambda choices: {value: str(label) for value, label in choices}  # noqa: E731
@@ -212,6 +260,47 @@ def js_strings() -> dict:
             "not_confirmed": _("Not confirmed"),
             "alerts_week": _("{n} alerts in the last 7 days"),
         },
+        "referral": referral_strings(),
+        "mobile": {
+            "available_on": _(
+                "The unit is available: the dispatch centre can refer patients to it."),
+            "available_off": _("The unit is not available: no referrals are proposed to it."),
+            "badge_on": _("Available"),
+            "badge_off": _("Not available"),
+            "load": _("Open referrals: {load} of {capacity}"),
+            "saved": _("Saved."),
+            "new": _("New referral from the dispatch centre."),
+            "open_n": _("{n} waiting for an answer"),
+            "yours": _("The responsibility is yours"),
+            "visit_at": _("expected visit {time}"),
+            "until_sent": _("until your acceptance has been sent"),
+            "withdrawn": _("Withdrawn by the dispatch centre: the dispatch centre is responsible."),
+            "withdrawn_notice": _("The dispatch centre withdrew referral {ref}."),
+            "declined": _("You declined ({reason}): the dispatch centre is responsible."),
+            "accept": _("Accept"),
+            "visit_label": _("Expected visit time"),
+            "decline": _("Decline"),
+            "decline_label": _("Reason for declining"),
+            "decline_reason_needed": _("Give a reason for declining."),
+            "outcome_title": _("Outcome of the visit"),
+            "outcome_note": _("Note (optional)"),
+            "outcome_confirm": _("Confirm: {outcome}"),
+            "outcome_sent": _("Outcome recorded."),
+            "outcome_case": _("Outcome recorded. New case at the dispatch centre: {ref}."),
+            "change": {
+                "accept": _("Acceptance"),
+                "decline": _("Decline"),
+                "outcome": _("Outcome"),
+            },
+            "waiting_change": _("{what} waiting to be sent…"),
+            "sending": _("Sending…"),
+            "queued": _("Waiting to send: sent when the network is back."),
+            "refused": _("Refused: {detail}"),
+            "depends": _("Not sent: an earlier answer to this referral was refused."),
+            "seen": _("OK"),
+            "leave_confirm": _("Tap again to leave"),
+            "you_left": _("You are no longer on a unit."),
+        },
         "crew": {
             "acknowledge": _("Acknowledge"),
             "step": {
@@ -315,6 +404,8 @@ def start_url_for(user) -> str:
         return "/crew/"
     if user.role == Role.RESPONDER:
         return "/responder/"
+    if user.role == Role.MOBILE_CARE:
+        return "/mobile/"
     if user.role in (Role.DISPATCHER, Role.ADMIN) or user.is_superuser:
         return "/console/"
     return "/"
@@ -346,6 +437,8 @@ def home(request):
         return redirect("crew")
     if request.user.role == Role.RESPONDER:
         return redirect("responder")
+    if request.user.role == Role.MOBILE_CARE:
+        return redirect("mobile")
     if request.user.role in (Role.DISPATCHER, Role.ADMIN) or request.user.is_superuser:
         return redirect("console")
     return render(request, "frontend/placeholder.html", page_context())
@@ -367,7 +460,7 @@ def _require(request, *roles):
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMIN)
     return render(request, "frontend/console.html", page_context(
-        without=("crew", "responder"),
+        without=("crew", "responder", "mobile"),
         map_tile_url=settings.MAP_TILE_URL,
         map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         regions=Region.objects.order_by("name"),
@@ -385,7 +478,7 @@ def crew(request):
     # Who the user is comes with the page (one round trip less on a slow network); it holds
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
-        without=("console", "priority", "ivpa", "responder"),
+        without=("console", "priority", "ivpa", "responder", "referral", "mobile"),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         inline_css=inline_style("crew.css")))
 
@@ -399,11 +492,24 @@ def responder(request):
     keep it for an offline start."""
     _require(request, Role.RESPONDER)
     return render(request, "frontend/responder.html", page_context(
-        without=("console", "crew", "priority", "kind", "status"),
+        without=("console", "crew", "priority", "kind", "status", "referral", "mobile"),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         intervals=POSITION_INTERVALS,
         trainings=Training.choices,
         inline_css=inline_style("responder.css")))
+
+
+@gzip_page
+@login_required
+def mobile(request):
+    """The mobile care unit's screen (God och nära vård): join the unit, keep its profile, and
+    answer the referrals sent to it. The page holds no patient data (referrals come from the
+    API), so the service worker may keep it for an offline start."""
+    _require(request, Role.MOBILE_CARE)
+    return render(request, "frontend/mobile.html", page_context(
+        without=("console", "crew", "responder", "priority", "ivpa"),
+        me={**me_payload(request.user), "at": timezone.now().isoformat()},
+        inline_css=inline_style("mobile.css")))
 
 
 def responder_register(request):
@@ -411,5 +517,6 @@ def responder_register(request):
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "frontend/register.html", page_context(
-        without=("console", "crew", "priority", "kind", "status", "ivpa", "time"),
+        without=("console", "crew", "priority", "kind", "status", "ivpa", "time", "referral",
+                 "mobile"),
         trainings=Training.choices))

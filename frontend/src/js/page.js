@@ -7,7 +7,7 @@ import { wipePatientData } from './store.js';
 import { unsubscribePush } from './push.js';
 
 const THEME_KEY = 'larmkedjan.theme';
-const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/']);
+const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/']);
 
 /** The registration, once the worker is active (null where there is none). */
 export const swReady = (async () => {

@@ -1,0 +1,680 @@
+/* The mobile care unit's phone or tablet (God och nära vård): join the unit for the shift, set
+   it available with its area, hours, skills and capacity, and answer the referrals the
+   dispatch centre sends: accept with an expected visit time, or decline with a reason; after
+   the visit, record the outcome.
+
+   Responsibility is never guessed on this screen: until the server has the acceptance, the
+   card says the dispatch centre is responsible (an acceptance still in the outbox says so);
+   only an accepted referral says "the responsibility is yours".
+
+   The unit's stream `unit.<id>` carries referral.created / .updated / .withdrawn; events carry
+   no patient data, so each referral is fetched over HTTP (the read is logged). Answers go
+   through the outbox (outbox.js, as the crew's status taps): an idempotency key, sent in order,
+   kept through a dead zone, and a refusal shown with the server's reason until seen. */
+
+import {
+  api, cookie, el, fmtTime, isOffline, notify, serverNow, showConnection, signedOut, t, twoStep, uuid,
+} from './common.js';
+import { referralNews2 } from './news2.js';
+import { CHANNEL, flushOutbox } from './outbox.js';
+import { swReady, wipeDevice } from './page.js';
+import { setupPush } from './push.js';
+import { alarm, setupAudio } from './sound.js';
+import { addChange, changesFor, deleteChange, getMeta, setMeta } from './store.js';
+import { LocalSeqStore, StreamClient } from './stream.js';
+
+const SYNC_TAG = 'larmkedjan-outbox';
+const FLUSH_EVERY_MS = 10000;
+const REPEAT_ALARM_MS = 60000;
+const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);
+const ENDED = new Set(['declined', 'withdrawn', 'visited', 'closed', 'completed', 'cancelled', 'reassigned', 'expired']);
+const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
+
+const $ = (id) => document.getElementById(id);
+const USER = $('mobile').dataset.user;
+const state = {
+  me: null,
+  profile: null,
+  referrals: new Map(), // id -> referral (from the API)
+  outbox: [],
+  alarmed: new Set(),
+  drafts: new Map(), // id -> {visit, reason, note}: what was typed, kept over redraws
+};
+
+/* ---------- referrals ---------- */
+
+const stateOf = (r) => String(r.state || r.status || 'sent');
+const isOpen = (r) => OPEN.has(stateOf(r));
+const isAccepted = (r) => stateOf(r) === 'accepted';
+const lineOf = (r) => (String(r.line || '').startsWith('warm') || r.line === 'red' ? 'warm' : 'cold');
+const handover = (r) => r.handover || {};
+const outcomeOf = (r) => r.outcome?.outcome || r.outcome || null;
+const outcomeNote = (r) => r.outcome?.note ?? r.outcome_note ?? '';
+
+/** Whether the server says the unit holds the responsibility (accepted or visited). */
+function unitResponsible(r) {
+  const who = r.responsible ?? r.responsible_party ?? r.responsibility;
+  if (typeof who === 'string') return who === 'unit' || who.startsWith('unit');
+  if (who && typeof who === 'object') return who.kind === 'unit' || who.type === 'unit' || who.unit != null;
+  return isAccepted(r) || (stateOf(r) === 'visited');
+}
+
+function pendingFor(id) {
+  return state.outbox.filter((c) => c.referral === id);
+}
+
+function upsertReferral(r) {
+  if (!r || r.id == null) return;
+  if (state.me?.unit && r.unit != null && Number(r.unit?.id ?? r.unit) !== Number(state.me.unit)) {
+    state.referrals.delete(r.id); // taken away from this unit
+  } else {
+    state.referrals.set(r.id, { ...state.referrals.get(r.id), ...r });
+  }
+  const now = state.referrals.get(r.id);
+  if (now && isOpen(now) && !state.alarmed.has(now.id)) {
+    state.alarmed.add(now.id);
+    alarm();
+  }
+  render();
+}
+
+async function fetchReferral(id) {
+  try {
+    upsertReferral(await api(`/api/referrals/${id}/`));
+  } catch (err) {
+    if (err.status === 403 || err.status === 404) {
+      state.referrals.delete(id);
+      render();
+    } else if (err.status !== 0) {
+      notify(err.detail, 'error');
+    }
+  }
+}
+
+async function loadReferrals() {
+  if (!state.me?.unit) return;
+  try {
+    const list = await api('/api/referrals/');
+    const items = Array.isArray(list) ? list : (list?.results || []);
+    const seen = new Set(items.map((r) => r.id));
+    for (const id of [...state.referrals.keys()]) if (!seen.has(id)) state.referrals.delete(id);
+    // What the unit already had when the page opened rings once, not for each old one.
+    for (const r of items) if (!isOpen(r)) state.alarmed.add(r.id);
+    for (const r of items) upsertReferral(r);
+  } catch (err) {
+    if (err.status !== 0) notify(err.detail, 'error');
+  }
+  render();
+}
+
+/* ---------- the unit's profile ---------- */
+
+const asList = (v) => (Array.isArray(v) ? v : String(v || '').split(',').map((x) => x.trim()).filter(Boolean));
+
+async function loadProfile() {
+  if (!state.me?.unit) return;
+  try {
+    state.profile = await api(`/api/referrals/units/${state.me.unit}/profile/`);
+    fillProfile();
+  } catch (err) {
+    if (err.status !== 0) notify(err.detail, 'error');
+  }
+  renderProfileState();
+}
+
+function skillChoices() {
+  const fromServer = state.profile?.skill_choices || state.profile?.skills_available;
+  if (Array.isArray(fromServer) && fromServer.length) {
+    return fromServer.map((s) => (Array.isArray(s) ? { value: s[0], label: s[1] }
+      : typeof s === 'object' ? { value: s.value ?? s.code, label: s.label ?? s.name } : { value: s, label: skillLabel(s) }));
+  }
+  const known = t('referral.skill');
+  const values = typeof known === 'object' ? Object.keys(known) : [];
+  for (const s of asList(state.profile?.skills)) if (!values.includes(s)) values.push(s);
+  return values.map((value) => ({ value, label: skillLabel(value) }));
+}
+
+function skillLabel(code) {
+  const label = t(`referral.skill.${code}`);
+  return label === `referral.skill.${code}` ? code.replace(/_/g, ' ') : label;
+}
+
+function fillProfile() {
+  const p = state.profile || {};
+  $('p-area').value = asList(p.area ?? p.areas ?? p.municipalities).join(', ');
+  $('p-hours').value = p.hours ?? p.opening_hours ?? '';
+  $('p-capacity').value = p.capacity ?? '';
+  const mine = new Set(asList(p.skills));
+  const box = $('p-skills');
+  const legend = box.querySelector('legend');
+  box.replaceChildren(legend, ...skillChoices().map(({ value, label }) =>
+    el('label', { class: 'check' },
+      el('input', { type: 'checkbox', name: 'skills', value, checked: mine.has(value) }), ' ', label)));
+}
+
+function renderProfileState() {
+  const p = state.profile;
+  const on = Boolean(p?.available);
+  const button = $('p-available');
+  button.setAttribute('aria-pressed', String(on));
+  button.classList.toggle('is-on', on);
+  $('p-available-text').textContent = p ? (on ? t('mobile.available_on') : t('mobile.available_off')) : '';
+  const badge = $('unit-available');
+  badge.hidden = !p;
+  badge.className = `badge ${on ? 'st-available' : 'st-out_of_service'}`;
+  badge.textContent = on ? t('mobile.badge_on') : t('mobile.badge_off');
+  const load = p?.load ?? p?.open_referrals ?? p?.current_load;
+  $('p-load').textContent = p && load != null && p.capacity != null
+    ? t('mobile.load', { load, capacity: p.capacity }) : '';
+}
+
+async function patchProfile(body) {
+  const box = $('profile-error');
+  box.hidden = true;
+  try {
+    state.profile = { ...state.profile, ...await api(`/api/referrals/units/${state.me.unit}/profile/`, { method: 'PATCH', body }) };
+    renderProfileState();
+    return true;
+  } catch (err) {
+    box.hidden = false;
+    box.textContent = err.detail;
+    return false;
+  }
+}
+
+$('p-available').addEventListener('click', async () => {
+  if (!state.profile) return;
+  const next = !state.profile.available;
+  if (await patchProfile({ available: next })) notify(next ? t('mobile.available_on') : t('mobile.available_off'), 'ok');
+});
+
+$('profile').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const capacity = $('p-capacity').value.trim();
+  const areaWasText = typeof state.profile?.area === 'string';
+  const area = asList($('p-area').value);
+  const body = {
+    area: areaWasText ? area.join(', ') : area,
+    hours: $('p-hours').value.trim(),
+    skills: [...document.querySelectorAll('#p-skills input[name="skills"]:checked')].map((n) => n.value),
+  };
+  if (capacity !== '') body.capacity = Number(capacity);
+  $('p-save').disabled = true;
+  try {
+    if (await patchProfile(body)) {
+      fillProfile();
+      notify(t('mobile.saved'), 'ok');
+    }
+  } finally {
+    $('p-save').disabled = false;
+  }
+});
+
+/* ---------- answers, through the outbox ---------- */
+
+async function refreshOutbox() {
+  try {
+    state.outbox = (await changesFor(USER)).filter((c) => c.referral != null);
+  } catch {
+    state.outbox = [];
+  }
+  renderOutbox();
+  render();
+  return state.outbox;
+}
+
+async function queue(referral, kind, action, body) {
+  const key = uuid();
+  await addChange({
+    user: USER, key, kind, referral: referral.id, assignment: `referral-${referral.id}`,
+    label: `${t(`mobile.change.${kind}`)} · ${referral.case_reference || referral.reference || `#${referral.id}`}`,
+    url: `/api/referrals/${referral.id}/${action}/`, body: { ...body, idempotency_key: key },
+  });
+  await refreshOutbox();
+  swReady.then((reg) => reg?.sync?.register(SYNC_TAG)).catch(() => { /* no Background Sync */ });
+  flush();
+}
+
+let flushing = false;
+let retryTimer = null;
+let retryDelay = 1000;
+
+function onSent(change, answer) {
+  if (change.referral == null) return;
+  if (answer && answer.id === change.referral) upsertReferral(answer);
+  else fetchReferral(change.referral);
+  if (change.kind === 'outcome' && answer) {
+    const newCase = answer.new_case_reference || answer.outcome_case_reference;
+    notify(newCase ? t('mobile.outcome_case', { ref: newCase }) : t('mobile.outcome_sent'), 'ok');
+  }
+}
+
+function onRefused(change, detail) {
+  if (change.referral == null) return;
+  showRefusal(t('mobile.refused', { detail }));
+  fetchReferral(change.referral);
+}
+
+async function flush() {
+  if (flushing || !USER) return;
+  flushing = true;
+  clearTimeout(retryTimer);
+  try {
+    const waiting = (await refreshOutbox()).some((c) => c.state === 'waiting');
+    if (!waiting) return;
+    setMeta('session', { user: USER, csrf: cookie('csrftoken') }).catch(() => {});
+    const result = await flushOutbox({
+      user: USER, csrf: () => cookie('csrftoken'), signedOut, onSent, onRefused,
+      dependsDetail: t('mobile.depends'),
+    });
+    await refreshOutbox();
+    if (result.busy) {
+      retryTimer = setTimeout(flush, 1000);
+    } else if (result.kept) {
+      retryTimer = setTimeout(flush, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    } else {
+      retryDelay = 1000;
+    }
+  } finally {
+    flushing = false;
+    renderOutbox();
+  }
+}
+
+function renderOutbox() {
+  const waiting = state.outbox.filter((c) => c.state === 'waiting');
+  $('outbox').hidden = !state.outbox.length;
+  $('outbox-count').textContent = String(waiting.length);
+  $('outbox-list').replaceChildren(...state.outbox.map((c) => {
+    const at = fmtTime(c.createdAt, true);
+    if (c.state === 'refused') {
+      return el('li', { class: 'ob-item is-refused', dataset: { key: c.key, state: 'refused' } },
+        el('span', { class: 'ob-what' }, `${c.label} ${at}`),
+        el('span', { class: 'ob-state' }, t('mobile.refused', { detail: c.detail })),
+        el('button', {
+          type: 'button', class: 'btn btn-ghost ob-dismiss',
+          onclick: async () => { await deleteChange(c.id); hideRefusal(); refreshOutbox(); },
+        }, t('mobile.seen')));
+    }
+    return el('li', { class: 'ob-item', dataset: { key: c.key, state: 'waiting' } },
+      el('span', { class: 'ob-what' }, `${c.label} ${at}`),
+      el('span', { class: 'ob-state' }, isOffline() || !navigator.onLine ? t('mobile.queued') : t('mobile.sending')));
+  }));
+}
+
+function showRefusal(message) {
+  $('refusal-text').textContent = message;
+  $('refusal').hidden = false;
+}
+function hideRefusal() { $('refusal').hidden = true; }
+$('refusal-close').addEventListener('click', hideRefusal);
+
+/** "14:30" typed on the phone, as the next such moment on the server's clock. */
+function visitTime(hhmm) {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm || '');
+  if (!m) return null;
+  const now = serverNow();
+  const at = new Date(now);
+  at.setHours(Number(m[1]), Number(m[2]), 0, 0);
+  if (at.getTime() < now.getTime() - 15 * 60000) at.setDate(at.getDate() + 1);
+  return at;
+}
+
+function defaultVisit(r) {
+  const now = serverNow().getTime();
+  const deadline = Date.parse(r.deadline);
+  let at = now + 45 * 60000;
+  if (!Number.isNaN(deadline) && deadline > now) at = Math.min(at, deadline);
+  const d = new Date(Math.ceil(at / 300000) * 300000);
+  if (!Number.isNaN(deadline) && d.getTime() > deadline) d.setTime(deadline);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/* ---------- rendering ---------- */
+
+const nodes = new Map(); // id -> {sig, node}
+
+function sortKey(r) {
+  const rank = isOpen(r) ? 0 : isAccepted(r) ? 1 : 2;
+  return [rank, Date.parse(r.deadline) || 0];
+}
+
+function render() {
+  const joined = Boolean(state.me?.unit);
+  $('join').hidden = !state.me || joined;
+  $('duty').hidden = !joined;
+  $('unit-title').textContent = joined ? state.me.unit_call_sign || '' : '';
+  document.title = joined ? `${state.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
+  if (!joined) return;
+  const list = [...state.referrals.values()].sort((a, b) => {
+    const [ra, da] = sortKey(a);
+    const [rb, db] = sortKey(b);
+    return ra - rb || (ra === 2 ? db - da : da - db);
+  });
+  const box = $('referrals');
+  const seen = new Set();
+  for (const r of list) {
+    const pending = JSON.stringify(pendingFor(r.id).map((c) => [c.kind, c.state, c.detail]));
+    const sig = JSON.stringify([r, pending, document.documentElement.lang, Math.floor(Date.now() / 30000)]);
+    let entry = nodes.get(r.id);
+    if (!entry || entry.sig !== sig) {
+      const focused = entry?.node.contains(document.activeElement) ? document.activeElement : null;
+      // Someone typing, or a button waiting for its second tap: redraw when they leave it,
+      // not under their thumb (unless an answer of theirs was just queued or sent).
+      const busy = focused && (focused.matches('input, textarea') || focused.classList.contains('is-armed'));
+      if (busy && entry.pending === pending && stateOf(entry.r) === stateOf(r)) {
+        entry.sig = '';
+      } else {
+        const node = card(r);
+        if (entry) entry.node.replaceWith(node);
+        entry = { sig, node, pending, r };
+        nodes.set(r.id, entry);
+      }
+    }
+    box.append(entry.node);
+    seen.add(r.id);
+  }
+  for (const [id, entry] of nodes) {
+    if (!seen.has(id)) {
+      entry.node.remove();
+      nodes.delete(id);
+    }
+  }
+  const open = list.filter(isOpen).length;
+  $('referral-count').textContent = list.length ? `(${open ? t('mobile.open_n', { n: open }) : list.length})` : '';
+  $('no-referrals').hidden = list.length > 0;
+}
+
+function draft(id) {
+  if (!state.drafts.has(id)) state.drafts.set(id, {});
+  return state.drafts.get(id);
+}
+
+function card(r) {
+  const s = stateOf(r);
+  const line = lineOf(r);
+  const h = handover(r);
+  const n = referralNews2(r);
+  const pending = pendingFor(r.id);
+  const waiting = pending.filter((c) => c.state === 'waiting');
+  const ours = unitResponsible(r);
+  const titleId = `r-title-${r.id}`;
+  const node = el('article', {
+    class: `referral line-${line} is-${s}${ours ? ' is-ours' : ''}`, 'aria-labelledby': titleId,
+    dataset: { id: r.id, state: s, line, responsible: ours ? 'unit' : 'centre' },
+  });
+  node.append(
+    el('header', { class: 'r-head' },
+      el('span', { class: `line-badge line-${line}` }, t(`referral.line.${line}`)),
+      el('span', { class: `badge r-state rs-${s}` }, t(`referral.state.${s}`) === `referral.state.${s}` ? s : t(`referral.state.${s}`)),
+      el('span', { class: 'r-ref' }, r.case_reference || r.reference || '')),
+    el('p', { class: 'r-from' }, t(`referral.from.${line}`)),
+    el('h3', { id: titleId, class: 'r-reason' }, h.reason || r.reason || ''),
+    responsibility(r, ours, waiting),
+    el('p', { class: `r-deadline${isOpen(r) && Date.parse(r.deadline) < serverNow().getTime() ? ' is-late' : ''}` },
+      t('referral.deadline', { time: fmtDateTime(r.deadline) })),
+    el('p', { class: `news2 band-${n.band || 'none'}`, dataset: { score: n.score ?? '', band: n.band || '' } },
+      n.score == null ? t('referral.news2_none')
+        : `${t('referral.news2', { score: n.score })} · ${t(`referral.band.${n.band}`)}${n.complete ? '' : ` (${t('referral.news2_incomplete')})`}`),
+    facts(r, h),
+  );
+  const actions = el('div', { class: 'r-actions' });
+  if (waiting.length) {
+    actions.append(el('p', { class: 'r-sync' }, t('mobile.waiting_change', { what: t(`mobile.change.${waiting.at(-1).kind}`) })));
+  } else if (isOpen(r)) {
+    actions.append(answerForm(r));
+  } else if (isAccepted(r)) {
+    actions.append(outcomeForm(r));
+  }
+  node.append(actions);
+  node.append(el('p', { class: 'r-print' }, el('a', {
+    href: `/api/referrals/${r.id}/summary/`, target: '_blank', rel: 'noopener', class: 'btn btn-ghost btn-small',
+  }, t('referral.print'))));
+  return node;
+}
+
+function responsibility(r, ours, waiting) {
+  const s = stateOf(r);
+  if (ours) {
+    return el('p', { class: 'r-resp is-ours', role: 'status' }, el('strong', {}, t('mobile.yours')),
+      r.expected_visit_at ? ` · ${t('mobile.visit_at', { time: fmtDateTime(r.expected_visit_at) })}` : '');
+  }
+  if (s === 'withdrawn') return el('p', { class: 'r-resp is-ended' }, t('mobile.withdrawn'));
+  if (s === 'declined') {
+    return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || r.reason_declined || '' }));
+  }
+  if (ENDED.has(s)) return el('p', { class: 'r-resp is-ended' }, t('referral.responsible_centre'));
+  const accepting = waiting.some((c) => c.kind === 'accept');
+  return el('p', { class: 'r-resp is-centre' }, t('referral.responsible_centre'),
+    accepting ? ` · ${t('mobile.until_sent')}` : '');
+}
+
+function fmtDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const today = d.toDateString() === serverNow().toDateString();
+  return today ? fmtTime(iso) : `${d.toLocaleDateString(document.documentElement.lang || 'sv', { day: 'numeric', month: 'short' })} ${fmtTime(iso)}`;
+}
+
+function vitalsText(v) {
+  if (!v) return '';
+  const parts = [];
+  if (v.respiratory_rate != null && v.respiratory_rate !== '') parts.push(`${t('referral.vital.rr')} ${v.respiratory_rate}`);
+  if (v.spo2 != null && v.spo2 !== '') {
+    parts.push(`SpO₂ ${v.spo2} %${Number(v.spo2_scale) === 2 ? ` (${t('referral.vital.scale2')})` : ''}${v.on_oxygen ? ` ${t('referral.vital.oxygen')}` : ''}`);
+  } else if (v.on_oxygen) {
+    parts.push(t('referral.vital.oxygen'));
+  }
+  if (v.systolic_bp != null && v.systolic_bp !== '') parts.push(`${t('referral.vital.bp')} ${v.systolic_bp}`);
+  if (v.pulse != null && v.pulse !== '') parts.push(`${t('referral.vital.pulse')} ${v.pulse}`);
+  if (v.consciousness) parts.push(`ACVPU ${v.consciousness}`);
+  if (v.temperature != null && v.temperature !== '') parts.push(`${t('referral.vital.temp')} ${String(v.temperature).replace('.', ',')} °C`);
+  return parts.join(' · ');
+}
+
+function facts(r, h) {
+  const phone = r.callback_number || h.callback_number || '';
+  const address = [r.address || r.case_address, r.municipality].filter(Boolean).join(', ');
+  const vitals = vitalsText(h.vitals || r.vitals);
+  const outcome = outcomeOf(r);
+  const newCase = r.new_case_reference || r.outcome_case_reference || r.new_case?.reference;
+  return el('dl', { class: 'r-facts' },
+    h.assessment || r.assessment ? el('div', {}, el('dt', {}, t('referral.assessment')), el('dd', { class: 'r-assessment' }, h.assessment || r.assessment)) : null,
+    vitals ? el('div', {}, el('dt', {}, t('referral.vitals')), el('dd', { class: 'r-vitals' }, vitals)) : null,
+    phone ? el('div', {}, el('dt', {}, t('referral.callback')), el('dd', {},
+      el('a', { class: 'r-callback', href: `tel:${String(phone).replace(/[^0-9+]/g, '')}` }, phone))) : null,
+    address ? el('div', {}, el('dt', {}, t('referral.address')), el('dd', { class: 'r-address' }, address)) : null,
+    outcome ? el('div', {}, el('dt', {}, t('referral.outcome_label')), el('dd', { class: 'r-outcome', dataset: { outcome } },
+      t(`referral.outcome.${outcome}`), outcomeNote(r) ? ` – ${outcomeNote(r)}` : '',
+      newCase ? ` · ${t('referral.new_case', { ref: newCase })}` : '')) : null);
+}
+
+function answerForm(r) {
+  const d = draft(r.id);
+  const visitId = `r-visit-${r.id}`;
+  const reasonId = `r-decline-${r.id}`;
+  const visit = el('input', { id: visitId, type: 'time', class: 'r-visit', value: d.visit || defaultVisit(r), required: true });
+  visit.addEventListener('input', () => { d.visit = visit.value; });
+  const accept = el('button', { type: 'button', class: 'btn btn-step btn-accept r-accept' }, t('mobile.accept'));
+  accept.addEventListener('click', () => {
+    const at = visitTime(visit.value);
+    if (!at) {
+      visit.setAttribute('aria-invalid', 'true');
+      visit.focus();
+      return;
+    }
+    state.drafts.delete(r.id);
+    queue(r, 'accept', 'accept', { expected_visit_at: at.toISOString() });
+  });
+  const reason = el('input', { id: reasonId, type: 'text', class: 'r-decline-reason', maxlength: '300', value: d.reason || '' });
+  reason.addEventListener('input', () => { d.reason = reason.value; });
+  const decline = el('button', { type: 'button', class: 'btn btn-decline r-decline' }, t('mobile.decline'));
+  decline.addEventListener('click', () => {
+    if (!reason.value.trim()) {
+      reason.setAttribute('aria-invalid', 'true');
+      reason.focus();
+      notify(t('mobile.decline_reason_needed'), 'warn');
+      return;
+    }
+    state.drafts.delete(r.id);
+    queue(r, 'decline', 'decline', { reason: reason.value.trim() });
+  });
+  return el('div', { class: 'r-answer' },
+    el('div', { class: 'r-accept-row' },
+      el('label', { class: 'field', for: visitId }, el('span', {}, t('mobile.visit_label')), visit), accept),
+    el('div', { class: 'r-decline-row' },
+      el('label', { class: 'field', for: reasonId }, el('span', {}, t('mobile.decline_label')), reason), decline));
+}
+
+function outcomeForm(r) {
+  const d = draft(r.id);
+  const noteId = `r-note-${r.id}`;
+  const note = el('textarea', { id: noteId, class: 'r-note', maxlength: '1000', rows: '2' }, d.note || '');
+  note.addEventListener('input', () => { d.note = note.value; });
+  const buttons = OUTCOMES.map((outcome) => {
+    const button = el('button', {
+      type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
+    }, t(`referral.outcome.${outcome}`));
+    twoStep(button, t('mobile.outcome_confirm', { outcome: t(`referral.outcome.${outcome}`) }), () => {
+      state.drafts.delete(r.id);
+      return queue(r, 'outcome', 'outcome', { outcome, note: note.value.trim() });
+    });
+    return button;
+  });
+  return el('fieldset', { class: 'r-outcome-form' },
+    el('legend', {}, t('mobile.outcome_title')),
+    el('label', { class: 'field', for: noteId }, el('span', {}, t('mobile.outcome_note')), note),
+    el('div', { class: 'r-outcome-buttons' }, buttons));
+}
+
+/* ---------- stream ---------- */
+
+function onEvent(event) {
+  const d = event.data || {};
+  if (!event.type.startsWith('referral.')) {
+    if (event.type === 'crew.left' && d.user === state.me?.id) loadMe();
+    return;
+  }
+  const id = d.id ?? d.referral;
+  if (id == null) return;
+  if (event.type === 'referral.withdrawn') {
+    const known = state.referrals.get(id);
+    if (known) upsertReferral({ ...known, ...d, id, state: 'withdrawn' });
+    notify(t('mobile.withdrawn_notice', { ref: known?.case_reference || d.case_reference || '' }), 'warn', { timeout: 30000 });
+  } else if (event.type === 'referral.created' && !state.referrals.has(id)) {
+    notify(t('mobile.new'), 'warn');
+  }
+  fetchReferral(id);
+}
+
+const stream = new StreamClient({
+  ack: true,
+  store: new LocalSeqStore(),
+  onEvent,
+  onReset: () => loadReferrals(),
+  onStatus: showConnection,
+  onRefused: () => setTimeout(loadMe, 3000),
+});
+
+/* ---------- joining and leaving ---------- */
+
+let embeddedMe = JSON.parse(document.getElementById('me')?.textContent || 'null');
+
+async function loadMe() {
+  try {
+    if (embeddedMe) {
+      const { at: _at, ...me } = embeddedMe;
+      embeddedMe = null;
+      state.me = me;
+    } else {
+      state.me = await api('/api/me/');
+    }
+    setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
+  } catch (err) {
+    const kept = await getMeta(`me.${USER}`).catch(() => null);
+    if (err.status !== 0 || !kept) {
+      if (err.status !== 0) notify(err.detail, 'error');
+      return;
+    }
+    state.me = kept.me;
+  }
+  stream.setStreams(state.me.streams || []);
+  if (state.me.unit) {
+    await Promise.all([loadProfile(), loadReferrals()]);
+  } else {
+    state.referrals.clear();
+    state.profile = null;
+    await fillUnits();
+  }
+  render();
+}
+
+async function fillUnits() {
+  const select = $('join-unit');
+  if (select.options.length > 1) return;
+  try {
+    const units = await api('/api/units/');
+    const mobile = units.filter((u) => u.kind === 'mobile_care');
+    for (const u of (mobile.length ? mobile : units)) {
+      select.append(el('option', { value: u.id }, [u.call_sign, u.home_station_name].filter(Boolean).join(' · ')));
+    }
+    if (mobile.length === 1) select.value = String(mobile[0].id);
+  } catch (err) {
+    if (err.status !== 0) notify(err.detail, 'error');
+  }
+}
+
+$('join-button').addEventListener('click', async () => {
+  const id = $('join-unit').value;
+  if (!id) {
+    $('join-unit').focus();
+    return;
+  }
+  try {
+    await api(`/api/units/${id}/join/`, { method: 'POST' });
+    await loadMe();
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+});
+
+twoStep($('leave-button'), t('mobile.leave_confirm'), async () => {
+  try {
+    await api('/api/units/leave/', { method: 'POST' });
+    await wipeDevice();
+    state.referrals.clear();
+    notify(t('mobile.you_left'), 'info');
+    await loadMe();
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+});
+
+/* ---------- start ---------- */
+
+setInterval(() => {
+  if ([...state.referrals.values()].some((r) => isOpen(r) && !pendingFor(r.id).length)) alarm();
+}, REPEAT_ALARM_MS);
+setInterval(render, 30000); // deadlines turn late with time
+$('referrals').addEventListener('focusout', () => setTimeout(render, 50));
+addEventListener('online', flush);
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
+setInterval(() => { if (state.outbox.some((c) => c.state === 'waiting')) flush(); }, FLUSH_EVERY_MS);
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'flush') flush();
+});
+try {
+  new BroadcastChannel(CHANNEL).addEventListener('message', (event) => {
+    const { type, change, answer } = event.data || {};
+    if (type === 'sent') onSent(change, answer);
+    else if (type === 'refused') onRefused(change, change.detail);
+    refreshOutbox();
+  });
+} catch { /* no BroadcastChannel */ }
+
+setupAudio($('audio-banner'));
+refreshOutbox().then(loadMe).then(flush).then(() => {
+  setupPush({ button: $('push-button'), registration: swReady });
+});
