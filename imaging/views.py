@@ -7,6 +7,7 @@ Every view of an image, its record or its bytes, is written to the access log.
 """
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -245,6 +246,21 @@ class UploadAddressThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class SizeLimitHandler(FileUploadHandler):
+    """Stops reading a photo at IMAGING_MAX_UPLOAD_BYTES: a body within the framing allowance
+    of the Content-Length check can still hold a photo over the limit, and none reaches the
+    disk (Django reads no further than Content-Length)."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.IMAGING_MAX_UPLOAD_BYTES:
+            self.request.imaging_too_large = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
 def _enforce_csrf(request) -> None:
     """As DRF's session authentication does: the caller's page has the CSRF cookie from the
     page's own view and sends it back in X-CSRFToken."""
@@ -298,11 +314,16 @@ class UploadView(ThrottledWithMessage, APIView):
             length = 0
         if length > settings.IMAGING_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
             raise services.upload_too_large()
+        request._request.upload_handlers.insert(0, SizeLimitHandler(request._request))
         _enforce_csrf(request._request)
+        if getattr(request._request, "imaging_too_large", False):
+            raise services.upload_too_large()
         data = request.data if isinstance(request.data, dict) else {}
         upload_id = request.headers.get("Idempotency-Key") or data.get("upload_id")
-        image, is_new = services.image_upload(session=session, upload_id=upload_id,
-                                              file=request.FILES.get("image"))
+        file = request.FILES.get("image")
+        if getattr(request._request, "imaging_too_large", False):
+            raise services.upload_too_large()
+        image, is_new = services.image_upload(session=session, upload_id=upload_id, file=file)
         answer = {"id": image.pk, "state": image.state,
                   "remaining": services.upload_remaining(session=session)}
         if is_new:

@@ -229,3 +229,11 @@ def _jpeg():
     f = io.BytesIO(jpeg_bytes())
     f.name = "photo.jpg"
     return f
+
+
+def test_a_photo_past_the_limit_within_the_framing_allowance_is_cut_off_while_read(
+        caller, settings):
+    settings.IMAGING_MAX_UPLOAD_BYTES = 4000
+    response = caller.upload(data=jpeg_bytes() + b"\0" * 30_000)
+    assert response.status_code == 413 and "too large" in response.json()["detail"]
+    assert stored_files("originals") == [] and not CallerImage.objects.exists()
