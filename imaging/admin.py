@@ -1,0 +1,44 @@
+"""Read-only admin of caller images: what was sent, received and done, never the bytes (those
+only through the logged views) and never a token (only hashes are stored)."""
+
+from django.contrib import admin
+
+from .models import CallerImage, ImageForward, ImageLink
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImageLink)
+class ImageLinkAdmin(ReadOnly):
+    list_display = ("id", "case", "phone", "created_by", "created_at", "expires_at",
+                    "images_received", "max_images", "opened_at", "revoked_at")
+    search_fields = ("case__reference", "phone", "created_by__username")
+    exclude = ("token_hash",)
+    date_hierarchy = "created_at"
+
+
+class ImageForwardInline(admin.TabularInline):
+    model = ImageForward
+    extra = 0
+    can_delete = False
+    fields = ("assignment", "forwarded_by", "forwarded_at")
+    readonly_fields = fields
+
+
+@admin.register(CallerImage)
+class CallerImageAdmin(ReadOnly):
+    list_display = ("id", "case", "link", "state", "source_format", "received_at",
+                    "processed_at", "assessed_at", "forwarded_at", "deleted_at")
+    list_filter = ("state", "source_format")
+    search_fields = ("case__reference",)
+    exclude = ("original_path", "display_path", "thumbnail_path", "note")
+    inlines = [ImageForwardInline]
