@@ -204,3 +204,13 @@ def test_a_dispatcher_revokes_a_link_and_its_session_ends(demo, api, caller):
     response = api(demo.anna).post(f"/api/imaging/links/{caller.link.pk}/revoke/")
     assert response.status_code == 200 and response.json()["revoked_at"]
     assert caller.upload().status_code == 410
+
+
+def test_the_admin_lists_links_and_images_read_only_without_tokens(demo, image, client):
+    client.force_login(demo.admin)
+    for path in ("/admin/imaging/imagelink/", f"/admin/imaging/imagelink/{image.link_id}/change/",
+                 "/admin/imaging/callerimage/", f"/admin/imaging/callerimage/{image.pk}/change/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert image.link.token_hash.encode() not in response.content
+    assert client.get("/admin/imaging/callerimage/add/").status_code == 403
