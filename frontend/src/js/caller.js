@@ -6,11 +6,15 @@
    XMLHttpRequest for the progress bar, with an upload_id made here: a retry after a lost
    answer sends the same id, so the centre never gets the picture twice. "Received" is shown
    only when the server answered 201 (the original is stored). No service worker, no storage,
-   nothing from other sites: this page stands alone (no shared modules, a few kB). */
+   nothing from other sites: this page stands alone (no shared modules, a few kB).
+
+   The landing page (/b/<token>) loads it too, only so that a double tap on "Continue" sends
+   the form once: a second POST could find the link already used before the first answer's
+   cookie has arrived, and show the "no longer valid" page to someone who just opened it. */
 
 const $ = (id) => document.getElementById(id);
-const STRINGS = JSON.parse($('c-i18n').textContent);
-const INIT = JSON.parse($('c-state').textContent);
+const STRINGS = JSON.parse($('c-i18n')?.textContent || '{}');
+const INIT = JSON.parse($('c-state')?.textContent || '{}');
 const LANG = document.documentElement.lang || 'sv';
 const UPLOAD_URL = '/api/imaging/upload/';
 const MAX_SIDE = 1600;
@@ -276,23 +280,40 @@ async function loadState() {
   } catch { /* no network now: sending says so */ }
 }
 
-$('camera').addEventListener('change', (e) => picked(e.target));
-$('choose').addEventListener('change', (e) => picked(e.target));
-$('send').addEventListener('click', send);
-$('retry').addEventListener('click', () => {
-  job.attempts = 0;
-  send();
-});
-$('another-pick').addEventListener('click', () => {
-  reset();
+function startUpload() {
+  $('camera').addEventListener('change', (e) => picked(e.target));
+  $('choose').addEventListener('change', (e) => picked(e.target));
+  $('send').addEventListener('click', send);
+  $('retry').addEventListener('click', () => {
+    job.attempts = 0;
+    send();
+  });
+  $('another-pick').addEventListener('click', () => {
+    reset();
+    show('pick');
+  });
+  $('send-another').addEventListener('click', () => {
+    $('pick-error').hidden = true;
+    show('pick');
+  });
+  addEventListener('online', () => { if (job.waiting) send(); });
+  for (const id of ['received-title', 'end-title']) $(id).tabIndex = -1;
   show('pick');
-});
-$('send-another').addEventListener('click', () => {
-  $('pick-error').hidden = true;
-  show('pick');
-});
-addEventListener('online', () => { if (job.waiting) send(); });
-for (const id of ['received-title', 'end-title']) $(id).tabIndex = -1;
+  loadState();
+}
 
-show('pick');
-loadState();
+function startLanding(form) {
+  form.addEventListener('submit', (event) => {
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = '1';
+    form.querySelector('button')?.setAttribute('aria-busy', 'true');
+  });
+  // Back from the upload page (bfcache): the form may be sent again (it then goes on to /b/).
+  addEventListener('pageshow', () => { delete form.dataset.sent; });
+}
+
+if ($('pick')) startUpload();
+else if (document.querySelector('form.c-form')) startLanding(document.querySelector('form.c-form'));

@@ -12,6 +12,9 @@ import {
   imagesBadge, imagingEvent, loadImaging, placeImagePanel, refreshViewer, setupImages,
 } from './console-images.js';
 import './page.js';
+import {
+  loadReferrals, placeReferralPanel, referralBadge, referralEvent, reloadReferrals, setupReferrals,
+} from './console-referrals.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
 
 const root = document.getElementById('console');
@@ -142,6 +145,7 @@ async function reloadAll() {
         }
         if (state.selectedCase && !state.cases.has(state.selectedCase)) state.selectedCase = null;
         if (state.selectedCase) loadImaging(state.selectedCase);
+        reloadReferrals();
         scheduleRender();
         fitMapOnce();
       } catch (err) {
@@ -182,7 +186,7 @@ function onEvent(event) {
       upsertCalloutAlert(d);
       break;
     default:
-      if (imagingEvent(event)) break;
+      if (imagingEvent(event) || referralEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {
@@ -264,6 +268,7 @@ function selectCase(id, { pan = true } = {}) {
   if (changed) {
     loadIvpa(id);
     loadImaging(id);
+    loadReferrals(id);
   }
   scheduleRender();
   const c = state.cases.get(id);
@@ -316,7 +321,8 @@ function renderCases() {
   const seen = new Set();
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
-      state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id)]);
+      state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id),
+      referralBadge(c.id)]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -330,6 +336,7 @@ function renderCases() {
     if (state.selectedCase === c.id) {
       placeIvpaPanel(c, entry.node);
       placeImagePanel(c, entry.node);
+      placeReferralPanel(c, entry.node);
     }
     seen.add(c.id);
   }
@@ -370,6 +377,7 @@ function caseCard(c) {
       ...(c.scene_flags || []).map((f) => el('span', { class: 'case-flag' }, t(`ivpa.scene_flag.${f}`)))) : null,
     ivpaBadge(c.id) ? el('div', { class: 'case-ivpa' }, ivpaBadge(c.id)) : null,
     imagesBadge(c.id) ? el('div', { class: 'case-images' }, imagesBadge(c.id)) : null,
+    referralBadge(c.id) ? el('div', { class: 'case-referral' }, referralBadge(c.id)) : null,
     el('div', { class: 'case-address' }, [c.address, c.municipality].filter(Boolean).join(', ')),
     c.safety_warning ? el('div', { class: 'case-safety' }, '⚠ ', c.safety_warning) : null,
     c.mbs_priority !== c.priority ? el('div', { class: 'case-meta' }, t('console.mbs', {
@@ -977,6 +985,10 @@ document.getElementById('warnings').addEventListener('click', () => {
 async function start() {
   initMap();
   setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
+  setupReferrals({ getCase: (id) => state.cases.get(id), scheduleRender, selectCase: (id) => {
+    if (state.cases.has(id)) selectCase(id);
+    else fetchCase(id).then(() => state.cases.has(id) && selectCase(id));
+  } });
   try {
     const [me, stations, regions] = await Promise.all([
       api('/api/me/'), api('/api/stations/'), api('/api/regions/'),

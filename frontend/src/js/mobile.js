@@ -15,7 +15,7 @@
 import {
   api, cookie, el, fmtTime, isOffline, notify, serverNow, showConnection, signedOut, t, twoStep, uuid,
 } from './common.js';
-import { referralNews2 } from './news2.js';
+import { referralNews2, referralVitals, vitalsText } from './news2.js';
 import { CHANNEL, flushOutbox } from './outbox.js';
 import { swReady, wipeDevice } from './page.js';
 import { setupPush } from './push.js';
@@ -458,26 +458,10 @@ function fmtDateTime(iso) {
   return today ? fmtTime(iso) : `${d.toLocaleDateString(document.documentElement.lang || 'sv', { day: 'numeric', month: 'short' })} ${fmtTime(iso)}`;
 }
 
-function vitalsText(v) {
-  if (!v) return '';
-  const parts = [];
-  if (v.respiratory_rate != null && v.respiratory_rate !== '') parts.push(`${t('referral.vital.rr')} ${v.respiratory_rate}`);
-  if (v.spo2 != null && v.spo2 !== '') {
-    parts.push(`SpO₂ ${v.spo2} %${Number(v.spo2_scale) === 2 ? ` (${t('referral.vital.scale2')})` : ''}${v.on_oxygen ? ` ${t('referral.vital.oxygen')}` : ''}`);
-  } else if (v.on_oxygen) {
-    parts.push(t('referral.vital.oxygen'));
-  }
-  if (v.systolic_bp != null && v.systolic_bp !== '') parts.push(`${t('referral.vital.bp')} ${v.systolic_bp}`);
-  if (v.pulse != null && v.pulse !== '') parts.push(`${t('referral.vital.pulse')} ${v.pulse}`);
-  if (v.consciousness) parts.push(`ACVPU ${v.consciousness}`);
-  if (v.temperature != null && v.temperature !== '') parts.push(`${t('referral.vital.temp')} ${String(v.temperature).replace('.', ',')} °C`);
-  return parts.join(' · ');
-}
-
 function facts(r, h) {
   const phone = r.callback_number || h.callback_number || '';
   const address = [r.address || r.case_address, r.municipality].filter(Boolean).join(', ');
-  const vitals = vitalsText(h.vitals || r.vitals);
+  const vitals = vitalsText(referralVitals(r));
   const outcome = outcomeOf(r);
   const newCase = r.new_case_reference || r.outcome_case_reference || r.new_case?.reference;
   return el('dl', { class: 'r-facts' },

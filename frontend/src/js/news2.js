@@ -6,6 +6,8 @@
    consciousness (A, C, V, P, U), temperature}. A parameter left out scores nothing and makes the
    score incomplete. */
 
+import { t } from './common.js';
+
 function respiration(rate) {
   if (rate <= 8) return 3;
   if (rate <= 11) return 1;
@@ -108,18 +110,33 @@ export function bandOf(score, single3 = false) {
   return 'low';
 }
 
+const VITAL_KEYS = ['respiratory_rate', 'spo2', 'spo2_scale', 'on_oxygen', 'systolic_bp', 'pulse',
+  'consciousness', 'temperature'];
+
+/** A referral's vital signs, nested (handover.vitals, vitals) or flat on the referral. */
+export function referralVitals(referral) {
+  const nested = referral?.handover?.vitals || referral?.vitals;
+  if (nested) return nested;
+  const flat = {};
+  for (const k of VITAL_KEYS) if (referral?.[k] != null && referral[k] !== '') flat[k] = referral[k];
+  return Object.keys(flat).some((k) => k !== 'spo2_scale') ? flat : null;
+}
+
 /** A referral's score as the server sent it (a number or {score, band, ...}), else computed. */
 export function referralNews2(referral) {
-  const vitals = referral?.handover?.vitals || referral?.vitals || null;
+  const vitals = referralVitals(referral);
   const local = news2(vitals);
-  const server = referral?.news2 ?? referral?.news2_score ?? referral?.handover?.news2;
+  let server = referral?.news2 ?? referral?.handover?.news2;
+  if (server == null && referral?.news2_score != null) {
+    server = { score: referral.news2_score, complete: referral.news2_complete, single_three: referral.news2_single_three };
+  }
   if (server == null) return local;
   if (typeof server === 'number') {
     return { ...local, score: server, band: bandOf(server, local.single3), complete: local.complete };
   }
   if (typeof server === 'object') {
     const score = server.score ?? server.total ?? local.score;
-    const single3 = server.single_parameter_3 ?? server.single3 ?? server.red_score ?? local.single3;
+    const single3 = server.single_three ?? server.single_parameter_3 ?? server.single3 ?? local.single3;
     const band = normaliseBand(server.band ?? server.risk) || bandOf(score, single3);
     return { ...local, score, single3, band, complete: server.complete ?? local.complete };
   }
@@ -136,11 +153,29 @@ function normaliseBand(value) {
   return null;
 }
 
-/** Inline hints: what the chart counts as normal, and what the form accepts at all. */
+/** Inline hints: what the chart counts as normal (0 points), and what the server accepts at all
+    (referrals/news2.py RANGES). */
 export const VITAL_RANGES = {
-  respiratory_rate: { min: 2, max: 80, step: 1, normal: '12–20' },
-  spo2: { min: 40, max: 100, step: 1, normal: '≥ 96' },
+  respiratory_rate: { min: 0, max: 80, step: 1, normal: '12–20' },
+  spo2: { min: 50, max: 100, step: 1, normal: '≥ 96' },
   systolic_bp: { min: 40, max: 300, step: 1, normal: '111–219' },
-  pulse: { min: 20, max: 250, step: 1, normal: '51–90' },
+  pulse: { min: 20, max: 300, step: 1, normal: '51–90' },
   temperature: { min: 25, max: 45, step: 0.1, normal: '36,1–38,0' },
 };
+
+/** One line of the vital signs, e.g. "AF 22 · SpO₂ 93 % · BT 105 · Puls 112 · ACVPU A · Temp 38,4 °C". */
+export function vitalsText(v) {
+  if (!v) return '';
+  const parts = [];
+  if (v.respiratory_rate != null && v.respiratory_rate !== '') parts.push(`${t('referral.vital.rr')} ${v.respiratory_rate}`);
+  if (v.spo2 != null && v.spo2 !== '') {
+    parts.push(`SpO₂ ${v.spo2} %${Number(v.spo2_scale) === 2 ? ` (${t('referral.vital.scale2')})` : ''}${v.on_oxygen ? ` ${t('referral.vital.oxygen')}` : ''}`);
+  } else if (v.on_oxygen) {
+    parts.push(t('referral.vital.oxygen'));
+  }
+  if (v.systolic_bp != null && v.systolic_bp !== '') parts.push(`${t('referral.vital.bp')} ${v.systolic_bp}`);
+  if (v.pulse != null && v.pulse !== '') parts.push(`${t('referral.vital.pulse')} ${v.pulse}`);
+  if (v.consciousness) parts.push(`ACVPU ${v.consciousness}`);
+  if (v.temperature != null && v.temperature !== '') parts.push(`${t('referral.vital.temp')} ${String(v.temperature).replace('.', ',')} °C`);
+  return parts.join(' · ');
+}
