@@ -15,7 +15,9 @@ from ivpa.streams import IVPA_STREAM, responder_stream
 def streams_for(user) -> list[str]:
     if user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN):
         return [DISPATCH_STREAM, UNITS_STREAM, IVPA_STREAM]
-    if user.role == Role.CREW:
+    if user.role in (Role.CREW, Role.MOBILE_CARE):
+        # Mobile care staff join their unit for the shift as crews do; its referrals come on
+        # the unit's stream.
         shift = crew_shift_open(user=user)
         return [unit_stream(shift.unit_id)] if shift else []
     if user.role == Role.RESPONDER:
@@ -24,7 +26,8 @@ def streams_for(user) -> list[str]:
 
 
 def me_payload(user) -> dict:
-    shift = crew_shift_open(user=user) if user.role == Role.CREW else None
+    shift = (crew_shift_open(user=user)
+             if user.role in (Role.CREW, Role.MOBILE_CARE) else None)
     return {
         "id": user.pk,
         "username": user.username,

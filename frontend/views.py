@@ -45,6 +45,19 @@ def ui_languages() -> list[tuple[str, str]]:
     ]
 
 
+SKILL_LABELS = {
+    "home_visit": gettext_lazy("Home visit"),
+    "catheter_care": gettext_lazy("Catheter care"),
+    "iv_antibiotics": gettext_lazy("IV antibiotics"),
+    "wound_care": gettext_lazy("Wound care"),
+    "palliative": gettext_lazy("Palliative care"),
+    "medication_review": gettext_lazy("Medication review"),
+    "blood_sampling": gettext_lazy("Blood sampling"),
+    "fall_assessment": gettext_lazy("Fall assessment"),
+    "oxygen_therapy": gettext_lazy("Oxygen therapy"),
+}
+
+
 def referral_strings() -> dict:
     """Strings of a referral, shown on the console and on the mobile care unit's screen."""
     return {
@@ -83,13 +96,9 @@ def referral_strings() -> dict:
             "rr": _("RR"), "bp": _("BP"), "pulse": _("Pulse"), "temp": _("Temp"),
             "oxygen": _("on oxygen"), "scale2": _("scale 2"),
         },
-        "skill": {
-            "home_visit": _("Home visit"),
-            "catheter_care": _("Catheter care"),
-            "iv_antibiotics": _("IV antibiotics"),
-            "wound_care": _("Wound care"),
-            "palliative": _("Palliative care"),
-        },
+        # The skills units may offer (settings.REFERRAL_SKILLS), in that order.
+        "skill": {code: str(SKILL_LABELS.get(code, code.replace("_", " ")))
+                  for code in getattr(settings, "REFERRAL_SKILLS", SKILL_LABELS)},
     }
 
 
@@ -358,6 +367,10 @@ def js_strings() -> dict:
             "seen": _("OK"),
             "leave_confirm": _("Tap again to leave"),
             "you_left": _("You are no longer on a unit."),
+            "patient": _("Patient"),
+            "safety": _("Safety warning"),
+            "door_code": _("Door code"),
+            "navigate": _("Navigate"),
         },
         "crew": {
             "acknowledge": _("Acknowledge"),

@@ -507,3 +507,47 @@ def test_the_caller_page_has_large_touch_targets_and_nothing_from_elsewhere(
     csp = httpx.get(f"{live.url}/b/", cookies=cookies).headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert json.loads(phone.locator("#c-state").text_content())["lang"] == "sv"
+
+
+def upload_by_hand(live, token: str, jpeg: bytes) -> dict:
+    """The caller's browser without a browser: the landing page, its form, one photo."""
+    with httpx.Client(base_url=live.url) as client:
+        page = client.get(f"/b/{token}")
+        form_token = re.search(r'name="form_token" value="([^"]+)"', page.text).group(1)
+        opened = client.post(f"/b/{token}", data={"form_token": form_token})
+        assert opened.status_code == 303 and opened.headers["location"] == "/b/"
+        # The upload cookie is Secure (a browser keeps it for http://127.0.0.1, httpx not).
+        client.cookies.set("lk_bild", opened.cookies["lk_bild"])
+        upload = client.get("/b/")
+        assert upload.status_code == 200, upload.text
+        csrf = json.loads(re.search(r'id="c-state" type="application/json">([^<]+)<',
+                                    upload.text).group(1))["csrf"]
+        answer = client.post("/api/imaging/upload/", headers={"X-CSRFToken": csrf},
+                             data={"upload_id": "by-hand-0001"},
+                             files={"image": ("photo.jpg", jpeg, "image/jpeg")})
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+
+THEME_JS = "try { localStorage.setItem('larmkedjan.theme', '%s') } catch (e) {}"
+
+
+def test_axe_finds_no_serious_violation_on_the_image_panel_and_viewer_at_night(
+        live, centre, open_page):
+    complaint = "Bett av hund, visar såret"
+    case = centre.case(complaint)
+    _link, token = centre.link(case["id"])
+    upload_by_hand(live, token, photo(1600, 1200, orientation=1))
+    console = open_page(CONSOLE)
+    console.context.add_init_script(THEME_JS % "night")
+    sign_in(console, live.url, "erik", "/console/")
+    expect(console.locator("html")).to_have_attribute("data-theme", "night")
+    open_case(console, complaint)
+    thumb = console.locator("#images-panel .image-thumb[data-state=ready]")
+    expect(thumb).to_have_count(1, timeout=15000)
+    found = {"console: image panel": axe_serious(console)}
+    thumb.click()
+    expect(console.locator("#viewer-img")).to_have_js_property("complete", True)
+    found["console: viewer"] = axe_serious(console)
+    shot(console, "console-viewer-night")
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)

@@ -70,6 +70,10 @@ async function fetchReferral(id) {
 
 /** Handle an event of the dispatch stream; false when it is not about referrals. */
 export function referralEvent(event) {
+  if (event.type === 'care_unit.updated') {
+    if (panel && !panel.form.hidden) loadProposals(panel.caseId, panel);
+    return true;
+  }
   if (!event.type.startsWith('referral.')) return false;
   const d = event.data || {};
   if (d.id == null) return true;
@@ -399,11 +403,9 @@ function referralForm(c, p) {
       handover: {
         reason: form.elements.reason.value.trim(),
         assessment: form.elements.assessment.value.trim(),
-        vitals: {
-          respiratory_rate: num(v.respiratory_rate), spo2: num(v.spo2), spo2_scale: v.spo2_scale,
-          on_oxygen: v.on_oxygen, systolic_bp: num(v.systolic_bp), pulse: num(v.pulse),
-          consciousness: v.consciousness || null, temperature: num(v.temperature),
-        },
+        respiratory_rate: num(v.respiratory_rate), spo2: num(v.spo2), spo2_scale: v.spo2_scale,
+        on_oxygen: v.on_oxygen, systolic_bp: num(v.systolic_bp), pulse: num(v.pulse),
+        consciousness: v.consciousness || '', temperature: num(v.temperature),
       },
       deadline: Number.isNaN(deadline.getTime()) ? null : deadline.toISOString(),
       callback_number: form.elements.callback_number.value.trim(),
@@ -423,7 +425,8 @@ function referralForm(c, p) {
     } catch (err) {
       show(err.detail);
       for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-      for (const name of Object.keys(err.body?.errors || {})) {
+      const fields = [...Object.keys(err.body?.errors || {}), err.body?.field].filter(Boolean);
+      for (const name of fields) {
         const key = name.split('.').pop();
         (form.elements[key] || form.querySelector(`[name="${key}"]`))?.setAttribute?.('aria-invalid', 'true');
       }

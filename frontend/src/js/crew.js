@@ -499,8 +499,10 @@ async function loadImages(assignmentId) {
     const list = await api(`/api/imaging/assignments/${assignmentId}/images/`);
     for (const image of list) upsertImage({ assignment: assignmentId, ...image });
   } catch (err) {
-    images.loaded.delete(assignmentId); // asked again at the next render
-    if (err.status !== 0 && err.status !== 403 && err.status !== 404) notify(err.detail, 'error');
+    // No network or a server error: asked again at the next render (or event). A refusal
+    // (no longer this unit's assignment) is not asked again.
+    if (err.status === 0 || err.status >= 500) images.loaded.delete(assignmentId);
+    else if (err.status !== 403 && err.status !== 404) notify(err.detail, 'error');
   }
 }
 

@@ -39,6 +39,8 @@ const state = {
   outbox: [],
   alarmed: new Set(),
   drafts: new Map(), // id -> {visit, reason, note}: what was typed, kept over redraws
+  skills: null, // what a unit may offer (from the server)
+  units: null, // the mobile care units, to join one
 };
 
 /* ---------- referrals ---------- */
@@ -123,13 +125,8 @@ async function loadProfile() {
 }
 
 function skillChoices() {
-  const fromServer = state.profile?.skill_choices || state.profile?.skills_available;
-  if (Array.isArray(fromServer) && fromServer.length) {
-    return fromServer.map((s) => (Array.isArray(s) ? { value: s[0], label: s[1] }
-      : typeof s === 'object' ? { value: s.value ?? s.code, label: s.label ?? s.name } : { value: s, label: skillLabel(s) }));
-  }
   const known = t('referral.skill');
-  const values = typeof known === 'object' ? Object.keys(known) : [];
+  const values = state.skills?.length ? [...state.skills] : typeof known === 'object' ? Object.keys(known) : [];
   for (const s of asList(state.profile?.skills)) if (!values.includes(s)) values.push(s);
   return values.map((value) => ({ value, label: skillLabel(value) }));
 }
@@ -141,8 +138,8 @@ function skillLabel(code) {
 
 function fillProfile() {
   const p = state.profile || {};
-  $('p-area').value = asList(p.area ?? p.areas ?? p.municipalities).join(', ');
-  $('p-hours').value = p.hours ?? p.opening_hours ?? '';
+  $('p-area').value = asList(p.municipalities).join(', ');
+  $('p-hours').value = p.opening_hours ?? '';
   $('p-capacity').value = p.capacity ?? '';
   const mine = new Set(asList(p.skills));
   const box = $('p-skills');
@@ -163,7 +160,7 @@ function renderProfileState() {
   badge.hidden = !p;
   badge.className = `badge ${on ? 'st-available' : 'st-out_of_service'}`;
   badge.textContent = on ? t('mobile.badge_on') : t('mobile.badge_off');
-  const load = p?.load ?? p?.open_referrals ?? p?.current_load;
+  const load = p?.open_referrals;
   $('p-load').textContent = p && load != null && p.capacity != null
     ? t('mobile.load', { load, capacity: p.capacity }) : '';
 }
@@ -191,11 +188,9 @@ $('p-available').addEventListener('click', async () => {
 $('profile').addEventListener('submit', async (e) => {
   e.preventDefault();
   const capacity = $('p-capacity').value.trim();
-  const areaWasText = typeof state.profile?.area === 'string';
-  const area = asList($('p-area').value);
   const body = {
-    area: areaWasText ? area.join(', ') : area,
-    hours: $('p-hours').value.trim(),
+    municipalities: asList($('p-area').value),
+    opening_hours: $('p-hours').value.trim(),
     skills: [...document.querySelectorAll('#p-skills input[name="skills"]:checked')].map((n) => n.value),
   };
   if (capacity !== '') body.capacity = Number(capacity);
@@ -422,9 +417,9 @@ function card(r) {
   const actions = el('div', { class: 'r-actions' });
   if (waiting.length) {
     actions.append(el('p', { class: 'r-sync' }, t('mobile.waiting_change', { what: t(`mobile.change.${waiting.at(-1).kind}`) })));
-  } else if (isOpen(r)) {
+  } else if (Array.isArray(r.actions) ? r.actions.includes('accept') : isOpen(r)) {
     actions.append(answerForm(r));
-  } else if (isAccepted(r)) {
+  } else if (Array.isArray(r.actions) ? r.actions.includes('outcome') : isAccepted(r)) {
     actions.append(outcomeForm(r));
   }
   node.append(actions);
@@ -460,16 +455,26 @@ function fmtDateTime(iso) {
 
 function facts(r, h) {
   const phone = r.callback_number || h.callback_number || '';
-  const address = [r.address || r.case_address, r.municipality].filter(Boolean).join(', ');
+  const pt = r.patient || {};
+  const address = [pt.address || r.address, pt.municipality || r.municipality].filter(Boolean).join(', ');
+  const who = [pt.name, pt.personal_identity_number].filter(Boolean).join(', ');
+  const dest = pt.latitude != null && pt.longitude != null ? `${pt.latitude},${pt.longitude}` : null;
   const vitals = vitalsText(referralVitals(r));
   const outcome = outcomeOf(r);
   const newCase = r.new_case_reference || r.outcome_case_reference || r.new_case?.reference;
   return el('dl', { class: 'r-facts' },
+    pt.safety_warning ? el('div', { class: 'r-safety' }, el('dt', {}, t('mobile.safety')), el('dd', {}, '⚠ ', pt.safety_warning)) : null,
+    who ? el('div', {}, el('dt', {}, t('mobile.patient')), el('dd', { class: 'r-patient' }, who)) : null,
     h.assessment || r.assessment ? el('div', {}, el('dt', {}, t('referral.assessment')), el('dd', { class: 'r-assessment' }, h.assessment || r.assessment)) : null,
     vitals ? el('div', {}, el('dt', {}, t('referral.vitals')), el('dd', { class: 'r-vitals' }, vitals)) : null,
     phone ? el('div', {}, el('dt', {}, t('referral.callback')), el('dd', {},
       el('a', { class: 'r-callback', href: `tel:${String(phone).replace(/[^0-9+]/g, '')}` }, phone))) : null,
-    address ? el('div', {}, el('dt', {}, t('referral.address')), el('dd', { class: 'r-address' }, address)) : null,
+    address ? el('div', {}, el('dt', {}, t('referral.address')), el('dd', { class: 'r-address' }, address,
+      dest ? el('a', {
+        class: 'btn btn-ghost btn-small r-nav', target: '_blank', rel: 'noopener noreferrer',
+        href: `https://www.google.com/maps/dir/?api=1&destination=${dest}`,
+      }, t('mobile.navigate')) : null)) : null,
+    pt.door_code ? el('div', {}, el('dt', {}, t('mobile.door_code')), el('dd', { class: 'r-door' }, pt.door_code)) : null,
     outcome ? el('div', {}, el('dt', {}, t('referral.outcome_label')), el('dd', { class: 'r-outcome', dataset: { outcome } },
       t(`referral.outcome.${outcome}`), outcomeNote(r) ? ` – ${outcomeNote(r)}` : '',
       newCase ? ` · ${t('referral.new_case', { ref: newCase })}` : '')) : null);
@@ -537,6 +542,15 @@ function outcomeForm(r) {
 
 function onEvent(event) {
   const d = event.data || {};
+  if (event.type === 'care_unit.updated') {
+    if (Number(d.unit) === Number(state.me?.unit)) {
+      const typing = $('profile').contains(document.activeElement);
+      state.profile = { ...state.profile, ...d };
+      if (!typing) fillProfile();
+      renderProfileState();
+    }
+    return;
+  }
   if (!event.type.startsWith('referral.')) {
     if (event.type === 'crew.left' && d.user === state.me?.id) loadMe();
     return;
@@ -586,6 +600,7 @@ async function loadMe() {
   }
   stream.setStreams(state.me.streams || []);
   if (state.me.unit) {
+    if (!state.skills) await loadCareUnits();
     await Promise.all([loadProfile(), loadReferrals()]);
   } else {
     state.referrals.clear();
@@ -595,19 +610,24 @@ async function loadMe() {
   render();
 }
 
-async function fillUnits() {
-  const select = $('join-unit');
-  if (select.options.length > 1) return;
+/** The mobile care units (to join one) and the skills a unit may offer. */
+async function loadCareUnits() {
   try {
-    const units = await api('/api/units/');
-    const mobile = units.filter((u) => u.kind === 'mobile_care');
-    for (const u of (mobile.length ? mobile : units)) {
-      select.append(el('option', { value: u.id }, [u.call_sign, u.home_station_name].filter(Boolean).join(' · ')));
-    }
-    if (mobile.length === 1) select.value = String(mobile[0].id);
+    const answer = await api('/api/referrals/units/');
+    state.skills = answer.skills || [];
+    state.units = answer.units || [];
   } catch (err) {
     if (err.status !== 0) notify(err.detail, 'error');
   }
+}
+
+async function fillUnits() {
+  const select = $('join-unit');
+  if (select.options.length > 1) return;
+  await loadCareUnits();
+  const units = state.units || [];
+  for (const u of units) select.append(el('option', { value: u.unit }, u.call_sign));
+  if (units.length === 1) select.value = String(units[0].unit);
 }
 
 $('join-button').addEventListener('click', async () => {
@@ -617,7 +637,7 @@ $('join-button').addEventListener('click', async () => {
     return;
   }
   try {
-    await api(`/api/units/${id}/join/`, { method: 'POST' });
+    await api(`/api/referrals/units/${id}/join/`, { method: 'POST' });
     await loadMe();
   } catch (err) {
     notify(err.detail, 'error');
@@ -626,7 +646,7 @@ $('join-button').addEventListener('click', async () => {
 
 twoStep($('leave-button'), t('mobile.leave_confirm'), async () => {
   try {
-    await api('/api/units/leave/', { method: 'POST' });
+    await api('/api/referrals/units/leave/', { method: 'POST' });
     await wipeDevice();
     state.referrals.clear();
     notify(t('mobile.you_left'), 'info');
