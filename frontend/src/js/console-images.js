@@ -17,6 +17,8 @@ let hooks = { getCase: () => null, scheduleRender: () => {} };
 export function setupImages(options) {
   hooks = { ...hooks, ...options };
   setupViewer();
+  // A link expires with time, not with an event: look again now and then.
+  setInterval(() => { if (links.size) hooks.scheduleRender(); }, 30000);
 }
 
 /* ---------- state ---------- */
