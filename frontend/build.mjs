@@ -35,14 +35,24 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
 // 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js,
-// register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the caller's picture upload, /b/, which
-// stands alone: no service worker, no shared modules). Each page loads one.
+// register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the
+// caller's picture upload, /b/, which stands alone: no service worker, no shared modules).
+// Each page loads one.
 await build({
   ...common,
   entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
-    'src/js/register.js', 'src/js/caller.js', 'src/js/mobile.js'],
+    'src/js/register.js', 'src/js/mobile.js'],
   outdir: OUT,
   entryNames: '[name]',
+});
+// The caller's page runs on any stranger's phone, older ones too (iOS 11 and later): its
+// newer syntax (optional chaining, ??) is lowered, where the staff's screens need not be.
+await build({
+  ...common,
+  entryPoints: ['src/js/caller.js'],
+  outdir: OUT,
+  entryNames: '[name]',
+  target: ['es2017', 'chrome61', 'safari11', 'firefox60', 'edge79'],
 });
 
 // 2. Style sheets.

@@ -28,9 +28,9 @@ function t(key, params = {}) {
 }
 
 function uuid() {
-  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  if (window.crypto?.randomUUID) return crypto.randomUUID();
   const b = new Uint8Array(16);
-  if (globalThis.crypto?.getRandomValues) crypto.getRandomValues(b);
+  if (window.crypto?.getRandomValues) crypto.getRandomValues(b);
   else for (let i = 0; i < 16; i += 1) b[i] = Math.floor(Math.random() * 256);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
