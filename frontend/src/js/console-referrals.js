@@ -282,10 +282,9 @@ function newCaseLink(r) {
 
 /* ---------- the form ---------- */
 
-function skillChoices() {
-  const known = t('referral.skill');
-  return typeof known === 'object' ? Object.entries(known) : [];
-}
+/** The skills a unit may offer, with their names ({code: label}, from the page). */
+const SKILLS = JSON.parse(document.getElementById('i18n')?.textContent || '{}').referral?.skill || {};
+const skillChoices = () => Object.entries(SKILLS);
 
 function defaultDeadline() {
   const d = new Date(serverNow().getTime() + DEADLINE_HOURS * 3600000);

@@ -125,8 +125,8 @@ async function loadProfile() {
 }
 
 function skillChoices() {
-  const known = t('referral.skill');
-  const values = state.skills?.length ? [...state.skills] : typeof known === 'object' ? Object.keys(known) : [];
+  const known = JSON.parse(document.getElementById('i18n')?.textContent || '{}').referral?.skill || {};
+  const values = state.skills?.length ? [...state.skills] : Object.keys(known);
   for (const s of asList(state.profile?.skills)) if (!values.includes(s)) values.push(s);
   return values.map((value) => ({ value, label: skillLabel(value) }));
 }

@@ -1,0 +1,271 @@
+"""End to end, in a real browser: a referral to a mobile care unit (God och nära vård).
+
+Karin (mobile care staff) signs in on her phone, joins MVE 1500 and sets it available for
+Västerås, around the clock, with its skills and capacity. Anna (dispatcher) opens a case on the
+console, refers it to MVE 1500 on the yellow (cold) line with the vital signs (the NEWS2
+preview follows as she types); the referral appears on Karin's phone live, with the line, the
+deadline, the NEWS2 band, the callback number to tap; the console says the dispatch centre is
+responsible. Karin accepts with an expected visit time: both screens say the responsibility
+moved to the unit. Karin records "treated at home" (with a confirm); Anna sees it. Then a
+warm (red line) referral that Karin declines with a reason: the console shows the decline
+and the centre responsible again. axe-core on the phone's screens.
+
+One real server (uvicorn, its own database, the demo data) for the module; Debian's Chromium
+through Playwright. Set E2E_SCREENSHOTS=/some/dir to keep screenshots.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, PASSWORD
+from tests.e2e.test_pwa import axe_serious
+from tests.live import LiveProduct
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 412, "height": 915}
+SHOTS = os.environ.get("E2E_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def live():
+    product = LiveProduct().start()
+    yield product
+    product.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts, errors = [], []
+
+    def make(viewport, **options) -> Page:
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(8000)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"referrals-{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
+    page.goto(url + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_url(f"**{lands_on}")
+
+
+def new_case(live, *, complaint: str, address: str) -> dict:
+    headers = {"Authorization": f"Token {live.token('erik')}"}
+    regions = {r["code"]: r["id"] for r in
+               httpx.get(live.url + "/api/regions/", headers=headers).json()}
+    r = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": regions["VML"], "caller_number": "070-174 06 99", "address": address,
+        "municipality": "Västerås", "latitude": 59.6105, "longitude": 16.5490,
+        "complaint": complaint, "mbs_priority": "referral", "priority": "referral",
+        "patient_name": "Tolvan Tolvansson", "personal_identity_number": "19121212-1212",
+    })
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def karin_on_duty(phone: Page, live) -> None:
+    sign_in(phone, live.url, "karin", "/mobile/")  # the start page sends her there
+    expect(phone.locator("#join, #duty").locator("visible=true")).to_have_count(1)
+    if phone.locator("#join").is_visible():
+        option = phone.locator("#join-unit option", has_text="MVE 1500")
+        expect(option).to_have_count(1)
+        phone.select_option("#join-unit", value=option.get_attribute("value"))
+        phone.click("#join-button")
+    expect(phone.locator("#unit-title")).to_have_text("MVE 1500")
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "open")
+
+
+def open_case(console: Page, reference: str):
+    card = console.locator(f".case[data-reference='{reference}']")
+    expect(card).to_be_visible()
+    card.locator(".case-complaint").click()
+    expect(card).to_have_class(re.compile("is-selected"))
+    expect(card.locator("#referral-panel")).to_be_visible()
+    return card
+
+
+def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, open_page):
+    # Karin on her phone: joins MVE 1500 and sets it up for Västerås.
+    karin = open_page(PHONE)
+    karin_on_duty(karin, live)
+    if karin.get_attribute("#p-available", "aria-pressed") != "true":
+        karin.click("#p-available")
+    expect(karin.locator("#p-available")).to_have_attribute("aria-pressed", "true")
+    karin.fill("#p-area", "Västerås, Hallstahammar")
+    karin.fill("#p-hours", "24/7")
+    for skill in ("wound_care", "iv_antibiotics", "home_visit"):
+        karin.check(f"#p-skills input[value='{skill}']")
+    karin.fill("#p-capacity", "3")
+    karin.click("#p-save")
+    expect(karin.locator("#profile-error")).to_be_hidden()
+    expect(karin.locator("#p-load")).to_contain_text("0")
+    expect(karin.locator("#no-referrals")).to_be_visible()
+    shot(karin, "mobile-idle")
+    assert axe_serious(karin) == []
+
+    # Anna on the console opens a case and refers it, cold line, with vital signs.
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    case = new_case(live, complaint="Kvinna 84 år, infekterat bensår, feber",
+                    address="Vasagatan 12")
+    card = open_case(anna, case["reference"])
+    panel = card.locator("#referral-panel")
+    panel.locator(".referral-open").click()
+    form = panel.locator(".referral-form")
+    expect(form).to_be_visible()
+    form.locator(".rf-skills input[value='wound_care']").check()
+    unit = form.locator(".rf-unit[data-call-sign='MVE 1500']")
+    expect(unit).to_have_attribute("data-selectable", "true")
+    expect(unit.locator(".rf-unit-load")).to_be_visible()
+    unit.locator("input").check()
+    # A skill the unit lacks makes it not selectable, with the reason beside it.
+    form.locator(".rf-skills input[value='palliative']").check()
+    expect(unit).to_have_attribute("data-selectable", "false")
+    expect(unit.locator(".rf-unit-why")).to_contain_text("MVE 1500")
+    form.locator(".rf-skills input[value='palliative']").uncheck()
+    expect(unit).to_have_attribute("data-selectable", "true")
+    unit.locator("input").check()
+
+    form.locator("input[name='reason']").fill("Infekterat bensår, behöver omläggning och bedömning")
+    form.locator("textarea[name='assessment']").fill("Stabil, feber sedan i går, går med rollator")
+    # The NEWS2 preview follows the vital signs as they are typed (RCP chart).
+    preview = form.locator(".rf-news2")
+    form.locator("input[name='respiratory_rate']").fill("22")  # 2
+    expect(preview).to_have_attribute("data-score", "2")
+    form.locator("input[name='spo2']").fill("95")  # 1
+    form.locator("select[name='on_oxygen']").select_option("false")  # 0
+    form.locator("input[name='systolic_bp']").fill("105")  # 1
+    form.locator("input[name='pulse']").fill("96")  # 1
+    form.locator("select[name='consciousness']").select_option("A")  # 0
+    form.locator("input[name='temperature']").fill("38.4")  # 1
+    expect(preview).to_have_attribute("data-score", "6")
+    expect(preview).to_have_attribute("data-band", "medium")
+    expect(form.locator("input[name='callback_number']")).to_have_value("070-174 06 99")
+    assert form.locator("input[name='deadline']").input_value()  # now + 2 h by default
+    expect(form.locator("input[name='line'][value='cold']")).to_be_checked()
+    shot(anna, "console-form")
+    form.locator(".rf-submit").click()
+    expect(form).to_be_hidden()
+
+    row = panel.locator(".referral-row").first
+    expect(row).to_have_attribute("data-state", "sent")
+    expect(row).to_have_attribute("data-responsible", "centre")
+    expect(row).to_have_attribute("data-line", "cold")
+    expect(row.locator(".news2")).to_have_attribute("data-score", "6")
+    expect(anna.locator("#referral-list .referral-open-item")).to_have_count(1)
+    expect(card.locator(".case-referral")).to_contain_text("MVE 1500")
+
+    # Karin's phone gets it live, with a sound.
+    ref = karin.locator(".referral").first
+    expect(ref).to_be_visible(timeout=8000)
+    expect(ref).to_have_attribute("data-line", "cold")
+    expect(ref).to_have_attribute("data-state", "sent")
+    expect(ref).to_have_attribute("data-responsible", "centre")
+    expect(ref.locator(".line-badge")).to_have_class(re.compile("line-cold"))
+    expect(ref.locator(".news2")).to_have_class(re.compile("band-medium"))
+    expect(ref.locator(".news2")).to_have_attribute("data-score", "6")
+    expect(ref.locator(".r-reason")).to_have_text(
+        "Infekterat bensår, behöver omläggning och bedömning")
+    expect(ref.locator(".r-callback")).to_have_attribute("href", "tel:+46701740699")
+    expect(ref.locator(".r-address")).to_contain_text("Vasagatan 12")
+    expect(ref.locator(".r-print a")).to_have_attribute(
+        "href", re.compile(r"^/api/referrals/\d+/summary/$"))
+    assert int(karin.get_attribute("body", "data-alarms") or 0) >= 1
+    shot(karin, "mobile-referral")
+    assert axe_serious(karin) == []
+
+    # The printable summary opens for her.
+    summary = karin.context.request.get(live.url + ref.locator(".r-print a").get_attribute("href"))
+    assert summary.status == 200 and "Vasagatan 12" in summary.text()
+
+    # Karin accepts with an expected visit time: the responsibility moves to the unit.
+    # The expected visit time is offered (in 45 min, never after the deadline); she keeps it.
+    assert re.fullmatch(r"\d\d:\d\d", ref.locator(".r-visit").input_value())
+    ref.locator(".r-accept").click()
+    expect(ref).to_have_attribute("data-state", "accepted")
+    expect(ref).to_have_attribute("data-responsible", "unit")
+    expect(ref.locator(".r-resp.is-ours")).to_be_visible()
+    expect(row).to_have_attribute("data-state", "accepted", timeout=8000)
+    expect(row).to_have_attribute("data-responsible", "unit")
+    expect(row.locator(".rr-resp")).to_contain_text("MVE 1500")
+    shot(karin, "mobile-accepted")
+    assert axe_serious(karin) == []
+
+    # After the visit: treated at home, with a confirm (the first tap only arms the button).
+    ref.locator("textarea.r-note").fill("Omlagt, antibiotika insatt")
+    home = ref.locator(".r-outcome-btn[data-outcome='treated_at_home']")
+    home.click()
+    expect(home).to_have_class(re.compile("is-armed"))
+    expect(ref).to_have_attribute("data-state", "accepted")
+    home.click()
+    expect(ref).to_have_attribute("data-state", "visited")
+    expect(ref.locator(".r-outcome")).to_have_attribute("data-outcome", "treated_at_home")
+    expect(row).to_have_attribute("data-state", "visited", timeout=8000)
+    expect(row.locator(".rr-outcome")).to_have_attribute("data-outcome", "treated_at_home")
+    expect(row.locator(".rr-outcome")).to_contain_text("Omlagt, antibiotika insatt")
+    expect(anna.locator("#referral-list")).to_be_hidden()  # nothing open any more
+    shot(anna, "console-visited")
+
+    # A second case on the warm line, which Karin declines with a reason.
+    case2 = new_case(live, complaint="Man 79 år, kateterstopp", address="Kopparbergsvägen 8")
+    card2 = open_case(anna, case2["reference"])
+    panel2 = card2.locator("#referral-panel")
+    panel2.locator(".referral-open").click()
+    form2 = panel2.locator(".referral-form")
+    expect(form2.locator(".rf-unit[data-call-sign='MVE 1500'] input")).to_be_checked()
+    form2.locator("input[name='reason']").fill("Kateterstopp, smärta")
+    form2.locator("input[name='line'][value='warm']").check()
+    form2.locator(".rf-submit").click()
+    row2 = panel2.locator(".referral-row").first
+    expect(row2).to_have_attribute("data-line", "warm")
+    expect(row2).to_have_attribute("data-state", "sent")
+
+    ref2 = karin.locator(".referral[data-state='sent']")
+    expect(ref2).to_have_count(1, timeout=8000)
+    expect(ref2).to_have_attribute("data-line", "warm")
+    expect(ref2.locator(".line-badge")).to_have_class(re.compile("line-warm"))
+    expect(ref2.locator(".news2")).to_have_class(re.compile("band-none"))
+    ref2.locator(".r-decline").click()  # no reason yet: asked for one, nothing sent
+    expect(ref2.locator(".r-decline-reason")).to_have_attribute("aria-invalid", "true")
+    ref2.locator(".r-decline-reason").fill("Ingen sjuksköterska med katetervana i tjänst")
+    ref2.locator(".r-decline").click()
+    declined = karin.locator(f".referral[data-id='{row2.get_attribute('data-referral')}']")
+    expect(declined).to_have_attribute("data-state", "declined")
+    expect(declined).to_have_attribute("data-responsible", "centre")
+    expect(row2).to_have_attribute("data-state", "declined", timeout=8000)
+    expect(row2).to_have_attribute("data-responsible", "centre")
+    expect(row2.locator(".rr-declined")).to_contain_text("katetervana")
+    # The centre may refer again at once.
+    expect(panel2.locator(".referral-open")).to_be_visible()
+    shot(anna, "console-declined")
