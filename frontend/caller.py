@@ -41,7 +41,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from imaging.caller import set_upload_cookie, upload_session_from_request
-from imaging.services import link_open, link_state
+from imaging.services import link_open, link_state, secret_hash
 
 # (code, name in its own language), in the order of the switch.
 CALLER_LANGUAGES = [
@@ -157,8 +157,8 @@ def caller_link(request, token: str):
         opened = link_open(token=token)
         if opened is None:
             # A second tap on Continue (the first one already opened the link here).
-            if upload_session_from_request(request) is not None:
-                return _headers(redirect(_upload_url(lang, request), permanent=False))
+            if _holds_session_of(request, token):
+                return _headers(redirect(_upload_url(lang, request)))
             return _gone(request, lang)
         session, secret = opened
         response = redirect(_upload_url(lang, request))
@@ -168,10 +168,17 @@ def caller_link(request, token: str):
         return _headers(response)
     if link_state(token=token) == "valid":
         return _landing(request, lang, token)
-    if upload_session_from_request(request) is not None:
+    if _holds_session_of(request, token):
         # This browser opened the link already (the token is used now): straight on.
         return _headers(redirect(_upload_url(lang, request)))
     return _gone(request, lang)
+
+
+def _holds_session_of(request, token: str) -> bool:
+    """Whether this browser has a live upload session from this very link."""
+    session = upload_session_from_request(request)
+    return session is not None and constant_time_compare(session.link.token_hash,
+                                                         secret_hash(token))
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -407,6 +407,9 @@ def test_used_unknown_and_expired_links_get_the_same_calm_page(live, centre, ope
     phone.goto(f"{live.url}/b/{used_token}")
     phone.click("#continue")
     phone.wait_for_url(re.compile(r"/b/$"))
+    # Its session belongs to that link alone: another used-up link is not a way in.
+    phone.goto(f"{live.url}/b/{expired_token}")
+    expect(phone.locator("#gone")).to_have_text(GONE_SV)
 
     # A used, an expired, an unknown link, and /b/ without a session: one calm answer.
     answers = {}
