@@ -511,6 +511,18 @@ def test_the_caller_page_has_large_touch_targets_and_nothing_from_elsewhere(
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert json.loads(phone.locator("#c-state").text_content())["lang"] == "sv"
 
+    # Something that is no photo goes up as it is (the browser cannot shrink it); the centre
+    # refuses it (415) and the page asks for another picture, without a broken image.
+    phone.set_input_files("#choose", files=[{
+        "name": "IMG_0003.jpg", "mimeType": "image/jpeg", "buffer": b"MZ\x90\x00 not a photo"}])
+    expect(phone.locator("#send")).to_be_enabled()
+    expect(phone.locator("#preview-img")).not_to_have_attribute("src", re.compile("."))
+    phone.click("#send")
+    expect(phone.locator("#pick-error")).to_have_text(
+        "Bilden gick inte att läsa. Välj en annan bild.")
+    expect(phone.locator("#pick")).to_be_visible()
+    expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 5")
+
 
 def upload_by_hand(live, token: str, jpeg: bytes) -> dict:
     """The caller's browser without a browser: the landing page, its form, one photo."""

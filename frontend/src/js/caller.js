@@ -281,6 +281,8 @@ async function loadState() {
 }
 
 function startUpload() {
+  // A photo this browser cannot show (HEIC on some phones) goes up all the same: no broken icon.
+  $('preview-img').addEventListener('error', () => $('preview-img').removeAttribute('src'));
   $('camera').addEventListener('change', (e) => picked(e.target));
   $('choose').addEventListener('change', (e) => picked(e.target));
   $('send').addEventListener('click', send);
