@@ -523,6 +523,19 @@ def test_the_caller_page_has_large_touch_targets_and_nothing_from_elsewhere(
     expect(phone.locator("#pick")).to_be_visible()
     expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 5")
 
+    # No network at all when sending: the page says so and sends by itself once it is back.
+    phone.set_input_files("#camera", files=[{
+        "name": "IMG_0004.jpg", "mimeType": "image/jpeg", "buffer": photo(2000, 1500)}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.context.set_offline(True)
+    phone.click("#send")
+    expect(phone.locator("#status")).to_have_text(
+        "Ingen anslutning. Bilden skickas när telefonen är uppkopplad igen.")
+    expect(phone.locator("#retry")).to_be_visible()
+    phone.context.set_offline(False)
+    expect(phone.locator("#received-title")).to_have_text("Mottagen")
+    expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 4")
+
 
 def upload_by_hand(live, token: str, jpeg: bytes) -> dict:
     """The caller's browser without a browser: the landing page, its form, one photo."""
