@@ -20,6 +20,7 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_ivpa_demo
+	$(PY) manage.py seed_referrals_demo
 
 run: setup
 	@echo "Larmkedjan on http://$(HOST):$(PORT)/  (dispatcher: anna, crew: sara; see above)"

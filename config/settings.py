@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "push",
     "imaging",
     "ivpa",
+    "referrals",
     "frontend",
 ]
 
@@ -320,6 +321,20 @@ IVPA_TRAVEL = {
     "police": {"speed_m_s": 15.0, "turnout_s": 30},
     "ambulance": {"speed_m_s": 16.0, "turnout_s": 60},
 }
+# Referrals to mobile care units (referrals/)
+# A referral nobody accepts within REFERRAL_ACCEPT_SECONDS is marked overdue and the dispatcher
+# alerted; the latest time to be seen may be at most REFERRAL_MAX_DEADLINE_HOURS ahead. A
+# "needs ambulance" outcome registers its new case at REFERRAL_AMBULANCE_DEFAULT_PRIORITY unless
+# the unit chooses. REFERRAL_SKILLS: what units may offer and dispatchers ask for.
+REFERRAL_ACCEPT_SECONDS = env_int("REFERRAL_ACCEPT_SECONDS", 600)
+REFERRAL_MAX_DEADLINE_HOURS = env_int("REFERRAL_MAX_DEADLINE_HOURS", 72)
+REFERRAL_AMBULANCE_DEFAULT_PRIORITY = os.environ.get("REFERRAL_AMBULANCE_DEFAULT_PRIORITY", "1B")
+REFERRAL_SKILLS = env_list("REFERRAL_SKILLS", [
+    "home_visit", "catheter_care", "iv_antibiotics", "wound_care", "palliative",
+    "medication_review", "blood_sampling", "fall_assessment", "oxygen_therapy",
+])
+REFERRAL_UNIT_URL = os.environ.get("REFERRAL_UNIT_URL", "/care/")
+
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -14,6 +14,7 @@ api = [
     path("push/", include("push.urls")),
     path("ivpa/", include("ivpa.urls")),
     path("imaging/", include("imaging.urls")),
+    path("referrals/", include("referrals.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

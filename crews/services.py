@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Invalid
 from realtime.services import event_publish, subscriptions_revalidate
 
-from .models import CrewShift, Unit, UnitStatus
+from .models import CrewShift, Unit, UnitKind, UnitStatus
 from .streams import UNITS_STREAM, unit_stream
 
 
@@ -96,8 +96,13 @@ def unit_position_report(
 
 @transaction.atomic
 def crew_join(*, user, unit: Unit) -> CrewShift:
-    """Join a unit for the shift, leaving any other unit first."""
-    if user.role != "crew":
+    """Join a unit for the shift, leaving any other unit first. Mobile care staff join
+    mobile care units (their referrals come on the unit's stream)."""
+    if user.role == "mobile_care":
+        if unit.kind != UnitKind.MOBILE_CARE:
+            raise Conflict(_("Only crew members join units; mobile care staff join mobile "
+                             "care units."))
+    elif user.role != "crew":
         raise Conflict(_("Only crew members join units."))
     now = timezone.now()
     current = (

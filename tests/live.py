@@ -99,6 +99,7 @@ class LiveProduct:
         self.manage("migrate", "--noinput")
         self.manage("seed_demo")
         self.manage("seed_ivpa_demo")
+        self.manage("seed_referrals_demo")
         for i in range(self.workers):
             port = free_port()
             self.ports.append(port)

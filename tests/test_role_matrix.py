@@ -78,6 +78,58 @@ def credentials(w, user):
     return {"data": {"username": (user or w.demo.anna).username, "password": PASSWORD}}
 
 
+def referral_world(w):
+    """MVE 1500 with karin joined and a referral sent to it by anna (made per call: each role
+    calls inside a transaction that is rolled back)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals.models import MobileCareProfile
+    from referrals.services import referral_send
+
+    call_command("seed_referrals_demo", stdout=io.StringIO())
+    MobileCareProfile.objects.update(opening_hours="24/7")
+    case = dispatch_services.case_register(
+        by=w.demo.anna, **{**case_payload(w.demo.vml, municipality="Västerås",
+                                          priority="referral", mbs_priority="referral"),
+                           "region": w.demo.vml})
+    unit = w.demo.units["MVE 1500"]
+    referral = referral_send(
+        case=case, unit=unit, by=w.demo.anna, line="cold",
+        deadline=timezone.now() + timedelta(hours=4), callback_number="0701234567",
+        handover={"reason": "Kateterstopp"})
+    return SimpleNamespace(case=case, unit=unit, referral=referral,
+                           soon=(timezone.now() + timedelta(hours=1)).isoformat())
+
+
+def referral_spec(extra=None):
+    def build(w, u):
+        r = referral_world(w)
+        return {"pk": r.referral.pk, **(extra(w, r) if extra else {})}
+    return build
+
+
+def referral_new(w, u):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    r = referral_world(w)
+    case = dispatch_services.case_register(
+        by=w.demo.anna, **{**case_payload(w.demo.vml, municipality="Västerås",
+                                          priority="referral", mbs_priority="referral"),
+                           "region": w.demo.vml})
+    return {"data": {"case": case.pk, "unit": r.unit.pk, "line": "warm",
+                     "deadline": (timezone.now() + timedelta(hours=3)).isoformat(),
+                     "callback_number": "+46701234567", "handover": {"reason": "Sårvård"}}}
+
+
+REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
+# Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
+REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
+
+
 # (route, METHOD): (request for the world `w` and user, expected status per role)
 MATRIX = {
     ("api/me/", "GET"): (lambda w, u: {}, SIGNED_IN),
@@ -207,6 +259,37 @@ MATRIX = {
     ("api/push/sms/delivery/<str:secret>/", "POST"): (
         lambda w, u: {"data": {"id": "x", "status": "delivered"}},
         row(404, 404, 404, 404, 404, 404, 404)),
+    # Referrals to mobile care units: dispatchers, and the staff of the unit referred to
+    # (karin on MVE 1500); crews and responders see nothing.
+    ("api/referrals/", "GET"): (lambda w, u: {}, REFERRAL_READ),
+    ("api/referrals/", "POST"): (referral_new, row(403, 201, 403, 403, 403, 403, 201)),
+    ("api/referrals/proposals/", "GET"): (
+        lambda w, u: {"query": {"case": referral_world(w).case.pk}}, DISPATCH),
+    ("api/referrals/stats/", "GET"): (lambda w, u: {}, DISPATCH),
+    ("api/referrals/cases/<int:pk>/", "GET"): (
+        lambda w, u: {"pk": referral_world(w).case.pk}, DISPATCH),
+    ("api/referrals/units/", "GET"): (lambda w, u: {}, REFERRAL_READ),
+    # An administrator passes the role check and is refused by the service (on no unit).
+    ("api/referrals/units/leave/", "POST"): (
+        lambda w, u: (referral_world(w), {})[1], row(403, 403, 403, 403, 403, 200, 409)),
+    ("api/referrals/units/<int:pk>/join/", "POST"): (
+        lambda w, u: {"pk": referral_world(w).unit.pk}, row(403, 403, 403, 403, 403, 200, 409)),
+    ("api/referrals/units/<int:pk>/profile/", "GET"): (
+        lambda w, u: {"pk": referral_world(w).unit.pk}, REFERRAL_READ),
+    ("api/referrals/units/<int:pk>/profile/", "PATCH"): (
+        lambda w, u: {"pk": referral_world(w).unit.pk, "data": {"capacity": 5}},
+        row(403, 403, 403, 403, 403, 200, 200)),
+    ("api/referrals/<int:pk>/", "GET"): (referral_spec(), REFERRAL_READ),
+    ("api/referrals/<int:pk>/summary/", "GET"): (referral_spec(), REFERRAL_READ),
+    ("api/referrals/<int:pk>/accept/", "POST"): (
+        referral_spec(lambda w, r: {"data": {"expected_visit_at": r.soon}}), REFERRAL_ANSWER),
+    ("api/referrals/<int:pk>/decline/", "POST"): (
+        referral_spec(lambda w, r: {"data": {"reason": "Fullt"}}), REFERRAL_ANSWER),
+    # The outcome needs an accepted referral: this one is only sent (409 to karin).
+    ("api/referrals/<int:pk>/outcome/", "POST"): (
+        referral_spec(lambda w, r: {"data": {"outcome": "treated_at_home"}}),
+        row(403, 403, 403, 403, 403, 409, 403)),
+    ("api/referrals/<int:pk>/withdraw/", "POST"): (referral_spec(), DISPATCH),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
     ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),

@@ -1,0 +1,98 @@
+"""Referral statistics per unit, and seed 000's measure 5 from real referrals.
+
+Measure 5: the share of referred patients who, within 24 hours of the referral, were the
+subject of a new case (another case with the same personal identity number) dispatched at
+priority 1 (1A or 1B, an ambulance alerted). Counted per referred case, from its first
+referral sent in the period; a case without an identity number cannot be followed and is
+left out (and counted as such). A "needs ambulance" outcome that was dispatched at priority 1
+counts: the referral did not keep the patient out of the ambulance. dispatch/measures.py keeps
+its version (cases whose chosen priority is "referral") for records made before referrals.
+"""
+
+from datetime import datetime, timedelta
+from statistics import median
+
+from django.db.models import Min
+
+from dispatch.models import Case, Priority
+
+from .models import Outcome, Referral, ReferralState
+
+RECONTACT_WINDOW = timedelta(hours=24)
+
+
+def _median_seconds(deltas: list[timedelta]) -> float | None:
+    return round(median(d.total_seconds() for d in deltas), 1) if deltas else None
+
+
+def _share(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def measure5(*, start: datetime, end: datetime, region=None) -> dict:
+    firsts = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
+    if region is not None:
+        firsts = firsts.filter(case__region=region)
+    rows = list(firsts.values("case_id", "case__personal_identity_number")
+                .annotate(first_sent=Min("sent_at")))
+    followed = [r for r in rows if r["case__personal_identity_number"]]
+    recontacted = []
+    for row in followed:
+        if Case.objects.filter(
+            personal_identity_number=row["case__personal_identity_number"],
+            registered_at__gt=row["first_sent"],
+            registered_at__lte=row["first_sent"] + RECONTACT_WINDOW,
+            priority__in=[Priority.P1A, Priority.P1B],
+            first_alert_at__isnull=False,
+        ).exclude(pk=row["case_id"]).exists():
+            recontacted.append(row["case_id"])
+    return {
+        "m5_referral_recontact_p1_24h_share": _share(len(recontacted), len(followed)),
+        "m5_referred_cases": len(followed),
+        "m5_recontacted_cases": len(recontacted),
+        "m5_without_identity_number": len(rows) - len(followed),
+    }
+
+
+def referral_stats(*, start: datetime, end: datetime) -> dict:
+    """Per unit, over referrals sent in [start, end): how many, accepted, declined, withdrawn,
+    overdue; the acceptance rate (accepted of those answered); median minutes from sent to
+    accepted and from sent to the visit; the outcomes."""
+    referrals = list(Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
+                     .select_related("unit").order_by("unit__call_sign", "sent_at"))
+    units: dict[int, dict] = {}
+    for r in referrals:
+        row = units.setdefault(r.unit_id, {
+            "unit": r.unit_id, "call_sign": r.unit.call_sign, "referrals": 0, "accepted": 0,
+            "declined": 0, "withdrawn": 0, "overdue": 0, "open": 0,
+            "outcomes": {o: 0 for o in Outcome.values}, "_accept": [], "_visit": []})
+        row["referrals"] += 1
+        if r.accepted_at:
+            row["accepted"] += 1
+            row["_accept"].append(r.accepted_at - r.sent_at)
+        if r.state == ReferralState.DECLINED:
+            row["declined"] += 1
+        if r.state == ReferralState.WITHDRAWN:
+            row["withdrawn"] += 1
+        if r.overdue:
+            row["overdue"] += 1
+        if r.is_open:
+            row["open"] += 1
+        if r.visited_at:
+            row["_visit"].append(r.visited_at - r.sent_at)
+        if r.outcome:
+            row["outcomes"][r.outcome] += 1
+    rows = []
+    for row in units.values():
+        accept, visit = row.pop("_accept"), row.pop("_visit")
+        row["acceptance_rate"] = _share(row["accepted"], row["accepted"] + row["declined"])
+        row["median_s_to_accept"] = _median_seconds(accept)
+        row["median_s_to_visit"] = _median_seconds(visit)
+        rows.append(row)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "referrals": len(referrals),
+        "units": rows,
+        **measure5(start=start, end=end),
+    }
