@@ -333,7 +333,7 @@ REFERRAL_SKILLS = env_list("REFERRAL_SKILLS", [
     "home_visit", "catheter_care", "iv_antibiotics", "wound_care", "palliative",
     "medication_review", "blood_sampling", "fall_assessment", "oxygen_therapy",
 ])
-REFERRAL_UNIT_URL = os.environ.get("REFERRAL_UNIT_URL", "/care/")
+REFERRAL_UNIT_URL = os.environ.get("REFERRAL_UNIT_URL", "/mobile/")
 
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")

@@ -308,7 +308,7 @@ def test_a_new_referral_wakes_the_units_staff_without_patient_data(demo, care, s
     assert wake.payload["type"] == "referral.created"
     payload = wake.payload["notification"]
     assert payload["title"] == "Ny hänvisning" and payload["tag"] == f"referral-{referral.pk}"
-    assert payload["url"] == "/care/"
+    assert payload["url"] == "/mobile/"
     assert "MVE 1500" in payload["body"] and "Besök senast" in payload["body"]
     assert "Tolvan" not in str(payload) and "19121212" not in str(payload)
     assert not Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.mats.pk).exists()
