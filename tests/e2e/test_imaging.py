@@ -548,6 +548,8 @@ def upload_by_hand(live, token: str, jpeg: bytes) -> dict:
         client.cookies.set("lk_bild", opened.cookies["lk_bild"])
         upload = client.get("/b/")
         assert upload.status_code == 200, upload.text
+        if "csrftoken" in upload.cookies:  # Secure too in the production shape
+            client.cookies.set("csrftoken", upload.cookies["csrftoken"])
         csrf = json.loads(re.search(r'id="c-state" type="application/json">([^<]+)<',
                                     upload.text).group(1))["csrf"]
         answer = client.post("/api/imaging/upload/", headers={"X-CSRFToken": csrf},
