@@ -44,12 +44,15 @@ def referral_event(referral: Referral) -> dict:
 UNIT_TYPE = {
     "referral.created": "referral.created",
     "referral.withdrawn": "referral.withdrawn",
+    "referral.overdue": "referral.overdue",
+    "referral.deadline_passed": "referral.deadline_passed",
 }
 
 
 def publish_referral(referral: Referral, type: str) -> None:
-    """The dispatchers hear `type`; the unit's tablets hear created, withdrawn, or updated
-    for everything else. The unit's event goes first: it is the one a person waits for."""
+    """The dispatchers hear `type`; the unit's tablets hear created, withdrawn, overdue and
+    deadline_passed as they are, and updated for everything else. The unit's event goes
+    first: it is the one a person waits for."""
     data = referral_event(referral)
     events_publish(events=[
         (unit_stream(referral.unit_id), UNIT_TYPE.get(type, "referral.updated"), data),

@@ -54,12 +54,14 @@ def measure5(*, start: datetime, end: datetime, region=None) -> dict:
     }
 
 
-def referral_stats(*, start: datetime, end: datetime) -> dict:
+def referral_stats(*, start: datetime, end: datetime, region=None) -> dict:
     """Per unit, over referrals sent in [start, end): how many, accepted, declined, withdrawn,
     overdue; the acceptance rate (accepted of those answered); median minutes from sent to
     accepted and from sent to the visit; the outcomes."""
-    referrals = list(Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
-                     .select_related("unit").order_by("unit__call_sign", "sent_at"))
+    qs = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
+    if region is not None:
+        qs = qs.filter(case__region=region)
+    referrals = list(qs.select_related("unit").order_by("unit__call_sign", "sent_at"))
     units: dict[int, dict] = {}
     for r in referrals:
         row = units.setdefault(r.unit_id, {
@@ -92,7 +94,8 @@ def referral_stats(*, start: datetime, end: datetime) -> dict:
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
+        "region": region.pk if region is not None else None,
         "referrals": len(referrals),
         "units": rows,
-        **measure5(start=start, end=end),
+        **measure5(start=start, end=end, region=region),
     }

@@ -36,6 +36,7 @@ from .models import (
 )
 
 ACCEPT_TIMER = "referrals.accept_overdue"
+DEADLINE_TIMER = "referrals.deadline"
 AMBULANCE_PRIORITIES = (Priority.P1A, Priority.P1B, Priority.P2A, Priority.P2B, Priority.P3)
 
 
@@ -236,6 +237,7 @@ def referral_send(
                 % {"unit": unit.call_sign})
     timer_schedule(kind=ACCEPT_TIMER, key=str(referral.pk),
                    due_at=now + timedelta(seconds=settings.REFERRAL_ACCEPT_SECONDS))
+    timer_schedule(kind=DEADLINE_TIMER, key=str(referral.pk), due_at=deadline)
     referral = selectors.referral_queryset().get(pk=referral.pk)
     publish_referral(referral, "referral.created")
     return referral
@@ -284,7 +286,7 @@ def referral_decline(*, referral: Referral, by, reason: str = "") -> Referral:
                       state=ReferralState.DECLINED, responsible=Party.CENTRE, declined_at=now,
                       decline_reason=reason[:300], state_changed_at=now)
     _transition(referral, from_state=ReferralState.SENT, by=by, at=now, note=reason)
-    timer_cancel(kind=ACCEPT_TIMER, key=str(referral.pk))
+    _timers_cancel(referral)
     publish_referral(referral, "referral.declined")
     return referral
 
@@ -305,7 +307,7 @@ def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
                       state=ReferralState.WITHDRAWN, responsible=Party.CENTRE,
                       withdrawn_at=now, withdraw_reason=reason[:300], state_changed_at=now)
     _transition(referral, from_state=was, by=by, at=now, note=reason)
-    timer_cancel(kind=ACCEPT_TIMER, key=str(referral.pk))
+    _timers_cancel(referral)
     publish_referral(referral, "referral.withdrawn")
     return referral
 
@@ -325,6 +327,27 @@ def referral_mark_overdue(*, referral_id: int) -> Referral | None:
                 note=_("Not accepted within %(minutes)s min: the dispatcher is alerted")
                 % {"minutes": round(settings.REFERRAL_ACCEPT_SECONDS / 60)})
     publish_referral(referral, "referral.overdue")
+    return referral
+
+
+def _timers_cancel(referral: Referral) -> None:
+    timer_cancel(kind=ACCEPT_TIMER, key=str(referral.pk))
+    timer_cancel(kind=DEADLINE_TIMER, key=str(referral.pk))
+
+
+@transaction.atomic
+def referral_deadline_passed(*, referral_id: int) -> Referral | None:
+    """Fired by the stored timer at the latest time to be seen: the patient is not seen yet
+    (still sent, or accepted without a recorded visit). Both sides are alerted; whoever holds
+    the patient stays responsible and must act."""
+    referral = (Referral.objects.select_for_update().filter(
+        pk=referral_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]).first())
+    if referral is None:
+        return None
+    referral = selectors.referral_queryset().get(pk=referral_id)
+    _transition(referral, from_state=referral.state, by=None, at=timezone.now(),
+                note=_("The latest time to be seen passed without a recorded visit"))
+    publish_referral(referral, "referral.deadline_passed")
     return referral
 
 
@@ -407,6 +430,7 @@ def referral_record_outcome(
         transition_note = _("Referred on to %(to)s") % {"to": referred_on_to}
     _transition(referral, from_state=ReferralState.ACCEPTED, by=by, at=now,
                 note=transition_note)
+    _timers_cancel(referral)
     referral = selectors.referral_queryset().get(pk=referral.pk)
     publish_referral(referral, "referral.visited")
     return referral

@@ -1,4 +1,4 @@
-"""Timer handlers: a referral nobody accepted in time."""
+"""Timer handlers: a referral nobody accepted in time; a deadline passed unseen."""
 
 from timers.registry import timer_handler
 
@@ -8,3 +8,8 @@ from . import services
 @timer_handler(services.ACCEPT_TIMER)
 def accept_overdue(timer) -> None:
     services.referral_mark_overdue(referral_id=int(timer.key))
+
+
+@timer_handler(services.DEADLINE_TIMER)
+def deadline_passed(timer) -> None:
+    services.referral_deadline_passed(referral_id=int(timer.key))

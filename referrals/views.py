@@ -22,7 +22,7 @@ from accounts.permissions import IsDispatcher, role_permission
 from audit.models import AccessAction
 from core.api import idempotent
 from core.errors import Forbidden, Invalid, NotFound
-from crews.models import Unit
+from crews.models import Region, Unit
 from dispatch.models import Case
 from dispatch.selectors import case_list, cases_read
 
@@ -179,6 +179,10 @@ def _unit_action(name: str, act, body, reason: str, *, dispatcher: bool = False)
             def run():
                 data = _valid(body, request)
                 referral = act(referral=_referral_of(request, pk), by=request.user, **data)
+                if referral.new_case_id:  # "needs ambulance": a new patient record
+                    cases_read(user=request.user, cases=[referral.new_case],
+                               reason="case registered from a referral",
+                               action=AccessAction.CREATE)
                 return _answer(request, referral, reason, action=AccessAction.UPDATE)
 
             return idempotent(request, scope=f"referral-{name}:{pk}", action=run,
@@ -347,7 +351,8 @@ def _moment(text: str | None, *, end: bool) -> datetime | None:
 
 
 class StatsView(APIView):
-    """?from=2026-11-01&to=2026-11-30 (dates inclusive; default the last 30 days)."""
+    """?from=2026-11-01&to=2026-11-30 (dates inclusive; default the last 30 days)
+    [&region=<id>: the referrals of that region's cases]."""
 
     permission_classes = [IsDispatcher]
 
@@ -362,4 +367,10 @@ class StatsView(APIView):
                 from None
         if start >= end:
             raise Invalid(_("from must be before to."))
-        return Response(referral_stats(start=start, end=end))
+        region = None
+        region_id = _int_param(request, "region")
+        if region_id is not None:
+            region = Region.objects.filter(pk=region_id).first()
+            if region is None:
+                raise NotFound(_("No such region."))
+        return Response(referral_stats(start=start, end=end, region=region))

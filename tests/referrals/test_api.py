@@ -425,3 +425,24 @@ def test_stats_need_a_sane_period(demo, care, api):
                                                         "to": "2026-12-31"}).json()
     assert body["referrals"] == 0 and body["units"] == []
     assert dt.datetime.fromisoformat(body["from"]).year == 2026
+
+
+def test_a_needs_ambulance_case_is_logged_as_created(demo, care, api, send):
+    referral = send()
+    url = f"{URL}{referral.pk}/"
+    api(care.karin).post(url + "accept/", {"expected_visit_at": (
+        timezone.now() + timedelta(minutes=30)).isoformat()}, format="json")
+    body = api(care.karin).post(url + "outcome/", {"outcome": "needs_ambulance"},
+                                format="json").json()
+    assert AccessLogEntry.objects.filter(
+        user=care.karin, action="create", object_type="case", object_id=str(body["new_case"]),
+        reason="case registered from a referral").exists()
+
+
+def test_stats_by_region(demo, care, api, send):
+    send()
+    assert api(demo.anna).get("/api/referrals/stats/", {"region": demo.vml.pk}
+                              ).json()["referrals"] == 1
+    assert api(demo.anna).get("/api/referrals/stats/", {"region": demo.upp.pk}
+                              ).json()["referrals"] == 0
+    assert api(demo.anna).get("/api/referrals/stats/", {"region": 999999}).status_code == 404

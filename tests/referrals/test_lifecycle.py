@@ -260,3 +260,52 @@ def test_the_database_refuses_a_responsible_party_that_does_not_fit_the_state(de
     referral = send()
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=referral.pk).update(responsible="unit")
+
+
+def test_the_unit_is_reminded_when_nobody_answered_in_time(demo, care, send, clock):
+    referral = send()
+    clock.advance(601)
+    fire_due_timers()
+    assert types(f"unit.{care.mve1500.pk}") == ["referral.created", "referral.overdue"]
+    from push.services import NOTIFY_KIND
+
+    titles = [t.payload["notification"]["title"] for t in Timer.objects.filter(
+        kind=NOTIFY_KIND, payload__user=care.karin.pk).order_by("pk")]
+    assert titles == ["Ny hänvisning", "Obesvarad hänvisning"]
+    assert Referral.objects.get(pk=referral.pk).overdue
+
+
+def test_a_deadline_passing_unseen_alerts_both_sides(demo, care, send, clock):
+    referral = send(deadline=clock.now + timedelta(hours=2))
+    services.referral_accept(referral=referral, by=care.karin,
+                             expected_visit_at=clock.now + timedelta(hours=1))
+    clock.advance(2 * 3600 + 1)
+    fire_due_timers()
+    assert "referral.deadline_passed" in types("dispatch")
+    assert "referral.deadline_passed" in types(f"unit.{care.mve1500.pk}")
+    # Whoever holds the patient still does: the unit accepted.
+    assert who(referral) == ("accepted", "unit", "unit")
+    assert ReferralTransition.objects.filter(referral=referral, by__isnull=True,
+                                             note__contains="latest time").exists()
+
+
+def test_a_visit_in_time_cancels_the_deadline_alarm(demo, care, send, clock):
+    referral = send(deadline=clock.now + timedelta(hours=2))
+    referral = services.referral_accept(referral=referral, by=care.karin,
+                                        expected_visit_at=clock.now + timedelta(hours=1))
+    services.referral_record_outcome(referral=referral, by=care.karin,
+                                     outcome="treated_at_home")
+    clock.advance(3 * 3600)
+    fire_due_timers()
+    assert "referral.deadline_passed" not in types("dispatch")
+
+
+def test_a_withdrawal_wakes_the_unit_that_may_be_on_its_way(demo, care, send):
+    from push.services import NOTIFY_KIND
+
+    referral = send()
+    services.referral_accept(referral=referral, by=care.karin, expected_visit_at=soon())
+    services.referral_withdraw(referral=referral, by=demo.anna, reason="Ambulans skickad")
+    [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.karin.pk,
+                                  payload__type="referral.withdrawn")
+    assert wake.payload["notification"]["title"] == "Hänvisningen är återkallad"
