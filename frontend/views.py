@@ -279,6 +279,9 @@ def js_strings() -> dict:
                 "withdraw": _("Withdraw"),
                 "withdraw_confirm": _("Confirm withdraw"),
                 "withdrawn": _("Referral to {unit} withdrawn."),
+                "withdrawn_reason": _("Withdrawn: {reason}"),
+                "withdraw_reason": _("Reason (optional)"),
+                "withdraw_reason_required": _("Reason (the unit is told)"),
             },
         },
         "ivpa": {
@@ -371,6 +374,12 @@ def js_strings() -> dict:
             "safety": _("Safety warning"),
             "door_code": _("Door code"),
             "navigate": _("Navigate"),
+            "referred_to": _("Referred on to (for “Referred on”)"),
+            "referred_to_needed": _("Say to whom the patient was referred on."),
+            "ambulance_hint": _(
+                "“Needs an ambulance” registers a new case at the dispatch centre with this "
+                "referral's history; the dispatch centre is then responsible."),
+            "withdrawn_reason": _("Reason: {reason}"),
         },
         "crew": {
             "acknowledge": _("Acknowledge"),

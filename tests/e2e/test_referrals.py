@@ -269,3 +269,100 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     # The centre may refer again at once.
     expect(panel2.locator(".referral-open")).to_be_visible()
     shot(anna, "console-declined")
+
+
+@pytest.fixture(scope="module")
+def live_fast():
+    """A server where a referral is overdue after 4 s without an answer."""
+    product = LiveProduct(extra_env={"REFERRAL_ACCEPT_SECONDS": "4"}).start()
+    yield product
+    product.stop()
+
+
+def set_available(phone: Page) -> None:
+    if phone.get_attribute("#p-available", "aria-pressed") != "true":
+        phone.click("#p-available")
+    expect(phone.locator("#p-available")).to_have_attribute("aria-pressed", "true")
+    phone.fill("#p-area", "Västerås")
+    phone.fill("#p-hours", "24/7")
+    phone.fill("#p-capacity", "3")
+    phone.click("#p-save")
+    expect(phone.locator("#profile-error")).to_be_hidden()
+
+
+def refer(console: Page, card, *, reason: str):
+    panel = card.locator("#referral-panel")
+    panel.locator(".referral-open").click()
+    form = panel.locator(".referral-form")
+    expect(form.locator(".rf-unit[data-call-sign='MVE 1500'] input")).to_be_checked()
+    form.locator("input[name='reason']").fill(reason)
+    form.locator(".rf-submit").click()
+    expect(form).to_be_hidden()
+    return panel.locator(".referral-row").first
+
+
+def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, open_page):
+    live = live_fast
+    karin = open_page(PHONE)
+    karin_on_duty(karin, live)
+    set_available(karin)
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+
+    # Nobody answers in time: the console flags it red, with the alarm, until someone acts.
+    case = new_case(live, complaint="Kvinna 90 år, yrsel", address="Vasagatan 12")
+    card = open_case(anna, case["reference"])
+    row = refer(anna, card, reason="Yrsel, bedömning i hemmet")
+    expect(row).to_have_attribute("data-overdue", "true", timeout=10000)
+    expect(row.locator(".rr-warn")).to_be_visible()
+    expect(anna.locator("#referral-list li.is-overdue")).to_have_count(1)
+    assert int(anna.get_attribute("body", "data-alarms") or 0) >= 1
+    shot(anna, "console-overdue")
+
+    # Karin accepts after all: no longer overdue, the unit is responsible.
+    ref = karin.locator(f".referral[data-id='{row.get_attribute('data-referral')}']")
+    expect(ref).to_have_attribute("data-state", "sent")
+    ref.locator(".r-accept").click()
+    expect(ref).to_have_attribute("data-responsible", "unit")
+    expect(row).to_have_attribute("data-state", "accepted")
+    expect(row).to_have_attribute("data-overdue", "false")
+
+    # The dispatcher takes it back: after acceptance only with a reason the unit is told.
+    withdraw = row.locator(".referral-withdraw")
+    withdraw.click()
+    withdraw.click()
+    expect(row.locator(".rr-withdraw-reason")).to_have_attribute("aria-invalid", "true")
+    expect(row).to_have_attribute("data-state", "accepted")
+    row.locator(".rr-withdraw-reason").fill("Patienten ringde igen, ambulans skickas")
+    withdraw.click()
+    withdraw.click()
+    expect(row).to_have_attribute("data-state", "withdrawn")
+    expect(row).to_have_attribute("data-responsible", "centre")
+    expect(ref).to_have_attribute("data-state", "withdrawn")
+    expect(ref).to_have_attribute("data-responsible", "centre")
+    expect(ref.locator(".r-resp")).to_contain_text("Patienten ringde igen")
+    expect(ref.locator(".r-accept")).to_have_count(0)
+
+    # Needs an ambulance: a new case at the centre with the history; the console shows it.
+    case2 = new_case(live, complaint="Man 70 år, andfådd", address="Kopparbergsvägen 8")
+    card2 = open_case(anna, case2["reference"])
+    row2 = refer(anna, card2, reason="Andfåddhet, KOL")
+    ref2 = karin.locator(f".referral[data-id='{row2.get_attribute('data-referral')}']")
+    ref2.locator(".r-accept").click()
+    expect(ref2).to_have_attribute("data-state", "accepted")
+    ambulance = ref2.locator(".r-outcome-btn[data-outcome='needs_ambulance']")
+    ambulance.click()
+    ambulance.click()
+    expect(ref2).to_have_attribute("data-state", "visited")
+    expect(ref2.locator(".r-outcome")).to_have_attribute("data-outcome", "needs_ambulance")
+    expect(row2).to_have_attribute("data-state", "visited")
+    expect(row2).to_have_attribute("data-responsible", "centre")
+    new_case_button = row2.locator(".rr-new-case")
+    expect(new_case_button).to_be_visible()
+    new_case_button.click()
+    selected = anna.locator(".case.is-selected")
+    expect(selected).to_have_count(1)
+    assert selected.get_attribute("data-reference") != case2["reference"]
+    expect(selected.locator(".case-complaint")).to_have_text("Man 70 år, andfådd")
+    shot(anna, "console-needs-ambulance")

@@ -23,6 +23,7 @@ const DEADLINE_HOURS = 2;
 const OVERDUE_REPEAT_MS = 30000;
 
 const referrals = new Map(); // id -> referral
+const withdrawDrafts = new Map(); // id -> the reason typed so far
 let hooks = { getCase: () => null, scheduleRender: () => {}, selectCase: () => {} };
 
 export function setupReferrals(options) {
@@ -193,7 +194,11 @@ export function placeReferralPanel(c, card) {
   if (panel.node.parentNode !== card || panel.node.nextSibling !== before) card.insertBefore(panel.node, before);
   const list = referralsOf(c.id);
   const sig = JSON.stringify([list, document.documentElement.lang, Math.floor(Date.now() / 30000)]);
-  if (panel.sig !== sig) {
+  // A reason being typed or a button waiting for its second click is not redrawn under the
+  // dispatcher's hands; the list is redrawn when they leave it.
+  const focused = panel.list.contains(document.activeElement) ? document.activeElement : null;
+  const busy = focused && (focused.matches('input, textarea') || focused.classList.contains('is-armed'));
+  if (panel.sig !== sig && !busy) {
     panel.sig = sig;
     panel.list.replaceChildren(...list.map((r) => referralRow(r)));
   }
@@ -205,6 +210,7 @@ export function placeReferralPanel(c, card) {
 function buildPanel(c) {
   const titleId = `referral-title-${c.id}`;
   const p = { caseId: c.id, sig: '', list: el('ul', { class: 'referral-rows' }) };
+  p.list.addEventListener('focusout', () => setTimeout(hooks.scheduleRender, 50));
   p.open = el('button', { type: 'button', class: 'btn btn-primary btn-small referral-open' }, t('console.referrals.refer'));
   p.form = referralForm(c, p);
   p.form.hidden = true;
@@ -231,7 +237,7 @@ function referralRow(r) {
   const ours = unitResponsible(r);
   const row = el('li', {
     class: `referral-row line-${lineOf(r)} is-${s}${overdue(r) ? ' is-overdue' : ''}`,
-    dataset: { referral: r.id, state: s, responsible: ours ? 'unit' : 'centre', line: lineOf(r) },
+    dataset: { referral: r.id, state: s, responsible: ours ? 'unit' : 'centre', line: lineOf(r), overdue: String(overdue(r)) },
   },
   el('div', { class: 'rr-head' },
     el('span', { class: 'rr-unit' }, r.unit_call_sign || ''),
@@ -247,23 +253,39 @@ function referralRow(r) {
   overdue(r) ? el('p', { class: 'rr-warn', role: 'alert' }, '⚠ ', t('console.referrals.overdue_hint')) : null,
   r.reason ? el('p', { class: 'rr-reason' }, r.reason) : null,
   vitalsText(referralVitals(r)) ? el('p', { class: 'rr-vitals' }, vitalsText(referralVitals(r))) : null,
+  s === 'withdrawn' && r.withdraw_reason ? el('p', { class: 'rr-withdrawn' }, t('console.referrals.withdrawn_reason', { reason: r.withdraw_reason })) : null,
   s === 'declined' ? el('p', { class: 'rr-declined' }, t('console.referrals.declined_reason', { reason: r.decline_reason || '' })) : null,
   r.outcome ? el('p', { class: `rr-outcome out-${r.outcome}`, dataset: { outcome: r.outcome } },
     t('console.referrals.outcome', { outcome: t(`referral.outcome.${r.outcome}`) }),
+    r.referred_on_to ? ` (${r.referred_on_to})` : '',
     r.outcome_note ? ` – ${r.outcome_note}` : '',
     r.new_case ? newCaseLink(r) : null) : null);
   const actions = el('div', { class: 'rr-actions' });
   if (isOpen(r)) {
+    // After acceptance the unit holds the patient: it must be told why it is taken back.
+    const reasonId = `rr-withdraw-${r.id}`;
+    const reason = el('input', {
+      id: reasonId, class: 'rr-withdraw-reason', maxlength: '300', required: s === 'accepted',
+      value: withdrawDrafts.get(r.id) || '', oninput: (e) => withdrawDrafts.set(r.id, e.target.value),
+      'aria-label': t(s === 'accepted' ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
+      placeholder: t(s === 'accepted' ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
+    });
     const withdraw = el('button', { type: 'button', class: 'btn btn-ghost btn-small referral-withdraw' }, t('console.referrals.withdraw'));
     twoStep(withdraw, t('console.referrals.withdraw_confirm'), async () => {
+      if (s === 'accepted' && !reason.value.trim()) {
+        reason.setAttribute('aria-invalid', 'true');
+        reason.focus();
+        notify(t('console.referrals.withdraw_reason_required'), 'warn');
+        return;
+      }
       try {
-        upsert(await api(`/api/referrals/${r.id}/withdraw/`, { method: 'POST', body: {} }));
+        upsert(await api(`/api/referrals/${r.id}/withdraw/`, { method: 'POST', body: { reason: reason.value.trim() } }));
         notify(t('console.referrals.withdrawn', { unit: r.unit_call_sign || '' }), 'ok');
       } catch (err) {
         notify(err.detail, 'error');
       }
     });
-    actions.append(withdraw);
+    actions.append(reason, withdraw);
   }
   actions.append(el('a', {
     class: 'btn btn-ghost btn-small referral-print', href: `/api/referrals/${r.id}/summary/`, target: '_blank', rel: 'noopener',

@@ -435,7 +435,10 @@ function responsibility(r, ours, waiting) {
     return el('p', { class: 'r-resp is-ours', role: 'status' }, el('strong', {}, t('mobile.yours')),
       r.expected_visit_at ? ` · ${t('mobile.visit_at', { time: fmtDateTime(r.expected_visit_at) })}` : '');
   }
-  if (s === 'withdrawn') return el('p', { class: 'r-resp is-ended' }, t('mobile.withdrawn'));
+  if (s === 'withdrawn') {
+    return el('p', { class: 'r-resp is-ended' }, t('mobile.withdrawn'),
+      r.withdraw_reason ? ` ${t('mobile.withdrawn_reason', { reason: r.withdraw_reason })}` : '');
+  }
   if (s === 'declined') {
     return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || r.reason_declined || '' }));
   }
@@ -476,7 +479,8 @@ function facts(r, h) {
       }, t('mobile.navigate')) : null)) : null,
     pt.door_code ? el('div', {}, el('dt', {}, t('mobile.door_code')), el('dd', { class: 'r-door' }, pt.door_code)) : null,
     outcome ? el('div', {}, el('dt', {}, t('referral.outcome_label')), el('dd', { class: 'r-outcome', dataset: { outcome } },
-      t(`referral.outcome.${outcome}`), outcomeNote(r) ? ` – ${outcomeNote(r)}` : '',
+      t(`referral.outcome.${outcome}`), r.referred_on_to ? ` (${r.referred_on_to})` : '',
+      outcomeNote(r) ? ` – ${outcomeNote(r)}` : '',
       newCase ? ` · ${t('referral.new_case', { ref: newCase })}` : '')) : null);
 }
 
@@ -520,22 +524,37 @@ function answerForm(r) {
 function outcomeForm(r) {
   const d = draft(r.id);
   const noteId = `r-note-${r.id}`;
-  const note = el('textarea', { id: noteId, class: 'r-note', maxlength: '1000', rows: '2' }, d.note || '');
+  const toId = `r-to-${r.id}`;
+  const note = el('textarea', { id: noteId, class: 'r-note', maxlength: '2000', rows: '2' }, d.note || '');
   note.addEventListener('input', () => { d.note = note.value; });
+  const to = el('input', { id: toId, type: 'text', class: 'r-referred-to', maxlength: '200', value: d.to || '' });
+  to.addEventListener('input', () => { d.to = to.value; to.removeAttribute('aria-invalid'); });
   const buttons = OUTCOMES.map((outcome) => {
     const button = el('button', {
       type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
     }, t(`referral.outcome.${outcome}`));
     twoStep(button, t('mobile.outcome_confirm', { outcome: t(`referral.outcome.${outcome}`) }), () => {
+      const body = { outcome, note: note.value.trim() };
+      if (outcome === 'referred_on') {
+        if (!to.value.trim()) { // to whom: the server asks for it, so ask before sending
+          to.setAttribute('aria-invalid', 'true');
+          to.focus();
+          notify(t('mobile.referred_to_needed'), 'warn');
+          return undefined;
+        }
+        body.referred_on_to = to.value.trim();
+      }
       state.drafts.delete(r.id);
-      return queue(r, 'outcome', 'outcome', { outcome, note: note.value.trim() });
+      return queue(r, 'outcome', 'outcome', body);
     });
     return button;
   });
   return el('fieldset', { class: 'r-outcome-form' },
     el('legend', {}, t('mobile.outcome_title')),
     el('label', { class: 'field', for: noteId }, el('span', {}, t('mobile.outcome_note')), note),
-    el('div', { class: 'r-outcome-buttons' }, buttons));
+    el('label', { class: 'field', for: toId }, el('span', {}, t('mobile.referred_to')), to),
+    el('div', { class: 'r-outcome-buttons' }, buttons),
+    el('p', { class: 'hint' }, t('mobile.ambulance_hint')));
 }
 
 /* ---------- stream ---------- */
