@@ -447,11 +447,11 @@ def test_a_new_callout_may_start_for_the_case_after_the_end(callout, ivpa):
 
 # --- what a responder is told --------------------------------------------------------------
 
-SECRETS = ("Tolvan", "19121212-1212", "Stora torget", "4711")
+SECRETS = ("Tolvan", "19121212-1212", "Stora torget", "K4711#")
 
 
 def test_a_responder_stream_never_carries_the_patient_or_the_address(arrest, ivpa):
-    case = arrest(door_code="4711", notes="Tolvan har hjärtfel",
+    case = arrest(door_code="K4711#", notes="Tolvan har hjärtfel",
                   safety_warning="")
     co = Callout.objects.get(case=case)
     alerts = alerts_of(case)
