@@ -31,8 +31,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    list_display = ("to", "user", "state", "backend", "attempts", "created_at", "sent_at")
-    list_filter = ("state", "backend")
+    list_display = ("to", "user", "state", "delivery_status", "backend", "attempts",
+                    "created_at", "sent_at", "delivered_at")
+    list_filter = ("state", "delivery_status", "backend")
     search_fields = ("to", "user__username", "provider_id")
     readonly_fields = ("user", "notification", "tag", "to", "message", "backend", "state",
-                       "attempts", "provider_id", "error", "created_at", "sent_at")
+                       "attempts", "provider_id", "error", "created_at", "sent_at",
+                       "delivery_status", "delivered_at", "reported_at")
