@@ -105,6 +105,18 @@ def karin_on_duty(phone: Page, live) -> None:
     expect(phone.locator("#conn")).to_have_attribute("data-state", "open")
 
 
+def small_targets(page: Page) -> list[dict]:
+    """Visible controls under 48 px (a checkbox counts by its label, which takes the tap)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+            'button, a[href], select, textarea, input:not([type=hidden])')]
+        .filter((n) => n.offsetParent !== null)
+        .map((n) => (n.matches('input[type=checkbox], input[type=radio]') && n.closest('label'))
+            ? n.closest('label') : n)
+        .map((n) => ({what: n.outerHTML.slice(0, 80), h: n.getBoundingClientRect().height,
+                      w: n.getBoundingClientRect().width}))
+        .filter((n) => (n.h < 48 || n.w < 48) && !n.what.startsWith('<a class="brand"'))""")
+
+
 def open_case(console: Page, reference: str):
     card = console.locator(f".case[data-reference='{reference}']")
     expect(card).to_be_visible()
@@ -118,6 +130,9 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     # Karin on her phone: joins MVE 1500 and sets it up for Västerås.
     karin = open_page(PHONE)
     karin_on_duty(karin, live)
+    manifest = karin.evaluate(
+        "fetch('/manifest.json', {credentials: 'include'}).then((r) => r.json())")
+    assert manifest["start_url"] == "/mobile/"  # her installed app opens on this screen
     if karin.get_attribute("#p-available", "aria-pressed") != "true":
         karin.click("#p-available")
     expect(karin.locator("#p-available")).to_have_attribute("aria-pressed", "true")
@@ -221,6 +236,11 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(row.locator(".rr-resp")).to_contain_text("MVE 1500")
     shot(karin, "mobile-accepted")
     assert axe_serious(karin) == []
+    assert small_targets(karin) == []
+    karin.click(".theme-toggle")  # night: the same screen in the dark theme
+    expect(karin.locator("html")).to_have_attribute("data-theme", "night")
+    assert axe_serious(karin) == []
+    karin.click(".theme-toggle")
 
     # After the visit: treated at home, with a confirm (the first tap only arms the button).
     ref.locator("textarea.r-note").fill("Omlagt, antibiotika insatt")

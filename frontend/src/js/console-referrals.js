@@ -462,8 +462,11 @@ async function loadProposals(caseId, p) {
   const box = p.proposals;
   const skills = [...p.form.querySelectorAll('.rf-skills input:checked')].map((n) => n.value);
   const chosen = p.form.querySelector('input[name="unit"]:checked')?.value;
+  p.asked = (p.asked || 0) + 1;
+  const asked = p.asked;
   try {
     const answer = await api(`/api/referrals/proposals/?case=${caseId}&skills=${encodeURIComponent(skills.join(','))}`);
+    if (asked !== p.asked) return; // a later question (other skills) is on its way
     const units = Array.isArray(answer) ? answer : answer?.units || answer?.results || [];
     if (!units.length) {
       box.replaceChildren(el('p', { class: 'hint' }, t('console.referrals.no_units')));
@@ -474,7 +477,7 @@ async function loadProposals(caseId, p) {
       p.form.querySelector('input[name="unit"]:not(:disabled)')?.click();
     }
   } catch (err) {
-    box.replaceChildren(el('p', { class: 'hint' }, err.detail));
+    if (asked === p.asked) box.replaceChildren(el('p', { class: 'hint' }, err.detail));
   }
 }
 
