@@ -280,6 +280,9 @@ def js_strings() -> dict:
                 "withdraw_confirm": _("Confirm withdraw"),
                 "withdrawn": _("Referral to {unit} withdrawn."),
                 "withdrawn_reason": _("Withdrawn: {reason}"),
+                "deadline_passed": _(
+                    "The latest time to see the patient of {ref} has passed and the referral "
+                    "to {unit} is still open: act now."),
                 "withdraw_reason": _("Reason (optional)"),
                 "withdraw_reason_required": _("Reason (the unit is told)"),
             },
@@ -380,6 +383,8 @@ def js_strings() -> dict:
                 "“Needs an ambulance” registers a new case at the dispatch centre with this "
                 "referral's history; the dispatch centre is then responsible."),
             "withdrawn_reason": _("Reason: {reason}"),
+            "overdue": _("Referral {ref} is still waiting for your answer."),
+            "deadline_passed": _("The latest time to see the patient of {ref} has passed."),
         },
         "crew": {
             "acknowledge": _("Acknowledge"),

@@ -90,6 +90,9 @@ export function referralEvent(event) {
   } else if (event.type === 'referral.overdue') {
     notify(t('console.referrals.overdue', { unit, ref }), 'error', { timeout: 60000 });
     alarm();
+  } else if (event.type === 'referral.deadline_passed') {
+    notify(t('console.referrals.deadline_passed', { unit, ref }), 'error', { timeout: 60000 });
+    alarm();
   } else if (event.type === 'referral.visited') {
     notify(t('console.referrals.visited', { unit, ref, outcome: t(`referral.outcome.${d.outcome}`) }),
       d.outcome === 'needs_ambulance' ? 'error' : 'ok', { timeout: d.outcome === 'needs_ambulance' ? 60000 : 8000 });

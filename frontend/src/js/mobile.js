@@ -582,6 +582,11 @@ function onEvent(event) {
     notify(t('mobile.withdrawn_notice', { ref: known?.case_reference || d.case_reference || '' }), 'warn', { timeout: 30000 });
   } else if (event.type === 'referral.created' && !state.referrals.has(id)) {
     notify(t('mobile.new'), 'warn');
+  } else if (event.type === 'referral.overdue' || event.type === 'referral.deadline_passed') {
+    // Still not answered (or not visited) in time: ring again and say so.
+    notify(t(`mobile.${event.type === 'referral.overdue' ? 'overdue' : 'deadline_passed'}`,
+      { ref: d.case_reference || '' }), 'error', { timeout: 30000 });
+    alarm();
   }
   fetchReferral(id);
 }
