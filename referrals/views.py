@@ -158,7 +158,7 @@ class ReferralSummaryView(APIView):
             "r": data, "referral": referral, "printed_at": timezone.localtime(),
             "printed_by": str(request.user),
             "transitions": referral.transitions.select_related("by"),
-        })
+        }, request=request._request)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = (
