@@ -82,7 +82,7 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class VisitOutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     referred_on_to = serializers.CharField(required=False, allow_blank=True, max_length=200)

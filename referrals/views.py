@@ -32,12 +32,12 @@ from .models import MobileCareProfile, Referral
 from .serializers import (
     AcceptSerializer,
     DeclineSerializer,
-    OutcomeSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
     ReferralInputSerializer,
     ReferralSerializer,
     TransitionSerializer,
+    VisitOutcomeSerializer,
     WithdrawSerializer,
     skills_choices,
 )
@@ -198,7 +198,7 @@ ReferralAcceptView = _unit_action("accept", services.referral_accept, AcceptSeri
 ReferralDeclineView = _unit_action("decline", services.referral_decline, DeclineSerializer,
                                    "referral declined")
 ReferralOutcomeView = _unit_action("outcome", services.referral_record_outcome,
-                                   OutcomeSerializer, "referral visit recorded")
+                                   VisitOutcomeSerializer, "referral visit recorded")
 ReferralWithdrawView = _unit_action("withdraw", services.referral_withdraw, WithdrawSerializer,
                                     "referral withdrawn", dispatcher=True)
 
