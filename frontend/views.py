@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 from pwa import app_settings as pwa_settings
@@ -67,11 +67,11 @@ def referral_strings() -> dict:
             "cold": _("Passed on from the dispatch centre."),
         },
         "state": {
-            "sent": _("Waiting for an answer"),
-            "accepted": _("Accepted"),
-            "declined": _("Declined"),
-            "withdrawn": _("Withdrawn"),
-            "visited": _("Visited"),
+            "sent": pgettext("referral state", "Waiting for an answer"),
+            "accepted": pgettext("referral state", "Accepted"),
+            "declined": pgettext("referral state", "Declined"),
+            "withdrawn": pgettext("referral state", "Withdrawn"),
+            "visited": pgettext("referral state", "Visited"),
         },
         "responsible_centre": _("Responsible: the dispatch centre"),
         "responsible_unit": _("Responsible: {unit}"),

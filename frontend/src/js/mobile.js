@@ -605,17 +605,21 @@ const stream = new StreamClient({
 let embeddedMe = JSON.parse(document.getElementById('me')?.textContent || 'null');
 
 async function loadMe() {
+  const kept = await getMeta(`me.${USER}`).catch(() => null); // {me, at}
   try {
     if (embeddedMe) {
-      const { at: _at, ...me } = embeddedMe;
+      // The page may be the worker's copy, older than what the device learnt since (joined
+      // the unit without reloading): the newer of the two counts, as on the crew tablet.
+      const { at, ...me } = embeddedMe;
       embeddedMe = null;
-      state.me = me;
+      const keptIsNewer = kept && (!navigator.onLine || Date.parse(kept.at) > Date.parse(at));
+      state.me = keptIsNewer ? kept.me : me;
+      if (!keptIsNewer) setMeta(`me.${USER}`, { me, at }).catch(() => {});
     } else {
       state.me = await api('/api/me/');
+      setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
     }
-    setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
   } catch (err) {
-    const kept = await getMeta(`me.${USER}`).catch(() => null);
     if (err.status !== 0 || !kept) {
       if (err.status !== 0) notify(err.detail, 'error');
       return;
