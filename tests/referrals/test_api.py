@@ -446,3 +446,27 @@ def test_stats_by_region(demo, care, api, send):
     assert api(demo.anna).get("/api/referrals/stats/", {"region": demo.upp.pk}
                               ).json()["referrals"] == 0
     assert api(demo.anna).get("/api/referrals/stats/", {"region": 999999}).status_code == 404
+
+
+def test_the_cases_responsible_party_over_the_api(demo, care, api, send):
+    referral = send()
+    url = f"/api/referrals/cases/{referral.case_id}/"
+    body = api(demo.anna).get(url).json()
+    assert body["responsibility"] == {"party": "centre", "unit": None, "unit_call_sign": None,
+                                      "referral": referral.pk}
+    assert [r["id"] for r in body["referrals"]] == [referral.pk]
+    api(care.karin).post(f"{URL}{referral.pk}/accept/", {"expected_visit_at": (
+        timezone.now() + timedelta(minutes=30)).isoformat()}, format="json")
+    body = api(demo.anna).get(url).json()
+    assert body["responsibility"] == {"party": "unit", "unit": care.mve1500.pk,
+                                      "unit_call_sign": "MVE 1500", "referral": referral.pk}
+    assert api(care.karin).get(url).status_code == 403
+
+
+def test_dispatchers_see_every_mobile_care_unit_with_its_load(demo, care, api, send):
+    send()
+    body = api(demo.anna).get("/api/referrals/units/").json()
+    units = {u["call_sign"]: u for u in body["units"]}
+    assert set(units) == {"MVE 1500", "MVE 3500"}
+    assert units["MVE 1500"]["open_referrals"] == 1 and units["MVE 1500"]["capacity"] == 4
+    assert units["MVE 1500"]["open_now"] is True and body["joined"] is None
