@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, PASSWORD
-from tests.e2e.test_pwa import axe_serious
+from tests.e2e.test_pwa import STORED_JS, axe_serious, controlled, offline
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -241,6 +241,30 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(karin.locator("html")).to_have_attribute("data-theme", "night")
     assert axe_serious(karin) == []
     karin.click(".theme-toggle")
+
+    # Started again without network (a basement): the phone shows what the unit holds, kept on
+    # the device, never in a cache.
+    controlled(karin)
+    karin.wait_for_timeout(300)  # the open referrals are written to IndexedDB (debounced)
+    context = karin.context
+    offline(context, True)
+    karin.close()
+    karin = context.new_page()
+    karin.goto(live.url + "/mobile/")
+    expect(karin.locator("#offline")).to_be_visible()
+    ref = karin.locator(".referral").first
+    expect(ref).to_have_attribute("data-state", "accepted")
+    expect(ref.locator(".r-address")).to_contain_text("Vasagatan 12")
+    expect(ref.locator(".r-callback")).to_have_attribute("href", "tel:+46701740699")
+    for item in karin.evaluate(STORED_JS):
+        if item["where"].startswith("cache"):
+            assert "Vasagatan" not in item["text"] and "Tolvansson" not in item["text"], item
+    offline(context, False)
+    karin.reload()
+    expect(karin.locator("#offline")).to_be_hidden()
+    expect(karin.locator("#conn")).to_have_attribute("data-state", "open")
+    ref = karin.locator(".referral").first
+    expect(ref).to_have_attribute("data-state", "accepted")
 
     # After the visit: treated at home, with a confirm (the first tap only arms the button).
     ref.locator("textarea.r-note").fill("Omlagt, antibiotika insatt")

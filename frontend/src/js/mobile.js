@@ -20,7 +20,9 @@ import { CHANNEL, flushOutbox } from './outbox.js';
 import { swReady, wipeDevice } from './page.js';
 import { setupPush } from './push.js';
 import { alarm, setupAudio } from './sound.js';
-import { addChange, changesFor, deleteChange, getMeta, setMeta } from './store.js';
+import {
+  addChange, changesFor, deleteChange, dropCurrent, getMeta, loadCurrent, saveCurrent, setMeta,
+} from './store.js';
 import { LocalSeqStore, StreamClient } from './stream.js';
 
 const SYNC_TAG = 'larmkedjan-outbox';
@@ -93,8 +95,11 @@ async function fetchReferral(id) {
   }
 }
 
+let loaded = false; // the list was asked for once: from then on what is shown may be kept
+
 async function loadReferrals() {
   if (!state.me?.unit) return;
+  loaded = true;
   try {
     const list = await api('/api/referrals/');
     const items = Array.isArray(list) ? list : (list?.results || []);
@@ -104,9 +109,39 @@ async function loadReferrals() {
     for (const r of items) if (!isOpen(r)) state.alarmed.add(r.id);
     for (const r of items) upsertReferral(r);
   } catch (err) {
-    if (err.status !== 0) notify(err.detail, 'error');
+    if (err.status === 0) await restoreReferrals(); // no network: the referrals as last known
+    else notify(err.detail, 'error');
   }
   render();
+}
+
+/* ---------- the open referrals, kept for an offline start ---------- */
+
+// Like the crew's current assignment: only what the unit holds open (sent or accepted), in
+// IndexedDB (larmkedjan-data), wiped at sign-out and when the unit is left.
+let persistTimer = null;
+function persistReferrals() {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => {
+    if (!state.me?.unit) return;
+    const open = [...state.referrals.values()].filter((r) => isOpen(r) || isAccepted(r));
+    const job = open.length
+      ? saveCurrent({ user: USER, unit: state.me.unit, referrals: open, at: serverNow().toISOString() })
+      : dropCurrent(USER);
+    job.catch(() => { /* private mode: nothing kept */ });
+  }, 100);
+}
+
+async function restoreReferrals() {
+  try {
+    const kept = await loadCurrent(USER);
+    if (!kept || kept.unit !== state.me?.unit || !Array.isArray(kept.referrals)) return;
+    for (const r of kept.referrals) {
+      if (state.referrals.has(r.id)) continue;
+      state.alarmed.add(r.id); // known already: no new alarm for it
+      upsertReferral(r);
+    }
+  } catch { /* nothing kept */ }
 }
 
 /* ---------- the unit's profile ---------- */
@@ -342,6 +377,7 @@ function render() {
   $('unit-title').textContent = joined ? state.me.unit_call_sign || '' : '';
   document.title = joined ? `${state.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
   if (!joined) return;
+  if (loaded) persistReferrals();
   const list = [...state.referrals.values()].sort((a, b) => {
     const [ra, da] = sortKey(a);
     const [rb, db] = sortKey(b);
@@ -433,7 +469,7 @@ function responsibility(r, ours, waiting) {
   const s = stateOf(r);
   if (ours) {
     return el('p', { class: 'r-resp is-ours', role: 'status' }, el('strong', {}, t('mobile.yours')),
-      r.expected_visit_at ? ` · ${t('mobile.visit_at', { time: fmtDateTime(r.expected_visit_at) })}` : '');
+      r.expected_visit_at && isAccepted(r) ? ` · ${t('mobile.visit_at', { time: fmtDateTime(r.expected_visit_at) })}` : '');
   }
   if (s === 'withdrawn') {
     return el('p', { class: 'r-resp is-ended' }, t('mobile.withdrawn'),

@@ -3,7 +3,8 @@
    - Precache: the app shell (built scripts and style sheets, icons), by content hash.
    - Pages (/, /crew/, /console/, /login/, /responder/, /mobile/): network first; without network the last copy, else
      the offline page. Pages carry no patient data (the data comes from the API).
-   - API reads without patient data (/api/me/, units, regions, stations): network first with
+   - API reads without patient data (/api/me/, units, regions, stations, the mobile care units
+     and their profiles): network first with
      the cached answer as fallback, marked with X-Larmkedjan-Cached-At so the page can say how
      old it is. Patient data (assignments, cases, logs, a responder's alerts) is never cached
      here: the crew page keeps only the current assignment, in IndexedDB; the responder page
@@ -31,7 +32,7 @@ const OFFLINE_URL = '/offline/';
 const PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/']);
 const OUTBOX_PAGES = new Set(['/crew/', '/responder/', '/mobile/']);
 const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/,
-  /^\/api\/ivpa\/me\/$/];
+  /^\/api\/ivpa\/me\/$/, /^\/api\/referrals\/units\/(\d+\/profile\/)?$/];
 export const SYNC_TAG = 'larmkedjan-outbox';
 
 self.skipWaiting();
