@@ -285,6 +285,29 @@ def js_strings() -> dict:
                     "to {unit} is still open: act now."),
                 "withdraw_reason": _("Reason (optional)"),
                 "withdraw_reason_required": _("Reason (the unit is told)"),
+                "stats": {
+                    "open": _("Statistics"),
+                    "title": _("Referrals: statistics"),
+                    "from": _("From"),
+                    "to": _("To"),
+                    "show": _("Show"),
+                    "none": _("No referrals in the period."),
+                    "col": {
+                        "unit": _("Unit"),
+                        "referrals": _("Referrals"),
+                        "accepted": _("Accepted"),
+                        "declined": _("Declined"),
+                        "withdrawn": _("Withdrawn"),
+                        "overdue": _("Late answer"),
+                        "open": _("Open"),
+                        "acceptance_rate": _("Acceptance rate"),
+                        "to_accept": _("Median time to acceptance"),
+                        "to_visit": _("Median time to visit"),
+                    },
+                    "m5": _(
+                        "Measure 5: {share} of referred patients had a priority 1 dispatch within "
+                        "24 h ({n} of {of})."),
+                },
             },
         },
         "ivpa": {

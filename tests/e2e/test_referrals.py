@@ -190,6 +190,7 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     assert form.locator("input[name='deadline']").input_value()  # now + 2 h by default
     expect(form.locator("input[name='line'][value='cold']")).to_be_checked()
     shot(anna, "console-form")
+    assert axe_serious(anna) == []
     form.locator(".rf-submit").click()
     expect(form).to_be_hidden()
 
@@ -278,8 +279,20 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(row).to_have_attribute("data-state", "visited", timeout=8000)
     expect(row.locator(".rr-outcome")).to_have_attribute("data-outcome", "treated_at_home")
     expect(row.locator(".rr-outcome")).to_contain_text("Omlagt, antibiotika insatt")
-    expect(anna.locator("#referral-list")).to_be_hidden()  # nothing open any more
+    expect(anna.locator("#referral-list .referral-open-item")).to_have_count(0)  # none open
     shot(anna, "console-visited")
+
+    # The statistics: per unit over the last 30 days, and measure 5.
+    anna.click(".referral-stats-open")
+    stats = anna.locator("#referral-stats")
+    expect(stats).to_be_visible()
+    unit_row = stats.locator("tr[data-call-sign='MVE 1500']")
+    expect(unit_row.locator("td[data-col='referrals']")).to_have_text("1")
+    expect(unit_row.locator("td[data-col='treated_at_home']")).to_have_text("1")
+    expect(stats.locator(".referral-stats-m5")).to_be_visible()
+    assert axe_serious(anna) == []
+    stats.locator(".referral-stats-head button").click()
+    expect(stats).to_be_hidden()
 
     # A second case on the warm line, which Karin declines with a reason.
     case2 = new_case(live, complaint="Man 79 år, kateterstopp", address="Kopparbergsvägen 8")
