@@ -93,10 +93,12 @@ def new_case(live, *, complaint: str, address: str) -> dict:
     return r.json()
 
 
-def karin_on_duty(phone: Page, live) -> None:
+def karin_on_duty(phone: Page, live, *, check_axe: bool = False) -> None:
     sign_in(phone, live.url, "karin", "/mobile/")  # the start page sends her there
     expect(phone.locator("#join, #duty").locator("visible=true")).to_have_count(1)
     if phone.locator("#join").is_visible():
+        if check_axe:
+            assert axe_serious(phone) == []
         option = phone.locator("#join-unit option", has_text="MVE 1500")
         expect(option).to_have_count(1)
         phone.select_option("#join-unit", value=option.get_attribute("value"))
@@ -129,7 +131,7 @@ def open_case(console: Page, reference: str):
 def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, open_page):
     # Karin on her phone: joins MVE 1500 and sets it up for Västerås.
     karin = open_page(PHONE)
-    karin_on_duty(karin, live)
+    karin_on_duty(karin, live, check_axe=True)
     manifest = karin.evaluate(
         "fetch('/manifest.json', {credentials: 'include'}).then((r) => r.json())")
     assert manifest["start_url"] == "/mobile/"  # her installed app opens on this screen
