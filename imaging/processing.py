@@ -362,6 +362,9 @@ def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
+        # Plugins' complaints about damaged metadata ("Truncated File Read" in an EXIF block)
+        # are noise here; a bomb is an error.
+        warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as im:
             # Pillow's JPEG plugin calls a multi-picture JPEG (many Android and Fuji cameras,
