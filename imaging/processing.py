@@ -361,10 +361,13 @@ def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
     # Process-wide Pillow switches, set on every call so nothing else can have relaxed them.
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    # catch_warnings is process-wide, not per thread: with threads calling this at once a filter
+    # may outlive its block. Harmless here: the declared size is checked explicitly below
+    # (the filter is a second line), and only Pillow's own UserWarnings are silenced.
     with warnings.catch_warnings():
         # Plugins' complaints about damaged metadata ("Truncated File Read" in an EXIF block)
         # are noise here; a bomb is an error.
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as im:
             # Pillow's JPEG plugin calls a multi-picture JPEG (many Android and Fuji cameras,
