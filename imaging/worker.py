@@ -213,6 +213,7 @@ class WorkerPool:
     def __init__(self):
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()  # idle and busy, for forget() after a fork
         self._busy = 0
 
     def _size(self) -> int:
@@ -231,6 +232,7 @@ class WorkerPool:
                     if worker.memory_mb == memory_mb and worker.alive():
                         self._busy += 1
                         return worker
+                    self._all.discard(worker)
                     worker.close()
                 if self._busy < self._size():
                     self._busy += 1
@@ -240,7 +242,10 @@ class WorkerPool:
                     raise ImageRejected.of("timeout")
                 self._cond.wait(remaining)
         try:
-            return _Worker(memory_mb)
+            worker = _Worker(memory_mb)
+            with self._cond:
+                self._all.add(worker)
+            return worker
         except BaseException:
             with self._cond:
                 self._busy -= 1
@@ -256,7 +261,9 @@ class WorkerPool:
                 worker.kill()
         with self._cond:
             self._busy -= 1
-            if not retire:
+            if retire:
+                self._all.discard(worker)
+            else:
                 self._idle.append(worker)
             self._cond.notify()
 
@@ -282,13 +289,15 @@ class WorkerPool:
     def shutdown(self) -> None:
         with self._cond:
             idle, self._idle = self._idle, []
+            self._all.difference_update(idle)
         for worker in idle:
             worker.close()
 
     def forget(self) -> None:
-        for worker in self._idle:
+        for worker in list(self._all):  # busy ones too: another thread had them at the fork
             worker.forget()
         self._idle = []
+        self._all = set()
 
 
 _pool = WorkerPool()
