@@ -397,6 +397,8 @@ IMAGING_DISPLAY_SIZE = env_int("IMAGING_DISPLAY_SIZE", 1600)
 IMAGING_THUMBNAIL_SIZE = env_int("IMAGING_THUMBNAIL_SIZE", 320)
 IMAGING_WORKER_MEMORY_MB = env_int("IMAGING_WORKER_MEMORY_MB", 512)
 IMAGING_WORKER_TIMEOUT_SECONDS = env_int("IMAGING_WORKER_TIMEOUT_SECONDS", 20)
+IMAGING_WORKER_PROCESSES = env_int("IMAGING_WORKER_PROCESSES", 2)  # decoders per process
+IMAGING_JPEG_QUALITY = env_int("IMAGING_JPEG_QUALITY", 82)
 # Processing runs in a Celery task (`imaging.process`) in the production shape and in a thread
 # of the serving process in the embedded shape (0 threads: inline after commit, for tests).
 IMAGING_PROCESS_IN_PROCESS = env_bool("IMAGING_PROCESS_IN_PROCESS", EMBEDDED)
