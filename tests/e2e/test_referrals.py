@@ -211,6 +211,9 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(ref).to_have_attribute("data-state", "sent")
     expect(ref).to_have_attribute("data-responsible", "centre")
     expect(ref.locator(".line-badge")).to_have_class(re.compile("line-cold"))
+    expect(ref.locator(".line-badge")).to_have_text("Kall överlämning (gul linje)")
+    expect(ref.locator(".r-from")).to_have_text("Överlämnad från larmcentralen.")
+    expect(ref.locator(".r-accept")).to_have_text("Acceptera")
     expect(ref.locator(".news2")).to_have_class(re.compile("band-medium"))
     expect(ref.locator(".news2")).to_have_attribute("data-score", "6")
     expect(ref.locator(".r-reason")).to_have_text(
@@ -278,6 +281,7 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     home.click()
     expect(ref).to_have_attribute("data-state", "visited")
     expect(ref.locator(".r-outcome")).to_have_attribute("data-outcome", "treated_at_home")
+    expect(ref.locator(".r-outcome")).to_contain_text("Behandlad i hemmet")
     expect(row).to_have_attribute("data-state", "visited", timeout=8000)
     expect(row.locator(".rr-outcome")).to_have_attribute("data-outcome", "treated_at_home")
     expect(row.locator(".rr-outcome")).to_contain_text("Omlagt, antibiotika insatt")
@@ -314,6 +318,7 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(ref2).to_have_count(1, timeout=8000)
     expect(ref2).to_have_attribute("data-line", "warm")
     expect(ref2.locator(".line-badge")).to_have_class(re.compile("line-warm"))
+    expect(ref2.locator(".line-badge")).to_have_text("Varm överlämning (röd linje)")
     expect(ref2.locator(".news2")).to_have_class(re.compile("band-none"))
     ref2.locator(".r-decline").click()  # no reason yet: asked for one, nothing sent
     expect(ref2.locator(".r-decline-reason")).to_have_attribute("aria-invalid", "true")
