@@ -8,19 +8,22 @@ Personas (from the demo data, `seed_demo`):
 - lars: first responder (volunteer).
 - karin: mobile care staff.
 - admin: administrator.
+
+Also `clock`: a controllable timezone.now() for timers and deadlines.
 """
 
 import copy
 import importlib
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -154,3 +157,17 @@ def flushable_access_log():
     TransactionTestCase._fixture_teardown = fixture_teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A controllable clock: clock.advance(seconds) moves timezone.now() forward."""
+    state = SimpleNamespace(now=timezone.now())
+
+    def advance(seconds: float):
+        state.now += timedelta(seconds=seconds)
+        return state.now
+
+    monkeypatch.setattr(timezone, "now", lambda: state.now)
+    state.advance = advance
+    return state

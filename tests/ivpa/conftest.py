@@ -5,12 +5,10 @@ Västerås where the test cases are):
 - Västerås is connected (Sala is not); three defibrillators near the square.
 """
 
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from ivpa.models import Municipality, Responder
 
@@ -39,16 +37,3 @@ def arrest(new_case, ivpa):
 
     return make
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A controllable clock: clock.advance(seconds) moves timezone.now() forward."""
-    state = SimpleNamespace(now=timezone.now())
-
-    def advance(seconds: float):
-        state.now += timedelta(seconds=seconds)
-        return state.now
-
-    monkeypatch.setattr(timezone, "now", lambda: state.now)
-    state.advance = advance
-    return state

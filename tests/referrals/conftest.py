@@ -74,16 +74,3 @@ def send(demo, care, referral_case):
 
     return make
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A controllable clock: clock.advance(seconds) moves timezone.now() forward."""
-    state = SimpleNamespace(now=timezone.now())
-
-    def advance(seconds: float):
-        state.now += timedelta(seconds=seconds)
-        return state.now
-
-    monkeypatch.setattr(timezone, "now", lambda: state.now)
-    state.advance = advance
-    return state
