@@ -63,12 +63,16 @@ def _number(name: str, value, *, decimal: bool = False):
         return None
     low, high, unit = RANGES[name]
     try:
+        if isinstance(value, bool | list | dict):  # true is not 1 breath a minute
+            raise TypeError
         number = Decimal(str(value)) if decimal else int(value)
         if decimal:
+            if not number.is_finite():  # "NaN", "Infinity"
+                raise ValueError
             number = number.quantize(Decimal("0.1"))
         elif isinstance(value, float) and value != int(value):
             raise ValueError
-    except (InvalidOperation, TypeError, ValueError):
+    except (InvalidOperation, TypeError, ValueError, OverflowError):
         raise Invalid(_("%(name)s must be a number.") % {"name": name}, field=name) from None
     if not low <= number <= high:
         raise Invalid(_("%(name)s %(value)s is out of range: it must be between %(low)s and "
@@ -97,7 +101,7 @@ def handover_clean(data: dict) -> tuple[dict, News2]:
         "temperature": _number("temperature", data.get("temperature"), decimal=True),
     }
     scale = data.get("spo2_scale") or 1
-    if scale not in (1, 2, "1", "2"):
+    if isinstance(scale, bool) or scale not in (1, 2, "1", "2"):
         raise Invalid(_("spo2_scale is 1, or 2 for a patient with a target of 88–92 %."),
                       field="spo2_scale")
     clean["spo2_scale"] = int(scale)
