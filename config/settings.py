@@ -388,6 +388,9 @@ IMAGING_STORAGE_DIR = Path(os.environ.get("IMAGING_STORAGE_DIR", "") or VAR_DIR 
 IMAGING_LINK_TTL_SECONDS = env_int("IMAGING_LINK_TTL_SECONDS", 1800)
 IMAGING_LINK_MAX_IMAGES = env_int("IMAGING_LINK_MAX_IMAGES", 5)
 IMAGING_PUBLIC_URL = os.environ.get("IMAGING_PUBLIC_URL", "")  # else SMS_SITE_URL; /b/<token>
+# The number the caller is told to ring again (the calm "link no longer valid" page, the
+# upload's "gone" answer): 112 in Sweden; a Norwegian centre sets 113.
+IMAGING_EMERGENCY_NUMBER = os.environ.get("IMAGING_EMERGENCY_NUMBER", "") or "112"
 IMAGING_UPLOAD_COOKIE = os.environ.get("IMAGING_UPLOAD_COOKIE", "lk_bild")
 IMAGING_UPLOAD_COOKIE_SECURE = env_bool("IMAGING_UPLOAD_COOKIE_SECURE", not DEBUG)
 IMAGING_RETENTION_DAYS = env_int("IMAGING_RETENTION_DAYS", 30)

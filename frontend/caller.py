@@ -55,8 +55,13 @@ CALLER_DEFAULT_LANGUAGE = "sv"
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 # Browser languages that read one of ours well enough (Danish and Nynorsk readers: bokmål).
 LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "da": "nb"}
-# What the pages tell a caller to ring when they need help (the centre's country).
-EMERGENCY_NUMBER = getattr(settings, "IMAGING_EMERGENCY_NUMBER", "112")
+
+
+def emergency_number() -> str:
+    """What the pages tell a caller to ring when they need help (the centre's country): the
+    setting IMAGING_EMERGENCY_NUMBER, read on each request (112 where it is not set)."""
+    return getattr(settings, "IMAGING_EMERGENCY_NUMBER", "") or "112"
+
 
 FORM_COOKIE = "lk_bild_form"
 FORM_COOKIE_AGE = 3600
@@ -110,7 +115,7 @@ def _render(request, template, lang, context=None, status=200):
             "lang": lang,
             "rtl": lang in RTL_LANGUAGES,
             "languages": CALLER_LANGUAGES,
-            "number": EMERGENCY_NUMBER,
+            "number": emergency_number(),
             **(context or {}),
         }
         response = render(request, template, context, status=status)

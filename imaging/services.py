@@ -62,7 +62,8 @@ def secret_hash(value: str) -> str:
 
 
 def gone_message() -> str:
-    return _("This image link can no longer be used. If you still need help, call 112 again.")
+    return _("This image link can no longer be used. If you still need help, call %(number)s "
+             "again.") % {"number": settings.IMAGING_EMERGENCY_NUMBER or "112"}
 
 
 # --- links -------------------------------------------------------------------------------
