@@ -292,9 +292,12 @@ def referral_decline(*, referral: Referral, by, reason: str = "") -> Referral:
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
+def referral_withdraw(*, referral: Referral, by, reason: str = "",
+                      only_unanswered: bool = False) -> Referral:
     """The dispatcher takes the referral back (another unit, an ambulance, the patient
-    called again): the centre is responsible. After acceptance the unit must be told why."""
+    called again): the centre is responsible. After acceptance the unit must be told why.
+    only_unanswered: withdraw it only while it is still sent (an acceptance that got in first
+    wins, and this is refused with a 409)."""
     reason = (reason or "").strip()
     referral = Referral.objects.select_related("unit").get(pk=referral.pk)
     if referral.state == ReferralState.ACCEPTED and not reason:
@@ -302,8 +305,10 @@ def referral_withdraw(*, referral: Referral, by, reason: str = "") -> Referral:
                         "referral.") % {"unit": referral.unit.call_sign}, field="reason")
     now = timezone.now()
     was = referral.state
-    referral = _claim(referral, expected=[ReferralState.SENT, ReferralState.ACCEPTED]
-                      if reason else [ReferralState.SENT], action=_("withdraw it"),
+    expected = [ReferralState.SENT]
+    if reason and not only_unanswered:
+        expected.append(ReferralState.ACCEPTED)
+    referral = _claim(referral, expected=expected, action=_("withdraw it"),
                       state=ReferralState.WITHDRAWN, responsible=Party.CENTRE,
                       withdrawn_at=now, withdraw_reason=reason[:300], state_changed_at=now)
     _transition(referral, from_state=was, by=by, at=now, note=reason)
@@ -439,9 +444,10 @@ def referral_record_outcome(
 def referral_withdraw_for_closed_case(*, case: Case) -> Referral | None:
     """The dispatcher closed the case while a referral still waited for an answer: it is
     withdrawn, so the unit does not go to a patient the centre no longer holds. An accepted
-    referral stays: the unit holds the patient."""
+    referral stays: the unit holds the patient, also when its acceptance lands between this
+    look and the withdrawal (then the withdrawal is refused, not the acceptance undone)."""
     referral = Referral.objects.filter(case=case, state=ReferralState.SENT).first()
     if referral is None:
         return None
-    return referral_withdraw(referral=referral, by=None,
+    return referral_withdraw(referral=referral, by=None, only_unanswered=True,
                              reason=_("The case was closed at the dispatch centre."))

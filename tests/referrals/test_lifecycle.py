@@ -244,6 +244,24 @@ def test_closing_the_case_leaves_an_accepted_referral_with_the_unit(demo, care, 
     assert who(referral) == ("accepted", "unit", "unit")
 
 
+def test_closing_the_case_as_the_unit_accepts_leaves_the_patient_with_the_unit(
+        demo, care, send, monkeypatch):
+    """The unit's acceptance lands between the close's look (still sent) and its withdrawal:
+    the acceptance stands and the unit holds the patient; the withdrawal is refused."""
+    referral = send()
+    withdraw = services.referral_withdraw
+
+    def accepted_in_between(**kwargs):
+        services.referral_accept(referral=referral, by=care.karin, expected_visit_at=soon())
+        return withdraw(**kwargs)
+
+    monkeypatch.setattr(services, "referral_withdraw", accepted_in_between)
+    with pytest.raises(Conflict, match="already accepted"):
+        services.referral_withdraw_for_closed_case(case=referral.case)
+    assert who(referral) == ("accepted", "unit", "unit")
+    assert trail(referral) == [("", "sent", "centre"), ("sent", "accepted", "unit")]
+
+
 def test_the_database_refuses_two_open_referrals_for_one_case(demo, care, send):
     from django.db import IntegrityError, transaction
 
