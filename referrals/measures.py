@@ -1,14 +1,16 @@
 """Referral statistics per unit, and seed 000's measure 5 from real referrals.
 
-Measure 5: the share of referred patients who, within 24 hours of the referral, were the
-subject of a new case (another case with the same personal identity number) dispatched at
-priority 1 (1A or 1B, an ambulance alerted). Counted per referred case, from its first
-referral sent in the period; a case without an identity number cannot be followed and is
+Measure 5: the share of referred patients who were the subject of a new case (another case
+with the same personal identity number, however typed: with or without the century and the
+hyphen) registered after the referral and at most 24 h after it (24 h exactly counts), and
+dispatched at priority 1 (1A or 1B, an ambulance alerted). Counted per referred case, from
+its first referral sent in the period; a case without an identity number cannot be followed and is
 left out (and counted as such). A "needs ambulance" outcome that was dispatched at priority 1
 counts: the referral did not keep the patient out of the ambulance. dispatch/measures.py keeps
 its version (cases whose chosen priority is "referral") for records made before referrals.
 """
 
+import re
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -19,6 +21,13 @@ from dispatch.models import Case, Priority
 from .models import Outcome, Referral, ReferralState
 
 RECONTACT_WINDOW = timedelta(hours=24)
+
+
+def person_key(pin: str | None) -> str:
+    """One person however the number was typed: 19400101-0001, 194001010001, 400101-0001
+    and 4001010001 are the same (the birth date's last six digits and the four after)."""
+    digits = re.sub(r"\D", "", pin or "")
+    return digits[-10:] if len(digits) in (10, 12) else digits
 
 
 def _median_seconds(deltas: list[timedelta]) -> float | None:
@@ -35,17 +44,25 @@ def measure5(*, start: datetime, end: datetime, region=None) -> dict:
         firsts = firsts.filter(case__region=region)
     rows = list(firsts.values("case_id", "case__personal_identity_number")
                 .annotate(first_sent=Min("sent_at")))
-    followed = [r for r in rows if r["case__personal_identity_number"]]
+    followed = [r for r in rows if person_key(r["case__personal_identity_number"])]
     recontacted = []
-    for row in followed:
-        if Case.objects.filter(
-            personal_identity_number=row["case__personal_identity_number"],
-            registered_at__gt=row["first_sent"],
-            registered_at__lte=row["first_sent"] + RECONTACT_WINDOW,
+    if followed:
+        # The priority-1 dispatches that could follow one of these referrals, by person.
+        contacts: dict[str, list[tuple[int, datetime]]] = {}
+        for pk, pin, registered in Case.objects.filter(
+            registered_at__gt=min(r["first_sent"] for r in followed),
+            registered_at__lte=max(r["first_sent"] for r in followed) + RECONTACT_WINDOW,
             priority__in=[Priority.P1A, Priority.P1B],
             first_alert_at__isnull=False,
-        ).exclude(pk=row["case_id"]).exists():
-            recontacted.append(row["case_id"])
+        ).exclude(personal_identity_number="").values_list(
+                "pk", "personal_identity_number", "registered_at"):
+            contacts.setdefault(person_key(pin), []).append((pk, registered))
+        for row in followed:
+            sent = row["first_sent"]
+            if any(pk != row["case_id"] and sent < registered <= sent + RECONTACT_WINDOW
+                   for pk, registered in contacts.get(
+                       person_key(row["case__personal_identity_number"]), ())):
+                recontacted.append(row["case_id"])
     return {
         "m5_referral_recontact_p1_24h_share": _share(len(recontacted), len(followed)),
         "m5_referred_cases": len(followed),

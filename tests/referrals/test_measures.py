@@ -62,6 +62,41 @@ def test_measure_5_counts_referred_patients_back_at_priority_1_within_24_hours(
         "m5_referral_recontact_p1_24h_share"] is None
 
 
+def test_measure_5_at_the_edges_of_the_window_and_of_the_number(
+        demo, care, send, new_case, referral_case):
+    from referrals.models import MobileCareProfile
+
+    MobileCareProfile.objects.filter(unit=care.mve1500).update(capacity=20)
+
+    def referred(pin):
+        case = referral_case(personal_identity_number=pin)
+        at(case, T0)
+        at(send(case=case), T0)
+
+    def contact(pin, when, priority="1A"):
+        case = new_case(personal_identity_number=pin, priority=priority,
+                        mbs_priority=priority)
+        at(case, when, first_alert_at=when + timedelta(minutes=1))
+
+    referred("19400101-0011")                         # 24 h exactly: counts
+    contact("19400101-0011", T0 + timedelta(hours=24))
+    referred("19400101-0012")                         # 24 h and a second: does not
+    contact("19400101-0012", T0 + timedelta(hours=24, seconds=1))
+    referred("19400101-0013")                         # typed without the hyphen: counts
+    contact("194001010013", T0 + timedelta(hours=6))
+    referred("400101-0014")                           # without the century: counts
+    contact("19400101-0014", T0 + timedelta(hours=6))
+    referred("19400101-0015")                         # another person at 1A, this one at 2B
+    contact("19400101-0016", T0 + timedelta(hours=1))
+    contact("19400101-0015", T0 + timedelta(hours=1), priority="2B")
+    referred("")                                      # no identity number: left out
+    contact("", T0 + timedelta(hours=1))
+
+    assert measure5(start=T0 - timedelta(hours=1), end=T0 + timedelta(hours=1)) == {
+        "m5_referral_recontact_p1_24h_share": 0.6, "m5_referred_cases": 5,
+        "m5_recontacted_cases": 3, "m5_without_identity_number": 1}
+
+
 def test_a_needs_ambulance_case_dispatched_at_priority_1_counts(demo, care, send):
     from django.utils import timezone
 
