@@ -10,13 +10,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+PHONE_MASK = "•"
+
 
 class ImageLink(models.Model):
     """A link (*bildlänk*) texted to a caller: one case, a limited time, a limited count."""
 
     case = models.ForeignKey("dispatch.Case", on_delete=models.PROTECT,
                              related_name="image_links")
-    phone = models.CharField(max_length=16)  # E.164
+    # E.164; masked (`+46•••••••67`) once the case's images are past retention.
+    phone = models.CharField(max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -41,7 +44,7 @@ class ImageLink(models.Model):
     @property
     def phone_masked(self) -> str:
         """What the live events show of the number: enough to tell two links apart."""
-        return self.phone[:3] + "•" * max(0, len(self.phone) - 5) + self.phone[-2:]
+        return self.phone[:3] + PHONE_MASK * max(0, len(self.phone) - 5) + self.phone[-2:]
 
 
 class UploadSession(models.Model):

@@ -29,7 +29,7 @@ from timers.services import timer_cancel, timer_schedule
 
 from . import storage, tasks
 from .events import publish_forwarded, publish_image, publish_link
-from .models import CallerImage, ImageForward, ImageLink, ImageState, UploadSession
+from .models import PHONE_MASK, CallerImage, ImageForward, ImageLink, ImageState, UploadSession
 from .phones import phone_normalise
 from .selectors import images_read
 
@@ -396,7 +396,12 @@ def image_forward(*, image: CallerImage, by) -> list[ImageForward]:
 
 def images_purge(*, now: datetime | None = None) -> int:
     """Delete the files of images whose case closed more than IMAGING_RETENTION_DAYS ago. The
-    row stays, with deleted_at: the record that there was an image. Returns how many."""
+    row stays, with deleted_at: the record that there was an image. Returns how many.
+
+    The links of those cases keep who sent them, when, for which case and how many images
+    came, but no longer the caller's whole number: it is masked to its country code and last
+    two digits (`+46•••••••67`), as the live events show it. The case keeps its own callback
+    number; the SMS records go with push's retention (PUSH_RETENTION_DAYS)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.IMAGING_RETENTION_DAYS)
     due = CallerImage.objects.filter(
@@ -413,4 +418,17 @@ def images_purge(*, now: datetime | None = None) -> int:
             count += 1
     UploadSession.objects.filter(link__case__status=CaseStatus.CLOSED,
                                  link__case__closed_at__lt=cutoff).delete()
+    links_mask_phone(cutoff=cutoff)
     return count
+
+
+def links_mask_phone(*, cutoff: datetime) -> int:
+    """Mask the caller's number on the links of cases closed before cutoff; returns how many
+    were masked now (a masked number is left as it is)."""
+    masked = 0
+    due = ImageLink.objects.filter(case__status=CaseStatus.CLOSED, case__closed_at__lt=cutoff
+                                   ).exclude(phone__contains=PHONE_MASK).only("pk", "phone")
+    for link in due.iterator():
+        masked += ImageLink.objects.filter(pk=link.pk, phone=link.phone).update(
+            phone=link.phone_masked)
+    return masked

@@ -66,3 +66,36 @@ def test_the_purge_runs_daily_from_a_stored_timer(demo, image):
     image.refresh_from_db()
     assert image.deleted_at is not None
     assert Timer.objects.filter(kind=services.PURGE_TIMER, state=TimerState.PENDING).count() == 1
+
+
+def test_past_the_retention_a_link_keeps_who_sent_it_when_but_not_the_callers_whole_number(
+        demo, api, image, sent_link, new_case):
+    from audit.models import AccessLogEntry
+    from imaging.models import ImageLink
+
+    link = image.link
+    other_link, _token = sent_link(case=new_case(), phone="070-765 43 21")  # an open case
+    closed_days_ago(demo, image.case, 29)
+    services.images_purge()
+    link.refresh_from_db()
+    assert link.phone == "+46701234567"  # inside the retention: the whole number
+    Case.objects.filter(pk=image.case_id).update(closed_at=timezone.now() - timedelta(days=31))
+    services.images_purge()
+    link.refresh_from_db()
+    assert link.phone == "+46•••••••67" and link.phone_masked == link.phone
+    assert (link.created_by, link.case_id, link.images_received) == (demo.anna, image.case_id, 1)
+    assert AccessLogEntry.objects.filter(object_type="image_link", object_id=str(link.pk),
+                                         username="anna", action="create").exists()
+    listed = api(demo.anna).get(f"/api/imaging/cases/{image.case_id}/links/").json()
+    assert [entry["phone"] for entry in listed] == ["+46•••••••67"]
+    assert "+46701234567" not in str(list(ImageLink.objects.values_list("phone", flat=True)))
+    other_link.refresh_from_db()
+    assert other_link.phone == "+46707654321"  # the open case's link is untouched
+    assert services.links_mask_phone(cutoff=timezone.now()) == 0  # masked once
+    link.refresh_from_db()
+    assert link.phone == "+46•••••••67"
+    # A link that brought no image is masked all the same once its case is past retention.
+    closed_days_ago(demo, other_link.case, 31)
+    assert services.images_purge() == 0
+    other_link.refresh_from_db()
+    assert other_link.phone == "+46•••••••21"
