@@ -64,6 +64,31 @@ def test_the_display_copy_is_served_inline_privately_and_every_view_is_logged(
     assert entry.patient == image.case.personal_identity_number
 
 
+def test_every_view_of_an_image_is_in_the_access_log(demo, api, image, on_case):
+    anna, sara = api(demo.anna), api(demo.sara)
+    assert anna.get(f"/api/imaging/cases/{image.case_id}/images/").status_code == 200
+    assert anna.get(f"/api/imaging/images/{image.pk}/").status_code == 200
+    assert anna.get(f"/api/imaging/images/{image.pk}/thumbnail").status_code == 200
+    assert anna.get(f"/api/imaging/images/{image.pk}/display").status_code == 200
+    assert anna.post(f"/api/imaging/images/{image.pk}/assess", {"note": "ytlig"},
+                     format="json").status_code == 200
+    assert anna.post(f"/api/imaging/images/{image.pk}/forward", {},
+                     format="json").status_code == 200
+    assert sara.get(f"/api/imaging/assignments/{on_case.pk}/images/").status_code == 200
+    assert sara.get(f"/api/imaging/images/{image.pk}/").status_code == 200
+    assert sara.get(f"/api/imaging/images/{image.pk}/display").status_code == 200
+    assert views_logged(image) == [
+        ("anna", "caller images listed"), ("anna", "caller image opened"),
+        ("anna", "caller image viewed (thumbnail)"), ("anna", "caller image viewed (display)"),
+        ("anna", "caller image assessed"), ("anna", "caller image forwarded to the crew"),
+        ("sara", "caller images of the assignment listed"), ("sara", "caller image opened"),
+        ("sara", "caller image viewed (display)"),
+    ]
+    actions = AccessLogEntry.objects.filter(object_type="caller_image").values_list(
+        "action", flat=True)
+    assert list(actions).count("update") == 2  # the assessment and the forwarding
+
+
 def test_anonymous_cannot_list_or_fetch_anything(image):
     anonymous = APIClient()
     for path in (f"/api/imaging/cases/{image.case_id}/links/",
