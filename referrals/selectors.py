@@ -16,7 +16,7 @@ from crews.selectors import unit_of_user
 from dispatch.models import Case
 from dispatch.selectors import case_ref
 
-from .models import OPEN_STATES, MobileCareProfile, Party, Referral, ReferralState
+from .models import OPEN_STATES, MobileCareProfile, Party, Referral
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -76,14 +76,18 @@ def open_referral(case: Case) -> Referral | None:
 
 
 def case_responsibility(case: Case) -> dict:
-    """Who holds the patient of a case now: the centre, unless its open referral has been
-    accepted (then that unit)."""
-    referral = open_referral(case)
-    if referral is not None and referral.state == ReferralState.ACCEPTED:
+    """Who holds the patient of a case now, the same answer as the case's latest referral's
+    `responsible` (seed 003: the last one that handled the patient): the unit once it has
+    accepted, and still after it recorded a visit it ended itself (treated at home, referred
+    on); the centre before any referral, while one waits for an answer, after a decline or a
+    withdrawal, and after "needs ambulance". A case has at most one open referral and it is
+    always its latest."""
+    referral = referral_queryset().filter(case=case).order_by("-sent_at", "-pk").first()
+    if referral is not None and referral.responsible == Party.UNIT:
         return {"party": Party.UNIT, "unit": referral.unit_id,
                 "unit_call_sign": referral.unit.call_sign, "referral": referral.pk}
     return {"party": Party.CENTRE, "unit": None, "unit_call_sign": None,
-            "referral": referral.pk if referral else None}
+            "referral": referral.pk if referral is not None and referral.is_open else None}
 
 
 def open_counts(unit_ids) -> dict[int, int]:

@@ -466,6 +466,11 @@ def test_the_cases_responsible_party_over_the_api(demo, care, api, send):
     assert body["responsibility"] == {"party": "unit", "unit": care.mve1500.pk,
                                       "unit_call_sign": "MVE 1500", "referral": referral.pk}
     assert api(care.karin).get(url).status_code == 403
+    answer = api(care.karin).post(f"{URL}{referral.pk}/outcome/",
+                                  {"outcome": "treated_at_home"}, format="json").json()
+    # One answer in one body: the referral and the case name the same party.
+    assert answer["responsible"] == answer["responsibility"]["party"] == "unit"
+    assert api(demo.anna).get(url).json()["responsibility"]["party"] == "unit"
 
 
 def test_dispatchers_see_every_mobile_care_unit_with_its_load(demo, care, api, send):

@@ -45,9 +45,9 @@ def test_sent_accepted_visited_with_the_responsible_party_at_every_step(demo, ca
     referral = services.referral_record_outcome(referral=referral, by=care.karin,
                                                 outcome="treated_at_home",
                                                 note="Kateter bytt, odling tagen.")
-    # The unit, last to handle the patient, stays responsible for what it did; the referral
-    # is no longer open, so the case is the centre's again.
-    assert who(referral) == ("visited", "unit", "centre")
+    # The unit, last to handle the patient, stays responsible for what it did, and the case
+    # says the same (seed 003): never the referral one party and the case another.
+    assert who(referral) == ("visited", "unit", "unit")
     assert trail(referral) == [("", "sent", "centre"), ("sent", "accepted", "unit"),
                                ("accepted", "visited", "unit")]
     assert types("dispatch") == ["referral.created", "referral.accepted", "referral.visited"]
@@ -150,7 +150,7 @@ def test_referred_on_says_to_whom(demo, care, send):
     referral = services.referral_record_outcome(referral=referral, by=care.karin,
                                                 outcome="referred_on",
                                                 referred_on_to="Vårdcentralen Skiljebo")
-    assert who(referral) == ("visited", "unit", "centre")
+    assert who(referral) == ("visited", "unit", "unit")
 
 
 def test_withdraw_then_accept_is_refused_saying_the_centre_holds_the_patient(demo, care, send):
