@@ -293,6 +293,21 @@ def test_the_summary_is_a_printable_page_without_script(demo, care, api, send):
     assert "19121212-1212" in html and "MVE 1500" in html and "NEWS2" in html
 
 
+def test_the_unit_gets_only_what_it_needs_of_the_case(demo, care, api, send, referral_case):
+    """The case's own notes and the number the call came from stay at the centre: the unit
+    gets the patient, the handover and the callback number the dispatcher gave it."""
+    case = referral_case(notes="Intern anteckning: anhörig ringde tidigare",
+                         caller_number="+46709999999")
+    assert "Intern anteckning" in case.notes and case.caller_number == "+46709999999"
+    referral = send(case=case)
+    html = api(care.karin).get(f"{URL}{referral.pk}/summary/").content.decode()
+    body = api(care.karin).get(f"{URL}{referral.pk}/").json()
+    for leaked in ("Intern anteckning", "+46709999999", "709999999"):
+        assert leaked not in html and leaked not in str(body)
+    assert "+46701234567" in html and "Feber och sveda" in html
+    assert "19121212-1212" in html and body["patient"]["address"] in html
+
+
 # --- events and the push -------------------------------------------------------------------
 
 
