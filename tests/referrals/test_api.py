@@ -279,6 +279,29 @@ def test_every_read_is_in_the_access_log(demo, care, api, send):
                                          reason="referral proposals").exists()
 
 
+def test_the_units_list_its_answers_and_the_cases_view_are_logged_too(demo, care, api, send):
+    referral = send()
+    key = referral.case.personal_identity_number
+
+    def logged(user, reason, action="read"):
+        return AccessLogEntry.objects.filter(user=user, patient=key, object_type="referral",
+                                             reason=reason, action=action).count()
+
+    api(care.karin).get(URL)
+    api(demo.anna).get(f"/api/referrals/cases/{referral.case_id}/")
+    api(care.karin).post(f"{URL}{referral.pk}/accept/", {"expected_visit_at": (
+        timezone.now() + timedelta(minutes=30)).isoformat()}, format="json")
+    api(care.karin).post(f"{URL}{referral.pk}/outcome/", {"outcome": "treated_at_home"},
+                         format="json")
+    assert logged(care.karin, "referral list") == 1
+    assert logged(demo.anna, "case referrals") == 1
+    assert logged(care.karin, "referral accepted", "update") == 1
+    assert logged(care.karin, "referral visit recorded", "update") == 1
+    # Another unit's staff read nothing, so nothing of this patient is logged for them.
+    api(care.mats).get(URL)
+    assert not AccessLogEntry.objects.filter(user=care.mats, patient=key).exists()
+
+
 # --- the printable summary -----------------------------------------------------------------
 
 
