@@ -169,8 +169,16 @@ def _refused(referral: Referral, action: str) -> Conflict:
     return Conflict(message, state=state, responsible=current.responsible)
 
 
+def _lock_case(case_id: int) -> None:
+    """Every move of a referral locks its case's row first, as the dispatcher's actions on
+    the case do (closing it withdraws its referral): one order, case → referral → event
+    streams, so a move racing the close waits for it instead of deadlocking with it."""
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+
+
 def _claim(referral: Referral, *, expected: Sequence[str], action: str, **changes) -> Referral:
     """Move the referral with one conditional UPDATE; exactly one row or a 409."""
+    _lock_case(referral.case_id)
     claimed = Referral.objects.filter(pk=referral.pk, state__in=list(expected)).update(**changes)
     if claimed != 1:
         raise _refused(referral, action)
@@ -322,6 +330,10 @@ def referral_mark_overdue(*, referral_id: int) -> Referral | None:
     """Fired by the stored timer: nobody accepted in time. The referral stays sent (the
     centre is responsible) and the dispatcher is alerted to pick another unit or send an
     ambulance."""
+    case_id = Referral.objects.filter(pk=referral_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        return None
+    _lock_case(case_id)
     now = timezone.now()
     marked = Referral.objects.filter(pk=referral_id, state=ReferralState.SENT,
                                      overdue=False).update(overdue=True, overdue_at=now)
@@ -345,6 +357,10 @@ def referral_deadline_passed(*, referral_id: int) -> Referral | None:
     """Fired by the stored timer at the latest time to be seen: the patient is not seen yet
     (still sent, or accepted without a recorded visit). Both sides are alerted; whoever holds
     the patient stays responsible and must act."""
+    case_id = Referral.objects.filter(pk=referral_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        return None
+    _lock_case(case_id)
     referral = (Referral.objects.select_for_update().filter(
         pk=referral_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]).first())
     if referral is None:

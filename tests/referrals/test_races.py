@@ -87,3 +87,27 @@ def test_accepting_while_the_dispatcher_withdraws_one_wins(demo, care, send):
     assert (stored.state, stored.responsible) in {("accepted", "unit"),
                                                   ("withdrawn", "centre")}
     assert ReferralTransition.objects.filter(referral=referral).count() == 2
+
+
+def test_closing_the_case_while_the_unit_accepts_leaves_one_party(demo, care, send):
+    """The dispatcher closes the case as the unit accepts: either the close came first (the
+    referral withdrawn, the acceptance refused, the centre holds the patient) or the
+    acceptance did (it stands, the unit holds the patient); never an accepted referral
+    undone behind the unit's back."""
+    from dispatch.services import case_close
+    from referrals.selectors import case_responsibility
+
+    referral = send()
+    visit = timezone.now() + timedelta(hours=1)
+    results = race(
+        lambda: services.referral_accept(referral=referral, by=care.karin,
+                                         expected_visit_at=visit),
+        lambda: case_close(case=referral.case, by=demo.anna),
+    )
+    stored = Referral.objects.get(pk=referral.pk)
+    accepted = isinstance(results[0], Referral)
+    assert accepted or isinstance(results[0], Conflict), results
+    assert (stored.state, stored.responsible) == (
+        ("accepted", "unit") if accepted else ("withdrawn", "centre"))
+    assert case_responsibility(stored.case)["party"] == stored.responsible
+    assert ReferralTransition.objects.filter(referral=referral).count() == 2
