@@ -7,6 +7,7 @@ from accounts.models import Role
 from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
+from dispatch.models import ACTIVE_STATUSES
 
 from .models import CallerImage, ImageLink
 
@@ -29,7 +30,9 @@ def links_of_case(*, case) -> QuerySet[ImageLink]:
 
 def images_visible_to(*, user) -> QuerySet[CallerImage]:
     """Dispatchers see every image; a crew member only the images forwarded to an assignment
-    of the unit they are on now (like the assignments themselves); anyone else none."""
+    of the unit they are on now while that assignment is active (the tablet shows them with
+    the current assignment): once the unit is free and sent to another case, the earlier
+    case's images are no longer its crew's to see. Anyone else none."""
     qs = image_queryset()
     if _is_dispatcher(user):
         return qs
@@ -38,11 +41,19 @@ def images_visible_to(*, user) -> QuerySet[CallerImage]:
     unit = unit_of_user(user=user)
     if unit is None:
         return qs.none()
-    return qs.filter(forwards__assignment__unit=unit).distinct()
+    # One filter(): the unit and the status are of the same forward's assignment.
+    return qs.filter(forwards__assignment__unit=unit,
+                     forwards__assignment__status__in=ACTIVE_STATUSES).distinct()
 
 
-def images_of_assignment(*, assignment) -> QuerySet[CallerImage]:
-    return image_queryset().filter(forwards__assignment=assignment).distinct()
+def images_of_assignment(*, assignment, user=None) -> QuerySet[CallerImage]:
+    """The images forwarded to an assignment; for a crew member (user given) only while the
+    assignment is active, as in images_visible_to."""
+    qs = image_queryset().filter(forwards__assignment=assignment).distinct()
+    if user is not None and not _is_dispatcher(user) and (
+            assignment.status not in ACTIVE_STATUSES):
+        return qs.none()
+    return qs
 
 
 def image_ref(image: CallerImage) -> PatientRef:

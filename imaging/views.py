@@ -209,7 +209,8 @@ ImageForwardView = _image_action("forward", services.image_forward,
 
 
 class AssignmentImagesView(APIView):
-    """The images forwarded to an assignment: its crew (on the unit now) and dispatchers."""
+    """The images forwarded to an assignment: dispatchers; its crew (on the unit now) while the
+    assignment is active (an empty list after)."""
 
     permission_classes = [IsDispatcherOrCrew]
 
@@ -219,7 +220,7 @@ class AssignmentImagesView(APIView):
             pk=pk).first()
         if assignment is None:
             raise NotFound(_("No such assignment on your unit."))
-        images = list(selectors.images_of_assignment(assignment=assignment))
+        images = list(selectors.images_of_assignment(assignment=assignment, user=request.user))
         selectors.images_read(user=request.user, images=images,
                               reason="caller images of the assignment listed")
         return Response(ImageSerializer(images, many=True).data)

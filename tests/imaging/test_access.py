@@ -128,6 +128,27 @@ def test_a_crew_of_another_case_cannot_fetch_the_image(demo, api, image, on_case
     assert not [u for u, _r in views_logged(image) if u in ("johan", "maria", "lars")]
 
 
+def test_the_same_units_crew_on_its_next_case_cannot_fetch_the_earlier_image(
+        demo, api, image, on_case, new_case):
+    api(demo.anna).post(f"/api/imaging/images/{image.pk}/forward", {}, format="json")
+    sara = api(demo.sara)
+    assert sara.get(f"/api/imaging/images/{image.pk}/display").status_code == 200
+    for status in ("acknowledged", "en_route", "on_scene", "available"):
+        assignment_status_change(assignment=on_case, status=status, by=demo.sara)
+    [next_one] = assignment_dispatch(case=new_case(), units=[demo.amb1010], by=demo.anna)
+    logged = len(views_logged(image))
+    for path in (f"/api/imaging/images/{image.pk}/", f"/api/imaging/images/{image.pk}/display",
+                 f"/api/imaging/images/{image.pk}/thumbnail"):
+        assert sara.get(path).status_code == 404, path
+    assert sara.get(f"/api/imaging/assignments/{on_case.pk}/images/").json() == []
+    assert sara.get(f"/api/imaging/assignments/{next_one.pk}/images/").json() == []
+    assert len(views_logged(image)) == logged  # nothing was shown, nothing logged
+    # The dispatcher still sees it, and the earlier assignment's images.
+    assert api(demo.anna).get(f"/api/imaging/images/{image.pk}/display").status_code == 200
+    assert [i["id"] for i in api(demo.anna).get(
+        f"/api/imaging/assignments/{on_case.pk}/images/").json()] == [image.pk]
+
+
 def test_forwarding_tells_the_units_tablets_and_the_console(demo, api, image, on_case):
     api(demo.anna).post(f"/api/imaging/images/{image.pk}/forward", {}, format="json")
     event = Event.objects.get(stream=unit_stream(demo.amb1010.pk), type="image.forwarded")
