@@ -1,0 +1,75 @@
+"""Work that runs after commit in a small pool of threads of the serving process: pushes and
+SMS, and (embedded shape) caller images. Nothing that answers a request waits on it; each
+piece of work has a stored watchdog timer elsewhere, so a piece lost with its process is
+not lost for good."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+
+class BackgroundPool:
+    """Threads named `name`, as many as size() says when work is submitted (0: inline).
+    Remembers what is in flight so that tests and shutdown can wait for it."""
+
+    def __init__(self, name: str, size: Callable[[], int]):
+        self.name, self.size = name, size
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_size = 0
+        self._pending: set[Future] = set()
+
+    def _run(self, func: Callable, kwargs: dict) -> None:
+        try:
+            func(**kwargs)
+        except Exception:
+            logger.exception("%s failed: %s(%r)", self.name,
+                             getattr(func, "__name__", func), kwargs)
+        finally:
+            connections.close_all()  # this thread's connections; the pool outlives requests
+
+    def _pool(self, size: int) -> ThreadPoolExecutor:
+        if self._executor is None or self._executor_size != size:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+            self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix=self.name)
+            self._executor_size = size
+        return self._executor
+
+    def submit(self, func: Callable, **kwargs) -> None:
+        """Run func(**kwargs) in the pool (inline when the size is 0); errors are logged."""
+        size = self.size()
+        if size <= 0:
+            try:
+                func(**kwargs)
+            except Exception:
+                logger.exception("%s failed: %s(%r)", self.name,
+                                 getattr(func, "__name__", func), kwargs)
+            return
+        with self._lock:
+            future = self._pool(size).submit(self._run, func, kwargs)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until everything submitted so far (and anything it submitted) has finished."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            wait(pending, timeout=remaining)
