@@ -28,7 +28,13 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, PASSWORD, TABLET
+from tests.e2e.test_dispatch_to_crew import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONSOLE,
+    TABLET,
+    sign_in,
+)
 from tests.e2e.test_pwa import axe_serious, join
 from tests.live import LiveProduct
 
@@ -147,14 +153,6 @@ class Centre:
 @pytest.fixture(scope="module")
 def centre(live):
     return Centre(live)
-
-
-def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-card button[type=submit]")
-    page.wait_for_url(f"**{lands_on}")
 
 
 def shot(page: Page, name: str) -> None:

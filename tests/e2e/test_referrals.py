@@ -22,7 +22,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, PASSWORD
+from tests.e2e.test_dispatch_to_crew import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONSOLE,
+    sign_in,
+)
 from tests.e2e.test_pwa import STORED_JS, axe_serious, controlled, offline
 from tests.live import LiveProduct
 
@@ -69,14 +74,6 @@ def shot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"referrals-{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-card button[type=submit]")
-    page.wait_for_url(f"**{lands_on}")
 
 
 def new_case(live, *, complaint: str, address: str) -> dict:
