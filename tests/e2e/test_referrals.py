@@ -196,6 +196,7 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     row = panel.locator(".referral-row").first
     expect(row).to_have_attribute("data-state", "sent")
     expect(row).to_have_attribute("data-responsible", "centre")
+    expect(row.locator(".rr-resp")).to_have_text("Ansvar: larmcentralen")
     expect(row).to_have_attribute("data-line", "cold")
     expect(row.locator(".news2")).to_have_attribute("data-score", "6")
     expect(anna.locator("#referral-list .referral-open-item")).to_have_count(1)
@@ -234,9 +235,10 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(ref).to_have_attribute("data-state", "accepted")
     expect(ref).to_have_attribute("data-responsible", "unit")
     expect(ref.locator(".r-resp.is-ours")).to_be_visible()
+    expect(ref.locator(".r-resp.is-ours")).to_contain_text("Ansvaret ligger hos er")
     expect(row).to_have_attribute("data-state", "accepted", timeout=8000)
     expect(row).to_have_attribute("data-responsible", "unit")
-    expect(row.locator(".rr-resp")).to_contain_text("MVE 1500")
+    expect(row.locator(".rr-resp")).to_have_text("Ansvar: MVE 1500")
     shot(karin, "mobile-accepted")
     assert axe_serious(karin) == []
     assert small_targets(karin) == []
