@@ -339,12 +339,21 @@ class LeaveView(APIView):
 def _moment(text: str | None, *, end: bool) -> datetime | None:
     if not text:
         return None
-    moment = parse_datetime(text)
-    if moment is None:
+    # A bare date first: parse_datetime takes "2026-11-30" for its midnight, which would
+    # leave the `to` day itself out.
+    try:
         day = parse_date(text)
-        if day is None:
-            raise Invalid(_("from and to are dates (2026-11-01) or times in ISO 8601."))
+    except ValueError:
+        day = None
+    if day is not None:
         moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+    else:
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise Invalid(_("from and to are dates (2026-11-01) or times in ISO 8601."))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

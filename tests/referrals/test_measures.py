@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from dispatch.models import Case
 from referrals import services
 from referrals.measures import measure5, referral_stats
@@ -163,3 +165,13 @@ def test_stats_over_the_api(demo, care, api, send):
     assert body["referrals"] == 1 and body["units"][0]["call_sign"] == "MVE 1500"
     assert "m5_referral_recontact_p1_24h_share" in body
     assert api(care.karin).get("/api/referrals/stats/").status_code == 403
+
+
+def test_stats_dates_include_the_to_day_and_bad_dates_are_refused(demo, api, send):
+    send()
+    today = timezone.localdate().isoformat()
+    body = api(demo.anna).get(f"/api/referrals/stats/?from={today}&to={today}").json()
+    assert body["referrals"] == 1
+    response = api(demo.anna).get("/api/referrals/stats/?to=2026-02-31")
+    assert response.status_code == 400
+    assert "ISO 8601" in response.json()["detail"]
