@@ -394,11 +394,13 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     # The dispatcher takes it back: after acceptance only with a reason the unit is told.
     withdraw = row.locator(".referral-withdraw")
     withdraw.click()
+    expect(withdraw).to_have_class(re.compile("is-armed"))
     withdraw.click()
     expect(row.locator(".rr-withdraw-reason")).to_have_attribute("aria-invalid", "true")
     expect(row).to_have_attribute("data-state", "accepted")
     row.locator(".rr-withdraw-reason").fill("Patienten ringde igen, ambulans skickas")
     withdraw.click()
+    expect(withdraw).to_have_class(re.compile("is-armed"))
     withdraw.click()
     expect(row).to_have_attribute("data-state", "withdrawn")
     expect(row).to_have_attribute("data-responsible", "centre")
@@ -423,6 +425,8 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     expect(row2).to_have_attribute("data-responsible", "centre")
     new_case_button = row2.locator(".rr-new-case")
     expect(new_case_button).to_be_visible()
+    # The new case reaches the console on its own stream: the list settles, then it is opened.
+    expect(anna.locator(f".case[data-id='{new_case_button.get_attribute('data-case')}']")).to_have_count(1)
     new_case_button.click()
     selected = anna.locator(".case.is-selected")
     expect(selected).to_have_count(1)
@@ -430,3 +434,46 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     expect(selected).not_to_have_attribute("data-reference", case2["reference"])
     expect(selected.locator(".case-complaint")).to_have_text("Man 70 år, andfådd")
     shot(anna, "console-needs-ambulance")
+
+
+def test_text_being_typed_survives_live_updates_on_both_screens(live_fast, open_page):
+    """Cards are redrawn and reordered as events arrive; a reason half typed keeps its focus
+    and its letters (a redrawn card once took the focus, and the rest of the typing with it)."""
+    live = live_fast
+    karin = open_page(PHONE)
+    karin_on_duty(karin, live)
+    set_available(karin)
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+
+    # The dispatcher starts a reason; the referral turns overdue and another case comes in.
+    case = new_case(live, complaint="Kvinna 84 år, trött", address="Stora gatan 3")
+    card = open_case(anna, case["reference"])
+    row = refer(anna, card, reason="Trötthet sedan i går")
+    reason = row.locator(".rr-withdraw-reason")
+    reason.click()
+    anna.keyboard.type("Anhörig")
+    expect(anna.locator(f"#referral-list li.is-overdue[data-case='{case['id']}'], "
+                        f"#referral-list li.is-overdue")).not_to_have_count(0, timeout=10000)
+    other = new_case(live, complaint="Man 66 år, hosta", address="Köpingsvägen 2")
+    expect(anna.locator(f".case[data-reference='{other['reference']}']")).to_have_count(1)
+    anna.keyboard.type(" tar henne till vårdcentralen")
+    expect(reason).to_be_focused()
+    expect(reason).to_have_value("Anhörig tar henne till vårdcentralen")
+
+    # Karin starts a decline on her phone; a second referral arrives above or below it.
+    ref = karin.locator(f".referral[data-id='{row.get_attribute('data-referral')}']")
+    decline = ref.locator(".r-decline-reason")
+    decline.click()
+    karin.keyboard.type("Ingen")
+    card2 = open_case(anna, other["reference"])
+    row2 = refer(anna, card2, reason="Hosta, feber")
+    expect(karin.locator(f".referral[data-id='{row2.get_attribute('data-referral')}']")).to_have_count(1)
+    karin.keyboard.type(" sjuksköterska ledig")
+    expect(decline).to_be_focused()
+    expect(decline).to_have_value("Ingen sjuksköterska ledig")
+    ref.locator(".r-decline").click()
+    expect(ref).to_have_attribute("data-state", "declined")
+    open_case(anna, case["reference"])
+    expect(card.locator(".referral-row").first).to_have_attribute("data-state", "declined")

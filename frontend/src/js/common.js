@@ -15,6 +15,34 @@ export function t(key, params) {
 export const statusLabel = (status) => t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`);
 export const kindLabel = (kind) => t(`kind.${kind}`) === `kind.${kind}` ? kind : t(`kind.${kind}`);
 
+/**
+ * Put node into parent before `before` (null: last), unless it is already there. Moving a node
+ * out of the document and back takes the focus from whatever inside it had it (a reason being
+ * typed, a button armed for its second click), so the move keeps the focus: with moveBefore
+ * where the browser has it, else by giving the focus back.
+ */
+export function place(parent, node, before = null) {
+  if (node.parentNode === parent && node.nextSibling === before) return;
+  const active = node.contains(document.activeElement) ? document.activeElement : null;
+  if (active && node.isConnected && parent.isConnected && typeof parent.moveBefore === 'function') {
+    try {
+      parent.moveBefore(node, before);
+      return;
+    } catch { /* not movable with its state here: an ordinary move below */ }
+  }
+  parent.insertBefore(node, before);
+  if (active && active.isConnected && document.activeElement !== active) active.focus({ preventScroll: true });
+}
+
+/** Put the nodes into parent in this order, moving only those out of place. */
+export function placeInOrder(parent, nodes) {
+  let want = parent.firstChild;
+  for (const node of nodes) {
+    if (node !== want) place(parent, node, want);
+    want = node.nextSibling;
+  }
+}
+
 /** Build an element; children are nodes or text (never parsed as HTML). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

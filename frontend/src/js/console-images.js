@@ -7,7 +7,7 @@
    Images are read from their authorised URLs with the session cookie (an <img> of the same
    site); the service worker never stores them. */
 
-import { ACTIVE, api, el, fmtTime, notify, t, twoStep } from './common.js';
+import { ACTIVE, api, el, fmtTime, notify, place, t, twoStep } from './common.js';
 
 const images = new Map(); // id -> image
 const links = new Map(); // id -> link
@@ -91,8 +91,7 @@ let panel = null;
 
 export function placeImagePanel(c, card) {
   if (!panel || panel.caseId !== c.id) panel = buildPanel(c);
-  const before = card.querySelector('.case-actions');
-  if (panel.node.parentNode !== card || panel.node.nextSibling !== before) card.insertBefore(panel.node, before);
+  if (panel.node.parentNode !== card) place(card, panel.node, card.querySelector(':scope > .case-actions'));
   const now = Math.floor(Date.now() / 30000); // link states expire with time
   redraw('links', [linksOf(c.id), now, document.documentElement.lang], () => linkRows(c.id));
   redraw('images', [imagesOf(c.id), [...rotations]], () => thumbs(c));

@@ -13,7 +13,7 @@
    Above the case list, "Referrals" lists every open referral. Events (dispatch stream,
    referral.*) carry no patient data: the handover is fetched over HTTP (logged). */
 
-import { api, el, fmtTime, notify, serverNow, t, twoStep } from './common.js';
+import { api, el, fmtTime, notify, place, serverNow, t, twoStep } from './common.js';
 import { news2, referralNews2, referralVitals, VITAL_RANGES, vitalsText } from './news2.js';
 import { alarm, setupAudio } from './sound.js';
 
@@ -270,14 +270,16 @@ let panel = null;
 
 export function placeReferralPanel(c, card) {
   if (!panel || panel.caseId !== c.id) panel = buildPanel(c);
-  const before = card.querySelector('.case-actions');
-  if (panel.node.parentNode !== card || panel.node.nextSibling !== before) card.insertBefore(panel.node, before);
+  if (panel.node.parentNode !== card) place(card, panel.node, card.querySelector(':scope > .case-actions'));
   const list = referralsOf(c.id);
   const sig = JSON.stringify([list, document.documentElement.lang, Math.floor(Date.now() / 30000)]);
   // A reason being typed or a button waiting for its second click is not redrawn under the
   // dispatcher's hands; the list is redrawn when they leave it.
   const focused = panel.list.contains(document.activeElement) ? document.activeElement : null;
-  const busy = focused && (focused.matches('input, textarea') || focused.classList.contains('is-armed'));
+  // A mouse button held down on a row counts too: replacing the row between press and release
+  // would swallow the click.
+  const busy = (focused && (focused.matches('input, textarea') || focused.classList.contains('is-armed')))
+    || panel.list.querySelector(':active') !== null;
   if (panel.sig !== sig && !busy) {
     panel.sig = sig;
     panel.list.replaceChildren(...list.map((r) => referralRow(r)));
@@ -291,6 +293,7 @@ function buildPanel(c) {
   const titleId = `referral-title-${c.id}`;
   const p = { caseId: c.id, sig: '', list: el('ul', { class: 'referral-rows' }) };
   p.list.addEventListener('focusout', () => setTimeout(hooks.scheduleRender, 50));
+  p.list.addEventListener('pointerup', () => setTimeout(hooks.scheduleRender, 50));
   p.open = el('button', { type: 'button', class: 'btn btn-primary btn-small referral-open' }, t('console.referrals.refer'));
   p.form = referralForm(c, p);
   p.form.hidden = true;

@@ -5,8 +5,8 @@
    changed case is fetched over HTTP (where the read is logged). */
 
 import {
-  ACTIVE, api, el, fmtTime, kindLabel, mergeAssignment, notify, serverNow, showConnection, since,
-  statusLabel, t, twoStep, uuid,
+  ACTIVE, api, el, fmtTime, kindLabel, mergeAssignment, notify, place, placeInOrder, serverNow,
+  showConnection, since, statusLabel, t, twoStep, uuid,
 } from './common.js';
 import {
   imagesBadge, imagingEvent, loadImaging, placeImagePanel, refreshViewer, setupImages,
@@ -319,6 +319,7 @@ function renderCases() {
   document.getElementById('case-count').textContent = `(${list.length})`;
   const p1 = list.filter((c) => isPriorityOne(c.priority)).map((c) => c.id).join(',');
   const seen = new Set();
+  const order = [];
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
       state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id),
@@ -327,12 +328,12 @@ function renderCases() {
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
       const hadFocus = entry && document.activeElement === entry.node;
-      if (entry) entry.node.replaceWith(node);
+      if (entry) replaceCard(entry.node, node, state.selectedCase === c.id);
       if (hadFocus) node.focus();
       entry = { sig, node };
       caseNodes.set(c.id, entry);
     }
-    box.append(entry.node); // moves it into sorted order
+    order.push(entry.node);
     if (state.selectedCase === c.id) {
       placeIvpaPanel(c, entry.node);
       placeImagePanel(c, entry.node);
@@ -340,6 +341,7 @@ function renderCases() {
     }
     seen.add(c.id);
   }
+  placeInOrder(box, order);
   for (const [id, entry] of caseNodes) {
     if (!seen.has(id)) {
       entry.node.remove();
@@ -349,6 +351,23 @@ function renderCases() {
   let empty = box.querySelector('.empty');
   if (!list.length && !empty) box.append(el('p', { class: 'empty' }, t('console.no_cases')));
   if (list.length && empty) empty.remove();
+}
+
+/**
+ * A redrawn card of the selected case takes over the old one's panels as they are, with the
+ * focus in them; a card no longer selected leaves its panels behind.
+ */
+function replaceCard(old, fresh, selected) {
+  if (!selected) {
+    old.replaceWith(fresh);
+    return;
+  }
+  old.before(fresh);
+  const actions = fresh.querySelector(':scope > .case-actions');
+  for (const panel of old.querySelectorAll(':scope > #ivpa-panel, :scope > #images-panel, :scope > #referral-panel')) {
+    place(fresh, panel, actions);
+  }
+  old.remove();
 }
 
 function caseCard(c) {
@@ -460,6 +479,7 @@ function renderUnits() {
   const byUnit = activeAssignmentsByUnit();
   const units = [...state.units.values()].sort((a, b) => a.call_sign.localeCompare(b.call_sign));
   const seen = new Set();
+  const order = [];
   for (const u of units) {
     const visible = (!region || String(u.region) === region)
       && (!availableOnly || u.status === 'available' || state.selectedUnits.has(u.id));
@@ -484,9 +504,10 @@ function renderUnits() {
       entry = { sig, node };
       unitRows.set(u.id, entry);
     }
-    body.append(entry.node);
+    order.push(entry.node);
     seen.add(u.id);
   }
+  placeInOrder(body, order);
   for (const [id, entry] of unitRows) {
     if (!seen.has(id)) {
       entry.node.remove();
@@ -662,7 +683,7 @@ function placeIvpaPanel(c, card) {
     ivpaPanel.node = el('section', { class: 'ivpa', id: 'ivpa-panel', 'aria-labelledby': titleId, dataset: { case: c.id } },
       el('h3', { id: titleId }, t('console.ivpa.title')), ivpaPanel.info, ivpaPanel.actions, ivpaPanel.list);
   }
-  if (ivpaPanel.node.parentNode !== card) card.insertBefore(ivpaPanel.node, card.querySelector('.case-actions'));
+  if (ivpaPanel.node.parentNode !== card) place(card, ivpaPanel.node, card.querySelector(':scope > .case-actions'));
   const elig = ivpa.eligibility.get(c.id) || null;
   const co = currentCallout(c.id);
   const { alerts, ...coHead } = co || {};

@@ -13,7 +13,8 @@
    kept through a dead zone, and a refusal shown with the server's reason until seen. */
 
 import {
-  api, cookie, el, fmtTime, isOffline, notify, serverNow, showConnection, signedOut, t, twoStep, uuid,
+  api, cookie, el, fmtTime, isOffline, notify, placeInOrder, serverNow, showConnection, signedOut, t,
+  twoStep, uuid,
 } from './common.js';
 import { referralNews2, referralVitals, vitalsText } from './news2.js';
 import { CHANNEL, flushOutbox } from './outbox.js';
@@ -385,6 +386,7 @@ function render() {
   });
   const box = $('referrals');
   const seen = new Set();
+  const order = [];
   for (const r of list) {
     const pending = JSON.stringify(pendingFor(r.id).map((c) => [c.kind, c.state, c.detail]));
     const sig = JSON.stringify([r, pending, document.documentElement.lang, Math.floor(Date.now() / 30000)]);
@@ -403,9 +405,10 @@ function render() {
         nodes.set(r.id, entry);
       }
     }
-    box.append(entry.node);
+    order.push(entry.node);
     seen.add(r.id);
   }
+  placeInOrder(box, order);
   for (const [id, entry] of nodes) {
     if (!seen.has(id)) {
       entry.node.remove();
