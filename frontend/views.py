@@ -373,6 +373,9 @@ def js_strings() -> dict:
             "withdrawn": _("Withdrawn by the dispatch centre: the dispatch centre is responsible."),
             "withdrawn_notice": _("The dispatch centre withdrew referral {ref}."),
             "declined": _("You declined ({reason}): the dispatch centre is responsible."),
+            "patient_withheld": _(
+                "The patient's details are no longer shown: "
+                "the dispatch centre holds the patient."),
             "accept": _("Accept"),
             "visit_label": _("Expected visit time"),
             "decline": _("Decline"),

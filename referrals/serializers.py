@@ -91,6 +91,15 @@ class VisitOutcomeSerializer(serializers.Serializer):
     visited_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+# A unit that declined, or had the referral taken back, no longer holds the patient: it keeps
+# what it was asked and why it ended, not who or where the patient is.
+WITHHELD_FROM_UNIT = (ReferralState.DECLINED, ReferralState.WITHDRAWN)
+
+
+def withheld_from(referral: Referral, role: str | None) -> bool:
+    return role == "unit" and referral.state in WITHHELD_FROM_UNIT
+
+
 def _name(user) -> str | None:
     return str(user) if user else None
 
@@ -98,7 +107,9 @@ def _name(user) -> str | None:
 class ReferralSerializer(serializers.ModelSerializer):
     """A referral as the dispatcher and the receiving unit see it: the handover, the
     patient's identity and address (the unit needs them to visit), the life cycle. Only
-    these two ever see it; every read is logged."""
+    these two ever see it; every read is logged. Once declined or withdrawn the unit sees
+    the referral without the patient's identity, address, callback number or clinical
+    handover (`patient_withheld`)."""
 
     case_reference = serializers.CharField(source="case.reference")
     unit_call_sign = serializers.CharField(source="unit.call_sign")
@@ -110,6 +121,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     handover = serializers.SerializerMethodField()
     new_case_reference = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    patient_withheld = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
@@ -119,7 +131,25 @@ class ReferralSerializer(serializers.ModelSerializer):
                   "sent_at", "sent_by", "accepted_at", "accepted_by", "expected_visit_at",
                   "declined_at", "decline_reason", "withdrawn_at", "withdraw_reason",
                   "visited_at", "outcome", "outcome_note", "referred_on_to", "new_case",
-                  "new_case_reference", "state_changed_at", "actions"]
+                  "new_case_reference", "state_changed_at", "actions", "patient_withheld"]
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if data["patient_withheld"]:
+            data["callback_number"] = None
+            data["patient"] = {key: (value if key in ("municipality", "complaint") else None)
+                               for key, value in data["patient"].items()}
+            handover = data["handover"]
+            data["handover"] = {
+                "reason": handover["reason"], "assessment": None,
+                "vitals": {key: None for key in handover["vitals"]},
+                "news2": {key: ([] if isinstance(value, list) else None)
+                          for key, value in handover["news2"].items()},
+            }
+        return data
+
+    def get_patient_withheld(self, obj) -> bool:
+        return withheld_from(obj, self.context.get("role"))
 
     def get_is_open(self, obj) -> bool:
         return obj.state in OPEN_STATES

@@ -40,6 +40,7 @@ from .serializers import (
     VisitOutcomeSerializer,
     WithdrawSerializer,
     skills_choices,
+    withheld_from,
 )
 
 IsMobileCare = role_permission(Role.MOBILE_CARE)
@@ -151,9 +152,14 @@ class ReferralSummaryView(APIView):
     @extend_schema(responses={(200, "text/html"): str})
     def get(self, request, pk: int):
         referral = _referral_of(request, pk)
+        context = _context(request.user)
+        if withheld_from(referral, context["role"]):
+            raise Forbidden(_(
+                "This referral was declined or withdrawn: your unit no longer holds the "
+                "patient, so there is no summary to print. The dispatch centre has it."))
         selectors.referrals_read(user=request.user, referrals=[referral],
                                  reason="referral summary printed")
-        data = ReferralSerializer(referral, context=_context(request.user)).data
+        data = ReferralSerializer(referral, context=context).data
         html = render_to_string("referrals/summary.html", {
             "r": data, "referral": referral, "printed_at": timezone.localtime(),
             "printed_by": str(request.user),

@@ -473,7 +473,13 @@ def test_text_being_typed_survives_live_updates_on_both_screens(live_fast, open_
     karin.keyboard.type(" sjuksköterska ledig")
     expect(decline).to_be_focused()
     expect(decline).to_have_value("Ingen sjuksköterska ledig")
+    expect(ref.locator(".r-patient")).to_contain_text("19121212-1212")
     ref.locator(".r-decline").click()
     expect(ref).to_have_attribute("data-state", "declined")
+    # Declined: the unit keeps what it was asked, no longer who or where the patient is.
+    expect(ref.locator(".r-withheld")).to_contain_text("larmcentralen har patienten")
+    expect(ref.locator(".r-patient, .r-callback, .r-nav, .r-print")).to_have_count(0)
+    expect(ref.locator(".r-address")).to_have_text("Västerås")  # the municipality only
+    expect(ref.locator(".r-reason")).to_have_text("Trötthet sedan i går")
     open_case(anna, case["reference"])
     expect(card.locator(".referral-row").first).to_have_attribute("data-state", "declined")

@@ -302,6 +302,72 @@ def test_the_units_list_its_answers_and_the_cases_view_are_logged_too(demo, care
     assert not AccessLogEntry.objects.filter(user=care.mats, patient=key).exists()
 
 
+
+# --- after a decline or a withdrawal the unit no longer holds the patient -------------------
+
+IDENTITY = ("19121212-1212", "Tolvan", "070-123 45 67", "+46701234567")
+
+
+def _accept(api, user, referral):
+    visit = (timezone.now() + timedelta(minutes=45)).isoformat()
+    response = api(user).post(f"{URL}{referral.pk}/accept/", {"expected_visit_at": visit},
+                              format="json")
+    assert response.status_code == 200, response.json()
+
+
+@pytest.mark.parametrize(
+    "ending", ["declined", "withdrawn_while_sent", "withdrawn_after_acceptance"])
+def test_a_unit_that_no_longer_holds_the_patient_sees_no_identity(
+        demo, care, api, send, ending):
+    referral = send()
+    before = api(care.karin).get(f"{URL}{referral.pk}/").json()
+    assert before["patient_withheld"] is False
+    assert before["patient"]["personal_identity_number"] == "19121212-1212"
+    if ending == "declined":
+        response = api(care.karin).post(f"{URL}{referral.pk}/decline/",
+                                        {"reason": "Ingen ledig sjuksköterska"}, format="json")
+    else:
+        if ending == "withdrawn_after_acceptance":
+            _accept(api, care.karin, referral)
+        response = api(demo.anna).post(f"{URL}{referral.pk}/withdraw/",
+                                       {"reason": "Patienten ringde igen"}, format="json")
+    assert response.status_code == 200, response.json()
+
+    for body in (api(care.karin).get(f"{URL}{referral.pk}/").json(),
+                 next(r for r in api(care.karin).get(URL).json() if r["id"] == referral.pk)):
+        assert body["patient_withheld"] is True
+        assert body["callback_number"] is None
+        assert {k for k, v in body["patient"].items() if v is not None} <= {
+            "municipality", "complaint"}
+        assert body["handover"]["assessment"] is None
+        assert set(body["handover"]["vitals"].values()) == {None}
+        assert body["handover"]["news2"]["score"] is None
+        # What it was asked, and why it ended, stay.
+        assert body["handover"]["reason"] and body["state"] in ("declined", "withdrawn")
+        for secret in IDENTITY:
+            assert secret not in str(body), secret
+    summary = api(care.karin).get(f"{URL}{referral.pk}/summary/")
+    assert summary.status_code == 403
+    assert "no longer holds the patient" in detail(summary)
+    # The dispatch centre still sees everything.
+    centre = api(demo.anna).get(f"{URL}{referral.pk}/").json()
+    assert centre["patient_withheld"] is False
+    assert centre["patient"]["personal_identity_number"] == "19121212-1212"
+    assert api(demo.anna).get(f"{URL}{referral.pk}/summary/").status_code == 200
+
+
+def test_a_unit_that_visited_keeps_the_patient_details(demo, care, api, send):
+    referral = send()
+    _accept(api, care.karin, referral)
+    response = api(care.karin).post(f"{URL}{referral.pk}/outcome/",
+                                    {"outcome": "treated_at_home"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = api(care.karin).get(f"{URL}{referral.pk}/").json()
+    assert body["state"] == "visited" and body["patient_withheld"] is False
+    assert body["patient"]["personal_identity_number"] == "19121212-1212"
+    assert api(care.karin).get(f"{URL}{referral.pk}/summary/").status_code == 200
+
+
 # --- the printable summary -----------------------------------------------------------------
 
 

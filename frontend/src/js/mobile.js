@@ -451,6 +451,7 @@ function card(r) {
     el('p', { class: `news2 band-${n.band || 'none'}`, dataset: { score: n.score ?? '', band: n.band || '' } },
       n.score == null ? t('referral.news2_none')
         : `${t('referral.news2', { score: n.score })} · ${t(`referral.band.${n.band}`)}${n.complete ? '' : ` (${t('referral.news2_incomplete')})`}`),
+    r.patient_withheld ? el('p', { class: 'r-withheld' }, t('mobile.patient_withheld')) : null,
     facts(r, h),
   );
   const actions = el('div', { class: 'r-actions' });
@@ -462,9 +463,11 @@ function card(r) {
     actions.append(outcomeForm(r));
   }
   node.append(actions);
-  node.append(el('p', { class: 'r-print' }, el('a', {
-    href: `/api/referrals/${r.id}/summary/`, target: '_blank', rel: 'noopener', class: 'btn btn-ghost btn-small',
-  }, t('referral.print'))));
+  if (!r.patient_withheld) {
+    node.append(el('p', { class: 'r-print' }, el('a', {
+      href: `/api/referrals/${r.id}/summary/`, target: '_blank', rel: 'noopener', class: 'btn btn-ghost btn-small',
+    }, t('referral.print'))));
+  }
   return node;
 }
 
