@@ -44,6 +44,8 @@ SHOTS = os.environ.get("E2E_SCREENSHOTS")
 PHONE_DEVICE = "Pixel 7"
 CALL_SIGN = "AMB 1010"
 GONE_SV = "Länken gäller inte längre."
+ARRIVED_SV = "Bilden har kommit fram till larmcentralen."
+REJECTED_SV = "Bilden gick inte att använda. Ta gärna en ny bild."
 EXPIRE_LINKS = """
 from datetime import timedelta
 from django.utils import timezone
@@ -282,6 +284,8 @@ def test_a_caller_sends_a_photo_that_the_dispatcher_assesses_and_the_crew_sees(
     thumb = panel.locator(".image-thumb[data-state=ready]")
     expect(thumb).to_have_count(1, timeout=15000)
     expect(link_row.locator(".image-link-count")).to_have_text("1 av 5 bilder")
+    # The caller's page asks what became of it: the centre can see it now.
+    expect(caller.locator("#received-text")).to_have_text(ARRIVED_SV, timeout=10000)
     card = console.locator(".case", has_text=complaint)
     expect(card.locator(".case-images")).to_have_text("Bilder: 1")
     image_id = int(thumb.get_attribute("data-image"))
@@ -579,3 +583,140 @@ def test_axe_finds_no_serious_violation_on_the_image_panel_and_viewer_at_night(
     found["console: viewer"] = axe_serious(console)
     shot(console, "console-viewer-night")
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_the_caller_hears_when_a_picture_arrives_and_when_one_cannot_be_used(
+        live, centre, open_page):
+    """After the 201 the page asks the upload API what became of the picture: "ready" says it
+    has reached the centre; "rejected" (a file that looks like a JPEG and passes the checks at
+    the door, but cannot be decoded by the background processing) asks calmly for a new
+    picture, without the server's reason, and the button goes back to taking one."""
+    complaint = "Skärsår på tummen, visar bild"
+    case = centre.case(complaint)
+    _link, token = centre.link(case["id"])
+    phone = open_page(phone=True)
+    polls = []
+    phone.on("request", lambda r: polls.append(r) if r.method == "GET"
+             and r.url.endswith("/api/imaging/upload/") else None)
+    phone.goto(f"{live.url}/b/{token}")
+    phone.click("#continue")
+    phone.wait_for_url(re.compile(r"/b/$"))
+    expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 5")
+
+    # A good photo: "Mottagen", then (processed) it has reached the centre.
+    phone.set_input_files("#camera", files=[{
+        "name": "IMG_0010.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 1200, 1)}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+    expect(phone.locator("#received-title")).to_have_text("Mottagen")
+    text = phone.locator("#received-text")
+    expect(text).to_have_attribute("role", "status")
+    expect(text).to_have_text(ARRIVED_SV, timeout=10000)
+    expect(phone.locator("#send-another")).to_have_text("Skicka en bild till")
+    shot(phone, "arrived")
+
+    # A file that starts like a JPEG but is none: the browser cannot shrink it, so it goes up
+    # as it is; the centre stores it (201, "Mottagen") and processing rejects it.
+    broken = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"not really a photo, cut off " * 40
+    phone.click("#send-another")
+    phone.set_input_files("#choose", files=[{
+        "name": "IMG_0011.jpg", "mimeType": "image/jpeg", "buffer": broken}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+    expect(phone.locator("#received-title")).to_have_text("Kunde inte användas", timeout=10000)
+    expect(text).to_have_text(REJECTED_SV)
+    expect(phone.locator("#received")).to_have_attribute("data-outcome", "rejected")
+    expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 3")
+    images = centre.get(f"/api/imaging/cases/{case['id']}/images/")
+    [rejected] = [i for i in images if i["state"] == "rejected"]
+    assert rejected["reject_reason"] and rejected["reject_reason"] not in phone.content()
+    assert axe_serious(phone) == []
+    shot(phone, "rejected")
+
+    # "Ta en ny bild": back to taking one; the next one is told as received again.
+    button = phone.locator("#send-another")
+    expect(button).to_have_text("Ta en ny bild")
+    button.click()
+    expect(phone.locator("#pick")).to_be_visible()
+    expect(phone.locator("label[for=camera]")).to_have_text("Ta ett foto")
+    expect(phone.locator("#notice")).to_have_text("")
+    phone.set_input_files("#camera", files=[{
+        "name": "IMG_0012.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 900, 1)}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+    expect(phone.locator("#received-title")).to_have_text("Mottagen")
+    expect(text).to_have_text(ARRIVED_SV, timeout=10000)
+    expect(phone.locator("#send-another")).to_have_text("Skicka en bild till")
+
+    # Nothing left to learn: the page stops asking.
+    time.sleep(3)
+    settled = len(polls)
+    time.sleep(4.5)
+    assert len(polls) == settled, "the page kept polling after every picture was settled"
+
+
+def test_a_rejection_that_comes_after_the_caller_moved_on_is_still_said(live, centre, open_page):
+    """The caller is already choosing the next picture when processing rejects the last one:
+    a calm line above the buttons says so (the answers of the state API are held back here
+    until the caller has moved on)."""
+    case = centre.case("Insektsbett på halsen")
+    _link, token = centre.link(case["id"])
+    phone = open_page(phone=True)
+    phone.goto(f"{live.url}/b/{token}")
+    phone.click("#continue")
+    phone.wait_for_url(re.compile(r"/b/$"))
+    held = {"on": True, "asked": 0}
+
+    def hold_states(route):
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        answer = route.fetch()
+        data = answer.json()
+        if held["on"]:
+            held["asked"] += 1
+            data["received"] = [{"upload_id": i["upload_id"], "state": "received"}
+                                for i in data["received"]]
+        route.fulfill(response=answer, json=data)
+
+    phone.route("**/api/imaging/upload/", hold_states)
+    broken = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"no photo inside " * 60
+    phone.set_input_files("#choose", files=[{
+        "name": "IMG_0020.jpg", "mimeType": "image/jpeg", "buffer": broken}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+    expect(phone.locator("#received-title")).to_have_text("Mottagen")
+    deadline = time.monotonic() + 10
+    while held["asked"] < 1 and time.monotonic() < deadline:
+        phone.wait_for_timeout(200)
+    assert held["asked"] >= 1, "the page never asked what became of the picture"
+    phone.click("#send-another")
+    expect(phone.locator("#pick")).to_be_visible()
+    held["on"] = False
+    expect(phone.locator("#notice")).to_have_text(
+        "En tidigare bild gick inte att använda. Ta gärna en ny bild.", timeout=10000)
+    expect(phone.locator("#notice")).to_have_attribute("aria-live", "polite")
+    expect(phone.locator("label[for=camera]")).to_be_visible()
+    assert axe_serious(phone) == []
+    phone.unroute("**/api/imaging/upload/")
+
+    # The last picture the link takes (the answer says none remain here) is rejected: the
+    # thank-you page says so, and offers no camera.
+    def last_one(route):
+        answer = route.fetch()
+        data = answer.json()
+        if route.request.method == "POST" and answer.status == 201:
+            data["remaining"] = 0
+        route.fulfill(response=answer, json=data)
+
+    phone.route("**/api/imaging/upload/", last_one)
+    phone.set_input_files("#choose", files=[{
+        "name": "IMG_0021.jpg", "mimeType": "image/jpeg", "buffer": broken + b"again"}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+    expect(phone.locator("#end")).to_be_visible()
+    expect(phone.locator("#notice")).to_have_text("")
+    expect(phone.locator("#end-state")).to_have_text(
+        "Bilden gick inte att använda, och länken tar inte emot fler bilder.", timeout=10000)
+    expect(phone.locator("#pick")).to_be_hidden()
+    phone.unroute("**/api/imaging/upload/")

@@ -5,8 +5,9 @@
    photo goes up as a few hundred kB, without the phone's location data. It is sent with
    XMLHttpRequest for the progress bar, with an upload_id made here: a retry after a lost
    answer sends the same id, so the centre never gets the picture twice. "Received" is shown
-   only when the server answered 201 (the original is stored). No service worker, no storage,
-   nothing from other sites: this page stands alone (no shared modules, a few kB).
+   only when the server answered 201 (the original is stored); the page then asks what became
+   of it (ready: the centre can see it; rejected: take a new one). No service worker, no
+   storage, nothing from other sites: this page stands alone (no shared modules, a few kB).
 
    The landing page (/b/<token>) loads it too, only so that a double tap on "Continue" sends
    the form once: a second POST could find the link already used before the first answer's
@@ -219,7 +220,7 @@ function later(giveUpText, seconds) {
 function answered(code, data, retryAfter) {
   if (code === 201 || (code === 200 && data && data.id)) {
     remaining = typeof data?.remaining === 'number' ? data.remaining : remaining;
-    received();
+    received(job.id);
     return;
   }
   if (code === 410 || code === 401 || code === 403) {
@@ -250,9 +251,17 @@ function failedFor(text) {
   $('pick-error').hidden = false;
 }
 
-function received() {
+function received(id) {
   reset();
   showRemaining();
+  watch.shown = id || null;
+  $('notice').textContent = '';
+  $('end-state').textContent = '';
+  delete $('received').dataset.outcome;
+  $('received-title').textContent = RECEIVED_LABELS.title;
+  $('received-title').classList.add('c-ok');
+  $('send-another').textContent = RECEIVED_LABELS.another;
+  watchUpload(id);
   if (remaining === 0) {
     show('end');
     $('end-title').focus();
@@ -261,6 +270,82 @@ function received() {
   show('received');
   $('received-text').textContent = t('received');
   $('received-title').focus();
+}
+
+/* ---------- what became of a sent picture ----------
+
+   The 201 means the original is stored; the centre then decodes it in the background, and a
+   file that is no usable picture after all ends "rejected". The page asks GET UPLOAD_URL (the
+   session's own uploads and their states) every 2 s at first, then less often: about 90 s of
+   visible time in all, never while the page is hidden (at once when it is shown again). The
+   server's reason is for the dispatcher: the caller gets one plain sentence. */
+
+const POLL_S = [2, 2, 2, 2, 2, 3, 3, 3, 5, 5, 5, 8, 8, 10, 10, 10, 10];
+const watch = { pending: new Set(), shown: null, step: 0, timer: null, busy: false };
+const RECEIVED_LABELS = { title: '', another: '' };
+
+function watchUpload(id) {
+  if (!id) return;
+  watch.pending.add(id);
+  watch.step = 0;
+  schedulePoll();
+}
+
+function schedulePoll(now = false) {
+  clearTimeout(watch.timer);
+  watch.timer = null;
+  if (!watch.pending.size || document.hidden || watch.busy) return;
+  if (now) {
+    watch.timer = setTimeout(poll, 0);
+    return;
+  }
+  if (watch.step >= POLL_S.length) {
+    watch.pending.clear(); // no answer in time: "received" stays, which is true
+    return;
+  }
+  watch.timer = setTimeout(poll, POLL_S[watch.step] * 1000);
+  watch.step += 1;
+}
+
+async function poll() {
+  watch.timer = null;
+  if (watch.busy || !watch.pending.size) return;
+  watch.busy = true;
+  let data = null;
+  try {
+    const r = await fetch(UPLOAD_URL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (r.status === 410 || r.status === 401 || r.status === 403) watch.pending.clear(); // the link is over
+    else if (r.ok) data = await r.json();
+  } catch { data = null; } // no network now: next time
+  watch.busy = false;
+  for (const item of (data && Array.isArray(data.received) ? data.received : [])) {
+    if (watch.pending.has(item.upload_id) && (item.state === 'ready' || item.state === 'rejected')) {
+      watch.pending.delete(item.upload_id);
+      settled(item.upload_id, item.state);
+    }
+  }
+  schedulePoll();
+}
+
+/** A sent picture is ready or rejected: said where the caller is now (live regions). */
+function settled(id, state) {
+  const stage = document.body.dataset.stage;
+  const rejected = state === 'rejected';
+  if (id === watch.shown && stage === 'received') {
+    if (!rejected) {
+      $('received-text').textContent = t('arrived');
+      return;
+    }
+    $('received').dataset.outcome = 'rejected';
+    $('received-title').classList.remove('c-ok');
+    $('received-title').textContent = t('rejected_title');
+    $('received-text').textContent = t('rejected');
+    $('send-another').textContent = t('take_new');
+  } else if (id === watch.shown && stage === 'end') {
+    $('end-state').textContent = t(rejected ? 'rejected_last' : 'arrived');
+  } else if (rejected) {
+    $('notice').textContent = t(remaining === 0 ? 'rejected_earlier' : 'rejected_earlier_new');
+  }
 }
 
 async function loadState() {
@@ -299,6 +384,9 @@ function startUpload() {
     show('pick');
   });
   addEventListener('online', () => { if (job.waiting) send(); });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) schedulePoll(true); });
+  RECEIVED_LABELS.title = $('received-title').textContent;
+  RECEIVED_LABELS.another = $('send-another').textContent;
   for (const id of ['received-title', 'end-title']) $(id).tabIndex = -1;
   show('pick');
   loadState();
