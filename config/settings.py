@@ -411,6 +411,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
     "imaging_link": os.environ.get("IMAGING_LINK_RATE", "20/hour"),
     "imaging_upload_session": os.environ.get("IMAGING_UPLOAD_SESSION_RATE", "30/min"),
     "imaging_upload_ip": os.environ.get("IMAGING_UPLOAD_IP_RATE", "60/min"),
+    # The caller's page asks what became of its pictures: that never spends the upload budget.
+    "imaging_state_session": os.environ.get("IMAGING_STATE_SESSION_RATE", "120/min"),
+    "imaging_state_ip": os.environ.get("IMAGING_STATE_IP_RATE", "600/min"),
 })
 # SMS delivery reports (push/): with both set, every SMS asks the provider (46elks
 # `whendelivered`) to post its delivery to <base>/api/push/sms/delivery/<secret>/.

@@ -247,6 +247,16 @@ class UploadAddressThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class StateSessionThrottle(UploadSessionThrottle):
+    """The page's questions about its uploads count apart from the uploads themselves."""
+
+    scope = "imaging_state_session"
+
+
+class StateAddressThrottle(UploadAddressThrottle):
+    scope = "imaging_state_ip"
+
+
 class SizeLimitHandler(FileUploadHandler):
     """Stops reading a photo at IMAGING_MAX_UPLOAD_BYTES: a body within the framing allowance
     of the Content-Length check can still hold a photo over the limit, and none reaches the
@@ -279,6 +289,11 @@ class UploadView(ThrottledWithMessage, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [UploadSessionThrottle, UploadAddressThrottle]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_throttles(self):
+        if self.request.method == "GET":
+            return [StateSessionThrottle(), StateAddressThrottle()]
+        return super().get_throttles()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

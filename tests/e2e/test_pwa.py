@@ -157,12 +157,13 @@ def join(page: Page, call_sign: str) -> None:
 
 
 def controlled(page: Page) -> None:
-    """Wait until the service worker controls the page and has kept a copy of it."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    """Wait until the service worker controls the page and has kept a copy of it (installing
+    precaches the whole shell: on a loaded 2-core CI machine that once took over 15 s)."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=45000)
     page.wait_for_function("""async () => {
         const cache = await caches.open('larmkedjan-pages');
         return Boolean(await cache.match(location.pathname));
-    }""", timeout=15000)
+    }""", timeout=45000)
 
 
 def offline(context: BrowserContext, on: bool) -> None:

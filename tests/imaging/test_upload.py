@@ -201,11 +201,15 @@ def test_uploads_are_rate_limited_per_session(caller, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {
-        **SimpleRateThrottle.THROTTLE_RATES, "imaging_upload_session": "3/min"})
-    codes = [caller.client.get("/api/imaging/upload/").status_code for _ in range(3)]
-    refused = caller.upload()
-    assert codes == [200, 200, 200] and refused.status_code == 429
-    assert "Too many" in refused.json()["detail"] and not CallerImage.objects.exists()
+        **SimpleRateThrottle.THROTTLE_RATES, "imaging_upload_session": "2/min"})
+    # The page asking what became of its pictures spends nothing of the upload budget.
+    assert [caller.client.get("/api/imaging/upload/").status_code
+            for _ in range(5)] == [200] * 5
+    codes = [caller.upload(upload_id=f"upload-000{i}").status_code for i in range(2)]
+    refused = caller.upload(upload_id="upload-0009")
+    assert codes == [201, 201] and refused.status_code == 429
+    assert "Too many" in refused.json()["detail"] and CallerImage.objects.count() == 2
+    assert caller.client.get("/api/imaging/upload/").status_code == 200
     # Another caller (another session, another address) is not held up.
     assert caller_client(secret="x" * 43, address="198.51.100.99").get(
         "/api/imaging/upload/").status_code == 410
@@ -215,10 +219,15 @@ def test_uploads_are_rate_limited_per_address(sent_link, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {
-        **SimpleRateThrottle.THROTTLE_RATES, "imaging_upload_ip": "2/min"})
-    codes = [APIClient(REMOTE_ADDR="203.0.113.9").get("/api/imaging/upload/").status_code
+        **SimpleRateThrottle.THROTTLE_RATES, "imaging_upload_ip": "2/min",
+        "imaging_state_ip": "3/min"})
+    codes = [APIClient(REMOTE_ADDR="203.0.113.9").post("/api/imaging/upload/", {}).status_code
              for _ in range(3)]
     assert codes == [410, 410, 429]
+    # Questions about uploads have their own, larger allowance per address.
+    codes = [APIClient(REMOTE_ADDR="203.0.113.9").get("/api/imaging/upload/").status_code
+             for _ in range(4)]
+    assert codes == [410, 410, 410, 429]
     response = APIClient(REMOTE_ADDR="203.0.113.9").get("/api/imaging/upload/")
     assert response.status_code == 429 and "Too many" in response.json()["detail"]
 
