@@ -32,6 +32,7 @@ from dispatch.models import AssignmentStatus, CaseType, Priority, SceneFlag
 from frontend.api import me_payload
 from ivpa.models import AlertStatus, CalloutEnd, ResponderKind, Route, Training
 from ivpa.services import POSITION_INTERVALS
+from referrals.services import AMBULANCE_PRIORITIES
 
 
 def ui_languages() -> list[tuple[str, str]]:
@@ -405,6 +406,7 @@ def js_strings() -> dict:
             "navigate": _("Navigate"),
             "referred_to": _("Referred on to (for “Referred on”)"),
             "referred_to_needed": _("Say to whom the patient was referred on."),
+            "ambulance_priority": _("Priority if an ambulance is needed"),
             "ambulance_hint": _(
                 "“Needs an ambulance” registers a new case at the dispatch centre with this "
                 "referral's history; the dispatch centre is then responsible."),
@@ -618,8 +620,10 @@ def mobile(request):
     API), so the service worker may keep it for an offline start."""
     _require(request, Role.MOBILE_CARE)
     return render(request, "frontend/mobile.html", page_context(
-        without=("console", "crew", "responder", "priority", "ivpa"),
+        without=("console", "crew", "responder", "ivpa"),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
+        ambulance={"priorities": [p.value for p in AMBULANCE_PRIORITIES],
+                   "default": settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY},
         inline_css=inline_style("mobile.css")))
 
 

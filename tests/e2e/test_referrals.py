@@ -416,8 +416,12 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     ref2 = karin.locator(f".referral[data-id='{row2.get_attribute('data-referral')}']")
     ref2.locator(".r-accept").click()
     expect(ref2).to_have_attribute("data-state", "accepted")
+    # She judges it urgent: the new case goes in at 1A instead of the default 1B.
+    expect(ref2.locator(".r-priority")).to_have_value("1B")
+    ref2.locator(".r-priority").select_option("1A")
     ambulance = ref2.locator(".r-outcome-btn[data-outcome='needs_ambulance']")
     ambulance.click()
+    expect(ambulance).to_have_class(re.compile("is-armed"))
     ambulance.click()
     expect(ref2).to_have_attribute("data-state", "visited")
     expect(ref2.locator(".r-outcome")).to_have_attribute("data-outcome", "needs_ambulance")
@@ -433,6 +437,7 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     # The console moves the selection on the next frame: wait for it, don't read it once.
     expect(selected).not_to_have_attribute("data-reference", case2["reference"])
     expect(selected.locator(".case-complaint")).to_have_text("Man 70 år, andfådd")
+    expect(selected).to_have_class(re.compile("prio-1A"))
     shot(anna, "console-needs-ambulance")
 
 

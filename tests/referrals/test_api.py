@@ -1,6 +1,8 @@
 """The referrals API: bad input, refusals, who sees what, the access log, the events."""
 
 import datetime as dt
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -584,3 +586,16 @@ def test_dispatchers_see_every_mobile_care_unit_with_its_load(demo, care, api, s
     assert set(units) == {"MVE 1500", "MVE 3500"}
     assert units["MVE 1500"]["open_referrals"] == 1 and units["MVE 1500"]["capacity"] == 4
     assert units["MVE 1500"]["open_now"] is True and body["joined"] is None
+
+
+def test_the_unit_screen_offers_the_ambulance_priorities_with_the_centres_default(
+        care, client, settings):
+    """A unit that finds the patient needs an ambulance says how urgently; the picker starts
+    at the centre's default (REFERRAL_AMBULANCE_DEFAULT_PRIORITY)."""
+    settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY = "2A"
+    client.force_login(care.karin)
+    html = client.get("/mobile/").content.decode()
+    found = re.search(r'<script id="ambulance" type="application/json">(.*?)</script>', html)
+    assert found, "the page embeds the priorities"
+    assert json.loads(found.group(1)) == {
+        "priorities": ["1A", "1B", "2A", "2B", "3"], "default": "2A"}

@@ -31,6 +31,9 @@ const FLUSH_EVERY_MS = 10000;
 const REPEAT_ALARM_MS = 60000;
 const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);
 const ENDED = new Set(['declined', 'withdrawn', 'visited', 'closed', 'completed', 'cancelled', 'reassigned', 'expired']);
+/** The priorities a "needs ambulance" outcome may ask for, and the centre's default. */
+const AMBULANCE = { priorities: ['1A', '1B', '2A', '2B', '3'], default: '1B',
+  ...JSON.parse(document.getElementById('ambulance')?.textContent || '{}') };
 const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
 
 const $ = (id) => document.getElementById(id);
@@ -571,6 +574,11 @@ function outcomeForm(r) {
   note.addEventListener('input', () => { d.note = note.value; });
   const to = el('input', { id: toId, type: 'text', class: 'r-referred-to', maxlength: '200', value: d.to || '' });
   to.addEventListener('input', () => { d.to = to.value; to.removeAttribute('aria-invalid'); });
+  const priorityId = `r-priority-${r.id}`;
+  const priority = el('select', { id: priorityId, class: 'r-priority' }, AMBULANCE.priorities.map((p) => el('option', {
+    value: p, selected: p === (d.priority || AMBULANCE.default),
+  }, t(`priority.${p}`) === `priority.${p}` ? p : t(`priority.${p}`))));
+  priority.addEventListener('change', () => { d.priority = priority.value; });
   const buttons = OUTCOMES.map((outcome) => {
     const button = el('button', {
       type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
@@ -586,6 +594,7 @@ function outcomeForm(r) {
         }
         body.referred_on_to = to.value.trim();
       }
+      if (outcome === 'needs_ambulance') body.priority = priority.value;
       state.drafts.delete(r.id);
       return queue(r, 'outcome', 'outcome', body);
     });
@@ -595,6 +604,7 @@ function outcomeForm(r) {
     el('legend', {}, t('mobile.outcome_title')),
     el('label', { class: 'field', for: noteId }, el('span', {}, t('mobile.outcome_note')), note),
     el('label', { class: 'field', for: toId }, el('span', {}, t('mobile.referred_to')), to),
+    el('label', { class: 'field', for: priorityId }, el('span', {}, t('mobile.ambulance_priority')), priority),
     el('div', { class: 'r-outcome-buttons' }, buttons),
     el('p', { class: 'hint' }, t('mobile.ambulance_hint')));
 }
