@@ -163,6 +163,13 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"imaging-{name}.png"), full_page=True)
 
 
+def send_picture(phone: Page, name: str, data: bytes, *, via: str = "#camera") -> None:
+    """The caller takes (#camera) or chooses (#choose) a picture and sends it."""
+    phone.set_input_files(via, files=[{"name": name, "mimeType": "image/jpeg", "buffer": data}])
+    expect(phone.locator("#send")).to_be_enabled()
+    phone.click("#send")
+
+
 def photo(width=4000, height=3000, orientation=6) -> bytes:
     """A 12-megapixel camera photo: landscape pixels with EXIF orientation 6 (the phone was
     held upright: shown turned 90° clockwise), GPS in its EXIF, and detail enough that it
@@ -368,10 +375,7 @@ def test_a_caller_sends_a_photo_that_the_dispatcher_assesses_and_the_crew_sees(
     caller.route("**/api/imaging/upload/", lose_first_answer)
     uploads.clear()
     caller.click("#send-another")
-    caller.set_input_files("#camera", files=[{
-        "name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": photo(orientation=1)}])
-    expect(caller.locator("#send")).to_be_enabled()
-    caller.click("#send")
+    send_picture(caller, "IMG_0002.jpg", photo(orientation=1))
     expect(caller.locator("#received-title")).to_be_visible(timeout=15000)
     expect(caller.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 3")
     assert lost["n"] == 1 and len(uploads) == 2  # the photo went up twice ...
@@ -604,10 +608,7 @@ def test_the_caller_hears_when_a_picture_arrives_and_when_one_cannot_be_used(
     expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 5")
 
     # A good photo: "Mottagen", then (processed) it has reached the centre.
-    phone.set_input_files("#camera", files=[{
-        "name": "IMG_0010.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 1200, 1)}])
-    expect(phone.locator("#send")).to_be_enabled()
-    phone.click("#send")
+    send_picture(phone, "IMG_0010.jpg", photo(1600, 1200, 1))
     expect(phone.locator("#received-title")).to_have_text("Mottagen")
     text = phone.locator("#received-text")
     expect(text).to_have_attribute("role", "status")
@@ -619,10 +620,7 @@ def test_the_caller_hears_when_a_picture_arrives_and_when_one_cannot_be_used(
     # as it is; the centre stores it (201, "Mottagen") and processing rejects it.
     broken = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"not really a photo, cut off " * 40
     phone.click("#send-another")
-    phone.set_input_files("#choose", files=[{
-        "name": "IMG_0011.jpg", "mimeType": "image/jpeg", "buffer": broken}])
-    expect(phone.locator("#send")).to_be_enabled()
-    phone.click("#send")
+    send_picture(phone, "IMG_0011.jpg", broken, via="#choose")
     expect(phone.locator("#received-title")).to_have_text("Kunde inte användas", timeout=10000)
     expect(text).to_have_text(REJECTED_SV)
     expect(phone.locator("#received")).to_have_attribute("data-outcome", "rejected")
@@ -640,10 +638,7 @@ def test_the_caller_hears_when_a_picture_arrives_and_when_one_cannot_be_used(
     expect(phone.locator("#pick")).to_be_visible()
     expect(phone.locator("label[for=camera]")).to_have_text("Ta ett foto")
     expect(phone.locator("#notice")).to_have_text("")
-    phone.set_input_files("#camera", files=[{
-        "name": "IMG_0012.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 900, 1)}])
-    expect(phone.locator("#send")).to_be_enabled()
-    phone.click("#send")
+    send_picture(phone, "IMG_0012.jpg", photo(1200, 900, 1))
     expect(phone.locator("#received-title")).to_have_text("Mottagen")
     expect(text).to_have_text(ARRIVED_SV, timeout=10000)
     expect(phone.locator("#send-another")).to_have_text("Skicka en bild till")
@@ -681,10 +676,7 @@ def test_a_rejection_that_comes_after_the_caller_moved_on_is_still_said(live, ce
 
     phone.route("**/api/imaging/upload/", hold_states)
     broken = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"no photo inside " * 60
-    phone.set_input_files("#choose", files=[{
-        "name": "IMG_0020.jpg", "mimeType": "image/jpeg", "buffer": broken}])
-    expect(phone.locator("#send")).to_be_enabled()
-    phone.click("#send")
+    send_picture(phone, "IMG_0020.jpg", broken, via="#choose")
     expect(phone.locator("#received-title")).to_have_text("Mottagen")
     deadline = time.monotonic() + 10
     while held["asked"] < 1 and time.monotonic() < deadline:
@@ -710,10 +702,7 @@ def test_a_rejection_that_comes_after_the_caller_moved_on_is_still_said(live, ce
         route.fulfill(response=answer, json=data)
 
     phone.route("**/api/imaging/upload/", last_one)
-    phone.set_input_files("#choose", files=[{
-        "name": "IMG_0021.jpg", "mimeType": "image/jpeg", "buffer": broken + b"again"}])
-    expect(phone.locator("#send")).to_be_enabled()
-    phone.click("#send")
+    send_picture(phone, "IMG_0021.jpg", broken + b"again", via="#choose")
     expect(phone.locator("#end")).to_be_visible()
     expect(phone.locator("#notice")).to_have_text("")
     expect(phone.locator("#end-state")).to_have_text(

@@ -353,6 +353,16 @@ def set_available(phone: Page) -> None:
     expect(phone.locator("#profile-error")).to_be_hidden()
 
 
+def karin_available_and_anna_at_the_console(live, open_page) -> tuple[Page, Page]:
+    karin = open_page(PHONE)
+    karin_on_duty(karin, live)
+    set_available(karin)
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    return karin, anna
+
+
 def refer(console: Page, card, *, reason: str):
     panel = card.locator("#referral-panel")
     panel.locator(".referral-open").click()
@@ -366,12 +376,7 @@ def refer(console: Page, card, *, reason: str):
 
 def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, open_page):
     live = live_fast
-    karin = open_page(PHONE)
-    karin_on_duty(karin, live)
-    set_available(karin)
-    anna = open_page(CONSOLE)
-    sign_in(anna, live.url, "anna", "/console/")
-    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    karin, anna = karin_available_and_anna_at_the_console(live, open_page)
 
     # Nobody answers in time: the console flags it red, with the alarm, until someone acts.
     case = new_case(live, complaint="Kvinna 90 år, yrsel", address="Vasagatan 12")
@@ -445,12 +450,7 @@ def test_text_being_typed_survives_live_updates_on_both_screens(live_fast, open_
     """Cards are redrawn and reordered as events arrive; a reason half typed keeps its focus
     and its letters (a redrawn card once took the focus, and the rest of the typing with it)."""
     live = live_fast
-    karin = open_page(PHONE)
-    karin_on_duty(karin, live)
-    set_available(karin)
-    anna = open_page(CONSOLE)
-    sign_in(anna, live.url, "anna", "/console/")
-    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    karin, anna = karin_available_and_anna_at_the_console(live, open_page)
 
     # The dispatcher starts a reason; the referral turns overdue and another case comes in.
     case = new_case(live, complaint="Kvinna 84 år, trött", address="Stora gatan 3")
