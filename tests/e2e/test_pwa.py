@@ -159,7 +159,15 @@ def join(page: Page, call_sign: str) -> None:
 def controlled(page: Page) -> None:
     """Wait until the service worker controls the page and has kept a copy of it (installing
     precaches the whole shell: on a loaded 2-core CI machine that once took over 15 s)."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=45000)
+    try:
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=45000)
+    except Exception:
+        state = page.evaluate("""async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            return r ? {installing: r.installing?.state, waiting: r.waiting?.state,
+                        active: r.active?.state} : 'no registration';
+        }""")
+        raise AssertionError(f"the service worker never controlled {page.url}: {state}") from None
     page.wait_for_function("""async () => {
         const cache = await caches.open('larmkedjan-pages');
         return Boolean(await cache.match(location.pathname));

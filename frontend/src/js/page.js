@@ -9,21 +9,50 @@ import { unsubscribePush } from './push.js';
 const THEME_KEY = 'larmkedjan.theme';
 const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/']);
 
+/** Pauses before registering again when the worker did not install (a precache fetch or the
+    worker script failed on a poor network): otherwise the page would stay without offline
+    support until the next navigation. */
+const RETRY_S = [2, 5, 15, 30, 60];
+
+/** True once the registration has an active worker; false if the one installing failed. */
+function installed(registration) {
+  return new Promise((resolve) => {
+    if (registration.active) {
+      resolve(true);
+      return;
+    }
+    const worker = registration.installing || registration.waiting;
+    if (!worker) {
+      resolve(false);
+      return;
+    }
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'activating' || worker.state === 'activated') resolve(true);
+      else if (worker.state === 'redundant') resolve(Boolean(registration.active));
+    });
+  });
+}
+
 /** The registration, once the worker is active (null where there is none). */
 export const swReady = (async () => {
   if (!('serviceWorker' in navigator)) return null;
-  try {
-    await navigator.serviceWorker.register('/serviceworker.js', { scope: '/' });
-    const registration = await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller && CACHEABLE_PAGES.has(location.pathname)) {
-      // This first visit did not go through the worker: have it keep a copy of the page.
-      registration.active?.postMessage({ type: 'cache-page', url: location.pathname });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const registration = await navigator.serviceWorker.register('/serviceworker.js', { scope: '/' });
+      if (await installed(registration)) break;
+      console.warn('service worker did not install; trying again');
+    } catch (err) {
+      console.warn('service worker not registered', err);
     }
-    return registration;
-  } catch (err) {
-    console.warn('service worker not registered', err);
-    return null;
+    if (attempt >= RETRY_S.length) return null;
+    await new Promise((resolve) => { setTimeout(resolve, RETRY_S[attempt] * 1000); });
   }
+  const registration = await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller && CACHEABLE_PAGES.has(location.pathname)) {
+    // This first visit did not go through the worker: have it keep a copy of the page.
+    registration.active?.postMessage({ type: 'cache-page', url: location.pathname });
+  }
+  return registration;
 })();
 
 /* ---------- day and night ---------- */
