@@ -122,6 +122,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     new_case_reference = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     patient_withheld = serializers.SerializerMethodField()
+    callback_number = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
@@ -133,23 +134,11 @@ class ReferralSerializer(serializers.ModelSerializer):
                   "visited_at", "outcome", "outcome_note", "referred_on_to", "new_case",
                   "new_case_reference", "state_changed_at", "actions", "patient_withheld"]
 
-    def to_representation(self, obj):
-        data = super().to_representation(obj)
-        if data["patient_withheld"]:
-            data["callback_number"] = None
-            data["patient"] = {key: (value if key in ("municipality", "complaint") else None)
-                               for key, value in data["patient"].items()}
-            handover = data["handover"]
-            data["handover"] = {
-                "reason": handover["reason"], "assessment": None,
-                "vitals": {key: None for key in handover["vitals"]},
-                "news2": {key: ([] if isinstance(value, list) else None)
-                          for key, value in handover["news2"].items()},
-            }
-        return data
-
     def get_patient_withheld(self, obj) -> bool:
         return withheld_from(obj, self.context.get("role"))
+
+    def get_callback_number(self, obj) -> str | None:
+        return None if self.get_patient_withheld(obj) else obj.callback_number
 
     def get_is_open(self, obj) -> bool:
         return obj.state in OPEN_STATES
@@ -165,6 +154,10 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def get_patient(self, obj) -> dict:
         case = obj.case
+        if self.get_patient_withheld(obj):
+            return {"name": None, "personal_identity_number": None, "address": None,
+                    "municipality": case.municipality, "latitude": None, "longitude": None,
+                    "door_code": None, "safety_warning": None, "complaint": case.complaint}
         return {
             "name": case.patient_name,
             "personal_identity_number": case.personal_identity_number,
@@ -185,6 +178,10 @@ class ReferralSerializer(serializers.ModelSerializer):
             "consciousness": obj.consciousness,
             "temperature": float(obj.temperature) if obj.temperature is not None else None,
         }
+        if self.get_patient_withheld(obj):
+            return {"reason": obj.reason, "assessment": None, "vitals": dict.fromkeys(vitals),
+                    "news2": {"score": None, "complete": None, "single_three": None,
+                              "risk": None, "missing": [], "points": None}}
         score = news2(**{**vitals, "temperature": obj.temperature})
         return {
             "reason": obj.reason,

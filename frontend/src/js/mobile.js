@@ -31,9 +31,8 @@ const FLUSH_EVERY_MS = 10000;
 const REPEAT_ALARM_MS = 60000;
 const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);
 const ENDED = new Set(['declined', 'withdrawn', 'visited', 'closed', 'completed', 'cancelled', 'reassigned', 'expired']);
-/** The priorities a "needs ambulance" outcome may ask for, and the centre's default. */
-const AMBULANCE = { priorities: ['1A', '1B', '2A', '2B', '3'], default: '1B',
-  ...JSON.parse(document.getElementById('ambulance')?.textContent || '{}') };
+/** The priorities a "needs ambulance" outcome may ask for, and the centre's default (the page). */
+const AMBULANCE = JSON.parse(document.getElementById('ambulance').textContent);
 const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
 
 const $ = (id) => document.getElementById(id);
