@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.test_dispatch_to_crew import (
     CHROMIUM,
@@ -365,9 +366,17 @@ def karin_available_and_anna_at_the_console(live, open_page) -> tuple[Page, Page
 
 def refer(console: Page, card, *, reason: str):
     panel = card.locator("#referral-panel")
-    panel.locator(".referral-open").click()
     form = panel.locator(".referral-form")
-    expect(form.locator(".rf-unit[data-call-sign='MVE 1500'] input")).to_be_checked()
+    opener = panel.locator(".referral-open")
+    for _attempt in range(5):  # a case list reordered under the pointer loses the click
+        if opener.is_visible():
+            opener.click()
+        try:
+            form.wait_for(state="visible", timeout=1500)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    expect(form.locator(".rf-unit[data-call-sign='MVE 1500'] input")).to_be_checked(timeout=10000)
     form.locator("input[name='reason']").fill(reason)
     form.locator(".rf-submit").click()
     expect(form).to_be_hidden()

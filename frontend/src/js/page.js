@@ -33,7 +33,26 @@ function installed(registration) {
   });
 }
 
-/** The registration, once the worker is active (null where there is none). */
+/** Resolves once a worker controls this page. A page that loaded while the worker was
+    activating can miss its clientsClaim() and would stay without offline support until the
+    next navigation: the worker is asked to claim it again. */
+function controlled(registration, timeoutMs = 10000) {
+  if (navigator.serviceWorker.controller || !registration.active) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      navigator.serviceWorker.removeEventListener('controllerchange', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    navigator.serviceWorker.addEventListener('controllerchange', done);
+    if (navigator.serviceWorker.controller) done();
+    else registration.active.postMessage({ type: 'claim' });
+  });
+}
+
+/** The registration, once the worker is active and controls the page (null where there is
+    none). */
 export const swReady = (async () => {
   if (!('serviceWorker' in navigator)) return null;
   for (let attempt = 0; ; attempt += 1) {
@@ -52,6 +71,7 @@ export const swReady = (async () => {
     // This first visit did not go through the worker: have it keep a copy of the page.
     registration.active?.postMessage({ type: 'cache-page', url: location.pathname });
   }
+  await controlled(registration);
   return registration;
 })();
 

@@ -110,6 +110,9 @@ self.addEventListener('message', (event) => {
   const reply = (message) => event.ports?.[0]?.postMessage(message);
   if (data.type === 'wipe') {
     event.waitUntil(wipePatientData().then(() => reply({ ok: true }), () => reply({ ok: false })));
+  } else if (data.type === 'claim') {
+    // A page that loaded while this worker was activating missed clientsClaim(): take it now.
+    event.waitUntil(self.clients.claim());
   } else if (data.type === 'cache-page' && PAGES.has(data.url)) {
     // The first visit was not served through the worker: keep a copy for an offline start.
     event.waitUntil((async () => {
