@@ -96,17 +96,30 @@ def shell_size(report: dict, origin: str) -> tuple[int, int, list[str]]:
     return wire, compressed, urls
 
 
+def interactive(report: dict) -> str:
+    """Time to interactive as printed; Lighthouse leaves the figure out when its trace had no
+    quiet window to find it in (a loaded machine), and says why."""
+    audit = report["audits"]["interactive"]
+    if audit.get("numericValue") is None:
+        why = audit.get("errorMessage") or audit.get("explanation") or "no value"
+        return f"not measured ({why})"
+    return f"{audit['numericValue'] / 1000:.2f} s"
+
+
+def percent(score: float | None) -> str:
+    return "not measured" if score is None else str(round(score * 100))
+
+
 def test_lighthouse_on_the_crew_screen(live, tmp_path, capsys):
     cookies = crew_session(live)
     url = live.url + "/crew/"
     mobile = lighthouse(url, cookies, tmp_path)
     slow3g = lighthouse(url, cookies, tmp_path, "slow3g")
     assert mobile["finalDisplayedUrl"] == url, "the crew screen itself, not the sign-in page"
-    scores = {k: round(mobile["categories"][k]["score"] * 100)
+    scores = {k: percent(mobile["categories"][k]["score"])
               for k in ("performance", "accessibility", "best-practices")}
     wire, compressed, urls = shell_size(slow3g, live.url)
-    tti = slow3g["audits"]["interactive"]["numericValue"] / 1000
-    tti_mobile = mobile["audits"]["interactive"]["numericValue"] / 1000
+    tti, tti_mobile = interactive(slow3g), interactive(mobile)
     failed = [f"{a['id']}: {a['title']}" for a in
               (mobile["audits"][ref["id"]] for ref in
                mobile["categories"]["accessibility"]["auditRefs"])
@@ -115,11 +128,11 @@ def test_lighthouse_on_the_crew_screen(live, tmp_path, capsys):
         print(f"\nLighthouse {mobile['lighthouseVersion']} on /crew/ "
               f"(mobile, simulated slow 4G): performance {scores['performance']}, "
               f"accessibility {scores['accessibility']}, "
-              f"best-practices {scores['best-practices']}; interactive {tti_mobile:.2f} s")
-        print(f"Slow 3G (400 ms, 400 kbit/s, CPU x4): interactive {tti:.2f} s, "
-              f"performance {round(slow3g['categories']['performance']['score'] * 100)}")
+              f"best-practices {scores['best-practices']}; interactive {tti_mobile}")
+        print(f"Slow 3G (400 ms, 400 kbit/s, CPU x4): interactive {tti}, "
+              f"performance {percent(slow3g['categories']['performance']['score'])}")
         print(f"App shell: {len(urls)} files, {wire / 1024:.1f} kB on the wire (uncompressed "
               f"static files), {compressed / 1024:.1f} kB gzip-compressed")
         if failed:
             print("Accessibility audits not passed: " + "; ".join(failed))
-    assert scores["accessibility"] >= 90, failed
+    assert (mobile["categories"]["accessibility"]["score"] or 0) >= 0.9, failed
