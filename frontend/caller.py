@@ -219,6 +219,7 @@ def caller_strings() -> dict:
         "rejected": _("The picture could not be used. Please take a new one."),
         "take_new": _("Take a new picture"),
         "rejected_last": _("The picture could not be used, and this link takes no more pictures."),
+        "sent_before": _("Pictures the emergency centre already has from you: {n}"),
         "rejected_earlier": _("An earlier picture could not be used."),
         "rejected_earlier_new": _("An earlier picture could not be used. Please take a new one."),
         "remaining": _("Pictures you can still send: {n}"),

@@ -649,6 +649,13 @@ def test_the_caller_hears_when_a_picture_arrives_and_when_one_cannot_be_used(
     time.sleep(4.5)
     assert len(polls) == settled, "the page kept polling after every picture was settled"
 
+    # Opened again (a reload): the page says what the centre already has from this caller.
+    phone.reload()
+    expect(phone.locator("#pick")).to_be_visible()
+    expect(phone.locator("#notice")).to_have_text(
+        "Bilder som larmcentralen redan har fått från dig: 2")
+    expect(phone.locator("#remaining")).to_have_text("Bilder som du kan skicka till: 2")
+
 
 def test_a_rejection_that_comes_after_the_caller_moved_on_is_still_said(live, centre, open_page):
     """The caller is already choosing the next picture when processing rejects the last one:
@@ -709,3 +716,9 @@ def test_a_rejection_that_comes_after_the_caller_moved_on_is_still_said(live, ce
         "Bilden gick inte att använda, och länken tar inte emot fler bilder.", timeout=10000)
     expect(phone.locator("#pick")).to_be_hidden()
     phone.unroute("**/api/imaging/upload/")
+
+    # Opened again: the server still takes pictures on this link; the last one failed.
+    phone.reload()
+    expect(phone.locator("#pick")).to_be_visible()
+    expect(phone.locator("#notice")).to_have_text(
+        "En tidigare bild gick inte att använda. Ta gärna en ny bild.")

@@ -362,7 +362,26 @@ async function loadState() {
       showRemaining();
       if (remaining === 0 && document.body.dataset.stage === 'pick') show('end');
     }
+    earlier(Array.isArray(data.received) ? data.received : []);
   } catch { /* no network now: sending says so */ }
+}
+
+/** The page was opened again (a reload, back from the camera app): what this session sent
+    before is said once, and pictures still being checked are watched as new ones are. */
+function earlier(items) {
+  if (!items.length || watch.shown) return;
+  const usable = items.filter((i) => i.state !== 'rejected').length;
+  const last = items[items.length - 1];
+  const lines = [];
+  if (usable) lines.push(t('sent_before', { n: number(usable) }));
+  if (last.state === 'rejected') lines.push(t(remaining === 0 ? 'rejected_earlier' : 'rejected_earlier_new'));
+  $('notice').textContent = lines.join(' ');
+  if (remaining === 0) $('end-state').textContent = lines.join(' ');
+  for (const item of items) {
+    if (item.state !== 'ready' && item.state !== 'rejected') watch.pending.add(item.upload_id);
+  }
+  watch.step = 0;
+  schedulePoll();
 }
 
 function startUpload() {
