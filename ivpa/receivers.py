@@ -34,8 +34,7 @@ def auto_start(case) -> None:
     if Callout.objects.filter(case=case).exists():
         return  # once per case: a cancelled callout is not restarted behind the dispatcher
     try:
-        with transaction.atomic():
-            services.callout_start(case=case, by=None)
+        services.callout_start(case=case, by=None)  # atomic: a savepoint inside registration
     except DomainError as exc:
         logger.info("No IVPA callout for %s: %s", case, exc.message)
     except Exception:

@@ -25,7 +25,7 @@ from dispatch.models import (
     is_priority_one,
 )
 from realtime.services import event_publish
-from timers.services import timer_cancel, timer_schedule
+from timers.services import timer_cancel, timer_create, timer_schedule
 
 from . import geo, selectors
 from .events import (
@@ -324,8 +324,8 @@ def callout_start(*, case: Case, by=None) -> Callout:
         volunteers_excluded=_excluded_flag(case, municipality),
         ambulance_eta_s=selectors.ambulance_eta(case),
     )
-    timer_schedule(kind=END_TIMER, key=str(callout.pk),
-                   due_at=now + timedelta(seconds=settings.IVPA_CALLOUT_MAX_SECONDS))
+    timer_create(kind=END_TIMER, key=str(callout.pk),
+                 due_at=now + timedelta(seconds=settings.IVPA_CALLOUT_MAX_SECONDS))
     _alert_wave(callout, now=now)
     return callout
 
@@ -358,8 +358,10 @@ def _alert_wave(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     callout.waves += 1
     growth = settings.IVPA_RADIUS_GROWTH ** (callout.waves - 1)
     callout.radius_m = min(municipality.max_radius_m, int(municipality.radius_m * growth))
-    already = set(callout.alerts.values_list("responder_id", flat=True))
-    chosen = _units_for(callout, now=now, exclude=already) if callout.waves == 1 else []
+    # A callout's first wave runs in the transaction that created it: nobody alerted yet.
+    first = callout.waves == 1
+    already = set() if first else set(callout.alerts.values_list("responder_id", flat=True))
+    chosen = _units_for(callout, now=now, exclude=already) if first else []
     wants_volunteers = (ResponderKind.VOLUNTEER in municipality.responder_kinds
                         and not callout.volunteers_excluded)
     if wants_volunteers:
@@ -384,7 +386,8 @@ def _alert_wave(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
         callout.first_alert_at = now
     if wants_volunteers and not callout.exhausted:
         callout.next_wave_at = now + timedelta(seconds=municipality.wave_interval_s)
-        timer_schedule(kind=WAVE_TIMER, key=str(callout.pk), due_at=callout.next_wave_at)
+        schedule = timer_create if first else timer_schedule
+        schedule(kind=WAVE_TIMER, key=str(callout.pk), due_at=callout.next_wave_at)
     else:
         callout.next_wave_at = None
     callout.save()

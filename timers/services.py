@@ -30,6 +30,13 @@ def timer_schedule(*, kind: str, key: str, due_at: datetime, payload: dict | Non
         return timer
 
 
+def timer_create(*, kind: str, key: str, due_at: datetime, payload: dict | None = None) -> Timer:
+    """Schedule the first timer of a key made in this transaction (a new callout's id): one
+    INSERT instead of timer_schedule()'s savepoint, look-up and insert, on paths where every
+    statement delays an alert. The one-pending-per-key constraint still holds."""
+    return Timer.objects.create(kind=kind, key=key, due_at=due_at, payload=payload or {})
+
+
 def timer_cancel(*, kind: str, key: str) -> int:
     return Timer.objects.filter(kind=kind, key=key, state=TimerState.PENDING).update(
         state=TimerState.CANCELLED

@@ -5,6 +5,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from timers.services import (
     MAX_ATTEMPTS,
     fire_due_timers,
     timer_cancel,
+    timer_create,
     timer_fire,
     timer_schedule,
 )
@@ -194,6 +196,15 @@ def test_scheduling_again_moves_the_one_pending_timer(handler):
     stored = Timer.objects.get(pk=first.pk)
     assert (stored.due_at, stored.payload, stored.claimed_until) == (later, {"n": 2}, None)
     assert Timer.objects.filter(kind=KIND, key="k", state="pending").count() == 1
+
+
+def test_a_created_timer_fires_and_a_second_pending_one_for_its_key_is_refused(handler):
+    timer = timer_create(kind=KIND, key="new", due_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        timer_create(kind=KIND, key="new", due_at=timezone.now())
+    assert Timer.objects.filter(kind=KIND, key="new").count() == 1
+    assert timer_fire(timer_id=timer.pk, now=timezone.now()) is True
+    assert handler.calls == [timer.pk]
 
 
 def test_after_firing_the_same_key_can_be_scheduled_again(handler):
