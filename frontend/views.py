@@ -407,6 +407,7 @@ def js_strings() -> dict:
             "referred_to": _("Referred on to (for “Referred on”)"),
             "referred_to_needed": _("Say to whom the patient was referred on."),
             "ambulance_priority": _("Priority if an ambulance is needed"),
+            "ambulance_complaint": _("What the ambulance is for (if needed)"),
             "ambulance_hint": _(
                 "“Needs an ambulance” registers a new case at the dispatch centre with this "
                 "referral's history; the dispatch centre is then responsible."),

@@ -433,6 +433,9 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     # She judges it urgent: the new case goes in at 1A instead of the default 1B.
     expect(ref2.locator(".r-priority")).to_have_value("1B")
     ref2.locator(".r-priority").select_option("1A")
+    # And says what for: the dispatcher reads it first on the new case.
+    expect(ref2.locator(".r-complaint")).to_have_attribute("placeholder", "Man 70 år, andfådd")
+    ref2.locator(".r-complaint").fill("Andningssvikt, SpO2 84 %")
     ambulance = ref2.locator(".r-outcome-btn[data-outcome='needs_ambulance']")
     ambulance.click()
     expect(ambulance).to_have_class(re.compile("is-armed"))
@@ -450,7 +453,7 @@ def test_overdue_alarm_withdraw_after_acceptance_and_needs_ambulance(live_fast, 
     expect(selected).to_have_count(1)
     # The console moves the selection on the next frame: wait for it, don't read it once.
     expect(selected).not_to_have_attribute("data-reference", case2["reference"])
-    expect(selected.locator(".case-complaint")).to_have_text("Man 70 år, andfådd")
+    expect(selected.locator(".case-complaint")).to_have_text("Andningssvikt, SpO2 84 %")
     expect(selected).to_have_class(re.compile("prio-1A"))
     shot(anna, "console-needs-ambulance")
 

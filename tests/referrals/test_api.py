@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from crews.services import crew_leave
+from dispatch.models import Case
 from push.services import NOTIFY_KIND
 from realtime.models import Event
 from realtime.registry import _notifications
@@ -187,12 +188,15 @@ def test_the_unit_accepts_declines_and_records_over_the_api(demo, care, api, sen
     assert again.status_code == 409 and "already accepted" in detail(again)
     assert again.json()["responsible"] == "unit"
     response = api(care.karin).post(url + "outcome/", {"outcome": "needs_ambulance",
-                                                       "note": "Andfådd", "priority": "1A"},
+                                                       "note": "Andfådd", "priority": "1A",
+                                                       "complaint": "Andningssvikt"},
                                     format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["state"] == "visited" and body["responsible"] == "centre"
     assert body["new_case_reference"] and body["actions"] == []
+    new_case = Case.objects.get(reference=body["new_case_reference"])
+    assert (new_case.complaint, new_case.priority) == ("Andningssvikt", "1A")
     transitions = api(demo.anna).get(url).json()["transitions"]
     assert [t["to_state"] for t in transitions] == ["sent", "accepted", "visited"]
     assert [t["responsible_after"] for t in transitions] == ["centre", "unit", "centre"]

@@ -578,6 +578,13 @@ function outcomeForm(r) {
     value: p, selected: p === (d.priority || AMBULANCE.default),
   }, t(`priority.${p}`) === `priority.${p}` ? p : t(`priority.${p}`))));
   priority.addEventListener('change', () => { d.priority = priority.value; });
+  // The new case's complaint: the dispatcher sees it first; empty keeps the referral's.
+  const complaintId = `r-complaint-${r.id}`;
+  const complaint = el('input', {
+    id: complaintId, type: 'text', class: 'r-complaint', maxlength: '200', value: d.complaint || '',
+    placeholder: r.patient?.complaint || '',
+  });
+  complaint.addEventListener('input', () => { d.complaint = complaint.value; });
   const buttons = OUTCOMES.map((outcome) => {
     const button = el('button', {
       type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
@@ -593,7 +600,10 @@ function outcomeForm(r) {
         }
         body.referred_on_to = to.value.trim();
       }
-      if (outcome === 'needs_ambulance') body.priority = priority.value;
+      if (outcome === 'needs_ambulance') {
+        body.priority = priority.value;
+        if (complaint.value.trim()) body.complaint = complaint.value.trim();
+      }
       state.drafts.delete(r.id);
       return queue(r, 'outcome', 'outcome', body);
     });
@@ -604,6 +614,7 @@ function outcomeForm(r) {
     el('label', { class: 'field', for: noteId }, el('span', {}, t('mobile.outcome_note')), note),
     el('label', { class: 'field', for: toId }, el('span', {}, t('mobile.referred_to')), to),
     el('label', { class: 'field', for: priorityId }, el('span', {}, t('mobile.ambulance_priority')), priority),
+    el('label', { class: 'field', for: complaintId }, el('span', {}, t('mobile.ambulance_complaint')), complaint),
     el('div', { class: 'r-outcome-buttons' }, buttons),
     el('p', { class: 'hint' }, t('mobile.ambulance_hint')));
 }
