@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from .models import Assignment, Case, Priority, is_priority_one
+from .models import Assignment, Case, Priority, dispatched_at_priority_one, is_priority_one
 
 # Measure 4 leaves out cases where no transport is expected (seed 000).
 NO_TRANSPORT_EXPECTED = ("hjärtstopp", "cardiac arrest", "allergisk", "allergic", "händelse",
@@ -37,7 +37,7 @@ def follow_up_measures(*, region, start: datetime, end: datetime) -> dict:
     cases = list(Case.objects.filter(region=region, registered_at__gte=start,
                                      registered_at__lt=end))
     p1a_alert = [c.first_alert_at - c.call_answered_at for c in cases
-                 if c.priority == Priority.P1A and c.first_alert_at]
+                 if c.alerted_priority == Priority.P1A and c.first_alert_at]
     answer = [c.call_answered_at - c.call_received_at for c in cases if c.is_prioritised_line]
     came_in_p1 = [c for c in cases if is_priority_one(c.mbs_priority)]
     went_out_p2 = [c for c in came_in_p1 if c.priority in (Priority.P2A, Priority.P2B)]
@@ -57,9 +57,7 @@ def follow_up_measures(*, region, start: datetime, end: datetime) -> dict:
             personal_identity_number=c.personal_identity_number,
             registered_at__gt=c.registered_at,
             registered_at__lte=c.registered_at + timedelta(hours=24),
-            priority__in=[Priority.P1A, Priority.P1B],
-            first_alert_at__isnull=False,
-        ).exists()
+        ).filter(dispatched_at_priority_one()).exists()
     ]
     changed = [c for c in cases if c.priority != c.mbs_priority]
     with_reason = [c for c in changed if c.priority_change_reason.strip()]

@@ -28,6 +28,14 @@ def is_priority_one(priority: str) -> bool:
     return priority in (Priority.P1A, Priority.P1B)
 
 
+def dispatched_at_priority_one() -> models.Q:
+    """Cases whose first alert went out at priority 1 (1A or 1B), as the measures count them."""
+    one = [Priority.P1A, Priority.P1B]
+    return (models.Q(first_alert_at__isnull=False)
+            & (models.Q(first_alert_priority__in=one)
+               | models.Q(first_alert_priority="", priority__in=one)))
+
+
 class CaseType(models.TextChoices):
     """What the call is about (*ärendetyp*), as the dispatcher classifies it; first-responder
     alerting and other follow-up depend on it."""
@@ -94,6 +102,11 @@ class Case(models.Model):
     call_answered_at = models.DateTimeField()
     registered_at = models.DateTimeField()
     first_alert_at = models.DateTimeField(null=True, blank=True)
+    first_alert_priority = models.CharField(
+        max_length=10, choices=Priority.choices, blank=True,
+        help_text="The priority when the first unit was alerted: the follow-up measures count "
+                  "a case by it, not by a later change.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -105,6 +118,12 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"case {self.pk}"
+
+    @property
+    def alerted_priority(self) -> str:
+        """The priority the case was dispatched at (its priority for records from before
+        `first_alert_priority` was kept)."""
+        return self.first_alert_priority or self.priority
 
     @property
     def patient_key(self) -> str:

@@ -194,8 +194,8 @@ def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignme
         status_changed_at=now, created_by=by,
     )
     if case.first_alert_at is None:
-        case.first_alert_at = now
-        case.save(update_fields=["first_alert_at"])
+        case.first_alert_at, case.first_alert_priority = now, case.priority
+        case.save(update_fields=["first_alert_at", "first_alert_priority"])
     _schedule_ack_timer(assignment)
     _schedule_status_timer(assignment, new=True)
     return assignment
@@ -323,8 +323,8 @@ def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignm
     assignment.redirected_to = new
     assignment.save(update_fields=["redirected_to"])
     if to_case.first_alert_at is None:
-        to_case.first_alert_at = now
-        to_case.save(update_fields=["first_alert_at"])
+        to_case.first_alert_at, to_case.first_alert_priority = now, to_case.priority
+        to_case.save(update_fields=["first_alert_at", "first_alert_priority"])
     _schedule_ack_timer(new)
     _schedule_status_timer(new, new=True)
     unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)

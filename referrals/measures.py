@@ -16,7 +16,7 @@ from statistics import median
 
 from django.db.models import Min
 
-from dispatch.models import Case, Priority
+from dispatch.models import Case, dispatched_at_priority_one
 
 from .models import Outcome, Referral, ReferralState
 
@@ -52,9 +52,7 @@ def measure5(*, start: datetime, end: datetime, region=None) -> dict:
         for pk, pin, registered in Case.objects.filter(
             registered_at__gt=min(r["first_sent"] for r in followed),
             registered_at__lte=max(r["first_sent"] for r in followed) + RECONTACT_WINDOW,
-            priority__in=[Priority.P1A, Priority.P1B],
-            first_alert_at__isnull=False,
-        ).exclude(personal_identity_number="").values_list(
+        ).filter(dispatched_at_priority_one()).exclude(personal_identity_number="").values_list(
                 "pk", "personal_identity_number", "registered_at"):
             contacts.setdefault(person_key(pin), []).append((pk, registered))
         for row in followed:

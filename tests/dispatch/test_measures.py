@@ -118,6 +118,39 @@ def test_the_measures_api_answers_for_a_given_tertial(history, api):
     assert body["m1_p1a_median_answer_to_alert_s"] == 90.0
 
 
+def test_measure_1_counts_the_priority_a_case_was_dispatched_at(demo):
+    """Alerted at 1A and lowered to 2A afterwards: still a 1A dispatch for measure 1. Raised to
+    1A only after a 2A alert: not one."""
+    def case(*, now, alerted_at, alert):
+        return Case.objects.create(
+            region=demo.vml, caller_number="+4621000000", address="Storgatan 1", latitude=59.6,
+            longitude=16.5, complaint="Bröstsmärta", mbs_priority="1A", priority=now,
+            priority_change_reason="Ändrad", call_received_at=T0, call_answered_at=T0,
+            registered_at=T0, first_alert_at=T0 + alert * S, first_alert_priority=alerted_at,
+            created_by=demo.anna)
+
+    case(now="2A", alerted_at="1A", alert=70)
+    case(now="1A", alerted_at="2A", alert=400)
+    start, end = tertial_bounds(2026, 2)
+    measures = follow_up_measures(region=demo.vml, start=start, end=end)
+    assert (measures["m1_count"], measures["m1_p1a_median_answer_to_alert_s"]) == (1, 70.0)
+
+
+def test_dispatching_a_case_keeps_the_priority_it_went_out_at(demo):
+    from dispatch.services import assignment_dispatch, case_register, case_update
+    from tests.conftest import case_payload
+
+    data = case_payload(demo.vml, priority="1B", mbs_priority="1B")
+    data["region"] = demo.vml
+    case = case_register(by=demo.anna, **data)
+    assignment_dispatch(case=case, units=[demo.amb1010], by=demo.anna)
+    case.refresh_from_db()
+    assert case.first_alert_priority == "1B"
+    case_update(case=case, by=demo.anna, priority="2A", priority_change_reason="Lugnare")
+    case.refresh_from_db()
+    assert (case.priority, case.first_alert_priority, case.alerted_priority) == ("2A", "1B", "1B")
+
+
 @pytest.mark.parametrize(
     ("tertial", "start", "end"),
     [

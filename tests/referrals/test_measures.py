@@ -99,6 +99,27 @@ def test_measure_5_at_the_edges_of_the_window_and_of_the_number(
         "m5_recontacted_cases": 3, "m5_without_identity_number": 1}
 
 
+def test_measure_5_counts_the_priority_a_case_was_dispatched_at_not_a_later_one(
+        demo, care, send, new_case, referral_case):
+    """A re-contact dispatched at 1B and lowered to 2A afterwards still counts; one dispatched
+    at 2A and raised to 1A afterwards does not."""
+    from referrals.models import MobileCareProfile
+
+    MobileCareProfile.objects.filter(unit=care.mve1500).update(capacity=20)
+    for pin, dispatched_at, now in (("19400101-0021", "1B", "2A"),
+                                    ("19400101-0022", "2A", "1A")):
+        case = referral_case(personal_identity_number=pin)
+        at(case, T0)
+        at(send(case=case), T0)
+        contact = new_case(personal_identity_number=pin, priority=now, mbs_priority=now)
+        at(contact, T0 + timedelta(hours=2), first_alert_at=T0 + timedelta(hours=2, minutes=1),
+           first_alert_priority=dispatched_at)
+
+    assert measure5(start=T0 - timedelta(hours=1), end=T0 + timedelta(hours=1)) == {
+        "m5_referral_recontact_p1_24h_share": 0.5, "m5_referred_cases": 2,
+        "m5_recontacted_cases": 1, "m5_without_identity_number": 0}
+
+
 def test_a_needs_ambulance_case_dispatched_at_priority_1_counts(demo, care, send):
     from django.utils import timezone
 
