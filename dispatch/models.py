@@ -121,8 +121,8 @@ class Case(models.Model):
 
     @property
     def alerted_priority(self) -> str:
-        """The priority the case was dispatched at (its priority for records from before
-        `first_alert_priority` was kept)."""
+        """The priority the case was dispatched at (its priority for a record written without
+        `first_alert_priority`, e.g. an import)."""
         return self.first_alert_priority or self.priority
 
     @property

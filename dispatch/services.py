@@ -187,15 +187,20 @@ def _schedule_status_timer(assignment: Assignment, *, new: bool = False) -> None
     )
 
 
+def _stamp_first_alert(case: Case, now: datetime) -> None:
+    """The first unit alerted: when, and at which priority (what the measures count by)."""
+    if case.first_alert_at is None:
+        case.first_alert_at, case.first_alert_priority = now, case.priority
+        case.save(update_fields=["first_alert_at", "first_alert_priority"])
+
+
 def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignment:
     unit = unit_claim_for_assignment(unit=unit, at=now)
     assignment = Assignment.objects.create(
         case=case, unit=unit, status=AssignmentStatus.ALERTED, alerted_at=now,
         status_changed_at=now, created_by=by,
     )
-    if case.first_alert_at is None:
-        case.first_alert_at, case.first_alert_priority = now, case.priority
-        case.save(update_fields=["first_alert_at", "first_alert_priority"])
+    _stamp_first_alert(case, now)
     _schedule_ack_timer(assignment)
     _schedule_status_timer(assignment, new=True)
     return assignment
@@ -322,9 +327,7 @@ def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignm
     )
     assignment.redirected_to = new
     assignment.save(update_fields=["redirected_to"])
-    if to_case.first_alert_at is None:
-        to_case.first_alert_at, to_case.first_alert_priority = now, to_case.priority
-        to_case.save(update_fields=["first_alert_at", "first_alert_priority"])
+    _stamp_first_alert(to_case, now)
     _schedule_ack_timer(new)
     _schedule_status_timer(new, new=True)
     unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)
