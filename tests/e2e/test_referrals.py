@@ -133,6 +133,7 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     manifest = karin.evaluate(
         "fetch('/manifest.json', {credentials: 'include'}).then((r) => r.json())")
     assert manifest["start_url"] == "/mobile/"  # her installed app opens on this screen
+    expect(karin.locator("#p-available")).to_be_enabled()  # the unit's state, not a placeholder
     if karin.get_attribute("#p-available", "aria-pressed") != "true":
         karin.click("#p-available")
     expect(karin.locator("#p-available")).to_have_attribute("aria-pressed", "true")
@@ -344,6 +345,9 @@ def live_fast():
 
 
 def set_available(phone: Page) -> None:
+    # Read the state once it is the unit's (CI once read the placeholder "off" and switched
+    # an available unit off).
+    expect(phone.locator("#p-available")).to_be_enabled()
     if phone.get_attribute("#p-available", "aria-pressed") != "true":
         phone.click("#p-available")
     expect(phone.locator("#p-available")).to_have_attribute("aria-pressed", "true")

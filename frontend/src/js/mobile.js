@@ -191,6 +191,8 @@ function renderProfileState() {
   const p = state.profile;
   const on = Boolean(p?.available);
   const button = $('p-available');
+  // Not before the unit's state is known: a tap on the placeholder "off" would switch it off.
+  button.disabled = !p;
   button.setAttribute('aria-pressed', String(on));
   button.classList.toggle('is-on', on);
   $('p-available-text').textContent = p ? (on ? t('mobile.available_on') : t('mobile.available_off')) : '';
