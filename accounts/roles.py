@@ -1,0 +1,25 @@
+"""Who holds which role: the one home of the questions views, services, serializers and
+streams ask about a user's role (*roll*)."""
+
+from .models import Role
+
+# The roles that work the dispatch console. An administrator sees everything a dispatcher
+# sees (and the access log besides), so everywhere a dispatcher may look, so may they.
+CONSOLE_ROLES: tuple[str, ...] = (Role.DISPATCHER, Role.ADMIN)
+
+
+def has_role(user, *roles: str) -> bool:
+    """Whether a signed-in user holds one of `roles`. A superuser holds every role."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or getattr(user, "role", None) in roles
+
+
+def is_dispatcher(user) -> bool:
+    """Works the dispatch console (*larmoperatör*): a dispatcher, or an administrator."""
+    return has_role(user, *CONSOLE_ROLES)
+
+
+def is_administrator(user) -> bool:
+    """Keeps the system: the access log, patient log extracts, the Django admin."""
+    return has_role(user, Role.ADMIN)
