@@ -3,6 +3,7 @@
 from rest_framework.permissions import BasePermission
 
 from .models import Role
+from .roles import CONSOLE_ROLES, has_role
 
 
 class HasRole(BasePermission):
@@ -10,17 +11,16 @@ class HasRole(BasePermission):
     message = "Your role may not do this."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return user.is_superuser or user.role in self.roles
+        return has_role(request.user, *self.roles)
 
 
 def role_permission(*roles: str) -> type[HasRole]:
     return type(f"Role_{'_'.join(roles)}", (HasRole,), {"roles": tuple(roles)})
 
 
-IsDispatcher = role_permission(Role.DISPATCHER, Role.ADMIN)
+IsDispatcher = role_permission(*CONSOLE_ROLES)
 IsCrew = role_permission(Role.CREW)
-IsDispatcherOrCrew = role_permission(Role.DISPATCHER, Role.ADMIN, Role.CREW)
+# Those who join a unit for the shift (*pass*): ambulance crews and mobile care staff.
+IsShiftStaff = role_permission(Role.CREW, Role.MOBILE_CARE)
+IsDispatcherOrCrew = role_permission(*CONSOLE_ROLES, Role.CREW)
 IsAdministrator = role_permission(Role.ADMIN)

@@ -19,12 +19,14 @@ class CrewsConfig(AppConfig):
             assignment_tag,
             may_follow_unit,
             may_follow_units,
+            unit_followed,
             unit_notification,
             unit_recipients,
+            units_followed,
         )
 
-        register_stream_kind("unit", may_follow_unit)
-        register_stream_kind("units", may_follow_units)
+        register_stream_kind("unit", may_follow_unit, followed=unit_followed)
+        register_stream_kind("units", may_follow_units, followed=units_followed)
         register_recipients("unit", unit_recipients)
         for event_type in UNIT_NOTIFICATION_TITLES:
             register_notification("unit", event_type, unit_notification)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from core.errors import Conflict, Invalid
 from realtime.services import event_publish, subscriptions_revalidate
 
@@ -96,13 +97,14 @@ def unit_position_report(
 
 @transaction.atomic
 def crew_join(*, user, unit: Unit) -> CrewShift:
-    """Join a unit for the shift, leaving any other unit first. Mobile care staff join
-    mobile care units (their referrals come on the unit's stream)."""
-    if user.role == "mobile_care":
+    """Join a unit for the shift (*pass*), leaving any other unit first: the one join of
+    every shift. Mobile care staff join mobile care units (their referrals come on the
+    unit's stream)."""
+    if user.role == Role.MOBILE_CARE:
         if unit.kind != UnitKind.MOBILE_CARE:
             raise Conflict(_("Only crew members join units; mobile care staff join mobile "
                              "care units."))
-    elif user.role != "crew":
+    elif user.role != Role.CREW:
         raise Conflict(_("Only crew members join units."))
     now = timezone.now()
     current = (

@@ -1,6 +1,7 @@
 """Stream names owned by crews, and who may follow them."""
 
 from accounts.models import Role
+from accounts.roles import is_dispatcher
 from realtime.schema import stream_name
 
 from .models import CrewShift
@@ -14,7 +15,20 @@ def unit_stream(unit_id: int) -> str:
 
 
 def may_follow_units(user, stream: str) -> bool:
-    return user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN)
+    return is_dispatcher(user)
+
+
+def units_followed(user) -> list[str]:
+    """The console follows every unit's status and position."""
+    return [UNITS_STREAM] if is_dispatcher(user) else []
+
+
+def unit_followed(user) -> list[str]:
+    """A crew member (or mobile care staff) follows the unit joined for the shift."""
+    if user.role not in (Role.CREW, Role.MOBILE_CARE):
+        return []
+    shift = crew_shift_open(user=user)
+    return [unit_stream(shift.unit_id)] if shift else []
 
 
 def may_follow_unit(user, stream: str) -> bool:

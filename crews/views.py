@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsCrew, IsDispatcherOrCrew
+from accounts.models import Role
+from accounts.permissions import IsDispatcherOrCrew, IsShiftStaff
 from core.api import idempotent
 from core.errors import Forbidden
 
@@ -47,7 +48,10 @@ class UnitDetailView(APIView):
 
 
 class UnitJoinView(APIView):
-    permission_classes = [IsCrew]
+    """Join a unit for the shift: a crew member their ambulance, mobile care staff their
+    mobile care unit (the one join for every shift)."""
+
+    permission_classes = [IsShiftStaff]
 
     @extend_schema(request=None, responses=UnitSerializer)
     def post(self, request, pk: int):
@@ -57,7 +61,7 @@ class UnitJoinView(APIView):
 
 
 class UnitLeaveView(APIView):
-    permission_classes = [IsCrew]
+    permission_classes = [IsShiftStaff]
 
     @extend_schema(request=None, responses=None)
     def post(self, request):
@@ -71,7 +75,7 @@ class UnitPositionView(APIView):
     @extend_schema(request=PositionInputSerializer, responses=UnitSerializer)
     def post(self, request, pk: int):
         unit = get_object_or_404(selectors.unit_list(), pk=pk)
-        if request.user.role == "crew":
+        if request.user.role == Role.CREW:
             own = selectors.unit_of_user(user=request.user)
             if own is None or own.pk != unit.pk:
                 raise Forbidden(_("You report positions only for the unit you have joined."))

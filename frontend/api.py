@@ -7,27 +7,16 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from crews.selectors import crew_shift_open
-from crews.streams import UNITS_STREAM, unit_stream
-from dispatch.streams import DISPATCH_STREAM
-from ivpa.streams import IVPA_STREAM, responder_stream
+from realtime.registry import streams_followed
 
-
-def streams_for(user) -> list[str]:
-    if user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN):
-        return [DISPATCH_STREAM, UNITS_STREAM, IVPA_STREAM]
-    if user.role in (Role.CREW, Role.MOBILE_CARE):
-        # Mobile care staff join their unit for the shift as crews do; its referrals come on
-        # the unit's stream.
-        shift = crew_shift_open(user=user)
-        return [unit_stream(shift.unit_id)] if shift else []
-    if user.role == Role.RESPONDER:
-        return [responder_stream(user.pk)]
-    return []
+# The roles that join a unit for the shift (*pass*) and so have one in `/api/me/`.
+SHIFT_ROLES = (Role.CREW, Role.MOBILE_CARE)
 
 
 def me_payload(user) -> dict:
-    shift = (crew_shift_open(user=user)
-             if user.role in (Role.CREW, Role.MOBILE_CARE) else None)
+    """Who the user is, the unit joined for the shift, and the streams the screen follows
+    from the start (each app that owns a kind of stream says which of them a user follows)."""
+    shift = crew_shift_open(user=user) if user.role in SHIFT_ROLES else None
     return {
         "id": user.pk,
         "username": user.username,
@@ -35,7 +24,7 @@ def me_payload(user) -> dict:
         "role": user.role,
         "unit": shift.unit_id if shift else None,
         "unit_call_sign": shift.unit.call_sign if shift else None,
-        "streams": streams_for(user),
+        "streams": streams_followed(user),
     }
 
 

@@ -20,14 +20,16 @@ class IvpaConfig(AppConfig):
             RESPONDER_NOTIFICATIONS,
             RESPONDER_WITHDRAWALS,
             alert_tag,
+            ivpa_followed,
             may_follow_ivpa,
             may_follow_responder,
+            responder_followed,
             responder_notification,
             responder_recipients,
         )
 
-        register_stream_kind("ivpa", may_follow_ivpa)
-        register_stream_kind("responder", may_follow_responder)
+        register_stream_kind("ivpa", may_follow_ivpa, followed=ivpa_followed)
+        register_stream_kind("responder", may_follow_responder, followed=responder_followed)
         register_recipients("responder", responder_recipients)
         for event_type in RESPONDER_NOTIFICATIONS:
             register_notification("responder", event_type, responder_notification)

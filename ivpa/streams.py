@@ -7,6 +7,7 @@
 from django.utils import translation
 
 from accounts.models import Role
+from accounts.roles import is_dispatcher
 from dispatch.models import CaseType
 from realtime.schema import stream_name
 
@@ -18,7 +19,16 @@ def responder_stream(user_id: int) -> str:
 
 
 def may_follow_ivpa(user, stream: str) -> bool:
-    return user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN)
+    return is_dispatcher(user)
+
+
+def ivpa_followed(user) -> list[str]:
+    return [IVPA_STREAM] if is_dispatcher(user) else []
+
+
+def responder_followed(user) -> list[str]:
+    """A responder's phone follows their own alerts."""
+    return [responder_stream(user.pk)] if user.role == Role.RESPONDER else []
 
 
 def may_follow_responder(user, stream: str) -> bool:

@@ -5,11 +5,21 @@ stream itself knows no domain."""
 from collections.abc import Callable, Iterable
 
 Authorizer = Callable[[object, str], bool]
+Followed = Callable[[object], Iterable[str]]
 _authorizers: dict[str, Authorizer] = {}
+_followed: dict[str, Followed] = {}
 
 
-def register_stream_kind(kind: str, authorizer: Authorizer) -> None:
+def register_stream_kind(kind: str, authorizer: Authorizer, *,
+                         followed: Followed | None = None) -> None:
+    """authorizer(user, stream): whether the user may subscribe to a stream of this kind.
+    followed(user): the streams of this kind the user's screen follows from the start (what
+    `/api/me/` tells it), e.g. the unit the crew member joined."""
     _authorizers[kind] = authorizer
+    if followed is not None:
+        _followed[kind] = followed
+    else:
+        _followed.pop(kind, None)
 
 
 def may_subscribe(user, stream: str) -> bool:
@@ -19,6 +29,19 @@ def may_subscribe(user, stream: str) -> bool:
     if authorizer is None or user is None or not user.is_authenticated:
         return False
     return bool(authorizer(user, stream))
+
+
+def streams_followed(user) -> list[str]:
+    """Every stream a user's screen follows from the start, asked of the apps that registered
+    the kinds (in the order they registered them), each one allowed by its authorizer."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    found: list[str] = []
+    for kind, followed in _followed.items():
+        for stream in followed(user):
+            if stream not in found and _authorizers[kind](user, stream):
+                found.append(stream)
+    return found
 
 
 def still_signed_in(user, session_key: str | None) -> bool:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from core import hours
 from core.errors import Conflict, Forbidden, Invalid
 from crews.models import Unit, UnitKind
-from crews.services import crew_join, crew_leave
 from dispatch.models import Case, CaseStatus, Priority
 from dispatch.services import case_register
 from realtime.services import events_publish
@@ -119,17 +118,6 @@ def profile_update(*, unit: Unit, by, **fields) -> MobileCareProfile:
     events_publish(events=[(unit_stream(unit.pk), "care_unit.updated", data),
                            (DISPATCH_STREAM, "care_unit.updated", data)])
     return profile
-
-
-def staff_join(*, user, unit: Unit):
-    """Mobile care staff join their unit for the shift: its referrals come on its stream."""
-    if unit.kind != UnitKind.MOBILE_CARE:
-        raise Conflict(_("%(unit)s is not a mobile care unit.") % {"unit": unit.call_sign})
-    return crew_join(user=user, unit=unit)
-
-
-def staff_leave(*, user):
-    return crew_leave(user=user)
 
 
 # --- the life cycle ------------------------------------------------------------------------

@@ -8,8 +8,6 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="api-referral-stats"),
     path("cases/<int:pk>/", views.CaseResponsibilityView.as_view(), name="api-referral-case"),
     path("units/", views.CareUnitListView.as_view(), name="api-referral-units"),
-    path("units/leave/", views.LeaveView.as_view(), name="api-referral-unit-leave"),
-    path("units/<int:pk>/join/", views.JoinView.as_view(), name="api-referral-unit-join"),
     path("units/<int:pk>/profile/", views.ProfileView.as_view(),
          name="api-referral-unit-profile"),
     path("<int:pk>/", views.ReferralDetailView.as_view(), name="api-referral"),

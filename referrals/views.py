@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import IsDispatcher, role_permission
+from accounts.roles import CONSOLE_ROLES, is_administrator, is_dispatcher
 from audit.models import AccessAction
 from core.api import idempotent
 from core.errors import Forbidden, Invalid, NotFound
@@ -44,7 +45,7 @@ from .serializers import (
 )
 
 IsMobileCare = role_permission(Role.MOBILE_CARE)
-IsDispatcherOrMobileCare = role_permission(Role.DISPATCHER, Role.ADMIN, Role.MOBILE_CARE)
+IsDispatcherOrMobileCare = role_permission(*CONSOLE_ROLES, Role.MOBILE_CARE)
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -54,7 +55,7 @@ def _valid(serializer_class, request, **kwargs) -> dict:
 
 
 def _context(user) -> dict:
-    return {"role": "dispatcher" if selectors.is_dispatcher(user) else "unit"}
+    return {"role": "dispatcher" if is_dispatcher(user) else "unit"}
 
 
 def _referral_of(request, pk: int) -> Referral:
@@ -111,7 +112,7 @@ class ReferralListView(APIView):
 
     @extend_schema(request=ReferralInputSerializer, responses=ReferralSerializer)
     def post(self, request):
-        if not selectors.is_dispatcher(request.user):
+        if not is_dispatcher(request.user):
             raise Forbidden(_("Only dispatchers refer patients."))
         data = _valid(ReferralInputSerializer, request)
 
@@ -298,9 +299,9 @@ class ProfileView(APIView):
     permission_classes = [IsDispatcherOrMobileCare]
 
     def _own(self, request, unit: Unit) -> None:
-        if request.user.is_superuser or request.user.role == Role.ADMIN:
+        if is_administrator(request.user):
             return
-        if request.user.role == Role.DISPATCHER:
+        if is_dispatcher(request.user):
             raise Forbidden(_("The unit's own staff set its profile."))
         if not selectors.is_staff_of(request.user, unit.pk):
             raise NotFound(_("Join the unit first: you set the profile of your own unit."))
@@ -308,7 +309,7 @@ class ProfileView(APIView):
     @extend_schema(responses=ProfileSerializer)
     def get(self, request, pk: int):
         unit = _care_unit(pk)
-        if not selectors.is_dispatcher(request.user) and not selectors.is_staff_of(
+        if not is_dispatcher(request.user) and not selectors.is_staff_of(
                 request.user, unit.pk):
             raise NotFound(_("Join the unit first: you see the profile of your own unit."))
         return Response(ProfileSerializer(services.profile_of(unit)).data)
@@ -321,25 +322,6 @@ class ProfileView(APIView):
         profile = services.profile_update(unit=unit, by=request.user, **data)
         return Response(ProfileSerializer(MobileCareProfile.objects.select_related("unit")
                                           .get(pk=profile.pk)).data)
-
-
-class JoinView(APIView):
-    permission_classes = [IsMobileCare]
-
-    @extend_schema(request=None, responses=ProfileSerializer)
-    def post(self, request, pk: int):
-        unit = _care_unit(pk)
-        services.staff_join(user=request.user, unit=unit)
-        return Response(ProfileSerializer(services.profile_of(unit)).data)
-
-
-class LeaveView(APIView):
-    permission_classes = [IsMobileCare]
-
-    @extend_schema(request=None, responses=None)
-    def post(self, request):
-        services.staff_leave(user=request.user)
-        return Response({"detail": _("You have left the unit.")})
 
 
 def _moment(text: str | None, *, end: bool) -> datetime | None:

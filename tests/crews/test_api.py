@@ -130,11 +130,19 @@ def test_joining_an_unknown_unit_is_404(demo, api):
     assert db_state() == before
 
 
-@pytest.mark.parametrize("who", ["anna", "lars", "karin"])
-def test_only_crew_join_units(demo, api, who):
+@pytest.mark.parametrize("who", ["anna", "lars"])
+def test_only_shift_staff_join_units(demo, api, who):
     before = db_state()
     response = api(getattr(demo, who)).post(f"/api/units/{demo.amb1020.pk}/join/")
     assert response.status_code == 403
+    assert db_state() == before
+
+
+def test_mobile_care_staff_join_no_ambulance(demo, api):
+    before = db_state()
+    response = api(demo.karin).post(f"/api/units/{demo.amb1020.pk}/join/")
+    assert response.status_code == 409
+    assert "mobile care units" in response.json()["detail"]
     assert db_state() == before
 
 

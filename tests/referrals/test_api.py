@@ -504,15 +504,16 @@ def test_only_the_units_own_staff_change_its_profile(demo, care, api):
     assert MobileCareProfile.objects.get(unit=care.mve1500).capacity == 4
 
 
-def test_staff_join_and_leave_their_unit(demo, care, api):
-    assert api(care.karin).post("/api/referrals/units/leave/").status_code == 200
+def test_staff_join_and_leave_their_unit_as_crews_do(demo, care, api):
+    assert api(care.karin).post("/api/units/leave/").status_code == 200
     listing = api(care.karin).get("/api/referrals/units/").json()
     assert listing["joined"] is None and "catheter_care" in listing["skills"]
-    response = api(care.karin).post(f"/api/referrals/units/{care.mve3500.pk}/join/")
-    assert response.status_code == 200
+    response = api(care.karin).post(f"/api/units/{care.mve3500.pk}/join/")
+    assert response.status_code == 200 and response.json()["call_sign"] == "MVE 3500"
     assert api(care.karin).get("/api/referrals/units/").json()["joined"] == care.mve3500.pk
-    response = api(care.karin).post(f"/api/referrals/units/{demo.amb1020.pk}/join/")
-    assert response.status_code == 404
+    response = api(care.karin).post(f"/api/units/{demo.amb1020.pk}/join/")
+    assert response.status_code == 409 and "mobile care units" in response.json()["detail"]
+    assert api(care.karin).get("/api/referrals/units/").json()["joined"] == care.mve3500.pk
 
 
 def test_mobile_care_staff_may_follow_their_units_stream_only(demo, care):
