@@ -5,16 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.health import healthz
 from frontend.api import MeView
 
+# The API's one convention: every app's urls.py is mounted here, at /api/, the same way, and
+# owns the first path segments of its routes: the shared records keep their plain nouns
+# (accounts: auth/; crews: regions/, stations/, units/; dispatch: cases/, assignments/,
+# measures/; audit: audit/), a feature app lives under its own name (push/, ivpa/, imaging/,
+# referrals/). No two apps share a first segment (tests/test_api_layout.py).
+API_APPS = ("accounts", "crews", "dispatch", "audit", "push", "ivpa", "imaging", "referrals")
+
 api = [
     path("me/", MeView.as_view(), name="api-me"),
-    path("", include("accounts.urls")),
-    path("", include("crews.urls")),
-    path("", include("dispatch.urls")),
-    path("", include("audit.urls")),
-    path("push/", include("push.urls")),
-    path("ivpa/", include("ivpa.urls")),
-    path("imaging/", include("imaging.urls")),
-    path("referrals/", include("referrals.urls")),
+    *(path("", include(f"{app}.urls")) for app in API_APPS),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

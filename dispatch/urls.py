@@ -16,6 +16,5 @@ urlpatterns = [
          name="api-assignment-status"),
     path("assignments/<int:pk>/redirect/", views.AssignmentRedirectView.as_view(),
          name="api-assignment-redirect"),
+    path("measures/", views.MeasuresView.as_view(), name="api-measures"),
 ]
-
-urlpatterns.append(path("measures/", views.MeasuresView.as_view(), name="api-measures"))

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-urlpatterns = [
+routes = [
     path("cases/<int:pk>/links/", views.CaseLinksView.as_view(), name="api-imaging-case-links"),
     path("cases/<int:pk>/images/", views.CaseImagesView.as_view(),
          name="api-imaging-case-images"),
@@ -21,3 +21,6 @@ urlpatterns = [
          name="api-imaging-assignment-images"),
     path("upload/", views.UploadView.as_view(), name="api-imaging-upload"),
 ]
+
+# Mounted at /api/ like every app; everything of this app is under its own segment.
+urlpatterns = [path("imaging/", include(routes))]

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-urlpatterns = [
+routes = [
     path("register/", views.RegisterView.as_view(), name="api-ivpa-register"),
     path("me/", views.MeView.as_view(), name="api-ivpa-me"),
     path("me/position/", views.PositionView.as_view(), name="api-ivpa-position"),
@@ -36,3 +36,6 @@ urlpatterns = [
     path("aeds/", views.AedListView.as_view(), name="api-ivpa-aeds"),
     path("aeds/import/", views.AedImportView.as_view(), name="api-ivpa-aeds-import"),
 ]
+
+# Mounted at /api/ like every app; everything of this app is under its own segment.
+urlpatterns = [path("ivpa/", include(routes))]

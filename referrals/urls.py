@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-urlpatterns = [
+routes = [
     path("", views.ReferralListView.as_view(), name="api-referrals"),
     path("proposals/", views.ProposalsView.as_view(), name="api-referral-proposals"),
     path("stats/", views.StatsView.as_view(), name="api-referral-stats"),
@@ -18,3 +18,6 @@ urlpatterns = [
          name="api-referral-withdraw"),
     path("<int:pk>/outcome/", views.ReferralOutcomeView.as_view(), name="api-referral-outcome"),
 ]
+
+# Mounted at /api/ like every app; everything of this app is under its own segment.
+urlpatterns = [path("referrals/", include(routes))]

@@ -1,0 +1,65 @@
+"""The API's one convention (config/urls.py): every app is mounted at /api/ the same way and
+owns the first path segments of its routes; a feature app lives under its own name."""
+
+from collections import defaultdict
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from config.urls import API_APPS
+
+FEATURE_APPS = ("push", "ivpa", "imaging", "referrals")
+# Routes of the API itself rather than of an app.
+API_OWN = {"me", "schema", "docs"}
+
+
+def api_resolver() -> URLResolver:
+    return next(p for p in get_resolver().url_patterns
+                if isinstance(p, URLResolver) and str(p.pattern) == "api/")
+
+
+def leaf_routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from leaf_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def segments_by_app() -> dict[str, set[str]]:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for pattern in api_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            app = pattern.urlconf_module.__name__.split(".")[0]
+            for route in leaf_routes(pattern.url_patterns, str(pattern.pattern)):
+                owners[app].add(route.split("/", 1)[0])
+        else:
+            owners["api"].add(str(pattern.pattern).split("/", 1)[0])
+    return owners
+
+
+def test_every_app_is_mounted_the_same_way_at_the_api_root():
+    mounted = [p for p in api_resolver().url_patterns if isinstance(p, URLResolver)]
+    assert [p.urlconf_module.__name__ for p in mounted] == [f"{a}.urls" for a in API_APPS]
+    assert {str(p.pattern) for p in mounted} == {""}
+
+
+def test_no_two_apps_share_a_first_segment():
+    owners = segments_by_app()
+    seen: dict[str, str] = {}
+    for app, segments in owners.items():
+        for segment in segments:
+            assert segment not in seen, f"/api/{segment}/ belongs to {seen.get(segment)} and {app}"
+            seen[segment] = app
+    assert owners["api"] == API_OWN
+
+
+def test_a_feature_app_lives_under_its_own_name():
+    owners = segments_by_app()
+    for app in FEATURE_APPS:
+        assert owners[app] == {app}
+
+
+def test_one_join_for_every_shift():
+    routes = set(leaf_routes(api_resolver().url_patterns))
+    joins = sorted(r for r in routes if r.endswith("/join/"))
+    assert joins == ["units/<int:pk>/join/"]
