@@ -15,7 +15,8 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A person who signs in. One role each: a role decides what the person may see."""
+    """A person who signs in. One role each: a role decides what the person may see. What a
+    role may do is asked of `accounts.roles` (an administrator counts as a dispatcher)."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CREW)
     display_name = models.CharField(max_length=120, blank=True)
@@ -26,18 +27,6 @@ class User(AbstractUser):
         help_text=_("Mobile number for SMS alerts when the app cannot be reached by push "
                     "(E.164, e.g. +46701234567)."),
     )
-
-    @property
-    def is_dispatcher(self) -> bool:
-        return self.role == Role.DISPATCHER
-
-    @property
-    def is_crew(self) -> bool:
-        return self.role == Role.CREW
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
 
     def __str__(self) -> str:
         return self.display_name or self.username

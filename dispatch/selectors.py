@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from accounts.roles import is_dispatcher
 from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
@@ -39,7 +40,7 @@ def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assign
     qs = assignment_queryset()
     if active_only:
         qs = qs.filter(status__in=ACTIVE_STATUSES)
-    if user.is_superuser or user.role in ("dispatcher", "admin"):
+    if is_dispatcher(user):
         return qs
     unit = unit_of_user(user=user)
     if unit is None:

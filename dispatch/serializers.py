@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from accounts.roles import is_dispatcher
 from crews.models import Region, Unit
 
 from .models import Assignment, AssignmentStatus, Case, CaseType, Priority, SceneFlag
@@ -108,8 +109,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     def get_allowed(self, obj) -> list[str]:
         user = self.context["request"].user
-        dispatcher = user.is_superuser or user.role in ("dispatcher", "admin")
-        return list(allowed_next(obj.status, dispatcher=dispatcher))
+        return list(allowed_next(obj.status, dispatcher=is_dispatcher(user)))
 
     def get_case(self, obj) -> dict:
         return CrewCaseSerializer(obj.case).data

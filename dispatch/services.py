@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
 from crews.models import Region, Unit, UnitStatus
 from crews.selectors import unit_of_user
@@ -52,10 +53,6 @@ UNIT_STATUS_FOR = {
     AssignmentStatus.AVAILABLE: UnitStatus.AVAILABLE,
     AssignmentStatus.CANCELLED: UnitStatus.AVAILABLE,
 }
-
-
-def _is_dispatcher(user) -> bool:
-    return user.is_superuser or user.role in ("dispatcher", "admin")
 
 
 @transaction.atomic
@@ -227,7 +224,7 @@ def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assign
 
 def _check_actor(assignment: Assignment, by) -> bool:
     """Crew may act only on their own unit's assignment. Returns whether `by` dispatches."""
-    if _is_dispatcher(by):
+    if is_dispatcher(by):
         return True
     unit = unit_of_user(user=by)
     if unit is None or unit.pk != assignment.unit_id:
@@ -298,7 +295,7 @@ def assignment_acknowledge(*, assignment: Assignment, by, at: datetime | None = 
 @transaction.atomic
 def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignment:
     """Send a unit on its way to a lower-priority case to a new priority-1 case instead."""
-    if not _is_dispatcher(by):
+    if not is_dispatcher(by):
         raise Forbidden(_("Only a dispatcher redirects a unit."))
     assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
         pk=assignment.pk

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
+from accounts.roles import CONSOLE_ROLES, has_role, is_dispatcher
 from accounts.services import login_locked_until
 from crews.models import Region, UnitKind, UnitStatus
 from dispatch.models import AssignmentStatus, CaseType, Priority, SceneFlag
@@ -520,7 +521,7 @@ def start_url_for(user) -> str:
         return "/responder/"
     if user.role == Role.MOBILE_CARE:
         return "/mobile/"
-    if user.role in (Role.DISPATCHER, Role.ADMIN) or user.is_superuser:
+    if is_dispatcher(user):
         return "/console/"
     return "/"
 
@@ -553,7 +554,7 @@ def home(request):
         return redirect("responder")
     if request.user.role == Role.MOBILE_CARE:
         return redirect("mobile")
-    if request.user.role in (Role.DISPATCHER, Role.ADMIN) or request.user.is_superuser:
+    if is_dispatcher(request.user):
         return redirect("console")
     return render(request, "frontend/placeholder.html", page_context())
 
@@ -565,14 +566,14 @@ def sign_out(request):
 
 
 def _require(request, *roles):
-    if not (request.user.is_superuser or request.user.role in roles):
+    if not has_role(request.user, *roles):
         raise PermissionDenied
 
 
 @gzip_page
 @login_required
 def console(request):
-    _require(request, Role.DISPATCHER, Role.ADMIN)
+    _require(request, *CONSOLE_ROLES)
     return render(request, "frontend/console.html", page_context(
         without=("crew", "responder", "mobile"),
         map_tile_url=settings.MAP_TILE_URL,

@@ -4,16 +4,13 @@ access log: an image of a wound is patient data."""
 from django.db.models import QuerySet
 
 from accounts.models import Role
+from accounts.roles import is_dispatcher
 from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
 from dispatch.models import ACTIVE_STATUSES
 
 from .models import CallerImage, ImageLink
-
-
-def _is_dispatcher(user) -> bool:
-    return user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN)
 
 
 def image_queryset() -> QuerySet[CallerImage]:
@@ -34,7 +31,7 @@ def images_visible_to(*, user) -> QuerySet[CallerImage]:
     the current assignment): once the unit is free and sent to another case, the earlier
     case's images are no longer its crew's to see. Anyone else none."""
     qs = image_queryset()
-    if _is_dispatcher(user):
+    if is_dispatcher(user):
         return qs
     if user.role != Role.CREW:
         return qs.none()
@@ -50,7 +47,7 @@ def images_of_assignment(*, assignment, user=None) -> QuerySet[CallerImage]:
     """The images forwarded to an assignment; for a crew member (user given) only while the
     assignment is active, as in images_visible_to."""
     qs = image_queryset().filter(forwards__assignment=assignment).distinct()
-    if user is not None and not _is_dispatcher(user) and (
+    if user is not None and not is_dispatcher(user) and (
             assignment.status not in ACTIVE_STATUSES):
         return qs.none()
     return qs

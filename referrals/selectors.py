@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.roles import is_dispatcher
 from audit.services import PatientRef, access_log_write
 from core import hours
 from crews.models import Unit, UnitKind
@@ -19,10 +20,6 @@ from dispatch.selectors import case_ref
 from .models import OPEN_STATES, MobileCareProfile, Party, Referral
 
 EARTH_RADIUS_M = 6_371_000
-
-
-def is_dispatcher(user) -> bool:
-    return user.is_superuser or user.role in (Role.DISPATCHER, Role.ADMIN)
 
 
 def staff_unit(user) -> Unit | None:

@@ -1,4 +1,4 @@
-"""Role permissions (accounts.permissions) and the user model's role helpers."""
+"""Role permissions (accounts.permissions) and the role questions (accounts.roles)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -6,6 +6,7 @@ from rest_framework.test import APIRequestFactory
 
 from accounts.models import Role, User
 from accounts.permissions import IsAdministrator, IsCrew, IsDispatcher, IsDispatcherOrCrew
+from accounts.roles import has_role, is_administrator, is_dispatcher
 
 EXPECTED = {
     # role:          dispatcher, crew, dispatcher-or-crew, administrator
@@ -40,11 +41,17 @@ def test_a_superuser_passes_every_role_permission():
     user = User(username="root", role=Role.RESPONDER, is_superuser=True)
     assert all(allowed(p, user) for p in (IsDispatcher, IsCrew, IsDispatcherOrCrew,
                                           IsAdministrator))
-    assert user.is_administrator and not user.is_dispatcher
+    # A superuser holds every role: a dispatcher too (User.is_dispatcher, removed, said not).
+    assert is_administrator(user) and is_dispatcher(user)
 
 
-def test_role_helpers_and_display_name():
+def test_role_questions_and_display_name():
     anna = User(username="anna", role=Role.DISPATCHER, display_name="Anna Lindqvist")
     sara = User(username="sara", role=Role.CREW)
-    assert anna.is_dispatcher and not anna.is_crew and not anna.is_administrator
-    assert sara.is_crew and str(sara) == "sara" and str(anna) == "Anna Lindqvist"
+    admin = User(username="admin", role=Role.ADMIN)
+    assert is_dispatcher(anna) and not has_role(anna, Role.CREW) and not is_administrator(anna)
+    assert has_role(sara, Role.CREW) and not is_dispatcher(sara)
+    # An administrator works the console as a dispatcher does.
+    assert is_dispatcher(admin) and is_administrator(admin)
+    assert not is_dispatcher(AnonymousUser()) and not is_dispatcher(None)
+    assert str(sara) == "sara" and str(anna) == "Anna Lindqvist"
