@@ -30,8 +30,10 @@ run: setup
 run-cluster: $(STAMP)
 	bash scripts/run-cluster.sh
 
+# `make test` also installs the locked npm packages and Chromium when missing (scripts/test.sh);
+# ARGS are passed to pytest, e.g. make test ARGS='tests/dispatch -x'.
 test: $(STAMP)
-	bash scripts/test.sh
+	bash scripts/test.sh $(ARGS)
 
 bench: $(STAMP)
 	bash scripts/bench.sh

@@ -1,9 +1,51 @@
 #!/usr/bin/env bash
 # The suite. Runs in whichever shape the environment selects: embedded by default, the
-# production shape when DATABASE_URL and REDIS_URL are set.
-set -euo pipefail
+# production shape when DATABASE_URL and REDIS_URL are set. Installs what the suite needs
+# first (the Python venv is make's; here: the locked npm packages and Chromium), then runs
+# pytest (arguments are passed on) and the JavaScript unit tests (node --test tests/js/).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+CHROMIUM=/usr/bin/chromium
+
+# The locked front-end packages: the browser tests inject axe-core and run Lighthouse from
+# node_modules, and the JavaScript tests import the sources. Installed again when
+# package-lock.json is newer than what npm last installed.
+if [ -f package-lock.json ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "make test needs Node.js and npm (Debian: apt-get install nodejs npm)" >&2
+        exit 1
+    fi
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        echo "== npm ci (package-lock.json is newer than node_modules)"
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || exit 1
+    fi
+fi
+
+# Debian's Chromium drives the browser tests (Playwright's own browser download does not
+# work on these machines). Installed from the system's packages when we may.
+if [ ! -x "$CHROMIUM" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== apt-get install chromium (for the browser tests)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends chromium; } >/tmp/larmkedjan-apt-chromium.log 2>&1 \
+            || { tail -20 /tmp/larmkedjan-apt-chromium.log; }
+    fi
+    if [ ! -x "$CHROMIUM" ]; then
+        echo "make test needs Chromium for the browser tests: sudo apt-get install chromium (Debian's package, $CHROMIUM)" >&2
+        exit 1
+    fi
+fi
+
 if [ -n "${DATABASE_URL:-}" ]; then shape="production (PostgreSQL + Redis)"; else shape="embedded (SQLite, in-process)"; fi
 echo "== Larmkedjan test suite, shape: $shape"
 $PY -m pytest "$@"
+status=$?
+
+# The JavaScript unit tests of the pure front-end modules (node's own test runner), once per
+# run: not again for the production shape, whose difference is the server's.
+if [ -z "${DATABASE_URL:-}" ] && compgen -G "tests/js/*.test.mjs" >/dev/null; then
+    echo "== JavaScript unit tests (node --test)"
+    node --test tests/js/*.test.mjs || status=1
+fi
+exit $status
