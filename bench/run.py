@@ -395,11 +395,10 @@ async def bench_ivpa(cluster: Cluster, args) -> dict:
 
 # ------------------------------------------------------------------------------ ivpa-select
 
-async def bench_ivpa_select(args) -> dict:
-    """bench/ivpa_select.py on the PostgreSQL server of DATABASE_URL (a database of its own)."""
-    command = [sys.executable, "bench/ivpa_select.py", "--json",
-               "--database-url", os.environ["DATABASE_URL"],
-               "--volunteers", str(args.select_volunteers), "--queries", str(args.select_queries)]
+async def bench_script(script: str, *options: str) -> dict:
+    """Run one of bench/'s own scripts with --json: its progress lines are printed as they
+    come, its last line is the JSON result."""
+    command = [sys.executable, script, "--json", *options]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT,
                                                    stdout=asyncio.subprocess.PIPE)
     lines = []
@@ -409,28 +408,24 @@ async def bench_ivpa_select(args) -> dict:
         if not line.startswith("{"):
             print(line, flush=True)
     if await process.wait() != 0:
-        raise RuntimeError("bench/ivpa_select.py failed")
+        raise RuntimeError(f"{script} failed")
     return json.loads(lines[-1])
+
+
+async def bench_ivpa_select(args) -> dict:
+    """bench/ivpa_select.py on the PostgreSQL server of DATABASE_URL (a database of its own)."""
+    return await bench_script(
+        "bench/ivpa_select.py", "--database-url", os.environ["DATABASE_URL"],
+        "--volunteers", str(args.select_volunteers), "--queries", str(args.select_queries))
 
 
 # ------------------------------------------------------------------------------ imaging
 
 async def bench_imaging(args) -> dict:
     """bench/imaging.py in its own process (no cluster, no database)."""
-    command = [sys.executable, "bench/imaging.py", "--json",
-               "--images", str(args.imaging_images),
-               "--throughput-images", str(args.imaging_throughput_images)]
-    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT,
-                                                   stdout=asyncio.subprocess.PIPE)
-    lines = []
-    async for raw in process.stdout:
-        line = raw.decode().rstrip()
-        lines.append(line)
-        if not line.startswith("{"):
-            print(line, flush=True)
-    if await process.wait() != 0:
-        raise RuntimeError("bench/imaging.py failed")
-    return json.loads(lines[-1])
+    return await bench_script(
+        "bench/imaging.py", "--images", str(args.imaging_images),
+        "--throughput-images", str(args.imaging_throughput_images))
 
 
 # ------------------------------------------------------------------------------ report
