@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import E164_PATTERN
+
 
 class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("Dispatcher")
@@ -22,7 +24,7 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
     phone_number = models.CharField(
         max_length=16, blank=True,
-        validators=[RegexValidator(r"^\+[1-9][0-9]{6,14}$",
+        validators=[RegexValidator(E164_PATTERN,
                                    _("A phone number in international form, e.g. +46701234567."))],
         help_text=_("Mobile number for SMS alerts when the app cannot be reached by push "
                     "(E.164, e.g. +46701234567)."),

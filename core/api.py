@@ -107,5 +107,12 @@ def idempotent(
         return answer_again()
 
 
+def validated_data(serializer_class, request, **kwargs) -> dict:
+    """The request's body checked by `serializer_class`; a refusal is a 400 with its fields."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def created(data) -> Response:
     return Response(data, status=status.HTTP_201_CREATED)

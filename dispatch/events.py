@@ -2,16 +2,13 @@
 address or complaint): a device that needs those fetches them over HTTP, where the read is
 written to the access log."""
 
+from core.times import iso
 from crews.streams import unit_stream
 from realtime.services import event_publish
 
 from .models import Assignment, Case
 from .statemachine import next_step
 from .streams import DISPATCH_STREAM
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def assignment_summary(assignment: Assignment) -> dict:
@@ -24,9 +21,9 @@ def assignment_summary(assignment: Assignment) -> dict:
         "unit_call_sign": assignment.unit.call_sign,
         "status": assignment.status,
         "next_step": next_step(assignment.status),
-        "status_changed_at": _iso(assignment.status_changed_at),
-        "alerted_at": _iso(assignment.alerted_at),
-        "acknowledged_at": _iso(assignment.acknowledged_at),
+        "status_changed_at": iso(assignment.status_changed_at),
+        "alerted_at": iso(assignment.alerted_at),
+        "acknowledged_at": iso(assignment.acknowledged_at),
         "ack_overdue": assignment.ack_overdue,
         "resend_count": assignment.resend_count,
         "status_overdue": assignment.status_overdue,
@@ -41,8 +38,8 @@ def case_summary(case: Case) -> dict:
         "region": case.region_id,
         "priority": case.priority,
         "status": case.status,
-        "registered_at": _iso(case.registered_at),
-        "first_alert_at": _iso(case.first_alert_at),
+        "registered_at": iso(case.registered_at),
+        "first_alert_at": iso(case.first_alert_at),
     }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
+from core.times import CLOCK_SKEW
 from crews.models import Region, Unit, UnitStatus
 from crews.selectors import unit_of_user
 from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
@@ -33,7 +34,6 @@ from .statemachine import TIMESTAMP_FIELD, check_transition
 
 ACK_TIMER = "dispatch.ack_timeout"
 STATUS_TIMER = "dispatch.status_overdue"
-CLOCK_SKEW = timedelta(seconds=60)
 
 
 def _priority_reason_missing() -> str:

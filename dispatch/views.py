@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
 from audit.models import AccessAction
-from core.api import created, idempotent
+from core.api import created, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from crews.models import Region
 
@@ -27,12 +27,6 @@ from .serializers import (
 )
 
 
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class CaseListView(APIView):
     permission_classes = [IsDispatcher]
 
@@ -45,7 +39,7 @@ class CaseListView(APIView):
 
     @extend_schema(request=CaseInputSerializer, responses=CaseSerializer)
     def post(self, request):
-        data = _valid(CaseInputSerializer, request)
+        data = validated_data(CaseInputSerializer, request)
         case = services.case_register(by=request.user, **data)
         selectors.cases_read(user=request.user, cases=[case], reason="case registered",
                              action=AccessAction.CREATE)
@@ -67,7 +61,7 @@ class CaseDetailView(APIView):
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def patch(self, request, pk: int):
         case = self._case(pk)
-        data = _valid(CaseUpdateSerializer, request)
+        data = validated_data(CaseUpdateSerializer, request)
         case = services.case_update(case=case, by=request.user, **data)
         selectors.cases_read(user=request.user, cases=[case], reason="case updated",
                              action=AccessAction.UPDATE)
@@ -80,7 +74,7 @@ class CaseDispatchView(APIView):
     @extend_schema(request=DispatchInputSerializer, responses=AssignmentSerializer(many=True))
     def post(self, request, pk: int):
         case = get_object_or_404(selectors.case_list(status=None), pk=pk)
-        data = _valid(DispatchInputSerializer, request)
+        data = validated_data(DispatchInputSerializer, request)
         assignments = services.assignment_dispatch(case=case, units=data["units"],
                                                    by=request.user)
         selectors.cases_read(user=request.user, cases=[case], reason="units dispatched")
@@ -148,7 +142,7 @@ class AssignmentAcknowledgeView(AssignmentActionMixin, APIView):
     @extend_schema(request=AckInputSerializer, responses=AssignmentSerializer)
     def post(self, request, pk: int):
         def act():
-            data = _valid(AckInputSerializer, request)
+            data = validated_data(AckInputSerializer, request)
             assignment = services.assignment_acknowledge(
                 assignment=self._assignment(request, pk), by=request.user, at=data.get("at")
             )
@@ -163,7 +157,7 @@ class AssignmentStatusView(AssignmentActionMixin, APIView):
     @extend_schema(request=StatusInputSerializer, responses=AssignmentSerializer)
     def post(self, request, pk: int):
         def act():
-            data = _valid(StatusInputSerializer, request)
+            data = validated_data(StatusInputSerializer, request)
             assignment = services.assignment_status_change(
                 assignment=self._assignment(request, pk), status=data["status"],
                 by=request.user, at=data.get("at"),
@@ -180,7 +174,7 @@ class AssignmentRedirectView(AssignmentActionMixin, APIView):
 
     @extend_schema(request=RedirectInputSerializer, responses=AssignmentSerializer)
     def post(self, request, pk: int):
-        data = _valid(RedirectInputSerializer, request)
+        data = validated_data(RedirectInputSerializer, request)
         new = services.assignment_redirect(
             assignment=self._assignment(request, pk), to_case=data["case"], by=request.user
         )

@@ -3,15 +3,12 @@ views, never the image bytes, the caller's full number or the patient's identity
 
 from django.urls import reverse
 
+from core.times import iso
 from crews.streams import unit_stream
 from dispatch.streams import DISPATCH_STREAM
 from realtime.services import event_publish
 
 from .models import CallerImage, ImageLink, ImageState
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def sms_state(link: ImageLink) -> str:
@@ -28,12 +25,12 @@ def link_data(link: ImageLink) -> dict:
         "id": link.pk,
         "case": link.case_id,
         "phone_masked": link.phone_masked,
-        "created_at": _iso(link.created_at),
-        "expires_at": _iso(link.expires_at),
+        "created_at": iso(link.created_at),
+        "expires_at": iso(link.expires_at),
         "max_images": link.max_images,
         "images_received": link.images_received,
-        "opened_at": _iso(link.opened_at),
-        "revoked_at": _iso(link.revoked_at),
+        "opened_at": iso(link.opened_at),
+        "revoked_at": iso(link.revoked_at),
         "sms_state": sms_state(link),
     }
 
@@ -54,19 +51,19 @@ def image_data(image: CallerImage) -> dict:
         "link": image.link_id,
         "state": image.state,
         "reject_reason": image.reject_reason,
-        "received_at": _iso(image.received_at),
-        "processed_at": _iso(image.processed_at),
+        "received_at": iso(image.received_at),
+        "processed_at": iso(image.processed_at),
         "display_width": image.display_width,
         "display_height": image.display_height,
         "thumb_width": image.thumb_width,
         "thumb_height": image.thumb_height,
         "rotation": image.rotation,
         "note": image.note,
-        "assessed_at": _iso(image.assessed_at),
+        "assessed_at": iso(image.assessed_at),
         "assessed_by": image.assessed_by_id,
-        "forwarded_at": _iso(image.forwarded_at),
+        "forwarded_at": iso(image.forwarded_at),
         "forwarded_to": image.forwarded_to_id,
-        "deleted_at": _iso(image.deleted_at),
+        "deleted_at": iso(image.deleted_at),
         **image_urls(image),
     }
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from core.errors import Conflict, DomainError, Invalid
+from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
 from push.services import sms_queue_to_number
 from timers.services import timer_cancel, timer_schedule
@@ -30,7 +31,6 @@ from timers.services import timer_cancel, timer_schedule
 from . import storage, tasks
 from .events import publish_forwarded, publish_image, publish_link
 from .models import PHONE_MASK, CallerImage, ImageForward, ImageLink, ImageState, UploadSession
-from .phones import phone_normalise
 from .selectors import images_read
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,16 @@ def link_sms_text(url: str) -> str:
             f"Send a photo via the link (valid {minutes} min): {url}")
 
 
+def caller_phone_normalise(phone: str) -> str:
+    """The caller's mobile as the dispatcher typed it, made E.164 (070-123 45 67 →
+    +46701234567); refused with a message when it is not a number we can text."""
+    try:
+        return phone_normalise(phone)
+    except PhoneNumberInvalid:
+        raise Invalid(_("Give the caller's mobile number, e.g. 070-123 45 67 or "
+                        "+46701234567.")) from None
+
+
 @transaction.atomic
 def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
     """Text the caller a link to upload images to this case. Returns the link and its token:
@@ -88,7 +98,7 @@ def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
         raise Conflict(_("The case is closed: no image link can be sent for it."))
-    number = phone_normalise(phone)
+    number = caller_phone_normalise(phone)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = ImageLink.objects.create(

@@ -22,7 +22,7 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
-from core.api import created, idempotent
+from core.api import created, idempotent, validated_data
 from core.errors import Conflict, NotFound
 from dispatch.models import Case
 from dispatch.selectors import assignments_visible_to, cases_read
@@ -41,12 +41,6 @@ from .serializers import (
 # Multipart framing around the photo: a request this much larger than the limit is refused
 # from its Content-Length, before a byte of the body is read.
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _case(pk: int) -> Case:
@@ -90,7 +84,7 @@ class CaseLinksView(ThrottledWithMessage, APIView):
     @extend_schema(request=LinkInputSerializer, responses={201: LinkSerializer})
     def post(self, request, pk: int):
         def run():
-            data = _valid(LinkInputSerializer, request)
+            data = validated_data(LinkInputSerializer, request)
             link, _token = services.image_link_send(case=_case(pk), phone=data["phone"],
                                                     by=request.user)
             return created(LinkSerializer(link).data)
@@ -183,7 +177,7 @@ def _image_action(name: str, act, *, body=None, reason: str):
                 return Response(ImageSerializer(image).data)
 
             def run():
-                data = _valid(body, request) if body else {}
+                data = validated_data(body, request) if body else {}
                 act(image=_image(request, pk), by=request.user, **data)
                 return answer()
 

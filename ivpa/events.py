@@ -2,14 +2,11 @@
 and how far, never the address, the door code or the patient: those come over HTTP after
 accepting, where the read is logged. The dispatchers' events carry who is coming."""
 
+from core.times import iso
 from realtime.services import event_publish, events_publish
 
 from .models import Callout, ResponderAlert
 from .streams import IVPA_STREAM, responder_stream
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def alert_for_responder(alert: ResponderAlert) -> dict:
@@ -24,10 +21,10 @@ def alert_for_responder(alert: ResponderAlert) -> dict:
         "distance_m": alert.distance_m,
         "eta_s": alert.eta_s,
         "wave": alert.wave,
-        "alerted_at": _iso(alert.alerted_at),
-        "accepted_at": _iso(alert.accepted_at),
-        "arrived_at": _iso(alert.arrived_at),
-        "ended_at": _iso(alert.ended_at),
+        "alerted_at": iso(alert.alerted_at),
+        "accepted_at": iso(alert.accepted_at),
+        "arrived_at": iso(alert.arrived_at),
+        "ended_at": iso(alert.ended_at),
         "reason": callout.end_reason,
     }
 
@@ -48,12 +45,12 @@ def alert_for_dispatcher(alert: ResponderAlert) -> dict:
         "status": alert.status,
         "route": alert.route,
         "aed": alert.aed.name if alert.aed_id else "",
-        "alerted_at": _iso(alert.alerted_at),
-        "seen_at": _iso(alert.seen_at),
-        "accepted_at": _iso(alert.accepted_at),
-        "declined_at": _iso(alert.declined_at),
-        "arrived_at": _iso(alert.arrived_at),
-        "ended_at": _iso(alert.ended_at),
+        "alerted_at": iso(alert.alerted_at),
+        "seen_at": iso(alert.seen_at),
+        "accepted_at": iso(alert.accepted_at),
+        "declined_at": iso(alert.declined_at),
+        "arrived_at": iso(alert.arrived_at),
+        "ended_at": iso(alert.ended_at),
     }
 
 
@@ -67,20 +64,20 @@ def callout_summary(callout: Callout, alerts: list[ResponderAlert] | None = None
         "case": callout.case_id,
         "case_reference": callout.case.reference,
         "municipality": callout.municipality.name,
-        "started_at": _iso(callout.started_at),
+        "started_at": iso(callout.started_at),
         "automatic": callout.started_by_id is None,
         "waves": callout.waves,
         "radius_m": callout.radius_m,
-        "next_wave_at": _iso(callout.next_wave_at),
+        "next_wave_at": iso(callout.next_wave_at),
         "exhausted": callout.exhausted,
         "volunteers_excluded": callout.volunteers_excluded,
         "needed": callout.municipality.needed,
         "ambulance_eta_s": callout.ambulance_eta_s,
-        "first_alert_at": _iso(callout.first_alert_at),
-        "first_accept_at": _iso(callout.first_accept_at),
-        "first_arrival_at": _iso(callout.first_arrival_at),
-        "satisfied_at": _iso(callout.satisfied_at),
-        "ended_at": _iso(callout.ended_at),
+        "first_alert_at": iso(callout.first_alert_at),
+        "first_accept_at": iso(callout.first_accept_at),
+        "first_arrival_at": iso(callout.first_arrival_at),
+        "satisfied_at": iso(callout.satisfied_at),
+        "ended_at": iso(callout.ended_at),
         "end_reason": callout.end_reason,
         "outcome": callout.outcome,
         "counts": counts,

@@ -1,4 +1,4 @@
-"""Distances, the grid that indexes positions, and travel-time estimates.
+"""The grid that indexes positions, and travel-time estimates (distances: core.geo).
 
 The grid: cells of 0.02° latitude × 0.04° longitude (about 2.2 × 2.2 km at 60° N) numbered
 row * 100000 + column. A search of radius r reads the cells of the bounding box (at most 36 for
@@ -9,7 +9,8 @@ import math
 
 from django.conf import settings
 
-EARTH_RADIUS_M = 6_371_000
+from core.geo import EARTH_RADIUS_M
+
 # A degree of latitude on the sphere distance_m measures on (≈ 111 195 m). A larger figure
 # (such as the equatorial 111 320 m) makes the search box smaller than the circle, and a
 # responder just inside the radius but across a cell edge is never found.
@@ -18,14 +19,6 @@ CELL_LAT = 0.02
 CELL_LON = 0.04
 ROW = 100_000
 COARSE_DECIMALS = 3  # ~110 m: a volunteer's position is kept no finer than this
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _row(lat: float) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.services import access_log_write
 from core import hours
+from core.geo import distance_m
 from crews.models import UnitKind, UnitStatus
 from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
 from dispatch.selectors import case_ref
@@ -178,7 +179,7 @@ def _volunteers_within(
         offset += batch
         read += len(rows)
         for pk, user_id, lat, lon, start, end, own_cap, recent, busy in rows:
-            distance = geo.distance_m(latitude, longitude, lat, lon)
+            distance = distance_m(latitude, longitude, lat, lon)
             if distance > radius_m:
                 continue  # rows come nearest first, up to the projection's error
             cap = min(weekly_cap, own_cap or weekly_cap)
@@ -226,7 +227,7 @@ def units_near(
             where = (slat, slon)
         else:
             continue
-        distance = geo.distance_m(latitude, longitude, *where)
+        distance = distance_m(latitude, longitude, *where)
         if distance > radius_m or pk in busy or not _within_personal_hours(start, end, now):
             continue
         found.append(Candidate(pk, user_id, kind, int(distance),
@@ -247,7 +248,7 @@ def ambulance_eta(case: Case) -> int | None:
         case.region.units.filter(kind__in=AMBULANCE_KINDS, status=UnitStatus.AVAILABLE)
     )
     times = [
-        geo.travel_seconds("ambulance", geo.distance_m(case.latitude, case.longitude,
+        geo.travel_seconds("ambulance", distance_m(case.latitude, case.longitude,
                                                        u.latitude, u.longitude))
         for u in units if u.latitude is not None and u.longitude is not None
     ]
@@ -262,7 +263,7 @@ def aeds_open_near(*, latitude: float, longitude: float, radius_m: float,
     for aed in Aed.objects.filter(
         cell__in=geo.cells_covering(latitude, longitude, radius_m), active=True
     ):
-        distance = geo.distance_m(latitude, longitude, aed.latitude, aed.longitude)
+        distance = distance_m(latitude, longitude, aed.latitude, aed.longitude)
         if distance <= radius_m and hours.is_open(aed.opening_hours, local):
             found.append((aed, distance))
     return sorted(found, key=lambda pair: pair[1])

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.phones import E164_PATTERN
 from dispatch.models import CaseType, SceneFlag
 
 from .models import (
@@ -27,7 +28,7 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=200, trim_whitespace=False)
     display_name = serializers.CharField(max_length=120)
     phone_number = serializers.RegexField(
-        r"^\+[1-9][0-9]{6,14}$",
+        E164_PATTERN,
         error_messages={"invalid": "A mobile number in international form, e.g. "
                                    "+46701234567."})
     training = serializers.ChoiceField(choices=Training.choices)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import Conflict, Forbidden, Invalid
+from core.geo import distance_m
+from core.times import CLOCK_SKEW
 from crews.services import validate_position
 from dispatch.models import (
     AssignmentStatus,
@@ -55,7 +57,6 @@ WAVE_TIMER = "ivpa.wave"
 END_TIMER = "ivpa.end"
 START_RETRY_TIMER = "ivpa.start_retry"
 SYNC_RETRY_TIMER = "ivpa.sync_retry"
-CLOCK_SKEW = timedelta(seconds=60)
 POSITION_INTERVALS = (60, 300, 900)
 UNIT_KINDS = (ResponderKind.FIRE_RESCUE, ResponderKind.POLICE)
 
@@ -582,7 +583,7 @@ def _choose_aed(callout: Callout, alert: ResponderAlert, now: datetime):
     if runners.count() >= callout.municipality.aed_runners:
         return None, None
     taken = set(runners.values_list("aed_id", flat=True))
-    direct = geo.distance_m(responder.latitude, responder.longitude,
+    direct = distance_m(responder.latitude, responder.longitude,
                             case.latitude, case.longitude)
     best = None
     for aed, to_patient in selectors.aeds_open_near(
@@ -591,7 +592,7 @@ def _choose_aed(callout: Callout, alert: ResponderAlert, now: datetime):
     ):
         if aed.pk in taken:
             continue
-        way = geo.distance_m(responder.latitude, responder.longitude,
+        way = distance_m(responder.latitude, responder.longitude,
                              aed.latitude, aed.longitude) + to_patient
         if way - direct <= settings.IVPA_AED_MAX_DETOUR_M and (best is None or way < best[1]):
             best = (aed, way)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import IsAdministrator, IsDispatcher, role_permission
-from core.api import created, idempotent
+from core.api import created, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from dispatch.models import Case
 from dispatch.selectors import case_list
@@ -48,12 +48,6 @@ IsResponder = role_permission(Role.RESPONDER)
 MAX_AED_FILE = 5 * 1024 * 1024
 
 
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # --- responders ----------------------------------------------------------------------------
 
 
@@ -66,7 +60,7 @@ class RegisterView(APIView):
 
     @extend_schema(request=RegisterSerializer, responses=ResponderSerializer)
     def post(self, request):
-        data = _valid(RegisterSerializer, request)
+        data = validated_data(RegisterSerializer, request)
         responder = services.responder_register(**data)
         login(request, responder.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         get_token(request)
@@ -82,7 +76,7 @@ class MeView(APIView):
 
     @extend_schema(request=ResponderUpdateSerializer, responses=ResponderSerializer)
     def patch(self, request):
-        data = _valid(ResponderUpdateSerializer, request)
+        data = validated_data(ResponderUpdateSerializer, request)
         responder = services.responder_update(
             responder=services.responder_for(request.user), **data)
         return Response(ResponderSerializer(responder).data)
@@ -93,7 +87,7 @@ class PositionView(APIView):
 
     @extend_schema(request=PositionSerializer, responses=None)
     def post(self, request):
-        data = _valid(PositionSerializer, request)
+        data = validated_data(PositionSerializer, request)
         responder = services.responder_report_position(
             responder=services.responder_for(request.user), **data)
         return Response({"position_at": responder.position_at,
@@ -153,7 +147,7 @@ def _alert_action(name: str, act, *, body=None, reason: str):
         @extend_schema(request=body, responses=AlertSerializer)
         def post(self, request, pk: int):
             def run():
-                data = _valid(body, request) if body else {}
+                data = validated_data(body, request) if body else {}
                 act(alert=_alert_of(request, pk), by=request.user, **data)
                 return _alert_answer(request, pk, reason)
 
@@ -177,7 +171,7 @@ class AlertReportView(APIView):
 
     @extend_schema(request=ReportSerializer, responses=ReportSerializer)
     def post(self, request, pk: int):
-        data = _valid(ReportSerializer, request)
+        data = validated_data(ReportSerializer, request)
         report = services.alert_report_submit(alert=_alert_of(request, pk), by=request.user,
                                               **data)
         return Response(ReportSerializer(report).data)
@@ -268,7 +262,7 @@ class CalloutOutcomeView(APIView):
 
     @extend_schema(request=OutcomeSerializer, responses=None)
     def post(self, request, pk: int):
-        data = _valid(OutcomeSerializer, request)
+        data = validated_data(OutcomeSerializer, request)
         services.callout_record_outcome(callout=_callout(pk), by=request.user, **data)
         return Response(_callouts_answer(request, [_callout(pk)], "IVPA outcome recorded")
                         .data[0])
@@ -314,7 +308,7 @@ class MunicipalityDetailView(APIView):
 
     @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
     def patch(self, request, pk: int):
-        data = _valid(MunicipalityRulesSerializer, request)
+        data = validated_data(MunicipalityRulesSerializer, request)
         municipality = services.municipality_update(municipality=_municipality(pk),
                                                     by=request.user, **data)
         return Response(MunicipalitySerializer(municipality).data)
@@ -325,7 +319,7 @@ class MunicipalityConnectView(APIView):
 
     @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
     def post(self, request, pk: int):
-        data = _valid(MunicipalityRulesSerializer, request)
+        data = validated_data(MunicipalityRulesSerializer, request)
         municipality = services.municipality_connect(municipality=_municipality(pk),
                                                      by=request.user, **data)
         return Response(MunicipalitySerializer(municipality).data)

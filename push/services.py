@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid, NotFound
+from core.phones import phone_is_e164
 from realtime import registry
 from realtime.selectors import stream_acked
 from timers.models import Timer, TimerState
@@ -424,13 +425,10 @@ def sms_send(*, sms_id: int) -> str | None:
     return fields.get("state", SmsState.QUEUED)
 
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-
-
 def sms_queue_to_number(*, to: str, message: str, tag: str = "") -> SmsMessage:
     """Text a number that belongs to no user (a caller), after commit, with a watchdog timer
     like every SMS. `to` must be E.164."""
-    if not E164.match(to or ""):
+    if not phone_is_e164(to):
         raise Invalid(_("A phone number in international form, e.g. +46701234567."))
     sms = SmsMessage.objects.create(
         user=None, tag=tag[:100], to=to, message=message[:320], backend=sms_backend_name(),

@@ -2,15 +2,12 @@
 and the NEWS2 score: never the patient's name, identity number, address or the handover's
 text. A device fetches the referral over HTTP, where the read is written to the access log."""
 
+from core.times import iso
 from crews.streams import unit_stream
 from dispatch.streams import DISPATCH_STREAM
 from realtime.services import events_publish
 
 from .models import Referral
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def referral_event(referral: Referral) -> dict:
@@ -23,20 +20,20 @@ def referral_event(referral: Referral) -> dict:
         "state": referral.state,
         "responsible": referral.responsible,
         "line": referral.line,
-        "deadline": _iso(referral.deadline),
+        "deadline": iso(referral.deadline),
         "news2_score": referral.news2_score,
         "news2_complete": referral.news2_complete,
         "news2_single_three": referral.news2_single_three,
         "overdue": referral.overdue,
-        "sent_at": _iso(referral.sent_at),
-        "accepted_at": _iso(referral.accepted_at),
-        "expected_visit_at": _iso(referral.expected_visit_at),
-        "declined_at": _iso(referral.declined_at),
-        "withdrawn_at": _iso(referral.withdrawn_at),
-        "visited_at": _iso(referral.visited_at),
+        "sent_at": iso(referral.sent_at),
+        "accepted_at": iso(referral.accepted_at),
+        "expected_visit_at": iso(referral.expected_visit_at),
+        "declined_at": iso(referral.declined_at),
+        "withdrawn_at": iso(referral.withdrawn_at),
+        "visited_at": iso(referral.visited_at),
         "outcome": referral.outcome,
         "new_case": referral.new_case_id,
-        "state_changed_at": _iso(referral.state_changed_at),
+        "state_changed_at": iso(referral.state_changed_at),
     }
 
 

@@ -1,6 +1,5 @@
 """The structured handover: checking what the dispatcher typed before it reaches a unit."""
 
-import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -9,36 +8,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
+from core.phones import PhoneNumberInvalid, phone_normalise
 
 from .models import Consciousness
 from .news2 import RANGES, News2, news2
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-SEPARATORS = re.compile(r"[\s\-().]")
 VITALS = ("respiratory_rate", "spo2", "spo2_scale", "on_oxygen", "systolic_bp", "pulse",
           "consciousness", "temperature")
 HANDOVER_FIELDS = ("reason", "assessment", *VITALS)
-CLOCK_SKEW = timedelta(seconds=60)
 
 
 def callback_normalise(raw) -> str:
-    """070-123 45 67 → +46701234567 (0046…, +46 (0)70… too); anything else must be E.164.
-    The unit calls the patient back on it, so it is required."""
-    number = SEPARATORS.sub("", str(raw or "").strip().replace("(0)", ""))
-    if not number:
+    """070-123 45 67 → +46701234567 (core.phones: 0046…, +46 (0)70… too). The unit calls
+    the patient back on it, so it is required."""
+    if not str(raw or "").strip():
         raise Invalid(_("Give the callback number the unit can reach the patient on, e.g. "
                         "070-123 45 67 or +46701234567."), field="callback_number")
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    elif number.startswith("0"):
-        number = "+46" + number[1:]
-    if number.startswith("+460"):
-        number = "+46" + number[4:]
-    if not E164.match(number):
+    try:
+        return phone_normalise(raw)
+    except PhoneNumberInvalid:
         raise Invalid(_("The callback number %(number)s is not a phone number; give it as "
                         "070-123 45 67 or +46701234567.") % {"number": raw},
-                      field="callback_number")
-    return number
+                      field="callback_number") from None
 
 
 def deadline_check(deadline: datetime | None, *, now: datetime) -> datetime:

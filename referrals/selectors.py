@@ -1,6 +1,5 @@
 """Queries of referrals: who sees which, which units fit a case, who is responsible."""
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,14 +11,13 @@ from accounts.models import Role
 from accounts.roles import is_dispatcher
 from audit.services import PatientRef, access_log_write
 from core import hours
+from core.geo import distance_m
 from crews.models import Unit, UnitKind
 from crews.selectors import unit_of_user
 from dispatch.models import Case
 from dispatch.selectors import case_ref
 
 from .models import OPEN_STATES, MobileCareProfile, Party, Referral
-
-EARTH_RADIUS_M = 6_371_000
 
 
 def staff_unit(user) -> Unit | None:
@@ -91,13 +89,6 @@ def open_counts(unit_ids) -> dict[int, int]:
     rows = (Referral.objects.filter(unit_id__in=list(unit_ids), state__in=OPEN_STATES)
             .values("unit_id").annotate(n=Count("pk")))
     return {row["unit_id"]: row["n"] for row in rows}
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def covers(profile: MobileCareProfile, case: Case) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import hours
 from core.errors import Conflict, Forbidden, Invalid
+from core.times import CLOCK_SKEW
 from crews.models import Unit, UnitKind
 from dispatch.models import Case, CaseStatus, Priority
 from dispatch.services import case_register
@@ -24,7 +25,7 @@ from timers.services import timer_cancel, timer_schedule
 
 from . import selectors
 from .events import publish_referral
-from .handover import CLOCK_SKEW, callback_normalise, deadline_check, handover_clean
+from .handover import callback_normalise, deadline_check, handover_clean
 from .models import (
     MobileCareProfile,
     Outcome,

@@ -21,7 +21,7 @@ from accounts.models import Role
 from accounts.permissions import IsDispatcher, role_permission
 from accounts.roles import CONSOLE_ROLES, is_administrator, is_dispatcher
 from audit.models import AccessAction
-from core.api import idempotent
+from core.api import idempotent, validated_data
 from core.errors import Forbidden, Invalid, NotFound
 from crews.models import Region, Unit
 from dispatch.models import Case
@@ -46,12 +46,6 @@ from .serializers import (
 
 IsMobileCare = role_permission(Role.MOBILE_CARE)
 IsDispatcherOrMobileCare = role_permission(*CONSOLE_ROLES, Role.MOBILE_CARE)
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _context(user) -> dict:
@@ -114,7 +108,7 @@ class ReferralListView(APIView):
     def post(self, request):
         if not is_dispatcher(request.user):
             raise Forbidden(_("Only dispatchers refer patients."))
-        data = _valid(ReferralInputSerializer, request)
+        data = validated_data(ReferralInputSerializer, request)
 
         def act():
             case = _case(data["case"])
@@ -184,7 +178,7 @@ def _unit_action(name: str, act, body, reason: str, *, dispatcher: bool = False)
         @extend_schema(request=body, responses=ReferralSerializer)
         def post(self, request, pk: int):
             def run():
-                data = _valid(body, request)
+                data = validated_data(body, request)
                 referral = act(referral=_referral_of(request, pk), by=request.user, **data)
                 if referral.new_case_id:  # "needs ambulance": a new patient record
                     cases_read(user=request.user, cases=[referral.new_case],
@@ -318,7 +312,7 @@ class ProfileView(APIView):
     def patch(self, request, pk: int):
         unit = _care_unit(pk)
         self._own(request, unit)
-        data = _valid(ProfileUpdateSerializer, request)
+        data = validated_data(ProfileUpdateSerializer, request)
         profile = services.profile_update(unit=unit, by=request.user, **data)
         return Response(ProfileSerializer(MobileCareProfile.objects.select_related("unit")
                                           .get(pk=profile.pk)).data)

@@ -14,7 +14,6 @@ from dispatch.services import case_close
 from dispatch.streams import DISPATCH_STREAM
 from imaging import services
 from imaging.models import ImageLink, UploadSession
-from imaging.phones import phone_normalise
 from push.models import SmsMessage, SmsState
 from realtime.models import Event
 
@@ -23,21 +22,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("typed", "e164"), [
     ("070-123 45 67", "+46701234567"),
-    ("0701234567", "+46701234567"),
-    ("+46 70 123 45 67", "+46701234567"),
     ("+46 (0)70-123 45 67", "+46701234567"),
-    ("0046701234567", "+46701234567"),
     ("+47 912 34 567", "+4791234567"),
 ])
-def test_swedish_numbers_are_normalised_to_e164(typed, e164):
-    assert phone_normalise(typed) == e164
+def test_the_callers_number_is_normalised_to_e164(typed, e164):
+    # Every form the normaliser reads: tests/core/test_phones.py.
+    assert services.caller_phone_normalise(typed) == e164
 
 
 @pytest.mark.parametrize("typed", ["", "12345", "070-ABC", "+0701234567", "46701234567x",
                                    "+467012345678901234"])
 def test_anything_else_that_is_not_e164_is_refused_with_a_message(typed):
     with pytest.raises(Invalid, match="mobile number"):
-        phone_normalise(typed)
+        services.caller_phone_normalise(typed)
 
 
 def test_sending_a_link_texts_the_caller_a_short_link_and_stores_only_the_hash(

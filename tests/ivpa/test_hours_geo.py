@@ -7,6 +7,7 @@ from datetime import datetime, time
 import pytest
 
 from core import hours
+from core.geo import EARTH_RADIUS_M, distance_m
 from core.hours import HoursError
 from ivpa import geo
 
@@ -20,9 +21,9 @@ def at(day: datetime, clock: str) -> datetime:
 
 
 def point_at(lat: float, lon: float, metres: float, bearing: float) -> tuple[float, float]:
-    """The point `metres` from (lat, lon) along `bearing` on the sphere geo.distance_m uses."""
+    """The point `metres` from (lat, lon) along `bearing` on the sphere core.geo.distance_m uses."""
     p, lam, b = math.radians(lat), math.radians(lon), math.radians(bearing)
-    a = metres / geo.EARTH_RADIUS_M
+    a = metres / EARTH_RADIUS_M
     p2 = math.asin(math.sin(p) * math.cos(a) + math.cos(p) * math.sin(a) * math.cos(b))
     lam2 = lam + math.atan2(math.sin(b) * math.sin(a) * math.cos(p),
                             math.cos(a) - math.sin(p) * math.sin(p2))
@@ -136,20 +137,20 @@ def test_a_service_window_may_pass_midnight(start, end, clock, expected):
 
 
 def test_stockholm_to_gothenburg_is_about_398_km():
-    metres = geo.distance_m(59.3293, 18.0686, 57.7089, 11.9746)
+    metres = distance_m(59.3293, 18.0686, 57.7089, 11.9746)
     assert abs(metres - 398_000) <= 2_000
 
 
 def test_distance_is_zero_to_the_same_point_and_symmetric():
-    assert geo.distance_m(59.6099, 16.5448, 59.6099, 16.5448) == 0
-    there = geo.distance_m(59.6099, 16.5448, 59.6201, 16.5305)
-    back = geo.distance_m(59.6201, 16.5305, 59.6099, 16.5448)
+    assert distance_m(59.6099, 16.5448, 59.6099, 16.5448) == 0
+    there = distance_m(59.6099, 16.5448, 59.6201, 16.5305)
+    back = distance_m(59.6201, 16.5305, 59.6099, 16.5448)
     assert there == pytest.approx(back)
     assert 1_350 < there < 1_450  # olle from Stora torget
 
 
 def test_one_minute_of_latitude_is_a_nautical_mile():
-    assert geo.distance_m(59.0, 16.0, 59.0 + 1 / 60, 16.0) == pytest.approx(1853, abs=3)
+    assert distance_m(59.0, 16.0, 59.0 + 1 / 60, 16.0) == pytest.approx(1853, abs=3)
 
 
 # A case placed so that the point 1800 m due north of it lies just across a row of the grid,
@@ -173,7 +174,7 @@ def test_the_cells_covering_a_circle_include_every_point_on_its_edge(centre, rad
     cells = set(geo.cells_covering(*centre, radius))
     for bearing in range(0, 360, 5):
         edge = point_at(*centre, radius, bearing)
-        assert geo.distance_m(*centre, *edge) == pytest.approx(radius, abs=0.01)
+        assert distance_m(*centre, *edge) == pytest.approx(radius, abs=0.01)
         assert geo.cell_of(*edge) in cells, f"bearing {bearing}°: cell of {edge} missing"
 
 

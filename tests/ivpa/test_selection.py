@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.errors import Conflict
+from core.geo import EARTH_RADIUS_M
 from crews.models import Unit
 from ivpa import geo, selectors, services
 from ivpa.models import Callout, Responder, ResponderAlert, ResponderKind
@@ -20,9 +21,9 @@ STORA_TORGET = (59.6099, 16.5448)
 
 
 def point_at(lat: float, lon: float, metres: float, bearing: float) -> tuple[float, float]:
-    """The point `metres` from (lat, lon) along `bearing` on the sphere geo.distance_m uses."""
+    """The point `metres` from (lat, lon) along `bearing` on the sphere core.geo.distance_m uses."""
     p, lam, b = math.radians(lat), math.radians(lon), math.radians(bearing)
-    a = metres / geo.EARTH_RADIUS_M
+    a = metres / EARTH_RADIUS_M
     p2 = math.asin(math.sin(p) * math.cos(a) + math.cos(p) * math.sin(a) * math.cos(b))
     lam2 = lam + math.atan2(math.sin(b) * math.sin(a) * math.cos(p),
                             math.cos(a) - math.sin(p) * math.sin(p2))
@@ -82,7 +83,7 @@ def test_a_volunteer_just_inside_the_radius_is_alerted_and_one_just_outside_is_n
 def test_a_volunteer_just_inside_the_radius_across_a_grid_cell_edge_is_alerted(arrest, ivpa):
     # The case sits so that 1799 m due north is just across a row of the grid (59.62° N):
     # the search box must reach into that row.
-    case_lat = 59.62 - math.degrees(1798.8 / geo.EARTH_RADIUS_M)
+    case_lat = 59.62 - math.degrees(1798.8 / EARTH_RADIUS_M)
     unavailable(ivpa.eva, ivpa.nils, ivpa.olle)
     lat, lon = point_at(case_lat, 16.5448, 1799, 0)
     assert geo.cell_of(lat, lon) != geo.cell_of(case_lat, 16.5448)

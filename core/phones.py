@@ -1,0 +1,52 @@
+"""Phone numbers: the one E.164 pattern, and numbers as a person types them made E.164.
+
+Every number the product stores or texts is E.164 (`+46701234567`). A dispatcher types a
+caller's or a patient's number as it was said: national form (`070-123 45 67`), the
+international prefix (`0046 70…`), the trunk zero kept after the country code
+(`+46 (0)70…`). `phonenumbers` (Google's libphonenumber) reads those for the region.
+"""
+
+import re
+
+import phonenumbers
+
+# What the SMS providers take and what the user model stores: + and 7 to 15 digits.
+E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+E164 = re.compile(E164_PATTERN)
+# What a typed number may contain: digits, a plus, spaces and the usual separators. Anything
+# else (letters, which libphonenumber would read as a keypad's digits, an extension) is not a
+# number we can text.
+TYPED = re.compile(r"^[0-9+\s\-().]*$")
+DEFAULT_REGION = "SE"
+
+
+class PhoneNumberInvalid(ValueError):
+    """Not a number we can text. Callers turn it into their own message (a caller's mobile,
+    a callback number, a responder's own number)."""
+
+
+def phone_is_e164(number: str | None) -> bool:
+    return bool(E164.match(number or ""))
+
+
+def phone_normalise(text, *, region: str = DEFAULT_REGION) -> str:
+    """070-123 45 67 → +46701234567 (0046…, +46 (0)70… too; any country's number with +).
+    A number without the + must be in the region's national form (with its trunk prefix
+    where the region has one, so `46701234567` is refused as it always was).
+
+    Raises PhoneNumberInvalid when it is not a number we can text."""
+    typed = str(text or "").strip()
+    if not typed or not TYPED.match(typed):
+        raise PhoneNumberInvalid(typed)
+    digits = re.sub(r"[^0-9+]", "", typed)
+    trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+    if not digits.startswith("+") and trunk and not digits.startswith(trunk):
+        raise PhoneNumberInvalid(typed)
+    try:
+        parsed = phonenumbers.parse(typed, region)
+    except phonenumbers.NumberParseException:
+        raise PhoneNumberInvalid(typed) from None
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_possible_number(parsed) or not E164.match(number):
+        raise PhoneNumberInvalid(typed)
+    return number
