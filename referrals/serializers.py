@@ -5,6 +5,7 @@ from rest_framework import serializers
 from .models import OPEN_STATES, Line, MobileCareProfile, Outcome, Referral, ReferralState
 from .news2 import news2
 from .selectors import open_counts, open_now
+from .statemachine import actions_for
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -193,16 +194,9 @@ class ReferralSerializer(serializers.ModelSerializer):
         }
 
     def get_actions(self, obj) -> list[str]:
-        """What the user asking may do with it now (the screens show these buttons)."""
-        role = self.context.get("role")
-        if role == "dispatcher":
-            return ["withdraw"] if obj.state in OPEN_STATES else []
-        if role == "unit":
-            if obj.state == ReferralState.SENT:
-                return ["accept", "decline"]
-            if obj.state == ReferralState.ACCEPTED:
-                return ["outcome"]
-        return []
+        """What the user asking may do with it now (the screens show these buttons): the
+        moves of the state machine theirs to make from its state."""
+        return actions_for(obj.state, self.context.get("role"))
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -27,13 +27,14 @@ from . import selectors
 from .events import publish_referral
 from .handover import callback_normalise, deadline_check, handover_clean
 from .models import (
+    OPEN_STATES,
     MobileCareProfile,
     Outcome,
-    Party,
     Referral,
     ReferralState,
     ReferralTransition,
 )
+from .statemachine import MOVES, UNANSWERED, responsible_after, sources
 
 ACCEPT_TIMER = "referrals.accept_overdue"
 DEADLINE_TIMER = "referrals.deadline"
@@ -165,12 +166,17 @@ def _lock_case(case_id: int) -> None:
     list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
 
 
-def _claim(referral: Referral, *, expected: Sequence[str], action: str, **changes) -> Referral:
-    """Move the referral with one conditional UPDATE; exactly one row or a 409."""
+def _claim(referral: Referral, action: str, *, expected: Sequence[str] | None = None,
+           outcome: str | None = None, **changes) -> Referral:
+    """Make a move of the state machine with one conditional UPDATE from its source states
+    (or `expected`, a part of them) to its target; exactly one row or a 409."""
+    move = MOVES[action]
     _lock_case(referral.case_id)
-    claimed = Referral.objects.filter(pk=referral.pk, state__in=list(expected)).update(**changes)
+    claimed = Referral.objects.filter(
+        pk=referral.pk, state__in=list(sources(action) if expected is None else expected)).update(
+        state=move.target, responsible=responsible_after(action, outcome=outcome), **changes)
     if claimed != 1:
-        raise _refused(referral, action)
+        raise _refused(referral, move.verb)
     return selectors.referral_queryset().get(pk=referral.pk)
 
 
@@ -222,7 +228,8 @@ def referral_send(
     try:
         with transaction.atomic():
             referral = Referral.objects.create(
-                case=case, unit=unit, state=ReferralState.SENT, responsible=Party.CENTRE,
+                case=case, unit=unit, state=MOVES["send"].target,
+                responsible=responsible_after("send"),
                 line=line, skills=list(dict.fromkeys(skills)), deadline=deadline,
                 callback_number=callback, sent_at=now, sent_by=by, state_changed_at=now,
                 news2_score=score.score if score.points else None,
@@ -258,11 +265,9 @@ def referral_accept(*, referral: Referral, by, expected_visit_at: datetime | Non
                         "another unit.") % {"visit": _hhmm(expected_visit_at),
                                             "deadline": _hhmm(referral.deadline)},
                       field="expected_visit_at")
-    referral = _claim(referral, expected=[ReferralState.SENT], action=_("accept it"),
-                      state=ReferralState.ACCEPTED, responsible=Party.UNIT, accepted_at=now,
-                      accepted_by=by, expected_visit_at=expected_visit_at,
-                      state_changed_at=now)
-    _transition(referral, from_state=ReferralState.SENT, by=by, at=now,
+    referral = _claim(referral, "accept", accepted_at=now, accepted_by=by,
+                      expected_visit_at=expected_visit_at, state_changed_at=now)
+    _transition(referral, from_state=MOVES["accept"].source, by=by, at=now,
                 note=_("Visit expected at %(time)s") % {"time": _hhmm(expected_visit_at)})
     timer_cancel(kind=ACCEPT_TIMER, key=str(referral.pk))
     publish_referral(referral, "referral.accepted")
@@ -279,10 +284,9 @@ def referral_decline(*, referral: Referral, by, reason: str = "") -> Referral:
         raise Invalid(_("Give the reason you decline, so the dispatcher can act on it."),
                       field="reason")
     now = timezone.now()
-    referral = _claim(referral, expected=[ReferralState.SENT], action=_("decline it"),
-                      state=ReferralState.DECLINED, responsible=Party.CENTRE, declined_at=now,
-                      decline_reason=reason[:300], state_changed_at=now)
-    _transition(referral, from_state=ReferralState.SENT, by=by, at=now, note=reason)
+    referral = _claim(referral, "decline", declined_at=now, decline_reason=reason[:300],
+                      state_changed_at=now)
+    _transition(referral, from_state=MOVES["decline"].source, by=by, at=now, note=reason)
     _timers_cancel(referral)
     publish_referral(referral, "referral.declined")
     return referral
@@ -297,17 +301,16 @@ def referral_withdraw(*, referral: Referral, by, reason: str = "",
     wins, and this is refused with a 409)."""
     reason = (reason or "").strip()
     referral = Referral.objects.select_related("unit").get(pk=referral.pk)
-    if referral.state == ReferralState.ACCEPTED and not reason:
+    if referral.state in MOVES["withdraw"].reason_from and not reason:
         raise Invalid(_("%(unit)s has accepted the patient: give the reason you withdraw the "
                         "referral.") % {"unit": referral.unit.call_sign}, field="reason")
     now = timezone.now()
     was = referral.state
-    expected = [ReferralState.SENT]
-    if reason and not only_unanswered:
-        expected.append(ReferralState.ACCEPTED)
-    referral = _claim(referral, expected=expected, action=_("withdraw it"),
-                      state=ReferralState.WITHDRAWN, responsible=Party.CENTRE,
-                      withdrawn_at=now, withdraw_reason=reason[:300], state_changed_at=now)
+    # Only unanswered: from the states a withdrawal without a reason starts from (an
+    # acceptance that got in first wins).
+    expected = sources("withdraw", with_reason=bool(reason) and not only_unanswered)
+    referral = _claim(referral, "withdraw", expected=expected, withdrawn_at=now,
+                      withdraw_reason=reason[:300], state_changed_at=now)
     _transition(referral, from_state=was, by=by, at=now, note=reason)
     _timers_cancel(referral)
     publish_referral(referral, "referral.withdrawn")
@@ -324,12 +327,12 @@ def referral_mark_overdue(*, referral_id: int) -> Referral | None:
         return None
     _lock_case(case_id)
     now = timezone.now()
-    marked = Referral.objects.filter(pk=referral_id, state=ReferralState.SENT,
+    marked = Referral.objects.filter(pk=referral_id, state__in=UNANSWERED,
                                      overdue=False).update(overdue=True, overdue_at=now)
     if marked != 1:
         return None
     referral = selectors.referral_queryset().get(pk=referral_id)
-    _transition(referral, from_state=ReferralState.SENT, by=None, at=now,
+    _transition(referral, from_state=referral.state, by=None, at=now,
                 note=_("Not accepted within %(minutes)s min: the dispatcher is alerted")
                 % {"minutes": round(settings.REFERRAL_ACCEPT_SECONDS / 60)})
     publish_referral(referral, "referral.overdue")
@@ -351,7 +354,7 @@ def referral_deadline_passed(*, referral_id: int) -> Referral | None:
         return None
     _lock_case(case_id)
     referral = (Referral.objects.select_for_update().filter(
-        pk=referral_id, state__in=[ReferralState.SENT, ReferralState.ACCEPTED]).first())
+        pk=referral_id, state__in=OPEN_STATES).first())
     if referral is None:
         return None
     referral = selectors.referral_queryset().get(pk=referral_id)
@@ -411,10 +414,7 @@ def referral_record_outcome(
     if referral.accepted_at and visited_at < referral.accepted_at:
         raise Invalid(_("The visit time is before the referral was accepted."),
                       field="visited_at")
-    responsible = Party.CENTRE if outcome == Outcome.NEEDS_AMBULANCE else Party.UNIT
-    referral = _claim(referral, expected=[ReferralState.ACCEPTED],
-                      action=_("record the visit"), state=ReferralState.VISITED,
-                      responsible=responsible, visited_at=visited_at, outcome=outcome,
+    referral = _claim(referral, "outcome", outcome=outcome, visited_at=visited_at,
                       outcome_note=note[:2000], referred_on_to=referred_on_to[:200],
                       state_changed_at=now)
     transition_note = Outcome(outcome).label
@@ -438,7 +438,7 @@ def referral_record_outcome(
             % {"case": new_case.reference, "priority": priority}
     elif outcome == Outcome.REFERRED_ON:
         transition_note = _("Referred on to %(to)s") % {"to": referred_on_to}
-    _transition(referral, from_state=ReferralState.ACCEPTED, by=by, at=now,
+    _transition(referral, from_state=MOVES["outcome"].source, by=by, at=now,
                 note=transition_note)
     _timers_cancel(referral)
     referral = selectors.referral_queryset().get(pk=referral.pk)
@@ -451,7 +451,7 @@ def referral_withdraw_for_closed_case(*, case: Case) -> Referral | None:
     withdrawn, so the unit does not go to a patient the centre no longer holds. An accepted
     referral stays: the unit holds the patient, also when its acceptance lands between this
     look and the withdrawal (then the withdrawal is refused, not the acceptance undone)."""
-    referral = Referral.objects.filter(case=case, state=ReferralState.SENT).first()
+    referral = Referral.objects.filter(case=case, state__in=UNANSWERED).first()
     if referral is None:
         return None
     return referral_withdraw(referral=referral, by=None, only_unanswered=True,
