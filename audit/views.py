@@ -7,9 +7,8 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAdministrator
 from core.errors import Invalid
 
-from . import selectors
-from .models import AccessAction, AccessLogEntry
-from .services import PatientRef, access_log_write
+from . import access
+from .models import AccessLogEntry
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
@@ -29,18 +28,20 @@ def _time(value: str | None, name: str):
 
 
 class AccessLogSearchView(APIView):
-    """Search the access log (administrators). At most 1,000 rows, newest first."""
+    """Search the access log (administrators). At most 1,000 rows, newest first; the search
+    is recorded (one entry per patient shown)."""
 
     permission_classes = [IsAdministrator]
 
     @extend_schema(responses=AccessLogEntrySerializer(many=True))
     def get(self, request):
         q = request.query_params
-        rows = selectors.access_log_search(
+        rows = access.access_log_search_recorded(
+            user=request.user, reason="access log searched",
             patient=q.get("patient", ""), username=q.get("username", ""),
             case_ref=q.get("case_ref", ""), since=_time(q.get("since"), "since"),
             until=_time(q.get("until"), "until"),
-        )[:1000]
+        )
         return Response(AccessLogEntrySerializer(rows, many=True).data)
 
 
@@ -54,12 +55,8 @@ class PatientLogExtractView(APIView):
         patient = request.query_params.get("patient", "").strip()
         if not patient:
             raise Invalid("Give the patient's personal identity number: ?patient=YYYYMMDD-NNNN")
-        rows = list(selectors.patient_log_extract(patient=patient))
-        access_log_write(
-            user=request.user, action=AccessAction.EXPORT, reason="patient log extract",
-            refs=[PatientRef(patient=patient, case_ref="", object_type="access_log",
-                             object_id="extract")],
-        )
+        rows = access.patient_log_extract_recorded(user=request.user, patient=patient,
+                                                   reason="patient log extract")
         return Response({
             "patient": patient,
             "entries": [

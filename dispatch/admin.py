@@ -1,5 +1,9 @@
 from django.contrib import admin
 
+from audit.admin import RecordedAdmin
+from audit.services import PatientRef
+
+from .access import case_ref
 from .models import Assignment, Case
 
 
@@ -14,7 +18,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(RecordedAdmin):
     list_display = ("reference", "region", "priority", "mbs_priority", "status",
                     "registered_at", "first_alert_at")
     list_filter = ("region", "priority", "status")
@@ -22,11 +26,18 @@ class CaseAdmin(admin.ModelAdmin):
     date_hierarchy = "registered_at"
     inlines = [AssignmentInline]
 
+    def access_ref(self, obj) -> PatientRef:
+        return case_ref(obj)
+
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(RecordedAdmin):
     list_display = ("case", "unit", "status", "alerted_at", "acknowledged_at", "ack_overdue",
                     "status_overdue")
     list_filter = ("status", "ack_overdue", "status_overdue")
     search_fields = ("case__reference", "unit__call_sign")
     raw_id_fields = ("case", "unit", "redirected_to", "created_by")
+    list_select_related = ("case", "unit")
+
+    def access_ref(self, obj) -> PatientRef:
+        return case_ref(obj.case)

@@ -1,25 +1,12 @@
-"""Queries on cases and assignments. Reads of patient data are written to the access log."""
+"""Queries on cases and assignments. They record nothing: a view that shows what they return
+reads it through dispatch/access.py, which writes the access log."""
 
 from django.db.models import QuerySet
 
 from accounts.roles import is_dispatcher
-from audit.models import AccessAction
-from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
 
 from .models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
-
-
-def case_ref(case: Case) -> PatientRef:
-    return PatientRef(
-        patient=case.patient_key, case_ref=case.reference or "", object_type="case",
-        object_id=str(case.pk),
-    )
-
-
-def cases_read(*, user, cases, reason: str, action: str = AccessAction.READ) -> None:
-    """Write the access log for `cases` shown to (or changed by) `user`."""
-    access_log_write(user=user, refs=[case_ref(c) for c in cases], reason=reason, action=action)
 
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:

@@ -1,6 +1,6 @@
-"""The dispatch API: thin views over services and selectors."""
+"""The dispatch API: thin views over services and selectors. Every answer that shows a case
+(the dispatcher's case, the crew card) comes from a recorded read in dispatch/access.py."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -13,8 +13,9 @@ from core.api import created, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from crews.models import Region
 
-from . import selectors, services
+from . import access, selectors, services
 from .measures import follow_up_measures, tertial_bounds
+from .models import Case
 from .serializers import (
     AckInputSerializer,
     AssignmentSerializer,
@@ -27,45 +28,48 @@ from .serializers import (
 )
 
 
+def _case(pk: int) -> Case:
+    """The case an action works on (the answer reads it again, recorded)."""
+    case = selectors.case_list(status=None).filter(pk=pk).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
 class CaseListView(APIView):
     permission_classes = [IsDispatcher]
 
     @extend_schema(responses=CaseSerializer(many=True))
     def get(self, request):
         status = request.query_params.get("status", "open")
-        cases = list(selectors.case_list(status=None if status == "all" else status)[:200])
-        selectors.cases_read(user=request.user, cases=cases, reason="dispatch console list")
+        cases = access.case_list_recorded(user=request.user, reason="dispatch console list",
+                                          status=None if status == "all" else status)
         return Response(CaseSerializer(cases, many=True).data)
 
     @extend_schema(request=CaseInputSerializer, responses=CaseSerializer)
     def post(self, request):
         data = validated_data(CaseInputSerializer, request)
         case = services.case_register(by=request.user, **data)
-        selectors.cases_read(user=request.user, cases=[case], reason="case registered",
-                             action=AccessAction.CREATE)
-        return created(CaseSerializer(case).data)
+        return created(CaseSerializer(access.case_get_recorded(
+            user=request.user, pk=case.pk, reason="case registered",
+            action=AccessAction.CREATE)).data)
 
 
 class CaseDetailView(APIView):
     permission_classes = [IsDispatcher]
 
-    def _case(self, pk):
-        return get_object_or_404(selectors.case_list(status=None), pk=pk)
-
     @extend_schema(responses=CaseSerializer)
     def get(self, request, pk: int):
-        case = self._case(pk)
-        selectors.cases_read(user=request.user, cases=[case], reason="case opened")
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(access.case_get_recorded(
+            user=request.user, pk=pk, reason="case opened")).data)
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def patch(self, request, pk: int):
-        case = self._case(pk)
+        case = _case(pk)
         data = validated_data(CaseUpdateSerializer, request)
-        case = services.case_update(case=case, by=request.user, **data)
-        selectors.cases_read(user=request.user, cases=[case], reason="case updated",
-                             action=AccessAction.UPDATE)
-        return Response(CaseSerializer(self._case(pk)).data)
+        services.case_update(case=case, by=request.user, **data)
+        return Response(CaseSerializer(access.case_get_recorded(
+            user=request.user, pk=pk, reason="case updated", action=AccessAction.UPDATE)).data)
 
 
 class CaseDispatchView(APIView):
@@ -73,13 +77,14 @@ class CaseDispatchView(APIView):
 
     @extend_schema(request=DispatchInputSerializer, responses=AssignmentSerializer(many=True))
     def post(self, request, pk: int):
-        case = get_object_or_404(selectors.case_list(status=None), pk=pk)
+        case = _case(pk)
         data = validated_data(DispatchInputSerializer, request)
         assignments = services.assignment_dispatch(case=case, units=data["units"],
                                                    by=request.user)
-        selectors.cases_read(user=request.user, cases=[case], reason="units dispatched")
         return created(AssignmentSerializer(
-            selectors.assignment_queryset().filter(pk__in=[a.pk for a in assignments]),
+            access.assignments_of_case_recorded(
+                user=request.user, case=case, pks=[a.pk for a in assignments],
+                reason="units dispatched"),
             many=True, context={"request": request},
         ).data)
 
@@ -89,10 +94,9 @@ class CaseCloseView(APIView):
 
     @extend_schema(request=None, responses=CaseSerializer)
     def post(self, request, pk: int):
-        case = get_object_or_404(selectors.case_list(status=None), pk=pk)
-        case = services.case_close(case=case, by=request.user)
-        selectors.cases_read(user=request.user, cases=[case], reason="case closed")
-        return Response(CaseSerializer(case).data)
+        services.case_close(case=_case(pk), by=request.user)
+        return Response(CaseSerializer(access.case_get_recorded(
+            user=request.user, pk=pk, reason="case closed")).data)
 
 
 class AssignmentListView(APIView):
@@ -100,10 +104,8 @@ class AssignmentListView(APIView):
 
     @extend_schema(responses=AssignmentSerializer(many=True))
     def get(self, request):
-        assignments = list(selectors.assignments_visible_to(user=request.user)[:200])
-        selectors.cases_read(
-            user=request.user, cases=[a.case for a in assignments], reason="assignment list"
-        )
+        assignments = access.assignment_list_recorded(user=request.user,
+                                                      reason="assignment list")
         return Response(AssignmentSerializer(
             assignments, many=True, context={"request": request}
         ).data)
@@ -113,6 +115,7 @@ class AssignmentActionMixin:
     permission_classes = [IsDispatcherOrCrew]
 
     def _assignment(self, request, pk):
+        """The assignment an action works on (the answer reads it again, recorded)."""
         assignment = (
             selectors.assignments_visible_to(user=request.user, active_only=False)
             .filter(pk=pk).first()
@@ -121,21 +124,17 @@ class AssignmentActionMixin:
             raise NotFound(_("No such assignment on your unit."))
         return assignment
 
-    def _answer(self, request, assignment, reason: str | None = None) -> Response:
-        assignment = selectors.assignment_queryset().get(pk=assignment.pk)
-        if reason:
-            # The answer shows the patient (CrewCaseSerializer): the read is logged.
-            selectors.cases_read(user=request.user, cases=[assignment.case], reason=reason)
-        return Response(AssignmentSerializer(assignment, context={"request": request}).data)
+    def _answer(self, request, pk: int, reason: str, *, status: int = 200) -> Response:
+        """The assignment as it is now, with its crew card: a recorded read."""
+        assignment = access.assignment_get_recorded(user=request.user, pk=pk, reason=reason)
+        return Response(AssignmentSerializer(assignment, context={"request": request}).data,
+                        status=status)
 
 
 class AssignmentDetailView(AssignmentActionMixin, APIView):
     @extend_schema(responses=AssignmentSerializer)
     def get(self, request, pk: int):
-        assignment = self._assignment(request, pk)
-        selectors.cases_read(user=request.user, cases=[assignment.case],
-                             reason="assignment opened")
-        return self._answer(request, assignment)
+        return self._answer(request, pk, "assignment opened")
 
 
 class AssignmentAcknowledgeView(AssignmentActionMixin, APIView):
@@ -143,14 +142,14 @@ class AssignmentAcknowledgeView(AssignmentActionMixin, APIView):
     def post(self, request, pk: int):
         def act():
             data = validated_data(AckInputSerializer, request)
-            assignment = services.assignment_acknowledge(
+            services.assignment_acknowledge(
                 assignment=self._assignment(request, pk), by=request.user, at=data.get("at")
             )
-            return self._answer(request, assignment, reason="assignment acknowledged")
+            return self._answer(request, pk, "assignment acknowledged")
 
         return idempotent(request, scope=f"assignment-ack:{pk}", action=act,
-                          replay=lambda: self._answer(request, self._assignment(request, pk),
-                                                      reason="assignment acknowledged (replay)"))
+                          replay=lambda: self._answer(request, pk,
+                                                      "assignment acknowledged (replay)"))
 
 
 class AssignmentStatusView(AssignmentActionMixin, APIView):
@@ -158,15 +157,14 @@ class AssignmentStatusView(AssignmentActionMixin, APIView):
     def post(self, request, pk: int):
         def act():
             data = validated_data(StatusInputSerializer, request)
-            assignment = services.assignment_status_change(
+            services.assignment_status_change(
                 assignment=self._assignment(request, pk), status=data["status"],
                 by=request.user, at=data.get("at"),
             )
-            return self._answer(request, assignment, reason="assignment status changed")
+            return self._answer(request, pk, "assignment status changed")
 
         return idempotent(request, scope=f"assignment-status:{pk}", action=act,
-                          replay=lambda: self._answer(request, self._assignment(request, pk),
-                                                      reason="assignment status (replay)"))
+                          replay=lambda: self._answer(request, pk, "assignment status (replay)"))
 
 
 class AssignmentRedirectView(AssignmentActionMixin, APIView):
@@ -178,10 +176,7 @@ class AssignmentRedirectView(AssignmentActionMixin, APIView):
         new = services.assignment_redirect(
             assignment=self._assignment(request, pk), to_case=data["case"], by=request.user
         )
-        selectors.cases_read(user=request.user, cases=[new.case], reason="unit redirected")
-        return created(AssignmentSerializer(
-            selectors.assignment_queryset().get(pk=new.pk), context={"request": request}
-        ).data)
+        return self._answer(request, new.pk, "unit redirected", status=201)
 
 
 class MeasuresView(APIView):

@@ -1,12 +1,17 @@
 """Read-only admin of caller images: what was sent, received and done, never the bytes (those
-only through the logged views) and never a token (only hashes are stored)."""
+only through the logged views) and never a token (only hashes are stored). Every page is in the
+access log."""
 
 from django.contrib import admin
 
+from audit.admin import RecordedAdmin
+from audit.services import PatientRef
+
+from .access import image_ref, link_ref
 from .models import CallerImage, ImageForward, ImageLink
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(RecordedAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -24,6 +29,10 @@ class ImageLinkAdmin(ReadOnly):
     search_fields = ("case__reference", "phone", "created_by__username")
     exclude = ("token_hash",)
     date_hierarchy = "created_at"
+    list_select_related = ("case", "created_by")
+
+    def access_ref(self, obj) -> PatientRef:
+        return link_ref(obj)
 
 
 class ImageForwardInline(admin.TabularInline):
@@ -42,3 +51,7 @@ class CallerImageAdmin(ReadOnly):
     search_fields = ("case__reference",)
     exclude = ("original_path", "display_path", "thumbnail_path", "note")
     inlines = [ImageForwardInline]
+    list_select_related = ("case", "link")
+
+    def access_ref(self, obj) -> PatientRef:
+        return image_ref(obj)

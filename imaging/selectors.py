@@ -1,12 +1,10 @@
-"""Queries on caller images. Every view of an image (its record or its bytes) is written to the
-access log: an image of a wound is patient data."""
+"""Queries on caller images. They record nothing: every view of an image (its record or its
+bytes) goes through imaging/access.py, which writes the access log."""
 
 from django.db.models import QuerySet
 
 from accounts.models import Role
 from accounts.roles import is_dispatcher
-from audit.models import AccessAction
-from audit.services import PatientRef, access_log_write
 from crews.selectors import unit_of_user
 from dispatch.models import ACTIVE_STATUSES
 
@@ -51,14 +49,3 @@ def images_of_assignment(*, assignment, user=None) -> QuerySet[CallerImage]:
             assignment.status not in ACTIVE_STATUSES):
         return qs.none()
     return qs
-
-
-def image_ref(image: CallerImage) -> PatientRef:
-    case = image.case
-    return PatientRef(patient=case.patient_key, case_ref=case.reference or "",
-                      object_type="caller_image", object_id=str(image.pk))
-
-
-def images_read(*, user, images, reason: str, action: str = AccessAction.READ) -> None:
-    access_log_write(user=user, refs=[image_ref(i) for i in images], reason=reason,
-                     action=action)

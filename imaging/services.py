@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessAction
-from audit.services import PatientRef, access_log_write
 from core.errors import Conflict, DomainError, Invalid
 from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
@@ -29,9 +28,9 @@ from push.services import sms_queue_to_number
 from timers.services import timer_cancel, timer_schedule
 
 from . import storage, tasks
+from .access import images_record, link_record
 from .events import publish_forwarded, publish_image, publish_link
 from .models import PHONE_MASK, CallerImage, ImageForward, ImageLink, ImageState, UploadSession
-from .selectors import images_read
 
 logger = logging.getLogger(__name__)
 
@@ -110,11 +109,8 @@ def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
                                    tag=f"image-link-{link.pk}")
     link.save(update_fields=["sms"])
     # Who sent which link to which number, for the case's patient.
-    access_log_write(
-        user=by, action=AccessAction.CREATE, reason="image link sent by SMS",
-        refs=[PatientRef(patient=case.patient_key, case_ref=case.reference or "",
-                         object_type="image_link", object_id=str(link.pk))],
-    )
+    link_record(user=by, link=link, reason="image link sent by SMS",
+                action=AccessAction.CREATE)
     publish_link(link, "image_link.created")
     return link, token
 
@@ -165,7 +161,10 @@ def link_revoke(*, link: ImageLink, by) -> ImageLink:
     """Withdraw a link (sent to the wrong number, or no longer wanted): no more uploads."""
     revoked = ImageLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by)
-    link = ImageLink.objects.select_related("sms").get(pk=link.pk)
+    link = ImageLink.objects.select_related("sms", "case").get(pk=link.pk)
+    # Who withdrew which link (the answer shows the number it went to) is on record.
+    link_record(user=by, link=link, reason="image link revoked",
+                action=AccessAction.UPDATE if revoked else AccessAction.READ)
     if revoked:
         publish_link(link, "image_link.updated")
     return link
@@ -362,8 +361,8 @@ def image_assess(*, image: CallerImage, by, note: str | None = None,
         image.note = note.strip()[:500]
     image.assessed_by, image.assessed_at = by, timezone.now()
     image.save(update_fields=["rotation", "note", "assessed_by", "assessed_at"])
-    images_read(user=by, images=[image], reason="caller image assessed",
-                action=AccessAction.UPDATE)
+    images_record(user=by, images=[image], reason="caller image assessed",
+                  action=AccessAction.UPDATE)
     publish_image(image, "image.updated")
     return image
 
@@ -395,8 +394,8 @@ def image_forward(*, image: CallerImage, by) -> list[ImageForward]:
     if image.forwarded_to_id is None:
         image.forwarded_to = assignments[0]
     image.save(update_fields=["forwarded_at", "forwarded_to"])
-    images_read(user=by, images=[image], reason="caller image forwarded to the crew",
-                action=AccessAction.UPDATE)
+    images_record(user=by, images=[image], reason="caller image forwarded to the crew",
+                  action=AccessAction.UPDATE)
     publish_image(image, "image.updated")
     return forwards
 

@@ -3,7 +3,8 @@
 Dispatchers: send a link, follow links and images, view, assess, forward, withdraw a link.
 Crews: the images forwarded to their unit's assignment. The caller (no account): upload with
 the session cookie only, and learn nothing back but the states of their own uploads.
-Every view of an image, its record or its bytes, is written to the access log.
+Every view of an image, its record or its bytes, is written to the access log: the answers
+come from the recorded reads in imaging/access.py.
 """
 
 from django.conf import settings
@@ -25,9 +26,9 @@ from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
 from core.api import created, idempotent, validated_data
 from core.errors import Conflict, NotFound
 from dispatch.models import Case
-from dispatch.selectors import assignments_visible_to, cases_read
+from dispatch.selectors import assignments_visible_to
 
-from . import selectors, services, storage
+from . import access, selectors, services
 from .caller import upload_session_from_request
 from .models import ImageLink, ImageState
 from .serializers import (
@@ -76,9 +77,8 @@ class CaseLinksView(ThrottledWithMessage, APIView):
 
     @extend_schema(responses=LinkSerializer(many=True))
     def get(self, request, pk: int):
-        case = _case(pk)
-        links = list(selectors.links_of_case(case=case))
-        cases_read(user=request.user, cases=[case], reason="image links listed")
+        links = access.links_of_case_recorded(user=request.user, case=_case(pk),
+                                              reason="image links listed")
         return Response(LinkSerializer(links, many=True).data)
 
     @extend_schema(request=LinkInputSerializer, responses={201: LinkSerializer})
@@ -90,7 +90,8 @@ class CaseLinksView(ThrottledWithMessage, APIView):
             return created(LinkSerializer(link).data)
 
         def replay():
-            link = ImageLink.objects.filter(case_id=pk, created_by=request.user).first()
+            link = access.link_sent_by_recorded(user=request.user, case_id=pk,
+                                                reason="image link sent by SMS (replay)")
             return created(LinkSerializer(link).data)
 
         return idempotent(request, scope=f"imaging-link:{pk}", action=run, replay=replay)
@@ -110,8 +111,8 @@ class CaseImagesView(APIView):
 
     @extend_schema(responses=ImageSerializer(many=True))
     def get(self, request, pk: int):
-        images = list(selectors.images_of_case(case=_case(pk)))
-        selectors.images_read(user=request.user, images=images, reason="caller images listed")
+        images = access.images_of_case_recorded(user=request.user, case=_case(pk),
+                                                reason="caller images listed")
         return Response(ImageSerializer(images, many=True).data)
 
 
@@ -120,9 +121,8 @@ class ImageDetailView(APIView):
 
     @extend_schema(responses=ImageSerializer)
     def get(self, request, pk: int):
-        image = _image(request, pk)
-        selectors.images_read(user=request.user, images=[image], reason="caller image opened")
-        return Response(ImageSerializer(image).data)
+        return Response(ImageSerializer(access.image_get_recorded(
+            user=request.user, pk=pk, reason="caller image opened")).data)
 
 
 class AnyAccept(DefaultContentNegotiation):
@@ -144,13 +144,12 @@ def _image_file_view(variant: str):
                 raise services.Gone(_("The image was deleted after the retention time."))
             if image.state != ImageState.READY:
                 raise Conflict(_("The image is not ready to be shown."))
-            relative = image.display_path if variant == "display" else image.thumbnail_path
             try:
-                handle = storage.absolute(relative).open("rb")
+                handle = access.image_file_open_recorded(
+                    user=request.user, image=image, variant=variant,
+                    reason=f"caller image viewed ({variant})")
             except (OSError, ValueError):
                 raise NotFound(_("The image file is missing.")) from None
-            selectors.images_read(user=request.user, images=[image],
-                                  reason=f"caller image viewed ({variant})")
             response = FileResponse(handle, content_type="image/jpeg", as_attachment=False,
                                     filename=f"bild-{image.pk}.jpg")
             response["Content-Disposition"] = f'inline; filename="bild-{image.pk}.jpg"'
@@ -172,20 +171,15 @@ def _image_action(name: str, act, *, body=None, reason: str):
 
         @extend_schema(request=body, responses=ImageSerializer)
         def post(self, request, pk: int):
-            def answer():
-                image = _image(request, pk)
-                return Response(ImageSerializer(image).data)
-
             def run():
                 data = validated_data(body, request) if body else {}
                 act(image=_image(request, pk), by=request.user, **data)
-                return answer()
+                # The service recorded the change (action update) that this answer shows.
+                return Response(ImageSerializer(_image(request, pk)).data)
 
             def replay():
-                image = _image(request, pk)
-                selectors.images_read(user=request.user, images=[image],
-                                      reason=f"{reason} (replay)")
-                return answer()
+                return Response(ImageSerializer(access.image_get_recorded(
+                    user=request.user, pk=pk, reason=f"{reason} (replay)")).data)
 
             return idempotent(request, scope=f"imaging-{name}:{pk}", action=run, replay=replay)
 
@@ -214,9 +208,9 @@ class AssignmentImagesView(APIView):
             pk=pk).first()
         if assignment is None:
             raise NotFound(_("No such assignment on your unit."))
-        images = list(selectors.images_of_assignment(assignment=assignment, user=request.user))
-        selectors.images_read(user=request.user, images=images,
-                              reason="caller images of the assignment listed")
+        images = access.images_of_assignment_recorded(
+            user=request.user, assignment=assignment,
+            reason="caller images of the assignment listed")
         return Response(ImageSerializer(images, many=True).data)
 
 

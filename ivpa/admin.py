@@ -1,5 +1,9 @@
 from django.contrib import admin
 
+from audit.admin import RecordedAdmin
+from audit.services import PatientRef
+from dispatch.access import case_ref
+
 from .models import Aed, AlertReport, Callout, Municipality, Responder, ResponderAlert
 
 
@@ -40,7 +44,7 @@ class ResponderAlertInline(admin.TabularInline):
 
 
 @admin.register(Callout)
-class CalloutAdmin(admin.ModelAdmin):
+class CalloutAdmin(RecordedAdmin):
     list_display = ("case", "municipality", "started_at", "waves", "first_accept_at",
                     "ended_at", "end_reason")
     list_filter = ("municipality", "end_reason")
@@ -48,10 +52,20 @@ class CalloutAdmin(admin.ModelAdmin):
     raw_id_fields = ("case",)
     readonly_fields = ("started_at", "first_alert_at", "first_accept_at", "first_arrival_at",
                        "satisfied_at", "ended_at")
+    list_select_related = ("case", "municipality")
+
+    def access_ref(self, obj) -> PatientRef:
+        return case_ref(obj.case)
 
 
 @admin.register(AlertReport)
-class AlertReportAdmin(admin.ModelAdmin):
+class AlertReportAdmin(RecordedAdmin):
+    """What a responder did for the patient (CPR, shocks): part of the case's record."""
+
     list_display = ("alert", "cpr_started", "aed_attached", "aed_shocks", "wellbeing",
                     "wants_debrief", "submitted_at")
     list_filter = ("wants_debrief",)
+    list_select_related = ("alert__callout__case",)
+
+    def access_ref(self, obj) -> PatientRef:
+        return case_ref(obj.alert.callout.case)

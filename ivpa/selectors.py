@@ -10,12 +10,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from audit.services import access_log_write
 from core import hours
 from core.geo import distance_m
 from crews.models import UnitKind, UnitStatus
 from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
-from dispatch.selectors import case_ref
 
 from . import geo
 from .models import (
@@ -282,11 +280,6 @@ def alerts_of(*, user) -> QuerySet[ResponderAlert]:
     )
 
 
-def alert_read(*, alert: ResponderAlert, user, reason: str) -> None:
-    """A responder who accepted sees the address and door code: a read of the case."""
-    access_log_write(user=user, refs=[case_ref(alert.callout.case)], reason=reason)
-
-
 def callouts(*, active_only: bool = True, case_id: int | None = None) -> QuerySet[Callout]:
     qs = Callout.objects.select_related("case", "municipality").prefetch_related(
         "alerts__responder__user", "alerts__aed"
@@ -296,12 +289,6 @@ def callouts(*, active_only: bool = True, case_id: int | None = None) -> QuerySe
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     return qs
-
-
-def callouts_read(*, user, items, reason: str) -> None:
-    refs = {c.case_id: case_ref(c.case) for c in items}
-    if refs:
-        access_log_write(user=user, refs=list(refs.values()), reason=reason)
 
 
 def connected_count(*, at: datetime | None = None) -> int:

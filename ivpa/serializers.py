@@ -8,8 +8,8 @@ from rest_framework import serializers
 from core.phones import E164_PATTERN
 from dispatch.models import CaseType, SceneFlag
 
+from .access import destination_shown
 from .models import (
-    ENGAGED,
     Aed,
     AlertReport,
     Municipality,
@@ -119,12 +119,8 @@ class AlertSerializer(serializers.ModelSerializer):
     def get_case_type_label(self, obj) -> str:
         return str(CaseType(obj.callout.case.case_type).label)
 
-    @staticmethod
-    def shows_destination(obj) -> bool:
-        return obj.status in ENGAGED and obj.callout.is_active
-
     def get_destination(self, obj) -> dict | None:
-        if not self.shows_destination(obj):
+        if not destination_shown(obj):
             return None
         case = obj.callout.case
         return {

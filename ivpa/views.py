@@ -25,7 +25,7 @@ from core.errors import Invalid, NotFound
 from dispatch.models import Case
 from dispatch.selectors import case_list
 
-from . import selectors, services
+from . import access, selectors, services
 from .aeds import aeds_import
 from .events import callout_summary
 from .measures import ivpa_measures
@@ -114,10 +114,8 @@ def _alert_of(request, pk: int):
 
 
 def _alert_answer(request, pk: int, reason: str) -> Response:
-    alert = _alert_of(request, pk)
-    if AlertSerializer.shows_destination(alert):
-        selectors.alert_read(alert=alert, user=request.user, reason=reason)
-    return Response(AlertSerializer(alert).data)
+    return Response(AlertSerializer(
+        access.alert_get_recorded(user=request.user, pk=pk, reason=reason)).data)
 
 
 class AlertListView(APIView):
@@ -125,10 +123,7 @@ class AlertListView(APIView):
 
     @extend_schema(responses=AlertSerializer(many=True))
     def get(self, request):
-        alerts = list(selectors.alerts_of(user=request.user).select_related("report")[:50])
-        for alert in alerts:
-            if AlertSerializer.shows_destination(alert):
-                selectors.alert_read(alert=alert, user=request.user, reason="IVPA alert list")
+        alerts = access.alert_list_recorded(user=request.user, reason="IVPA alert list")
         return Response(AlertSerializer(alerts, many=True).data)
 
 
@@ -180,9 +175,13 @@ class AlertReportView(APIView):
 # --- dispatchers ---------------------------------------------------------------------------
 
 
-def _callouts_answer(request, items, reason: str) -> Response:
-    selectors.callouts_read(user=request.user, items=items, reason=reason)
+def _callouts_answer(items) -> Response:
     return Response([callout_summary(c, list(c.alerts.all())) for c in items])
+
+
+def _callout_answer(request, pk: int, reason: str) -> dict:
+    callout = access.callout_get_recorded(user=request.user, pk=pk, reason=reason)
+    return callout_summary(callout, list(callout.alerts.all()))
 
 
 class CalloutListView(APIView):
@@ -198,8 +197,9 @@ class CalloutListView(APIView):
         except ValueError:
             raise Invalid(_("case is a case id.")) from None
         active_only = q.get("active", "1") != "0" and case_id is None
-        items = list(selectors.callouts(active_only=active_only, case_id=case_id)[:100])
-        return _callouts_answer(request, items, "IVPA callouts")
+        return _callouts_answer(access.callout_list_recorded(
+            user=request.user, reason="IVPA callouts", active_only=active_only,
+            case_id=case_id))
 
 
 def _case(pk: int) -> Case:
@@ -237,9 +237,7 @@ class CaseCalloutView(APIView):
     @extend_schema(request=None, responses=None)
     def post(self, request, pk: int):
         callout = services.callout_start(case=_case(pk), by=request.user)
-        return created(_callouts_answer(
-            request, [selectors.callouts(active_only=False).get(pk=callout.pk)],
-            "IVPA callout started").data[0])
+        return created(_callout_answer(request, callout.pk, "IVPA callout started"))
 
 
 def _callout(pk: int) -> Callout:
@@ -253,8 +251,7 @@ class CalloutCancelView(APIView):
     def post(self, request, pk: int):
         services.callout_end(callout=_callout(pk), reason=CalloutEnd.CANCELLED,
                              by=request.user)
-        return Response(_callouts_answer(request, [_callout(pk)], "IVPA callout cancelled")
-                        .data[0])
+        return Response(_callout_answer(request, pk, "IVPA callout cancelled"))
 
 
 class CalloutOutcomeView(APIView):
@@ -264,8 +261,7 @@ class CalloutOutcomeView(APIView):
     def post(self, request, pk: int):
         data = validated_data(OutcomeSerializer, request)
         services.callout_record_outcome(callout=_callout(pk), by=request.user, **data)
-        return Response(_callouts_answer(request, [_callout(pk)], "IVPA outcome recorded")
-                        .data[0])
+        return Response(_callout_answer(request, pk, "IVPA outcome recorded"))
 
 
 class MeasuresView(APIView):

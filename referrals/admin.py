@@ -1,5 +1,9 @@
 from django.contrib import admin
 
+from audit.admin import RecordedAdmin
+from audit.services import PatientRef
+
+from .access import referral_ref
 from .models import MobileCareProfile, Referral, ReferralTransition
 
 
@@ -21,7 +25,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(RecordedAdmin):
     """Read-only: a referral moves only through its services, so every change is a
     transition on record."""
 
@@ -30,6 +34,10 @@ class ReferralAdmin(admin.ModelAdmin):
     list_filter = ("state", "responsible", "line", "outcome", "unit")
     raw_id_fields = ("case", "new_case")
     inlines = [TransitionInline]
+    list_select_related = ("case", "unit")
+
+    def access_ref(self, obj) -> PatientRef:
+        return referral_ref(obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -1,4 +1,5 @@
-"""Queries of referrals: who sees which, which units fit a case, who is responsible."""
+"""Queries of referrals: who sees which, which units fit a case, who is responsible. They
+record nothing: a view that shows what they return reads it through referrals/access.py."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,13 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.roles import is_dispatcher
-from audit.services import PatientRef, access_log_write
 from core import hours
 from core.geo import distance_m
 from crews.models import Unit, UnitKind
 from crews.selectors import unit_of_user
 from dispatch.models import Case
-from dispatch.selectors import case_ref
 
 from .models import OPEN_STATES, MobileCareProfile, Party, Referral
 
@@ -46,24 +45,6 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
         return qs
     unit = staff_unit(user)
     return qs.filter(unit=unit) if unit is not None else qs.none()
-
-
-def referral_ref(referral: Referral) -> PatientRef:
-    case = referral.case
-    return PatientRef(patient=case.patient_key, case_ref=case.reference or "",
-                      object_type="referral", object_id=str(referral.pk))
-
-
-def referrals_read(*, user, referrals, reason: str, action: str = "read") -> None:
-    """Every read of a referral shows patient data (the handover, and for the unit the
-    identity and address): each is written to the access log."""
-    refs = [referral_ref(r) for r in referrals]
-    if refs:
-        access_log_write(user=user, refs=refs, reason=reason, action=action)
-
-
-def case_read(*, user, case: Case, reason: str) -> None:
-    access_log_write(user=user, refs=[case_ref(case)], reason=reason)
 
 
 def open_referral(case: Case) -> Referral | None:

@@ -2,7 +2,8 @@
 
 Dispatchers: proposals, send, list, read, withdraw, statistics. A mobile care unit's staff:
 join their unit, keep its profile, and answer the referrals sent to it (only those: another
-unit's referral does not exist for them, 404). Every read of a referral is logged.
+unit's referral does not exist for them, 404). Every read of a referral is logged: the
+answers come from the recorded reads in referrals/access.py.
 """
 
 from datetime import datetime, time, timedelta
@@ -24,10 +25,11 @@ from audit.models import AccessAction
 from core.api import idempotent, validated_data
 from core.errors import Forbidden, Invalid, NotFound
 from crews.models import Region, Unit
+from dispatch.access import cases_record
 from dispatch.models import Case
-from dispatch.selectors import case_list, cases_read
+from dispatch.selectors import case_list
 
-from . import selectors, services
+from . import access, selectors, services
 from .measures import referral_stats
 from .models import MobileCareProfile, Referral
 from .serializers import (
@@ -59,10 +61,11 @@ def _referral_of(request, pk: int) -> Referral:
     return referral
 
 
-def _answer(request, referral: Referral, reason: str, *, status: int = 200,
+def _answer(request, pk: int, reason: str, *, status: int = 200,
             transitions: bool = False, action: str = AccessAction.READ) -> Response:
-    selectors.referrals_read(user=request.user, referrals=[referral], reason=reason,
-                             action=action)
+    """The referral as it is now: a recorded read."""
+    referral = access.referral_get_recorded(user=request.user, pk=pk, reason=reason,
+                                            action=action)
     data = ReferralSerializer(referral, context=_context(request.user)).data
     data["responsibility"] = selectors.case_responsibility(referral.case)
     if transitions:
@@ -96,11 +99,9 @@ class ReferralListView(APIView):
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def get(self, request):
-        qs = selectors.referrals_filtered(
-            selectors.referrals_visible_to(user=request.user),
-            case_id=_int_param(request, "case"), state=request.query_params.get("state"))
-        items = list(qs[:200])
-        selectors.referrals_read(user=request.user, referrals=items, reason="referral list")
+        items = access.referral_list_recorded(
+            user=request.user, reason="referral list", case_id=_int_param(request, "case"),
+            state=request.query_params.get("state"))
         context = _context(request.user)
         return Response([{**ReferralSerializer(r, context=context).data} for r in items])
 
@@ -119,13 +120,13 @@ class ReferralListView(APIView):
                 case=case, unit=unit, by=request.user, line=data["line"],
                 deadline=data.get("deadline"), callback_number=data.get("callback_number"),
                 handover=dict(data.get("handover") or {}), skills=data.get("skills") or [])
-            return _answer(request, referral, "referral sent", status=201,
+            return _answer(request, referral.pk, "referral sent", status=201,
                            action=AccessAction.CREATE)
 
         def replay():
             referral = selectors.referral_queryset().filter(
                 case_id=data["case"], sent_by=request.user).order_by("-sent_at").first()
-            return _answer(request, referral, "referral sent (replay)")
+            return _answer(request, referral.pk, "referral sent (replay)")
 
         return idempotent(request, scope=f"referral-send:{data['case']}", action=act,
                           replay=replay)
@@ -136,7 +137,7 @@ class ReferralDetailView(APIView):
 
     @extend_schema(responses=ReferralSerializer)
     def get(self, request, pk: int):
-        return _answer(request, _referral_of(request, pk), "referral opened", transitions=True)
+        return _answer(request, pk, "referral opened", transitions=True)
 
 
 class ReferralSummaryView(APIView):
@@ -152,8 +153,8 @@ class ReferralSummaryView(APIView):
             raise Forbidden(_(
                 "This referral was declined or withdrawn: your unit no longer holds the "
                 "patient, so there is no summary to print. The dispatch centre has it."))
-        selectors.referrals_read(user=request.user, referrals=[referral],
-                                 reason="referral summary printed")
+        referral = access.referral_get_recorded(user=request.user, pk=pk,
+                                                reason="referral summary printed")
         data = ReferralSerializer(referral, context=context).data
         html = render_to_string("referrals/summary.html", {
             "r": data, "referral": referral, "printed_at": timezone.localtime(),
@@ -181,14 +182,13 @@ def _unit_action(name: str, act, body, reason: str, *, dispatcher: bool = False)
                 data = validated_data(body, request)
                 referral = act(referral=_referral_of(request, pk), by=request.user, **data)
                 if referral.new_case_id:  # "needs ambulance": a new patient record
-                    cases_read(user=request.user, cases=[referral.new_case],
-                               reason="case registered from a referral",
-                               action=AccessAction.CREATE)
-                return _answer(request, referral, reason, action=AccessAction.UPDATE)
+                    cases_record(user=request.user, cases=[referral.new_case],
+                                 reason="case registered from a referral",
+                                 action=AccessAction.CREATE)
+                return _answer(request, pk, reason, action=AccessAction.UPDATE)
 
             return idempotent(request, scope=f"referral-{name}:{pk}", action=run,
-                              replay=lambda: _answer(request, _referral_of(request, pk),
-                                                     f"{reason} (replay)"))
+                              replay=lambda: _answer(request, pk, f"{reason} (replay)"))
 
     View.__name__ = f"Referral{name.title()}View"
     return View
@@ -222,8 +222,8 @@ class ProposalsView(APIView):
         if unknown:
             raise Invalid(_("Unknown skill %(skill)s; use %(skills)s.")
                           % {"skill": unknown[0], "skills": ", ".join(skills_choices())})
-        cases_read(user=request.user, cases=[case], reason="referral proposals")
-        fits = selectors.proposals(case=case, skills=skills)
+        fits = access.proposals_recorded(user=request.user, case=case, skills=skills,
+                                         reason="referral proposals")
         return Response({
             "case": case.pk,
             "skills": skills,
@@ -252,9 +252,8 @@ class CaseResponsibilityView(APIView):
     @extend_schema(responses=None)
     def get(self, request, pk: int):
         case = _case(pk)
-        items = list(selectors.referral_queryset().filter(case=case))
-        selectors.referrals_read(user=request.user, referrals=items,
-                                 reason="case referrals")
+        items = access.referrals_of_case_recorded(user=request.user, case=case,
+                                                  reason="case referrals")
         return Response({
             "case": case.pk,
             "responsibility": selectors.case_responsibility(case),
