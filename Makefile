@@ -38,8 +38,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	bash scripts/bench.sh
 
+# ruff for the Python, ESLint for the front end (eslint.config.mjs, the version package-lock.json
+# holds; installed with the other locked npm packages when missing). Both run; either fails it.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	@test -x node_modules/.bin/eslint || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@status=0; $(VENV)/bin/ruff check . || status=1; npm run --silent lint || status=1; exit $$status
 
 # Front-end build (needs Node and npm; `make run` does not): install the locked packages,
 # copy Leaflet, build frontend/src into frontend/static/frontend/build/. Commit the result.

@@ -6,13 +6,12 @@
 // stamps, no absolute paths, no source maps, files and precache entries in a fixed order.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const FRONTEND = dirname(fileURLToPath(import.meta.url));
-const SRC = join(FRONTEND, 'src');
 const STATIC = join(FRONTEND, 'static');
 // LARMKEDJAN_BUILD_OUT builds elsewhere (CI compares that with the committed files).
 const OUT = process.env.LARMKEDJAN_BUILD_OUT || join(STATIC, 'frontend', 'build');

@@ -1,6 +1,8 @@
 /* Helpers shared by the console and the crew tablet: translated strings, API calls with the
    CSRF token, notices, times, the offline banner. */
 
+import { timeFormats } from './time.js';
+
 const STRINGS = JSON.parse(document.getElementById('i18n')?.textContent || '{}');
 const LANG = document.documentElement.lang || 'sv';
 
@@ -159,28 +161,8 @@ export function uuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// 24-hour clock in every language: the centre and the crews read times the same way.
-const timeFormat = new Intl.DateTimeFormat(LANG, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const timeFormatSeconds = new Intl.DateTimeFormat(LANG, {
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
-
-export function fmtTime(iso, seconds = false) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : (seconds ? timeFormatSeconds : timeFormat).format(d);
-}
-
-export function fmtElapsed(iso) {
-  const ms = serverNow() - new Date(iso);
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return t('time.seconds', { n: s });
-  const m = Math.floor(s / 60);
-  if (m < 60) return t('time.minutes', { n: m });
-  return t('time.hours', { h: Math.floor(m / 60), m: m % 60 });
-}
-
-export const since = (iso) => t('time.since', { time: fmtTime(iso), elapsed: fmtElapsed(iso) });
+/** Clock times and how long ago, in the page's language on the server's clock (time.js). */
+export const { fmtTime, fmtElapsed, since } = timeFormats({ lang: LANG, t, now: serverNow });
 
 /** Show a message at the top right; errors stay until closed or 15 s. */
 export function notify(message, kind = 'info', { timeout } = {}) {

@@ -3,52 +3,57 @@
 
    Every device on the unit follows the `unit.<id>` stream, so all of them show the same state,
    and tells the server it saw each event (`ack`), so that no push wakes a device already
-   showing it. A tap, and a position report, goes to the outbox (IndexedDB, see outbox.js) with
-   an idempotency key and the time it was made, and is sent in order until the server answers:
-   a dead zone delays a status, never loses or doubles it. The screen moves on at once; a
-   refusal (409) is shown with its reason, stays listed until seen, and the state is fetched
-   again from the server.
+   showing it (the start-up, the stream, joining and leaving: field.js). A tap, and a position
+   report, goes to the outbox (IndexedDB, see outbox.js) with an idempotency key and the time it
+   was made, and is sent in order until the server answers: a dead zone delays a status, never
+   loses or doubles it. The screen moves on at once; a refusal (409) is shown with its reason,
+   stays listed until seen, and the state is fetched again from the server.
 
    Offline: the page and the non-patient API reads come from the service worker's caches, the
    current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is. */
 
 import {
-  ACTIVE, api, cookie, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, showConnection,
-  signedOut, statusLabel, t, twoStep, uuid,
+  ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
-import { flushOutbox, CHANNEL } from './outbox.js';
-import { swReady, wipeDevice } from './page.js';
-import { setupPush } from './push.js';
-import { alarm, setupAudio } from './sound.js';
-import {
-  addChange, changesFor, deleteChange, dropCurrent, getMeta, loadCurrent, saveCurrent, setMeta,
-} from './store.js';
-import { LocalSeqStore, StreamClient } from './stream.js';
+import { FieldScreen } from './field.js';
+import { alarm } from './sound.js';
+import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
 
 const FORWARD = {
   alerted: 'acknowledged', acknowledged: 'en_route', en_route: 'on_scene', on_scene: 'transporting',
   transporting: 'at_hospital', at_hospital: 'available',
 };
 const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
-const SYNC_TAG = 'larmkedjan-outbox';
-const FLUSH_EVERY_MS = 10000;
 const POSITION_MOVE_M = 100;
 const REPEAT_ALARM_MS = 15000;
 const COOLDOWN_MS = 1200;
 const POSITION_EVERY_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
-const USER = $('crew').dataset.user;
 const state = {
-  me: null,
-  outbox: [], // this user's changes not yet sent or refused (from IndexedDB)
   unit: null,
   known: new Map(), // assignment id -> assignment (full, from the API, merged with events)
   current: null, // id of the unit's active assignment
   alarmed: new Set(),
-  sync: 'idle', // idle | sending | queued
   cooldownUntil: 0,
 };
+
+/* Who the user is (field.me), the stream, the outbox (field.outbox.list: this user's changes
+   not yet sent, or refused and not yet seen), joining and leaving the unit. */
+const field = new FieldScreen({
+  root: $('crew'),
+  onMe,
+  onEvent,
+  onReset: () => {
+    images.loaded.clear();
+    loadUnitState();
+  },
+  outbox: { onSent, onRefused, onChange: renderOutbox, onSending: setSync, dependsDetail: t('crew.depends') },
+  unit: { leaveConfirm: t('crew.leave_confirm'), left: t('crew.you_left') },
+  wakeLock: true,
+});
+const { outbox } = field;
+const USER = field.user;
 
 /* ---------- assignments ---------- */
 
@@ -60,7 +65,7 @@ function currentAssignment() {
 /** Take in a view of an assignment (answer, fetch or event); `force` trusts it over local state. */
 function applyAssignment(incoming, { force = false } = {}) {
   // A change still in the outbox is newer than what the server says.
-  const pending = state.outbox.filter((c) => c.state === 'waiting' && c.kind !== 'position'
+  const pending = outbox.list.filter((c) => c.state === 'waiting' && c.kind !== 'position'
     && c.assignment === incoming.id).at(-1);
   if (pending) {
     const at = pending.body.at;
@@ -96,15 +101,15 @@ async function refreshAssignment(id, options) {
   try {
     applyAssignment(await api(`/api/assignments/${id}/`), options);
   } catch (err) {
-    if (err.status === 403 || err.status === 404) loadMe();
+    if (err.status === 403 || err.status === 404) field.loadMe();
     else if (err.status !== 0) notify(err.detail, 'error'); // offline: the banner says so
   }
 }
 
 async function loadUnitState() {
-  if (!state.me?.unit) return;
+  if (!field.me?.unit) return;
   const [list, unit] = await Promise.allSettled([
-    api('/api/assignments/'), api(`/api/units/${state.me.unit}/`),
+    api('/api/assignments/'), api(`/api/units/${field.me.unit}/`),
   ]);
   if (unit.status === 'fulfilled') state.unit = unit.value;
   if (list.status === 'fulfilled') {
@@ -126,10 +131,10 @@ let persistTimer = null;
 function persistCurrent() {
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => {
-    if (!state.me?.unit) return;
+    if (!field.me?.unit) return;
     const a = currentAssignment();
     const job = a
-      ? saveCurrent({ user: USER, unit: state.me.unit, assignment: a, unitState: state.unit })
+      ? saveCurrent({ user: USER, unit: field.me.unit, assignment: a, unitState: state.unit })
       : dropCurrent(USER);
     job.catch(() => { /* private mode: nothing kept */ });
   }, 50);
@@ -138,30 +143,13 @@ function persistCurrent() {
 async function restoreCurrent() {
   try {
     const kept = await loadCurrent(USER);
-    if (!kept || kept.unit !== state.me?.unit) return;
+    if (!kept || kept.unit !== field.me?.unit) return;
     if (!state.unit && kept.unitState) state.unit = kept.unitState;
     if (!state.known.has(kept.assignment.id)) applyAssignment(kept.assignment);
   } catch { /* nothing kept */ }
 }
 
 /* ---------- the outbox ---------- */
-
-async function refreshOutbox() {
-  try {
-    state.outbox = await changesFor(USER);
-  } catch {
-    state.outbox = [];
-  }
-  renderOutbox();
-  return state.outbox;
-}
-
-async function queue(change) {
-  await addChange({ user: USER, key: uuid(), ...change, body: { ...change.body } });
-  await refreshOutbox();
-  swReady.then((reg) => reg?.sync?.register(SYNC_TAG)).catch(() => { /* no Background Sync */ });
-  flush();
-}
 
 /** The crew's tap: move on at once on screen, and queue the change for the server. */
 function step(target) {
@@ -182,16 +170,12 @@ function step(target) {
   setTimeout(render, COOLDOWN_MS + 20);
   hideRefusal();
   render();
-  queue({
+  outbox.queue({
     key, kind: ack ? 'ack' : 'status', status: target, assignment: a.id,
     url: `/api/assignments/${a.id}/${ack ? 'acknowledge' : 'status'}/`,
     body: ack ? { idempotency_key: key, at } : { status: target, idempotency_key: key, at },
   });
 }
-
-let flushing = false;
-let retryTimer = null;
-let retryDelay = 1000;
 
 function onSent(change, answer) {
   if (change.kind !== 'position' && answer && answer.id) applyAssignment(answer);
@@ -203,36 +187,8 @@ function onRefused(change, detail) {
   refreshAssignment(change.assignment, { force: true });
 }
 
-async function flush() {
-  if (flushing || !USER) return;
-  flushing = true;
-  clearTimeout(retryTimer);
-  try {
-    const waiting = (await refreshOutbox()).some((c) => c.state === 'waiting');
-    if (!waiting) return;
-    setSync();
-    setMeta('session', { user: USER, csrf: cookie('csrftoken') }).catch(() => {});
-    const result = await flushOutbox({
-      user: USER, csrf: () => cookie('csrftoken'), signedOut, onSent, onRefused,
-      dependsDetail: t('crew.depends'),
-    });
-    await refreshOutbox();
-    if (result.busy) {
-      retryTimer = setTimeout(flush, 1000); // the worker is sending: look again shortly
-    } else if (result.kept) {
-      retryTimer = setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
-    } else {
-      retryDelay = 1000;
-    }
-  } finally {
-    flushing = false;
-    setSync();
-  }
-}
-
 function setSync() {
-  const waiting = state.outbox.filter((c) => c.state === 'waiting').length;
+  const waiting = outbox.list.filter((c) => c.state === 'waiting').length;
   const node = $('a-sync');
   node.hidden = waiting === 0;
   node.textContent = waiting === 0 ? ''
@@ -244,8 +200,8 @@ function renderOutbox() {
   setSync();
   const list = $('outbox-list');
   const box = $('outbox');
-  const statusChanges = state.outbox.filter((c) => c.kind !== 'position' || c.state === 'refused');
-  const positions = state.outbox.filter((c) => c.kind === 'position' && c.state === 'waiting').length;
+  const statusChanges = outbox.list.filter((c) => c.kind !== 'position' || c.state === 'refused');
+  const positions = outbox.list.filter((c) => c.kind === 'position' && c.state === 'waiting').length;
   box.hidden = !statusChanges.length && !positions;
   const at = (c) => fmtTime(c.body?.at || c.createdAt, true);
   const items = statusChanges.map((c) => {
@@ -256,7 +212,7 @@ function renderOutbox() {
         el('span', { class: 'ob-state' }, t('crew.refused', { detail: c.detail })),
         el('button', {
           type: 'button', class: 'btn btn-ghost ob-dismiss',
-          onclick: async () => { await deleteChange(c.id); hideRefusal(); refreshOutbox(); },
+          onclick: async () => { await outbox.dismiss(c); hideRefusal(); },
         }, t('crew.seen')));
     }
     return el('li', { class: 'ob-item', dataset: { key: c.key, state: 'waiting' } },
@@ -269,7 +225,7 @@ function renderOutbox() {
       el('span', { class: 'ob-state' }, t('crew.waiting'))));
   }
   list.replaceChildren(...items);
-  $('outbox-count').textContent = String(state.outbox.filter((c) => c.state === 'waiting').length);
+  $('outbox-count').textContent = String(outbox.list.filter((c) => c.state === 'waiting').length);
 }
 
 function showRefusal(message) {
@@ -297,56 +253,20 @@ function onEvent(event) {
     state.unit = { ...state.unit, ...d };
     render();
   } else if (event.type === 'crew.joined') {
-    if (d.user !== state.me?.id) notify(t('crew.joined', { name: d.name }), 'info');
+    if (d.user !== field.me?.id) notify(t('crew.joined', { name: d.name }), 'info');
   } else if (event.type === 'crew.left') {
-    if (d.user === state.me?.id) loadMe();
+    if (d.user === field.me?.id) field.loadMe();
     else notify(t('crew.left', { name: d.name }), 'info');
   }
 }
 
-const stream = new StreamClient({
-  ack: true,
-  store: new LocalSeqStore(),
-  onEvent,
-  onReset: () => {
-    images.loaded.clear();
-    loadUnitState();
-  },
-  onStatus: showConnection,
-  onRefused: () => setTimeout(loadMe, 3000),
-});
-
 /* ---------- joining and leaving ---------- */
 
-// Who the user is came with the page (with the time it was made); later (a new shift, a
-// refused stream) it is asked again. A page the worker kept may be older than what the device
-// learnt since (joined a unit without reloading): the newer of the two counts.
-let embeddedMe = JSON.parse(document.getElementById('me')?.textContent || 'null');
-
-async function loadMe() {
-  const kept = await getMeta(`me.${USER}`).catch(() => null); // {me, at}
-  try {
-    if (embeddedMe) {
-      const { at, ...me } = embeddedMe;
-      embeddedMe = null;
-      // Without network the page is the worker's copy: what the device learnt last counts.
-      const keptIsNewer = kept && (!navigator.onLine || Date.parse(kept.at) > Date.parse(at));
-      state.me = keptIsNewer ? kept.me : me;
-      if (!keptIsNewer) setMeta(`me.${USER}`, { me, at }).catch(() => {});
-    } else {
-      state.me = await api('/api/me/');
-      setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
-    }
-  } catch (err) {
-    if (err.status !== 0 || !kept) {
-      if (err.status !== 0) notify(err.detail, 'error');
-      return;
-    }
-    state.me = kept.me; // offline start: who we were, as last known
-  }
-  stream.setStreams(state.me.streams);
-  if (state.me.unit) {
-    if (state.unit && state.unit.id !== state.me.unit) {
+/** Who the user is, known or changed (start, join, leave): the unit's state, or the units to
+    join. */
+async function onMe(me) {
+  if (me.unit) {
+    if (state.unit && state.unit.id !== me.unit) {
       state.known.clear();
       state.current = null;
     }
@@ -385,31 +305,6 @@ async function fillUnitsOnce() {
   }
 }
 
-$('join-button').addEventListener('click', async () => {
-  const id = $('join-unit').value;
-  if (!id) {
-    $('join-unit').focus();
-    return;
-  }
-  try {
-    await api(`/api/units/${id}/join/`, { method: 'POST' });
-    await loadMe();
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-});
-
-twoStep($('leave-button'), t('crew.leave_confirm'), async () => {
-  try {
-    await api('/api/units/leave/', { method: 'POST' });
-    await wipeDevice(); // shift over: no patient data stays on the tablet
-    notify(t('crew.you_left'), 'info');
-    await loadMe();
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-});
-
 $('refusal-close').addEventListener('click', hideRefusal);
 $('a-ack').addEventListener('click', () => step('acknowledged'));
 $('a-next').addEventListener('click', () => {
@@ -421,17 +316,17 @@ $('a-alt').addEventListener('click', () => step('available'));
 /* ---------- rendering ---------- */
 
 function render() {
-  const joined = Boolean(state.me?.unit);
-  $('join').hidden = !state.me || joined;
+  const joined = Boolean(field.me?.unit);
+  $('join').hidden = !field.me || joined;
   $('duty').hidden = !joined;
-  $('unit-title').textContent = joined ? state.me.unit_call_sign : '';
+  $('unit-title').textContent = joined ? field.me.unit_call_sign : '';
   const unitStatus = $('unit-status');
   unitStatus.hidden = !(joined && state.unit);
   if (joined && state.unit) {
     unitStatus.className = `badge st-${state.unit.status}`;
     unitStatus.textContent = statusLabel(state.unit.status);
   }
-  document.title = joined ? `${state.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
+  document.title = joined ? `${field.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
   const a = joined ? currentAssignment() : null;
   $('idle').hidden = Boolean(a);
   $('assignment').hidden = !a;
@@ -576,7 +471,7 @@ setInterval(() => {
   if (a && a.status === 'alerted') alarm();
 }, REPEAT_ALARM_MS);
 
-/* ---------- position and screen ---------- */
+/* ---------- position ---------- */
 
 let watchId = null;
 // {at, lat, lon} of the last position queued; kept over a reload, so that a restarted tablet
@@ -598,7 +493,7 @@ function distance(lat1, lon1, lat2, lon2) {
 function startPosition() {
   if (watchId != null || !navigator.geolocation) return;
   watchId = navigator.geolocation.watchPosition((pos) => {
-    const unit = state.me?.unit;
+    const unit = field.me?.unit;
     if (!unit) return;
     const { latitude, longitude } = pos.coords;
     const now = Date.now();
@@ -608,7 +503,7 @@ function startPosition() {
     try { localStorage.setItem(LAST_POSITION_KEY, JSON.stringify(lastQueued)); } catch { /* full */ }
     const skew = serverNow().getTime() - Date.now();
     const key = uuid();
-    queue({
+    outbox.queue({
       key, kind: 'position', unit, url: `/api/units/${unit}/position/`,
       body: {
         latitude, longitude, idempotency_key: key,
@@ -619,36 +514,6 @@ function startPosition() {
   { enableHighAccuracy: true, maximumAge: 10000 });
 }
 
-let wakeLock = null;
-async function keepScreenOn() {
-  if (!('wakeLock' in navigator) || document.visibilityState !== 'visible' || wakeLock) return;
-  try {
-    wakeLock = await navigator.wakeLock.request('screen');
-    wakeLock.addEventListener('release', () => { wakeLock = null; });
-  } catch { /* not allowed here */ }
-}
-document.addEventListener('visibilitychange', keepScreenOn);
-addEventListener('online', flush);
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
-setInterval(() => { if (state.outbox.some((c) => c.state === 'waiting')) flush(); }, FLUSH_EVERY_MS);
-navigator.serviceWorker?.addEventListener('message', (event) => {
-  if (event.data?.type === 'flush') flush(); // Background Sync: the network is back
-});
-try {
-  // The worker sent something (Background Sync): show the outcome here too.
-  new BroadcastChannel(CHANNEL).addEventListener('message', (event) => {
-    const { type, change, answer } = event.data || {};
-    if (type === 'sent') onSent(change, answer);
-    else if (type === 'refused') onRefused(change, change.detail);
-    refreshOutbox();
-  });
-} catch { /* no BroadcastChannel */ }
-
 /* ---------- start ---------- */
 
-setupAudio($('audio-banner'));
-keepScreenOn();
-refreshOutbox().then(loadMe).then(flush).then(() => {
-  // Offered once the screen is up: the assignment first.
-  setupPush({ button: $('push-button'), registration: swReady });
-});
+field.start();

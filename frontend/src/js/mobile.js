@@ -8,26 +8,19 @@
    only an accepted referral says "the responsibility is yours".
 
    The unit's stream `unit.<id>` carries referral.created / .updated / .withdrawn; events carry
-   no patient data, so each referral is fetched over HTTP (the read is logged). Answers go
+   no patient data, so each referral is fetched over HTTP (the read is logged). The start-up,
+   the stream and joining and leaving the unit are the field screens' (field.js). Answers go
    through the outbox (outbox.js, as the crew's status taps): an idempotency key, sent in order,
    kept through a dead zone, and a refusal shown with the server's reason until seen. */
 
 import {
-  api, cookie, el, fmtTime, isOffline, notify, placeInOrder, serverNow, showConnection, signedOut, t,
-  twoStep, uuid,
+  api, el, fmtTime, isOffline, notify, placeInOrder, serverNow, t, twoStep, uuid,
 } from './common.js';
+import { FieldScreen } from './field.js';
 import { referralNews2, referralVitals, vitalsText } from './news2.js';
-import { CHANNEL, flushOutbox } from './outbox.js';
-import { swReady, wipeDevice } from './page.js';
-import { setupPush } from './push.js';
-import { alarm, setupAudio } from './sound.js';
-import {
-  addChange, changesFor, deleteChange, dropCurrent, getMeta, loadCurrent, saveCurrent, setMeta,
-} from './store.js';
-import { LocalSeqStore, StreamClient } from './stream.js';
+import { alarm } from './sound.js';
+import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
 
-const SYNC_TAG = 'larmkedjan-outbox';
-const FLUSH_EVERY_MS = 10000;
 const REPEAT_ALARM_MS = 60000;
 const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);
 const ENDED = new Set(['declined', 'withdrawn', 'visited', 'closed', 'completed', 'cancelled', 'reassigned', 'expired']);
@@ -36,17 +29,37 @@ const AMBULANCE = JSON.parse(document.getElementById('ambulance').textContent);
 const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
 
 const $ = (id) => document.getElementById(id);
-const USER = $('mobile').dataset.user;
 const state = {
-  me: null,
   profile: null,
   referrals: new Map(), // id -> referral (from the API)
-  outbox: [],
   alarmed: new Set(),
   drafts: new Map(), // id -> {visit, reason, note}: what was typed, kept over redraws
   skills: null, // what a unit may offer (from the server)
   units: null, // the mobile care units, to join one
 };
+
+/* Who the user is (field.me), the stream, the outbox (field.outbox.list: the answers not yet
+   sent, or refused and not yet seen), joining and leaving the unit. */
+const field = new FieldScreen({
+  root: $('mobile'),
+  onMe,
+  onEvent,
+  onReset: () => loadReferrals(),
+  outbox: {
+    mine: (change) => change.referral != null,
+    onSent,
+    onRefused,
+    onChange: () => {
+      renderOutbox();
+      render();
+    },
+    onSending: (sending) => { if (!sending) renderOutbox(); },
+    dependsDetail: t('mobile.depends'),
+  },
+  unit: { leaveConfirm: t('mobile.leave_confirm'), left: t('mobile.you_left'), onLeft: () => state.referrals.clear() },
+});
+const { outbox } = field;
+const USER = field.user;
 
 /* ---------- referrals ---------- */
 
@@ -67,12 +80,12 @@ function unitResponsible(r) {
 }
 
 function pendingFor(id) {
-  return state.outbox.filter((c) => c.referral === id);
+  return outbox.list.filter((c) => c.referral === id);
 }
 
 function upsertReferral(r) {
   if (!r || r.id == null) return;
-  if (state.me?.unit && r.unit != null && Number(r.unit?.id ?? r.unit) !== Number(state.me.unit)) {
+  if (field.me?.unit && r.unit != null && Number(r.unit?.id ?? r.unit) !== Number(field.me.unit)) {
     state.referrals.delete(r.id); // taken away from this unit
   } else {
     state.referrals.set(r.id, { ...state.referrals.get(r.id), ...r });
@@ -101,7 +114,7 @@ async function fetchReferral(id) {
 let loaded = false; // the list was asked for once: from then on what is shown may be kept
 
 async function loadReferrals() {
-  if (!state.me?.unit) return;
+  if (!field.me?.unit) return;
   loaded = true;
   try {
     const list = await api('/api/referrals/');
@@ -126,10 +139,10 @@ let persistTimer = null;
 function persistReferrals() {
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => {
-    if (!state.me?.unit) return;
+    if (!field.me?.unit) return;
     const open = [...state.referrals.values()].filter((r) => isOpen(r) || isAccepted(r));
     const job = open.length
-      ? saveCurrent({ user: USER, unit: state.me.unit, referrals: open, at: serverNow().toISOString() })
+      ? saveCurrent({ user: USER, unit: field.me.unit, referrals: open, at: serverNow().toISOString() })
       : dropCurrent(USER);
     job.catch(() => { /* private mode: nothing kept */ });
   }, 100);
@@ -138,7 +151,7 @@ function persistReferrals() {
 async function restoreReferrals() {
   try {
     const kept = await loadCurrent(USER);
-    if (!kept || kept.unit !== state.me?.unit || !Array.isArray(kept.referrals)) return;
+    if (!kept || kept.unit !== field.me?.unit || !Array.isArray(kept.referrals)) return;
     for (const r of kept.referrals) {
       if (state.referrals.has(r.id)) continue;
       state.alarmed.add(r.id); // known already: no new alarm for it
@@ -152,9 +165,9 @@ async function restoreReferrals() {
 const asList = (v) => (Array.isArray(v) ? v : String(v || '').split(',').map((x) => x.trim()).filter(Boolean));
 
 async function loadProfile() {
-  if (!state.me?.unit) return;
+  if (!field.me?.unit) return;
   try {
-    state.profile = await api(`/api/referrals/units/${state.me.unit}/profile/`);
+    state.profile = await api(`/api/referrals/units/${field.me.unit}/profile/`);
     fillProfile();
   } catch (err) {
     if (err.status !== 0) notify(err.detail, 'error');
@@ -209,7 +222,7 @@ async function patchProfile(body) {
   const box = $('profile-error');
   box.hidden = true;
   try {
-    state.profile = { ...state.profile, ...await api(`/api/referrals/units/${state.me.unit}/profile/`, { method: 'PATCH', body }) };
+    state.profile = { ...state.profile, ...await api(`/api/referrals/units/${field.me.unit}/profile/`, { method: 'PATCH', body }) };
     renderProfileState();
     return true;
   } catch (err) {
@@ -247,32 +260,14 @@ $('profile').addEventListener('submit', async (e) => {
 
 /* ---------- answers, through the outbox ---------- */
 
-async function refreshOutbox() {
-  try {
-    state.outbox = (await changesFor(USER)).filter((c) => c.referral != null);
-  } catch {
-    state.outbox = [];
-  }
-  renderOutbox();
-  render();
-  return state.outbox;
-}
-
 async function queue(referral, kind, action, body) {
   const key = uuid();
-  await addChange({
-    user: USER, key, kind, referral: referral.id, assignment: `referral-${referral.id}`,
+  await outbox.queue({
+    key, kind, referral: referral.id, assignment: `referral-${referral.id}`,
     label: `${t(`mobile.change.${kind}`)} · ${referral.case_reference || referral.reference || `#${referral.id}`}`,
     url: `/api/referrals/${referral.id}/${action}/`, body: { ...body, idempotency_key: key },
   });
-  await refreshOutbox();
-  swReady.then((reg) => reg?.sync?.register(SYNC_TAG)).catch(() => { /* no Background Sync */ });
-  flush();
 }
-
-let flushing = false;
-let retryTimer = null;
-let retryDelay = 1000;
 
 function onSent(change, answer) {
   if (change.referral == null) return;
@@ -290,38 +285,11 @@ function onRefused(change, detail) {
   fetchReferral(change.referral);
 }
 
-async function flush() {
-  if (flushing || !USER) return;
-  flushing = true;
-  clearTimeout(retryTimer);
-  try {
-    const waiting = (await refreshOutbox()).some((c) => c.state === 'waiting');
-    if (!waiting) return;
-    setMeta('session', { user: USER, csrf: cookie('csrftoken') }).catch(() => {});
-    const result = await flushOutbox({
-      user: USER, csrf: () => cookie('csrftoken'), signedOut, onSent, onRefused,
-      dependsDetail: t('mobile.depends'),
-    });
-    await refreshOutbox();
-    if (result.busy) {
-      retryTimer = setTimeout(flush, 1000);
-    } else if (result.kept) {
-      retryTimer = setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
-    } else {
-      retryDelay = 1000;
-    }
-  } finally {
-    flushing = false;
-    renderOutbox();
-  }
-}
-
 function renderOutbox() {
-  const waiting = state.outbox.filter((c) => c.state === 'waiting');
-  $('outbox').hidden = !state.outbox.length;
+  const waiting = outbox.list.filter((c) => c.state === 'waiting');
+  $('outbox').hidden = !outbox.list.length;
   $('outbox-count').textContent = String(waiting.length);
-  $('outbox-list').replaceChildren(...state.outbox.map((c) => {
+  $('outbox-list').replaceChildren(...outbox.list.map((c) => {
     const at = fmtTime(c.createdAt, true);
     if (c.state === 'refused') {
       return el('li', { class: 'ob-item is-refused', dataset: { key: c.key, state: 'refused' } },
@@ -329,7 +297,7 @@ function renderOutbox() {
         el('span', { class: 'ob-state' }, t('mobile.refused', { detail: c.detail })),
         el('button', {
           type: 'button', class: 'btn btn-ghost ob-dismiss',
-          onclick: async () => { await deleteChange(c.id); hideRefusal(); refreshOutbox(); },
+          onclick: async () => { await outbox.dismiss(c); hideRefusal(); },
         }, t('mobile.seen')));
     }
     return el('li', { class: 'ob-item', dataset: { key: c.key, state: 'waiting' } },
@@ -376,11 +344,11 @@ function sortKey(r) {
 }
 
 function render() {
-  const joined = Boolean(state.me?.unit);
-  $('join').hidden = !state.me || joined;
+  const joined = Boolean(field.me?.unit);
+  $('join').hidden = !field.me || joined;
   $('duty').hidden = !joined;
-  $('unit-title').textContent = joined ? state.me.unit_call_sign || '' : '';
-  document.title = joined ? `${state.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
+  $('unit-title').textContent = joined ? field.me.unit_call_sign || '' : '';
+  document.title = joined ? `${field.me.unit_call_sign} · Larmkedjan` : 'Larmkedjan';
   if (!joined) return;
   if (loaded) persistReferrals();
   const list = [...state.referrals.values()].sort((a, b) => {
@@ -455,7 +423,7 @@ function card(r) {
     el('p', { class: `news2 band-${n.band || 'none'}`, dataset: { score: n.score ?? '', band: n.band || '' } },
       n.score == null ? t('referral.news2_none')
         : `${t('referral.news2', { score: n.score })} · ${t(`referral.band.${n.band}`)}${n.complete ? '' : ` (${t('referral.news2_incomplete')})`}`),
-    r.patient_withheld ? el('p', { class: 'r-withheld' }, t('mobile.patient_withheld')) : null,
+    r.patient_withheld ? el('p', { class: 'r-withheld' }, t('mobile.patient_withheld')) : '',
     facts(r, h),
   );
   const actions = el('div', { class: 'r-actions' });
@@ -626,7 +594,7 @@ function outcomeForm(r) {
 function onEvent(event) {
   const d = event.data || {};
   if (event.type === 'care_unit.updated') {
-    if (Number(d.unit) === Number(state.me?.unit)) {
+    if (Number(d.unit) === Number(field.me?.unit)) {
       const typing = $('profile').contains(document.activeElement);
       state.profile = { ...state.profile, ...d };
       if (!typing) fillProfile();
@@ -635,7 +603,7 @@ function onEvent(event) {
     return;
   }
   if (!event.type.startsWith('referral.')) {
-    if (event.type === 'crew.left' && d.user === state.me?.id) loadMe();
+    if (event.type === 'crew.left' && d.user === field.me?.id) field.loadMe();
     return;
   }
   const id = d.id ?? d.referral;
@@ -655,43 +623,12 @@ function onEvent(event) {
   fetchReferral(id);
 }
 
-const stream = new StreamClient({
-  ack: true,
-  store: new LocalSeqStore(),
-  onEvent,
-  onReset: () => loadReferrals(),
-  onStatus: showConnection,
-  onRefused: () => setTimeout(loadMe, 3000),
-});
-
 /* ---------- joining and leaving ---------- */
 
-let embeddedMe = JSON.parse(document.getElementById('me')?.textContent || 'null');
-
-async function loadMe() {
-  const kept = await getMeta(`me.${USER}`).catch(() => null); // {me, at}
-  try {
-    if (embeddedMe) {
-      // The page may be the worker's copy, older than what the device learnt since (joined
-      // the unit without reloading): the newer of the two counts, as on the crew tablet.
-      const { at, ...me } = embeddedMe;
-      embeddedMe = null;
-      const keptIsNewer = kept && (!navigator.onLine || Date.parse(kept.at) > Date.parse(at));
-      state.me = keptIsNewer ? kept.me : me;
-      if (!keptIsNewer) setMeta(`me.${USER}`, { me, at }).catch(() => {});
-    } else {
-      state.me = await api('/api/me/');
-      setMeta(`me.${USER}`, { me: state.me, at: serverNow().toISOString() }).catch(() => {});
-    }
-  } catch (err) {
-    if (err.status !== 0 || !kept) {
-      if (err.status !== 0) notify(err.detail, 'error');
-      return;
-    }
-    state.me = kept.me;
-  }
-  stream.setStreams(state.me.streams || []);
-  if (state.me.unit) {
+/** Who the user is, known or changed (start, join, leave): the unit's profile and referrals,
+    or the units to join. */
+async function onMe(me) {
+  if (me.unit) {
     if (!state.skills) await loadCareUnits();
     await Promise.all([loadProfile(), loadReferrals()]);
   } else {
@@ -722,32 +659,6 @@ async function fillUnits() {
   if (units.length === 1) select.value = String(units[0].unit);
 }
 
-$('join-button').addEventListener('click', async () => {
-  const id = $('join-unit').value;
-  if (!id) {
-    $('join-unit').focus();
-    return;
-  }
-  try {
-    await api(`/api/referrals/units/${id}/join/`, { method: 'POST' });
-    await loadMe();
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-});
-
-twoStep($('leave-button'), t('mobile.leave_confirm'), async () => {
-  try {
-    await api('/api/referrals/units/leave/', { method: 'POST' });
-    await wipeDevice();
-    state.referrals.clear();
-    notify(t('mobile.you_left'), 'info');
-    await loadMe();
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-});
-
 /* ---------- start ---------- */
 
 setInterval(() => {
@@ -755,22 +666,4 @@ setInterval(() => {
 }, REPEAT_ALARM_MS);
 setInterval(render, 30000); // deadlines turn late with time
 $('referrals').addEventListener('focusout', () => setTimeout(render, 50));
-addEventListener('online', flush);
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
-setInterval(() => { if (state.outbox.some((c) => c.state === 'waiting')) flush(); }, FLUSH_EVERY_MS);
-navigator.serviceWorker?.addEventListener('message', (event) => {
-  if (event.data?.type === 'flush') flush();
-});
-try {
-  new BroadcastChannel(CHANNEL).addEventListener('message', (event) => {
-    const { type, change, answer } = event.data || {};
-    if (type === 'sent') onSent(change, answer);
-    else if (type === 'refused') onRefused(change, change.detail);
-    refreshOutbox();
-  });
-} catch { /* no BroadcastChannel */ }
-
-setupAudio($('audio-banner'));
-refreshOutbox().then(loadMe).then(flush).then(() => {
-  setupPush({ button: $('push-button'), registration: swReady });
-});
+field.start();

@@ -8,28 +8,18 @@
    memory only, never in a cache or IndexedDB. The answers (accept, decline, arrived) go through
    the outbox with an idempotency key and the time of the tap, like the crew's status taps: a
    dead zone delays an answer, never loses or doubles it. A refusal (409: enough have accepted,
-   the alert has ended) is shown with the server's reason. */
+   the alert has ended) is shown once with the server's reason, and the alert as the server has
+   it. The start-up and the stream are the field screens' (field.js). */
 
-import {
-  api, cookie, el, fmtTime, notify, serverNow, showConnection, signedOut, t, uuid,
-} from './common.js';
-import { CHANNEL, flushOutbox } from './outbox.js';
-import { swReady } from './page.js';
-import { setupPush } from './push.js';
-import { alarm, setupAudio } from './sound.js';
-import { addChange, changesFor, deleteChange, setMeta } from './store.js';
-import { LocalSeqStore, StreamClient } from './stream.js';
+import { api, fmtTime, notify, serverNow, t, uuid } from './common.js';
+import { FieldScreen } from './field.js';
+import { alarm } from './sound.js';
 
 const $ = (id) => document.getElementById(id);
-const USER = $('responder').dataset.user;
-const ME = JSON.parse($('me')?.textContent || 'null');
 const LANG = document.documentElement.lang || 'sv';
 const ENGAGED = new Set(['accepted', 'arrived']);
-const SYNC_TAG = 'larmkedjan-outbox';
 const REPEAT_ALARM_MS = 15000;
-const FLUSH_EVERY_MS = 10000;
 const RECENT_MS = 24 * 3600 * 1000;
-const DISMISSED_KEY = `larmkedjan.ivpa.dismissed.${USER}`;
 const COOLDOWN_MS = 800;
 let cooldownUntil = 0;
 const RANK = { alerted: 0, declined: 1, accepted: 1, arrived: 2, not_needed: 3, stood_down: 3 };
@@ -41,11 +31,43 @@ const state = {
   dismissed: new Set(),
   alarmed: new Set(),
   seenSent: new Set(),
-  pending: new Map(), // alert id -> answer waiting in the outbox
+  pending: new Map(), // alert id -> answer waiting in the outbox (or being sent without it)
   positionAt: null,
   positionDenied: false,
   testPressedAt: null,
 };
+
+/* The stream (`responder.<id>`), the outbox (only the answers: a refusal is shown once and
+   deleted; without IndexedDB an answer is sent at once), the start-up. */
+let wasClosed = false;
+const field = new FieldScreen({
+  root: $('responder'),
+  onMe: () => Promise.all([loadProfile(), loadAlerts()]),
+  onEvent,
+  onReset: () => loadAlerts(),
+  onStatus: (s) => {
+    if (s === 'closed') wasClosed = true;
+    if (s === 'open' && wasClosed) {
+      wasClosed = false;
+      loadAlerts(); // back after a gap: what the server has now
+    }
+  },
+  outbox: {
+    mine: (change) => change.kind === 'ivpa',
+    keepRefused: false,
+    sendDirectly: true,
+    detailFor: (status) => (status ? t('error.http', { status }) : t('error.network')),
+    onSent,
+    onRefused,
+    onChange: (list) => {
+      state.pending.clear();
+      for (const c of list) state.pending.set(c.alert, c);
+    },
+    onSending: renderSync,
+  },
+});
+const { outbox } = field;
+const DISMISSED_KEY = `larmkedjan.ivpa.dismissed.${field.user}`;
 try { JSON.parse(localStorage.getItem(DISMISSED_KEY) || '[]').forEach((id) => state.dismissed.add(id)); } catch { /* none */ }
 
 const number1 = new Intl.NumberFormat(LANG, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
@@ -147,59 +169,19 @@ function dismiss(id) {
 
 /* ---------- answers, through the outbox ---------- */
 
-async function refreshOutbox() {
-  let list = [];
-  try { list = await changesFor(USER); } catch { list = []; }
-  state.pending.clear();
-  for (const c of list) {
-    if (c.kind !== 'ivpa') continue;
-    if (c.state === 'waiting') state.pending.set(c.alert, c);
-    else deleteChange(c.id).catch(() => {}); // a refusal is shown when it comes; none is kept
-  }
-  return list;
-}
-
 async function answer(a, action, status) {
   const at = new Date(Math.max(serverNow().getTime(),
     (Date.parse(a.accepted_at || a.alerted_at) || 0) + 1)).toISOString();
   const key = uuid();
   hideRefusal();
   const change = {
-    user: USER, key, kind: 'ivpa', action, status, alert: a.id, assignment: `ivpa-${a.id}`,
+    key, kind: 'ivpa', action, status, alert: a.id, assignment: `ivpa-${a.id}`,
     url: `/api/ivpa/alerts/${a.id}/${action}/`,
     body: action === 'decline' ? {} : { at },
   };
   state.pending.set(a.id, change);
   applyAlert({ id: a.id, status, [`${status}_at`]: at });
-  try {
-    await addChange(change);
-  } catch {
-    // No IndexedDB (private mode): send it directly, with the same key.
-    sendDirect(change);
-    return;
-  }
-  swReady.then((reg) => reg?.sync?.register(SYNC_TAG)).catch(() => { /* no Background Sync */ });
-  flush();
-}
-
-async function sendDirect(change) {
-  try {
-    const r = await fetch(change.url, {
-      method: 'POST', credentials: 'same-origin', cache: 'no-store',
-      headers: {
-        Accept: 'application/json', 'Content-Type': 'application/json',
-        'X-CSRFToken': cookie('csrftoken'), 'Idempotency-Key': change.key,
-      },
-      body: JSON.stringify(change.body),
-    });
-    const data = await r.json().catch(() => null);
-    if (r.ok) onSent(change, data);
-    else onRefused(change, data?.detail || t('error.http', { status: r.status }));
-  } catch {
-    state.pending.delete(change.alert);
-    showRefusal(t('error.network'));
-    refreshAlert(change.alert);
-  }
+  await outbox.queue(change);
 }
 
 function onSent(change, data) {
@@ -212,41 +194,6 @@ function onRefused(change, detail) {
   state.pending.delete(change.alert);
   showRefusal(detail);
   refreshAlert(change.alert);
-}
-
-let flushing = false;
-let retryTimer = null;
-let retryDelay = 1000;
-
-async function flush() {
-  if (flushing) return;
-  flushing = true;
-  clearTimeout(retryTimer);
-  try {
-    const list = await refreshOutbox();
-    if (!list.some((c) => c.state === 'waiting')) return;
-    renderSync(true);
-    setMeta('session', { user: USER, csrf: cookie('csrftoken') }).catch(() => {});
-    const result = await flushOutbox({
-      user: USER, csrf: () => cookie('csrftoken'), signedOut, onSent,
-      onRefused: async (change, detail) => {
-        await deleteChange(change.id).catch(() => {}); // shown now; nothing waits behind it
-        onRefused(change, detail);
-      },
-    });
-    await refreshOutbox();
-    if (result.busy) {
-      retryTimer = setTimeout(flush, 1000);
-    } else if (result.kept) {
-      retryTimer = setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
-    } else {
-      retryDelay = 1000;
-    }
-  } finally {
-    flushing = false;
-    renderSync(false);
-  }
 }
 
 function renderSync(sending) {
@@ -285,22 +232,6 @@ function onEvent(event) {
   }
   refreshAlert(d.id);
 }
-
-let wasClosed = false;
-const stream = new StreamClient({
-  ack: true,
-  store: new LocalSeqStore(),
-  onEvent,
-  onReset: () => loadAlerts(),
-  onStatus: (s) => {
-    showConnection(s);
-    if (s === 'closed') wasClosed = true;
-    if (s === 'open' && wasClosed) {
-      wasClosed = false;
-      loadAlerts(); // back after a gap: what the server has now
-    }
-  },
-});
 
 /* ---------- the test alarm ---------- */
 
@@ -470,7 +401,7 @@ function renderAlert() {
   $('idle').hidden = Boolean(a);
   const card = $('alert');
   card.hidden = !a;
-  renderSync(flushing);
+  renderSync(outbox.flushing);
   if (!a) {
     document.title = 'IVPA · Larmkedjan';
     return;
@@ -663,24 +594,4 @@ setInterval(() => {
 
 /* ---------- start ---------- */
 
-addEventListener('online', flush);
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') flush(); });
-setInterval(() => { if (state.pending.size) flush(); }, FLUSH_EVERY_MS);
-navigator.serviceWorker?.addEventListener('message', (event) => {
-  if (event.data?.type === 'flush') flush();
-});
-try {
-  new BroadcastChannel(CHANNEL).addEventListener('message', (event) => {
-    const { type, change, answer: data } = event.data || {};
-    if (change?.kind !== 'ivpa') return;
-    if (type === 'sent') onSent(change, data);
-    else if (type === 'refused') onRefused(change, change.detail);
-  });
-} catch { /* no BroadcastChannel */ }
-
-setupAudio($('audio-banner'));
-if (ME?.streams) stream.setStreams(ME.streams);
-refreshOutbox()
-  .then(() => Promise.all([loadProfile(), loadAlerts()]))
-  .then(flush)
-  .then(() => setupPush({ button: $('push-button'), registration: swReady }));
+field.start();

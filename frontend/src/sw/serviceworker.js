@@ -23,7 +23,7 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst, StaleWhileRevalidate } from 'workbox-strategies';
 import { clientsClaim } from 'workbox-core';
-import { flushOutbox } from '../js/outbox.js';
+import { SYNC_TAG, flushOutbox } from '../js/outbox.js';
 import { API_CACHE, PAGE_CACHE, getMeta, wipePatientData } from '../js/store.js';
 
 /* global __PRECACHE_MANIFEST__ */
@@ -33,7 +33,6 @@ const PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/m
 const OUTBOX_PAGES = new Set(['/crew/', '/responder/', '/mobile/']);
 const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/,
   /^\/api\/ivpa\/me\/$/, /^\/api\/referrals\/units\/(\d+\/profile\/)?$/];
-export const SYNC_TAG = 'larmkedjan-outbox';
 
 self.skipWaiting();
 clientsClaim();

@@ -1,0 +1,37 @@
+/* Times as the screens show them: a clock time (always 24-hour: the centre and the crews read
+   times the same way in every language), how long ago, and both together. Pure: the language,
+   the translations and the clock are given, so that node's test runner runs it without a page.
+   common.js makes the page's set (its language, its strings, the server's clock). */
+
+/**
+ * The time formatters for one language.
+ *   lang: a BCP 47 language ('sv'); t(key, params): the translated strings (time.seconds,
+ *   time.minutes, time.hours, time.since); now(): the current time (the server's clock).
+ */
+export function timeFormats({ lang, t, now = () => new Date() }) {
+  const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const timeFormatSeconds = new Intl.DateTimeFormat(lang, {
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
+
+  /** "14:05" (or "14:05:09"); empty for no time or one that cannot be read. */
+  function fmtTime(iso, seconds = false) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? '' : (seconds ? timeFormatSeconds : timeFormat).format(d);
+  }
+
+  /** How long ago: seconds under a minute, minutes under an hour, then hours and minutes. */
+  function fmtElapsed(iso) {
+    const ms = now() - new Date(iso);
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return t('time.seconds', { n: s });
+    const m = Math.floor(s / 60);
+    if (m < 60) return t('time.minutes', { n: m });
+    return t('time.hours', { h: Math.floor(m / 60), m: m % 60 });
+  }
+
+  const since = (iso) => t('time.since', { time: fmtTime(iso), elapsed: fmtElapsed(iso) });
+
+  return { fmtTime, fmtElapsed, since };
+}
