@@ -57,7 +57,7 @@ def on_case_updated(sender, case, changed, **kwargs) -> None:
             auto_start(case)
         return
     if changed & {"scene_flags", "safety_warning"}:
-        flag = services._excluded_flag(case, active.municipality)
+        flag = services.callout_excluded_flag(case, active.municipality)
         if flag:
             try:
                 with transaction.atomic():

@@ -247,7 +247,7 @@ def ambulance_eta(case: Case) -> int | None:
     )
     times = [
         geo.travel_seconds("ambulance", distance_m(case.latitude, case.longitude,
-                                                       u.latitude, u.longitude))
+                                                   u.latitude, u.longitude))
         for u in units if u.latitude is not None and u.longitude is not None
     ]
     return min(times) if times else None
