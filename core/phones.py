@@ -50,3 +50,15 @@ def phone_normalise(text, *, region: str = DEFAULT_REGION) -> str:
     if not phonenumbers.is_possible_number(parsed) or not E164.match(number):
         raise PhoneNumberInvalid(typed)
     return number
+
+
+PHONE_MASK = "•"
+
+
+def phone_mask(number: str) -> str:
+    """A number as the screens and the admin show it where the whole number is not needed:
+    the country code and the last two digits (`+46•••••••67`), enough to tell two apart."""
+    number = number or ""
+    if PHONE_MASK in number:
+        return number
+    return number[:3] + PHONE_MASK * max(0, len(number) - 5) + number[-2:]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-PHONE_MASK = "•"
+from core.phones import phone_mask
 
 
 class ImageLink(models.Model):
@@ -44,7 +44,7 @@ class ImageLink(models.Model):
     @property
     def phone_masked(self) -> str:
         """What the live events show of the number: enough to tell two links apart."""
-        return self.phone[:3] + PHONE_MASK * max(0, len(self.phone) - 5) + self.phone[-2:]
+        return phone_mask(self.phone)
 
 
 class UploadSession(models.Model):

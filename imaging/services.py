@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AccessAction
 from core.errors import Conflict, DomainError, Invalid
-from core.phones import PhoneNumberInvalid, phone_normalise
+from core.phones import PHONE_MASK, PhoneNumberInvalid, phone_normalise
 from dispatch.models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
 from push.services import sms_queue_to_number
 from timers.services import timer_cancel, timer_schedule
@@ -30,7 +30,7 @@ from timers.services import timer_cancel, timer_schedule
 from . import storage, tasks
 from .access import images_record, link_record
 from .events import publish_forwarded, publish_image, publish_link
-from .models import PHONE_MASK, CallerImage, ImageForward, ImageLink, ImageState, UploadSession
+from .models import CallerImage, ImageForward, ImageLink, ImageState, UploadSession
 
 logger = logging.getLogger(__name__)
 
@@ -256,14 +256,14 @@ def _process_later(image_id: int) -> None:
     """After commit; with a watchdog timer that starts it again if the process dies."""
     timer_schedule(kind=PROCESS_TIMER, key=str(image_id),
                    due_at=timezone.now() + _watchdog_delay())
-    tasks.process_after_commit(image_id)
+    tasks.image_process_after_commit(image_id)
 
 
 def image_process(*, image_id: int) -> str | None:
     """Claim one received image, decode it in a worker process, keep the display copy and
     thumbnail, delete the original (it carries EXIF and GPS). Runs outside any transaction.
     Returns the new state, None when another worker has it."""
-    from .processing import ImageRejected, process_image_isolated
+    from .processing import ImageRejected, image_file_process_isolated
 
     now = timezone.now()
     lease = now + timedelta(seconds=settings.IMAGING_WORKER_TIMEOUT_SECONDS + 15)
@@ -277,7 +277,7 @@ def image_process(*, image_id: int) -> str | None:
     original = image.original_path
     rejected: tuple[str, str] | None = None
     try:
-        result = process_image_isolated(str(storage.absolute(image.original_path)))
+        result = image_file_process_isolated(str(storage.absolute(image.original_path)))
     except ImageRejected as exc:
         rejected = (str(getattr(exc, "code", "rejected")), str(getattr(exc, "message", exc)))
     except Exception:

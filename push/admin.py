@@ -1,6 +1,13 @@
+import re
+
 from django.contrib import admin
 
+from core.phones import phone_mask
+
 from .models import Delivery, Notification, PushSubscription, SmsMessage
+
+# A secret in a texted link (a caller's upload token): long URL-safe runs of characters.
+LINK_SECRET = re.compile(r"[A-Za-z0-9_-]{20,}")
 
 
 @admin.register(PushSubscription)
@@ -31,10 +38,23 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    list_display = ("to", "user", "state", "delivery_status", "backend", "attempts",
+    """What was texted and how it went. A caller's number is shown masked and a link's secret
+    not at all: the page is for following deliveries, and push cannot say whose number it is
+    (so it could not write the access log), nor may anyone open a caller's upload link."""
+
+    list_display = ("to_masked", "user", "state", "delivery_status", "backend", "attempts",
                     "created_at", "sent_at", "delivered_at")
     list_filter = ("state", "delivery_status", "backend")
     search_fields = ("to", "user__username", "provider_id")
-    readonly_fields = ("user", "notification", "tag", "to", "message", "backend", "state",
-                       "attempts", "provider_id", "error", "created_at", "sent_at",
-                       "delivery_status", "delivered_at", "reported_at")
+    fields = readonly_fields = (
+        "user", "notification", "tag", "to_masked", "message_masked", "backend", "state",
+        "attempts", "provider_id", "error", "created_at", "sent_at", "delivery_status",
+        "delivered_at", "reported_at")
+
+    @admin.display(description="to", ordering="to")
+    def to_masked(self, sms: SmsMessage) -> str:
+        return phone_mask(sms.to)
+
+    @admin.display(description="message")
+    def message_masked(self, sms: SmsMessage) -> str:
+        return LINK_SECRET.sub("•••", sms.message)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.phones import phone_mask
+
 
 class PushSubscription(models.Model):
     """One browser's push subscription (`PushSubscription.toJSON()`), per user and device.
@@ -151,4 +153,5 @@ class SmsMessage(models.Model):
         indexes = [models.Index(fields=["user", "tag", "created_at"], name="sms_user_tag_idx")]
 
     def __str__(self) -> str:
-        return f"SMS {self.pk} to {self.to or '?'} ({self.state})"
+        # Masked: the text shows in the admin, and a caller's number is patient data.
+        return f"SMS {self.pk} to {phone_mask(self.to) or '?'} ({self.state})"

@@ -34,11 +34,7 @@ from tests.audit.patient_data import (
 )
 
 # Admins that show the world's patient data and do not record it, each with the reason.
-UNRECORDED = {
-    "push.smsmessage": (
-        "an SMS to a caller shows the number it went to; push sits below the apps and cannot "
-        "name the patient (left to the lead: mask callers' numbers there, or a registry)"),
-}
+UNRECORDED: dict[str, str] = {}
 
 ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower)
 
@@ -159,3 +155,15 @@ def test_a_change_in_the_admin_is_recorded_as_an_update(world, demo, client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     [changed] = AccessLogEntry.objects.filter(id__gt=mark, action="update")
     assert (changed.patient, changed.reason) == (PATIENT, "changed in the admin")
+
+
+def test_the_sms_admin_shows_a_callers_number_masked_and_no_link_secret(world, demo, client):
+    token = "Zx9" * 12
+    sms = SmsMessage.objects.create(to=CALLER_PHONE, backend="test",
+                                    message=f"Skicka en bild: https://larm.example/b/{token}")
+    client.force_login(demo.admin)
+    for page in (reverse("admin:push_smsmessage_changelist"),
+                 reverse("admin:push_smsmessage_change", args=[sms.pk])):
+        text = client.get(page).content.decode()
+        assert CALLER_PHONE not in text and token not in text
+        assert CALLER_PHONE[:3] + "•" in text
