@@ -171,6 +171,8 @@ def _claim(referral: Referral, action: str, *, expected: Sequence[str] | None = 
     """Make a move of the state machine with one conditional UPDATE from its source states
     (or `expected`, a part of them) to its target; exactly one row or a 409."""
     move = MOVES[action]
+    if outcome is not None:
+        changes["outcome"] = outcome  # decides who is responsible after, and is recorded
     _lock_case(referral.case_id)
     claimed = Referral.objects.filter(
         pk=referral.pk, state__in=list(sources(action) if expected is None else expected)).update(
