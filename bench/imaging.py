@@ -8,8 +8,8 @@ noise, quality 90, ~3.6 MB) with EXIF orientation 6 and a GPS IFD, as a phone in
 would send it, then processes it (decode at reduced size, orient, strip, a 1600 px display copy
 and a 320 px thumbnail, both JPEG):
 
-in-process   `process_image(data)` N times in this process: p50/p99 ms;
-isolated     `process_image_isolated(path)` N times (the worker process: the path goes over a
+in-process   `image_bytes_process(data)` N times in this process: p50/p99 ms;
+isolated     `image_file_process_isolated(path)` N times (the worker process: the path goes over a
              pipe, the JPEGs come back): p50/p99 ms, and the worker's peak RSS per image (VmHWM
              reset through /proc/self/clear_refs before each image: its whole footprint while
              it works, and the part above its RSS right after start-up; tracemalloc would not
@@ -136,27 +136,27 @@ def check_output(result) -> None:
 
 
 def bench_in_process(data: bytes, images: int, warmup: int) -> dict:
-    from imaging.processing import process_image
+    from imaging.processing import image_bytes_process
 
     for _ in range(warmup):
-        check_output(process_image(data))
+        check_output(image_bytes_process(data))
     times = []
     for _ in range(images):
         started = time.perf_counter()
-        process_image(data)
+        image_bytes_process(data)
         times.append((time.perf_counter() - started) * 1000)
     return {"latency_ms": figures(times)}
 
 
 def bench_isolated(path: str, images: int, warmup: int) -> dict:
-    from imaging.processing import process_image_isolated
+    from imaging.processing import image_file_process_isolated
     from imaging.worker import run_isolated
 
     started = time.perf_counter()
-    check_output(process_image_isolated(path))  # starts the worker
+    check_output(image_file_process_isolated(path))  # starts the worker
     first_ms = (time.perf_counter() - started) * 1000
     for _ in range(warmup):
-        process_image_isolated(path)
+        image_file_process_isolated(path)
     times, peak_kb, added_kb, cpu_ms = [], [], [], []
     for _ in range(images):
         started = time.perf_counter()
@@ -174,7 +174,7 @@ def bench_isolated(path: str, images: int, warmup: int) -> dict:
 
 
 def bench_throughput(path: str, images: int, parallel: int) -> dict:
-    from imaging.processing import process_image_isolated
+    from imaging.processing import image_file_process_isolated
     from imaging.worker import run_isolated
 
     remaining = [images]
@@ -196,7 +196,7 @@ def bench_throughput(path: str, images: int, parallel: int) -> dict:
 
     threads = [threading.Thread(target=run) for _ in range(parallel)]
     for _ in range(parallel):  # every worker up before the clock starts
-        process_image_isolated(path)
+        image_file_process_isolated(path)
     cpu_start = os.times()
     started = time.perf_counter()
     for thread in threads:

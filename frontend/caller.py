@@ -40,8 +40,8 @@ from django.utils.translation import trans_real
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from imaging.caller import set_upload_cookie, upload_session_from_request
 from imaging.services import link_open, link_state, secret_hash
+from imaging.upload_cookie import set_upload_cookie, upload_session_from_request
 
 # (code, name in its own language), in the order of the switch.
 CALLER_LANGUAGES = [

@@ -2,8 +2,8 @@
 
 Follows Pillow's security handbook for untrusted images:
 
-- the size is checked before anything is read (`process_image` gets the bytes,
-  `process_image_isolated` checks the file's size first);
+- the size is checked before anything is read (`image_bytes_process` gets the bytes,
+  `image_file_process_isolated` checks the file's size first);
 - the magic numbers must be those of an allowed format (`sniff_format`) and Pillow may only try
   those plugins (`Image.open(..., formats=ALLOWED_FORMATS)`): JPEG, PNG, WebP and HEIC/HEIF
   (iPhones) through pillow-heif's opener. GIF, BMP, TIFF, SVG, AVIF, PDF ... are refused;
@@ -20,7 +20,7 @@ Follows Pillow's security handbook for untrusted images:
 - saved as baseline JPEG (quality `IMAGING_JPEG_QUALITY`, 82) with nothing else: a display
   copy (long side <= `IMAGING_DISPLAY_SIZE`, 1600 px) and a thumbnail (<= 320 px).
 
-`process_image_isolated(path)` runs the same in a worker process with a memory limit and a
+`image_file_process_isolated(path)` runs the same in a worker process with a memory limit and a
 timeout (imaging/worker.py).
 """
 
@@ -219,12 +219,7 @@ def _other_image_format(head: bytes) -> str | None:
 
 # ------------------------------------------------------------------------------ processing
 
-def process_image(data: bytes) -> ProcessedImage:
-    """Process an uploaded image in this process. Raises ImageRejected."""
-    return process_bytes(data, Limits.from_settings())
-
-
-def process_image_isolated(path: str) -> ProcessedImage:
+def image_file_process_isolated(path: str) -> ProcessedImage:
     """Process the image file at `path` in a worker process with a memory limit
     (`IMAGING_WORKER_MEMORY_MB`) and a timeout (`IMAGING_WORKER_TIMEOUT_SECONDS`).
     Raises ImageRejected ("memory" when the worker dies or runs out of memory, "timeout" when
@@ -237,7 +232,10 @@ def process_image_isolated(path: str) -> ProcessedImage:
     return run_isolated(path, limits)[0]
 
 
-def process_bytes(data: bytes, limits: Limits) -> ProcessedImage:
+def image_bytes_process(data: bytes, limits: Limits | None = None) -> ProcessedImage:
+    """Process an uploaded image's bytes in this process, within `limits` (the settings' when
+    not given; the worker process is handed them). Raises ImageRejected."""
+    limits = Limits.from_settings() if limits is None else limits
     if len(data) > limits.max_upload_bytes:
         raise ImageRejected.of("too_large")
     head = bytes(data[:64])
@@ -428,5 +426,5 @@ def _process(data: bytes, source_format: str, limits: Limits) -> ProcessedImage:
 
 __all__ = [
     "ALLOWED_FORMATS", "ImageRejected", "Limits", "ProcessedImage", "REJECTION_CODES",
-    "fit", "process_image", "process_image_isolated", "sniff_format",
+    "fit", "image_bytes_process", "image_file_process_isolated", "sniff_format",
 ]

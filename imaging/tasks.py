@@ -16,17 +16,17 @@ _processors = BackgroundPool("imaging", lambda: settings.IMAGING_PROCESS_THREADS
 
 @shared_task(name="imaging.process", acks_late=True, reject_on_worker_lost=True,
              ignore_result=True)
-def process(image_id: int) -> None:
+def image_process_task(image_id: int) -> None:
     from .services import image_process
 
     image_process(image_id=image_id)
 
 
-def process_now(image_id: int) -> None:
+def image_process_start(image_id: int) -> None:
     """Start processing one image (called after commit)."""
     if not settings.IMAGING_PROCESS_IN_PROCESS:
         try:
-            process.delay(image_id)
+            image_process_task.delay(image_id)
         except Exception:
             logger.exception("Could not queue image %s; its watchdog will", image_id)
         return
@@ -35,8 +35,8 @@ def process_now(image_id: int) -> None:
     _processors.submit(image_process, image_id=image_id)  # inline with 0 threads
 
 
-def process_after_commit(image_id: int) -> None:
-    transaction.on_commit(lambda: process_now(image_id))
+def image_process_after_commit(image_id: int) -> None:
+    transaction.on_commit(lambda: image_process_start(image_id))
 
 
 def wait_idle(timeout: float = 30.0) -> bool:

@@ -29,7 +29,6 @@ from dispatch.models import Case
 from dispatch.selectors import assignments_visible_to
 
 from . import access, selectors, services
-from .caller import upload_session_from_request
 from .models import ImageLink, ImageState
 from .serializers import (
     AssessInputSerializer,
@@ -38,6 +37,7 @@ from .serializers import (
     LinkSerializer,
     UploadAnswerSerializer,
 )
+from .upload_cookie import upload_session_from_request
 
 # Multipart framing around the photo: a request this much larger than the limit is refused
 # from its Content-Length, before a byte of the body is read.

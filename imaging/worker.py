@@ -372,7 +372,7 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def _handle(request: dict) -> tuple[dict, bytes]:
-    from imaging.processing import process_bytes
+    from imaging.processing import image_bytes_process
 
     limits = Limits(**request["limits"])
     measure = bool(request.get("measure"))
@@ -385,7 +385,7 @@ def _handle(request: dict) -> tuple[dict, bytes]:
     try:
         with open(request["path"], "rb") as upload:
             data = upload.read(limits.max_upload_bytes + 1)
-        image = process_bytes(data, limits)
+        image = image_bytes_process(data, limits)
         del data
     except ImageRejected as rejected:
         header, body = {"ok": False, "code": rejected.code}, b""

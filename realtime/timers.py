@@ -11,8 +11,9 @@ PURGE_KIND = "realtime.purge_events"
 PURGE_INTERVAL = timedelta(hours=1)
 
 
+# The kind is stored in timer rows: it keeps its old spelling.
 @timer_handler(PURGE_KIND)
-def purge_events(timer) -> None:
+def purge(timer) -> None:
     from .services import events_purge
 
     events_purge()

@@ -59,14 +59,14 @@ def fake_processing(monkeypatch):
                               thumb_width=32, thumb_height=24, source_format="JPEG",
                               content_type="image/jpeg")
 
-    monkeypatch.setattr(processing, "process_image_isolated", fake)
+    monkeypatch.setattr(processing, "image_file_process_isolated", fake)
     return state
 
 
 @pytest.fixture
 def real_processing():
     """The real pipeline (a worker process); nothing is replaced."""
-    return processing.process_image_isolated
+    return processing.image_file_process_isolated
 
 
 @pytest.fixture

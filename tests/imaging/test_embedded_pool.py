@@ -18,14 +18,14 @@ def test_processing_runs_in_the_pool_after_the_caller_got_the_answer(
         demo, new_case, fake_processing, settings, monkeypatch):
     settings.IMAGING_PROCESS_THREADS = 2
     started, release = threading.Event(), threading.Event()
-    quick = processing.process_image_isolated  # the fake
+    quick = processing.image_file_process_isolated  # the fake
 
     def slow(path):
         started.set()
         assert release.wait(10)
         return quick(path)
 
-    monkeypatch.setattr(processing, "process_image_isolated", slow)
+    monkeypatch.setattr(processing, "image_file_process_isolated", slow)
     _link, token = services.image_link_send(case=new_case(), phone="0701234567", by=demo.anna)
     photo = io.BytesIO(jpeg_bytes())
     photo.name = "p.jpg"

@@ -82,14 +82,14 @@ def test_in_the_production_shape_processing_is_queued_as_a_celery_task_after_com
 
     settings.IMAGING_PROCESS_IN_PROCESS = False
     queued = []
-    monkeypatch.setattr(tasks.process, "delay", lambda image_id: queued.append(image_id))
+    monkeypatch.setattr(tasks.image_process_task, "delay", lambda image_id: queued.append(image_id))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         image_id = caller.upload().json()["id"]
     assert queued == []  # nothing before commit
     for callback in callbacks:
         callback()
     assert queued == [image_id]
-    assert tasks.process.name == "imaging.process"
+    assert tasks.image_process_task.name == "imaging.process"
 
 
 def test_a_crash_while_processing_leaves_the_image_for_the_watchdog(
@@ -99,7 +99,7 @@ def test_a_crash_while_processing_leaves_the_image_for_the_watchdog(
     def crash(path):
         raise OSError("worker pool broken")
 
-    monkeypatch.setattr(processing, "process_image_isolated", crash)
+    monkeypatch.setattr(processing, "image_file_process_isolated", crash)
     with django_capture_on_commit_callbacks(execute=True):
         image_id = caller.upload().json()["id"]
     image = CallerImage.objects.get(pk=image_id)

@@ -17,8 +17,8 @@ from imaging.processing import (
     ImageRejected,
     Limits,
     ProcessedImage,
-    process_image,
-    process_image_isolated,
+    image_bytes_process,
+    image_file_process_isolated,
     sniff_format,
 )
 from tests.imaging import samples
@@ -26,7 +26,7 @@ from tests.imaging import samples
 
 def rejected(data: bytes) -> str:
     with pytest.raises(ImageRejected) as caught:
-        process_image(data)
+        image_bytes_process(data)
     return caught.value.code
 
 
@@ -61,14 +61,14 @@ def _workers_stopped():
     pixels = Image.MAX_IMAGE_PIXELS
     yield
     worker.shutdown()
-    Image.MAX_IMAGE_PIXELS = pixels  # process_image sets it from the settings
+    Image.MAX_IMAGE_PIXELS = pixels  # image_bytes_process sets it from the settings
 
 
 def test_worker_gets_no_secrets(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "do-not-leak")
     monkeypatch.setenv("DATABASE_URL", "postgres://user:password@db/x")
     (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
-    process_image_isolated(str(tmp_path / "ok.jpg"))
+    image_file_process_isolated(str(tmp_path / "ok.jpg"))
     (busy,) = worker._pool._idle
     environ = open(f"/proc/{busy.pid}/environ", "rb").read()
     assert b"do-not-leak" not in environ and b"password" not in environ
@@ -123,7 +123,7 @@ def test_png_with_a_huge_declared_size_and_truncated_data():
 def test_bomb_below_pillows_own_threshold_is_caught_by_the_configured_limit(settings):
     settings.IMAGING_MAX_PIXELS = 1_000_000
     assert rejected(samples.png_raw(1200, 1000, rows=1)) == "bomb"
-    assert process_image(samples.png_raw(1000, 1000)).display_width == 1000
+    assert image_bytes_process(samples.png_raw(1000, 1000)).display_width == 1000
 
 
 def test_png_under_the_limit_with_truncated_data_is_rejected_as_truncated():
@@ -154,7 +154,7 @@ def test_polyglot_loses_what_was_appended(payload):
     tail = {"zip": samples.zip_bytes(), "html": samples.HTML_PAYLOAD,
             "both": samples.HTML_PAYLOAD + samples.zip_bytes()}[payload]
     polyglot = samples.jpeg(comment=b"<script>alert('comment')</script>") + tail
-    result = process_image(polyglot)
+    result = image_bytes_process(polyglot)
     for output in (result.display, result.thumbnail):
         assert_clean(output)
         assert b"PK\x03\x04" not in output
@@ -195,7 +195,7 @@ def test_too_large_before_reading(settings, tmp_path):
     path = tmp_path / "big.jpg"
     path.write_bytes(data)
     with pytest.raises(ImageRejected) as caught:
-        process_image_isolated(str(path))
+        image_file_process_isolated(str(path))
     assert caught.value.code == "too_large"
 
 
@@ -219,7 +219,7 @@ def test_no_raw_exception_for_damaged_files():
                 else:
                     del data[position:position + rng.randint(1, 50)]
             try:
-                result = process_image(bytes(data))
+                result = image_bytes_process(bytes(data))
                 assert isinstance(result, ProcessedImage)
                 outcomes["ok"] += 1
             except ImageRejected as error:
@@ -234,7 +234,7 @@ def test_no_raw_exception_for_damaged_files():
 def test_jpeg_with_gps_exif_and_orientation_6_is_turned_and_stripped():
     photo = samples.jpeg(samples.halves((80, 40)), exif=samples.exif_with_gps(6).tobytes())
     assert opened(photo).getexif().get_ifd(0x8825)  # the sample does carry GPS
-    result = process_image(photo)
+    result = image_bytes_process(photo)
     assert (result.display_width, result.display_height) == (40, 80)
     assert result.source_format == "JPEG" and result.content_type == "image/jpeg"
     display = assert_clean(result.display)
@@ -253,7 +253,7 @@ def test_jpeg_with_gps_exif_and_orientation_6_is_turned_and_stripped():
 def test_other_orientations(orientation, size, top_left_color):
     photo = samples.jpeg(samples.halves((80, 40)),
                          exif=samples.exif_with_gps(orientation).tobytes())
-    display = assert_clean(process_image(photo).display)
+    display = assert_clean(image_bytes_process(photo).display)
     assert display.size == size
     assert near(display.getpixel((5, 5)), top_left_color)
 
@@ -261,7 +261,7 @@ def test_other_orientations(orientation, size, top_left_color):
 def test_large_photo_is_decoded_reduced_and_turned():
     exif = samples.exif_with_gps(6).tobytes()
     photo = samples.jpeg(samples.halves((4000, 3000)), exif=exif)
-    result = process_image(photo)
+    result = image_bytes_process(photo)
     assert (result.display_width, result.display_height) == (1200, 1600)
     assert (result.thumb_width, result.thumb_height) == (240, 320)
     display = assert_clean(result.display)
@@ -275,7 +275,7 @@ def test_multi_picture_jpeg_from_a_camera_gives_its_first_picture():
     data = samples.encode(samples.halves((80, 40)), "MPO", save_all=True,
                           append_images=[second], exif=samples.exif_with_gps(6).tobytes())
     assert opened(data).format == "MPO"
-    result = process_image(data)
+    result = image_bytes_process(data)
     assert result.source_format == "JPEG"
     display = assert_clean(result.display)
     assert display.size == (40, 80)
@@ -286,27 +286,27 @@ def test_multi_picture_jpeg_from_a_camera_gives_its_first_picture():
 def test_icc_profile_is_not_in_the_output():
     photo = samples.jpeg(samples.halves(), icc_profile=samples.srgb_icc())
     assert "icc_profile" in opened(photo).info
-    result = process_image(photo)
+    result = image_bytes_process(photo)
     assert_clean(result.display)
     assert_clean(result.thumbnail)
 
 
 def test_broken_icc_profile_is_ignored():
     photo = samples.jpeg(samples.halves(), icc_profile=b"not a profile" * 20)
-    display = assert_clean(process_image(photo).display)
+    display = assert_clean(image_bytes_process(photo).display)
     assert near(display.getpixel((5, 5)), samples.RED)
 
 
 def test_cmyk_jpeg():
     cmyk = Image.new("CMYK", (60, 40), (0, 255, 255, 0))  # red
-    display = assert_clean(process_image(samples.jpeg(cmyk)).display)
+    display = assert_clean(image_bytes_process(samples.jpeg(cmyk)).display)
     assert near(display.getpixel((30, 20)), (255, 0, 0), 60)
 
 
 def test_rgba_png_transparency_is_flattened_on_white():
     im = Image.new("RGBA", (60, 40), (0, 0, 0, 0))
     im.paste((20, 20, 220, 255), (30, 0, 60, 40))
-    display = assert_clean(process_image(samples.encode(im, "PNG")).display)
+    display = assert_clean(image_bytes_process(samples.encode(im, "PNG")).display)
     assert near(display.getpixel((5, 20)), (255, 255, 255), 10)
     assert near(display.getpixel((50, 20)), samples.BLUE)
 
@@ -322,7 +322,7 @@ def test_png_modes(mode):
         data = samples.encode(base.convert("L").convert("I;16"), "PNG")
     else:
         data = samples.encode(base.convert(mode), "PNG")
-    result = process_image(data)
+    result = image_bytes_process(data)
     assert (result.display_width, result.display_height) == (60, 40)
     assert assert_clean(result.display).size == (60, 40)
 
@@ -334,7 +334,7 @@ def test_png_with_exif_text_and_icc_is_stripped():
     info.add_text("Comment", "secret note")
     data = samples.encode(samples.halves(), "PNG", pnginfo=info,
                           exif=samples.exif_with_gps(6).tobytes(), icc_profile=samples.srgb_icc())
-    result = process_image(data)
+    result = image_bytes_process(data)
     assert (result.display_width, result.display_height) == (40, 80)  # eXIf orientation applied
     assert b"secret note" not in result.display
     assert_clean(result.display)
@@ -343,7 +343,7 @@ def test_png_with_exif_text_and_icc_is_stripped():
 def test_webp_with_exif_is_stripped():
     data = samples.encode(samples.halves(), "WEBP", exif=samples.exif_with_gps(6).tobytes(),
                           quality=90)
-    result = process_image(data)
+    result = image_bytes_process(data)
     assert result.source_format == "WEBP"
     assert (result.display_width, result.display_height) == (40, 80)
     assert_clean(result.display)
@@ -356,7 +356,7 @@ def test_animated_png_and_webp_take_the_first_frame():
         data = samples.encode(frames[0], fmt, save_all=True, append_images=frames[1:],
                               duration=100, loop=0)
         assert getattr(opened(data), "n_frames", 1) == 3
-        display = assert_clean(process_image(data).display)
+        display = assert_clean(image_bytes_process(data).display)
         assert near(display.getpixel((20, 15)), samples.GREEN), fmt
 
 
@@ -364,7 +364,7 @@ def test_heic_from_a_phone():
     exif = samples.exif_with_gps(1).tobytes()
     data = samples.heic(samples.halves((320, 160)), exif=exif)
     assert sniff_format(data) == "HEIF"
-    result = process_image(data)
+    result = image_bytes_process(data)
     assert result.source_format == "HEIF"
     assert (result.display_width, result.display_height) == (320, 160)
     display = assert_clean(result.display)
@@ -374,7 +374,7 @@ def test_heic_from_a_phone():
 
 def test_heic_orientation_is_applied_once():
     data = samples.heic(samples.halves((320, 160)), exif=samples.exif_with_gps(6).tobytes())
-    display = assert_clean(process_image(data).display)
+    display = assert_clean(image_bytes_process(data).display)
     assert display.size == (160, 320)
     assert near(display.getpixel((80, 40)), samples.RED)
 
@@ -388,7 +388,7 @@ def test_heic_orientation_is_applied_once():
     ((5000, 4), (1600, 1), (320, 1)),       # a sliver stays at least 1 px
 ])
 def test_display_and_thumbnail_bounds(size, display, thumb):
-    result = process_image(samples.encode(Image.new("RGB", size, samples.GREEN), "PNG"))
+    result = image_bytes_process(samples.encode(Image.new("RGB", size, samples.GREEN), "PNG"))
     assert (result.display_width, result.display_height) == display
     assert (result.thumb_width, result.thumb_height) == thumb
     assert opened(result.display).size == display
@@ -398,14 +398,14 @@ def test_display_and_thumbnail_bounds(size, display, thumb):
 def test_configured_sizes(settings):
     settings.IMAGING_DISPLAY_SIZE = 800
     settings.IMAGING_THUMBNAIL_SIZE = 100
-    result = process_image(samples.jpeg(samples.halves((4000, 3000))))
+    result = image_bytes_process(samples.jpeg(samples.halves((4000, 3000))))
     assert (result.display_width, result.display_height) == (800, 600)
     assert (result.thumb_width, result.thumb_height) == (100, 75)
 
 
 def test_rejection_carries_a_translatable_message():
     with pytest.raises(ImageRejected) as caught:
-        process_image(samples.ELF)
+        image_bytes_process(samples.ELF)
     error = caught.value
     assert error.code == "not_an_image" and str(error.message)
     again = pickle.loads(pickle.dumps(error))
@@ -425,11 +425,11 @@ def test_isolated_processing(tmp_path):
     path = tmp_path / "photo.jpg"
     path.write_bytes(samples.jpeg(samples.halves((80, 40)),
                                   exif=samples.exif_with_gps(6).tobytes()) + samples.zip_bytes())
-    result = process_image_isolated(str(path))
+    result = image_file_process_isolated(str(path))
     assert (result.display_width, result.display_height) == (40, 80)
     assert_clean(result.display)
     assert_clean(result.thumbnail)
-    assert result == process_image(path.read_bytes())
+    assert result == image_bytes_process(path.read_bytes())
 
 
 def test_isolated_rejections_keep_their_codes(tmp_path):
@@ -440,17 +440,17 @@ def test_isolated_rejections_keep_their_codes(tmp_path):
     for name, (data, code) in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(ImageRejected) as caught:
-            process_image_isolated(str(tmp_path / name))
+            image_file_process_isolated(str(tmp_path / name))
         assert caught.value.code == code, name
         assert str(caught.value.message)
     # The worker survived all of that and is reused.
     (tmp_path / "ok.png").write_bytes(samples.encode(samples.halves(), "PNG"))
-    assert process_image_isolated(str(tmp_path / "ok.png")).display_width == 80
+    assert image_file_process_isolated(str(tmp_path / "ok.png")).display_width == 80
 
 
 def _in_daemonic_child(path, queue):
     try:
-        result = process_image_isolated(path)
+        result = image_file_process_isolated(path)
         queue.put(("ok", result.display_width, result.display_height,
                    multiprocessing.current_process().daemon))
     except ImageRejected as error:
@@ -468,7 +468,7 @@ def test_isolated_processing_in_a_daemonic_process(tmp_path, warm_parent):
     path.write_bytes(samples.jpeg(samples.halves((80, 40)),
                                   exif=samples.exif_with_gps(6).tobytes()))
     if warm_parent:
-        process_image_isolated(str(path))
+        image_file_process_isolated(str(path))
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_in_daemonic_child, args=(str(path), queue), daemon=True)
@@ -479,7 +479,7 @@ def test_isolated_processing_in_a_daemonic_process(tmp_path, warm_parent):
         child.join(10)
     assert outcome == ("ok", 40, 80, True)
     if warm_parent:  # the parent's worker is still its own and still answers
-        assert process_image_isolated(str(path)).display_width == 40
+        assert image_file_process_isolated(str(path)).display_width == 40
 
 
 def test_isolated_processing_from_threads(tmp_path, settings):
@@ -491,7 +491,7 @@ def test_isolated_processing_from_threads(tmp_path, settings):
     def run():
         try:
             for _ in range(3):
-                results.append(process_image_isolated(str(path)).display_width)
+                results.append(image_file_process_isolated(str(path)).display_width)
         except BaseException as error:  # noqa: B036
             errors.append(error)
 
@@ -518,7 +518,7 @@ def test_worker_pipes_above_fd_setsize(tmp_path):
         while not held or held[-1] < 1100:
             held.append(os.open(os.devnull, os.O_RDONLY))
         (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
-        assert process_image_isolated(str(tmp_path / "ok.jpg")).display_width == 80
+        assert image_file_process_isolated(str(tmp_path / "ok.jpg")).display_width == 80
         (busy,) = worker._pool._idle
         assert busy.proc.stdout.fileno() > 1024
     finally:
@@ -535,27 +535,27 @@ def test_memory_limit(tmp_path, settings):
     path = tmp_path / "big.png"
     path.write_bytes(samples.png_raw(6000, 6000))
     with pytest.raises(ImageRejected) as caught:
-        process_image_isolated(str(path))
+        image_file_process_isolated(str(path))
     assert caught.value.code in ("memory", "bomb")
     (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
-    assert process_image_isolated(str(tmp_path / "ok.jpg")).display_width == 80
+    assert image_file_process_isolated(str(tmp_path / "ok.jpg")).display_width == 80
     settings.IMAGING_WORKER_MEMORY_MB = 512
-    assert process_image_isolated(str(path)).display_width == 1600
+    assert image_file_process_isolated(str(path)).display_width == 1600
 
 
 def test_relative_path(tmp_path, monkeypatch):
     (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
     monkeypatch.chdir(tmp_path)
-    assert process_image_isolated("ok.jpg").display_width == 80
+    assert image_file_process_isolated("ok.jpg").display_width == 80
 
 
 def test_worker_that_cannot_start_is_a_server_error_not_a_rejection(monkeypatch, tmp_path):
     (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
     monkeypatch.setattr(worker.sys, "executable", "/bin/false")
     with pytest.raises(RuntimeError, match="did not start"):
-        process_image_isolated(str(tmp_path / "ok.jpg"))
+        image_file_process_isolated(str(tmp_path / "ok.jpg"))
     monkeypatch.undo()
-    assert process_image_isolated(str(tmp_path / "ok.jpg")).display_width == 80
+    assert image_file_process_isolated(str(tmp_path / "ok.jpg")).display_width == 80
 
 
 def test_garbage_from_the_worker_is_not_trusted(tmp_path, monkeypatch):
@@ -564,11 +564,11 @@ def test_garbage_from_the_worker_is_not_trusted(tmp_path, monkeypatch):
     (tmp_path / "ok.jpg").write_bytes(samples.jpeg())
     for bad in (b"\xff\xfe not json", b"[1, 2]", b'{"ok": true, "display_len": "x"}',
                 b'{"ok": true, "display_len": 99999999999, "thumb_len": 1}'):
-        process_image_isolated(str(tmp_path / "ok.jpg"))  # a worker is up
+        image_file_process_isolated(str(tmp_path / "ok.jpg"))  # a worker is up
         monkeypatch.setattr(worker, "_read_exact", lambda fd, n, deadline, bad=bad: (
             worker.struct.pack(">I", len(bad)) if n == 4 else bad))
         with pytest.raises(ImageRejected) as caught:
-            process_image_isolated(str(tmp_path / "ok.jpg"))
+            image_file_process_isolated(str(tmp_path / "ok.jpg"))
         assert caught.value.code == "memory"
         monkeypatch.undo()
         assert not worker._pool._idle  # that worker was killed
@@ -577,12 +577,12 @@ def test_garbage_from_the_worker_is_not_trusted(tmp_path, monkeypatch):
 def test_worker_that_dies_is_memory_and_is_replaced(tmp_path, monkeypatch):
     path = tmp_path / "photo.jpg"
     path.write_bytes(samples.jpeg())
-    process_image_isolated(str(path))
+    image_file_process_isolated(str(path))
     (victim,) = worker._pool._idle
     victim.proc.kill()
     victim.proc.wait()
     # A dead idle worker is noticed before use and replaced.
-    assert process_image_isolated(str(path)).display_width == 80
+    assert image_file_process_isolated(str(path)).display_width == 80
     (replacement,) = worker._pool._idle
     assert replacement.pid != victim.pid
 
@@ -594,23 +594,23 @@ def test_worker_that_dies_is_memory_and_is_replaced(tmp_path, monkeypatch):
 
     monkeypatch.setattr(worker._Worker, "request", die)
     with pytest.raises(ImageRejected) as caught:
-        process_image_isolated(str(path))
+        image_file_process_isolated(str(path))
     assert caught.value.code == "memory"
     monkeypatch.undo()
-    assert process_image_isolated(str(path)).display_width == 80
+    assert image_file_process_isolated(str(path)).display_width == 80
 
 
 def test_timeout_kills_the_worker(tmp_path, settings):
     path = tmp_path / "photo.jpg"
     path.write_bytes(samples.jpeg(samples.noise((3000, 2000))))
-    process_image_isolated(str(path))  # a worker is up; startup is not part of the timeout
+    image_file_process_isolated(str(path))  # a worker is up; startup is not part of the timeout
     (first,) = worker._pool._idle
     settings.IMAGING_WORKER_TIMEOUT_SECONDS = 0.005
     started = time.perf_counter()
     with pytest.raises(ImageRejected) as caught:
-        process_image_isolated(str(path))
+        image_file_process_isolated(str(path))
     assert caught.value.code == "timeout"
     assert time.perf_counter() - started < 2
     assert first.proc.poll() is not None  # killed
     settings.IMAGING_WORKER_TIMEOUT_SECONDS = 20
-    assert process_image_isolated(str(path)).display_width == 1600
+    assert image_file_process_isolated(str(path)).display_width == 1600

@@ -92,13 +92,14 @@ def test_old_events_are_purged_and_recent_ones_kept(db, fake_layer, settings):
 
 
 def test_the_purge_timer_purges_and_schedules_itself_again(db, fake_layer):
-    from realtime.timers import PURGE_KIND, purge_events
+    from realtime.timers import PURGE_KIND, purge
     from timers.models import Timer
 
+    assert PURGE_KIND == "realtime.purge_events"  # stored in timer rows: never renamed
     event_publish(stream="unit.1", type="t", data={})
     Event.objects.update(created_at=timezone.now() - timedelta(days=30))
     Timer.objects.filter(kind=PURGE_KIND).delete()
-    purge_events(None)
+    purge(None)
     assert not Event.objects.exists()
     [timer] = Timer.objects.filter(kind=PURGE_KIND, state="pending")
     assert timer.due_at > timezone.now() + timedelta(minutes=59)

@@ -1,5 +1,6 @@
-"""The caller's side, for the pages in frontend/ (/b/<token>, /b/) and the upload API: the
-upload session travels in an HttpOnly, SameSite=Strict cookie, never in the address."""
+"""The caller's upload session cookie, for the caller's pages (frontend/caller.py: /b/<token>,
+/b/) and the upload API: the session travels in an HttpOnly, SameSite=Strict cookie, never in
+the address."""
 
 from datetime import datetime
 
