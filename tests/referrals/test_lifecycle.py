@@ -48,6 +48,9 @@ def test_sent_accepted_visited_with_the_responsible_party_at_every_step(demo, ca
     # The unit, last to handle the patient, stays responsible for what it did, and the case
     # says the same (seed 003): never the referral one party and the case another.
     assert who(referral) == ("visited", "unit", "unit")
+    # Read back from the row: the outcome that decides the responsible party is stored too.
+    assert (referral.outcome, referral.outcome_note) == ("treated_at_home",
+                                                         "Kateter bytt, odling tagen.")
     assert trail(referral) == [("", "sent", "centre"), ("sent", "accepted", "unit"),
                                ("accepted", "visited", "unit")]
     assert types("dispatch") == ["referral.created", "referral.accepted", "referral.visited"]
@@ -114,6 +117,7 @@ def test_needs_ambulance_creates_a_new_case_with_the_history(demo, care, send):
         referral=referral, by=care.karin, outcome="needs_ambulance",
         note="Septisk bild, BT 85 systoliskt")
     assert who(referral) == ("visited", "centre", "centre")
+    assert referral.outcome == "needs_ambulance"
     new = referral.new_case
     assert new is not None and new.pk != case.pk and new.status == CaseStatus.OPEN
     assert new.priority == "1B" and new.mbs_priority == "1B"
@@ -151,6 +155,8 @@ def test_referred_on_says_to_whom(demo, care, send):
                                                 outcome="referred_on",
                                                 referred_on_to="Vårdcentralen Skiljebo")
     assert who(referral) == ("visited", "unit", "unit")
+    assert (referral.outcome, referral.referred_on_to) == ("referred_on",
+                                                           "Vårdcentralen Skiljebo")
 
 
 def test_withdraw_then_accept_is_refused_saying_the_centre_holds_the_patient(demo, care, send):
