@@ -38,11 +38,17 @@ function withLock(locks, fn) {
   return fn();
 }
 
+// One channel object per page (or worker) for sending and hearing: a BroadcastChannel never
+// hears its own messages, so a page is not told twice what it sent itself.
 let channel = null;
+function outboxChannel() {
+  channel ??= new BroadcastChannel(CHANNEL);
+  return channel;
+}
+
 function broadcastChange(message) {
   try {
-    channel ??= new BroadcastChannel(CHANNEL);
-    channel.postMessage(message);
+    outboxChannel().postMessage(message);
   } catch { /* not supported: the pages poll their outbox anyway */ }
 }
 
@@ -283,7 +289,7 @@ export class Outbox {
       if (event.data?.type === 'flush') this.flush(); // Background Sync: the network is back
     });
     try {
-      new BroadcastChannel(CHANNEL).addEventListener('message', (event) => this.heard(event.data));
+      outboxChannel().addEventListener('message', (event) => this.heard(event.data));
     } catch { /* no BroadcastChannel */ }
   }
 }
