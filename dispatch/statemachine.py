@@ -23,6 +23,23 @@ DISPATCHER_ONLY = {
 TIMESTAMP_FIELD = {status: f"{status}_at" for status in S.values}
 
 
+def _ranks() -> dict[str, int]:
+    """Each status's step on the longest way from alerted; every end (no move out) shares the
+    last rank. Statuses only move forward, so of two views of an assignment the higher rank is
+    the newer (the screens merge an event, a fetch and an answer that cross with it)."""
+    rank = {S.ALERTED.value: 0}
+    for _round in S.values:  # the forward moves have no cycle: settled within |S| rounds
+        for status, moves in FORWARD.items():
+            for target in moves:
+                if status in rank:
+                    rank[target] = max(rank.get(target, 0), rank[status] + 1)
+    last = max(rank[status] for status in FORWARD) + 1
+    return {status: rank[status] if status in FORWARD else last for status in S.values}
+
+
+STATUS_RANK = _ranks()
+
+
 def allowed_next(status: str, *, dispatcher: bool) -> tuple[str, ...]:
     forward = FORWARD.get(status, ())
     return forward + (DISPATCHER_ONLY.get(status, ()) if dispatcher else ())

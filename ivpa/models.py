@@ -222,6 +222,13 @@ class AlertStatus(models.TextChoices):
 
 OPEN_ALERT = (AlertStatus.ALERTED,)
 ENGAGED = (AlertStatus.ACCEPTED, AlertStatus.ARRIVED)
+# An alert moves forward only: alerted, then accepted or declined, then arrived, then ended
+# (no longer needed, stood down). Of two views of one alert the higher rank is the newer: the
+# screens never let a fetched view move an alert back (frontend/tables.py hands them this).
+ALERT_RANK = {
+    AlertStatus.ALERTED: 0, AlertStatus.ACCEPTED: 1, AlertStatus.DECLINED: 1,
+    AlertStatus.ARRIVED: 2, AlertStatus.NOT_NEEDED: 3, AlertStatus.STOOD_DOWN: 3,
+}
 
 
 class Route(models.TextChoices):

@@ -52,7 +52,7 @@ def deadline_check(deadline: datetime | None, *, now: datetime) -> datetime:
 def _number(name: str, value, *, decimal: bool = False):
     if value is None or value == "":
         return None
-    low, high, unit = RANGES[name]
+    low, high, unit = RANGES[name].low, RANGES[name].high, RANGES[name].unit
     try:
         if isinstance(value, bool | list | dict):  # true is not 1 breath a minute
             raise TypeError

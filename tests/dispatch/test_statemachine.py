@@ -102,3 +102,20 @@ def test_every_status_has_a_timestamp_field_on_the_assignment():
     fields = {f.name for f in Assignment._meta.get_fields()}
     for status in STATUSES:
         assert TIMESTAMP_FIELD[status] in fields
+
+
+def test_status_ranks_follow_the_machine():
+    # The screens merge crossing views of an assignment by these ranks (frontend/tables.py
+    # hands them to the page): every move goes up, and the ends share the last rank.
+    from dispatch.models import ACTIVE_STATUSES
+    from dispatch.statemachine import STATUS_RANK
+
+    assert STATUS_RANK == {
+        "alerted": 0, "acknowledged": 1, "en_route": 2, "on_scene": 3, "transporting": 4,
+        "at_hospital": 5, "available": 6, "cancelled": 6, "redirected": 6,
+    }
+    for current in STATUSES:
+        for target in allowed_next(current, dispatcher=True):
+            assert STATUS_RANK[target] > STATUS_RANK[current], (current, target)
+    # An assignment is active exactly while it has a move out.
+    assert {s for s in STATUSES if allowed_next(s, dispatcher=False)} == set(ACTIVE_STATUSES)

@@ -1,10 +1,16 @@
-"""NEWS2 against the Royal College of Physicians' chart (2017)."""
+"""NEWS2 against the Royal College of Physicians' chart (2017), and the vectors the browser's
+evaluator (frontend/src/js/news2.js, tests/js/news2.test.mjs) must pass as well."""
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from referrals import news2 as n
+
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[1] / "vectors" / "news2.json").read_text(encoding="utf-8"))
 
 NORMAL = {"respiratory_rate": 16, "spo2": 97, "on_oxygen": False, "systolic_bp": 120,
           "pulse": 70, "consciousness": "A", "temperature": Decimal("37.0")}
@@ -53,57 +59,11 @@ def test_risk_bands(total, risk):
     assert result.score == total and result.risk == risk
 
 
-@pytest.mark.parametrize(("rate", "points"), [
-    (0, 3), (8, 3), (9, 1), (11, 1), (12, 0), (20, 0), (21, 2), (24, 2), (25, 3), (80, 3)])
-def test_respiratory_rate(rate, points):
-    assert n.respiratory_rate_points(rate) == points
-
-
-@pytest.mark.parametrize(("spo2", "points"), [
-    (50, 3), (91, 3), (92, 2), (93, 2), (94, 1), (95, 1), (96, 0), (100, 0)])
-def test_spo2_scale_1(spo2, points):
-    assert n.spo2_points(spo2, scale=1, on_oxygen=False) == points
-    assert n.spo2_points(spo2, scale=1, on_oxygen=True) == points
-
-
-@pytest.mark.parametrize(("spo2", "on_oxygen", "points"), [
-    (83, False, 3), (84, False, 2), (85, True, 2), (86, False, 1), (87, True, 1),
-    (88, True, 0), (92, True, 0), (93, False, 0), (97, False, 0), (100, False, 0),
-    (93, True, 1), (94, True, 1), (95, True, 2), (96, True, 2), (97, True, 3), (100, True, 3)])
-def test_spo2_scale_2(spo2, on_oxygen, points):
-    assert n.spo2_points(spo2, scale=2, on_oxygen=on_oxygen) == points
-
-
 def test_scale_2_on_air_at_95_scores_less_than_scale_1():
     assert score(spo2=95, spo2_scale=2).score == 0
     assert score(spo2=95, spo2_scale=1).score == 1
     # On oxygen at 97 % on scale 2: 3 for SpO2, 2 for oxygen.
     assert score(spo2=97, spo2_scale=2, on_oxygen=True).score == 5
-
-
-@pytest.mark.parametrize(("sbp", "points"), [
-    (40, 3), (90, 3), (91, 2), (100, 2), (101, 1), (110, 1), (111, 0), (219, 0), (220, 3)])
-def test_systolic_bp(sbp, points):
-    assert n.systolic_bp_points(sbp) == points
-
-
-@pytest.mark.parametrize(("pulse", "points"), [
-    (20, 3), (40, 3), (41, 1), (50, 1), (51, 0), (90, 0), (91, 1), (110, 1), (111, 2),
-    (130, 2), (131, 3)])
-def test_pulse(pulse, points):
-    assert n.pulse_points(pulse) == points
-
-
-@pytest.mark.parametrize(("temperature", "points"), [
-    ("25.0", 3), ("35.0", 3), ("35.1", 1), ("36.0", 1), ("36.1", 0), ("38.0", 0),
-    ("38.1", 1), ("39.0", 1), ("39.1", 2), ("45.0", 2)])
-def test_temperature(temperature, points):
-    assert n.temperature_points(Decimal(temperature)) == points
-
-
-@pytest.mark.parametrize("level", ["C", "V", "P", "U"])
-def test_anything_but_alert_scores_three(level):
-    assert n.consciousness_points(level) == 3 and n.consciousness_points("A") == 0
 
 
 def test_a_missing_parameter_makes_a_partial_score_marked_incomplete():
@@ -112,3 +72,49 @@ def test_a_missing_parameter_makes_a_partial_score_marked_incomplete():
     assert result.single_three
     assert set(result.missing) == {"spo2", "on_oxygen", "systolic_bp", "consciousness",
                                    "temperature"}
+
+
+def test_the_vectors_carry_the_chart_the_server_scores_with():
+    # The JavaScript test evaluates the vectors with this chart: a change to the server's
+    # chart fails here until the vectors (chart and expectations) are brought along.
+    assert json.loads(json.dumps(n.chart_table())) == VECTORS["chart"]
+
+
+@pytest.mark.parametrize("vector", VECTORS["points"],
+                         ids=lambda v: f"{v['parameter']}={v['value']}")
+def test_points_vectors(vector):
+    assert n.parameter_points(vector["parameter"], vector["value"],
+                              spo2_scale=vector.get("spo2_scale", 1),
+                              on_oxygen=vector.get("on_oxygen")) == vector["points"]
+
+
+@pytest.mark.parametrize("vector", VECTORS["scores"], ids=lambda v: v["name"])
+def test_score_vectors(vector):
+    result = n.news2(**vector["vitals"])
+    assert (result.score, result.complete, result.single_three, result.risk) == \
+        (vector["score"], vector["complete"], vector["single_three"], vector["risk"])
+    assert result.points == vector["points"] and list(result.missing) == vector["missing"]
+
+
+def test_every_band_edge_of_the_chart_has_a_vector():
+    # Each band's highest value and the next value up are in the points vectors, so neither
+    # evaluator can move an edge unnoticed.
+    given = {(v["parameter"], v.get("spo2_scale"), v.get("on_oxygen"), Decimal(str(v["value"])))
+             for v in VECTORS["points"] if v["parameter"] in n.RANGES}
+    for name, bands in n.BANDS.items():
+        parameter = "spo2" if name.startswith("spo2") else name
+        scale = {"spo2_scale_1": 1, "spo2_scale_2_air": 2, "spo2_scale_2_oxygen": 2}.get(name)
+        oxygen = {"spo2_scale_1": False, "spo2_scale_2_air": False,
+                  "spo2_scale_2_oxygen": True}.get(name)
+        step = n.RANGES[parameter].step
+        for top, _points in bands[:-1]:
+            for value in (Decimal(str(top)), Decimal(str(top)) + step):
+                assert (parameter, scale, oxygen, value) in given, (name, value)
+
+
+def test_the_form_shows_the_chart_s_zero_band_as_normal():
+    ranges = n.chart_table()["ranges"]
+    assert ranges["respiratory_rate"]["normal"] == {"min": 12, "max": 20}
+    assert ranges["spo2"]["normal"] == {"min": 96, "max": None}
+    assert ranges["temperature"]["normal"] == {"min": 36.1, "max": 38.0}
+    assert ranges["temperature"]["step"] == 0.1 and ranges["pulse"]["min"] == 20

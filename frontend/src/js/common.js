@@ -1,7 +1,8 @@
 /* Helpers shared by the console and the crew tablet: translated strings, API calls with the
    CSRF token, notices, times, the offline banner. */
 
-import { timeFormats } from './time.js';
+import { table } from './tables.js';
+import { clockFormat, elapsedFormats } from './time.js';
 
 const STRINGS = JSON.parse(document.getElementById('i18n')?.textContent || '{}');
 const LANG = document.documentElement.lang || 'sv';
@@ -161,8 +162,14 @@ export function uuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Clock times and how long ago, in the page's language on the server's clock (time.js). */
-export const { fmtTime, fmtElapsed, since } = timeFormats({ lang: LANG, t, now: serverNow });
+/** Clock times and how long ago, in the page's language on the server's clock (time.js). The
+    elapsed formatters are made when first used: a page that shows none (the offline banner
+    shows only a clock time) then carries no time strings. */
+export const fmtTime = /* @__PURE__ */ clockFormat(LANG);
+let elapsed;
+const elapsedNow = () => (elapsed ??= elapsedFormats({ t, now: serverNow, fmtTime }));
+export const fmtElapsed = (iso) => elapsedNow().fmtElapsed(iso);
+export const since = (iso) => elapsedNow().since(iso);
 
 /** Show a message at the top right; errors stay until closed or 15 s. */
 export function notify(message, kind = 'info', { timeout } = {}) {
@@ -185,18 +192,21 @@ export function showConnection(state) {
   node.textContent = t(`conn.${state}`);
 }
 
-/** Order of assignment statuses: statuses only move forward, so a higher rank is newer. */
-const RANK = {
-  alerted: 0, acknowledged: 1, en_route: 2, on_scene: 3, transporting: 4, at_hospital: 5,
-  available: 6, cancelled: 6, redirected: 6,
-};
-export const ACTIVE = new Set(['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital']);
+/* Assignment statuses as the server's status machine has them (dispatch.statemachine, handed
+   over by the page: frontend/tables.py): their ranks (statuses only move forward, so a higher
+   rank is newer) and the active ones. Read when asked, so a page that never asks needs no
+   table. */
+const assignmentTable = () => table('assignment') || { rank: {}, active: [] };
+
+/** The active statuses: ACTIVE.has(status). */
+export const ACTIVE = { has: (status) => assignmentTable().active.includes(status) };
 
 /** Merge two views of one assignment that may arrive out of order (event, fetch, answer). */
 export function mergeAssignment(old, incoming) {
   if (!old) return incoming;
-  const a = RANK[old.status] ?? 0;
-  const b = RANK[incoming.status] ?? 0;
+  const { rank } = assignmentTable();
+  const a = rank[old.status] ?? 0;
+  const b = rank[incoming.status] ?? 0;
   if (b > a) return { ...old, ...incoming };
   if (b < a) return old;
   const merged = { ...old, ...incoming };

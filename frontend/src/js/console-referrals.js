@@ -14,8 +14,9 @@
    referral.*) carry no patient data: the handover is fetched over HTTP (logged). */
 
 import { api, el, fmtTime, notify, place, serverNow, t, twoStep } from './common.js';
-import { news2, referralNews2, referralVitals, VITAL_RANGES, vitalsText } from './news2.js';
 import { alarm, setupAudio } from './sound.js';
+import { table } from './tables.js';
+import { news2, referralNews2, referralVitals, vitalRange, vitalsText } from './vitals.js';
 
 const OPEN = new Set(['sent', 'accepted']);
 const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
@@ -401,7 +402,7 @@ function defaultDeadline() {
 
 function vitalInput(c, name, label) {
   const id = `rf-${name}-${c.id}`;
-  const range = VITAL_RANGES[name];
+  const range = vitalRange(name);
   const hintId = `${id}-hint`;
   return el('label', { class: 'field rf-vital', for: id },
     el('span', {}, label),
@@ -447,7 +448,7 @@ function referralForm(c, p) {
         el('label', { class: 'field', for: id('consciousness') }, el('span', {}, t('console.referrals.v.consciousness')),
           el('select', { id: id('consciousness'), name: 'consciousness' },
             el('option', { value: '' }, '–'),
-            ['A', 'C', 'V', 'P', 'U'].map((v) => el('option', { value: v }, `${v} – ${t(`console.referrals.acvpu.${v}`)}`)))),
+            Object.keys(table('news2').consciousness).map((v) => el('option', { value: v }, `${v} – ${t(`console.referrals.acvpu.${v}`)}`)))),
         vitalInput(c, 'temperature', t('console.referrals.v.temperature'))),
       el('p', { class: 'rf-news2-row' }, preview)),
     el('div', { class: 'row' },

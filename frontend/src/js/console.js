@@ -11,16 +11,25 @@ import {
 import {
   imagesBadge, imagingEvent, loadImaging, placeImagePanel, refreshViewer, setupImages,
 } from './console-images.js';
+import {
+  ivpaBadge, ivpaEvent, loadIvpa, loadMunicipalities, placeIvpaPanel, reloadCallouts, setupIvpa,
+} from './console-ivpa.js';
 import './page.js';
 import {
   loadReferrals, placeReferralPanel, referralBadge, referralEvent, reloadReferrals, setupReferrals,
 } from './console-referrals.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
+import { table } from './tables.js';
 
 const root = document.getElementById('console');
 const ACK_TIMEOUT = Number(root.dataset.ackTimeout || 30);
-const PRIORITY_RANK = { '1A': 0, '1B': 1, '2A': 2, '2B': 3, 3: 4, referral: 5 };
-const isPriorityOne = (p) => p === '1A' || p === '1B';
+// Priorities, most urgent first (dispatch.models, handed over by the page: frontend/tables.py).
+const PRIORITIES = table('priority') || { rank: {}, priority_one: [] };
+const PRIORITY_RANK = PRIORITIES.rank;
+const isPriorityOne = (p) => PRIORITIES.priority_one.includes(p);
+// The moves only a dispatcher makes, and from which statuses (dispatch.statemachine).
+const DISPATCHER_ONLY = table('assignment')?.dispatcher_only || {};
+const canMove = (status, move) => (DISPATCHER_ONLY[status] || []).includes(move);
 const ASSIGNMENT_FIELDS = ['id', 'unit', 'unit_call_sign', 'status', 'status_changed_at',
   'ack_overdue', 'status_overdue', 'resend_count'];
 
@@ -32,13 +41,6 @@ const state = {
   selectedCase: null,
   selectedUnits: new Set(),
   redirectOpen: null, // assignment id whose redirect picker is open
-};
-
-/* First responders (IVPA): per case whether they may be alerted, and the callouts. */
-const ivpa = {
-  connected: null,
-  eligibility: new Map(), // case id -> answer of GET /api/ivpa/cases/<id>/callout/
-  callouts: new Map(), // callout id -> callout summary (with its alerts)
 };
 
 /* ---------- state changes ---------- */
@@ -175,18 +177,8 @@ function onEvent(event) {
     case 'unit.updated':
       upsertUnit(d);
       break;
-    case 'callout.started':
-    case 'callout.wave':
-    case 'callout.updated':
-    case 'callout.ended':
-      upsertCallout(d);
-      if (event.type !== 'callout.wave' && d.case === state.selectedCase) loadEligibility(d.case);
-      break;
-    case 'alert.updated':
-      upsertCalloutAlert(d);
-      break;
     default:
-      if (imagingEvent(event) || referralEvent(event)) break;
+      if (ivpaEvent(event) || imagingEvent(event) || referralEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {
@@ -431,7 +423,7 @@ function assignmentRow(c, a) {
   el('span', { class: `badge st-${a.status}` }, statusLabel(a.status)),
   el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)));
   const actions = el('span', { class: 'asg-actions' });
-  if (['alerted', 'acknowledged', 'en_route'].includes(a.status)) {
+  if (canMove(a.status, 'redirected')) {
     const targets = redirectTargets(c);
     const redirectBtn = el('button', {
       type: 'button', class: 'btn btn-ghost btn-small redirect-btn', disabled: targets.length === 0,
@@ -441,9 +433,12 @@ function assignmentRow(c, a) {
       state.redirectOpen = state.redirectOpen === a.id ? null : a.id;
       scheduleRender();
     });
+    actions.append(redirectBtn);
+  }
+  if (canMove(a.status, 'cancelled')) {
     const cancelBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small cancel-btn' }, t('console.cancel'));
     twoStep(cancelBtn, t('console.cancel_confirm'), () => cancelAssignment(c.id, a));
-    actions.append(redirectBtn, cancelBtn);
+    actions.append(cancelBtn);
   }
   row.append(actions);
   if (active && a.ack_overdue) {
@@ -452,7 +447,7 @@ function assignmentRow(c, a) {
   if (active && a.status_overdue) {
     row.append(el('span', { class: 'asg-warn is-status' }, '⚠ ', t('console.status_overdue', { status: statusLabel(a.status) })));
   }
-  if (state.redirectOpen === a.id && ['alerted', 'acknowledged', 'en_route'].includes(a.status)) {
+  if (state.redirectOpen === a.id && canMove(a.status, 'redirected')) {
     const select = el('select', { 'aria-label': t('console.redirect_choose') },
       redirectTargets(c).map((o) => el('option', { value: o.id }, `${o.priority} · ${o.reference} · ${o.complaint}`)));
     const go = el('button', { type: 'button', class: 'btn btn-danger btn-small' }, t('console.redirect_go'));
@@ -533,231 +528,6 @@ function renderSelection() {
 setInterval(() => {
   for (const node of document.querySelectorAll('[data-since]')) node.textContent = since(node.dataset.since);
 }, 10000);
-
-/* ---------- first responders (IVPA) ---------- */
-
-const mmss = (s) => (s == null ? '–' : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, '0')}`);
-const metres = (m) => (m == null ? '–' : m < 1000 ? t('ivpa.metres', { n: Math.round(m / 10) * 10 })
-  : t('ivpa.kilometres', { n: (m / 1000).toLocaleString(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 }) }));
-const ENGAGED = new Set(['accepted', 'arrived']);
-
-function calloutsOf(caseId) {
-  return [...ivpa.callouts.values()].filter((co) => co.case === caseId)
-    .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
-}
-
-function currentCallout(caseId) {
-  const list = calloutsOf(caseId);
-  return list.find((co) => !co.ended_at) || list[0] || null;
-}
-
-/** The short line on a case card while responders are being alerted for it. */
-function ivpaBadge(caseId) {
-  const co = calloutsOf(caseId).find((x) => !x.ended_at);
-  if (!co) return '';
-  return t('console.ivpa.badge', { accepted: (co.alerts || []).filter((a) => ENGAGED.has(a.status)).length });
-}
-
-const ALERT_RANK = { alerted: 0, accepted: 1, declined: 1, arrived: 2, not_needed: 3, stood_down: 3 };
-const ALERT_TIMES = ['seen_at', 'accepted_at', 'declined_at', 'arrived_at', 'ended_at'];
-
-/** A fetched view of an alert may be older than an event already applied: it never moves the
-    alert back (a receipt or an arrival does not vanish). Events come in order and win. */
-function mergeFetchedAlert(old, fetched) {
-  if (!old) return fetched;
-  if ((ALERT_RANK[fetched.status] ?? 0) < (ALERT_RANK[old.status] ?? 0)) return old;
-  const merged = { ...old, ...fetched };
-  for (const key of ALERT_TIMES) if (!merged[key] && old[key]) merged[key] = old[key];
-  return merged;
-}
-
-function upsertCallout(summary, { fetched = false } = {}) {
-  const old = ivpa.callouts.get(summary.id);
-  const merged = { ...old, ...summary };
-  if (fetched && old?.alerts) {
-    const known = new Map(old.alerts.map((a) => [a.id, a]));
-    merged.alerts = (summary.alerts || []).map((a) => mergeFetchedAlert(known.get(a.id), a));
-    for (const a of old.alerts) if (!merged.alerts.some((x) => x.id === a.id)) merged.alerts.push(a);
-  }
-  if (old?.ended_at && !summary.ended_at) { // ended stays ended, whatever arrives late
-    merged.ended_at = old.ended_at;
-    merged.end_reason = old.end_reason;
-  }
-  ivpa.callouts.set(summary.id, merged);
-  scheduleRender();
-}
-
-function upsertCalloutAlert(alert) {
-  const co = ivpa.callouts.get(alert.callout);
-  if (!co) {
-    loadCallouts(alert.case);
-    return;
-  }
-  const alerts = (co.alerts || []).slice();
-  const i = alerts.findIndex((a) => a.id === alert.id);
-  if (i >= 0) alerts[i] = { ...alerts[i], ...alert };
-  else alerts.push(alert);
-  ivpa.callouts.set(co.id, { ...co, alerts });
-  scheduleRender();
-}
-
-async function loadEligibility(caseId) {
-  try {
-    ivpa.eligibility.set(caseId, await api(`/api/ivpa/cases/${caseId}/callout/`));
-  } catch (err) {
-    if (err.status !== 404 && err.status !== 403) notify(err.detail, 'error');
-  }
-  scheduleRender();
-}
-
-async function loadCallouts(caseId) {
-  try {
-    for (const co of await api(`/api/ivpa/callouts/?case=${caseId}`)) upsertCallout(co, { fetched: true });
-  } catch (err) {
-    if (err.status !== 404 && err.status !== 403) notify(err.detail, 'error');
-  }
-}
-
-function loadIvpa(caseId) {
-  if (caseId == null) return;
-  loadEligibility(caseId);
-  loadCallouts(caseId);
-}
-
-async function reloadCallouts() {
-  try {
-    for (const co of await api('/api/ivpa/callouts/')) upsertCallout(co, { fetched: true });
-  } catch { /* not for this role, or no network: the next event tells */ }
-  if (state.selectedCase != null) loadIvpa(state.selectedCase);
-}
-
-async function loadMunicipalities() {
-  try {
-    const answer = await api('/api/ivpa/municipalities/');
-    ivpa.connected = answer.connected;
-    document.getElementById('municipality-list').replaceChildren(...answer.municipalities.map((m) =>
-      el('option', { value: m.name }, m.connected ? `${m.name} (IVPA)` : m.name)));
-  } catch {
-    ivpa.connected = null;
-  }
-  const node = document.getElementById('ivpa-connected');
-  node.hidden = ivpa.connected == null;
-  node.textContent = ivpa.connected === 1 ? t('console.ivpa.connected_one')
-    : t('console.ivpa.connected', { n: ivpa.connected });
-}
-
-async function startCallout(caseId) {
-  try {
-    upsertCallout(await api(`/api/ivpa/cases/${caseId}/callout/`, { method: 'POST' }));
-    notify(t('console.ivpa.started', { ref: state.cases.get(caseId)?.reference || caseId }), 'ok');
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-  loadEligibility(caseId);
-}
-
-async function cancelCallout(co) {
-  try {
-    upsertCallout(await api(`/api/ivpa/callouts/${co.id}/cancel/`, { method: 'POST' }));
-    notify(t('console.ivpa.cancelled', { ref: co.case_reference }), 'ok');
-  } catch (err) {
-    notify(err.detail, 'error');
-  }
-  loadEligibility(co.case);
-}
-
-/* The panel lives in the selected case's card; it is built in three parts that are redrawn
-   only when their own data changes, so that a two-step button keeps its state while answers
-   come in. */
-let ivpaPanel = null;
-
-function placeIvpaPanel(c, card) {
-  if (!ivpaPanel || ivpaPanel.caseId !== c.id) {
-    const titleId = `ivpa-title-${c.id}`;
-    ivpaPanel = {
-      caseId: c.id, sigs: {},
-      info: el('div', { class: 'ivpa-info' }),
-      actions: el('div', { class: 'ivpa-actions' }),
-      list: el('div', { class: 'ivpa-list' }),
-    };
-    ivpaPanel.node = el('section', { class: 'ivpa', id: 'ivpa-panel', 'aria-labelledby': titleId, dataset: { case: c.id } },
-      el('h3', { id: titleId }, t('console.ivpa.title')), ivpaPanel.info, ivpaPanel.actions, ivpaPanel.list);
-  }
-  if (ivpaPanel.node.parentNode !== card) place(card, ivpaPanel.node, card.querySelector(':scope > .case-actions'));
-  const elig = ivpa.eligibility.get(c.id) || null;
-  const co = currentCallout(c.id);
-  const { alerts, ...coHead } = co || {};
-  redraw('info', [elig, coHead, (alerts || []).map((a) => a.status)], () => ivpaInfo(elig, co));
-  redraw('actions', [elig?.eligible, elig?.active, co?.id, Boolean(co?.ended_at)], () => ivpaActions(c, elig, co));
-  redraw('list', [co?.id, alerts], () => ivpaAlerts(co));
-}
-
-function redraw(part, data, build) {
-  const sig = JSON.stringify(data);
-  if (ivpaPanel.sigs[part] === sig) return;
-  ivpaPanel.sigs[part] = sig;
-  ivpaPanel[part].replaceChildren(...build().filter(Boolean));
-}
-
-function ivpaInfo(elig, co) {
-  const out = [];
-  if (elig) {
-    out.push(el('p', { class: `ivpa-eligibility${elig.eligible ? ' is-eligible' : ''}`, dataset: { eligible: String(elig.eligible) } },
-      elig.eligible ? t('console.ivpa.eligible', { municipality: elig.municipality })
-        : t('console.ivpa.not_eligible', { reason: elig.reason })));
-    out.push(el('dl', { class: 'ivpa-facts' },
-      el('div', {}, el('dt', {}, t('console.ivpa.ambulance_eta')), el('dd', { class: 'ivpa-ambulance' }, mmss(elig.ambulance_eta_s))),
-      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.fire_eta')), el('dd', { class: 'ivpa-fire' }, mmss(elig.fire_rescue_eta_s))) : null,
-      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.volunteers')), el('dd', { class: 'ivpa-volunteers' }, String(elig.volunteers_nearby ?? 0))) : null));
-  }
-  if (co) {
-    const accepted = (co.alerts || []).filter((a) => a.kind === 'volunteer' && ENGAGED.has(a.status)).length;
-    out.push(el('p', { class: 'ivpa-state', dataset: { state: co.ended_at ? 'ended' : 'running' } },
-      co.ended_at ? t('console.ivpa.ended', { reason: t(`ivpa.end.${co.end_reason}`) })
-        : t('console.ivpa.running', { waves: co.waves, radius: metres(co.radius_m) }),
-      co.automatic ? ` (${t('console.ivpa.automatic')})` : '',
-      ' · ', t('console.ivpa.accepted', { accepted, needed: co.needed })));
-    if (co.volunteers_excluded) {
-      out.push(el('p', { class: 'ivpa-warn' }, t('console.ivpa.excluded', { flag: t(`ivpa.scene_flag.${co.volunteers_excluded}`) })));
-    }
-    if (co.exhausted && !co.ended_at) out.push(el('p', { class: 'ivpa-warn' }, t('console.ivpa.exhausted')));
-  }
-  return out;
-}
-
-function ivpaActions(c, elig, co) {
-  if (co && !co.ended_at) {
-    const cancel = el('button', { type: 'button', class: 'btn btn-ghost btn-small ivpa-cancel' }, t('console.ivpa.cancel'));
-    twoStep(cancel, t('console.ivpa.cancel_confirm'), () => cancelCallout(co));
-    return [cancel];
-  }
-  if (elig?.eligible && !elig.active) {
-    const start = el('button', { type: 'button', class: 'btn btn-danger btn-small ivpa-start' }, t('console.ivpa.start'));
-    start.addEventListener('click', () => startCallout(c.id));
-    return [start];
-  }
-  return [];
-}
-
-function ivpaAlerts(co) {
-  if (!co) return [];
-  const alerts = (co.alerts || []).slice().sort((a, b) => a.wave - b.wave || a.distance_m - b.distance_m);
-  if (!alerts.length) return [el('p', { class: 'ivpa-none' }, t('console.ivpa.none_alerted'))];
-  const head = ['col_name', 'col_distance', 'col_status', 'col_route', 'col_arrived']
-    .map((k) => el('th', { scope: 'col' }, t(`console.ivpa.${k}`)));
-  return [el('div', { class: 'ivpa-scroll' }, el('table', { class: 'ivpa-alerts' },
-    el('thead', {}, el('tr', {}, head)),
-    el('tbody', {}, alerts.map((a) => {
-      const status = a.status === 'alerted' && a.seen_at ? 'seen' : a.status;
-      return el('tr', { dataset: { alert: a.id, name: a.name, status, kind: a.kind } },
-        el('td', { class: 'ivpa-name', title: a.phone_number || '' }, a.name,
-          el('span', { class: 'ivpa-kind' }, t(`ivpa.kind.${a.kind}`))),
-        el('td', { class: 'num' }, metres(a.distance_m), el('span', { class: 'ivpa-eta' }, mmss(a.eta_s))),
-        el('td', {}, el('span', { class: `badge ivpa-st-${status}` }, t(`ivpa.status.${status}`))),
-        el('td', { class: 'ivpa-route' }, a.route === 'aed' ? (a.aed || t('ivpa.route.aed')) : a.route ? t(`ivpa.route.${a.route}`) : ''),
-        el('td', { class: 'num ivpa-arrived' }, fmtTime(a.arrived_at)));
-    }))))];
-}
 
 /* ---------- map ---------- */
 
@@ -1005,6 +775,7 @@ document.getElementById('warnings').addEventListener('click', () => {
 
 async function start() {
   initMap();
+  setupIvpa({ getCase: (id) => state.cases.get(id), scheduleRender, selectedCase: () => state.selectedCase });
   setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
   setupReferrals({ getCase: (id) => state.cases.get(id), scheduleRender, selectCase: (id) => {
     if (state.cases.has(id)) selectCase(id);

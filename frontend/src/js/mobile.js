@@ -17,9 +17,9 @@ import {
   api, el, fmtTime, isOffline, notify, placeInOrder, serverNow, t, twoStep, uuid,
 } from './common.js';
 import { FieldScreen } from './field.js';
-import { referralNews2, referralVitals, vitalsText } from './news2.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
+import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 
 const REPEAT_ALARM_MS = 60000;
 const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);

@@ -3,24 +3,28 @@
    the translations and the clock are given, so that node's test runner runs it without a page.
    common.js makes the page's set (its language, its strings, the server's clock). */
 
-/**
- * The time formatters for one language.
- *   lang: a BCP 47 language ('sv'); t(key, params): the translated strings (time.seconds,
- *   time.minutes, time.hours, time.since); now(): the current time (the server's clock).
- */
-export function timeFormats({ lang, t, now = () => new Date() }) {
+/** The clock for one language: fmtTime(iso, seconds) gives "14:05" (or "14:05:09"), and
+    nothing for no time or one that cannot be read. */
+export function clockFormat(lang) {
   const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const timeFormatSeconds = new Intl.DateTimeFormat(lang, {
     hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
   });
-
-  /** "14:05" (or "14:05:09"); empty for no time or one that cannot be read. */
-  function fmtTime(iso, seconds = false) {
+  return function fmtTime(iso, seconds = false) {
     if (!iso) return '';
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? '' : (seconds ? timeFormatSeconds : timeFormat).format(d);
-  }
+  };
+}
 
+/**
+ * How long ago, and both together.
+ *   t(key, params): the translated strings (time.seconds, time.minutes, time.hours,
+ *   time.since); now(): the current time (the server's clock); fmtTime: a clockFormat.
+ * Apart from the clock, so a page that shows no elapsed time carries no code asking for
+ * these strings (tests/frontend/test_pages.py checks what each page's script asks for).
+ */
+export function elapsedFormats({ t, now = () => new Date(), fmtTime }) {
   /** How long ago: seconds under a minute, minutes under an hour, then hours and minutes. */
   function fmtElapsed(iso) {
     const ms = now() - new Date(iso);
@@ -33,5 +37,15 @@ export function timeFormats({ lang, t, now = () => new Date() }) {
 
   const since = (iso) => t('time.since', { time: fmtTime(iso), elapsed: fmtElapsed(iso) });
 
-  return { fmtTime, fmtElapsed, since };
+  return { fmtElapsed, since };
+}
+
+/**
+ * The time formatters for one language.
+ *   lang: a BCP 47 language ('sv'); t(key, params): the translated strings (time.seconds,
+ *   time.minutes, time.hours, time.since); now(): the current time (the server's clock).
+ */
+export function timeFormats({ lang, t, now = () => new Date() }) {
+  const fmtTime = clockFormat(lang);
+  return { fmtTime, ...elapsedFormats({ t, now, fmtTime }) };
 }

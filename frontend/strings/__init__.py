@@ -1,0 +1,44 @@
+"""The strings a screen's scripts show (t('console.ivpa.start')), in the request's language, as
+groups a screen asks for by name.
+
+A group is a key path of what the scripts read: "status", "console", "console.ivpa", ... Each is
+a function in the module of its screen area (common, console, crew, ivpa, mobile, referral,
+responder) that returns its strings translated now. A screen's view names the groups its
+scripts use (`page_context(strings=...)` in frontend.views) and the page carries those and no
+others, so a new group reaches only the screens that ask for it; tests/frontend/test_strings.py
+checks every key a screen's built script asks for against what that screen gets.
+"""
+
+from . import common, console, crew, ivpa, mobile, referral, responder
+
+GROUPS = {
+    "status": common.status,
+    "kind": common.kind,
+    "priority": common.priority,
+    "conn": common.conn,
+    "error": common.error,
+    "time": common.time,
+    "close": common.close,
+    "offline": common.offline,
+    "console": console.console,
+    "console.ivpa": console.ivpa,
+    "console.images": console.images,
+    "console.referrals": console.referrals,
+    "ivpa": ivpa.ivpa,
+    "referral": referral.referral,
+    "crew": crew.crew,
+    "responder": responder.responder,
+    "mobile": mobile.mobile,
+}
+
+
+def strings_for(groups) -> dict:
+    """The named groups, nested by their key paths ("console.ivpa" under "console")."""
+    out: dict = {}
+    for name in sorted(groups, key=lambda g: g.count(".")):
+        *parents, leaf = name.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = GROUPS[name]()
+    return out

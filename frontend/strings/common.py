@@ -1,0 +1,66 @@
+"""Strings of the screens' shared parts: status and kind names, the connection indicator, API
+errors, elapsed times, the notices' close button and the offline banner."""
+
+from django.utils.translation import gettext as _
+
+from crews.models import UnitKind, UnitStatus
+from dispatch.models import AssignmentStatus, Priority
+
+
+def labels(choices) -> dict:
+    """A model's choices as {code: label}: the screen shows the label, never the code."""
+    return {value: str(label) for value, label in choices}
+
+
+def status() -> dict:
+    """Unit and assignment statuses (t(`status.${code}`))."""
+    return {**labels(UnitStatus.choices), **labels(AssignmentStatus.choices)}
+
+
+def kind() -> dict:
+    return labels(UnitKind.choices)
+
+
+def priority() -> dict:
+    return labels(Priority.choices)
+
+
+def conn() -> dict:
+    """The connection indicator."""
+    return {
+        "open": _("Live"),
+        "connecting": _("Connecting…"),
+        "closed": _("Connection lost, retrying…"),
+    }
+
+
+def error() -> dict:
+    """What an API call says when it fails without the server's own words."""
+    return {
+        "network": _("No contact with the server. Check the network."),
+        "http": _("The server answered with error {status}."),
+    }
+
+
+def time() -> dict:
+    """Elapsed times."""
+    return {
+        "seconds": _("{n} s"),
+        "minutes": _("{n} min"),
+        "hours": _("{h} h {m} min"),
+        "since": _("since {time} ({elapsed})"),
+    }
+
+
+def close() -> str:
+    """The notices' close button."""
+    return _("Close")
+
+
+def offline() -> dict:
+    """The banner shown while the screen shows what it last knew."""
+    return {
+        "title": _("No network"),
+        "since": _("Showing what was known at {time}."),
+        "never": _("Showing what this device last knew."),
+    }

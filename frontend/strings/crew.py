@@ -1,0 +1,37 @@
+"""The crew tablet (t('crew....'))."""
+
+from django.utils.translation import gettext as _
+
+
+def crew() -> dict:
+    """The assignment card, the status steps and the outbox."""
+    return {
+        "acknowledge": _("Acknowledge"),
+        "step": {
+            "en_route": _("En route"),
+            "on_scene": _("On scene"),
+            "transporting": _("Patient loaded"),
+            "at_hospital": _("At hospital"),
+            "available": _("Available"),
+        },
+        "available_no_transport": _("Available without transport"),
+        "sending": _("Sending…"),
+        "sending_n": _("Sending {n} changes…"),
+        "queued": _("Waiting to send ({n}): sent when the network is back."),
+        "waiting": _("Waiting to send"),
+        "refused": _("Refused: {detail}"),
+        "depends": _("Not sent: an earlier change to this assignment was refused."),
+        "seen": _("OK"),
+        "position": _("Position"),
+        "positions": _("Positions ({n})"),
+        "cancelled": _("Assignment {ref} was cancelled by the dispatch centre."),
+        "redirected": _("You were redirected from {ref} to a new assignment."),
+        "joined": _("{name} joined the unit."),
+        "left": _("{name} left the unit."),
+        "you_left": _("You are no longer on a unit."),
+        "leave_confirm": _("Tap again to leave"),
+        "image_open": _("Show image {n} in full size"),
+        "image_alt": _("Image {n} from the caller"),
+        "image_note": _("Dispatch centre's note: {note}"),
+        "image_new": _("New image from the dispatch centre."),
+    }

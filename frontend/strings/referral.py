@@ -1,0 +1,61 @@
+"""A referral's strings (t('referral....')), shared by the console and the mobile care unit."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+SKILL_LABELS = {
+    "home_visit": gettext_lazy("Home visit"),
+    "catheter_care": gettext_lazy("Catheter care"),
+    "iv_antibiotics": gettext_lazy("IV antibiotics"),
+    "wound_care": gettext_lazy("Wound care"),
+    "palliative": gettext_lazy("Palliative care"),
+    "medication_review": gettext_lazy("Medication review"),
+    "blood_sampling": gettext_lazy("Blood sampling"),
+    "fall_assessment": gettext_lazy("Fall assessment"),
+    "oxygen_therapy": gettext_lazy("Oxygen therapy"),
+}
+
+
+def referral() -> dict:
+    """A referral as the console and the mobile care unit's screen show it."""
+    return {
+        "line": {"warm": _("Warm handover (red line)"), "cold": _("Cold handover (yellow line)")},
+        "from": {
+            "warm": _("The dispatcher stays on the line and conferences you in."),
+            "cold": _("Passed on from the dispatch centre."),
+        },
+        "state": {
+            "sent": pgettext("referral state", "Waiting for an answer"),
+            "accepted": pgettext("referral state", "Accepted"),
+            "declined": pgettext("referral state", "Declined"),
+            "withdrawn": pgettext("referral state", "Withdrawn"),
+            "visited": pgettext("referral state", "Visited"),
+        },
+        "responsible_centre": _("Responsible: the dispatch centre"),
+        "responsible_unit": _("Responsible: {unit}"),
+        "deadline": _("To be seen by {time}"),
+        "news2": _("NEWS2 {score}"),
+        "news2_incomplete": _("incomplete"),
+        "news2_none": _("NEWS2: no vital signs"),
+        "band": {"low": _("low"), "medium": _("medium"), "high": _("high")},
+        "assessment": _("Assessment"),
+        "vitals": _("Vital signs"),
+        "callback": _("Callback number"),
+        "address": _("Address"),
+        "outcome_label": _("Outcome"),
+        "outcome": {
+            "treated_at_home": _("Treated at home"),
+            "referred_on": _("Referred on"),
+            "needs_ambulance": _("Needs an ambulance"),
+        },
+        "new_case": _("new case {ref}"),
+        "print": _("Print summary"),
+        "vital": {
+            "rr": _("RR"), "bp": _("BP"), "pulse": _("Pulse"), "temp": _("Temp"),
+            "oxygen": _("on oxygen"), "scale2": _("scale 2"),
+        },
+        # The skills units may offer (settings.REFERRAL_SKILLS), in that order.
+        "skill": {code: str(SKILL_LABELS.get(code, code.replace("_", " ")))
+                  for code in getattr(settings, "REFERRAL_SKILLS", SKILL_LABELS)},
+    }

@@ -1,0 +1,51 @@
+"""The domain tables a screen's scripts read (the page's JSON script "tables", read by
+frontend/src/js/tables.js), each built from its one home in a domain app, so no script keeps a
+copy of a rule the server holds. A view names the tables its screen uses
+(`page_context(tables=...)`); codes travel here, their labels with the strings
+(frontend.strings)."""
+
+from dispatch.models import ACTIVE_STATUSES, PRIORITY_RANK, Priority, is_priority_one
+from dispatch.statemachine import DISPATCHER_ONLY, STATUS_RANK, next_step
+from ivpa.models import ALERT_RANK, ENGAGED
+from referrals.news2 import chart_table
+
+
+def assignment_table() -> dict:
+    """Assignment statuses (dispatch.statemachine): their order, by which a screen merges views
+    of an assignment that cross (a higher rank is newer); the active ones; the crew's next step
+    from each; and from which the dispatcher may still cancel or redirect."""
+    return {
+        "rank": dict(STATUS_RANK),
+        "active": [status.value for status in ACTIVE_STATUSES],
+        "next_step": {status: str(step) for status in STATUS_RANK
+                      if (step := next_step(status))},
+        "dispatcher_only": {status.value: [move.value for move in moves]
+                            for status, moves in DISPATCHER_ONLY.items()},
+    }
+
+
+def priority_table() -> dict:
+    """Priorities, most urgent first (dispatch.models.PRIORITY_RANK), and which are priority 1."""
+    return {
+        "rank": dict(PRIORITY_RANK),
+        "priority_one": [p for p in Priority.values if is_priority_one(p)],
+    }
+
+
+def alert_table() -> dict:
+    """First-responder alerts (ivpa.models): their order, by which a fetched view never moves an
+    alert back, and the statuses of a responder on the way or there."""
+    return {"rank": {status.value: rank for status, rank in ALERT_RANK.items()},
+            "engaged": [status.value for status in ENGAGED]}
+
+
+TABLES = {
+    "assignment": assignment_table,
+    "priority": priority_table,
+    "alert": alert_table,
+    "news2": chart_table,  # referrals/news2.py: the NEWS2 chart and the vital signs' ranges
+}
+
+
+def page_tables(names) -> dict:
+    return {name: TABLES[name]() for name in names}
