@@ -219,6 +219,7 @@ def responder(request):
     _require(request, Role.RESPONDER)
     return render(request, "frontend/responder.html", page_context(
         strings=(*SHELL_STRINGS, "time", "ivpa", "responder"),
+        tables=("alert",),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         intervals=POSITION_INTERVALS,
         trainings=Training.choices,

@@ -154,6 +154,9 @@ def test_the_tables_are_the_server_s_rules(page):
     assert console["alert"]["engaged"] == ["accepted", "arrived"]
     assert json_script(page("crew")[0], "tables")["assignment"] == console["assignment"]
     assert json_script(page("mobile")[0], "tables")["news2"] == console["news2"]
+    assert json_script(page("responder")[0], "tables")["alert"] == console["alert"]
+    assert console["alert"]["rank"] == {"alerted": 0, "accepted": 1, "declined": 1, "arrived": 2,
+                                        "not_needed": 3, "stood_down": 3}
 
 
 def test_the_sign_in_page_carries_no_strings_or_tables(client):

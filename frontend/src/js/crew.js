@@ -18,11 +18,10 @@ import {
 import { FieldScreen } from './field.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
+import { table } from './tables.js';
 
-const FORWARD = {
-  alerted: 'acknowledged', acknowledged: 'en_route', en_route: 'on_scene', on_scene: 'transporting',
-  transporting: 'at_hospital', at_hospital: 'available',
-};
+// The crew's next step from each status (dispatch.statemachine, handed over by the page).
+const FORWARD = table('assignment')?.next_step || {};
 const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
 const POSITION_MOVE_M = 100;
 const REPEAT_ALARM_MS = 15000;

@@ -14,15 +14,18 @@
 import { api, fmtTime, notify, serverNow, t, uuid } from './common.js';
 import { FieldScreen } from './field.js';
 import { alarm } from './sound.js';
+import { table } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
 const LANG = document.documentElement.lang || 'sv';
-const ENGAGED = new Set(['accepted', 'arrived']);
+// Alert statuses (ivpa.models, handed over by the page): the order an alert moves in (a higher
+// rank is newer) and those of a responder on the way or there.
+const ALERTS = table('alert') || { rank: {}, engaged: [] };
+const ENGAGED = new Set(ALERTS.engaged);
 const REPEAT_ALARM_MS = 15000;
 const RECENT_MS = 24 * 3600 * 1000;
 const COOLDOWN_MS = 800;
 let cooldownUntil = 0;
-const RANK = { alerted: 0, declined: 1, accepted: 1, arrived: 2, not_needed: 3, stood_down: 3 };
 
 const state = {
   profile: null,
@@ -97,7 +100,7 @@ function applyAlert(incoming, { fresh = false } = {}) {
   const old = state.alerts.get(incoming.id);
   let merged;
   if (!old) merged = { ...incoming };
-  else if (fresh || (RANK[incoming.status] ?? 0) >= (RANK[old.status] ?? 0)) merged = { ...old, ...incoming };
+  else if (fresh || (ALERTS.rank[incoming.status] ?? 0) >= (ALERTS.rank[old.status] ?? 0)) merged = { ...old, ...incoming };
   else merged = { ...old, ...incoming, status: old.status };
   if (old && old.active === false) merged.active = false; // an ended alert never runs again
   if (!incoming.destination && old?.destination && isOpen(merged) && ENGAGED.has(merged.status)) {
