@@ -4,10 +4,15 @@ copy of a rule the server holds. A view names the tables its screen uses
 (`page_context(tables=...)`); codes travel here, their labels with the strings
 (frontend.strings)."""
 
+from django.conf import settings
+
 from dispatch.models import ACTIVE_STATUSES, PRIORITY_RANK, Priority, is_priority_one
 from dispatch.statemachine import DISPATCHER_ONLY, STATUS_RANK, next_step
 from ivpa.models import ALERT_RANK, ENGAGED
+from referrals.models import OPEN_STATES, Outcome
 from referrals.news2 import chart_table
+from referrals.services import AMBULANCE_PRIORITIES
+from referrals.statemachine import UNANSWERED
 
 
 def assignment_table() -> dict:
@@ -39,10 +44,25 @@ def alert_table() -> dict:
             "engaged": [status.value for status in ENGAGED]}
 
 
+def referral_table() -> dict:
+    """Referrals to a mobile care unit (referrals.models, referrals.statemachine): the open
+    states (sent or accepted: the patient is between the centre and the unit), those still
+    waiting for the unit's answer, the outcomes of a visit in order, and the priorities a
+    "needs ambulance" outcome may ask for with the centre's default."""
+    return {
+        "open": [state.value for state in OPEN_STATES],
+        "unanswered": [str(state) for state in UNANSWERED],
+        "outcomes": list(Outcome.values),
+        "ambulance": {"priorities": [p.value for p in AMBULANCE_PRIORITIES],
+                      "default": settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY},
+    }
+
+
 TABLES = {
     "assignment": assignment_table,
     "priority": priority_table,
     "alert": alert_table,
+    "referral": referral_table,
     "news2": chart_table,  # referrals/news2.py: the NEWS2 chart and the vital signs' ranges
 }
 

@@ -35,7 +35,6 @@ from frontend.strings import strings_for
 from frontend.tables import page_tables
 from ivpa.models import Training
 from ivpa.services import POSITION_INTERVALS
-from referrals.services import AMBULANCE_PRIORITIES
 
 
 def ui_languages() -> list[tuple[str, str]]:
@@ -185,7 +184,7 @@ def console(request):
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "ivpa", "referral"),
-        tables=("assignment", "priority", "alert", "news2"),
+        tables=("assignment", "priority", "alert", "news2", "referral"),
         map_tile_url=settings.MAP_TILE_URL,
         map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         regions=Region.objects.order_by("name"),
@@ -235,10 +234,8 @@ def mobile(request):
     _require(request, Role.MOBILE_CARE)
     return render(request, "frontend/mobile.html", page_context(
         strings=(*SHELL_STRINGS, "priority", "referral", "mobile"),
-        tables=("news2",),
+        tables=("news2", "referral"),
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
-        ambulance={"priorities": [p.value for p in AMBULANCE_PRIORITIES],
-                   "default": settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY},
         inline_css=inline_style("mobile.css")))
 
 

@@ -600,7 +600,7 @@ def test_the_unit_screen_offers_the_ambulance_priorities_with_the_centres_defaul
     settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY = "2A"
     client.force_login(care.karin)
     html = client.get("/mobile/").content.decode()
-    found = re.search(r'<script id="ambulance" type="application/json">(.*?)</script>', html)
-    assert found, "the page embeds the priorities"
-    assert json.loads(found.group(1)) == {
+    found = re.search(r'<script id="tables" type="application/json">(.*?)</script>', html)
+    assert found, "the page embeds the referral table"
+    assert json.loads(found.group(1))["referral"]["ambulance"] == {
         "priorities": ["1A", "1B", "2A", "2B", "3"], "default": "2A"}

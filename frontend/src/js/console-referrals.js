@@ -18,8 +18,8 @@ import { alarm, setupAudio } from './sound.js';
 import { table } from './tables.js';
 import { news2, referralNews2, referralVitals, vitalRange, vitalsText } from './vitals.js';
 
-const OPEN = new Set(['sent', 'accepted']);
-const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
+/** The server's referral rules (frontend/tables.py): the open states, the outcomes in order. */
+const REFERRAL = table('referral');
 const DEADLINE_HOURS = 2;
 const OVERDUE_REPEAT_MS = 30000;
 
@@ -40,7 +40,7 @@ export function setupReferrals(options) {
 /* ---------- state ---------- */
 
 const stateOf = (r) => String(r.state || 'sent');
-const isOpen = (r) => OPEN.has(stateOf(r));
+const isOpen = (r) => REFERRAL.open.includes(stateOf(r));
 const lineOf = (r) => (r.line === 'warm' ? 'warm' : 'cold');
 const overdue = (r) => stateOf(r) === 'sent' && Boolean(r.overdue);
 const overdueOpen = () => [...referrals.values()].filter(overdue);
@@ -218,15 +218,15 @@ async function loadStats() {
     const q = new URLSearchParams({ from: start.toISOString(), to: end.toISOString() });
     const stats = await api(`/api/referrals/stats/?${q}`);
     const cols = ['unit', 'referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open',
-      'acceptance_rate', 'to_accept', 'to_visit', ...OUTCOMES];
-    const head = cols.map((c) => el('th', { scope: 'col' }, OUTCOMES.includes(c) ? t(`referral.outcome.${c}`) : t(`console.referrals.stats.col.${c}`)));
+      'acceptance_rate', 'to_accept', 'to_visit', ...REFERRAL.outcomes];
+    const head = cols.map((c) => el('th', { scope: 'col' }, REFERRAL.outcomes.includes(c) ? t(`referral.outcome.${c}`) : t(`console.referrals.stats.col.${c}`)));
     const rows = (stats.units || []).map((u) => el('tr', { dataset: { unit: u.unit, callSign: u.call_sign } },
       el('th', { scope: 'row' }, u.call_sign),
       ...['referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open'].map((k) => el('td', { class: 'num', dataset: { col: k } }, String(u[k] ?? 0))),
       el('td', { class: 'num' }, pct(u.acceptance_rate)),
       el('td', { class: 'num' }, mins(u.median_s_to_accept)),
       el('td', { class: 'num' }, mins(u.median_s_to_visit)),
-      ...OUTCOMES.map((o) => el('td', { class: 'num', dataset: { col: o } }, String(u.outcomes?.[o] ?? 0)))));
+      ...REFERRAL.outcomes.map((o) => el('td', { class: 'num', dataset: { col: o } }, String(u.outcomes?.[o] ?? 0)))));
     body.replaceChildren(
       rows.length ? el('div', { class: 'referral-stats-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'referral-stats-title' }, el('table', { class: 'referral-stats-table' },
         el('thead', {}, el('tr', {}, head)), el('tbody', {}, rows))) : el('p', {}, t('console.referrals.stats.none')),

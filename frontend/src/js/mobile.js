@@ -19,14 +19,13 @@ import {
 import { FieldScreen } from './field.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
+import { table } from './tables.js';
 import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 
 const REPEAT_ALARM_MS = 60000;
-const OPEN = new Set(['sent', 'open', 'pending', 'offered', 'overdue', 'created', 'referred']);
-const ENDED = new Set(['declined', 'withdrawn', 'visited', 'closed', 'completed', 'cancelled', 'reassigned', 'expired']);
-/** The priorities a "needs ambulance" outcome may ask for, and the centre's default (the page). */
-const AMBULANCE = JSON.parse(document.getElementById('ambulance').textContent);
-const OUTCOMES = ['treated_at_home', 'referred_on', 'needs_ambulance'];
+/** The server's referral rules (frontend/tables.py): open and unanswered states, the outcomes,
+    the priorities a "needs ambulance" outcome may ask for and the centre's default. */
+const REFERRAL = table('referral');
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -64,7 +63,8 @@ const USER = field.user;
 /* ---------- referrals ---------- */
 
 const stateOf = (r) => String(r.state || r.status || 'sent');
-const isOpen = (r) => OPEN.has(stateOf(r));
+/** Waiting for the unit's answer (it rings until answered). */
+const isUnanswered = (r) => REFERRAL.unanswered.includes(stateOf(r));
 const isAccepted = (r) => stateOf(r) === 'accepted';
 const lineOf = (r) => (String(r.line || '').startsWith('warm') || r.line === 'red' ? 'warm' : 'cold');
 const handover = (r) => r.handover || {};
@@ -91,7 +91,7 @@ function upsertReferral(r) {
     state.referrals.set(r.id, { ...state.referrals.get(r.id), ...r });
   }
   const now = state.referrals.get(r.id);
-  if (now && isOpen(now) && !state.alarmed.has(now.id)) {
+  if (now && isUnanswered(now) && !state.alarmed.has(now.id)) {
     state.alarmed.add(now.id);
     alarm();
   }
@@ -122,7 +122,7 @@ async function loadReferrals() {
     const seen = new Set(items.map((r) => r.id));
     for (const id of [...state.referrals.keys()]) if (!seen.has(id)) state.referrals.delete(id);
     // What the unit already had when the page opened rings once, not for each old one.
-    for (const r of items) if (!isOpen(r)) state.alarmed.add(r.id);
+    for (const r of items) if (!isUnanswered(r)) state.alarmed.add(r.id);
     for (const r of items) upsertReferral(r);
   } catch (err) {
     if (err.status === 0) await restoreReferrals(); // no network: the referrals as last known
@@ -140,7 +140,7 @@ function persistReferrals() {
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => {
     if (!field.me?.unit) return;
-    const open = [...state.referrals.values()].filter((r) => isOpen(r) || isAccepted(r));
+    const open = [...state.referrals.values()].filter((r) => isUnanswered(r) || isAccepted(r));
     const job = open.length
       ? saveCurrent({ user: USER, unit: field.me.unit, referrals: open, at: serverNow().toISOString() })
       : dropCurrent(USER);
@@ -339,7 +339,7 @@ function defaultVisit(r) {
 const nodes = new Map(); // id -> {sig, node}
 
 function sortKey(r) {
-  const rank = isOpen(r) ? 0 : isAccepted(r) ? 1 : 2;
+  const rank = isUnanswered(r) ? 0 : isAccepted(r) ? 1 : 2;
   return [rank, Date.parse(r.deadline) || 0];
 }
 
@@ -387,7 +387,7 @@ function render() {
       nodes.delete(id);
     }
   }
-  const open = list.filter(isOpen).length;
+  const open = list.filter(isUnanswered).length;
   $('referral-count').textContent = list.length ? `(${open ? t('mobile.open_n', { n: open }) : list.length})` : '';
   $('no-referrals').hidden = list.length > 0;
 }
@@ -418,7 +418,7 @@ function card(r) {
     el('p', { class: 'r-from' }, t(`referral.from.${line}`)),
     el('h3', { id: titleId, class: 'r-reason' }, h.reason || r.reason || ''),
     responsibility(r, ours, waiting),
-    el('p', { class: `r-deadline${isOpen(r) && Date.parse(r.deadline) < serverNow().getTime() ? ' is-late' : ''}` },
+    el('p', { class: `r-deadline${isUnanswered(r) && Date.parse(r.deadline) < serverNow().getTime() ? ' is-late' : ''}` },
       t('referral.deadline', { time: fmtDateTime(r.deadline) })),
     el('p', { class: `news2 band-${n.band || 'none'}`, dataset: { score: n.score ?? '', band: n.band || '' } },
       n.score == null ? t('referral.news2_none')
@@ -429,7 +429,7 @@ function card(r) {
   const actions = el('div', { class: 'r-actions' });
   if (waiting.length) {
     actions.append(el('p', { class: 'r-sync' }, t('mobile.waiting_change', { what: t(`mobile.change.${waiting.at(-1).kind}`) })));
-  } else if (Array.isArray(r.actions) ? r.actions.includes('accept') : isOpen(r)) {
+  } else if (Array.isArray(r.actions) ? r.actions.includes('accept') : isUnanswered(r)) {
     actions.append(answerForm(r));
   } else if (Array.isArray(r.actions) ? r.actions.includes('outcome') : isAccepted(r)) {
     actions.append(outcomeForm(r));
@@ -456,7 +456,7 @@ function responsibility(r, ours, waiting) {
   if (s === 'declined') {
     return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || r.reason_declined || '' }));
   }
-  if (ENDED.has(s)) return el('p', { class: 'r-resp is-ended' }, t('referral.responsible_centre'));
+  if (!REFERRAL.open.includes(s)) return el('p', { class: 'r-resp is-ended' }, t('referral.responsible_centre'));
   const accepting = waiting.some((c) => c.kind === 'accept');
   return el('p', { class: 'r-resp is-centre' }, t('referral.responsible_centre'),
     accepting ? ` · ${t('mobile.until_sent')}` : '');
@@ -544,8 +544,8 @@ function outcomeForm(r) {
   const to = el('input', { id: toId, type: 'text', class: 'r-referred-to', maxlength: '200', value: d.to || '' });
   to.addEventListener('input', () => { d.to = to.value; to.removeAttribute('aria-invalid'); });
   const priorityId = `r-priority-${r.id}`;
-  const priority = el('select', { id: priorityId, class: 'r-priority' }, AMBULANCE.priorities.map((p) => el('option', {
-    value: p, selected: p === (d.priority || AMBULANCE.default),
+  const priority = el('select', { id: priorityId, class: 'r-priority' }, REFERRAL.ambulance.priorities.map((p) => el('option', {
+    value: p, selected: p === (d.priority || REFERRAL.ambulance.default),
   }, t(`priority.${p}`) === `priority.${p}` ? p : t(`priority.${p}`))));
   priority.addEventListener('change', () => { d.priority = priority.value; });
   // The new case's complaint: the dispatcher sees it first; empty keeps the referral's.
@@ -555,7 +555,7 @@ function outcomeForm(r) {
     placeholder: r.patient?.complaint || '',
   });
   complaint.addEventListener('input', () => { d.complaint = complaint.value; });
-  const buttons = OUTCOMES.map((outcome) => {
+  const buttons = REFERRAL.outcomes.map((outcome) => {
     const button = el('button', {
       type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
     }, t(`referral.outcome.${outcome}`));
@@ -662,7 +662,7 @@ async function fillUnits() {
 /* ---------- start ---------- */
 
 setInterval(() => {
-  if ([...state.referrals.values()].some((r) => isOpen(r) && !pendingFor(r.id).length)) alarm();
+  if ([...state.referrals.values()].some((r) => isUnanswered(r) && !pendingFor(r.id).length)) alarm();
 }, REPEAT_ALARM_MS);
 setInterval(render, 30000); // deadlines turn late with time
 $('referrals').addEventListener('focusout', () => setTimeout(render, 50));
