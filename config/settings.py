@@ -339,6 +339,9 @@ ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 CARE_UNIT_NAME = os.environ.get("CARE_UNIT_NAME", "Sjukvårdens Larmcentral")
+# Where the centre is: how a number typed without + is read (070-123 45 67 in SE, 912 34 567
+# in NO), an ISO 3166 country code.
+PHONE_REGION = os.environ.get("PHONE_REGION", "SE").strip().upper() or "SE"
 
 # Web Push and the SMS fallback (push/). The socket stays the primary path: a push goes only
 # to a user none of whose devices acknowledged the event on the socket within the grace time.

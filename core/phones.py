@@ -9,6 +9,7 @@ international prefix (`0046 70…`), the trunk zero kept after the country code
 import re
 
 import phonenumbers
+from django.conf import settings
 
 # What the SMS providers take and what the user model stores: + and 7 to 15 digits.
 E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
@@ -17,7 +18,6 @@ E164 = re.compile(E164_PATTERN)
 # else (letters, which libphonenumber would read as a keypad's digits, an extension) is not a
 # number we can text.
 TYPED = re.compile(r"^[0-9+\s\-().]*$")
-DEFAULT_REGION = "SE"
 
 
 class PhoneNumberInvalid(ValueError):
@@ -29,12 +29,14 @@ def phone_is_e164(number: str | None) -> bool:
     return bool(E164.match(number or ""))
 
 
-def phone_normalise(text, *, region: str = DEFAULT_REGION) -> str:
+def phone_normalise(text, *, region: str | None = None) -> str:
     """070-123 45 67 → +46701234567 (0046…, +46 (0)70… too; any country's number with +).
     A number without the + must be in the region's national form (with its trunk prefix
-    where the region has one, so `46701234567` is refused as it always was).
+    where the region has one, so `46701234567` is refused as it always was). The region is
+    the centre's (settings.PHONE_REGION: SE for a larmcentral, NO for an AMK) unless given.
 
     Raises PhoneNumberInvalid when it is not a number we can text."""
+    region = (region or settings.PHONE_REGION).upper()
     typed = str(text or "").strip()
     if not typed or not TYPED.match(typed):
         raise PhoneNumberInvalid(typed)

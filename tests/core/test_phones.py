@@ -41,6 +41,14 @@ def test_another_region_reads_its_own_national_form():
     assert phone_normalise("912 34 567", region="NO") == "+4791234567"
 
 
+def test_a_norwegian_centre_reads_numbers_as_norwegian(settings):
+    settings.PHONE_REGION = "NO"
+    assert phone_normalise("912 34 567") == "+4791234567"
+    assert phone_normalise("+46 70 123 45 67") == "+46701234567"
+    with pytest.raises(PhoneNumberInvalid):
+        phone_normalise("070-123 45 67")
+
+
 def test_the_one_e164_pattern():
     assert phone_is_e164("+46701234567") and phone_is_e164("+4791234567")
     for number in ("", None, "0701234567", "+46 70 123 45 67", "+0701234567",
