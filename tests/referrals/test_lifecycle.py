@@ -254,6 +254,8 @@ def test_closing_the_case_as_the_unit_accepts_leaves_the_patient_with_the_unit(
         demo, care, send, monkeypatch):
     """The unit's acceptance lands between the close's look (still sent) and its withdrawal:
     the acceptance stands and the unit holds the patient; the withdrawal is refused."""
+    from referrals.services import moves
+
     referral = send()
     withdraw = services.referral_withdraw
 
@@ -261,7 +263,8 @@ def test_closing_the_case_as_the_unit_accepts_leaves_the_patient_with_the_unit(
         services.referral_accept(referral=referral, by=care.karin, expected_visit_at=soon())
         return withdraw(**kwargs)
 
-    monkeypatch.setattr(services, "referral_withdraw", accepted_in_between)
+    # The close's withdrawal calls referral_withdraw inside referrals.services.moves.
+    monkeypatch.setattr(moves, "referral_withdraw", accepted_in_between)
     with pytest.raises(Conflict, match="already accepted"):
         services.referral_withdraw_for_closed_case(case=referral.case)
     assert who(referral) == ("accepted", "unit", "unit")
