@@ -447,14 +447,17 @@ def test_sending_inline_when_the_pool_is_off(demo, new_case, push_service, brows
 
 def test_sends_run_in_the_pool(demo, new_case, push_service, browser, settings, monkeypatch):
     settings.PUSH_SEND_THREADS = 1
+    from push.services import deliveries
+
     threads = []
-    real = services.push_send
+    real = deliveries.push_send
 
     def spy(**kwargs):
         threads.append(threading.current_thread().name)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "push_send", spy)
+    # delivery_send calls push_send inside push.services.deliveries.
+    monkeypatch.setattr(deliveries, "push_send", spy)
     subscribe(demo.sara, browser, push_service.endpoint())
     dispatch(demo, new_case)
     fire(after_seconds=6)
