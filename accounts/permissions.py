@@ -3,7 +3,7 @@
 from rest_framework.permissions import BasePermission
 
 from .models import Role
-from .roles import CONSOLE_ROLES, has_role
+from .roles import CONSOLE_ROLES, SHIFT_ROLES, has_role
 
 
 class HasRole(BasePermission):
@@ -19,8 +19,6 @@ def role_permission(*roles: str) -> type[HasRole]:
 
 
 IsDispatcher = role_permission(*CONSOLE_ROLES)
-IsCrew = role_permission(Role.CREW)
-# Those who join a unit for the shift (*pass*): ambulance crews and mobile care staff.
-IsShiftStaff = role_permission(Role.CREW, Role.MOBILE_CARE)
+IsShiftStaff = role_permission(*SHIFT_ROLES)
 IsDispatcherOrCrew = role_permission(*CONSOLE_ROLES, Role.CREW)
 IsAdministrator = role_permission(Role.ADMIN)

@@ -6,6 +6,8 @@ from .models import Role
 # The roles that work the dispatch console. An administrator sees everything a dispatcher
 # sees (and the access log besides), so everywhere a dispatcher may look, so may they.
 CONSOLE_ROLES: tuple[str, ...] = (Role.DISPATCHER, Role.ADMIN)
+# The roles that join a unit for the shift (*pass*): ambulance crews and mobile care staff.
+SHIFT_ROLES: tuple[str, ...] = (Role.CREW, Role.MOBILE_CARE)
 
 
 def has_role(user, *roles: str) -> bool:
@@ -23,3 +25,8 @@ def is_dispatcher(user) -> bool:
 def is_administrator(user) -> bool:
     """Keeps the system: the access log, patient log extracts, the Django admin."""
     return has_role(user, Role.ADMIN)
+
+
+def joins_shifts(user) -> bool:
+    """Works on a unit joined for the shift (an administrator, on no unit, does not)."""
+    return getattr(user, "role", None) in SHIFT_ROLES

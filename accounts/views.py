@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api import validated_data
 from core.errors import DomainError
 
 from .services import login_locked_until
@@ -28,16 +29,15 @@ LOCKED = ("Too many failed sign-ins: this user name is locked for a while. "
 
 
 def _authenticate(request) -> object:
-    serializer = CredentialsSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
+    credentials = validated_data(CredentialsSerializer, request)
     try:
-        user = authenticate(request, **serializer.validated_data)
+        user = authenticate(request, **credentials)
     except PermissionDenied:
         raise Locked(LOCKED) from None
     if user is None:
         # django.contrib.auth.authenticate() swallows the backend's PermissionDenied and
         # returns None, so a locked name is recognised here.
-        if login_locked_until(username=serializer.validated_data["username"]):
+        if login_locked_until(username=credentials["username"]):
             raise Locked(LOCKED)
         raise DomainError("Wrong user name or password.")
     return user

@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,8 +34,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
-    if isinstance(exc, ObjectDoesNotExist):
-        exc = Http404(str(exc))
+    if isinstance(exc, ObjectDoesNotExist | Http404):
+        # Django's own words ("No Case matches the given query.") are English and name a
+        # model: the person is told, in their language, that there is nothing of theirs there.
+        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

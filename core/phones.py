@@ -51,7 +51,21 @@ def phone_normalise(text, *, region: str | None = None) -> str:
     number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_possible_number(parsed) or not E164.match(number):
         raise PhoneNumberInvalid(typed)
+    # libphonenumber keeps the trunk 0 of a national number too short to be one (0701 23 →
+    # +46070123): no number of the region starts so after its country code.
+    home = phonenumbers.country_code_for_region(region)
+    if trunk and parsed.country_code == home and parsed.italian_leading_zero:
+        raise PhoneNumberInvalid(typed)
     return number
+
+
+def phone_region_check(region: str) -> str | None:
+    """Why `region` cannot be the centre's (None when it can): settings.PHONE_REGION must be a
+    region libphonenumber knows, or every number typed would be refused."""
+    if phonenumbers.PhoneMetadata.metadata_for_region(str(region).upper()) is None:
+        return (f"PHONE_REGION={region!r} is not a region phonenumbers knows: use an ISO 3166 "
+                "country code such as SE or NO.")
+    return None
 
 
 PHONE_MASK = "•"

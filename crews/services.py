@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import Conflict, Invalid
+from core.times import CLOCK_SKEW, iso
 from realtime.services import event_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitKind, UnitStatus
@@ -23,11 +24,10 @@ def unit_snapshot(unit: Unit) -> dict:
         "region": unit.region_id,
         "home_station": unit.home_station_id,
         "status": unit.status,
-        "status_changed_at": unit.status_changed_at.isoformat()
-        if unit.status_changed_at else None,
+        "status_changed_at": iso(unit.status_changed_at),
         "latitude": unit.latitude,
         "longitude": unit.longitude,
-        "position_at": unit.position_at.isoformat() if unit.position_at else None,
+        "position_at": iso(unit.position_at),
         "capabilities": unit.capabilities,
     }
 
@@ -84,7 +84,7 @@ def unit_position_report(
 ) -> Unit:
     lat, lon = validate_position(latitude=latitude, longitude=longitude)
     at = at or timezone.now()
-    if at > timezone.now() + timezone.timedelta(seconds=60):
+    if at > timezone.now() + CLOCK_SKEW:
         raise Invalid(_("The position's time is in the future."))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.position_at and at <= unit.position_at:

@@ -1,7 +1,6 @@
 """Stream names owned by crews, and who may follow them."""
 
-from accounts.models import Role
-from accounts.roles import is_dispatcher
+from accounts.roles import is_dispatcher, joins_shifts
 from realtime.schema import stream_name
 
 from .models import CrewShift
@@ -25,7 +24,7 @@ def units_followed(user) -> list[str]:
 
 def unit_followed(user) -> list[str]:
     """A crew member (or mobile care staff) follows the unit joined for the shift."""
-    if user.role not in (Role.CREW, Role.MOBILE_CARE):
+    if not joins_shifts(user):
         return []
     shift = crew_shift_open(user=user)
     return [unit_stream(shift.unit_id)] if shift else []

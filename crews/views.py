@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import IsDispatcherOrCrew, IsShiftStaff
-from core.api import idempotent
+from core.api import idempotent, validated_data
 from core.errors import Forbidden
 
 from . import selectors, services
@@ -66,7 +66,7 @@ class UnitLeaveView(APIView):
     @extend_schema(request=None, responses=None)
     def post(self, request):
         services.crew_leave(user=request.user)
-        return Response({"detail": "You have left the unit."})
+        return Response({"detail": _("You have left the unit.")})
 
 
 class UnitPositionView(APIView):
@@ -81,9 +81,7 @@ class UnitPositionView(APIView):
                 raise Forbidden(_("You report positions only for the unit you have joined."))
 
         def act():
-            serializer = PositionInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
+            data = validated_data(PositionInputSerializer, request)
             updated = services.unit_position_report(
                 unit=unit, latitude=data["latitude"], longitude=data["longitude"],
                 at=data.get("at"),

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from .models import Assignment, Case, Priority, dispatched_at_priority_one, is_priority_one
+from .models import (
+    PRIORITY_ONE,
+    PRIORITY_TWO,
+    Assignment,
+    AssignmentStatus,
+    Case,
+    Priority,
+    dispatched_at_priority_one,
+    is_priority_one,
+)
 
 # Measure 4 leaves out cases where no transport is expected (seed 000).
 NO_TRANSPORT_EXPECTED = ("hjärtstopp", "cardiac arrest", "allergisk", "allergic", "händelse",
@@ -40,12 +49,12 @@ def follow_up_measures(*, region, start: datetime, end: datetime) -> dict:
                  if c.alerted_priority == Priority.P1A and c.first_alert_at]
     answer = [c.call_answered_at - c.call_received_at for c in cases if c.is_prioritised_line]
     came_in_p1 = [c for c in cases if is_priority_one(c.mbs_priority)]
-    went_out_p2 = [c for c in came_in_p1 if c.priority in (Priority.P2A, Priority.P2B)]
+    went_out_p2 = [c for c in came_in_p1 if c.priority in PRIORITY_TWO]
     p1_assignments = [
         a for a in Assignment.objects.filter(
-            case__in=[c.pk for c in cases], case__priority__in=[Priority.P1A, Priority.P1B]
+            case__in=[c.pk for c in cases], case__priority__in=PRIORITY_ONE
         ).select_related("case")
-        if a.status == "available" and not any(
+        if a.status == AssignmentStatus.AVAILABLE and not any(
             word in a.case.complaint.lower() for word in NO_TRANSPORT_EXPECTED)
     ]
     no_transport = [a for a in p1_assignments if not a.transported]

@@ -22,15 +22,19 @@ class Priority(models.TextChoices):
 
 
 PRIORITY_RANK = {p: i for i, p in enumerate(Priority.values)}
+# Priority 1 (*prio 1*): lights and sirens, 1A the most urgent.
+PRIORITY_ONE: tuple[str, ...] = (Priority.P1A, Priority.P1B)
+# Priority 2: without lights and sirens, within the hour.
+PRIORITY_TWO: tuple[str, ...] = (Priority.P2A, Priority.P2B)
 
 
 def is_priority_one(priority: str) -> bool:
-    return priority in (Priority.P1A, Priority.P1B)
+    return priority in PRIORITY_ONE
 
 
 def dispatched_at_priority_one() -> models.Q:
     """Cases whose first alert went out at priority 1 (1A or 1B), as the measures count them."""
-    one = [Priority.P1A, Priority.P1B]
+    one = list(PRIORITY_ONE)
     return (models.Q(first_alert_at__isnull=False)
             & (models.Q(first_alert_priority__in=one)
                | models.Q(first_alert_priority="", priority__in=one)))

@@ -5,18 +5,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts.roles import joins_shifts
 from crews.selectors import crew_shift_open
 from realtime.registry import streams_followed
-
-# The roles that join a unit for the shift (*pass*) and so have one in `/api/me/`.
-SHIFT_ROLES = (Role.CREW, Role.MOBILE_CARE)
 
 
 def me_payload(user) -> dict:
     """Who the user is, the unit joined for the shift, and the streams the screen follows
     from the start (each app that owns a kind of stream says which of them a user follows)."""
-    shift = crew_shift_open(user=user) if user.role in SHIFT_ROLES else None
+    shift = crew_shift_open(user=user) if joins_shifts(user) else None
     return {
         "id": user.pk,
         "username": user.username,

@@ -17,6 +17,7 @@ from django.contrib.auth.views import LoginView
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -118,19 +119,20 @@ class SignInView(LoginView):
         )
 
 
+def start_screen(user) -> str | None:
+    """The URL name of the screen of the user's role (None: the role has no screen)."""
+    if not user.is_authenticated:
+        return None
+    field = {Role.CREW: "crew", Role.RESPONDER: "responder", Role.MOBILE_CARE: "mobile"}
+    if user.role in field:
+        return field[user.role]
+    return "console" if is_dispatcher(user) else None
+
+
 def start_url_for(user) -> str:
     """Where the installed app opens: the screen of the user's role."""
-    if not user.is_authenticated:
-        return "/"
-    if user.role == Role.CREW:
-        return "/crew/"
-    if user.role == Role.RESPONDER:
-        return "/responder/"
-    if user.role == Role.MOBILE_CARE:
-        return "/mobile/"
-    if is_dispatcher(user):
-        return "/console/"
-    return "/"
+    screen = start_screen(user)
+    return reverse(screen) if screen else "/"
 
 
 def manifest(request):
@@ -155,14 +157,9 @@ def offline(request):
 
 @login_required
 def home(request):
-    if request.user.role == Role.CREW:
-        return redirect("crew")
-    if request.user.role == Role.RESPONDER:
-        return redirect("responder")
-    if request.user.role == Role.MOBILE_CARE:
-        return redirect("mobile")
-    if is_dispatcher(request.user):
-        return redirect("console")
+    screen = start_screen(request.user)
+    if screen:
+        return redirect(screen)
     return render(request, "frontend/placeholder.html", page_context(strings=PAGE_STRINGS))
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.phones import E164_PATTERN
+from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import CaseType, SceneFlag
 
 from .access import destination_shown
@@ -27,12 +27,18 @@ class RegisterSerializer(serializers.Serializer):
         error_messages={"invalid": "Use 3 to 150 letters, digits and . @ + - _"})
     password = serializers.CharField(max_length=200, trim_whitespace=False)
     display_name = serializers.CharField(max_length=120)
-    phone_number = serializers.RegexField(
-        E164_PATTERN,
-        error_messages={"invalid": "A mobile number in international form, e.g. "
-                                   "+46701234567."})
+    # As the volunteer types it (070-123 45 67, +46 70 …): the alerts' SMS go to it.
+    phone_number = serializers.CharField(max_length=40)
     training = serializers.ChoiceField(choices=Training.choices)
     training_confirmed = serializers.BooleanField()
+
+    def validate_phone_number(self, value: str) -> str:
+        try:
+            return phone_normalise(value)
+        except PhoneNumberInvalid:
+            raise serializers.ValidationError(_(
+                "%(number)s is not a mobile number: give it as 070-123 45 67 or in "
+                "international form, e.g. +46701234567.") % {"number": value}) from None
 
 
 class ResponderSerializer(serializers.ModelSerializer):

@@ -33,3 +33,10 @@ def test_a_refused_transition_names_the_statuses_in_swedish(demo, api, new_case)
     assert response.status_code == 409
     assert response.json()["allowed"] == ["acknowledged"]
     assert "kvitterad" in response.json()["detail"].lower()
+
+
+@override_settings(LANGUAGE_CODE="sv")
+def test_a_missing_object_is_said_in_swedish_without_naming_a_model(demo, api):
+    response = api(demo.anna).get("/api/ivpa/cases/999999/callout/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Hittades inte."}

@@ -55,3 +55,17 @@ def test_the_one_e164_pattern():
                    "+4670123456789012"):
         assert not phone_is_e164(number)
     assert E164_PATTERN == r"^\+[1-9][0-9]{6,14}$"  # the user model's migration has it too
+
+
+def test_a_national_number_too_short_to_lose_its_trunk_zero_is_refused():
+    with pytest.raises(PhoneNumberInvalid):
+        phone_normalise("0701 23")
+
+
+def test_an_unknown_centre_region_fails_the_system_check(settings):
+    from core.apps import phone_region_checked
+
+    assert phone_region_checked() == []
+    settings.PHONE_REGION = "UK"  # the United Kingdom is GB
+    [error] = phone_region_checked()
+    assert error.id == "core.E001" and "'UK'" in error.msg

@@ -39,7 +39,8 @@ def test_a_volunteer_registers_and_is_signed_in(db, demo):
 @pytest.mark.parametrize(("change", "message"), [
     ({"training_confirmed": False}, "Confirm that you have the training"),
     ({"password": "123"}, "too short"),
-    ({"phone_number": "0701234567"}, "international form"),
+    ({"phone_number": "0701 23"}, "is not a mobile number"),
+    ({"phone_number": "ring mig"}, "is not a mobile number"),
     ({"username": "lars"}, "is taken"),
 ])
 def test_registration_refusals_say_what_to_fix(db, demo, change, message):
@@ -50,6 +51,15 @@ def test_registration_refusals_say_what_to_fix(db, demo, change, message):
     assert response.status_code in (400, 409)
     assert message in response.json()["detail"]
     assert not Responder.objects.filter(user__username="frida").exists()
+
+
+@pytest.mark.parametrize("typed", ["070-174 06 91", "+46 (0)70 174 06 91", "0046701740691"])
+def test_a_volunteer_types_the_number_as_people_write_it(db, demo, typed):
+    data = {"username": "frida", "password": "hjärta-och-lunga-2026",
+            "display_name": "Frida Ek", "phone_number": typed,
+            "training": "cpr_aed", "training_confirmed": True}
+    assert APIClient().post("/api/ivpa/register/", data, format="json").status_code == 201
+    assert Responder.objects.get(user__username="frida").user.phone_number == "+46701740691"
 
 
 def test_going_unavailable_forgets_the_position(ivpa, api):

@@ -8,14 +8,6 @@ const form = document.getElementById('register-form');
 const error = document.getElementById('register-error');
 const field = (id) => document.getElementById(id);
 
-/** A Swedish mobile number as people write it (070-123 45 67) in international form. */
-export function phoneInternational(text) {
-  let digits = text.replace(/[\s()-]/g, '');
-  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
-  else if (digits.startsWith('0')) digits = `+46${digits.slice(1)}`;
-  return digits;
-}
-
 function showError(message, errors) {
   error.hidden = !message;
   error.textContent = message || '';
@@ -34,7 +26,7 @@ form.addEventListener('submit', async (event) => {
       body: {
         username: field('reg-username').value.trim(),
         display_name: field('reg-name').value.trim(),
-        phone_number: phoneInternational(field('reg-phone').value),
+        phone_number: field('reg-phone').value.trim(), // the server reads it (core.phones)
         password: field('reg-password').value,
         training: field('reg-training').value,
         training_confirmed: field('reg-confirm').checked,
