@@ -1,7 +1,9 @@
-"""Image decoding in worker processes with a memory limit and a timeout.
+"""Image decoding in worker processes with a memory limit and a timeout: the pool, on the side
+of the process that asks (a web server, a Celery worker).
 
 `run_isolated(path, limits)` sends the path to a persistent worker process
-(`python -m imaging.worker`) and reads the processed image back. Each worker:
+(`python -m imaging.worker_process`, imaging/worker_process.py: the worker's own side and the
+wire format) and reads the processed image back. Each worker:
 
 - is a plain subprocess, not a multiprocessing child: Celery's prefork children are daemonic,
   and a daemonic multiprocessing process may not start children (`ProcessPoolExecutor` fails
@@ -31,8 +33,6 @@ import atexit
 import json
 import os
 import select
-import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -40,11 +40,11 @@ import time
 from pathlib import Path
 
 from imaging.processing import ImageRejected, Limits, ProcessedImage
+from imaging.worker_process import FRAME_HEADER
 
 MAX_TASKS_PER_WORKER = 200
 STARTUP_TIMEOUT_SECONDS = 30.0
 MAX_FRAME_BYTES = 64 * 1024 * 1024
-_HEADER = struct.Struct(">I")
 _ROOT = Path(__file__).resolve().parent.parent
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "VIRTUAL_ENV", "PYTHONHOME")
 # glibc malloc: two arenas (per-thread arenas would reserve 64 MB of address space each under
@@ -56,8 +56,6 @@ _MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 
 # heap) is replaced.
 RETIRE_RSS_KB = 192 * 1024
 
-
-# ------------------------------------------------------------------------------ parent side
 
 class _WorkerDied(Exception):
     pass
@@ -89,7 +87,7 @@ def _read_exact(fd: int, n: int, deadline: float) -> bytes:
 
 
 def _read_frame(fd: int, deadline: float) -> dict:
-    (length,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
+    (length,) = FRAME_HEADER.unpack(_read_exact(fd, FRAME_HEADER.size, deadline))
     if length > 64 * 1024:
         raise _WorkerDied
     try:
@@ -111,7 +109,7 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(_ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "imaging.worker", "--memory-mb", str(memory_mb)],
+            [sys.executable, "-m", "imaging.worker_process", "--memory-mb", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(_ROOT),
             start_new_session=True,  # no terminal signals; it leaves when its stdin closes
         )
@@ -136,7 +134,7 @@ class _Worker:
                               "measure": measure}).encode()
         deadline = time.monotonic() + limits.worker_timeout_seconds
         try:
-            self.proc.stdin.write(_HEADER.pack(len(message)) + message)
+            self.proc.stdin.write(FRAME_HEADER.pack(len(message)) + message)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise _WorkerDied from None
@@ -329,131 +327,3 @@ def run_isolated(path: str, limits: Limits | None = None, measure: bool = False
 def shutdown() -> None:
     """Stop the idle workers of this process (tests, benchmarks)."""
     _pool.shutdown()
-
-
-# ------------------------------------------------------------------------------ worker side
-
-_START_RSS_KB: int | None = None
-
-
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")  # resets VmHWM, the peak resident set size
-        return True
-    except OSError:
-        return False
-
-
-def _limit_memory(memory_mb: int) -> None:
-    import resource
-
-    baseline_kb = _status_kb("VmSize") or 0
-    limit = baseline_kb * 1024 + memory_mb * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:  # no core dumps of a crashed decoder (they would hold the caller's picture)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):  # pragma: no cover
-        pass
-
-
-def _handle(request: dict) -> tuple[dict, bytes]:
-    from imaging.processing import image_bytes_process
-
-    limits = Limits(**request["limits"])
-    measure = bool(request.get("measure"))
-    stats: dict = {}
-    if measure:
-        stats["start_rss_kb"] = _START_RSS_KB
-        stats["rss_before_kb"] = _status_kb("VmRSS")
-        stats["peak_reset"] = _reset_peak()
-        cpu0 = time.process_time()
-    try:
-        with open(request["path"], "rb") as upload:
-            data = upload.read(limits.max_upload_bytes + 1)
-        image = image_bytes_process(data, limits)
-        del data
-    except ImageRejected as rejected:
-        header, body = {"ok": False, "code": rejected.code}, b""
-    except MemoryError:
-        header, body = {"ok": False, "code": "memory"}, b""
-    except OSError:  # the file could not be read
-        header, body = {"ok": False, "code": "decode"}, b""
-    else:
-        header = {
-            "ok": True, "display_len": len(image.display), "thumb_len": len(image.thumbnail),
-            "display_width": image.display_width, "display_height": image.display_height,
-            "thumb_width": image.thumb_width, "thumb_height": image.thumb_height,
-            "source_format": image.source_format,
-        }
-        body = image.display + image.thumbnail
-    if measure:
-        stats["peak_rss_kb"] = _status_kb("VmHWM")
-        stats["cpu_ms"] = round((time.process_time() - cpu0) * 1000, 2)
-        header["stats"] = stats
-    header["rss_kb"] = _status_kb("VmRSS")
-    return header, body
-
-
-def _send(out, header: dict, body: bytes = b"") -> None:
-    raw = json.dumps(header).encode()
-    out.write(_HEADER.pack(len(raw)) + raw)
-    if body:
-        out.write(body)
-    out.flush()
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description="imaging worker (internal)")
-    parser.add_argument("--memory-mb", type=int, required=True)
-    args = parser.parse_args(argv)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The protocol gets private copies of stdin/stdout; whatever a library prints goes to stderr.
-    inp = os.fdopen(os.dup(0), "rb", buffering=0)
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(2, 1)
-    import imaging.processing as processing
-
-    processing.IN_WORKER = True  # rejection messages are made by the parent
-    _limit_memory(args.memory_mb)
-    global _START_RSS_KB
-    _START_RSS_KB = _status_kb("VmRSS")
-    _send(out, {"ready": True, "pid": os.getpid(), "rss_kb": _START_RSS_KB})
-    while True:
-        raw = inp.read(_HEADER.size)
-        if len(raw) < _HEADER.size:
-            return 0
-        (length,) = _HEADER.unpack(raw)
-        message = b""
-        while len(message) < length:
-            chunk = inp.read(length - len(message))
-            if not chunk:
-                return 0
-            message += chunk
-        try:
-            header, body = _handle(json.loads(message))
-        except MemoryError:
-            header, body = {"ok": False, "code": "memory"}, b""
-        _send(out, header, body)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -566,7 +566,7 @@ def test_garbage_from_the_worker_is_not_trusted(tmp_path, monkeypatch):
                 b'{"ok": true, "display_len": 99999999999, "thumb_len": 1}'):
         image_file_process_isolated(str(tmp_path / "ok.jpg"))  # a worker is up
         monkeypatch.setattr(worker, "_read_exact", lambda fd, n, deadline, bad=bad: (
-            worker.struct.pack(">I", len(bad)) if n == 4 else bad))
+            worker.FRAME_HEADER.pack(len(bad)) if n == 4 else bad))
         with pytest.raises(ImageRejected) as caught:
             image_file_process_isolated(str(tmp_path / "ok.jpg"))
         assert caught.value.code == "memory"
