@@ -24,7 +24,7 @@ export default [
   },
   {
     // Leaflet's `L`: a classic script the console page loads before its module.
-    files: ['frontend/src/js/console.js'],
+    files: ['frontend/src/js/console-map.js'],
     languageOptions: { globals: { L: 'readonly' } },
   },
   {

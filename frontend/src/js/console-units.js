@@ -1,0 +1,97 @@
+/* The units on the console and dispatching them: the unit table (filtered by region, or the
+   available ones only), the dispatcher's selection of available units (a tick, or a click on
+   the map) and sending them to a case. */
+
+import { ACTIVE, api, el, kindLabel, notify, placeInOrder, statusLabel, t } from './common.js';
+import { scheduleRender, state, upsertAssignment } from './console-state.js';
+
+export function toggleUnit(id) {
+  const unit = state.units.get(id);
+  if (!unit) return;
+  if (state.selectedUnits.has(id)) state.selectedUnits.delete(id);
+  else if (unit.status === 'available') state.selectedUnits.add(id);
+  scheduleRender();
+}
+
+/** Send the selected units to a case. */
+export async function dispatchTo(caseId) {
+  const units = [...state.selectedUnits];
+  if (!units.length) {
+    notify(t('console.dispatch_none'), 'warn');
+    return;
+  }
+  try {
+    const created = await api(`/api/cases/${caseId}/dispatch/`, { method: 'POST', body: { units } });
+    for (const a of created) upsertAssignment(caseId, a);
+    state.selectedUnits.clear();
+    const ref = state.cases.get(caseId)?.reference || caseId;
+    notify(t('console.dispatched', { units: created.map((a) => a.unit_call_sign).join(', '), ref }), 'ok');
+    scheduleRender();
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+}
+
+const unitRows = new Map();
+
+function activeAssignmentsByUnit() {
+  const byUnit = new Map();
+  for (const c of state.cases.values()) {
+    for (const a of c.assignments) if (ACTIVE.has(a.status)) byUnit.set(a.unit, { c, a });
+  }
+  return byUnit;
+}
+
+export function renderUnits() {
+  const body = document.querySelector('#units tbody');
+  const region = document.getElementById('unit-region').value;
+  const availableOnly = document.getElementById('unit-available-only').checked;
+  const byUnit = activeAssignmentsByUnit();
+  const units = [...state.units.values()].sort((a, b) => a.call_sign.localeCompare(b.call_sign));
+  const seen = new Set();
+  const order = [];
+  for (const u of units) {
+    const visible = (!region || String(u.region) === region)
+      && (!availableOnly || u.status === 'available' || state.selectedUnits.has(u.id));
+    if (!visible) continue;
+    const on = byUnit.get(u.id);
+    const selected = state.selectedUnits.has(u.id);
+    const sig = JSON.stringify([u, selected, on ? [on.c.reference, on.a.status] : null]);
+    let entry = unitRows.get(u.id);
+    if (!entry || entry.sig !== sig) {
+      const box = el('input', {
+        type: 'checkbox', checked: selected, disabled: u.status !== 'available' && !selected,
+        'aria-label': u.call_sign, dataset: { unit: u.id },
+      });
+      box.addEventListener('change', () => toggleUnit(u.id));
+      const node = el('tr', { class: selected ? 'is-selected' : '', dataset: { unit: u.id, callSign: u.call_sign, status: u.status } },
+        el('td', {}, box),
+        el('td', {}, el('span', { class: 'unit-call' }, u.call_sign), el('span', { class: 'unit-kind' }, kindLabel(u.kind))),
+        el('td', {}, u.home_station_name || ''),
+        el('td', {}, el('span', { class: `badge st-${u.status}` }, statusLabel(u.status))),
+        el('td', {}, on ? t('console.on_case', { ref: on.c.reference }) : ''));
+      if (entry) entry.node.replaceWith(node);
+      entry = { sig, node };
+      unitRows.set(u.id, entry);
+    }
+    order.push(entry.node);
+    seen.add(u.id);
+  }
+  placeInOrder(body, order);
+  for (const [id, entry] of unitRows) {
+    if (!seen.has(id)) {
+      entry.node.remove();
+      unitRows.delete(id);
+    }
+  }
+}
+
+/** The line under the table naming the units selected. */
+export function renderSelection() {
+  const names = [...state.selectedUnits].map((id) => state.units.get(id)?.call_sign).filter(Boolean);
+  document.getElementById('unit-selection').textContent = names.length
+    ? t('console.selected_units', { units: names.join(', ') }) : '';
+}
+
+document.getElementById('unit-region').addEventListener('change', scheduleRender);
+document.getElementById('unit-available-only').addEventListener('change', scheduleRender);
