@@ -4,9 +4,10 @@ Follows Pillow's security handbook for untrusted images:
 
 - the size is checked before anything is read (`image_bytes_process` gets the bytes,
   `image_file_process_isolated` checks the file's size first);
-- the magic numbers must be those of an allowed format (`sniff_format`) and Pillow may only try
-  those plugins (`Image.open(..., formats=ALLOWED_FORMATS)`): JPEG, PNG, WebP and HEIC/HEIF
-  (iPhones) through pillow-heif's opener. GIF, BMP, TIFF, SVG, AVIF, PDF ... are refused;
+- the magic numbers must be those of an allowed format (`sniff_format`, imaging/sniffing.py)
+  and Pillow may only try those plugins (`Image.open(..., formats=ALLOWED_FORMATS)`): JPEG,
+  PNG, WebP and HEIC/HEIF (iPhones) through pillow-heif's opener. GIF, BMP, TIFF, SVG, AVIF,
+  PDF ... are refused;
 - the declared size is checked from the header, before any pixel is decoded, against
   `IMAGING_MAX_PIXELS`; `Image.MAX_IMAGE_PIXELS` is the same figure and Pillow's
   `DecompressionBombWarning` is an error;
@@ -33,6 +34,8 @@ import warnings
 from dataclasses import asdict, dataclass
 
 from PIL import Image, ImageFile
+
+from imaging.sniffing import other_image_format, sniff_format
 
 try:  # HEIC/HEIF from iPhones
     import pillow_heif
@@ -154,71 +157,6 @@ class Limits:
         return asdict(self)
 
 
-# ------------------------------------------------------------------------------ sniffing
-
-HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-AVIF_BRANDS = {b"avif", b"avis"}
-
-
-def _ftyp_brands(head: bytes) -> tuple[bytes, list[bytes]] | None:
-    """(major brand, compatible brands) of an ISO base media file's leading ftyp box."""
-    if len(head) < 12 or head[4:8] != b"ftyp":
-        return None
-    box_size = struct.unpack(">I", head[:4])[0]
-    end = min(len(head), box_size) if box_size >= 16 else 12
-    compatible = [head[i:i + 4] for i in range(16, end - 3, 4)]
-    return head[8:12], compatible
-
-
-def sniff_format(head: bytes) -> str | None:
-    """"JPEG", "PNG", "WEBP" or "HEIF" from a file's first bytes (32 or more), else None."""
-    if head[:3] == b"\xff\xd8\xff":
-        return "JPEG"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "PNG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    brands = _ftyp_brands(head)
-    if brands is not None:
-        major, compatible = brands
-        if major in AVIF_BRANDS:
-            return None
-        if major in HEIF_BRANDS:
-            # "mif1"/"msf1" is the general image file brand, which AVIF files carry too.
-            if major in (b"mif1", b"msf1") and AVIF_BRANDS & set(compatible) \
-                    and not (HEIF_BRANDS - {b"mif1", b"msf1"}) & set(compatible):
-                return None
-            return "HEIF"
-    return None
-
-
-def _other_image_format(head: bytes) -> str | None:
-    """The name of an image (or image-like) format that is not accepted, for the "format" code."""
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    checks = (
-        (head[:6] in (b"GIF87a", b"GIF89a"), "GIF"),
-        (head[:2] == b"BM", "BMP"),
-        (head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"), "TIFF"),
-        (head[:4] == b"\x00\x00\x01\x00", "ICO"),
-        (head[:4] == b"8BPS", "PSD"),
-        (head[:4] == b"%PDF", "PDF"),
-        (head[:4] == b"%!PS" or head[:4] == b"\xc5\xd0\xd3\xc6", "EPS"),
-        (head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51",
-         "JPEG2000"),
-        (head[:2] == b"\xff\x0a" or head[4:12] == b"JXL \r\n\x87\n", "JPEG XL"),
-        (stripped[:5].lower() in (b"<?xml", b"<svg ", b"<svg>", b"<!doc") or
-         stripped[:4].lower() == b"<svg", "SVG"),
-        (_ftyp_brands(head) is not None, "ISO media (AVIF/video)"),
-        (head[:4] == b"qoif", "QOI"),
-    )
-    for matched, name in checks:
-        if matched:
-            return name
-    return None
-
-
-# ------------------------------------------------------------------------------ processing
-
 def image_file_process_isolated(path: str) -> ProcessedImage:
     """Process the image file at `path` in a worker process with a memory limit
     (`IMAGING_WORKER_MEMORY_MB`) and a timeout (`IMAGING_WORKER_TIMEOUT_SECONDS`).
@@ -241,7 +179,7 @@ def image_bytes_process(data: bytes, limits: Limits | None = None) -> ProcessedI
     head = bytes(data[:64])
     source_format = sniff_format(head)
     if source_format is None:
-        raise ImageRejected.of("format" if _other_image_format(head) else "not_an_image")
+        raise ImageRejected.of("format" if other_image_format(head) else "not_an_image")
     if source_format == "HEIF" and not HEIF_AVAILABLE:  # pragma: no cover
         raise ImageRejected.of("format")
     if source_format == "WEBP" and len(head) >= 8 \

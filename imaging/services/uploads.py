@@ -14,6 +14,7 @@ from core.errors import DomainError, Invalid
 from .. import storage
 from ..events import publish_image, publish_link
 from ..models import CallerImage, ImageLink, UploadSession
+from ..sniffing import sniff_format
 from .pipeline import image_process_later
 
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -51,8 +52,6 @@ def image_upload(*, session: UploadSession, upload_id: str, file) -> tuple[Calle
     once. The answer comes only after the original is on disk and its row committed: then
     processing starts.
     """
-    from ..processing import sniff_format
-
     if not isinstance(upload_id, str) or not UPLOAD_ID.match(upload_id):
         raise Invalid(_("upload_id: use 8 to 100 letters, digits, '-', '_', '.' or ':'."))
     link = session.link
