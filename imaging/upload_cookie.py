@@ -18,10 +18,6 @@ def set_upload_cookie(response, *, secret: str, expires_at: datetime) -> None:
     )
 
 
-def clear_upload_cookie(response) -> None:
-    response.delete_cookie(settings.IMAGING_UPLOAD_COOKIE, path="/", samesite="Strict")
-
-
 def upload_session_from_request(request) -> UploadSession | None:
     """The caller's live upload session, None without one (expired, withdrawn, unknown)."""
     secret = request.COOKIES.get(settings.IMAGING_UPLOAD_COOKIE)

@@ -5,7 +5,7 @@ A group is a key path of what the scripts read: "status", "console", "console.iv
 a function in the module of its screen area (common, console, crew, ivpa, mobile, referral,
 responder) that returns its strings translated now. A screen's view names the groups its
 scripts use (`page_context(strings=...)` in frontend.views) and the page carries those and no
-others, so a new group reaches only the screens that ask for it; tests/frontend/test_strings.py
+others, so a new group reaches only the screens that ask for it; tests/frontend/test_pages.py
 checks every key a screen's built script asks for against what that screen gets.
 """
 

@@ -3,6 +3,10 @@ case's IVPA, images and referral panels."""
 
 from django.utils.translation import gettext as _
 
+from referrals.models import Consciousness
+
+from .common import labels
+
 
 def console() -> dict:
     """The case list and the assignment rows."""
@@ -138,10 +142,8 @@ def referrals() -> dict:
             "consciousness": _("Consciousness (ACVPU)"),
             "temperature": _("Temperature °C"),
         },
-        "acvpu": {
-            "A": _("Alert"), "C": _("New confusion"), "V": _("Voice"), "P": _("Pain"),
-            "U": _("Unresponsive"),
-        },
+        # The levels' words are the model's (referrals.models.Consciousness), as on the card.
+        "acvpu": labels(Consciousness.choices),
         "single3": _("a single parameter scores 3"),
         "callback": _("Callback number"),
         "deadline": _("To be seen by"),

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from referrals.models import Outcome
+
+from .common import labels
+
 SKILL_LABELS = {
     "home_visit": gettext_lazy("Home visit"),
     "catheter_care": gettext_lazy("Catheter care"),
@@ -44,11 +48,7 @@ def referral() -> dict:
         "callback": _("Callback number"),
         "address": _("Address"),
         "outcome_label": _("Outcome"),
-        "outcome": {
-            "treated_at_home": _("Treated at home"),
-            "referred_on": _("Referred on"),
-            "needs_ambulance": _("Needs an ambulance"),
-        },
+        "outcome": labels(Outcome.choices),
         "new_case": _("new case {ref}"),
         "print": _("Print summary"),
         "vital": {

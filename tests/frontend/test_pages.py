@@ -65,8 +65,9 @@ def page(demo):
 def asks():
     """{script: {"keys", "prefixes", "tables"}}: what each page's built script asks for."""
     node = shutil.which("node")
-    if node is None or not (ROOT / "node_modules" / "esbuild").exists():
-        pytest.skip("needs node and the npm packages (npm ci)")
+    # make test installs both (scripts/test.sh): missing, this is a failure, not a skip.
+    assert node is not None and (ROOT / "node_modules" / "esbuild").exists(), (
+        "tests/frontend/test_pages.py needs node and the npm packages: run make test (npm ci)")
     run = subprocess.run([node, "tests/frontend/js_keys.mjs", *SCRIPTS], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, check=True)
     return json.loads(run.stdout)

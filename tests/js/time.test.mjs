@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { timeFormats } from '../../frontend/src/js/time.js';
+import { clockFormat, elapsedFormats } from '../../frontend/src/js/time.js';
+
+/** A page's set of formatters, as common.js makes them. */
+function timeFormats({ lang, t, now = () => new Date() }) {
+  const fmtTime = clockFormat(lang);
+  return { fmtTime, ...elapsedFormats({ t, now, fmtTime }) };
+}
 
 const STRINGS = {
   'time.seconds': '{n} s',

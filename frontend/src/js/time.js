@@ -39,13 +39,3 @@ export function elapsedFormats({ t, now = () => new Date(), fmtTime }) {
 
   return { fmtElapsed, since };
 }
-
-/**
- * The time formatters for one language.
- *   lang: a BCP 47 language ('sv'); t(key, params): the translated strings (time.seconds,
- *   time.minutes, time.hours, time.since); now(): the current time (the server's clock).
- */
-export function timeFormats({ lang, t, now = () => new Date() }) {
-  const fmtTime = clockFormat(lang);
-  return { fmtTime, ...elapsedFormats({ t, now, fmtTime }) };
-}
