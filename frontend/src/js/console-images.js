@@ -1,22 +1,29 @@
 /* Caller images on the console: the image link sent to the caller's phone, the images as they
    arrive (live, from the `dispatch` stream's image_link.* and image.* events; fetched when a
-   case is opened and after a reset), and the viewer: zoom (buttons, wheel, pinch), rotation in
-   90° steps, "Assessed" with a note (the rotation is saved with it), and forwarding to the
-   crew of the case's active assignment.
+   case is opened and after a reset), and the viewer (console-image-viewer.js): zoom (buttons,
+   wheel, pinch), rotation in 90° steps, "Assessed" with a note (the rotation is saved with it),
+   and forwarding to the crew of the case's active assignment.
 
    Images are read from their authorised URLs with the session cookie (an <img> of the same
    site); the service worker never stores them. */
 
-import { ACTIVE, api, el, fmtTime, notify, place, t, twoStep } from './common.js';
+import { api, el, fmtTime, notify, place, t, twoStep } from './common.js';
+import {
+  imageChanged, openViewer, rotationOf, setupViewer, unsavedRotations,
+} from './console-image-viewer.js';
+// console.js calls it after each redraw: the viewer's forward button follows the case.
+export { refreshViewer } from './console-image-viewer.js';
 
 const images = new Map(); // id -> image
 const links = new Map(); // id -> link
-const rotations = new Map(); // id -> rotation turned on screen, not yet saved
 let hooks = { getCase: () => null, scheduleRender: () => {} };
 
 export function setupImages(options) {
   hooks = { ...hooks, ...options };
-  setupViewer();
+  setupViewer({
+    image: (id) => images.get(id), getCase: (id) => hooks.getCase(id), saved: upsertImage,
+    scheduleRender: () => hooks.scheduleRender(),
+  });
   // A link expires with time, not with an event: look again now and then.
   setInterval(() => { if (links.size) hooks.scheduleRender(); }, 30000);
 }
@@ -28,7 +35,7 @@ function upsertImage(image) {
   const old = images.get(image.id);
   images.set(image.id, { ...old, ...image });
   hooks.scheduleRender();
-  if (viewer.id === image.id) renderViewerMeta();
+  imageChanged(image.id);
 }
 
 function upsertLink(link) {
@@ -94,7 +101,7 @@ export function placeImagePanel(c, card) {
   if (panel.node.parentNode !== card) place(card, panel.node, card.querySelector(':scope > .case-actions'));
   const now = Math.floor(Date.now() / 30000); // link states expire with time
   redraw('links', [linksOf(c.id), now, document.documentElement.lang], () => linkRows(c.id));
-  redraw('images', [imagesOf(c.id), [...rotations]], () => thumbs(c));
+  redraw('images', [imagesOf(c.id), unsavedRotations()], () => thumbs(c));
 }
 
 function redraw(part, data, build) {
@@ -173,8 +180,6 @@ function revokeButton(link) {
   return button;
 }
 
-const rotationOf = (image) => (rotations.has(image.id) ? rotations.get(image.id) : image.rotation || 0);
-
 function thumbs(c) {
   const list = imagesOf(c.id);
   if (!list.length) return linksOf(c.id).length ? [el('p', { class: 'image-none' }, t('console.images.none'))] : [];
@@ -205,224 +210,4 @@ function thumbs(c) {
     button.addEventListener('click', () => openViewer(image.id, n));
     return button;
   });
-}
-
-/* ---------- the viewer ---------- */
-
-const ZOOM_MIN = 1;
-const ZOOM_MAX = 8;
-const viewer = {
-  id: null, n: 0, zoom: 1, rotation: 0, x: 0, y: 0, fit: 1, pointers: new Map(), pinch: null,
-};
-const $ = (id) => document.getElementById(id);
-
-function activeAssignment(c) {
-  return (c?.assignments || []).find((a) => ACTIVE.has(a.status)) || null;
-}
-
-function setupViewer() {
-  const dialog = $('image-viewer');
-  if (!dialog) return;
-  const stage = $('viewer-stage');
-  const img = $('viewer-img');
-  $('viewer-close').addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', () => {
-    viewer.id = null;
-    img.removeAttribute('src');
-  });
-  img.addEventListener('load', () => layout());
-  addEventListener('resize', () => { if (viewer.id != null) layout(); });
-  $('viewer-zoom-in').addEventListener('click', () => zoomBy(1.5));
-  $('viewer-zoom-out').addEventListener('click', () => zoomBy(1 / 1.5));
-  $('viewer-fit').addEventListener('click', () => { viewer.zoom = 1; viewer.x = 0; viewer.y = 0; apply(); });
-  $('viewer-rotate-left').addEventListener('click', () => rotate(-90));
-  $('viewer-rotate-right').addEventListener('click', () => rotate(90));
-  $('viewer-assess').addEventListener('click', assess);
-  $('viewer-forward').addEventListener('click', forward);
-  stage.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002));
-    zoomBy(factor, pointIn(stage, e));
-  }, { passive: false });
-  stage.addEventListener('pointerdown', (e) => {
-    stage.setPointerCapture(e.pointerId);
-    viewer.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    if (viewer.pointers.size === 2) viewer.pinch = pinchState(stage);
-  });
-  stage.addEventListener('pointermove', (e) => {
-    const last = viewer.pointers.get(e.pointerId);
-    if (!last) return;
-    viewer.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    if (viewer.pointers.size >= 2 && viewer.pinch) {
-      const now = pinchState(stage);
-      if (viewer.pinch.distance > 0) zoomBy(now.distance / viewer.pinch.distance, now.centre);
-      viewer.x += now.centre.x - viewer.pinch.centre.x;
-      viewer.y += now.centre.y - viewer.pinch.centre.y;
-      viewer.pinch = now;
-      apply();
-    } else if (viewer.pointers.size === 1) {
-      viewer.x += e.clientX - last.x;
-      viewer.y += e.clientY - last.y;
-      apply();
-    }
-  });
-  const up = (e) => {
-    viewer.pointers.delete(e.pointerId);
-    viewer.pinch = viewer.pointers.size === 2 ? pinchState(stage) : null;
-  };
-  stage.addEventListener('pointerup', up);
-  stage.addEventListener('pointercancel', up);
-  stage.addEventListener('keydown', (e) => {
-    const step = 40;
-    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-    if (e.key === '+' || e.key === '=') zoomBy(1.25);
-    else if (e.key === '-') zoomBy(0.8);
-    else if (moves[e.key]) {
-      viewer.x += moves[e.key][0];
-      viewer.y += moves[e.key][1];
-      apply();
-    } else return;
-    e.preventDefault();
-  });
-}
-
-/** A point of an event relative to the stage's centre. */
-function pointIn(stage, e) {
-  const box = stage.getBoundingClientRect();
-  return { x: e.clientX - box.left - box.width / 2, y: e.clientY - box.top - box.height / 2 };
-}
-
-function pinchState(stage) {
-  const [a, b] = [...viewer.pointers.values()];
-  const box = stage.getBoundingClientRect();
-  return {
-    distance: Math.hypot(a.x - b.x, a.y - b.y),
-    centre: { x: (a.x + b.x) / 2 - box.left - box.width / 2, y: (a.y + b.y) / 2 - box.top - box.height / 2 },
-  };
-}
-
-/** Zoom by a factor, keeping the image point under `at` (relative to the centre) in place. */
-function zoomBy(factor, at = { x: 0, y: 0 }) {
-  const zoom = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, viewer.zoom * factor));
-  const k = zoom / viewer.zoom;
-  viewer.x = at.x - (at.x - viewer.x) * k;
-  viewer.y = at.y - (at.y - viewer.y) * k;
-  viewer.zoom = zoom;
-  if (zoom === 1) { viewer.x = 0; viewer.y = 0; }
-  apply();
-}
-
-function rotate(by) {
-  viewer.rotation = (((viewer.rotation + by) % 360) + 360) % 360;
-  rotations.set(viewer.id, viewer.rotation);
-  viewer.x = 0;
-  viewer.y = 0;
-  layout();
-  hooks.scheduleRender();
-  renderViewerMeta();
-}
-
-/** The scale at which the (rotated) image fits the stage. */
-function layout() {
-  const img = $('viewer-img');
-  const stage = $('viewer-stage');
-  const w = img.naturalWidth;
-  const h = img.naturalHeight;
-  if (!w || !h) return;
-  const turned = viewer.rotation % 180 !== 0;
-  const box = stage.getBoundingClientRect();
-  viewer.fit = Math.min(box.width / (turned ? h : w), box.height / (turned ? w : h));
-  img.style.width = `${w}px`;
-  img.style.height = `${h}px`;
-  img.style.marginLeft = `${-w / 2}px`;
-  img.style.marginTop = `${-h / 2}px`;
-  apply();
-}
-
-function apply() {
-  const img = $('viewer-img');
-  const scale = viewer.fit * viewer.zoom;
-  img.style.transform = `translate(${viewer.x}px, ${viewer.y}px) scale(${scale}) rotate(${viewer.rotation}deg)`;
-  $('viewer-zoom').textContent = t('console.images.zoom', { n: Math.round(viewer.zoom * 100) });
-  $('image-viewer').dataset.zoom = String(Math.round(viewer.zoom * 100));
-  $('image-viewer').dataset.rotation = String(viewer.rotation);
-}
-
-function openViewer(id, n) {
-  const image = images.get(id);
-  const dialog = $('image-viewer');
-  if (!image || !dialog) return;
-  const c = hooks.getCase(image.case);
-  Object.assign(viewer, { id, n, zoom: 1, x: 0, y: 0, rotation: rotationOf(image), pointers: new Map(), pinch: null });
-  $('viewer-title').textContent = t('console.images.viewer', { n, ref: c?.reference || image.case });
-  const img = $('viewer-img');
-  img.alt = t('console.images.image_n', { n, time: fmtTime(image.received_at) });
-  img.src = image.display_url;
-  $('viewer-note').value = image.note || '';
-  $('viewer-stage').tabIndex = 0;
-  dialog.dataset.image = String(id);
-  renderViewerMeta();
-  if (!dialog.open) dialog.showModal();
-  if (img.complete) layout();
-}
-
-function renderViewerMeta() {
-  const image = images.get(viewer.id);
-  if (!image) return;
-  const c = hooks.getCase(image.case);
-  $('viewer-received').textContent = t('console.images.image_n', { n: viewer.n, time: fmtTime(image.received_at) });
-  $('viewer-state').textContent = image.assessed_at ? t('console.images.assessed') : '';
-  $('viewer-assessed').textContent = image.assessed_at ? t('console.images.assessed_at', { time: fmtTime(image.assessed_at) }) : '';
-  const active = activeAssignment(c);
-  const forwardedHere = active && image.forwarded_to === active.id;
-  const button = $('viewer-forward');
-  button.disabled = !active || Boolean(forwardedHere);
-  const why = $('viewer-forward-why');
-  if (image.forwarded_at) {
-    const to = (c?.assignments || []).find((a) => a.id === image.forwarded_to);
-    why.textContent = t('console.images.forwarded_to', { unit: to?.unit_call_sign || '', time: fmtTime(image.forwarded_at) });
-  } else {
-    why.textContent = active ? '' : t('console.images.forward_none');
-  }
-}
-
-/** The case changed (an assignment came or went): the forward button follows. */
-export function refreshViewer() {
-  if (viewer.id != null) renderViewerMeta();
-}
-
-async function assess() {
-  const id = viewer.id;
-  const button = $('viewer-assess');
-  button.disabled = true;
-  try {
-    const answer = await api(`/api/imaging/images/${id}/assess`, {
-      method: 'POST', body: { note: $('viewer-note').value.trim(), rotation: viewer.rotation },
-    });
-    rotations.delete(id);
-    upsertImage(answer && answer.id ? answer : { id, rotation: viewer.rotation });
-    notify(t('console.images.saved'), 'ok');
-  } catch (err) {
-    notify(err.detail, 'error');
-  } finally {
-    button.disabled = false;
-  }
-}
-
-async function forward() {
-  const id = viewer.id;
-  const image = images.get(id);
-  const c = hooks.getCase(image?.case);
-  const active = activeAssignment(c);
-  const button = $('viewer-forward');
-  button.disabled = true;
-  try {
-    const answer = await api(`/api/imaging/images/${id}/forward`, { method: 'POST', body: {} });
-    if (answer && answer.id === id) upsertImage(answer);
-    notify(t('console.images.forwarded_ok', { unit: active?.unit_call_sign || '' }), 'ok');
-  } catch (err) {
-    notify(err.detail, 'error');
-  } finally {
-    renderViewerMeta();
-  }
 }
