@@ -10,17 +10,20 @@
    accepted in time (referral.overdue) is flagged red with a sound until someone acts; it can
    be withdrawn; a visit's outcome shows, "needs ambulance" with the new case.
 
-   Above the case list, "Referrals" lists every open referral. Events (dispatch stream,
-   referral.*) carry no patient data: the handover is fetched over HTTP (logged). */
+   Above the case list, "Referrals" lists every open referral, with the statistics a click
+   away. Events (dispatch stream, referral.*) carry no patient data: the handover is fetched
+   over HTTP (logged). The form is console-referral-form.js's, the statistics
+   console-referral-stats.js's; this module keeps the referrals, the list and the panel. */
 
 import { api, el, fmtTime, notify, place, serverNow, t, twoStep } from './common.js';
+import { loadProposals, referralForm } from './console-referral-form.js';
+import { openStats } from './console-referral-stats.js';
 import { alarm, setupAudio } from './sound.js';
 import { table } from './tables.js';
-import { news2, referralNews2, referralVitals, vitalRange, vitalsText } from './vitals.js';
+import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 
-/** The server's referral rules (frontend/tables.py): the open states, the outcomes in order. */
+/** The server's referral rules (frontend/tables.py): the open states. */
 const REFERRAL = table('referral');
-const DEADLINE_HOURS = 2;
 const OVERDUE_REPEAT_MS = 30000;
 
 const referrals = new Map(); // id -> referral
@@ -166,80 +169,6 @@ function buildList() {
   panel.insertBefore(listNode.node, document.getElementById('cases'));
 }
 
-/* ---------- statistics (GET /api/referrals/stats/) ---------- */
-
-let statsDialog = null;
-
-function isoDay(d) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-function buildStats() {
-  const from = el('input', { type: 'date', id: 'referral-stats-from', value: isoDay(new Date(Date.now() - 29 * 86400000)) });
-  const to = el('input', { type: 'date', id: 'referral-stats-to', value: isoDay(new Date()) });
-  const body = el('div', { class: 'referral-stats-body', 'aria-live': 'polite' });
-  const show = el('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('console.referrals.stats.show'));
-  const form = el('form', { class: 'referral-stats-form' },
-    el('label', { class: 'field', for: from.id }, el('span', {}, t('console.referrals.stats.from')), from),
-    el('label', { class: 'field', for: to.id }, el('span', {}, t('console.referrals.stats.to')), to),
-    show);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    loadStats();
-  });
-  const close = el('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('close'));
-  const dialog = el('dialog', { class: 'referral-stats', id: 'referral-stats', 'aria-labelledby': 'referral-stats-title' },
-    el('div', { class: 'referral-stats-head' }, el('h2', { id: 'referral-stats-title' }, t('console.referrals.stats.title')), close),
-    form, body);
-  close.addEventListener('click', () => dialog.close());
-  document.body.append(dialog);
-  statsDialog = { dialog, from, to, body };
-}
-
-function openStats() {
-  if (!statsDialog) buildStats();
-  if (!statsDialog.dialog.open) statsDialog.dialog.showModal();
-  loadStats();
-}
-
-const pct = (x) => (x == null ? '–' : `${Math.round(x * 100)} %`);
-const mins = (s) => (s == null ? '–' : t('time.minutes', { n: Math.round(s / 60) }));
-
-async function loadStats() {
-  const { from, to, body } = statsDialog;
-  try {
-    // The days are the dispatcher's own (local midnight to midnight, both days included),
-    // sent as exact moments.
-    const start = new Date(`${from.value}T00:00`);
-    const end = new Date(`${to.value}T00:00`);
-    end.setDate(end.getDate() + 1);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return;
-    const q = new URLSearchParams({ from: start.toISOString(), to: end.toISOString() });
-    const stats = await api(`/api/referrals/stats/?${q}`);
-    const cols = ['unit', 'referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open',
-      'acceptance_rate', 'to_accept', 'to_visit', ...REFERRAL.outcomes];
-    const head = cols.map((c) => el('th', { scope: 'col' }, REFERRAL.outcomes.includes(c) ? t(`referral.outcome.${c}`) : t(`console.referrals.stats.col.${c}`)));
-    const rows = (stats.units || []).map((u) => el('tr', { dataset: { unit: u.unit, callSign: u.call_sign } },
-      el('th', { scope: 'row' }, u.call_sign),
-      ...['referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open'].map((k) => el('td', { class: 'num', dataset: { col: k } }, String(u[k] ?? 0))),
-      el('td', { class: 'num' }, pct(u.acceptance_rate)),
-      el('td', { class: 'num' }, mins(u.median_s_to_accept)),
-      el('td', { class: 'num' }, mins(u.median_s_to_visit)),
-      ...REFERRAL.outcomes.map((o) => el('td', { class: 'num', dataset: { col: o } }, String(u.outcomes?.[o] ?? 0)))));
-    body.replaceChildren(
-      rows.length ? el('div', { class: 'referral-stats-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'referral-stats-title' }, el('table', { class: 'referral-stats-table' },
-        el('thead', {}, el('tr', {}, head)), el('tbody', {}, rows))) : el('p', {}, t('console.referrals.stats.none')),
-      el('p', { class: 'referral-stats-m5', dataset: { share: stats.m5_referral_recontact_p1_24h_share ?? '' } },
-        t('console.referrals.stats.m5', {
-          share: pct(stats.m5_referral_recontact_p1_24h_share),
-          n: stats.m5_recontacted_cases ?? 0, of: stats.m5_referred_cases ?? 0,
-        })));
-  } catch (err) {
-    body.replaceChildren(el('p', { class: 'alert alert-error', role: 'alert' }, err.detail));
-  }
-}
-
 let listSig = '';
 function renderList() {
   if (!listNode) return;
@@ -296,7 +225,7 @@ function buildPanel(c) {
   p.list.addEventListener('focusout', () => setTimeout(hooks.scheduleRender, 50));
   p.list.addEventListener('pointerup', () => setTimeout(hooks.scheduleRender, 50));
   p.open = el('button', { type: 'button', class: 'btn btn-primary btn-small referral-open' }, t('console.referrals.refer'));
-  p.form = referralForm(c, p);
+  p.form = referralForm(c, p, { sent: upsert, close: closeForm });
   p.form.hidden = true;
   p.open.addEventListener('click', () => {
     p.form.hidden = false;
@@ -384,203 +313,4 @@ function newCaseLink(r) {
     t('console.referrals.new_case', { ref }));
   link.addEventListener('click', () => hooks.selectCase(Number(r.new_case)));
   return el('span', {}, ' ', link);
-}
-
-/* ---------- the form ---------- */
-
-/** The skills a unit may offer, with their names ({code: label}, from the page). */
-const SKILLS = JSON.parse(document.getElementById('i18n')?.textContent || '{}').referral?.skill || {};
-const skillChoices = () => Object.entries(SKILLS);
-
-function defaultDeadline() {
-  const d = new Date(serverNow().getTime() + DEADLINE_HOURS * 3600000);
-  d.setSeconds(0, 0);
-  d.setMinutes(Math.ceil(d.getMinutes() / 5) * 5);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-function vitalInput(c, name, label) {
-  const id = `rf-${name}-${c.id}`;
-  const range = vitalRange(name);
-  const hintId = `${id}-hint`;
-  return el('label', { class: 'field rf-vital', for: id },
-    el('span', {}, label),
-    el('input', {
-      id, name, type: 'number', inputmode: name === 'temperature' ? 'decimal' : 'numeric',
-      min: range.min, max: range.max, step: range.step, 'aria-describedby': hintId,
-    }),
-    el('small', { id: hintId }, t('console.referrals.range', { normal: range.normal, min: range.min, max: range.max })));
-}
-
-function referralForm(c, p) {
-  const id = (name) => `rf-${name}-${c.id}`;
-  const error = el('div', { class: 'alert alert-error rf-error', role: 'alert', hidden: true });
-  const skills = el('fieldset', { class: 'rf-skills' }, el('legend', {}, t('console.referrals.skills')),
-    skillChoices().map(([value, label]) => el('label', { class: 'check' },
-      el('input', { type: 'checkbox', name: 'skills', value }), ' ', label)));
-  const proposals = el('div', { class: 'rf-proposals', 'aria-live': 'polite' });
-  p.proposals = proposals;
-  const preview = el('output', { class: 'news2 band-none rf-news2', id: id('news2'), 'aria-live': 'polite' }, t('referral.news2_none'));
-  const form = el('form', { class: 'referral-form', novalidate: true, autocomplete: 'off' },
-    error,
-    skills,
-    el('fieldset', { class: 'rf-units' }, el('legend', {}, t('console.referrals.units')), proposals),
-    el('label', { class: 'field', for: id('reason') }, el('span', {}, t('console.referrals.reason')),
-      el('input', { id: id('reason'), name: 'reason', required: true, maxlength: '300' })),
-    el('label', { class: 'field', for: id('assessment') }, el('span', {}, t('console.referrals.assessment')),
-      el('textarea', { id: id('assessment'), name: 'assessment', maxlength: '2000', rows: '2' })),
-    el('fieldset', { class: 'rf-vitals' }, el('legend', {}, t('console.referrals.vitals')),
-      el('div', { class: 'rf-grid' },
-        vitalInput(c, 'respiratory_rate', t('console.referrals.v.respiratory_rate')),
-        vitalInput(c, 'spo2', t('console.referrals.v.spo2')),
-        el('label', { class: 'field', for: id('spo2_scale') }, el('span', {}, t('console.referrals.v.spo2_scale')),
-          el('select', { id: id('spo2_scale'), name: 'spo2_scale' },
-            el('option', { value: '1' }, t('console.referrals.v.scale1')),
-            el('option', { value: '2' }, t('console.referrals.v.scale2')))),
-        el('label', { class: 'field', for: id('on_oxygen') }, el('span', {}, t('console.referrals.v.on_oxygen')),
-          el('select', { id: id('on_oxygen'), name: 'on_oxygen' },
-            el('option', { value: '' }, '–'),
-            el('option', { value: 'false' }, t('console.referrals.v.air')),
-            el('option', { value: 'true' }, t('console.referrals.v.oxygen')))),
-        vitalInput(c, 'systolic_bp', t('console.referrals.v.systolic_bp')),
-        vitalInput(c, 'pulse', t('console.referrals.v.pulse')),
-        el('label', { class: 'field', for: id('consciousness') }, el('span', {}, t('console.referrals.v.consciousness')),
-          el('select', { id: id('consciousness'), name: 'consciousness' },
-            el('option', { value: '' }, '–'),
-            Object.keys(table('news2').consciousness).map((v) => el('option', { value: v }, `${v} – ${t(`console.referrals.acvpu.${v}`)}`)))),
-        vitalInput(c, 'temperature', t('console.referrals.v.temperature'))),
-      el('p', { class: 'rf-news2-row' }, preview)),
-    el('div', { class: 'row' },
-      el('label', { class: 'field grow', for: id('callback') }, el('span', {}, t('console.referrals.callback')),
-        el('input', { id: id('callback'), name: 'callback_number', type: 'tel', required: true, maxlength: '20', value: c.caller_number || '' })),
-      el('label', { class: 'field grow', for: id('deadline') }, el('span', {}, t('console.referrals.deadline')),
-        el('input', { id: id('deadline'), name: 'deadline', type: 'datetime-local', required: true, value: defaultDeadline() }))),
-    el('fieldset', { class: 'rf-line' }, el('legend', {}, t('console.referrals.line')),
-      ['warm', 'cold'].map((line) => el('label', { class: `check line-choice line-${line}` },
-        el('input', { type: 'radio', name: 'line', value: line, required: true, checked: line === 'cold' }), ' ',
-        t(`referral.line.${line}`), el('small', {}, ` – ${t(`referral.from.${line}`)}`)))),
-    el('div', { class: 'rf-actions' },
-      el('button', { type: 'submit', class: 'btn btn-primary btn-small rf-submit' }, t('console.referrals.send')),
-      el('button', { type: 'button', class: 'btn btn-ghost btn-small rf-cancel', onclick: closeForm }, t('console.referrals.cancel'))));
-
-  const vitals = () => {
-    const v = (name) => form.elements[name].value;
-    const oxygen = v('on_oxygen');
-    return {
-      respiratory_rate: v('respiratory_rate'), spo2: v('spo2'), spo2_scale: Number(v('spo2_scale')),
-      on_oxygen: oxygen === '' ? null : oxygen === 'true', systolic_bp: v('systolic_bp'), pulse: v('pulse'),
-      consciousness: v('consciousness'), temperature: v('temperature'),
-    };
-  };
-  const updatePreview = () => {
-    const n = news2(vitals());
-    preview.className = `news2 band-${n.band || 'none'} rf-news2`;
-    preview.dataset.score = n.score ?? '';
-    preview.dataset.band = n.band || '';
-    preview.textContent = n.score == null ? t('referral.news2_none')
-      : `${t('referral.news2', { score: n.score })} · ${t(`referral.band.${n.band}`)}${n.complete ? '' : ` (${t('referral.news2_incomplete')})`}${n.single3 && n.score < 7 ? ` · ${t('console.referrals.single3')}` : ''}`;
-  };
-  form.querySelector('.rf-vitals').addEventListener('input', updatePreview);
-  form.querySelector('.rf-vitals').addEventListener('change', updatePreview);
-  skills.addEventListener('change', () => loadProposals(c.id, p));
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const unit = form.querySelector('input[name="unit"]:checked');
-    const show = (message) => {
-      error.hidden = !message;
-      error.textContent = message || '';
-    };
-    if (!unit) {
-      show(t('console.referrals.pick_unit'));
-      return;
-    }
-    if (!form.reportValidity()) return;
-    const v = vitals();
-    const num = (x) => (x === '' || x == null ? null : Number(String(x).replace(',', '.')));
-    const deadline = new Date(form.elements.deadline.value);
-    const body = {
-      case: c.id,
-      unit: Number(unit.value),
-      line: form.querySelector('input[name="line"]:checked')?.value || 'cold',
-      skills: [...skills.querySelectorAll('input:checked')].map((n) => n.value),
-      handover: {
-        reason: form.elements.reason.value.trim(),
-        assessment: form.elements.assessment.value.trim(),
-        respiratory_rate: num(v.respiratory_rate), spo2: num(v.spo2), spo2_scale: v.spo2_scale,
-        on_oxygen: v.on_oxygen, systolic_bp: num(v.systolic_bp), pulse: num(v.pulse),
-        consciousness: v.consciousness || '', temperature: num(v.temperature),
-      },
-      deadline: Number.isNaN(deadline.getTime()) ? null : deadline.toISOString(),
-      callback_number: form.elements.callback_number.value.trim(),
-    };
-    const submit = form.querySelector('.rf-submit');
-    submit.disabled = true;
-    try {
-      const created = await api('/api/referrals/', { method: 'POST', body });
-      show('');
-      upsert(created);
-      form.reset();
-      form.elements.callback_number.value = c.caller_number || '';
-      form.elements.deadline.value = defaultDeadline();
-      updatePreview();
-      closeForm();
-      notify(t('console.referrals.sent', { unit: created.unit_call_sign || unit.dataset.callSign || '', ref: c.reference || '' }), 'ok');
-    } catch (err) {
-      show(err.detail);
-      for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-      const fields = [...Object.keys(err.body?.errors || {}), err.body?.field].filter(Boolean);
-      for (const name of fields) {
-        const key = name.split('.').pop();
-        (form.elements[key] || form.querySelector(`[name="${key}"]`))?.setAttribute?.('aria-invalid', 'true');
-      }
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return form;
-}
-
-async function loadProposals(caseId, p) {
-  const box = p.proposals;
-  const skills = [...p.form.querySelectorAll('.rf-skills input:checked')].map((n) => n.value);
-  const chosen = p.form.querySelector('input[name="unit"]:checked')?.value;
-  p.asked = (p.asked || 0) + 1;
-  const asked = p.asked;
-  try {
-    const answer = await api(`/api/referrals/proposals/?case=${caseId}&skills=${encodeURIComponent(skills.join(','))}`);
-    if (asked !== p.asked) return; // a later question (other skills) is on its way
-    const units = Array.isArray(answer) ? answer : answer?.units || answer?.results || [];
-    if (!units.length) {
-      box.replaceChildren(el('p', { class: 'hint' }, t('console.referrals.no_units')));
-      return;
-    }
-    box.replaceChildren(...units.map((u) => proposalRow(caseId, u, chosen)));
-    if (!p.form.querySelector('input[name="unit"]:checked')) {
-      p.form.querySelector('input[name="unit"]:not(:disabled)')?.click();
-    }
-  } catch (err) {
-    if (asked === p.asked) box.replaceChildren(el('p', { class: 'hint' }, err.detail));
-  }
-}
-
-function proposalRow(caseId, u, chosen) {
-  const unitId = u.unit ?? u.id ?? u.unit_id;
-  const callSign = u.call_sign || u.unit_call_sign || '';
-  const selectable = u.selectable !== false;
-  const id = `rf-unit-${caseId}-${unitId}`;
-  const open = u.open_referrals ?? u.load_open ?? u.open;
-  const capacity = u.capacity ?? u.profile?.capacity;
-  const reasons = u.reasons?.map?.((r) => r.message || r).join(' ') || u.reason || u.message || '';
-  const reasonId = `${id}-why`;
-  return el('label', { class: `rf-unit${selectable ? '' : ' is-unselectable'}`, for: id, dataset: { unit: unitId, callSign, selectable: String(selectable) } },
-    el('input', {
-      id, type: 'radio', name: 'unit', value: unitId, disabled: !selectable, checked: selectable && String(unitId) === String(chosen),
-      'aria-describedby': reasons ? reasonId : null, dataset: { callSign },
-    }),
-    el('span', { class: 'rf-unit-name' }, callSign),
-    open != null && capacity != null ? el('span', { class: 'rf-unit-load' }, t('console.referrals.load', { open, capacity })) : null,
-    u.distance_m != null ? el('span', { class: 'rf-unit-distance' }, `${(u.distance_m / 1000).toLocaleString(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 })} km`) : null,
-    reasons ? el('span', { class: 'rf-unit-why', id: reasonId }, reasons) : null);
 }
