@@ -11,28 +11,28 @@
    no patient data, so each referral is fetched over HTTP (the read is logged). The start-up,
    the stream and joining and leaving the unit are the field screens' (field.js). Answers go
    through the outbox (outbox.js, as the crew's status taps): an idempotency key, sent in order,
-   kept through a dead zone, and a refusal shown with the server's reason until seen. */
+   kept through a dead zone, and a refusal shown with the server's reason until seen.
+
+   This module keeps the referrals, the outbox and the start-up; the unit's profile is
+   mobile-profile.js's, a referral's card and answers mobile-referrals.js's. */
 
 import {
-  api, el, fmtTime, isOffline, notify, placeInOrder, serverNow, t, twoStep, uuid,
+  api, el, fmtTime, isOffline, notify, placeInOrder, serverNow, t, uuid,
 } from './common.js';
 import { FieldScreen } from './field.js';
+import {
+  clearProfile, loadProfile, profileUpdated, setupProfile,
+} from './mobile-profile.js';
+import { isAccepted, isUnanswered, referralCard, stateOf } from './mobile-referrals.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
-import { table } from './tables.js';
-import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 
 const REPEAT_ALARM_MS = 60000;
-/** The server's referral rules (frontend/tables.py): open and unanswered states, the outcomes,
-    the priorities a "needs ambulance" outcome may ask for and the centre's default. */
-const REFERRAL = table('referral');
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  profile: null,
   referrals: new Map(), // id -> referral (from the API)
   alarmed: new Set(),
-  drafts: new Map(), // id -> {visit, reason, note}: what was typed, kept over redraws
   skills: null, // what a unit may offer (from the server)
   units: null, // the mobile care units, to join one
 };
@@ -59,25 +59,9 @@ const field = new FieldScreen({
 });
 const { outbox } = field;
 const USER = field.user;
+setupProfile({ unit: () => field.me?.unit, skills: () => state.skills });
 
 /* ---------- referrals ---------- */
-
-const stateOf = (r) => String(r.state || r.status || 'sent');
-/** Waiting for the unit's answer (it rings until answered). */
-const isUnanswered = (r) => REFERRAL.unanswered.includes(stateOf(r));
-const isAccepted = (r) => stateOf(r) === 'accepted';
-const lineOf = (r) => (String(r.line || '').startsWith('warm') || r.line === 'red' ? 'warm' : 'cold');
-const handover = (r) => r.handover || {};
-const outcomeOf = (r) => r.outcome?.outcome || r.outcome || null;
-const outcomeNote = (r) => r.outcome?.note ?? r.outcome_note ?? '';
-
-/** Whether the server says the unit holds the responsibility (accepted or visited). */
-function unitResponsible(r) {
-  const who = r.responsible ?? r.responsible_party ?? r.responsibility;
-  if (typeof who === 'string') return who === 'unit' || who.startsWith('unit');
-  if (who && typeof who === 'object') return who.kind === 'unit' || who.type === 'unit' || who.unit != null;
-  return isAccepted(r) || (stateOf(r) === 'visited');
-}
 
 function pendingFor(id) {
   return outbox.list.filter((c) => c.referral === id);
@@ -159,105 +143,6 @@ async function restoreReferrals() {
     }
   } catch { /* nothing kept */ }
 }
-
-/* ---------- the unit's profile ---------- */
-
-const asList = (v) => (Array.isArray(v) ? v : String(v || '').split(',').map((x) => x.trim()).filter(Boolean));
-
-async function loadProfile() {
-  if (!field.me?.unit) return;
-  try {
-    state.profile = await api(`/api/referrals/units/${field.me.unit}/profile/`);
-    fillProfile();
-  } catch (err) {
-    if (err.status !== 0) notify(err.detail, 'error');
-  }
-  renderProfileState();
-}
-
-function skillChoices() {
-  const known = JSON.parse(document.getElementById('i18n')?.textContent || '{}').referral?.skill || {};
-  const values = state.skills?.length ? [...state.skills] : Object.keys(known);
-  for (const s of asList(state.profile?.skills)) if (!values.includes(s)) values.push(s);
-  return values.map((value) => ({ value, label: skillLabel(value) }));
-}
-
-function skillLabel(code) {
-  const label = t(`referral.skill.${code}`);
-  return label === `referral.skill.${code}` ? code.replace(/_/g, ' ') : label;
-}
-
-function fillProfile() {
-  const p = state.profile || {};
-  $('p-area').value = asList(p.municipalities).join(', ');
-  $('p-hours').value = p.opening_hours ?? '';
-  $('p-capacity').value = p.capacity ?? '';
-  const mine = new Set(asList(p.skills));
-  const box = $('p-skills');
-  const legend = box.querySelector('legend');
-  box.replaceChildren(legend, ...skillChoices().map(({ value, label }) =>
-    el('label', { class: 'check' },
-      el('input', { type: 'checkbox', name: 'skills', value, checked: mine.has(value) }), ' ', label)));
-}
-
-function renderProfileState() {
-  const p = state.profile;
-  const on = Boolean(p?.available);
-  const button = $('p-available');
-  // Not before the unit's state is known: a tap on the placeholder "off" would switch it off.
-  button.disabled = !p;
-  button.setAttribute('aria-pressed', String(on));
-  button.classList.toggle('is-on', on);
-  $('p-available-text').textContent = p ? (on ? t('mobile.available_on') : t('mobile.available_off')) : '';
-  const badge = $('unit-available');
-  badge.hidden = !p;
-  badge.className = `badge ${on ? 'st-available' : 'st-out_of_service'}`;
-  badge.textContent = on ? t('mobile.badge_on') : t('mobile.badge_off');
-  const load = p?.open_referrals;
-  $('p-load').textContent = p && load != null && p.capacity != null
-    ? t('mobile.load', { load, capacity: p.capacity }) : '';
-}
-
-async function patchProfile(body) {
-  const box = $('profile-error');
-  box.hidden = true;
-  try {
-    state.profile = { ...state.profile, ...await api(`/api/referrals/units/${field.me.unit}/profile/`, { method: 'PATCH', body }) };
-    renderProfileState();
-    return true;
-  } catch (err) {
-    box.hidden = false;
-    box.textContent = err.detail;
-    return false;
-  }
-}
-
-$('p-available').addEventListener('click', async () => {
-  if (!state.profile) return;
-  const next = !state.profile.available;
-  if (await patchProfile({ available: next })) notify(next ? t('mobile.available_on') : t('mobile.available_off'), 'ok');
-});
-
-$('profile').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const capacity = $('p-capacity').value.trim();
-  const body = {
-    municipalities: asList($('p-area').value),
-    opening_hours: $('p-hours').value.trim(),
-    skills: [...document.querySelectorAll('#p-skills input[name="skills"]:checked')].map((n) => n.value),
-  };
-  if (capacity !== '') body.capacity = Number(capacity);
-  $('p-save').disabled = true;
-  try {
-    if (await patchProfile(body)) {
-      fillProfile();
-      notify(t('mobile.saved'), 'ok');
-    }
-  } finally {
-    $('p-save').disabled = false;
-  }
-});
-
 /* ---------- answers, through the outbox ---------- */
 
 async function queue(referral, kind, action, body) {
@@ -313,27 +198,6 @@ function showRefusal(message) {
 function hideRefusal() { $('refusal').hidden = true; }
 $('refusal-close').addEventListener('click', hideRefusal);
 
-/** "14:30" typed on the phone, as the next such moment on the server's clock. */
-function visitTime(hhmm) {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm || '');
-  if (!m) return null;
-  const now = serverNow();
-  const at = new Date(now);
-  at.setHours(Number(m[1]), Number(m[2]), 0, 0);
-  if (at.getTime() < now.getTime() - 15 * 60000) at.setDate(at.getDate() + 1);
-  return at;
-}
-
-function defaultVisit(r) {
-  const now = serverNow().getTime();
-  const deadline = Date.parse(r.deadline);
-  let at = now + 45 * 60000;
-  if (!Number.isNaN(deadline) && deadline > now) at = Math.min(at, deadline);
-  const d = new Date(Math.ceil(at / 300000) * 300000);
-  if (!Number.isNaN(deadline) && d.getTime() > deadline) d.setTime(deadline);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
 /* ---------- rendering ---------- */
 
 const nodes = new Map(); // id -> {sig, node}
@@ -371,7 +235,7 @@ function render() {
       if (busy && entry.pending === pending && stateOf(entry.r) === stateOf(r)) {
         entry.sig = '';
       } else {
-        const node = card(r);
+        const node = referralCard(r, { pending: pendingFor(r.id), answer: queue });
         if (entry) entry.node.replaceWith(node);
         entry = { sig, node, pending, r };
         nodes.set(r.id, entry);
@@ -392,214 +256,12 @@ function render() {
   $('no-referrals').hidden = list.length > 0;
 }
 
-function draft(id) {
-  if (!state.drafts.has(id)) state.drafts.set(id, {});
-  return state.drafts.get(id);
-}
-
-function card(r) {
-  const s = stateOf(r);
-  const line = lineOf(r);
-  const h = handover(r);
-  const n = referralNews2(r);
-  const pending = pendingFor(r.id);
-  const waiting = pending.filter((c) => c.state === 'waiting');
-  const ours = unitResponsible(r);
-  const titleId = `r-title-${r.id}`;
-  const node = el('article', {
-    class: `referral line-${line} is-${s}${ours ? ' is-ours' : ''}`, 'aria-labelledby': titleId,
-    dataset: { id: r.id, state: s, line, responsible: ours ? 'unit' : 'centre' },
-  });
-  node.append(
-    el('header', { class: 'r-head' },
-      el('span', { class: `line-badge line-${line}` }, t(`referral.line.${line}`)),
-      el('span', { class: `badge r-state rs-${s}` }, t(`referral.state.${s}`) === `referral.state.${s}` ? s : t(`referral.state.${s}`)),
-      el('span', { class: 'r-ref' }, r.case_reference || r.reference || '')),
-    el('p', { class: 'r-from' }, t(`referral.from.${line}`)),
-    el('h3', { id: titleId, class: 'r-reason' }, h.reason || r.reason || ''),
-    responsibility(r, ours, waiting),
-    el('p', { class: `r-deadline${isUnanswered(r) && Date.parse(r.deadline) < serverNow().getTime() ? ' is-late' : ''}` },
-      t('referral.deadline', { time: fmtDateTime(r.deadline) })),
-    el('p', { class: `news2 band-${n.band || 'none'}`, dataset: { score: n.score ?? '', band: n.band || '' } },
-      n.score == null ? t('referral.news2_none')
-        : `${t('referral.news2', { score: n.score })} · ${t(`referral.band.${n.band}`)}${n.complete ? '' : ` (${t('referral.news2_incomplete')})`}`),
-    r.patient_withheld ? el('p', { class: 'r-withheld' }, t('mobile.patient_withheld')) : '',
-    facts(r, h),
-  );
-  const actions = el('div', { class: 'r-actions' });
-  if (waiting.length) {
-    actions.append(el('p', { class: 'r-sync' }, t('mobile.waiting_change', { what: t(`mobile.change.${waiting.at(-1).kind}`) })));
-  } else if (Array.isArray(r.actions) ? r.actions.includes('accept') : isUnanswered(r)) {
-    actions.append(answerForm(r));
-  } else if (Array.isArray(r.actions) ? r.actions.includes('outcome') : isAccepted(r)) {
-    actions.append(outcomeForm(r));
-  }
-  node.append(actions);
-  if (!r.patient_withheld) {
-    node.append(el('p', { class: 'r-print' }, el('a', {
-      href: `/api/referrals/${r.id}/summary/`, target: '_blank', rel: 'noopener', class: 'btn btn-ghost btn-small',
-    }, t('referral.print'))));
-  }
-  return node;
-}
-
-function responsibility(r, ours, waiting) {
-  const s = stateOf(r);
-  if (ours) {
-    return el('p', { class: 'r-resp is-ours', role: 'status' }, el('strong', {}, t('mobile.yours')),
-      r.expected_visit_at && isAccepted(r) ? ` · ${t('mobile.visit_at', { time: fmtDateTime(r.expected_visit_at) })}` : '');
-  }
-  if (s === 'withdrawn') {
-    return el('p', { class: 'r-resp is-ended' }, t('mobile.withdrawn'),
-      r.withdraw_reason ? ` ${t('mobile.withdrawn_reason', { reason: r.withdraw_reason })}` : '');
-  }
-  if (s === 'declined') {
-    return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || r.reason_declined || '' }));
-  }
-  if (!REFERRAL.open.includes(s)) return el('p', { class: 'r-resp is-ended' }, t('referral.responsible_centre'));
-  const accepting = waiting.some((c) => c.kind === 'accept');
-  return el('p', { class: 'r-resp is-centre' }, t('referral.responsible_centre'),
-    accepting ? ` · ${t('mobile.until_sent')}` : '');
-}
-
-function fmtDateTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const today = d.toDateString() === serverNow().toDateString();
-  return today ? fmtTime(iso) : `${d.toLocaleDateString(document.documentElement.lang || 'sv', { day: 'numeric', month: 'short' })} ${fmtTime(iso)}`;
-}
-
-function facts(r, h) {
-  const phone = r.callback_number || h.callback_number || '';
-  const pt = r.patient || {};
-  const address = [pt.address || r.address, pt.municipality || r.municipality].filter(Boolean).join(', ');
-  const who = [pt.name, pt.personal_identity_number].filter(Boolean).join(', ');
-  const dest = pt.latitude != null && pt.longitude != null ? `${pt.latitude},${pt.longitude}` : null;
-  const vitals = vitalsText(referralVitals(r));
-  const outcome = outcomeOf(r);
-  const newCase = r.new_case_reference || r.outcome_case_reference || r.new_case?.reference;
-  return el('dl', { class: 'r-facts' },
-    pt.safety_warning ? el('div', { class: 'r-safety' }, el('dt', {}, t('mobile.safety')), el('dd', {}, '⚠ ', pt.safety_warning)) : null,
-    who ? el('div', {}, el('dt', {}, t('mobile.patient')), el('dd', { class: 'r-patient' }, who)) : null,
-    h.assessment || r.assessment ? el('div', {}, el('dt', {}, t('referral.assessment')), el('dd', { class: 'r-assessment' }, h.assessment || r.assessment)) : null,
-    vitals ? el('div', {}, el('dt', {}, t('referral.vitals')), el('dd', { class: 'r-vitals' }, vitals)) : null,
-    phone ? el('div', {}, el('dt', {}, t('referral.callback')), el('dd', {},
-      el('a', { class: 'r-callback', href: `tel:${String(phone).replace(/[^0-9+]/g, '')}` }, phone))) : null,
-    address ? el('div', {}, el('dt', {}, t('referral.address')), el('dd', { class: 'r-address' }, address,
-      dest ? el('a', {
-        class: 'btn btn-ghost btn-small r-nav', target: '_blank', rel: 'noopener noreferrer',
-        href: `https://www.google.com/maps/dir/?api=1&destination=${dest}`,
-      }, t('mobile.navigate')) : null)) : null,
-    pt.door_code ? el('div', {}, el('dt', {}, t('mobile.door_code')), el('dd', { class: 'r-door' }, pt.door_code)) : null,
-    outcome ? el('div', {}, el('dt', {}, t('referral.outcome_label')), el('dd', { class: 'r-outcome', dataset: { outcome } },
-      t(`referral.outcome.${outcome}`), r.referred_on_to ? ` (${r.referred_on_to})` : '',
-      outcomeNote(r) ? ` – ${outcomeNote(r)}` : '',
-      newCase ? ` · ${t('referral.new_case', { ref: newCase })}` : '')) : null);
-}
-
-function answerForm(r) {
-  const d = draft(r.id);
-  const visitId = `r-visit-${r.id}`;
-  const reasonId = `r-decline-${r.id}`;
-  const visit = el('input', { id: visitId, type: 'time', class: 'r-visit', value: d.visit || defaultVisit(r), required: true });
-  visit.addEventListener('input', () => { d.visit = visit.value; });
-  const accept = el('button', { type: 'button', class: 'btn btn-step btn-accept r-accept' }, t('mobile.accept'));
-  accept.addEventListener('click', () => {
-    const at = visitTime(visit.value);
-    if (!at) {
-      visit.setAttribute('aria-invalid', 'true');
-      visit.focus();
-      return;
-    }
-    state.drafts.delete(r.id);
-    queue(r, 'accept', 'accept', { expected_visit_at: at.toISOString() });
-  });
-  const reason = el('input', { id: reasonId, type: 'text', class: 'r-decline-reason', maxlength: '300', value: d.reason || '' });
-  reason.addEventListener('input', () => { d.reason = reason.value; });
-  const decline = el('button', { type: 'button', class: 'btn btn-decline r-decline' }, t('mobile.decline'));
-  decline.addEventListener('click', () => {
-    if (!reason.value.trim()) {
-      reason.setAttribute('aria-invalid', 'true');
-      reason.focus();
-      notify(t('mobile.decline_reason_needed'), 'warn');
-      return;
-    }
-    state.drafts.delete(r.id);
-    queue(r, 'decline', 'decline', { reason: reason.value.trim() });
-  });
-  return el('div', { class: 'r-answer' },
-    el('div', { class: 'r-accept-row' },
-      el('label', { class: 'field', for: visitId }, el('span', {}, t('mobile.visit_label')), visit), accept),
-    el('div', { class: 'r-decline-row' },
-      el('label', { class: 'field', for: reasonId }, el('span', {}, t('mobile.decline_label')), reason), decline));
-}
-
-function outcomeForm(r) {
-  const d = draft(r.id);
-  const noteId = `r-note-${r.id}`;
-  const toId = `r-to-${r.id}`;
-  const note = el('textarea', { id: noteId, class: 'r-note', maxlength: '2000', rows: '2' }, d.note || '');
-  note.addEventListener('input', () => { d.note = note.value; });
-  const to = el('input', { id: toId, type: 'text', class: 'r-referred-to', maxlength: '200', value: d.to || '' });
-  to.addEventListener('input', () => { d.to = to.value; to.removeAttribute('aria-invalid'); });
-  const priorityId = `r-priority-${r.id}`;
-  const priority = el('select', { id: priorityId, class: 'r-priority' }, REFERRAL.ambulance.priorities.map((p) => el('option', {
-    value: p, selected: p === (d.priority || REFERRAL.ambulance.default),
-  }, t(`priority.${p}`) === `priority.${p}` ? p : t(`priority.${p}`))));
-  priority.addEventListener('change', () => { d.priority = priority.value; });
-  // The new case's complaint: the dispatcher sees it first; empty keeps the referral's.
-  const complaintId = `r-complaint-${r.id}`;
-  const complaint = el('input', {
-    id: complaintId, type: 'text', class: 'r-complaint', maxlength: '200', value: d.complaint || '',
-    placeholder: r.patient?.complaint || '',
-  });
-  complaint.addEventListener('input', () => { d.complaint = complaint.value; });
-  const buttons = REFERRAL.outcomes.map((outcome) => {
-    const button = el('button', {
-      type: 'button', class: `btn r-outcome-btn out-${outcome}`, dataset: { outcome },
-    }, t(`referral.outcome.${outcome}`));
-    twoStep(button, t('mobile.outcome_confirm', { outcome: t(`referral.outcome.${outcome}`) }), () => {
-      const body = { outcome, note: note.value.trim() };
-      if (outcome === 'referred_on') {
-        if (!to.value.trim()) { // to whom: the server asks for it, so ask before sending
-          to.setAttribute('aria-invalid', 'true');
-          to.focus();
-          notify(t('mobile.referred_to_needed'), 'warn');
-          return undefined;
-        }
-        body.referred_on_to = to.value.trim();
-      }
-      if (outcome === 'needs_ambulance') {
-        body.priority = priority.value;
-        if (complaint.value.trim()) body.complaint = complaint.value.trim();
-      }
-      state.drafts.delete(r.id);
-      return queue(r, 'outcome', 'outcome', body);
-    });
-    return button;
-  });
-  return el('fieldset', { class: 'r-outcome-form' },
-    el('legend', {}, t('mobile.outcome_title')),
-    el('label', { class: 'field', for: noteId }, el('span', {}, t('mobile.outcome_note')), note),
-    el('label', { class: 'field', for: toId }, el('span', {}, t('mobile.referred_to')), to),
-    el('label', { class: 'field', for: priorityId }, el('span', {}, t('mobile.ambulance_priority')), priority),
-    el('label', { class: 'field', for: complaintId }, el('span', {}, t('mobile.ambulance_complaint')), complaint),
-    el('div', { class: 'r-outcome-buttons' }, buttons),
-    el('p', { class: 'hint' }, t('mobile.ambulance_hint')));
-}
-
 /* ---------- stream ---------- */
 
 function onEvent(event) {
   const d = event.data || {};
   if (event.type === 'care_unit.updated') {
-    if (Number(d.unit) === Number(field.me?.unit)) {
-      const typing = $('profile').contains(document.activeElement);
-      state.profile = { ...state.profile, ...d };
-      if (!typing) fillProfile();
-      renderProfileState();
-    }
+    if (Number(d.unit) === Number(field.me?.unit)) profileUpdated(d);
     return;
   }
   if (!event.type.startsWith('referral.')) {
@@ -633,7 +295,7 @@ async function onMe(me) {
     await Promise.all([loadProfile(), loadReferrals()]);
   } else {
     state.referrals.clear();
-    state.profile = null;
+    clearProfile();
     await fillUnits();
   }
   render();
