@@ -10,11 +10,18 @@
    stays listed until seen, and the state is fetched again from the server.
 
    Offline: the page and the non-patient API reads come from the service worker's caches, the
-   current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is. */
+   current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is.
+
+   This module keeps the assignments, the outbox, the stream and the start-up; the assignment
+   card is crew-assignment.js's, the caller's images crew-images.js's, the position
+   crew-position.js's. */
 
 import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
+import { renderAssignment } from './crew-assignment.js';
+import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
+import { startPosition } from './crew-position.js';
 import { FieldScreen } from './field.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
@@ -22,11 +29,8 @@ import { table } from './tables.js';
 
 // The crew's next step from each status (dispatch.statemachine, handed over by the page).
 const FORWARD = table('assignment')?.next_step || {};
-const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
-const POSITION_MOVE_M = 100;
 const REPEAT_ALARM_MS = 15000;
 const COOLDOWN_MS = 1200;
-const POSITION_EVERY_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -44,7 +48,7 @@ const field = new FieldScreen({
   onMe,
   onEvent,
   onReset: () => {
-    images.loaded.clear();
+    imagesReset();
     loadUnitState();
   },
   outbox: { onSent, onRefused, onChange: renderOutbox, onSending: setSync, dependsDetail: t('crew.depends') },
@@ -53,6 +57,7 @@ const field = new FieldScreen({
 });
 const { outbox } = field;
 const USER = field.user;
+setupImages({ render });
 
 /* ---------- assignments ---------- */
 
@@ -245,9 +250,7 @@ function onEvent(event) {
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
     refreshAssignment(d.id);
   } else if (event.type === 'image.forwarded') {
-    const fresh = !images.byId.has(d.id);
-    upsertImage(d);
-    if (fresh && d.assignment === state.current) notify(t('crew.image_new'), 'info');
+    if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
   } else if (event.type === 'unit.updated') {
     state.unit = { ...state.unit, ...d };
     render();
@@ -270,7 +273,7 @@ async function onMe(me) {
       state.current = null;
     }
     await loadUnitState();
-    startPosition();
+    startPosition({ unit: () => field.me?.unit, queue: (change) => outbox.queue(change) });
   } else {
     state.unit = null;
     state.known.clear();
@@ -331,187 +334,15 @@ function render() {
   $('assignment').hidden = !a;
   persistCurrent();
   if (!a) return;
-  const c = a.case;
-  const card = $('assignment');
-  card.dataset.id = a.id;
-  card.dataset.status = a.status;
-  const prio = $('a-priority');
-  prio.className = `prio-badge a-priority prio-${c.priority}`;
-  prio.textContent = c.priority;
-  const status = $('a-status');
-  status.className = `badge a-status st-${a.status}`;
-  status.textContent = statusLabel(a.status);
-  $('a-ref').textContent = c.reference || '';
-  $('a-alerted').textContent = `${statusLabel('alerted')} ${fmtTime(a.alerted_at, true)}`;
-  $('a-safety').hidden = !c.safety_warning;
-  $('a-safety-text').textContent = c.safety_warning || '';
-  $('a-address').textContent = c.address;
-  $('a-municipality').textContent = c.municipality || '';
-  $('a-complaint').textContent = c.complaint;
-  $('a-notes').hidden = !c.notes;
-  $('a-notes').textContent = c.notes || '';
-  const caller = $('a-caller');
-  caller.textContent = c.caller_number;
-  caller.href = `tel:${String(c.caller_number).replace(/[^0-9+]/g, '')}`;
-  const patient = [c.patient_name, c.personal_identity_number].filter(Boolean).join(', ');
-  $('a-patient-row').hidden = !patient;
-  $('a-patient').textContent = patient;
-  const dest = `${c.latitude},${c.longitude}`;
-  $('a-nav-google').href = `https://www.google.com/maps/dir/?api=1&destination=${dest}`;
-  $('a-nav-geo').href = `geo:${dest}?q=${dest}(${encodeURIComponent(c.address)})`;
-
-  const cooling = Date.now() < state.cooldownUntil;
-  $('a-ack').hidden = a.status !== 'alerted';
-  $('a-ack').disabled = cooling;
-  const next = $('a-next');
-  next.hidden = a.status === 'alerted' || !a.next_step;
-  next.disabled = cooling;
-  next.dataset.step = a.next_step || '';
-  next.textContent = a.next_step ? t(`crew.step.${a.next_step}`) : '';
-  $('a-alt').hidden = a.status !== 'on_scene';
-  $('a-alt').disabled = cooling;
+  renderAssignment(a, { cooling: Date.now() < state.cooldownUntil });
   renderImages(a);
-  $('a-times').replaceChildren(...TIMES.filter((s) => a[`${s}_at`]).map((s) =>
-    el('li', {}, `${statusLabel(s)} `, el('b', {}, fmtTime(a[`${s}_at`], true)))));
 }
-
-/* ---------- images from the caller, forwarded by the dispatch centre ---------- */
-
-// Only in memory: an image is patient data, and the service worker never stores it either.
-const images = { byId: new Map(), loaded: new Set(), sig: '' };
-
-function upsertImage(image) {
-  if (!image || image.id == null) return;
-  images.byId.set(image.id, { ...images.byId.get(image.id), ...image });
-  render();
-}
-
-async function loadImages(assignmentId) {
-  if (images.loaded.has(assignmentId)) return;
-  images.loaded.add(assignmentId);
-  try {
-    const list = await api(`/api/imaging/assignments/${assignmentId}/images/`);
-    for (const image of list) upsertImage({ assignment: assignmentId, ...image });
-  } catch (err) {
-    // No network or a server error: asked again at the next render (or event). A refusal
-    // (no longer this unit's assignment) is not asked again.
-    if (err.status === 0 || err.status >= 500) images.loaded.delete(assignmentId);
-    else if (err.status !== 403 && err.status !== 404) notify(err.detail, 'error');
-  }
-}
-
-function imagesOf(assignmentId) {
-  return [...images.byId.values()]
-    .filter((i) => i.assignment === assignmentId && i.state === 'ready' && i.display_url && !i.deleted_at)
-    .sort((x, y) => String(x.received_at).localeCompare(String(y.received_at)) || x.id - y.id);
-}
-
-function renderImages(a) {
-  if (!images.loaded.has(a.id) && navigator.onLine !== false) loadImages(a.id);
-  const list = imagesOf(a.id);
-  const sig = JSON.stringify([a.id, list, document.documentElement.lang]);
-  if (sig === images.sig) return;
-  images.sig = sig;
-  $('a-images').hidden = !list.length;
-  $('a-images-list').replaceChildren(...list.map((image, index) => {
-    const n = index + 1;
-    const img = el('img', {
-      src: image.thumbnail_url, alt: t('crew.image_alt', { n }), decoding: 'async',
-      width: image.thumb_width || null, height: image.thumb_height || null,
-    });
-    img.style.transform = `rotate(${image.rotation || 0}deg)`;
-    return el('button', {
-      type: 'button', class: 'a-image', dataset: { image: image.id }, 'aria-label': t('crew.image_open', { n }),
-      onclick: () => openImage(image, n),
-    }, img);
-  }));
-}
-
-function openImage(image, n) {
-  const dialog = $('crew-viewer');
-  const img = $('crew-viewer-img');
-  $('crew-viewer-title').textContent = t('crew.image_alt', { n });
-  img.alt = t('crew.image_alt', { n });
-  img.dataset.rotation = String(image.rotation || 0);
-  img.style.transform = '';
-  img.src = image.display_url;
-  $('crew-viewer-note').hidden = !image.note;
-  $('crew-viewer-note').textContent = image.note ? t('crew.image_note', { note: image.note }) : '';
-  dialog.dataset.image = String(image.id);
-  if (!dialog.open) dialog.showModal();
-  if (img.complete) fitImage();
-}
-
-/** Full size, turned as the dispatcher turned it, as large as the screen allows. */
-function fitImage() {
-  const img = $('crew-viewer-img');
-  const box = img.parentElement.getBoundingClientRect();
-  const w = img.naturalWidth;
-  const h = img.naturalHeight;
-  if (!w || !h || !box.width) return;
-  const rotation = Number(img.dataset.rotation || 0);
-  const turned = rotation % 180 !== 0;
-  const scale = Math.min(box.width / (turned ? h : w), box.height / (turned ? w : h));
-  img.style.width = `${w}px`;
-  img.style.height = `${h}px`;
-  img.style.marginLeft = `${-w / 2}px`;
-  img.style.marginTop = `${-h / 2}px`;
-  img.style.transform = `scale(${scale}) rotate(${rotation}deg)`;
-}
-
-$('crew-viewer-img').addEventListener('load', fitImage);
-$('crew-viewer-close').addEventListener('click', () => $('crew-viewer').close());
-$('crew-viewer').addEventListener('close', () => $('crew-viewer-img').removeAttribute('src'));
-addEventListener('resize', () => { if ($('crew-viewer').open) fitImage(); });
 
 /* Keep ringing while an assignment waits for its acknowledgement. */
 setInterval(() => {
   const a = currentAssignment();
   if (a && a.status === 'alerted') alarm();
 }, REPEAT_ALARM_MS);
-
-/* ---------- position ---------- */
-
-let watchId = null;
-// {at, lat, lon} of the last position queued; kept over a reload, so that a restarted tablet
-// does not report the same place again at once.
-const LAST_POSITION_KEY = 'larmkedjan.lastPosition';
-let lastQueued = null;
-try { lastQueued = JSON.parse(localStorage.getItem(LAST_POSITION_KEY)); } catch { /* none */ }
-
-/** Metres between two positions (equirectangular: plenty for 100 m). */
-function distance(lat1, lon1, lat2, lon2) {
-  const rad = Math.PI / 180;
-  const x = (lon2 - lon1) * rad * Math.cos(((lat1 + lat2) / 2) * rad);
-  const y = (lat2 - lat1) * rad;
-  return Math.hypot(x, y) * 6371000;
-}
-
-/** Positions go through the outbox too: offline they are kept and sent in order later. One is
-    queued every POSITION_EVERY_MS, or sooner when the unit has moved POSITION_MOVE_M. */
-function startPosition() {
-  if (watchId != null || !navigator.geolocation) return;
-  watchId = navigator.geolocation.watchPosition((pos) => {
-    const unit = field.me?.unit;
-    if (!unit) return;
-    const { latitude, longitude } = pos.coords;
-    const now = Date.now();
-    if (lastQueued && now - lastQueued.at < POSITION_EVERY_MS
-        && distance(lastQueued.lat, lastQueued.lon, latitude, longitude) < POSITION_MOVE_M) return;
-    lastQueued = { at: now, lat: latitude, lon: longitude };
-    try { localStorage.setItem(LAST_POSITION_KEY, JSON.stringify(lastQueued)); } catch { /* full */ }
-    const skew = serverNow().getTime() - Date.now();
-    const key = uuid();
-    outbox.queue({
-      key, kind: 'position', unit, url: `/api/units/${unit}/position/`,
-      body: {
-        latitude, longitude, idempotency_key: key,
-        at: new Date(Math.min(pos.timestamp, Date.now()) + skew).toISOString(),
-      },
-    });
-  }, () => { /* no permission or no fix: the console shows the last known position */ },
-  { enableHighAccuracy: true, maximumAge: 10000 });
-}
 
 /* ---------- start ---------- */
 

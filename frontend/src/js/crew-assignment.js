@@ -1,0 +1,53 @@
+/* The crew's assignment card: priority, status, the case (reference, address, complaint,
+   notes, the caller's number to call back, the patient, the safety warning), the way there
+   (Google Maps, or the tablet's own map app by geo:), the one large button for the next step
+   (acknowledge first; "available" on scene), and the times of each status so far. */
+
+import { el, fmtTime, statusLabel, t } from './common.js';
+
+const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
+const $ = (id) => document.getElementById(id);
+
+/** The card for assignment a (with its case); cooling: the buttons wait after a tap. */
+export function renderAssignment(a, { cooling }) {
+  const c = a.case;
+  const card = $('assignment');
+  card.dataset.id = a.id;
+  card.dataset.status = a.status;
+  const prio = $('a-priority');
+  prio.className = `prio-badge a-priority prio-${c.priority}`;
+  prio.textContent = c.priority;
+  const status = $('a-status');
+  status.className = `badge a-status st-${a.status}`;
+  status.textContent = statusLabel(a.status);
+  $('a-ref').textContent = c.reference || '';
+  $('a-alerted').textContent = `${statusLabel('alerted')} ${fmtTime(a.alerted_at, true)}`;
+  $('a-safety').hidden = !c.safety_warning;
+  $('a-safety-text').textContent = c.safety_warning || '';
+  $('a-address').textContent = c.address;
+  $('a-municipality').textContent = c.municipality || '';
+  $('a-complaint').textContent = c.complaint;
+  $('a-notes').hidden = !c.notes;
+  $('a-notes').textContent = c.notes || '';
+  const caller = $('a-caller');
+  caller.textContent = c.caller_number;
+  caller.href = `tel:${String(c.caller_number).replace(/[^0-9+]/g, '')}`;
+  const patient = [c.patient_name, c.personal_identity_number].filter(Boolean).join(', ');
+  $('a-patient-row').hidden = !patient;
+  $('a-patient').textContent = patient;
+  const dest = `${c.latitude},${c.longitude}`;
+  $('a-nav-google').href = `https://www.google.com/maps/dir/?api=1&destination=${dest}`;
+  $('a-nav-geo').href = `geo:${dest}?q=${dest}(${encodeURIComponent(c.address)})`;
+
+  $('a-ack').hidden = a.status !== 'alerted';
+  $('a-ack').disabled = cooling;
+  const next = $('a-next');
+  next.hidden = a.status === 'alerted' || !a.next_step;
+  next.disabled = cooling;
+  next.dataset.step = a.next_step || '';
+  next.textContent = a.next_step ? t(`crew.step.${a.next_step}`) : '';
+  $('a-alt').hidden = a.status !== 'on_scene';
+  $('a-alt').disabled = cooling;
+  $('a-times').replaceChildren(...TIMES.filter((s) => a[`${s}_at`]).map((s) =>
+    el('li', {}, `${statusLabel(s)} `, el('b', {}, fmtTime(a[`${s}_at`], true)))));
+}

@@ -1,0 +1,48 @@
+/* The crew tablet's position, for the console's map: through the outbox like a status tap
+   (offline it is kept and sent in order later). One is queued every POSITION_EVERY_MS, or
+   sooner when the unit has moved POSITION_MOVE_M. */
+
+import { serverNow, uuid } from './common.js';
+
+const POSITION_MOVE_M = 100;
+const POSITION_EVERY_MS = 15000;
+
+let watchId = null;
+// {at, lat, lon} of the last position queued; kept over a reload, so that a restarted tablet
+// does not report the same place again at once.
+const LAST_POSITION_KEY = 'larmkedjan.lastPosition';
+let lastQueued = null;
+try { lastQueued = JSON.parse(localStorage.getItem(LAST_POSITION_KEY)); } catch { /* none */ }
+
+/** Metres between two positions (equirectangular: plenty for 100 m). */
+function distance(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180;
+  const x = (lon2 - lon1) * rad * Math.cos(((lat1 + lat2) / 2) * rad);
+  const y = (lat2 - lat1) * rad;
+  return Math.hypot(x, y) * 6371000;
+}
+
+/** Watch the position (once): unit() is the unit joined, queue(change) the outbox's. */
+export function startPosition({ unit: unitOf, queue }) {
+  if (watchId != null || !navigator.geolocation) return;
+  watchId = navigator.geolocation.watchPosition((pos) => {
+    const unit = unitOf();
+    if (!unit) return;
+    const { latitude, longitude } = pos.coords;
+    const now = Date.now();
+    if (lastQueued && now - lastQueued.at < POSITION_EVERY_MS
+        && distance(lastQueued.lat, lastQueued.lon, latitude, longitude) < POSITION_MOVE_M) return;
+    lastQueued = { at: now, lat: latitude, lon: longitude };
+    try { localStorage.setItem(LAST_POSITION_KEY, JSON.stringify(lastQueued)); } catch { /* full */ }
+    const skew = serverNow().getTime() - Date.now();
+    const key = uuid();
+    queue({
+      key, kind: 'position', unit, url: `/api/units/${unit}/position/`,
+      body: {
+        latitude, longitude, idempotency_key: key,
+        at: new Date(Math.min(pos.timestamp, Date.now()) + skew).toISOString(),
+      },
+    });
+  }, () => { /* no permission or no fix: the console shows the last known position */ },
+  { enableHighAccuracy: true, maximumAge: 10000 });
+}
