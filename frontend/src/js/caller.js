@@ -7,19 +7,20 @@
    answer sends the same id, so the centre never gets the picture twice. "Received" is shown
    only when the server answered 201 (the original is stored); the page then asks what became
    of it (ready: the centre can see it; rejected: take a new one). No service worker, no
-   storage, nothing from other sites: this page stands alone (no shared modules, a few kB).
+   storage, nothing from other sites: this page stands alone (no shared modules, a few kB;
+   the shrinking is its own caller-shrink.js).
 
    The landing page (/b/<token>) loads it too, only so that a double tap on "Continue" sends
    the form once: a second POST could find the link already used before the first answer's
    cookie has arrived, and show the "no longer valid" page to someone who just opened it. */
+
+import { shrink } from './caller-shrink.js';
 
 const $ = (id) => document.getElementById(id);
 const STRINGS = JSON.parse($('c-i18n')?.textContent || '{}');
 const INIT = JSON.parse($('c-state')?.textContent || '{}');
 const LANG = document.documentElement.lang || 'sv';
 const UPLOAD_URL = '/api/imaging/upload/';
-const MAX_SIDE = 1600;
-const QUALITY = 0.8;
 const BACKOFF_S = [1, 2, 4, 8, 15, 30];
 const MAX_AUTO_RETRIES = 8;
 const TIMEOUT_MS = 120000;
@@ -42,52 +43,6 @@ function uuid() {
 const number = (n, digits = 0) => n.toLocaleString(LANG, { maximumFractionDigits: digits });
 const size = (bytes) => (bytes < 1024 * 1024 ? t('kb', { n: number(Math.max(1, Math.round(bytes / 1024))) })
   : t('mb', { n: number(bytes / 1024 / 1024, 1) }));
-
-/* ---------- shrinking ---------- */
-
-function loadImage(file) {
-  return new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(file);
-    const img = new Image();
-    img.onload = () => { URL.revokeObjectURL(url); resolve(img); };
-    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error('undecodable')); };
-    img.src = url; // browsers turn an <img> upright from its EXIF orientation
-  });
-}
-
-/** The photo as an upright JPEG, long side at most MAX_SIDE; the file itself when this
-    browser cannot decode it (the server reads HEIC and the rest). */
-export async function shrink(file) {
-  try {
-    let source = null;
-    if (typeof createImageBitmap === 'function') {
-      try {
-        source = await createImageBitmap(file, { imageOrientation: 'from-image' });
-      } catch {
-        source = null;
-      }
-    }
-    if (!source) source = await loadImage(file);
-    const w = source.naturalWidth || source.width;
-    const h = source.naturalHeight || source.height;
-    if (!w || !h) throw new Error('empty');
-    const scale = Math.min(1, MAX_SIDE / Math.max(w, h));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(w * scale));
-    canvas.height = Math.max(1, Math.round(h * scale));
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff'; // a transparent PNG on white, not black
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
-    source.close?.();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
-    canvas.width = 0; // let go of the pixels at once (small phones)
-    if (blob && blob.size > 0) return blob;
-  } catch { /* fall through: the original goes up */ }
-  return file;
-}
 
 /* ---------- the screen ---------- */
 
