@@ -73,7 +73,7 @@ def ivpa() -> dict:
 
 
 def images() -> dict:
-    """The caller's images and the viewer (console-images.js)."""
+    """The caller's images and the viewer (console-images.js, console-image-viewer.js)."""
     return {
         "title": _("Images from the caller"),
         "phone": _("Caller's mobile number"),
@@ -114,7 +114,8 @@ def images() -> dict:
 
 
 def referrals() -> dict:
-    """The referral form, the list and the statistics (console-referrals.js)."""
+    """The referral form, the list and the statistics (console-referrals.js,
+    console-referral-form.js, console-referral-stats.js)."""
     return {
         "title": _("Referral to a mobile care unit"),
         "list_title": _("Referrals"),
