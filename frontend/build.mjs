@@ -36,7 +36,7 @@ mkdirSync(OUT, { recursive: true });
 // 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js,
 // register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the
 // caller's picture upload, /b/, which stands alone: no service worker, no shared modules).
-// Each page loads one.
+// Each page loads one, with its screen's own modules (console-*.js, crew-*.js...) bundled in.
 await build({
   ...common,
   entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
