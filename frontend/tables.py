@@ -12,7 +12,7 @@ from ivpa.models import ALERT_RANK, ENGAGED
 from referrals.models import OPEN_STATES, Outcome
 from referrals.news2 import chart_table
 from referrals.services import AMBULANCE_PRIORITIES
-from referrals.statemachine import UNANSWERED
+from referrals.statemachine import MOVES, UNANSWERED
 
 
 def assignment_table() -> dict:
@@ -52,6 +52,7 @@ def referral_table() -> dict:
     return {
         "open": [state.value for state in OPEN_STATES],
         "unanswered": [str(state) for state in UNANSWERED],
+        "withdraw_reason_from": [str(state) for state in MOVES["withdraw"].reason_from],
         "outcomes": list(Outcome.values),
         "ambulance": {"priorities": [p.value for p in AMBULANCE_PRIORITIES],
                       "default": settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY},

@@ -22,7 +22,8 @@ import { alarm, setupAudio } from './sound.js';
 import { table } from './tables.js';
 import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 
-/** The server's referral rules (frontend/tables.py): the open states. */
+/** The server's referral rules (frontend/tables.py): the open and unanswered states, and
+    those from which a withdrawal needs a reason (the unit holds the patient). */
 const REFERRAL = table('referral');
 const OVERDUE_REPEAT_MS = 30000;
 
@@ -45,7 +46,7 @@ export function setupReferrals(options) {
 const stateOf = (r) => String(r.state || 'sent');
 const isOpen = (r) => REFERRAL.open.includes(stateOf(r));
 const lineOf = (r) => (r.line === 'warm' ? 'warm' : 'cold');
-const overdue = (r) => stateOf(r) === 'sent' && Boolean(r.overdue);
+const overdue = (r) => REFERRAL.unanswered.includes(stateOf(r)) && Boolean(r.overdue);
 const overdueOpen = () => [...referrals.values()].filter(overdue);
 const referralsOf = (caseId) => [...referrals.values()].filter((r) => Number(r.case) === Number(caseId))
   .sort((a, b) => String(b.sent_at).localeCompare(String(a.sent_at)) || b.id - a.id);
@@ -277,11 +278,12 @@ function referralRow(r) {
   if (isOpen(r)) {
     // After acceptance the unit holds the patient: it must be told why it is taken back.
     const reasonId = `rr-withdraw-${r.id}`;
+    const needsReason = REFERRAL.withdraw_reason_from.includes(s);
     const reason = el('input', {
-      id: reasonId, class: 'rr-withdraw-reason', maxlength: '300', required: s === 'accepted',
+      id: reasonId, class: 'rr-withdraw-reason', maxlength: '300', required: needsReason,
       value: withdrawDrafts.get(r.id) || '', oninput: (e) => withdrawDrafts.set(r.id, e.target.value),
-      'aria-label': t(s === 'accepted' ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
-      placeholder: t(s === 'accepted' ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
+      'aria-label': t(needsReason ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
+      placeholder: t(needsReason ? 'console.referrals.withdraw_reason_required' : 'console.referrals.withdraw_reason'),
     });
     const withdraw = el('button', { type: 'button', class: 'btn btn-ghost btn-small referral-withdraw' }, t('console.referrals.withdraw'));
     twoStep(withdraw, t('console.referrals.withdraw_confirm'), async () => {

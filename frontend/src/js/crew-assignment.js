@@ -4,8 +4,17 @@
    (acknowledge first; "available" on scene), and the times of each status so far. */
 
 import { el, fmtTime, statusLabel, t } from './common.js';
+import { table } from './tables.js';
 
-const TIMES = ['alerted', 'acknowledged', 'en_route', 'on_scene', 'transporting', 'at_hospital', 'available'];
+/** The statuses an assignment goes through, in order: the crew's steps from "alerted" (the
+    server's status machine, dispatch.statemachine.next_step). Each one's time is listed. */
+function forwardChain() {
+  const next = table('assignment')?.next_step || {};
+  const chain = ['alerted'];
+  while (next[chain.at(-1)] && !chain.includes(next[chain.at(-1)])) chain.push(next[chain.at(-1)]);
+  return chain;
+}
+const TIMES = forwardChain();
 const $ = (id) => document.getElementById(id);
 
 /** The card for assignment a (with its case); cooling: the buttons wait after a tap. */

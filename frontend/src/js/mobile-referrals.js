@@ -14,21 +14,18 @@ import { referralNews2, referralVitals, vitalsText } from './vitals.js';
 const REFERRAL = table('referral');
 const drafts = new Map(); // id -> {visit, reason, note...}: what was typed, kept over redraws
 
-export const stateOf = (r) => String(r.state || r.status || 'sent');
+export const stateOf = (r) => String(r.state || 'sent');
 /** Waiting for the unit's answer (it rings until answered). */
 export const isUnanswered = (r) => REFERRAL.unanswered.includes(stateOf(r));
 export const isAccepted = (r) => stateOf(r) === 'accepted';
-const lineOf = (r) => (String(r.line || '').startsWith('warm') || r.line === 'red' ? 'warm' : 'cold');
+const lineOf = (r) => (r.line === 'warm' ? 'warm' : 'cold');
 const handover = (r) => r.handover || {};
-const outcomeOf = (r) => r.outcome?.outcome || r.outcome || null;
-const outcomeNote = (r) => r.outcome?.note ?? r.outcome_note ?? '';
+const outcomeOf = (r) => r.outcome || null;
+const outcomeNote = (r) => r.outcome_note || '';
 
 /** Whether the server says the unit holds the responsibility (accepted or visited). */
 function unitResponsible(r) {
-  const who = r.responsible ?? r.responsible_party ?? r.responsibility;
-  if (typeof who === 'string') return who === 'unit' || who.startsWith('unit');
-  if (who && typeof who === 'object') return who.kind === 'unit' || who.type === 'unit' || who.unit != null;
-  return isAccepted(r) || (stateOf(r) === 'visited');
+  return r.responsible === 'unit';
 }
 
 /** "14:30" typed on the phone, as the next such moment on the server's clock. */
@@ -75,9 +72,9 @@ export function referralCard(r, { pending, answer }) {
     el('header', { class: 'r-head' },
       el('span', { class: `line-badge line-${line}` }, t(`referral.line.${line}`)),
       el('span', { class: `badge r-state rs-${s}` }, t(`referral.state.${s}`) === `referral.state.${s}` ? s : t(`referral.state.${s}`)),
-      el('span', { class: 'r-ref' }, r.case_reference || r.reference || '')),
+      el('span', { class: 'r-ref' }, r.case_reference || '')),
     el('p', { class: 'r-from' }, t(`referral.from.${line}`)),
-    el('h3', { id: titleId, class: 'r-reason' }, h.reason || r.reason || ''),
+    el('h3', { id: titleId, class: 'r-reason' }, h.reason || ''),
     responsibility(r, ours, waiting),
     el('p', { class: `r-deadline${isUnanswered(r) && Date.parse(r.deadline) < serverNow().getTime() ? ' is-late' : ''}` },
       t('referral.deadline', { time: fmtDateTime(r.deadline) })),
@@ -115,7 +112,7 @@ function responsibility(r, ours, waiting) {
       r.withdraw_reason ? ` ${t('mobile.withdrawn_reason', { reason: r.withdraw_reason })}` : '');
   }
   if (s === 'declined') {
-    return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || r.reason_declined || '' }));
+    return el('p', { class: 'r-resp is-ended' }, t('mobile.declined', { reason: r.decline_reason || '' }));
   }
   if (!REFERRAL.open.includes(s)) return el('p', { class: 'r-resp is-ended' }, t('referral.responsible_centre'));
   const accepting = waiting.some((c) => c.kind === 'accept');
@@ -132,18 +129,18 @@ function fmtDateTime(iso) {
 }
 
 function facts(r, h) {
-  const phone = r.callback_number || h.callback_number || '';
+  const phone = r.callback_number || '';
   const pt = r.patient || {};
-  const address = [pt.address || r.address, pt.municipality || r.municipality].filter(Boolean).join(', ');
+  const address = [pt.address, pt.municipality].filter(Boolean).join(', ');
   const who = [pt.name, pt.personal_identity_number].filter(Boolean).join(', ');
   const dest = pt.latitude != null && pt.longitude != null ? `${pt.latitude},${pt.longitude}` : null;
   const vitals = vitalsText(referralVitals(r));
   const outcome = outcomeOf(r);
-  const newCase = r.new_case_reference || r.outcome_case_reference || r.new_case?.reference;
+  const newCase = r.new_case_reference;
   return el('dl', { class: 'r-facts' },
     pt.safety_warning ? el('div', { class: 'r-safety' }, el('dt', {}, t('mobile.safety')), el('dd', {}, '⚠ ', pt.safety_warning)) : null,
     who ? el('div', {}, el('dt', {}, t('mobile.patient')), el('dd', { class: 'r-patient' }, who)) : null,
-    h.assessment || r.assessment ? el('div', {}, el('dt', {}, t('referral.assessment')), el('dd', { class: 'r-assessment' }, h.assessment || r.assessment)) : null,
+    h.assessment ? el('div', {}, el('dt', {}, t('referral.assessment')), el('dd', { class: 'r-assessment' }, h.assessment)) : null,
     vitals ? el('div', {}, el('dt', {}, t('referral.vitals')), el('dd', { class: 'r-vitals' }, vitals)) : null,
     phone ? el('div', {}, el('dt', {}, t('referral.callback')), el('dd', {},
       el('a', { class: 'r-callback', href: `tel:${String(phone).replace(/[^0-9+]/g, '')}` }, phone))) : null,

@@ -159,7 +159,7 @@ function onSent(change, answer) {
   if (answer && answer.id === change.referral) upsertReferral(answer);
   else fetchReferral(change.referral);
   if (change.kind === 'outcome' && answer) {
-    const newCase = answer.new_case_reference || answer.outcome_case_reference;
+    const newCase = answer.new_case_reference;
     notify(newCase ? t('mobile.outcome_case', { ref: newCase }) : t('mobile.outcome_sent'), 'ok');
   }
 }
