@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from realtime.selectors import stream_acked
@@ -17,7 +16,7 @@ from timers.services import timer_cancel, timer_schedule
 
 from ..models import Delivery, DeliveryState, Notification, NotificationState, PushSubscription
 from ..webpush import FAILED, GONE, RETRY, SENT, PushResult, push_send
-from .sending import retry_backoff, send_after_commit, send_lease
+from .sending import retry_backoff, send_after_commit, send_claim
 from .sms_messages import sms_fallback
 
 logger = logging.getLogger(__name__)
@@ -50,11 +49,8 @@ def delivery_send(*, delivery_id: int) -> str | None:
     """Claim one pending delivery, push it, record the answer. Runs outside any transaction
     (in the sending pool). Returns the delivery's new state, None when not claimed."""
     now = timezone.now()
-    claimed = Delivery.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=delivery_id, state=DeliveryState.PENDING,
-    ).update(claimed_until=now + send_lease(), attempts=F("attempts") + 1)
-    if claimed != 1:
+    if not send_claim(Delivery.objects.filter(state=DeliveryState.PENDING), pk=delivery_id,
+                      now=now):
         return None
     delivery = Delivery.objects.select_related("notification", "subscription").get(
         pk=delivery_id)

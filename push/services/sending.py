@@ -5,6 +5,7 @@ one lease; a retry waits longer each time."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from timers.services import timer_schedule
@@ -16,6 +17,14 @@ def send_lease() -> timedelta:
     """How long one send may take before its watchdog sends it again."""
     return timedelta(seconds=max(settings.PUSH_TIMEOUT_SECONDS, settings.SMS_TIMEOUT_SECONDS)
                      + 5)
+
+
+def send_claim(queryset, *, pk: int, now) -> bool:
+    """Claim one row to send (a push delivery, an SMS) with a conditional UPDATE: one winner
+    across processes, and a claim whose lease passed (the sender died) may be taken again."""
+    return queryset.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), pk=pk,
+    ).update(claimed_until=now + send_lease(), attempts=F("attempts") + 1) == 1
 
 
 def retry_backoff(attempts: int, retry_after: float | None = None) -> timedelta:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from timers.services import timer_cancel, timer_schedule
 from ..models import Notification, SmsMessage, SmsState
 from ..signals import sms_status_changed
 from ..sms import SmsError, SmsTemporaryError, sms_backend, sms_backend_name
-from .sending import retry_backoff, send_after_commit, send_lease
+from .sending import retry_backoff, send_after_commit, send_claim
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +73,7 @@ def sms_resume(*, sms_id: int) -> None:
 
 def sms_send(*, sms_id: int) -> str | None:
     now = timezone.now()
-    claimed = SmsMessage.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=sms_id, state=SmsState.QUEUED,
-    ).update(claimed_until=now + send_lease(), attempts=F("attempts") + 1)
-    if claimed != 1:
+    if not send_claim(SmsMessage.objects.filter(state=SmsState.QUEUED), pk=sms_id, now=now):
         return None
     sms = SmsMessage.objects.get(pk=sms_id)
     retry, provider_id, error = False, "", ""
