@@ -39,6 +39,62 @@ def _pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+class RedisServer:
+    """A Redis server of the test's own (Debian's redis-server on a free port, keeping nothing
+    on disk), for fault tests that stop, kill and restart it under load without touching the
+    machine's shared Redis. Restarted on the same port, so clients reconnect to it."""
+
+    def __init__(self, *, port: int | None = None):
+        self.port = port or free_port()
+        self.tmp = Path(tempfile.mkdtemp(prefix="larmkedjan-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> "RedisServer":
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        log = open(self.tmp / "redis.log", "a")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.tmp)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer on {self.port}:\n{self.log()}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop it (SIGKILL with kill=True: no goodbye to its clients)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=15)
+        self.process = None
+
+    def restart(self, *, down_for: float = 0.0, kill: bool = True) -> None:
+        self.stop(kill=kill)
+        if down_for:
+            time.sleep(down_for)  # the outage itself is what is being tested
+        self.start()
+
+    def log(self) -> str:
+        path = self.tmp / "redis.log"
+        return path.read_text()[-4000:] if path.exists() else ""
+
+    def close(self) -> None:
+        self.stop(kill=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 class LiveProduct:
     def __init__(self, *, workers: int = 1, extra_env: dict | None = None,
                  celery: bool | None = None):
