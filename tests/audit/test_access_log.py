@@ -181,6 +181,30 @@ def test_the_database_refuses_raw_sql_that_changes_or_deletes(logged, sql):
     assert (stored.pk, stored.username, stored.reason) == (logged.pk, "anna", "case opened")
 
 
+COLUMNS = "id, at, username, role, patient, case_ref, care_unit, action, object_type, " \
+    "object_id, reason"
+VALUES = "{pk}, '2026-01-01 00:00:00+00:00', 'someone', '', 'p', '', 'c', 'read', 'case', " \
+    "'1', 'nothing to see'"
+
+
+@pytest.mark.parametrize(("sql", "vendor"), [
+    # SQLite resolves the conflict by deleting the old row, which fires no DELETE trigger.
+    (f"INSERT OR REPLACE INTO audit_accesslogentry ({COLUMNS}) VALUES ({VALUES})", "sqlite"),
+    (f"REPLACE INTO audit_accesslogentry ({COLUMNS}) VALUES ({VALUES})", "sqlite"),
+    # An upsert is an UPDATE of the old row in both databases.
+    (f"INSERT INTO audit_accesslogentry ({COLUMNS}) VALUES ({VALUES}) ON CONFLICT (id) "
+     "DO UPDATE SET username = excluded.username, reason = excluded.reason", None),
+], ids=["insert-or-replace", "replace-into", "on-conflict-do-update"])
+def test_the_database_refuses_an_insert_that_rewrites_an_entry(logged, sql, vendor):
+    if vendor and connection.vendor != vendor:
+        pytest.skip(f"{vendor} syntax")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql.format(pk=logged.pk))
+    stored = AccessLogEntry.objects.get()
+    assert (stored.pk, stored.username, stored.reason) == (logged.pk, "anna", "case opened")
+
+
 def test_the_database_refuses_to_empty_the_log(logged):
     # PostgreSQL has TRUNCATE (refused by a statement trigger); SQLite empties by DELETE.
     postgres = connection.vendor == "postgresql"
