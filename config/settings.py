@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.files import private_dir, private_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LARMKEDJAN_VAR_DIR", BASE_DIR / "var"))
 
@@ -45,10 +47,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DATABASE_URL and not env_bool("LARMKEDJAN_ALLOW_DEV_SECRET", False):
         raise ImproperlyConfigured("SECRET_KEY must be set when DATABASE_URL is set.")
-    # Development only: a key that is stable per checkout, never committed.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
+    # Development only: a key that is stable per checkout, never committed; 0600 in a 0700 var/.
+    key_file = private_file(private_dir(VAR_DIR, ours=True) / "secret_key")
+    if not key_file.read_text().strip():
         import secrets
 
         key_file.write_text(secrets.token_urlsafe(50))
@@ -142,11 +143,15 @@ if DATABASE_URL:
             "min_size": min(2, DB_POOL_MAX_SIZE), "max_size": DB_POOL_MAX_SIZE, "timeout": 10,
         }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(VAR_DIR, ours=True)
+    SQLITE_PATH = os.environ.get("SQLITE_PATH", str(VAR_DIR / "larmkedjan.sqlite3"))
+    if SQLITE_PATH != ":memory:" and not SQLITE_PATH.startswith("file:"):
+        # Created 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+        private_file(private_dir(Path(SQLITE_PATH).parent) / Path(SQLITE_PATH).name)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "larmkedjan.sqlite3")),
+            "NAME": SQLITE_PATH,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
