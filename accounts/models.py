@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     CREW = "crew", _("Crew member")
     RESPONDER = "responder", _("First responder")
     MOBILE_CARE = "mobile_care", _("Mobile care staff")
+    # A municipality's IVPA coordinator (samordnare): approves the training of that
+    # municipality's volunteers (ivpa.Municipality.coordinators); sees no patient data.
+    COORDINATOR = "coordinator", _("IVPA coordinator")
     ADMIN = "admin", _("Administrator")
 
 

@@ -17,6 +17,15 @@ def has_role(user, *roles: str) -> bool:
     return bool(user.is_superuser) or getattr(user, "role", None) in roles
 
 
+def has_own_role(user, *roles: str) -> bool:
+    """Whether a signed-in user's own role is one of `roles`, a superuser's too: for a door
+    that must stay shut to a superuser whose role is not named (identity.services: who may
+    sign in through an identity provider)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "role", None) in roles
+
+
 def is_dispatcher(user) -> bool:
     """Works the dispatch console (*larmoperatör*): a dispatcher, or an administrator."""
     return has_role(user, *CONSOLE_ROLES)
@@ -25,6 +34,14 @@ def is_dispatcher(user) -> bool:
 def is_administrator(user) -> bool:
     """Keeps the system: the access log, patient log extracts, the Django admin."""
     return has_role(user, Role.ADMIN)
+
+
+def is_coordinator(user) -> bool:
+    """Coordinates a municipality's volunteers (*IVPA-samordnare*): approves their training,
+    for the municipalities ivpa.Municipality.coordinators names (an administrator approves
+    everyone's)."""
+    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) == \
+        Role.COORDINATOR
 
 
 def joins_shifts(user) -> bool:

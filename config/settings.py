@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "channels",
     "pwa",
     "accounts",
+    "identity",
     "audit",
     "core",
     "realtime",
@@ -248,6 +249,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+
+# Sign-in through an external identity provider (identity/, OpenID Connect: a BankID or Freja
+# eID broker) beside passwords. Off while OIDC_ISSUER is empty. The discovery document is read
+# from OIDC_ISSUER + /.well-known/openid-configuration and must name the same issuer.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "e-legitimation")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile")
+OIDC_TOKEN_AUTH_METHOD = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_REDIRECT_URI = os.environ.get("OIDC_REDIRECT_URI", "")
+OIDC_USER_CLAIM = os.environ.get("OIDC_USER_CLAIM", "sub")
+OIDC_PERSONAL_NUMBER_CLAIM = os.environ.get("OIDC_PERSONAL_NUMBER_CLAIM", "")
+OIDC_SELF_REGISTER = env_bool("OIDC_SELF_REGISTER", False)
+OIDC_ROLES = env_list("OIDC_ROLES", ["responder"])
+OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
 
 # Sessions: an idle timeout (renewed by activity) and an absolute one from sign-in.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 12 * 3600)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("auth/oidc/", include("identity.urls")),  # sign-in through an identity provider
     path("", include("frontend.urls")),
     path("", include("pwa.urls")),  # /serviceworker.js (manifest and offline page: frontend)
 ]

@@ -81,6 +81,10 @@ class Municipality(models.Model):
     share_outcome = models.BooleanField(
         default=False, help_text="Responders are told the outcome after the case.")
     debrief_contact = models.CharField(max_length=200, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_municipalities",
+        limit_choices_to={"role": "coordinator"},
+        help_text="IVPA coordinators (samordnare) who approve this municipality's volunteers.")
 
     class Meta:
         ordering = ["name"]
@@ -100,10 +104,21 @@ class Training(models.TextChoices):
     PROFESSIONAL = "professional", _("Health care or rescue professional")
 
 
+class Approval(models.TextChoices):
+    """Whether a volunteer's training was vetted (*godkänd utbildning*): only an approved
+    volunteer, within the approval's validity, is ever alerted."""
+
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REVOKED = "revoked", _("Approval revoked")
+
+
 class Responder(models.Model):
     """A first responder (*IVPA-resurs*): a volunteer's phone, or a fire/rescue or police
     unit's device. Its position is kept only while it is available, coarsened, and indexed by
-    a grid cell so selection reads a few cells instead of the country."""
+    a grid cell so selection reads a few cells instead of the country. A volunteer's own
+    word on their training is not enough: an administrator or their municipality's
+    coordinator approves it (`approval`, valid until `approved_until`)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="responder")
@@ -111,6 +126,19 @@ class Responder(models.Model):
                             default=ResponderKind.VOLUNTEER)
     training = models.CharField(max_length=20, choices=Training.choices, blank=True)
     training_confirmed_at = models.DateTimeField(null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="responders",
+        help_text="The volunteer's home municipality: its coordinators approve them.")
+    approval = models.CharField(max_length=10, choices=Approval.choices,
+                                default=Approval.PENDING)
+    trained_on = models.DateField(null=True, blank=True,
+                                  help_text="The date of the training, as approved.")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    approved_until = models.DateField(
+        null=True, blank=True, help_text="Alerted up to and including this day.")
     available = models.BooleanField(default=False)
     available_changed_at = models.DateTimeField(null=True, blank=True)
     hours_start = models.TimeField(null=True, blank=True,
@@ -136,6 +164,35 @@ class Responder(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ApprovalAction(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REVOKED = "revoked", _("Revoked")
+    RESET = "reset", _("Waiting for approval again")
+
+
+class ResponderApproval(models.Model):
+    """One step of a volunteer's vetting, kept: who approved or revoked their training and
+    when, or why it waits for approval again (their own change of training)."""
+
+    responder = models.ForeignKey(Responder, on_delete=models.CASCADE,
+                                  related_name="approvals")
+    action = models.CharField(max_length=10, choices=ApprovalAction.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           blank=True, related_name="+",
+                           help_text="Empty: the system (e.g. the upgrade that added vetting).")
+    training = models.CharField(max_length=20, choices=Training.choices, blank=True)
+    trained_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.responder}: {self.action} {self.at:%Y-%m-%d}"
 
 
 class Aed(models.Model):

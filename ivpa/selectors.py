@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.roles import is_administrator, is_coordinator
 from core import hours
 from core.geo import distance_m
 from crews.models import UnitKind, UnitStatus
@@ -20,6 +21,7 @@ from .models import (
     ENGAGED,
     OPEN_ALERT,
     Aed,
+    Approval,
     Callout,
     Municipality,
     Responder,
@@ -96,7 +98,8 @@ SELECT r.id, r.user_id, r.latitude, r.longitude, r.hours_start, r.hours_end, r.w
 FROM {responder} r JOIN {user} u ON u.id = r.user_id
 WHERE r.cell IN ({cells}) AND r.latitude BETWEEN %s AND %s AND r.longitude BETWEEN %s AND %s
   AND r.kind = %s AND r.available = %s AND r.position_at >= %s
-  AND r.training_confirmed_at >= %s AND u.is_active = %s{exclude}
+  AND r.training_confirmed_at >= %s AND r.approval = %s AND r.approved_until >= %s
+  AND u.is_active = %s{exclude}
   AND {d2} <= %s
 ORDER BY {d2}, r.id
 LIMIT %s OFFSET %s
@@ -109,7 +112,8 @@ def volunteers_near(
     weekly_cap: int, exclude: set[int] = frozenset(),
 ) -> list[Candidate]:
     """The `limit` nearest volunteers who may be alerted now within `radius_m`, nearest first:
-    available, trained, with a fresh position, within their own hours, under the weekly cap
+    available, trained (their own confirmation and an approval, both still valid: never an
+    unvetted volunteer), with a fresh position, within their own hours, under the weekly cap
     and not busy with another alert. The grid narrows the search to a few cells and the index
     on (cell, latitude) to a band of each; the database orders them by an equirectangular
     distance; the exact distance decides the radius. The search widens from a few hundred
@@ -166,6 +170,7 @@ def _volunteers_within(
             now - timedelta(seconds=settings.IVPA_POSITION_STALE_SECONDS)),
         ops.adapt_datetimefield_value(
             now - timedelta(days=settings.IVPA_TRAINING_VALID_DAYS)),
+        Approval.APPROVED, ops.adapt_datefield_value(timezone.localdate(now)),
         True, *excluded, *d2, (reach / geo.METRES_PER_DEGREE) ** 2, *d2,
     ]
     found: list[Candidate] = []
@@ -296,3 +301,36 @@ def connected_count(*, at: datetime | None = None) -> int:
     if at is not None:
         qs = qs.filter(connected_at__lte=at)
     return qs.count()
+
+
+def volunteers_for_approver(user) -> QuerySet[Responder]:
+    """The volunteers whose training `user` may approve or revoke: an administrator's, every
+    volunteer; a coordinator's, those whose home municipality they coordinate; else none."""
+    volunteers = Responder.objects.filter(kind=ResponderKind.VOLUNTEER)
+    if is_administrator(user):
+        return volunteers
+    if is_coordinator(user):
+        return volunteers.filter(municipality__coordinators=user)
+    return volunteers.none()
+
+
+def approval_state(responder: Responder, *, today=None) -> str | None:
+    """What the volunteer's vetting stands at: "approved" (alerted), "expired" (the approved
+    training's validity passed), "pending" (waiting for a first or new approval), "revoked".
+    None for units, which are not vetted this way."""
+    if responder.kind != ResponderKind.VOLUNTEER:
+        return None
+    if responder.approval == Approval.APPROVED:
+        today = today or timezone.localdate()
+        valid = responder.approved_until is not None and \
+            responder.approved_until >= today
+        return "approved" if valid else "expired"
+    return responder.approval
+
+
+def volunteers_waiting(qs: QuerySet[Responder], *, today=None) -> QuerySet[Responder]:
+    """Of `qs`, the volunteers who wait for an approval: never approved since they registered
+    or changed their training, or approved for a training that is no longer valid."""
+    today = today or timezone.localdate()
+    return qs.filter(Q(approval=Approval.PENDING) | Q(
+        approval=Approval.APPROVED, approved_until__lt=today))

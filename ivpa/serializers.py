@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import CaseType, SceneFlag
+from identity.services import identity_summaries
 
 from .access import destination_shown
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     ResponderKind,
     Training,
 )
+from .selectors import approval_state
 from .services import POSITION_INTERVALS
 
 
@@ -31,6 +33,9 @@ class RegisterSerializer(serializers.Serializer):
     phone_number = serializers.CharField(max_length=40)
     training = serializers.ChoiceField(choices=Training.choices)
     training_confirmed = serializers.BooleanField()
+    # Where the volunteer is mostly: that municipality's coordinators approve them.
+    municipality = serializers.PrimaryKeyRelatedField(
+        queryset=Municipality.objects.all(), required=False, allow_null=True)
 
     def validate_phone_number(self, value: str) -> str:
         try:
@@ -41,19 +46,35 @@ class RegisterSerializer(serializers.Serializer):
                 "international form, e.g. +46701234567.") % {"number": value}) from None
 
 
+class RegisterVerifiedSerializer(RegisterSerializer):
+    """The sign-up of a person an identity provider vouched for (identity.views): they sign
+    in through the provider, so no user name and no password."""
+
+    username = None
+    password = None
+
+
 class ResponderSerializer(serializers.ModelSerializer):
     """A responder's own profile."""
 
     name = serializers.CharField(source="user.__str__", read_only=True)
     training_valid_until = serializers.SerializerMethodField()
     alerts_last_7_days = serializers.SerializerMethodField()
+    # The vetting: "approved" (alerted), "pending", "expired", "revoked"; null for units.
+    approval = serializers.SerializerMethodField()
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True,
+                                              default=None)
 
     class Meta:
         model = Responder
         fields = ["id", "name", "kind", "training", "training_confirmed_at",
-                  "training_valid_until", "available", "available_changed_at", "hours_start",
-                  "hours_end", "position_interval_s", "position_at", "weekly_cap",
-                  "alerts_last_7_days"]
+                  "training_valid_until", "approval", "approved_at", "approved_until",
+                  "municipality", "municipality_name", "available", "available_changed_at",
+                  "hours_start", "hours_end", "position_interval_s", "position_at",
+                  "weekly_cap", "alerts_last_7_days"]
+
+    def get_approval(self, obj) -> str | None:
+        return approval_state(obj)
 
     def get_training_valid_until(self, obj) -> str | None:
         if obj.training_confirmed_at is None:
@@ -194,6 +215,48 @@ class MunicipalityRulesSerializer(serializers.Serializer):
     weekly_cap = serializers.IntegerField(required=False, min_value=1, max_value=50)
     share_outcome = serializers.BooleanField(required=False)
     debrief_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    """A volunteer as their approver sees them: who they are, how to reach them, what they
+    say they trained, and where their vetting stands (with the identity provider that
+    verified who they are, when they signed up through one)."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.__str__", read_only=True)
+    phone_number = serializers.CharField(source="user.phone_number", read_only=True)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True,
+                                              default=None)
+    approval = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
+    identities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Responder
+        fields = ["id", "username", "name", "phone_number", "municipality",
+                  "municipality_name", "training", "training_confirmed_at", "registered_at",
+                  "approval", "trained_on", "approved_at", "approved_by", "approved_until",
+                  "identities"]
+
+    def get_approval(self, obj) -> str | None:
+        return approval_state(obj)
+
+    def get_approved_by(self, obj) -> str | None:
+        return str(obj.approved_by) if obj.approved_by_id else None
+
+    def get_identities(self, obj) -> list[dict]:
+        return identity_summaries(obj.user)
+
+
+class ApproveSerializer(serializers.Serializer):
+    trained_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="The date of the training (its certificate); empty: today.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class OutcomeSerializer(serializers.Serializer):

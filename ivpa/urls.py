@@ -33,6 +33,11 @@ routes = [
          name="api-ivpa-municipality-connect"),
     path("municipalities/<int:pk>/disconnect/", views.MunicipalityDisconnectView.as_view(),
          name="api-ivpa-municipality-disconnect"),
+    path("responders/", views.VolunteerListView.as_view(), name="api-ivpa-responders"),
+    path("responders/<int:pk>/approve/", views.VolunteerApproveView.as_view(),
+         name="api-ivpa-responder-approve"),
+    path("responders/<int:pk>/revoke/", views.VolunteerRevokeView.as_view(),
+         name="api-ivpa-responder-revoke"),
     path("aeds/", views.AedListView.as_view(), name="api-ivpa-aeds"),
     path("aeds/import/", views.AedImportView.as_view(), name="api-ivpa-aeds-import"),
 ]

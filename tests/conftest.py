@@ -8,6 +8,7 @@ Personas (from the demo data, `seed_demo`):
 - lars: first responder (volunteer).
 - karin: mobile care staff.
 - admin: administrator.
+- ulla: IVPA coordinator of Västerås (staff: the admin's responder list, her volunteers only).
 
 Also `clock`: a controllable timezone.now() for timers and deadlines.
 """
@@ -40,7 +41,7 @@ def demo(db):
     crew_join(user=users["johan"], unit=units["AMB 3010"])
     return SimpleNamespace(
         anna=users["anna"], sara=users["sara"], johan=users["johan"], maria=users["maria"],
-        lars=users["lars"], karin=users["karin"], admin=users["admin"],
+        lars=users["lars"], karin=users["karin"], admin=users["admin"], ulla=users["ulla"],
         amb1010=units["AMB 1010"], amb1020=units["AMB 1020"], amb3010=units["AMB 3010"],
         amb4010=units["AMB 4010"],
         vml=Region.objects.get(code="VML"), upp=Region.objects.get(code="UPP"),

@@ -15,6 +15,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("timers",),
     ("core",),
     ("accounts",),
+    ("identity",),  # sign-in through an identity provider; ivpa links a volunteer's sign-up
     ("audit",),
     ("realtime",),
     ("push",),  # beside realtime: it delivers what realtime's registries say wakes whom

@@ -9,6 +9,7 @@ successful answer showing the world's patient wrote the access log for that requ
 
 import io
 import uuid
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -29,9 +30,9 @@ from tests.push.loopback import FakeBrowser
 PASSWORD = "larm-demo-2026"
 METHODS = ("get", "post", "put", "patch", "delete")
 ROLES = ("anonymous", "dispatcher", "crew_own", "crew_other", "responder", "mobile_care",
-         "admin")
+         "admin", "coordinator")
 PERSONA = {"anonymous": None, "dispatcher": "anna", "crew_own": "sara", "crew_other": "johan",
-           "responder": "lars", "mobile_care": "karin", "admin": "admin"}
+           "responder": "lars", "mobile_care": "karin", "admin": "admin", "coordinator": "ulla"}
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -56,9 +57,16 @@ def api_routes() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def row(anonymous, dispatcher, crew_own, crew_other, responder, mobile_care, admin):
+def row(anonymous, dispatcher, crew_own, crew_other, responder, mobile_care, admin, *,
+        coordinator=None):
+    """The expected status per role. An IVPA coordinator (ulla, Västerås) vets volunteers and
+    nothing else: unless named, what every other signed-in role gets when they all agree
+    (signing in, /api/me/, the regions...), else 403."""
+    signed_in = {dispatcher, crew_own, crew_other, responder, mobile_care, admin}
+    if coordinator is None:
+        coordinator = signed_in.pop() if len(signed_in) == 1 else 403
     return dict(zip(ROLES, (anonymous, dispatcher, crew_own, crew_other, responder,
-                            mobile_care, admin), strict=True))
+                            mobile_care, admin, coordinator), strict=True))
 
 
 EVERYONE = row(200, 200, 200, 200, 200, 200, 200)
@@ -233,6 +241,18 @@ MATRIX = {
         lambda w, u: {"pk": w.vasteras.pk, "data": {}}, ADMIN_ONLY),
     ("api/ivpa/municipalities/<int:pk>/disconnect/", "POST"): (
         lambda w, u: {"pk": w.vasteras.pk}, ADMIN_ONLY),
+    # Vetting volunteers: administrators (every volunteer) and coordinators (their
+    # municipalities': lars is Västerås's, ulla its coordinator).
+    ("api/ivpa/responders/", "GET"): (
+        lambda w, u: {"query": {"pending": "1"}}, row(403, 403, 403, 403, 403, 403, 200,
+                                                      coordinator=200)),
+    ("api/ivpa/responders/<int:pk>/approve/", "POST"): (
+        lambda w, u: {"pk": w.demo.lars.responder.pk,
+                      "data": {"trained_on": str(date.today() - timedelta(days=30))}},
+        row(403, 403, 403, 403, 403, 403, 200, coordinator=200)),
+    ("api/ivpa/responders/<int:pk>/revoke/", "POST"): (
+        lambda w, u: {"pk": w.demo.lars.responder.pk, "data": {"reason": "Intyget saknas"}},
+        row(403, 403, 403, 403, 403, 403, 200, coordinator=200)),
     ("api/ivpa/aeds/", "GET"): (
         lambda w, u: {"query": {"latitude": 59.61, "longitude": 16.54}}, DISPATCH),
     # Without a file the administrator gets a 400 that says what to attach.

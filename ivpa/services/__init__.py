@@ -1,10 +1,12 @@
 """Actions of first-responder alerting, one module per part: municipalities (connecting one
-and its rules), responders (sign-up, availability, position), callouts (start, follow the
+and its rules), responders (sign-up, availability, position), approvals (vetting a
+volunteer's training), callouts (start, follow the
 case, end), waves (who is alerted next, the stand-down), answers (seen, accept, decline,
 arrive) and reports (after the case). Callers use this package: `services.callout_start(...)`.
 """
 
 from .answers import alert_accept, alert_arrive, alert_decline, alert_seen
+from .approvals import responder_approval_reset, responder_approve, responder_revoke
 from .callouts import (
     END_TIMER,
     START_RETRY_TIMER,
@@ -41,7 +43,8 @@ __all__ = [
     "alert_decline", "alert_report_submit", "alert_seen", "callout_eligibility", "callout_end",
     "callout_end_for_case", "callout_exclude_volunteers", "callout_excluded_flag",
     "callout_follow_case", "callout_next_wave", "callout_record_outcome", "callout_start",
-    "municipality_connect", "municipality_disconnect", "municipality_update", "responder_for",
-    "responder_register", "responder_report_position", "responder_test_alarm",
+    "municipality_connect", "municipality_disconnect", "municipality_update",
+    "responder_approval_reset", "responder_approve", "responder_for", "responder_register",
+    "responder_revoke", "responder_report_position", "responder_test_alarm",
     "responder_update",
 ]

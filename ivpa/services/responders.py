@@ -18,18 +18,22 @@ from crews.services import validate_position
 from realtime.services import event_publish
 
 from .. import geo, selectors
-from ..models import Responder, ResponderKind, Training
+from ..models import Municipality, Responder, ResponderKind, Training
 from ..streams import responder_stream
+from .approvals import responder_approval_reset
 
 POSITION_INTERVALS = (60, 300, 900)
 
 
 @transaction.atomic
 def responder_register(
-    *, username: str, password: str, display_name: str, phone_number: str,
-    training: str, training_confirmed: bool,
+    *, username: str, password: str | None, display_name: str, phone_number: str,
+    training: str, training_confirmed: bool, municipality: Municipality | None = None,
 ) -> Responder:
-    """A volunteer signs up in the app and confirms their training."""
+    """A volunteer signs up in the app and confirms their training. They wait for approval
+    (services.responder_approve) before any alert; `municipality` is where they are mostly,
+    whose coordinators approve them. No password: they sign in through an identity provider
+    only (identity.services links it)."""
     User = get_user_model()
     if training not in Training.values:
         raise Invalid(_("Choose the training you have."))
@@ -42,17 +46,18 @@ def responder_register(
     user = User(username=username, display_name=display_name, phone_number=phone_number,
                 role=Role.RESPONDER)
     try:
-        validate_password(password, user)
+        if password is not None:
+            validate_password(password, user)
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
         raise Invalid(" ".join(m for v in messages.values() for m in v)) from None
-    user.set_password(password)
+    user.set_password(password)  # None: an unusable password
     user.save()
     now = timezone.now()
     return Responder.objects.create(
         user=user, kind=ResponderKind.VOLUNTEER, training=training,
-        training_confirmed_at=now, registered_at=now,
+        training_confirmed_at=now, registered_at=now, municipality=municipality,
     )
 
 
@@ -88,7 +93,10 @@ def responder_update(
     if training is not None:
         if training not in Training.values:
             raise Invalid(_("Choose the training you have."))
-        responder.training = training
+        if training != responder.training:
+            responder.training = training
+            responder_approval_reset(responder=responder, by=responder.user, now=now,
+                                     reason="The volunteer changed their training.")
     if training_confirmed:
         responder.training_confirmed_at = now
     if hours_start is not ... or hours_end is not ...:

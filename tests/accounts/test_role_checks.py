@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # The project's own packages (tests, the benchmarks and migrations set users up; they do not
 # decide what a user may do).
-PACKAGES = ("accounts", "audit", "core", "crews", "dispatch", "frontend", "imaging", "ivpa",
-            "push", "realtime", "referrals", "timers", "config")
+PACKAGES = ("accounts", "audit", "core", "crews", "dispatch", "frontend", "identity", "imaging",
+            "ivpa", "push", "realtime", "referrals", "timers", "config")
 HOME = ROOT / "accounts" / "roles.py"
 CONSOLE_LITERALS = {"dispatcher", "admin"}
 HELPER_NAMES = {"is_dispatcher", "_is_dispatcher", "is_administrator", "_is_administrator",

@@ -3,6 +3,7 @@ every responder alerted (case registration -> the first responders' phones is th
 that counts)."""
 
 import random
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from ivpa import geo, services
-from ivpa.models import AlertStatus, Callout, Responder, ResponderAlert, ResponderKind, Training
+from ivpa.models import (
+    AlertStatus,
+    Approval,
+    Callout,
+    Responder,
+    ResponderAlert,
+    ResponderKind,
+    Training,
+)
 from ivpa.streams import responder_stream
 from push.services import NOTIFY_KIND
 from realtime.models import Event
@@ -35,7 +44,8 @@ def crowd(ivpa):
             user=user, kind=ResponderKind.VOLUNTEER, training=Training.CPR_AED,
             training_confirmed_at=now, available=True, available_changed_at=now,
             latitude=lat, longitude=lon, position_at=now, cell=geo.cell_of(lat, lon),
-            registered_at=now))
+            registered_at=now, approval=Approval.APPROVED,
+            approved_until=timezone.localdate() + timedelta(days=365)))
     return people
 
 

@@ -14,7 +14,7 @@ from core.errors import Conflict
 from core.geo import EARTH_RADIUS_M
 from crews.models import Unit
 from ivpa import geo, selectors, services
-from ivpa.models import Callout, Responder, ResponderAlert, ResponderKind
+from ivpa.models import Approval, Callout, Responder, ResponderAlert, ResponderKind
 from timers.models import Timer, TimerState
 
 STORA_TORGET = (59.6099, 16.5448)
@@ -131,7 +131,8 @@ def test_the_selector_finds_the_nearest_among_many_beyond_its_first_batch(ivpa, 
             user=user, kind=ResponderKind.VOLUNTEER, training="cpr_aed",
             training_confirmed_at=now, available=True, latitude=lat, longitude=lon,
             position_at=now, cell=geo.cell_of(lat, lon), registered_at=now,
-            hours_start=window[0], hours_end=window[1])
+            hours_start=window[0], hours_end=window[1], approval=Approval.APPROVED,
+            approved_until=timezone.localdate() + timedelta(days=365))
     found = selectors.volunteers_near(
         latitude=STORA_TORGET[0], longitude=STORA_TORGET[1], radius_m=1800, limit=1,
         now=now, weekly_cap=5)

@@ -40,6 +40,8 @@ USERS = [
     ("maria", "Maria Ek", Role.CREW), ("ali", "Ali Hassan", Role.CREW),
     ("lars", "Lars Frivillig", Role.RESPONDER), ("karin", "Karin Mobil", Role.MOBILE_CARE),
     ("admin", "Administratör", Role.ADMIN),
+    # Västerås's IVPA coordinator (seed_ivpa_demo links her): vets its volunteers in the admin.
+    ("ulla", "Ulla Samordnare", Role.COORDINATOR),
 ]
 # Numbers from the range set aside for fiction (PTS: 070-1740605 to 070-1740699), so the
 # SMS fallback of the demo never texts a real person.
@@ -76,7 +78,8 @@ class Command(BaseCommand):
             user, new = User.objects.get_or_create(
                 username=username,
                 defaults={"display_name": name, "role": role, "phone_number": DEMO_PHONE[username],
-                          "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN},
+                          "is_staff": role in (Role.ADMIN, Role.COORDINATOR),
+                          "is_superuser": role == Role.ADMIN},
             )
             if new:
                 user.set_password(DEMO_PASSWORD)

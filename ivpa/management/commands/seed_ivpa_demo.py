@@ -3,6 +3,9 @@ connected), volunteers and a fire/rescue unit around Västerås, and public defi
 Run after seed_demo. Idempotent; positions are refreshed each run so the volunteers are
 selectable right away."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from crews.models import Region
 from ivpa import geo
-from ivpa.models import Aed, Municipality, Responder, ResponderKind, Training
+from ivpa.models import Aed, Approval, Municipality, Responder, ResponderKind, Training
 
 DEMO_PASSWORD = "larm-demo-2026"
 MUNICIPALITIES = [
@@ -53,6 +56,11 @@ class Command(BaseCommand):
                 municipality.connected_at = now
                 municipality.debrief_contact = "Krisstöd Region Västmanland, 021-17 30 00"
                 municipality.save()
+        vasteras = Municipality.objects.get(name="Västerås")
+        today = timezone.localdate(now)
+        coordinator = User.objects.filter(username="ulla", role=Role.COORDINATOR).first()
+        if coordinator is not None:
+            vasteras.coordinators.add(coordinator)
         for username, name, kind, lat, lon, phone in RESPONDERS:
             user, new = User.objects.get_or_create(
                 username=username,
@@ -61,7 +69,13 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             fixed = kind != ResponderKind.VOLUNTEER
-            Responder.objects.update_or_create(user=user, defaults={
+            # The demo's volunteers are vetted (the approval an administrator gives), so the
+            # demo and the end-to-end tests alert them; a new sign-up waits for approval.
+            vetted = {} if fixed else {
+                "approval": Approval.APPROVED, "trained_on": today, "approved_at": now,
+                "approved_until": today + timedelta(days=settings.IVPA_TRAINING_VALID_DAYS),
+                "municipality": vasteras}
+            Responder.objects.update_or_create(user=user, defaults={**vetted,
                 "kind": kind,
                 "training": Training.PROFESSIONAL if fixed else Training.CPR_AED,
                 "training_confirmed_at": now, "available": True, "available_changed_at": now,

@@ -2,50 +2,48 @@
 
 Responders: register, their profile, availability and position, a test alarm, their own alerts
 and the answers to them. Dispatchers: callouts live, start one with a click, cancel, record
-the outcome. Administrators: connect municipalities and import the defibrillator register.
+the outcome. Administrators: connect municipalities and import the defibrillator register
+(administration.py). Administrators and coordinators: vet volunteers (approvals.py).
 """
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.db import transaction
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from accounts.permissions import IsAdministrator, IsDispatcher, role_permission
+from accounts.permissions import IsDispatcher, role_permission
 from core.api import created, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from dispatch.models import Case
 from dispatch.selectors import case_list
+from identity.services import identity_complete, identity_pending
 
-from . import access, selectors, services
-from .aeds import aeds_import
-from .events import callout_summary
-from .measures import ivpa_measures
-from .models import Callout, CalloutEnd, Municipality, ResponderKind
-from .serializers import (
-    AedSerializer,
+from .. import access, selectors, services
+from ..events import callout_summary
+from ..measures import ivpa_measures
+from ..models import Callout, CalloutEnd, ResponderKind
+from ..serializers import (
     AlertSerializer,
     AtSerializer,
-    MunicipalityRulesSerializer,
-    MunicipalitySerializer,
     OutcomeSerializer,
     PositionSerializer,
     RegisterSerializer,
+    RegisterVerifiedSerializer,
     ReportSerializer,
     ResponderSerializer,
     ResponderUpdateSerializer,
 )
 
 IsResponder = role_permission(Role.RESPONDER)
-MAX_AED_FILE = 5 * 1024 * 1024
 
 
 # --- responders ----------------------------------------------------------------------------
@@ -60,8 +58,17 @@ class RegisterView(APIView):
 
     @extend_schema(request=RegisterSerializer, responses=ResponderSerializer)
     def post(self, request):
-        data = validated_data(RegisterSerializer, request)
-        responder = services.responder_register(**data)
+        # Signed in at an identity provider with no account yet (identity.views): the
+        # provider vouches for who they are, so no user name or password is asked for.
+        pending = identity_pending(request)
+        data = validated_data(RegisterSerializer if pending is None
+                              else RegisterVerifiedSerializer, request)
+        if pending is not None:
+            data["username"], data["password"] = pending.username, None
+        with transaction.atomic():
+            responder = services.responder_register(**data)
+            if pending is not None:
+                identity_complete(request, pending, user=responder.user)
         login(request, responder.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         get_token(request)
         return created(ResponderSerializer(responder).data)
@@ -282,95 +289,21 @@ class MeasuresView(APIView):
         return Response(ivpa_measures(year=year, month=month))
 
 
-# --- administrators -----------------------------------------------------------------------
+from .administration import (  # noqa: E402  (the package's views, for urls.py)
+    AedImportView,
+    AedListView,
+    MunicipalityConnectView,
+    MunicipalityDetailView,
+    MunicipalityDisconnectView,
+    MunicipalityListView,
+)
+from .approvals import VolunteerApproveView, VolunteerListView, VolunteerRevokeView  # noqa: E402
 
-
-class MunicipalityListView(APIView):
-    permission_classes = [IsDispatcher]
-
-    @extend_schema(responses=MunicipalitySerializer(many=True))
-    def get(self, request):
-        items = Municipality.objects.select_related("region").all()
-        return Response({"connected": selectors.connected_count(),
-                         "municipalities": MunicipalitySerializer(items, many=True).data})
-
-
-def _municipality(pk: int) -> Municipality:
-    return get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
-
-
-class MunicipalityDetailView(APIView):
-    permission_classes = [IsAdministrator]
-
-    @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
-    def patch(self, request, pk: int):
-        data = validated_data(MunicipalityRulesSerializer, request)
-        municipality = services.municipality_update(municipality=_municipality(pk),
-                                                    by=request.user, **data)
-        return Response(MunicipalitySerializer(municipality).data)
-
-
-class MunicipalityConnectView(APIView):
-    permission_classes = [IsAdministrator]
-
-    @extend_schema(request=MunicipalityRulesSerializer, responses=MunicipalitySerializer)
-    def post(self, request, pk: int):
-        data = validated_data(MunicipalityRulesSerializer, request)
-        municipality = services.municipality_connect(municipality=_municipality(pk),
-                                                     by=request.user, **data)
-        return Response(MunicipalitySerializer(municipality).data)
-
-
-class MunicipalityDisconnectView(APIView):
-    permission_classes = [IsAdministrator]
-
-    @extend_schema(request=None, responses=MunicipalitySerializer)
-    def post(self, request, pk: int):
-        municipality = services.municipality_disconnect(municipality=_municipality(pk),
-                                                        by=request.user)
-        return Response(MunicipalitySerializer(municipality).data)
-
-
-class AedListView(APIView):
-    """Open defibrillators near a point: ?latitude=59.61&longitude=16.54&radius=1500"""
-
-    permission_classes = [IsDispatcher]
-
-    @extend_schema(responses=AedSerializer(many=True))
-    def get(self, request):
-        q = request.query_params
-        try:
-            latitude, longitude = float(q["latitude"]), float(q["longitude"])
-            radius = min(5000.0, float(q.get("radius", 1500)))
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180 and radius > 0):
-                raise ValueError
-        except (KeyError, ValueError):
-            raise Invalid(_("Give latitude, longitude (degrees) and a radius in metres up "
-                            "to 5000.")) from None
-        found = selectors.aeds_open_near(latitude=latitude, longitude=longitude,
-                                         radius_m=radius, at=timezone.now())
-        return Response([{**AedSerializer(aed).data, "distance_m": int(distance)}
-                         for aed, distance in found])
-
-
-class AedImportView(APIView):
-    """Upload the defibrillator register as CSV (multipart field `file`, or a text body)."""
-
-    permission_classes = [IsAdministrator]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(request=None, responses=None)
-    def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise Invalid(_("Attach the register as a CSV file in the field 'file'."))
-        if upload.size > MAX_AED_FILE:
-            raise Invalid(_("The file is larger than 5 MB; split the register."))
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid(_("The file is not UTF-8 text; save the CSV as UTF-8.")) from None
-        result = aeds_import(text=text, by=request.user)
-        return Response({"created": result.created, "updated": result.updated,
-                         "errors": [{"line": line, "message": message}
-                                    for line, message in result.errors]})
+__all__ = [
+    "AedImportView", "AedListView", "AlertAcceptView", "AlertArriveView", "AlertDeclineView",
+    "AlertDetailView", "AlertListView", "AlertReportView", "AlertSeenView", "CalloutCancelView",
+    "CalloutListView", "CalloutOutcomeView", "CaseCalloutView", "MeView", "MeasuresView",
+    "MunicipalityConnectView", "MunicipalityDetailView", "MunicipalityDisconnectView",
+    "MunicipalityListView", "PositionView", "RegisterView", "TestAlarmView",
+    "VolunteerApproveView", "VolunteerListView", "VolunteerRevokeView",
+]
