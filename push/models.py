@@ -133,7 +133,11 @@ class SmsMessage(models.Model):
                                      blank=True, related_name="sms_messages")
     tag = models.CharField(max_length=100, blank=True)
     to = models.CharField(max_length=16, blank=True)
+    # As it may be shown: a secret in it (a caller's upload link) is masked.
     message = models.CharField(max_length=320)
+    # The text as it is sent, when it carries a secret: sealed (push.sealing) while the SMS is
+    # queued, wiped once it is sent or has failed.
+    sealed = models.TextField(blank=True, default="")
     backend = models.CharField(max_length=100)
     state = models.CharField(max_length=10, choices=SmsState.choices, default=SmsState.QUEUED)
     attempts = models.PositiveIntegerField(default=0)

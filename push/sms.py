@@ -1,6 +1,6 @@
-"""The SMS fallback's backends. SMS_BACKEND picks one: "console" (the default: the log and
-SMS_OUTBOX_PATH, var/sms-outbox.log), "46elks" (46elks' HTTP API), or the dotted path of a
-class with the same `send`.
+"""The SMS fallback's backends. SMS_BACKEND picks one: "console" (the default, for development
+and tests: SMS_OUTBOX_PATH, var/sms-outbox.log), "46elks" (46elks' HTTP API), or the dotted path
+of a class with the same `send`.
 
 A backend's `send(to=, message=)` returns the provider's message id; it raises
 SmsTemporaryError when trying again later may help (network, 429, 5xx) and SmsError when it
@@ -15,6 +15,9 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from core.files import private_dir, private_file
+from core.phones import phone_mask
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +40,23 @@ def delivery_callback_url() -> str:
 
 
 class ConsoleBackend:
-    """Development and tests: writes the SMS to the log and appends it to the outbox file."""
+    """Development and tests (a development backend: it stands in for the provider). Appends
+    each SMS as sent, a caller's link included, to the outbox file, 0600 in a 0700 directory
+    (the demo and the browser tests take the link from there); the log says only that an SMS
+    went, to a masked number, for an SMS may carry a secret and logs are read more widely."""
 
     name = "console"
     _lock = threading.Lock()
 
     def send(self, *, to: str, message: str) -> str:
-        logger.info("SMS to %s: %s", to, message)
         path = Path(settings.SMS_OUTBOX_PATH)
         line = f"{datetime.now(UTC).isoformat()}\t{to}\t{message.replace(chr(10), ' ')}\n"
         with self._lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(private_dir(path.parent) / path.name)
             with path.open("a", encoding="utf-8") as f:
                 f.write(line)
+        logger.info("SMS to %s (%d characters) written to %s", phone_mask(to), len(message),
+                    path)
         return ""
 
 

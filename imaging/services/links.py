@@ -1,6 +1,7 @@
 """The link texted to a caller (*bildlänk*): sent by the dispatcher, opened once by the
 caller's page and swapped for an upload session, withdrawn when no longer wanted. Only the
-hashes of the link's token and the session's secret are stored."""
+hashes of the link's token and the session's secret are stored (the SMS record masks the token
+and keeps the text to send sealed only until it is sent: push.sealing)."""
 
 import hashlib
 import secrets
@@ -67,8 +68,9 @@ def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
         expires_at=now + timedelta(seconds=settings.IMAGING_LINK_TTL_SECONDS),
         max_images=settings.IMAGING_LINK_MAX_IMAGES,
     )
+    # The token is the SMS's secret: its record keeps the text with it masked.
     link.sms = sms_queue_to_number(to=number, message=link_sms_text(link_url(token)),
-                                   tag=f"image-link-{link.pk}")
+                                   tag=f"image-link-{link.pk}", secret=token)
     link.save(update_fields=["sms"])
     # Who sent which link to which number, for the case's patient.
     link_record(user=by, link=link, reason="image link sent by SMS",

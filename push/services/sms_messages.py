@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
-from core.phones import phone_is_e164
+from core.phones import phone_is_e164, phone_mask
 from timers.services import timer_cancel, timer_schedule
 
 from ..models import Notification, SmsMessage, SmsState
+from ..sealing import SealBroken, secret_mask, text_seal, text_unseal
 from ..signals import sms_status_changed
 from ..sms import SmsError, SmsTemporaryError, sms_backend, sms_backend_name
 from .sending import retry_backoff, send_after_commit, send_claim
@@ -81,7 +82,10 @@ def sms_send(*, sms_id: int) -> str | None:
         error = "out of attempts"
     else:
         try:
-            provider_id = sms_backend().send(to=sms.to, message=sms.message)
+            text = text_unseal(sms.sealed) if sms.sealed else sms.message
+            provider_id = sms_backend().send(to=sms.to, message=text)
+        except SealBroken as exc:
+            error = str(exc)
         except SmsTemporaryError as exc:
             retry, error = True, str(exc)
         except SmsError as exc:
@@ -96,6 +100,8 @@ def sms_send(*, sms_id: int) -> str | None:
             fields.update(state=SmsState.SENT, sent_at=now, provider_id=provider_id[:100])
         elif not (retry and sms.attempts < settings.SMS_MAX_ATTEMPTS):
             fields.update(state=SmsState.FAILED)
+        if "state" in fields:
+            fields.update(sealed="")  # sent or given up: the secret is needed no more
         SmsMessage.objects.filter(pk=sms_id).update(**fields)
         if "state" in fields:
             timer_cancel(kind=SMS_KIND, key=f"sms.{sms_id}")
@@ -104,17 +110,24 @@ def sms_send(*, sms_id: int) -> str | None:
             timer_schedule(kind=SMS_KIND, key=f"sms.{sms_id}",
                            due_at=now + retry_backoff(sms.attempts), payload={"sms": sms_id})
     if error:
-        logger.warning("SMS %s to %s: %s", sms_id, sms.to, error)
+        logger.warning("SMS %s to %s: %s", sms_id, phone_mask(sms.to), error)
     return fields.get("state", SmsState.QUEUED)
 
 
-def sms_queue_to_number(*, to: str, message: str, tag: str = "") -> SmsMessage:
+def sms_queue_to_number(*, to: str, message: str, tag: str = "",
+                        secret: str = "") -> SmsMessage:
     """Text a number that belongs to no user (a caller), after commit, with a watchdog timer
-    like every SMS. `to` must be E.164."""
+    like every SMS. `to` must be E.164. `secret`, a part of `message` that opens something (a
+    caller's upload link), is never stored in clear nor logged: the record keeps the message
+    with it masked, and the text to send sealed until it is sent (push.sealing)."""
     if not phone_is_e164(to):
         raise Invalid(_("A phone number in international form, e.g. +46701234567."))
+    message = message[:320]
+    if secret and secret not in message:
+        raise ValueError("the secret must be in the message (whole, within 320 characters)")
     sms = SmsMessage.objects.create(
-        user=None, tag=tag[:100], to=to, message=message[:320], backend=sms_backend_name(),
+        user=None, tag=tag[:100], to=to, message=secret_mask(message, secret),
+        sealed=text_seal(message) if secret else "", backend=sms_backend_name(),
         created_at=timezone.now(), state=SmsState.QUEUED,
     )
     send_after_commit(SMS_KIND, f"sms.{sms.pk}", {"sms": sms.pk}, sms_send, sms_id=sms.pk)
