@@ -11,19 +11,8 @@ from .access import image_ref, link_ref
 from .models import CallerImage, ImageForward, ImageLink
 
 
-class ReadOnly(RecordedAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ImageLink)
-class ImageLinkAdmin(ReadOnly):
+class ImageLinkAdmin(RecordedAdmin):
     list_display = ("id", "case", "phone", "created_by", "created_at", "expires_at",
                     "images_received", "max_images", "opened_at", "revoked_at")
     search_fields = ("case__reference", "phone", "created_by__username")
@@ -44,7 +33,7 @@ class ImageForwardInline(admin.TabularInline):
 
 
 @admin.register(CallerImage)
-class CallerImageAdmin(ReadOnly):
+class CallerImageAdmin(RecordedAdmin):
     list_display = ("id", "case", "link", "state", "source_format", "received_at",
                     "processed_at", "assessed_at", "forwarded_at", "deleted_at")
     list_filter = ("state", "source_format")

@@ -2,7 +2,7 @@ import re
 
 from django.contrib import admin
 
-from core.phones import phone_mask
+from core.phones import PhoneNumberInvalid, phone_mask, phone_normalise
 
 from .models import Delivery, Notification, PushSubscription, SmsMessage
 
@@ -38,18 +38,37 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    """What was texted and how it went. A caller's number is shown masked and a link's secret
-    not at all: the page is for following deliveries, and push cannot say whose number it is
-    (so it could not write the access log), nor may anyone open a caller's upload link."""
+    """What was texted and how it went, read-only. A caller's number is shown masked and a
+    link's secret not at all (the record keeps it masked; the sealed text is never shown): the
+    page is for following deliveries, and push cannot say whose number it is (so it could not
+    write the access log), nor may anyone open a caller's upload link. A number is found only
+    whole (a search for part of it would unmask it digit by digit)."""
 
     list_display = ("to_masked", "user", "state", "delivery_status", "backend", "attempts",
                     "created_at", "sent_at", "delivered_at")
     list_filter = ("state", "delivery_status", "backend")
-    search_fields = ("to", "user__username", "provider_id")
+    search_fields = ("user__username", "provider_id", "tag")
+    search_help_text = "A user, a provider's id, a tag, or a whole phone number."
     fields = readonly_fields = (
         "user", "notification", "tag", "to_masked", "message_masked", "backend", "state",
         "attempts", "provider_id", "error", "created_at", "sent_at", "delivery_status",
         "delivered_at", "reported_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # records go with PUSH_RETENTION_DAYS
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            number = phone_normalise(search_term)
+        except PhoneNumberInvalid:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(to=number), False
 
     @admin.display(description="to", ordering="to")
     def to_masked(self, sms: SmsMessage) -> str:

@@ -26,8 +26,8 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Referral)
 class ReferralAdmin(RecordedAdmin):
-    """Read-only: a referral moves only through its services, so every change is a
-    transition on record."""
+    """Read-only (as all patient data): a referral moves only through its services, so every
+    change is a transition on record."""
 
     list_display = ("id", "case", "unit", "state", "responsible", "line", "overdue", "sent_at",
                     "outcome")
@@ -38,12 +38,3 @@ class ReferralAdmin(RecordedAdmin):
 
     def access_ref(self, obj) -> PatientRef:
         return referral_ref(obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -10,7 +10,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django import forms
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
@@ -135,26 +134,99 @@ def test_the_admin_records_a_list_per_row_and_an_opened_case(world, demo, client
         PATIENT, world.reference, "opened in the admin", str(world.pk))
 
 
-def test_a_change_in_the_admin_is_recorded_as_an_update(world, demo, client):
+RECORDED = [(m, a) for m, a in ADMINS if isinstance(a, RecordedAdmin)]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), RECORDED,
+                         ids=[m._meta.label_lower for m, _ in RECORDED])
+def test_patient_data_is_read_only_in_the_admin(demo, rf, model, model_admin):
+    """Changes go through the services, which log and publish them; an administrator may
+    look (logged), never add, change or delete."""
+    request = rf.get("/admin/")
+    request.user = demo.admin
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_a_case_cannot_be_changed_added_or_deleted_in_the_admin(world, demo, client):
     client.force_login(demo.admin)
-    page = f"/admin/dispatch/assignment/{world.assignments.get().pk}/change/"
-    form = client.get(page).context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name)
-        if value is None or value is False:
-            continue
-        if isinstance(field, forms.SplitDateTimeField):
-            local = timezone.localtime(value)
-            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%Y-%m-%d %H:%M:%S").split()
-        else:
-            data[name] = getattr(value, "pk", value)
-    data["status"] = "acknowledged"
+    assignment = world.assignments.get()
+    page = f"/admin/dispatch/case/{world.pk}/change/"
+    shown = client.get(page)
+    assert shown.status_code == 200 and b'name="_save"' not in shown.content
+    assert b'name="assignments-0-status"' not in shown.content  # the inline is read-only too
+    assert client.post(page, {"priority": "2B", "status": "closed"}).status_code == 403
+    assert client.post(f"/admin/dispatch/assignment/{assignment.pk}/change/",
+                       {"status": "acknowledged"}).status_code == 403
+    assert client.get("/admin/dispatch/case/add/").status_code == 403
+    assert client.post(f"/admin/dispatch/case/{world.pk}/delete/",
+                       {"post": "yes"}).status_code == 403
+    world.refresh_from_db()
+    assignment.refresh_from_db()
+    assert (world.priority, world.status, assignment.status) == ("1A", "open", "alerted")
+
+
+def test_a_search_by_identity_number_is_recorded_even_when_it_finds_nothing(world, demo,
+                                                                             client):
+    client.force_login(demo.admin)
+    for page in ("/admin/dispatch/case/?q=19790101-2385",
+                 "/admin/dispatch/case/?personal_identity_number=19790101-2385",
+                 "/admin/dispatch/case/?q=Stora+197901012385"):
+        mark = log_mark()
+        response = client.get(page)
+        assert response.status_code == 200 and not response.context["cl"].result_list
+        [lookup] = AccessLogEntry.objects.filter(id__gt=mark)
+        assert (lookup.username, lookup.action, lookup.reason) == (
+            "admin", "read", "looked up in the admin"), page
+        assert lookup.patient in ("19790101-2385", "197901012385")
+        assert (lookup.object_type, lookup.object_id) == ("admin_search", "dispatch.case")
+    # The log's own search is a lookup too (and then finds itself).
     mark = log_mark()
-    response = client.post(page, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    [changed] = AccessLogEntry.objects.filter(id__gt=mark, action="update")
-    assert (changed.patient, changed.reason) == (PATIENT, "changed in the admin")
+    client.get("/admin/audit/accesslogentry/", {"q": "20010101-0007"})
+    assert AccessLogEntry.objects.filter(id__gt=mark, patient="20010101-0007",
+                                         reason="looked up in the admin").count() == 1
+
+
+def test_a_search_that_finds_the_patient_records_the_lookup_and_the_rows(world, demo,
+                                                                        client):
+    client.force_login(demo.admin)
+    mark = log_mark()
+    response = client.get(f"/admin/dispatch/case/?q={PATIENT}")
+    found = sorted(c.pk for c in response.context["cl"].result_list)
+    assert world.pk in found and found == sorted(
+        Case.objects.filter(personal_identity_number=PATIENT).values_list("pk", flat=True))
+    logged = AccessLogEntry.objects.filter(id__gt=mark)
+    assert sorted(int(e.object_id) for e in logged if e.reason == "listed in the admin") == found
+    assert [(e.patient, e.object_type) for e in logged if e.reason == "looked up in the admin"
+            ] == [(PATIENT, "admin_search")]
+
+
+def test_patient_data_is_not_offered_in_the_admins_pickers(world, demo, client):
+    client.force_login(demo.admin)
+    response = client.get("/admin/autocomplete/", {
+        "app_label": "dispatch", "model_name": "assignment", "field_name": "case",
+        "term": PATIENT})
+    assert response.status_code == 403
+    assert world.reference not in response.content.decode()
+
+
+def test_the_sms_admin_is_read_only_and_finds_a_number_only_whole(world, demo, client):
+    client.force_login(demo.admin)
+    sms = SmsMessage.objects.get(to=CALLER_PHONE)
+    changelist = reverse("admin:push_smsmessage_changelist")
+    for part in (CALLER_PHONE[:-1], CALLER_PHONE[-4:], "9990"):
+        assert not client.get(changelist, {"q": part}).context["cl"].result_list, part
+    for whole in (CALLER_PHONE, "070-999 00 11"):
+        assert [s.pk for s in client.get(changelist, {"q": whole}).context["cl"].result_list
+                ] == [sms.pk]
+    page = reverse("admin:push_smsmessage_change", args=[sms.pk])
+    assert client.post(page, {"to": "+46700000000"}).status_code == 403
+    assert client.post(reverse("admin:push_smsmessage_delete", args=[sms.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:push_smsmessage_add")).status_code == 403
+    assert SmsMessage.objects.filter(pk=sms.pk, to=CALLER_PHONE).exists()
 
 
 def test_the_sms_admin_shows_a_callers_number_masked_and_no_link_secret(world, demo, client):
