@@ -1,4 +1,4 @@
-"""Users, their role, and sign-in lockout."""
+"""Users, their role, sign-in lockout and integration tokens."""
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -33,17 +33,61 @@ class User(AbstractUser):
                     "(E.164, e.g. +46701234567)."),
     )
 
+    is_service_account = models.BooleanField(
+        _("service account"), default=False,
+        help_text=_("An integration's account, not a person's: it never signs in with a "
+                    "password; an administrator issues its tokens."),
+    )
+
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins per user name; a run of failures locks the name for a while."""
+    """Failed sign-ins (*inloggningsspärr*), counted per user name and per address: a name
+    that fails often makes each further try on it wait a little longer (never long, so
+    nobody can lock a dispatcher out); an address that fails often is shut out for a while
+    (accounts.services.lockout)."""
 
-    username = models.CharField(max_length=150, unique=True)
+    class Kind(models.TextChoices):
+        NAME = "name", _("User name")
+        ADDRESS = "address", _("Address")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NAME)
+    key = models.CharField(max_length=150)  # the user name in lower case, or the address
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"],
+                                               name="login_throttle_kind_key")]
+
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
+        return f"{self.kind} {self.key}: {self.failures}"
+
+
+class ApiToken(models.Model):
+    """An integration's key (*API-nyckel*), sent as `Authorization: Token <key>`. Only the
+    key's SHA-256 is kept: the key is shown once, when it is issued. A token expires; one
+    made by a signed-in browser is tied to that session and revoked when it signs out."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # the key's first characters, to recognise it
+    label = models.CharField(max_length=120, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,5 +1,7 @@
 """DRF permissions by role."""
 
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
 from .models import Role
@@ -22,3 +24,20 @@ IsDispatcher = role_permission(*CONSOLE_ROLES)
 IsShiftStaff = role_permission(*SHIFT_ROLES)
 IsDispatcherOrCrew = role_permission(*CONSOLE_ROLES, Role.CREW)
 IsAdministrator = role_permission(Role.ADMIN)
+
+
+class SameSiteRequest(BasePermission):
+    """For the views that sign a browser in without being signed in yet (sign-in, a
+    volunteer's sign-up): the request must carry this site's CSRF token (and an Origin of
+    this site, when the browser sends one), as every request of a signed-in browser does. A
+    foreign page then cannot sign a browser in to an account of its choosing (login CSRF).
+    Integrations sign in with POST /api/auth/token/, which sets no cookie."""
+
+    def has_permission(self, request, view) -> bool:
+        try:
+            SessionAuthentication().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise exceptions.PermissionDenied(
+                "Sign in from this site's page: the request carries no valid CSRF token "
+                "(the csrftoken cookie's value in X-CSRFToken).") from None
+        return True

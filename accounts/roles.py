@@ -44,6 +44,20 @@ def is_coordinator(user) -> bool:
         Role.COORDINATOR
 
 
+def may_hold_api_token(user) -> bool:
+    """Whether a user may hold an integration's token (*API-nyckel*): a dispatcher connecting
+    a tool of the centre, and an administrator's service accounts (User.is_service_account)
+    of any role but an administrator's. Never an administrator (a bearer key with the access
+    log and the Django admin behind it), and never a person on a personal phone or a tablet
+    (crews, first responders, mobile care staff, coordinators): their screens use sessions,
+    which end at sign-out and time out."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff or user.role == Role.ADMIN:
+        return False
+    return bool(user.is_service_account) or user.role == Role.DISPATCHER
+
+
 def joins_shifts(user) -> bool:
     """Works on a unit joined for the shift (an administrator, on no unit, does not)."""
     return getattr(user, "role", None) in SHIFT_ROLES

@@ -36,6 +36,14 @@ def figures(samples_ms: list[float]) -> dict:
             "max": round(ordered[-1], 2), "mean": round(statistics.fmean(ordered), 2)}
 
 
+def auth_headers(credential: str) -> dict:
+    """A session cookie's "name=value" (a crew's or a volunteer's, signed in as their screens
+    are) goes as a cookie; anything else is an API token (the dispatcher's)."""
+    if "=" in credential:
+        return {"Cookie": credential}
+    return {"Authorization": f"Token {credential}"}
+
+
 class StreamSocket:
     """One /ws/stream/ connection; a reader task timestamps every frame."""
 
@@ -49,8 +57,9 @@ class StreamSocket:
 
     @classmethod
     async def open(cls, base_url: str, token: str, on_event=None) -> "StreamSocket":
+        """`token`: a session cookie's "name=value" (crews, volunteers) or an API token."""
         ws = await connect(base_url.replace("http://", "ws://") + "/ws/stream/",
-                           origin=base_url, additional_headers={"Authorization": f"Token {token}"},
+                           origin=base_url, additional_headers=auth_headers(token),
                            open_timeout=60, ping_interval=None, max_queue=None)
         return cls(ws, on_event, base_url)
 

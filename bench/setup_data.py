@@ -1,13 +1,17 @@
 """Benchmark data, run inside the cluster's environment: `python bench/setup_data.py N`.
 
-Creates N bench units (Region Västmanland) and N crew members, each joined to one unit, plus
-API tokens for them and for the dispatcher `anna`. Prints one JSON line:
-{"dispatcher": token, "region": id, "crews": [{"token": ..., "unit": id}, ...]}
+Creates N bench units (Region Västmanland) and N crew members, each joined to one unit and
+signed in (a session, as their tablets are: a crew holds no API token), plus an API token for
+the dispatcher `anna`. Prints one JSON line:
+{"dispatcher": token, "region": id, "crews": [{"token": "sessionid=...", "unit": id}, ...]}
+(bench.clients sends a "name=value" credential as a cookie, any other as a token.)
 """
 
 import json
 import os
 import sys
+import time
+from importlib import import_module
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -16,12 +20,32 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT  # noqa: E402
 from accounts.models import User  # noqa: E402
+from accounts.services import api_token_issue  # noqa: E402
 from crews.models import Region, Station, Unit, UnitKind  # noqa: E402
 from crews.services import crew_join  # noqa: E402
+
+
+def session_cookie(user) -> str:
+    """A signed-in session of `user`, as its `Cookie` header's "name=value"."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    now = time.time()
+    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY:
+                  settings.AUTHENTICATION_BACKENDS[0],
+                  HASH_SESSION_KEY: user.get_session_auth_hash(), SIGNED_IN_AT: now,
+                  LAST_SEEN_AT: now})
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def dispatcher_token() -> str:
+    _token, key = api_token_issue(user=User.objects.get(username="anna"), label="bench")
+    return key
 
 
 def main(count: int) -> None:
@@ -40,10 +64,8 @@ def main(count: int) -> None:
             defaults={"role": "crew", "display_name": f"Bench crew {i}", "password": password},
         )
         crew_join(user=user, unit=unit)
-        token, _ = Token.objects.get_or_create(user=user)
-        crews.append({"token": token.key, "unit": unit.pk})
-    dispatcher, _ = Token.objects.get_or_create(user=User.objects.get(username="anna"))
-    print(json.dumps({"dispatcher": dispatcher.key, "region": region.pk, "crews": crews}))
+        crews.append({"token": session_cookie(user), "unit": unit.pk})
+    print(json.dumps({"dispatcher": dispatcher_token(), "region": region.pk, "crews": crews}))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Loads the IVPA demo (Västerås connected), sets Västerås's weekly cap to its 
 first wave of PER_SITE volunteers, and places PER_SITE volunteers around each of SITES case
 positions in Västerås municipality, 7 km from Stora torget (where the demo's own volunteers
 are) and 8 km or more from each other, so a wave at one site (1.8 km) alerts exactly that
-site's volunteers. Each volunteer gets an API token. Prints one JSON line:
+site's volunteers. Each volunteer is signed in (a session: volunteers hold no API token).
+Prints one JSON line:
 {"dispatcher": token, "region": id, "sites": [{"latitude", "longitude",
   "volunteers": [{"token", "user"}, ...]}, ...]}
 
@@ -31,9 +32,9 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from bench.setup_data import dispatcher_token, session_cookie  # noqa: E402
 from crews.models import Region  # noqa: E402
 from ivpa import geo  # noqa: E402
 from ivpa.models import Municipality, Responder, ResponderKind, Training  # noqa: E402
@@ -71,12 +72,10 @@ def main(sites: int, per_site: int) -> None:
                 "training_confirmed_at": now, "available": True, "available_changed_at": now,
                 "latitude": lat, "longitude": lon, "position_at": now,
                 "cell": geo.cell_of(lat, lon), "registered_at": now})
-            token, _ = Token.objects.get_or_create(user=user)
-            volunteers.append({"token": token.key, "user": user.pk})
+            volunteers.append({"token": session_cookie(user), "user": user.pk})
         out.append({"latitude": round(site[0], 5), "longitude": round(site[1], 5),
                     "volunteers": volunteers})
-    dispatcher, _ = Token.objects.get_or_create(user=User.objects.get(username="anna"))
-    print(json.dumps({"dispatcher": dispatcher.key,
+    print(json.dumps({"dispatcher": dispatcher_token(),
                       "region": Region.objects.get(code="VML").pk, "sites": out}))
 
 

@@ -22,13 +22,13 @@ from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
 from accounts.roles import CONSOLE_ROLES, has_role, is_dispatcher
-from accounts.services import login_locked_until
 from crews.models import Region
 from dispatch.models import CaseType, Priority, SceneFlag
 from frontend.api import me_payload
@@ -106,14 +106,15 @@ class SignInView(LoginView):
         except PermissionDenied:
             pass
         # Django's authenticate() swallows the lockout backend's PermissionDenied and answers
-        # "no user", so a locked name is told apart here, by asking the lockout itself.
-        until = login_locked_until(username=request.POST.get("username", "").strip())
-        if until is None:
+        # "no user": the backend leaves its refusal (a name that must wait, an address shut
+        # out) on the request.
+        refusal = getattr(request, "login_refusal", None)
+        if refusal is None:
             return self.form_invalid(form)
         return self.render_to_response(
             self.get_context_data(
-                form=form, locked=True,
-                locked_until=formats.time_format(timezone.localtime(until), "H:i"),
+                form=form, locked=refusal.kind,
+                locked_until=formats.time_format(timezone.localtime(refusal.until), "H:i:s"),
             ),
             status=429,
         )
@@ -239,6 +240,7 @@ def mobile(request):
 def responder_register(request):
     """Sign-up of a volunteer (the form posts to the API, which signs them in)."""
     if request.user.is_authenticated:
+@ensure_csrf_cookie  # the form posts to the API, which asks for the token
         return redirect("home")
     return render(request, "frontend/register.html", page_context(
         strings=(*PAGE_STRINGS, "error"),

@@ -9,10 +9,10 @@ from channels.security.websocket import AllowedHostsOriginValidator
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_authenticate
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    token = api_token_authenticate(key=key)
+    return token.user if token else None
 
 
 class TokenHeaderMiddleware(BaseMiddleware):

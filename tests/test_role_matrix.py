@@ -83,6 +83,21 @@ RESPONDER = row(403, 403, 403, 403, 200, 403, 403)
 OWN_ALERT = row(403, 403, 403, 403, 200, 403, 404)
 
 
+def service_account():
+    """A service account (of the dispatcher role) as an administrator creates it."""
+    from accounts.models import Role, User
+
+    return User.objects.create(username=f"svc-{uuid.uuid4().hex[:8]}", role=Role.DISPATCHER,
+                               is_service_account=True)
+
+
+def api_token_of(user) -> int:
+    from accounts.services import api_token_issue
+
+    token, _key = api_token_issue(user=user)
+    return token.pk
+
+
 def credentials(w, user):
     return {"data": {"username": (user or w.demo.anna).username, "password": PASSWORD}}
 
@@ -144,7 +159,16 @@ MATRIX = {
     ("api/me/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/auth/login/", "POST"): (credentials, EVERYONE),
     ("api/auth/logout/", "POST"): (lambda w, u: {}, SIGNED_IN),
-    ("api/auth/token/", "POST"): (credentials, EVERYONE),
+    # A token for one's own integration: dispatchers only (the anonymous caller gives
+    # anna's name and password); never a phone's or a tablet's person, nor an administrator.
+    ("api/auth/token/", "POST"): (credentials, row(200, 200, 403, 403, 403, 403, 403)),
+    # The administrator's tokens: the list, a service account's new token, revoking one.
+    ("api/auth/tokens/", "GET"): (lambda w, u: {}, ADMIN_ONLY),
+    ("api/auth/tokens/", "POST"): (
+        lambda w, u: {"data": {"user": service_account().pk}},
+        row(403, 403, 403, 403, 403, 403, 201)),
+    ("api/auth/tokens/<int:pk>/revoke/", "POST"): (
+        lambda w, u: {"pk": api_token_of(w.demo.anna)}, ADMIN_ONLY),
     ("api/regions/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/stations/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/units/", "GET"): (lambda w, u: {}, UNITS_READ),

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from accounts.permissions import IsDispatcher, role_permission
+from accounts.permissions import IsDispatcher, SameSiteRequest, role_permission
 from core.api import created, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from dispatch.models import Case
@@ -50,9 +49,10 @@ IsResponder = role_permission(Role.RESPONDER)
 
 
 class RegisterView(APIView):
-    """A volunteer signs up from the app; the answer signs them in."""
+    """A volunteer signs up from the app; the answer signs them in. The page's CSRF token is
+    required, as for signing in: no foreign page signs a browser in to an account it made."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [SameSiteRequest]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
 

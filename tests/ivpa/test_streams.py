@@ -6,12 +6,12 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from django.db import connections
-from rest_framework.authtoken.models import Token
 
 from ivpa import services
 from ivpa.models import Callout
 from tests.realtime.conftest import channel_layer  # noqa: F401  (a fresh layer per test)
 from tests.realtime.test_consumers import connected, receive, subscribe
+from tests.sessions import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ async def close_worker_connections():
 def tokens(ivpa, demo):
     users = {"lars": ivpa.lars.user, "eva": ivpa.eva.user, "anna": demo.anna,
              "sara": demo.sara}
-    return {name: Token.objects.create(user=user).key for name, user in users.items()}
+    return {name: (b"cookie", session_cookie(user).encode()) for name, user in users.items()}
 
 
 async def test_a_volunteer_gets_the_alert_live_without_the_patient(ivpa, tokens, arrest):

@@ -9,13 +9,13 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
-from rest_framework.authtoken.models import Token
 
 from config.asgi import router
 from crews.services import crew_join
 from push.models import Notification, NotificationState
 from realtime.selectors import stream_acked
 from realtime.services import event_publish
+from tests.sessions import session_cookie
 
 from .helpers import dispatch, fire, subscribe
 from .loopback import FakeBrowser
@@ -42,13 +42,13 @@ async def close_worker_connections():
 
 @pytest.fixture
 def tokens(demo):
-    return {name: Token.objects.create(user=getattr(demo, name)).key
-            for name in ("sara", "maria", "anna")}
+    """Per persona, its session cookie (the screens' way in)."""
+    return {name: session_cookie(getattr(demo, name)) for name in ("sara", "maria", "anna")}
 
 
 async def connected(token):
     ws = WebsocketCommunicator(router, "/ws/stream/", headers=[
-        (b"origin", b"http://testserver"), (b"authorization", f"Token {token}".encode())])
+        (b"origin", b"http://testserver"), (b"cookie", token.encode())])
     ok, _ = await ws.connect(timeout=WAIT)
     assert ok
     return ws

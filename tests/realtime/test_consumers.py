@@ -10,7 +10,6 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from config.asgi import router
 from dispatch import services as dispatch_services
@@ -18,6 +17,7 @@ from realtime import services as realtime_services
 from realtime.consumers import MAX_FRAME, MAX_STREAMS
 from realtime.models import Event
 from realtime.services import event_publish, events_purge
+from tests.sessions import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +35,9 @@ async def close_worker_connections():
 
 @pytest.fixture
 def tokens(demo):
-    return {name: Token.objects.create(user=getattr(demo, name)).key
+    """Per persona, the credential its screen signs the socket in with: the session cookie
+    (an integration's `Authorization: Token` is a dispatcher's: tests/accounts)."""
+    return {name: (b"cookie", session_cookie(getattr(demo, name)).encode())
             for name in ("anna", "sara", "johan", "lars", "karin", "maria", "admin")}
 
 
@@ -46,7 +48,9 @@ def streams(demo):
 
 def communicator(token=None, *, origin=ORIGIN, extra=()):
     headers = [origin] if origin else []
-    if token:
+    if isinstance(token, tuple):
+        headers.append(token)
+    elif token:
         headers.append((b"authorization", f"Token {token}".encode()))
     headers.extend(extra)
     return WebsocketCommunicator(router, "/ws/stream/", headers=headers)
