@@ -34,7 +34,9 @@ from dispatch.models import CaseType, Priority, SceneFlag
 from frontend.api import me_payload
 from frontend.strings import strings_for
 from frontend.tables import page_tables
-from ivpa.models import Training
+from identity.oidc import oidc_enabled
+from identity.services import identity_pending
+from ivpa.models import Municipality, Training
 from ivpa.services import POSITION_INTERVALS
 
 
@@ -96,7 +98,8 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "ui_languages": ui_languages()}
+        return {**super().get_context_data(**kwargs), "ui_languages": ui_languages(),
+                "oidc_provider": settings.OIDC_PROVIDER_NAME if oidc_enabled() else None}
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -244,4 +247,5 @@ def responder_register(request):
         return redirect("home")
     return render(request, "frontend/register.html", page_context(
         strings=(*PAGE_STRINGS, "error"),
-        trainings=Training.choices))
+        trainings=Training.choices, municipalities=Municipality.objects.order_by("name"),
+        verified=identity_pending(request), provider_name=settings.OIDC_PROVIDER_NAME))

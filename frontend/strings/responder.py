@@ -39,4 +39,17 @@ def responder() -> dict:
         "valid_until": _("Valid until {date}"),
         "not_confirmed": _("Not confirmed"),
         "alerts_week": _("{n} alerts in the last 7 days"),
+        # The vetting of a volunteer's training (ivpa.selectors.approval_state).
+        "approval_pending": _(
+            "Waiting for approval: a coordinator checks your training before any alert can "
+            "reach you. You can already make yourself available."),
+        "approval_expired": _(
+            "Your approved training is no longer valid: no alerts reach you until a "
+            "coordinator approves it again."),
+        "approval_revoked": _(
+            "Your approval has been withdrawn: no alerts reach you. Ask your municipality's "
+            "IVPA coordinator why."),
+        "approval_approved": _("Training approved until {date}."),
+        "available_waiting": _(
+            "You are available, but no alerts reach you until your training is approved."),
     }

@@ -135,6 +135,22 @@ $('p-training-save').addEventListener('click', async () => {
   }
 });
 
+/* Where the vetting of the volunteer's training stands, in plain words: until a coordinator
+   (or an administrator) has approved it, no alert reaches them. */
+function renderApproval(p) {
+  const notice = $('p-approval');
+  const state = p.approval;
+  notice.hidden = !state;
+  if (!state) return;
+  notice.dataset.approval = state;
+  const until = state === 'approved' ? dateFormat.format(new Date(`${p.approved_until}T00:00`)) : '';
+  notice.textContent = t(state === 'approved' ? 'responder.approval_approved'
+    : state === 'expired' ? 'responder.approval_expired'
+      : state === 'revoked' ? 'responder.approval_revoked' : 'responder.approval_pending',
+  { date: until });
+  notice.classList.toggle('is-warning', state !== 'approved');
+}
+
 function renderProfile() {
   const p = state.profile;
   $('profile').hidden = !p;
@@ -143,7 +159,11 @@ function renderProfile() {
   toggle.setAttribute('aria-pressed', String(p.available));
   toggle.textContent = p.available ? t('responder.available') : t('responder.unavailable');
   toggle.classList.toggle('is-on', p.available);
-  $('p-available-text').textContent = p.available ? t('responder.available_on') : t('responder.available_off');
+  const approval = p.approval; // null for a unit: units are not vetted this way
+  const vetted = !approval || approval === 'approved';
+  $('p-available-text').textContent = !p.available ? t('responder.available_off')
+    : vetted ? t('responder.available_on') : t('responder.available_waiting');
+  renderApproval(p);
   const position = $('p-position');
   position.hidden = !p.available;
   position.textContent = state.positionDenied ? t('responder.position_denied')
