@@ -10,5 +10,7 @@ class ImagingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers, timers  # noqa: F401  (connects receivers, timer handlers)
+        from .logs import link_token_mask_install
 
         post_migrate.connect(timers.ensure_purge_scheduled, sender=self)
+        link_token_mask_install()
