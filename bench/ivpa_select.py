@@ -146,7 +146,7 @@ def build(count: int, rng: random.Random) -> float:
 
     from accounts.models import Role, User
     from ivpa import geo
-    from ivpa.models import Responder, ResponderKind, Training
+    from ivpa.models import Approval, Responder, ResponderKind, Training
 
     started = time.monotonic()
     now = timezone.now()
@@ -168,7 +168,9 @@ def build(count: int, rng: random.Random) -> float:
                     training_confirmed_at=now - timedelta(days=rng.randint(0, 700)),
                     available=True, available_changed_at=now, latitude=lat, longitude=lon,
                     position_at=now - timedelta(seconds=rng.randint(0, 600)),
-                    cell=geo.cell_of(lat, lon), registered_at=now))
+                    cell=geo.cell_of(lat, lon), registered_at=now,
+                    approval=Approval.APPROVED, approved_at=now,
+                    approved_until=timezone.localdate(now) + timedelta(days=365)))
             Responder.objects.bulk_create(responders)
     from django.db import connection
 

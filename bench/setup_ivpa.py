@@ -21,6 +21,7 @@ import math
 import os
 import random
 import sys
+from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -37,7 +38,13 @@ from accounts.models import Role, User  # noqa: E402
 from bench.setup_data import dispatcher_token, session_cookie  # noqa: E402
 from crews.models import Region  # noqa: E402
 from ivpa import geo  # noqa: E402
-from ivpa.models import Municipality, Responder, ResponderKind, Training  # noqa: E402
+from ivpa.models import (  # noqa: E402
+    Approval,
+    Municipality,
+    Responder,
+    ResponderKind,
+    Training,
+)
 
 STORA_TORGET = (59.6099, 16.5448)
 SITE_DISTANCE_M = 7000
@@ -71,7 +78,9 @@ def main(sites: int, per_site: int) -> None:
                 "kind": ResponderKind.VOLUNTEER, "training": Training.CPR_AED,
                 "training_confirmed_at": now, "available": True, "available_changed_at": now,
                 "latitude": lat, "longitude": lon, "position_at": now,
-                "cell": geo.cell_of(lat, lon), "registered_at": now})
+                "cell": geo.cell_of(lat, lon), "registered_at": now,
+                "approval": Approval.APPROVED, "approved_at": now,
+                "approved_until": timezone.localdate(now) + timedelta(days=365)})
             volunteers.append({"token": session_cookie(user), "user": user.pk})
         out.append({"latitude": round(site[0], 5), "longitude": round(site[1], 5),
                     "volunteers": volunteers})

@@ -8,3 +8,6 @@ class IdentityConfig(AppConfig):
     name = "identity"
     verbose_name = "Identity providers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the settings check)

@@ -28,6 +28,7 @@ from tests.e2e.test_dispatch_to_crew import (
     sign_in,
 )
 from tests.e2e.test_pwa import axe_serious
+from tests.identity.provider import StandInProvider
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -49,8 +50,17 @@ THEME_JS = "try { localStorage.setItem('larmkedjan.theme', '%s') } catch (e) {}"
 
 
 @pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
+def provider():
+    """An identity provider on the loopback interface (tests/identity/provider.py): the sign-in
+    page offers 'Sign in with TestID'."""
+    stand_in = StandInProvider().start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+def live(provider):
+    product = LiveProduct(extra_env=provider.settings()).start()
     try:
         product.manage("seed_ivpa_demo")
         product.manage("shell", "-c", SETUP)
@@ -276,6 +286,8 @@ def test_a_volunteer_registers_goes_available_and_gets_a_test_alarm(live, browse
     expect(page.locator("#p-available")).to_have_attribute("aria-pressed", "false")
     expect(page.locator("#p-available")).to_have_text("Inte tillgänglig")
     expect(page.locator("#p-training-until")).to_contain_text("Gäller till")
+    # Her training waits for a coordinator's approval: the screen says so, in plain words.
+    expect(page.locator("#p-approval")).to_contain_text("Väntar på godkännande")
 
     # Available: the phone shares a (coarse) position at the chosen interval.
     page.context.grant_permissions(["geolocation"])
@@ -286,6 +298,8 @@ def test_a_volunteer_registers_goes_available_and_gets_a_test_alarm(live, browse
     expect(page.locator("#p-available")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#p-available")).to_have_text("Tillgänglig för larm")
     expect(page.locator("#p-position")).to_contain_text("Position delad kl.")
+    expect(page.locator("#p-available-text")).to_contain_text(
+        "inga larm når dig förrän din utbildning är godkänd")
     with page.expect_response(lambda r: r.request.method == "PATCH") as answer:
         page.select_option("#p-interval", "900")
     assert answer.value.json()["position_interval_s"] == 900
@@ -308,6 +322,25 @@ def test_a_volunteer_registers_goes_available_and_gets_a_test_alarm(live, browse
     page.click(".language button[value=en]")
     expect(page.locator("#p-available")).to_have_text("Available for alerts")
     expect(page.locator("#p-test")).to_have_text("Test alarm")
+
+
+def test_a_volunteer_signs_in_with_the_identity_provider(live, provider, open_page):
+    """The sign-in page's button, the provider (which consents at once), back to the product,
+    which verifies the ID token and opens the volunteer's screen; all in a real browser under
+    the product's Content-Security-Policy."""
+    live.manage("shell", "-c", (
+        "from identity.models import LinkedIdentity; from accounts.models import User; "
+        f"LinkedIdentity.objects.get_or_create(user=User.objects.get(username='nils'), "
+        f"issuer='{provider.issuer}', subject='nils-at-testid')"))
+    provider.claims = {"sub": "nils-at-testid", "name": "Nils Åkesson"}
+    page = open_page(PHONE, "nils")
+    page.goto(live.url + "/login/?next=/responder/")
+    expect(page.locator("#oidc-sign-in")).to_have_text("Logga in med TestID")
+    page.click("#oidc-sign-in")
+    page.wait_for_url("**/responder/")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+    expect(page.locator("#p-approval")).to_contain_text("Utbildningen godkänd till och med")
+    assert provider.token_requests >= 1
 
 
 def test_the_start_url_of_a_responder_is_their_screen(live, open_page):

@@ -220,3 +220,19 @@ def test_a_discovery_document_naming_another_issuer_is_not_trusted(client, provi
     settings.OIDC_ISSUER = provider.issuer.replace("127.0.0.1", "localhost")
     response = client.get("/auth/oidc/start/")
     assert "cannot be reached" in refused(client, response)
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"OIDC_CLIENT_ID": ""}, "identity.E001"),
+    ({"OIDC_SCOPES": "profile"}, "identity.E002"),
+    ({"OIDC_ISSUER": "http://idp.example"}, "identity.E003"),
+    ({"OIDC_TOKEN_AUTH_METHOD": "private_key_jwt"}, "identity.E004"),
+])
+def test_a_half_configured_provider_is_refused_at_start(settings, changes, code):
+    from identity.checks import oidc_settings
+
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID = "https://idp.example", "larmkedjan"
+    assert oidc_settings() == []
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    assert [e.id for e in oidc_settings()] == [code]
