@@ -16,7 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from realtime.auth import BrowserOriginValidator, StreamAuthStack  # noqa: E402
+from realtime.auth import BrowserOriginValidator, RefuseCleanly, StreamAuthStack  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
@@ -24,7 +24,9 @@ http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else
 router = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": BrowserOriginValidator(StreamAuthStack(URLRouter(websocket_urlpatterns))),
+        "websocket": RefuseCleanly(
+            BrowserOriginValidator(StreamAuthStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
 

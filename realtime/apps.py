@@ -15,7 +15,11 @@ class RealtimeConfig(AppConfig):
 
 
 def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
+    """Django sends user_logged_out before it deletes the session: the sockets of that session
+    are told which one ended, rather than left to find it still there."""
     if user is not None:
         from .services import subscriptions_revalidate
 
-        subscriptions_revalidate(user_id=user.pk)
+        session = getattr(request, "session", None)
+        subscriptions_revalidate(user_id=user.pk,
+                                 ended_session=getattr(session, "session_key", None))

@@ -1,6 +1,8 @@
 """WebSocket authentication: the session cookie (the PWA), or an `Authorization: Token ...`
 header (integrations and the benchmark clients)."""
 
+import logging
+
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
@@ -24,6 +26,30 @@ class TokenHeaderMiddleware(BaseMiddleware):
             if user is not None:
                 scope = dict(scope, user=user)
         return await super().__call__(scope, receive, send)
+
+
+logger = logging.getLogger(__name__)
+
+
+class RefuseCleanly:
+    """The outermost WebSocket application: a failure anywhere on the way to or in the
+    consumer (a database or channel layer that does not answer) refuses the handshake, or
+    closes an open socket with 1011, and is logged in one line, instead of the server's
+    "Exception in ASGI application" and a traceback for every tablet that tries again."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        try:
+            return await self.inner(scope, receive, send)
+        except Exception as error:  # noqa: BLE001 - one line; the client tries again
+            logger.warning("WebSocket %s refused or closed: %s: %s", scope.get("path"),
+                           type(error).__name__, error)
+            try:
+                await send({"type": "websocket.close", "code": 1011})
+            except Exception:  # noqa: BLE001 - already closed
+                pass
 
 
 def StreamAuthStack(inner):

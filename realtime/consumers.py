@@ -18,26 +18,146 @@ Server to client:
     close code 4401                         not signed in, or the session has ended
 
 Sequence numbers make the channel layer's silent drops harmless: a gap is filled from the
-event log before the next event is passed on.
+event log before the next event is passed on. The layer's outages too: a socket whose layer
+fails stays open and reads the event log until the layer answers again (realtime.outage).
 """
 
+import asyncio
 import json
 import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 
 from . import registry, selectors, services
-from .schema import InvalidStreamName, group_name, user_group_name, validate_stream_name
+from .outage import watch_for
+from .schema import (
+    InvalidStreamName,
+    group_name,
+    nesting_depth,
+    user_group_name,
+    validate_stream_name,
+)
 
 logger = logging.getLogger(__name__)
 MAX_FRAME = 4096
 MAX_STREAMS = 16
+MAX_DEPTH = 8  # requests are flat objects; deeper JSON is refused before it is parsed
 
 
 class StreamConsumer(AsyncWebsocketConsumer):
-    async def connect(self):
+    session_key = None
+    user_group = None
+    offline = False  # the channel layer failed: events come from the event log (outage.py)
+    waiting_on_layer = False
+
+    async def __call__(self, scope, receive, send):
+        """AsyncConsumer.__call__, with a channel-layer receive that lives through the layer's
+        outages (_from_layer) instead of ending the socket when Redis goes away."""
+        self.scope = scope
         self.cursors: dict[str, int] = {}
+        self.wakeups: asyncio.Queue = asyncio.Queue()
+        self.pending: set[str] = set()
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self.watch = watch_for(self.channel_layer)
+        self.watch.add(self)
+        try:
+            await await_many_dispatch([receive, self._from_layer], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            self.watch.forget(self)
+
+    async def _from_layer(self) -> dict:
+        if self.offline:
+            message = await self.wakeups.get()
+            self.pending.discard(message["type"])
+            return message
+        self.waiting_on_layer = True
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except Exception as error:  # noqa: BLE001 - Redis is down: read the event log
+            self._layer_failed(error)
+            return {"type": "rt.poll"}
+        finally:
+            self.waiting_on_layer = False
+
+    def _layer_failed(self, error: BaseException) -> None:
+        self.offline = True
+        self.watch.lost(error)
+
+    async def wake(self, kind: str) -> None:
+        """From the process's watch: "rt.poll" (the log has news) or "rt.rejoin" (the layer
+        answers again)."""
+        if kind not in self.pending:
+            self.pending.add(kind)
+            self.wakeups.put_nowait({"type": kind})
+        if kind == "rt.rejoin" and self.waiting_on_layer:
+            # Still reading the layer (only a group call failed): tell it there.
+            try:
+                await self.channel_layer.send(self.channel_name, {"type": "rt.wakeup"})
+            except Exception:  # noqa: BLE001 - then the read fails and the queue is read
+                pass
+
+    async def _group_add(self, group: str) -> None:
+        if self.offline:
+            return  # joined when the layer answers again (rt_rejoin)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:  # noqa: BLE001
+            self._layer_failed(error)
+
+    async def _group_discard(self, group: str) -> None:
+        if self.offline:
+            return  # a layer that lost its data lost the group; one that kept it expires it
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as error:  # noqa: BLE001
+            self._layer_failed(error)
+
+    async def rt_wakeup(self, message):
+        """Only interrupts a read of the layer; the next read takes the queued wake-up."""
+
+    async def rt_poll(self, message):
+        """While the layer is down: the event log may have news for this socket (the watch saw
+        a stream move on, or the layer was just lost). Rights are checked before anything is
+        sent, since the revocations sent meanwhile were lost with the layer."""
+        if self.offline:
+            await self._read_log(checked=False)
+
+    async def _read_log(self, *, checked: bool) -> None:
+        """Send what the event log holds past the cursors of the streams that moved on (one
+        query for their heads); `checked`: the rights were just re-checked."""
+        if not self.cursors:
+            return
+        heads = await database_sync_to_async(selectors.stream_heads)(streams=self.cursors)
+        behind = [stream for stream, seq in self.cursors.items() if heads.get(stream, 0) > seq]
+        if not behind or (not checked and not await self._revalidate()):
+            return
+        for stream in behind:
+            if stream in self.cursors:
+                await self._catch_up(stream)
+
+    async def rt_rejoin(self, message):
+        """The layer answers again: join the groups, then read the log once more for what was
+        published before they were joined (later events come twice; seq drops the second)."""
+        if not self.offline:
+            return
+        self.offline = False
+        await self._group_add(self.user_group)
+        for stream in list(self.cursors):
+            await self._group_add(group_name(stream))
+        if self.offline:
+            return  # down again; the watch has it
+        if await self._revalidate():
+            await self._read_log(checked=True)
+
+    async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
@@ -45,27 +165,43 @@ class StreamConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
         self.user_group = user_group_name(user.pk)
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self._group_add(self.user_group)
         await self.accept()
 
     async def disconnect(self, code):
-        for stream in list(getattr(self, "cursors", {})):
-            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
-        if getattr(self, "user_group", None):
-            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        for stream in list(self.cursors):
+            await self._group_discard(group_name(stream))
+        if self.user_group:
+            await self._group_discard(self.user_group)
 
     async def rt_revalidate(self, message):
-        """The user's rights changed (left a unit, signed out): drop what is no longer allowed."""
-        if not await self._still_signed_in():
-            await self.close(code=4401)
+        """The user's rights changed (left a unit, signed out): drop what is no longer allowed.
+        A sign-out names the session it ended (its hash): the revalidation is sent before
+        Django deletes the session, so the socket of that session cannot wait to see it gone."""
+        ended = message.get("ended_session")
+        if ended and self.session_key and services.session_digest(self.session_key) == ended:
+            await self._sign_out()
             return
+        await self._revalidate()
+
+    async def _revalidate(self) -> bool:
+        """Close the socket if its session has ended, drop the streams no longer allowed;
+        False when the socket was closed."""
+        if not await self._still_signed_in():
+            await self._sign_out()
+            return False
         for stream in list(self.cursors):
             if not await database_sync_to_async(registry.may_subscribe)(
                 self.scope["user"], stream
             ):
                 del self.cursors[stream]
-                await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+                await self._group_discard(group_name(stream))
                 await self._send({"op": "unsubscribed", "stream": stream, "reason": "revoked"})
+        return True
+
+    async def _sign_out(self) -> None:
+        self.cursors.clear()  # nothing more is sent, whatever is still queued for the socket
+        await self.close(code=4401)
 
     async def _still_signed_in(self) -> bool:
         return await database_sync_to_async(registry.still_signed_in)(
@@ -75,6 +211,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME:
             await self._error("Send JSON text frames of at most 4 kB.", None)
+            return
+        if (text_data.count("[") + text_data.count("{") > MAX_DEPTH
+                and nesting_depth(text_data) > MAX_DEPTH):
+            await self._error("The frame nests too deeply.", None)
             return
         try:
             request = json.loads(text_data)
@@ -99,7 +239,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def op_ping(self, request):
         # Clients ping every half minute or so: the moment to notice an ended session.
         if not await self._still_signed_in():
-            await self.close(code=4401)
+            await self._sign_out()
             return
         await self._send({"op": "pong", "t": request.get("t")})
 
@@ -121,7 +261,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if not await database_sync_to_async(registry.may_subscribe)(self.scope["user"], stream):
             await self._error("You may not follow this stream.", request)
             return
-        await self.channel_layer.group_add(group_name(stream), self.channel_name)
+        await self._group_add(group_name(stream))
         head = await database_sync_to_async(selectors.stream_head)(stream=stream)
         if after is None or after > head:
             self.cursors[stream] = head
@@ -158,7 +298,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         stream = request.get("stream")
         if stream in self.cursors:
             del self.cursors[stream]
-            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+            await self._group_discard(group_name(stream))
         await self._send({"op": "unsubscribed", "stream": stream})
 
     async def op_sync(self, request):

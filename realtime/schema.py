@@ -42,5 +42,28 @@ def user_group_name(user_id: int) -> str:
     return f"rt-user.{int(user_id)}"
 
 
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings do not
+    count): json.loads recurses once per level and a RecursionError would end the socket."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def wire(*, stream: str, seq: int, type: str, at: str, data: dict, version: int) -> dict:
     return {"v": version, "stream": stream, "seq": seq, "type": type, "at": at, "data": data}

@@ -8,6 +8,12 @@ def stream_head(*, stream: str) -> int:
     return Stream.objects.filter(name=stream).values_list("last_seq", flat=True).first() or 0
 
 
+def stream_heads(*, streams) -> dict[str, int]:
+    """The last sequence number of each stream (absent: nothing published yet), in one query:
+    what a process's offline sockets poll while the channel layer is down."""
+    return dict(Stream.objects.filter(name__in=list(streams)).values_list("name", "last_seq"))
+
+
 def events_after(*, stream: str, after: int, limit: int = REPLAY_LIMIT) -> list[dict]:
     rows = Event.objects.filter(stream=stream, seq__gt=after).order_by("seq")[:limit]
     return [

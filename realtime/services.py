@@ -1,6 +1,7 @@
 """Publishing: persist the event in the caller's transaction, send it after commit."""
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections import Counter
@@ -137,13 +138,19 @@ def _layer_message(message: dict) -> dict:
     }
 
 
+def _not_sent(what: str, error: BaseException) -> None:
+    # The event is durable: sockets read it from the event log while the layer is down
+    # (realtime.outage). One line per event, not a traceback: an outage is expected.
+    logger.warning("Could not send %s (%s: %s); sockets read it from the event log", what,
+                   type(error).__name__, error)
+
+
 def _send(message: dict) -> None:
     layer = get_channel_layer()
     try:
         async_to_sync(layer.group_send)(group_name(message["stream"]), _layer_message(message))
-    except Exception:
-        # The event is durable; clients recover it by replay on their next sync.
-        logger.exception("Could not send event %s#%s", message["stream"], message["seq"])
+    except Exception as error:  # noqa: BLE001
+        _not_sent(f"event {message['stream']}#{message['seq']}", error)
 
 
 def _send_many(messages: list[dict]) -> None:
@@ -161,16 +168,16 @@ def _send_many(messages: list[dict]) -> None:
         for message in batch:
             try:
                 await layer.group_send(group_name(stream), _layer_message(message))
-            except Exception:
-                logger.exception("Could not send event %s#%s", stream, message["seq"])
+            except Exception as error:  # noqa: BLE001
+                _not_sent(f"event {stream}#{message['seq']}", error)
 
     async def send_all() -> None:
         await asyncio.gather(*(send_stream(s, b) for s, b in by_stream.items()))
 
     try:
         async_to_sync(send_all)()
-    except Exception:
-        logger.exception("Could not send %d events", len(messages))
+    except Exception as error:  # noqa: BLE001
+        _not_sent(f"{len(messages)} events", error)
 
 
 def stream_ack(*, user_id: int, stream: str, seq: int) -> None:
@@ -188,17 +195,27 @@ def stream_ack(*, user_id: int, stream: str, seq: int) -> None:
         )
 
 
-def subscriptions_revalidate(*, user_id: int) -> None:
+def session_digest(session_key: str) -> str:
+    """How a sign-out names the session it ends to the sockets (never the key itself)."""
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def subscriptions_revalidate(*, user_id: int, ended_session: str | None = None) -> None:
     """After commit, make every open socket of the user check again what it may follow (the
-    user left a unit, changed role, or signed out) and drop what it no longer may."""
+    user left a unit, changed role, or signed out) and drop what it no longer may.
+    `ended_session`: the key of a session being signed out, whose sockets close at once
+    (the session is still in the store when the sign-out signal is sent)."""
+    message = {"type": "rt.revalidate"}
+    if ended_session:
+        message["ended_session"] = session_digest(ended_session)
 
     def send() -> None:
         try:
-            async_to_sync(get_channel_layer().group_send)(
-                user_group_name(user_id), {"type": "rt.revalidate"}
-            )
-        except Exception:
-            logger.exception("Could not ask user %s's sockets to revalidate", user_id)
+            async_to_sync(get_channel_layer().group_send)(user_group_name(user_id), message)
+        except Exception as error:  # noqa: BLE001
+            # While the layer is down, sockets check rights before every read of the log.
+            logger.warning("Could not ask user %s's sockets to revalidate (%s: %s)", user_id,
+                           type(error).__name__, error)
 
     transaction.on_commit(send)
 
