@@ -182,7 +182,7 @@ class ResponderApproval(models.Model):
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                            blank=True, related_name="+",
-                           help_text="Empty: the system (e.g. the upgrade that added vetting).")
+                           help_text="Empty: the system or the volunteer (the reason says).")
     training = models.CharField(max_length=20, choices=Training.choices, blank=True)
     trained_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)

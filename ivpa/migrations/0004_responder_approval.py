@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('trained_on', models.DateField(blank=True, null=True)),
                 ('valid_until', models.DateField(blank=True, null=True)),
                 ('reason', models.CharField(blank=True, max_length=200)),
-                ('by', models.ForeignKey(blank=True, help_text='Empty: the system (e.g. the upgrade that added vetting).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('by', models.ForeignKey(blank=True, help_text='Empty: the system or the volunteer (the reason says).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('responder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='ivpa.responder')),
             ],
             options={

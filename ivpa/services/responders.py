@@ -95,7 +95,9 @@ def responder_update(
             raise Invalid(_("Choose the training you have."))
         if training != responder.training:
             responder.training = training
-            responder_approval_reset(responder=responder, by=responder.user, now=now,
+            # Recorded without a `by`: the reason says who, and the volunteer's account
+            # stays erasable (the history's `by` protects an approver's account).
+            responder_approval_reset(responder=responder, by=None, now=now,
                                      reason="The volunteer changed their training.")
     if training_confirmed:
         responder.training_confirmed_at = now

@@ -113,7 +113,7 @@ def test_changing_the_training_resets_the_approval_and_confirming_it_again_does_
     assert changed.status_code == 200
     assert changed.json()["approval"] == "pending" and changed.json()["approved_until"] is None
     reset = ResponderApproval.objects.get(responder=ivpa.lars, action=ApprovalAction.RESET)
-    assert reset.by == ivpa.lars.user and reset.training == "first_aid"
+    assert reset.training == "first_aid" and "volunteer changed" in reset.reason
 
 
 # --- approving and revoking -----------------------------------------------------------------
@@ -267,3 +267,12 @@ def test_a_coordinator_is_no_dispatcher(ivpa, demo, api):
     assert demo.ulla.role == Role.COORDINATOR
     assert api(demo.ulla).get("/api/cases/").status_code == 403
     assert api(demo.ulla).get("/api/ivpa/callouts/").status_code == 403
+
+
+def test_a_volunteer_who_changed_their_training_can_still_be_erased(ivpa, api):
+    """The history's `by` keeps an approver from being deleted (they are deactivated), never
+    the volunteer: their own change is recorded without one."""
+    api(ivpa.lars.user).patch("/api/ivpa/me/", {"training": "first_aid"}, format="json")
+    assert ResponderApproval.objects.filter(responder=ivpa.lars).exists()
+    User.objects.filter(pk=ivpa.lars.user_id).delete()
+    assert not ResponderApproval.objects.filter(responder_id=ivpa.lars.pk).exists()
