@@ -68,8 +68,13 @@ def identity_user(*, issuer: str, claims: dict):
                 link.save(update_fields=["subject"])
     if link is None:
         return None
-    LinkedIdentity.objects.filter(pk=link.pk).update(
-        last_signed_in_at=now, **({"personal_number": number} if number else {}))
+    LinkedIdentity.objects.filter(pk=link.pk).update(last_signed_in_at=now)
+    if number and not link.personal_number:
+        try:  # the number as the provider vouches for it, unless another link holds it
+            with transaction.atomic():
+                LinkedIdentity.objects.filter(pk=link.pk).update(personal_number=number)
+        except IntegrityError:
+            pass
     return link.user
 
 

@@ -44,6 +44,9 @@ class ResponderApprovalInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or is_coordinator(request.user)
+
 
 @admin.register(Responder)
 class ResponderAdmin(admin.ModelAdmin):

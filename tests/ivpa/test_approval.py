@@ -254,6 +254,10 @@ def test_a_coordinator_in_the_admin_sees_and_vets_only_her_volunteers(ivpa, demo
     shown = page.content.decode()
     assert "Frida" in shown and "Sigge" not in shown and "Räddning 2110" not in shown
     assert client.get(f"/admin/ivpa/responder/{sigge.pk}/change/").status_code in (302, 404)
+    # Her volunteer's page: read-only, with the vetting's history.
+    services.responder_approve(responder=frida, by=demo.admin, reason="Intyg sett")
+    own = client.get(f"/admin/ivpa/responder/{frida.pk}/change/").content.decode()
+    assert "Intyg sett" in own and 'name="_save"' not in own
     client.post("/admin/ivpa/responder/", {"action": "revoke_approval",
                                            "_selected_action": [ivpa.lars.pk, sigge.pk]})
     assert Responder.objects.get(pk=ivpa.lars.pk).approval == Approval.REVOKED
