@@ -10,7 +10,8 @@ import { noteEventTime, redirectIfSignedOut } from './common.js';
 const PING_EVERY = 15000;
 const SYNC_EVERY = 60000;
 const SILENT_LIMIT = 45000;
-const MAX_DELAY = 15000;
+const RETRY_STEP = 1000;
+const MAX_DELAY = 3000;
 
 /** Sequence numbers in memory only (the console reloads everything anyway). */
 export class MemorySeqStore {
@@ -104,7 +105,11 @@ export class StreamClient {
     });
   }
 
-  /** Forget the socket and try again later, waiting longer after each failure (with jitter). */
+  /** Forget the socket and try again soon: after 0.5-1 s, then 1-2 s, then 1.5-3 s, never
+      longer. The server keeps its sockets through a Redis outage, so what drops them is a
+      server restart or the network, and a tablet must be back within seconds of it. The
+      jitter spreads the handshakes of a hundred tablets that lost the same server over half
+      of each wait. */
   drop() {
     const ws = this.ws;
     this.ws = null;
@@ -113,7 +118,7 @@ export class StreamClient {
       try { ws.close(); } catch { /* already closing */ }
     }
     this.onStatus('closed');
-    const base = Math.min(MAX_DELAY, 500 * 2 ** this.attempt);
+    const base = Math.min(MAX_DELAY, RETRY_STEP * (this.attempt + 1));
     this.attempt += 1;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), base / 2 + Math.random() * base / 2);
