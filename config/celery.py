@@ -3,10 +3,13 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import after_task_publish, worker_init
+
+from .broker import fix_redis_channel_close
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+fix_redis_channel_close()
 app = Celery("larmkedjan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
@@ -22,3 +25,19 @@ def no_database_pool_in_the_worker(**kwargs) -> None:
 
     for database in settings.DATABASES.values():
         database.get("OPTIONS", {}).pop("pool", None)
+
+
+@after_task_publish.connect
+def beat_heartbeat(sender=None, headers=None, **kwargs) -> None:
+    """Beat records its tick (timers.Heartbeat `beat`, for /healthz) once the tick's message is
+    with the broker: a beat that runs but cannot reach Redis does not count. Celery marks what
+    beat sends with the `celery_beat_task` header; other processes' publishes pass by."""
+    if sender != "timers.tasks.fire_due_timers" or not (headers or {}).get("celery_beat_task"):
+        return
+    from django.db import close_old_connections
+
+    from timers.models import Heartbeat
+    from timers.services import heartbeat_record
+
+    close_old_connections()  # beat is a long-lived process: drop a connection that broke
+    heartbeat_record(name=Heartbeat.BEAT)

@@ -230,6 +230,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Through a Redis restart (config/broker.py has the fix for the worker's crash): the worker
+# retries the broker for as long as it is down (Celery's default gives up after 100 tries,
+# about 45 minutes, and exits), also at start, so the start order of Redis and the worker does
+# not matter. A tick running when the connection drops is left to finish: its timers are rows
+# claimed with a lease, and killing it mid-send (Celery 6's default) would only delay them by
+# the lease. If its message comes back (unacknowledged), it has expired (5 s) and is dropped.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
     "fire-due-timers": {
         "task": "timers.tasks.fire_due_timers",
@@ -240,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
 TIMERS_IN_PROCESS = env_bool("TIMERS_IN_PROCESS", EMBEDDED)
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "1.0"))
 TIMER_LEASE_SECONDS = env_int("TIMER_LEASE_SECONDS", 30)
+# /healthz is red when beat (or the embedded timer loop) has not ticked, or no worker has run
+# the tick task, for this long (timers.models.Heartbeat).
+HEALTH_BEAT_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_BEAT_MAX_AGE_SECONDS", "15"))
+HEALTH_WORKER_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "15"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

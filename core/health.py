@@ -1,4 +1,5 @@
-"""Health check for operators and load balancers: database, channel layer, timer backlog."""
+"""Health check for operators and load balancers: database, channel layer, timer backlog, and
+the heartbeats of beat and a worker (timers.models.Heartbeat). A 503 names what failed."""
 
 import time
 
@@ -9,6 +10,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from timers.models import Timer, TimerState
+from timers.selectors import heartbeat_states
 
 # A pending timer this late means no worker is firing timers (beat or the in-process loop).
 TIMER_LAG_LIMIT_SECONDS = 15
@@ -16,14 +18,19 @@ TIMER_LAG_LIMIT_SECONDS = 15
 
 def healthz(request):
     checks: dict[str, object] = {}
-    ok = True
+    failing: list[str] = []
     started = time.perf_counter()
+
+    def error(name: str, exc: Exception) -> None:
+        checks[name] = f"error: {exc.__class__.__name__}"
+        failing.append(name)
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except Exception as exc:
-        ok, checks["database"] = False, f"error: {exc.__class__.__name__}"
+        error("database", exc)
     try:
         layer = get_channel_layer()
         channel = async_to_sync(layer.new_channel)()
@@ -31,7 +38,7 @@ def healthz(request):
         async_to_sync(layer.receive)(channel)
         checks["channel_layer"] = "ok"
     except Exception as exc:
-        ok, checks["channel_layer"] = False, f"error: {exc.__class__.__name__}"
+        error("channel_layer", exc)
     try:
         oldest = (
             Timer.objects.filter(state=TimerState.PENDING, due_at__lte=timezone.now())
@@ -40,8 +47,19 @@ def healthz(request):
         lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
         checks["timer_lag_seconds"] = round(lag, 1)
         if lag > TIMER_LAG_LIMIT_SECONDS:
-            ok = False
+            failing.append("timer_lag_seconds")
     except Exception as exc:
-        ok, checks["timers"] = False, f"error: {exc.__class__.__name__}"
+        error("timers", exc)
+    try:
+        # A quiet centre has no timer due, so the lag alone never shows a dead beat or worker.
+        for heartbeat in heartbeat_states():
+            checks[heartbeat.name] = heartbeat.summary
+            checks[f"{heartbeat.name}_age_seconds"] = (
+                None if heartbeat.age_seconds is None else round(heartbeat.age_seconds, 1))
+            if not heartbeat.ok:
+                failing.append(heartbeat.name)
+    except Exception as exc:
+        error("heartbeats", exc)
     checks["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+    ok = not failing
+    return JsonResponse({"ok": ok, "failing": failing, **checks}, status=200 if ok else 503)

@@ -97,7 +97,7 @@ class RedisServer:
 
 class LiveProduct:
     def __init__(self, *, workers: int = 1, extra_env: dict | None = None,
-                 celery: bool | None = None):
+                 celery: bool | None = None, worker_concurrency: int = 1):
         self.tmp = Path(tempfile.mkdtemp(prefix="larmkedjan-live-"))
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -123,7 +123,9 @@ class LiveProduct:
         self.env.update(extra_env or {})
         self.workers = workers
         self.celery = bool(self.env.get("REDIS_URL")) if celery is None else celery
+        self.worker_concurrency = worker_concurrency
         self.processes: list[subprocess.Popen] = []
+        self.celery_processes: dict[str, subprocess.Popen] = {}
         self.ports: list[int] = []
 
     @property
@@ -141,7 +143,7 @@ class LiveProduct:
         return out.stdout
 
     def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
-        log = open(self.tmp / f"{name}.log", "w")
+        log = open(self.tmp / f"{name}.log", "a")
         proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(proc)
@@ -163,14 +165,30 @@ class LiveProduct:
                          "--port", str(port), "--lifespan", "on", "--ws", "websockets",
                          "--log-level", "warning"], f"asgi-{i}")
         if self.celery:
-            # prefork as in scripts/run-cluster.sh: it closes connections around every task
-            self._spawn([str(BIN / "celery"), "-A", "config", "worker", "--pool", "prefork",
-                         "--concurrency", "1", "--loglevel", "warning"], "celery-worker")
-            self._spawn([str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "warning",
-                         "--schedule", str(self.tmp / "beat-schedule")], "celery-beat")
+            self.celery_start("worker")
+            self.celery_start("beat")
         for url in self.urls():
             self._wait(url)
         return self
+
+    def celery_start(self, role: str) -> subprocess.Popen:
+        """Start the Celery worker or beat (again, after celery_stop)."""
+        if role == "worker":
+            # prefork as in scripts/run-cluster.sh: it closes connections around every task
+            args = ["worker", "--pool", "prefork", "--concurrency",
+                    str(self.worker_concurrency), "--loglevel", "warning"]
+        else:
+            args = ["beat", "--loglevel", "warning", "--schedule", str(self.tmp / "beat-schedule")]
+        proc = self._spawn([str(BIN / "celery"), "-A", "config", *args], f"celery-{role}")
+        self.celery_processes[role] = proc
+        return proc
+
+    def celery_stop(self, role: str) -> None:
+        """Stop the Celery worker or beat (SIGKILL to its process group: gone at once)."""
+        proc = self.celery_processes.pop(role)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
 
     def _wait(self, url: str) -> None:
         deadline = time.monotonic() + 60

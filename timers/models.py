@@ -40,3 +40,20 @@ class Timer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} @ {self.due_at:%H:%M:%S} ({self.state})"
+
+
+class Heartbeat(models.Model):
+    """When a part of the timer machinery last ran: `beat` (Celery beat sent its tick, or the
+    embedded loop ticked) and `worker` (a worker ran the tick task, or the embedded loop fired).
+    /healthz (core.health) turns red when one is older than its limit in settings. Written in
+    the database's own time (Now()), so hosts with unsynchronised clocks do not matter."""
+
+    BEAT = "beat"
+    WORKER = "worker"
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+    by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%H:%M:%S} ({self.by})"

@@ -11,10 +11,14 @@ logger = logging.getLogger(__name__)
 
 
 def _tick() -> int:
-    from .services import fire_due_timers
+    from .models import Heartbeat
+    from .services import fire_due_timers, heartbeat_record
 
     close_old_connections()
     try:
+        # The loop is both the embedded shape's beat and its worker (/healthz checks both).
+        heartbeat_record(name=Heartbeat.BEAT)
+        heartbeat_record(name=Heartbeat.WORKER)
         return fire_due_timers()
     finally:
         close_old_connections()

@@ -1,15 +1,20 @@
 """Scheduling, cancelling and firing stored timers."""
 
 import logging
+import os
+import socket
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
-from .models import Timer, TimerState
+from .models import Heartbeat, Timer, TimerState
 from .registry import handler_for
+from .selectors import heartbeat_limits
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -89,3 +94,31 @@ def fire_due_timers(*, now: datetime | None = None, limit: int = 200) -> int:
         .values_list("id", flat=True)[:limit]
     )
     return sum(1 for timer_id in ids if timer_fire(timer_id=timer_id, now=now))
+
+
+_heartbeats_written: dict[str, float] = {}
+
+
+def heartbeat_record(*, name: str) -> bool:
+    """Record that `name` (Heartbeat.BEAT or Heartbeat.WORKER) runs, for /healthz. Ticks come
+    every second; one write per process every third of the heartbeat's limit is enough to keep
+    it fresh, so the database sees at most a write every few seconds per process. Never
+    raises (a failed write must not stop a tick): it logs, and tries again after as long.
+    Returns True when it wrote."""
+    now = time.monotonic()
+    last = _heartbeats_written.get(name)
+    if last is not None and now - last < heartbeat_limits()[name] / 3:
+        return False
+    _heartbeats_written[name] = now
+    by = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        if not Heartbeat.objects.filter(name=name).update(at=Now(), by=by):
+            try:
+                with transaction.atomic():
+                    Heartbeat.objects.create(name=name, at=Now(), by=by)
+            except IntegrityError:  # another process wrote the first one meanwhile
+                Heartbeat.objects.filter(name=name).update(at=Now(), by=by)
+    except Exception as exc:
+        logger.warning("Heartbeat %s not recorded: %r", name, exc)
+        return False
+    return True
