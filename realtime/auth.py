@@ -46,6 +46,7 @@ class RefuseCleanly:
         except Exception as error:  # noqa: BLE001 - one line; the client tries again
             logger.warning("WebSocket %s refused or closed: %s: %s", scope.get("path"),
                            type(error).__name__, error)
+            logger.debug("The WebSocket's failure in full", exc_info=True)
             try:
                 await send({"type": "websocket.close", "code": 1011})
             except Exception:  # noqa: BLE001 - already closed
