@@ -2,6 +2,11 @@
 # The production shape on one machine: two ASGI (uvicorn) processes, a Celery worker and
 # Celery beat, against PostgreSQL and Redis. `make run-cluster`.
 #
+# A developer's convenience, not a supervisor: when one process exits (a Redis blip can end the
+# worker) it stops all the others, the crews' tablets included. A centre runs the units of
+# deploy/systemd, which restart each process on its own, behind deploy/nginx (README "Running a
+# centre").
+#
 # Needs in the environment:
 #   DATABASE_URL   e.g. postgres://postgres@127.0.0.1:5432/larmkedjan
 #   REDIS_URL      e.g. redis://127.0.0.1:6379/0

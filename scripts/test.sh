@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The suite. Runs in whichever shape the environment selects: embedded by default, the
 # production shape when DATABASE_URL and REDIS_URL are set. Installs what the suite needs
-# first (the Python venv is make's; here: the locked npm packages and Chromium), then runs
+# first (the Python venv is make's; here: the locked npm packages, Chromium and nginx), then runs
 # pytest (arguments are passed on) and the JavaScript unit tests (node --test tests/js/).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,26 @@ if [ ! -x "$CHROMIUM" ]; then
     if [ ! -x "$CHROMIUM" ]; then
         echo "make test needs Chromium for the browser tests: sudo apt-get install chromium (Debian's package, $CHROMIUM)" >&2
         exit 1
+    fi
+fi
+
+# Debian's nginx for tests/deploy (nginx -t on deploy/nginx/larmkedjan.conf, and nginx in front
+# of the units under test), installed like Chromium; without it those tests are skipped and say
+# why. Installing must leave no server on port 80: if the package's scripts started one (no
+# policy-rc.d), it is stopped again.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== apt-get install nginx (for tests/deploy)"
+        nginx_was_running=0
+        [ -e /run/nginx.pid ] && nginx_was_running=1
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends nginx; } >/tmp/larmkedjan-apt-nginx.log 2>&1 \
+            || { tail -20 /tmp/larmkedjan-apt-nginx.log; }
+        if [ "$nginx_was_running" = 0 ] && [ -e /run/nginx.pid ]; then
+            /usr/sbin/nginx -s quit 2>/dev/null || true
+        fi
+    else
+        echo "(tests/deploy: nginx is not installed, its tests are skipped: apt-get install nginx)" >&2
     fi
 fi
 
