@@ -240,10 +240,10 @@ def mobile(request):
         inline_css=inline_style("mobile.css")))
 
 
+@ensure_csrf_cookie  # the form posts to the API, which asks for the token
 def responder_register(request):
     """Sign-up of a volunteer (the form posts to the API, which signs them in)."""
     if request.user.is_authenticated:
-@ensure_csrf_cookie  # the form posts to the API, which asks for the token
         return redirect("home")
     return render(request, "frontend/register.html", page_context(
         strings=(*PAGE_STRINGS, "error"),
