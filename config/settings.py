@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -291,22 +292,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(DATABASE_URL))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 # Sign-in lockout (accounts.services.lockout): after LOGIN_MAX_FAILURES failures on a user
 # name each further try on it waits 1, 2, 4... s (at most LOGIN_DELAY_MAX_SECONDS); an address
 # with LOGIN_ADDRESS_MAX_FAILURES failures is shut out for LOGIN_LOCKOUT_SECONDS. Failures
 # further apart than LOGIN_LOCKOUT_SECONDS are forgotten. LOGIN_TRUSTED_NETWORKS (CIDRs, the
 # centre's own network) are never delayed or shut out.
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 60)
 LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 20)
-
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_TRUSTED_NETWORKS = env_list("LOGIN_TRUSTED_NETWORKS", [])
 # Integration tokens (accounts.ApiToken): a dispatcher's own for API_TOKEN_TTL_SECONDS (and no
 # longer than the session that asked for it), a service account's for
 # API_SERVICE_TOKEN_TTL_DAYS.
 API_TOKEN_TTL_SECONDS = env_int("API_TOKEN_TTL_SECONDS", 12 * 3600)
 API_SERVICE_TOKEN_TTL_DAYS = env_int("API_SERVICE_TOKEN_TTL_DAYS", 90)
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("nb", "Norsk bokmål")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -327,17 +328,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": None,
-    "DEFAULT_THROTTLE_RATES": {"login": "30/min", "register": "10/hour", "test_alarm": "6/min"},
     # The client's address for rate limits and the sign-in lockout: REMOTE_ADDR, or behind
     # NUM_PROXIES reverse proxies the entry of X-Forwarded-For that the nearest one added
     # (never a client's own header).
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "DEFAULT_THROTTLE_RATES": {"login": "30/min", "register": "10/hour", "test_alarm": "6/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Larmkedjan API",
     "DESCRIPTION": "Assignments, statuses and positions for a Nordic EMS dispatch centre.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed sidecar package: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -24,7 +24,8 @@ no Strict cookie, so it opens nothing.
 
 Every answer: no cache (Cache-Control: no-store), no referrer, no framing, not indexed, and a
 Content-Security-Policy that allows only this site's own script, style and connections (no
-tracking, no external resources). The service worker never handles these pages or the upload.
+tracking, no external resources): core.csp.CALLER. The service worker never handles these
+pages or the upload.
 """
 
 import secrets
@@ -40,6 +41,7 @@ from django.utils.translation import trans_real
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core import csp
 from imaging.services import link_open, link_state, secret_hash
 from imaging.upload_cookie import set_upload_cookie, upload_session_from_request
 
@@ -66,17 +68,6 @@ def emergency_number() -> str:
 FORM_COOKIE = "lk_bild_form"
 FORM_COOKIE_AGE = 3600
 
-CSP = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' blob: data:",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-])
-
 _CODES = {code for code, _name in CALLER_LANGUAGES}
 
 
@@ -98,10 +89,10 @@ def caller_language(request) -> str:
     return CALLER_DEFAULT_LANGUAGE
 
 
-def _headers(response):
+def _headers(request, response):
     add_never_cache_headers(response)  # Cache-Control: no-store (and no-cache, private)
     response["Referrer-Policy"] = "no-referrer"
-    response["Content-Security-Policy"] = CSP
+    response[csp.HEADER] = csp.header(request, csp.CALLER)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["X-Frame-Options"] = "DENY"
     response["Permissions-Policy"] = "geolocation=(), microphone=(), camera=(self)"
@@ -120,7 +111,7 @@ def _render(request, template, lang, context=None, status=200):
         }
         response = render(request, template, context, status=status)
     response["Content-Language"] = lang
-    return _headers(response)
+    return _headers(request, response)
 
 
 def _gone(request, lang):
@@ -163,19 +154,19 @@ def caller_link(request, token: str):
         if opened is None:
             # A second tap on Continue (the first one already opened the link here).
             if _holds_session_of(request, token):
-                return _headers(redirect(_upload_url(lang, request)))
+                return _headers(request, redirect(_upload_url(lang, request)))
             return _gone(request, lang)
         session, secret = opened
         response = redirect(_upload_url(lang, request))
         response.status_code = 303
         set_upload_cookie(response, secret=secret, expires_at=session.expires_at)
         response.delete_cookie(FORM_COOKIE, path="/b/", samesite="Strict")
-        return _headers(response)
+        return _headers(request, response)
     if link_state(token=token) == "valid":
         return _landing(request, lang, token)
     if _holds_session_of(request, token):
         # This browser opened the link already (the token is used now): straight on.
-        return _headers(redirect(_upload_url(lang, request)))
+        return _headers(request, redirect(_upload_url(lang, request)))
     return _gone(request, lang)
 
 

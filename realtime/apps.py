@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 
+from accounts.signals import api_tokens_revoked
+
 
 class RealtimeConfig(AppConfig):
     name = "realtime"
@@ -12,6 +14,7 @@ class RealtimeConfig(AppConfig):
 
         post_migrate.connect(timers.ensure_purge_scheduled, sender=self)
         user_logged_out.connect(_revalidate_on_sign_out, dispatch_uid="realtime-sign-out")
+        api_tokens_revoked.connect(_revalidate_on_revoke, dispatch_uid="realtime-revoke")
 
 
 def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
@@ -23,3 +26,12 @@ def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
         session = getattr(request, "session", None)
         subscriptions_revalidate(user_id=user.pk,
                                  ended_session=getattr(session, "session_key", None))
+
+
+def _revalidate_on_revoke(sender, user_ids, **kwargs) -> None:
+    """Tokens were revoked: their holders' sockets check again, and a socket signed in with
+    a revoked token closes."""
+    from .services import subscriptions_revalidate
+
+    for user_id in user_ids:
+        subscriptions_revalidate(user_id=user_id)

@@ -10,21 +10,23 @@ from channels.security.websocket import AllowedHostsOriginValidator
 
 
 @database_sync_to_async
-def _user_for_token(key: str):
+def _token_for(key: str):
     from accounts.services import api_token_authenticate
 
-    token = api_token_authenticate(key=key)
-    return token.user if token else None
+    return api_token_authenticate(key=key)
 
 
 class TokenHeaderMiddleware(BaseMiddleware):
+    """An integration's `Authorization: Token <key>`: the socket's user, and the token's id
+    (`api_token_id`), which the consumer checks again when it revalidates."""
+
     async def __call__(self, scope, receive, send):
         headers = dict(scope.get("headers", []))
         auth = headers.get(b"authorization", b"").decode("latin-1")
         if auth.lower().startswith("token "):
-            user = await _user_for_token(auth[6:].strip())
-            if user is not None:
-                scope = dict(scope, user=user)
+            token = await _token_for(auth[6:].strip())
+            if token is not None:
+                scope = dict(scope, user=token.user, api_token_id=token.pk)
         return await super().__call__(scope, receive, send)
 
 

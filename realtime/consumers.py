@@ -205,7 +205,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _still_signed_in(self) -> bool:
         return await database_sync_to_async(registry.still_signed_in)(
-            self.scope["user"], self.session_key
+            self.scope["user"], self.session_key, self.scope.get("api_token_id")
         )
 
     async def receive(self, text_data=None, bytes_data=None):

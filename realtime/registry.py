@@ -44,9 +44,10 @@ def streams_followed(user) -> list[str]:
     return found
 
 
-def still_signed_in(user, session_key: str | None) -> bool:
-    """Whether a socket's user may still receive events: the account is active and, for a
-    browser, its session still exists and is within the absolute timeout."""
+def still_signed_in(user, session_key: str | None, token_id: int | None = None) -> bool:
+    """Whether a socket's user may still receive events: the account is active; for an
+    integration, its token still works (not revoked or expired); for a browser, its session
+    still exists and is within the absolute timeout."""
     import time
     from importlib import import_module
 
@@ -55,6 +56,10 @@ def still_signed_in(user, session_key: str | None) -> bool:
 
     if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
         return False
+    if token_id is not None:
+        from accounts.services import api_token_live
+
+        return api_token_live(token_id=token_id)
     if session_key is None:
         return True
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)

@@ -22,6 +22,7 @@ from accounts.models import Role
 from accounts.permissions import IsDispatcher, role_permission
 from accounts.roles import CONSOLE_ROLES, is_administrator, is_dispatcher
 from audit.models import AccessAction
+from core import csp
 from core.api import idempotent, validated_data
 from core.errors import Forbidden, Invalid, NotFound
 from crews.models import Region, Unit
@@ -163,8 +164,7 @@ class ReferralSummaryView(APIView):
         }, request=request._request)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        response[csp.HEADER] = csp.header(request._request, csp.DOCUMENT)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -338,8 +338,8 @@ MATRIX = {
         row(403, 403, 403, 403, 403, 409, 403)),
     ("api/referrals/<int:pk>/withdraw/", "POST"): (referral_spec(), DISPATCH),
     # The API description is public (drf-spectacular's default); it holds no data.
-    ("api/schema/", "GET"): (lambda w, u: {}, EVERYONE),
-    ("api/docs/", "GET"): (lambda w, u: {}, EVERYONE),
+    ("api/schema/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    ("api/docs/", "GET"): (lambda w, u: {}, SIGNED_IN),
 }
 
 ROUTES = api_routes()

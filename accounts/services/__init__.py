@@ -12,15 +12,16 @@ from .lockout import (
 from .tokens import (
     api_token_authenticate,
     api_token_issue,
+    api_token_live,
     api_token_revoke,
     api_token_service_issue,
     api_tokens_revoke_for_session,
-    key_hash,
+    key_digest,
 )
 
 __all__ = [
     "Refusal", "address_trusted", "api_token_authenticate", "api_token_issue",
-    "api_token_revoke", "api_token_service_issue", "api_tokens_revoke_for_session",
-    "client_address", "key_hash", "login_failure_record", "login_locks_lift",
-    "login_refusal", "login_success_record",
+    "api_token_live", "api_token_revoke", "api_token_service_issue",
+    "api_tokens_revoke_for_session", "client_address", "key_digest", "login_failure_record",
+    "login_locks_lift", "login_refusal", "login_success_record",
 ]

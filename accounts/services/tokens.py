@@ -22,6 +22,7 @@ from core.errors import Conflict, Forbidden
 from ..middleware import SIGNED_IN_AT, session_limits
 from ..models import ApiToken
 from ..roles import may_hold_api_token
+from ..signals import api_tokens_revoked
 
 KEY_BYTES = 32
 PREFIX_LENGTH = 6
@@ -31,7 +32,8 @@ NOT_YOURS = ("Your role may not hold an integration token: the screens sign in w
              "session. An administrator can create a service account for an integration.")
 
 
-def key_hash(key: str) -> str:
+def key_digest(key: str) -> str:
+    """What is kept of a key: its SHA-256, in hex."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -74,7 +76,7 @@ def api_token_issue(*, user, by=None, session_key: str = "", label: str = "",
     now = timezone.now()
     key = secrets.token_urlsafe(KEY_BYTES)
     token = ApiToken.objects.create(
-        user=user, key_hash=key_hash(key), prefix=key[:PREFIX_LENGTH], label=label[:120],
+        user=user, key_hash=key_digest(key), prefix=key[:PREFIX_LENGTH], label=label[:120],
         session_key=session_key or "", created_by=by or user,
         expires_at=_expiry(user, session_key, now))
     return token, key
@@ -88,11 +90,11 @@ def api_token_service_issue(*, user, by, label: str = "") -> tuple[ApiToken, str
     return api_token_issue(user=user, by=by, label=label)
 
 
-def api_token_authenticate(*, key: str) -> ApiToken | None:
-    """The live token with this key, or None (unknown, expired, revoked, its session signed
-    out, its user deactivated or no longer allowed to hold one)."""
+def api_token_authenticate(*, key: str = "", key_hash: str = "") -> ApiToken | None:
+    """The live token with this key (or the key's hash), or None (unknown, expired, revoked,
+    its session signed out, its user deactivated or no longer allowed to hold one)."""
     token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=key_hash(key), revoked_at__isnull=True).first())
+             .filter(key_hash=key_hash or key_digest(key), revoked_at__isnull=True).first())
     now = timezone.now()
     if token is None or token.expires_at <= now or not may_hold_api_token(token.user):
         return None
@@ -103,13 +105,27 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
     return token
 
 
+def api_token_live(*, token_id: int) -> bool:
+    """Whether the token a socket signed in with still works (asked when it revalidates)."""
+    token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+    return token is not None and api_token_authenticate(key_hash=token.key_hash) is not None
+
+
+def _revoke(tokens, by) -> int:
+    """Revoke `tokens` (live ones); their holders' sockets are told after commit."""
+    user_ids = sorted(set(tokens.values_list("user_id", flat=True)))
+    count = tokens.update(revoked_at=timezone.now(), revoked_by=by)
+    if count:
+        transaction.on_commit(lambda: api_tokens_revoked.send(sender=ApiToken,
+                                                              user_ids=user_ids))
+    return count
+
+
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     """Revoke a token now (an administrator's list, or its holder)."""
     with transaction.atomic():
-        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=by)
-    if updated:
-        token.refresh_from_db()
+        if _revoke(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True), by):
+            token.refresh_from_db()
     return token
 
 
@@ -117,5 +133,6 @@ def api_tokens_revoke_for_session(*, session_key: str | None, by=None) -> int:
     """Revoke the tokens a session made: it is signing out (or timed out)."""
     if not session_key:
         return 0
-    return ApiToken.objects.filter(session_key=session_key, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by)
+    with transaction.atomic():
+        return _revoke(ApiToken.objects.filter(session_key=session_key,
+                                               revoked_at__isnull=True), by)

@@ -10,6 +10,8 @@ from accounts.services import api_token_issue, api_token_revoke
 from tests.realtime.conftest import channel_layer  # noqa: F401  (a fresh layer per test)
 from tests.realtime.test_consumers import WAIT, communicator, subscribe
 
+from .test_tokens import signed_in_browser, token_from
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -42,3 +44,25 @@ async def test_a_revoked_or_expired_token_opens_no_socket(demo, end):
     ws = communicator(key, origin=None)
     ok, code = await ws.connect(timeout=WAIT)
     assert (ok, code) == (False, 4401)
+
+
+@pytest.mark.parametrize("how", ["administrator", "session sign-out"])
+async def test_an_open_socket_closes_when_its_token_is_revoked(demo, how):
+    if how == "administrator":
+        token, key = await database_sync_to_async(api_token_issue)(user=demo.anna)
+    else:
+        browser = await database_sync_to_async(signed_in_browser)(demo.anna)
+        key = await database_sync_to_async(token_from)(browser)
+        token = await database_sync_to_async(ApiToken.objects.get)(user=demo.anna)
+    ws = communicator(key, origin=None)
+    ok, _ = await ws.connect(timeout=WAIT)
+    assert ok
+    _, answer = await subscribe(ws, "dispatch")
+    assert answer["op"] == "subscribed"
+    if how == "administrator":
+        await database_sync_to_async(api_token_revoke)(token=token, by=demo.admin)
+    else:
+        await database_sync_to_async(browser.post)(
+            "/api/auth/logout/", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+    closed = await ws.receive_output(timeout=WAIT)
+    assert closed == {"type": "websocket.close", "code": 4401}

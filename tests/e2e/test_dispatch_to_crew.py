@@ -55,6 +55,8 @@ def open_page(browser):
         page = context.new_page()
         page.set_default_timeout(5000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
+                if "Content Security Policy" in m.text else None)
         return page
 
     yield make

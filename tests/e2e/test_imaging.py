@@ -83,13 +83,15 @@ def open_page(pw, browser):
     def make(viewport=None, *, phone=False, locale="sv-SE") -> Page:
         options = dict(pw.devices[PHONE_DEVICE]) if phone else {"viewport": viewport or CONSOLE}
         options.pop("default_browser_type", None)
-        # The caller's pages forbid inline scripts (their Content-Security-Policy, checked
-        # below): axe-core is injected inline, so the test's contexts bypass it.
-        context = browser.new_context(locale=locale, bypass_csp=phone, **options)
+        # Every page runs under its Content-Security-Policy (core.csp): axe-core is evaluated
+        # by the test, not injected as a script, so no context bypasses it.
+        context = browser.new_context(locale=locale, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(8000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
+                if "Content Security Policy" in m.text else None)
         return page
 
     yield make
