@@ -59,11 +59,19 @@ def wait_for(condition, *, timeout: float, what: str, interval: float = 0.2):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
-def healthz(port: int) -> int | None:
+def health(port: int) -> tuple[int | None, dict]:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code
+        answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
     except httpx.HTTPError:
-        return None
+        return None, {}
+    try:
+        return answer.status_code, answer.json()
+    except ValueError:
+        return answer.status_code, {}
+
+
+def healthz(port: int) -> int | None:
+    return health(port)[0]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +83,11 @@ def centre():
     base_db = os.environ["DATABASE_URL"]
     _pg_admin(base_db, f'CREATE DATABASE "{db_name}"')
     env = {"DATABASE_URL": urlunsplit(urlsplit(base_db)._replace(path="/" + db_name)),
-           "REDIS_URL": redis.url(0), "SECRET_KEY": secrets.token_urlsafe(50)}
+           "REDIS_URL": redis.url(0), "SECRET_KEY": secrets.token_urlsafe(50),
+           # /healthz's heartbeats short enough to see a killed worker before systemd
+           # has started it again (2 s, then the start itself).
+           "TIMER_TICK_SECONDS": "0.5", "HEALTH_WORKER_MAX_AGE_SECONDS": "3",
+           "HEALTH_BEAT_MAX_AGE_SECONDS": "3"}
     ports = [free_port(), free_port()]
     systemd = None
     try:
@@ -170,21 +182,41 @@ def test_each_process_runs_as_the_units_user_in_its_sandbox(centre):
         assert status["CapBnd"].strip() == "0000000000000000", unit
 
 
-def test_a_killed_process_is_started_again_while_the_others_serve(centre):
+def test_a_killed_process_is_started_again_and_healthz_sees_the_gap(centre):
     running(centre)
     systemd = centre.systemd
-    # The worker killed with SIGKILL (as the Redis restart of issue 12 left it: gone):
-    # systemd starts it again after RestartSec= and it answers again; the ASGI servers stay.
-    for unit in ("larmkedjan-worker.service", "larmkedjan-beat.service", centre.asgi[0]):
-        restarts = int(systemd.show(unit, "NRestarts"))
-        old = systemd.main_pid(unit)
-        os.kill(old, 9)
-        wait_for(lambda u=unit, n=restarts: int(systemd.show(u, "NRestarts")) == n + 1,
-                 timeout=30, what=f"{unit} restarted")
-        wait_for(lambda u=unit, o=old: systemd.main_pid(u) not in (0, o)
-                 and systemd.show(u, "ActiveState") == "active",
+
+    def restarted(unit: str, before: int, old_pid: int) -> None:
+        wait_for(lambda: int(systemd.show(unit, "NRestarts")) == before + 1, timeout=30,
+                 what=f"{unit} restarted")
+        wait_for(lambda: systemd.main_pid(unit) not in (0, old_pid)
+                 and systemd.show(unit, "ActiveState") == "active",
                  timeout=30, what=f"{unit} running again")
-        assert healthz(centre.ports[1]) == 200  # the other ASGI server served throughout
+
+    # The worker, then beat, killed with SIGKILL (as the Redis restart of issue 12 left the
+    # worker: gone). /healthz turns red naming it (its heartbeat is older than the test's 3 s),
+    # systemd starts it again after RestartSec=, and /healthz is green again.
+    for unit, part in (("larmkedjan-worker.service", "worker"),
+                       ("larmkedjan-beat.service", "beat")):
+        before, old = int(systemd.show(unit, "NRestarts")), systemd.main_pid(unit)
+        os.kill(old, 9)
+        wait_for(lambda p=part: health(centre.ports[1])[0] == 503
+                 and p in health(centre.ports[1])[1].get("failing", []),
+                 timeout=30, interval=0.1, what=f"/healthz red for the {part}")
+        restarted(unit, before, old)
+        for port in centre.ports:
+            wait_for(lambda p=port: healthz(p) == 200, timeout=90,
+                     what=f"/healthz green again after the {part}")
+    wait_for(lambda: worker_answers(centre.env), timeout=90, what="the new worker's ping")
+
+    # An ASGI server: the other one serves pages meanwhile, and it comes back.
+    unit = centre.asgi[0]
+    before, old = int(systemd.show(unit, "NRestarts")), systemd.main_pid(unit)
+    os.kill(old, 9)
+    page = httpx.get(f"http://127.0.0.1:{centre.ports[1]}/login/",
+                     headers={"X-Forwarded-Proto": "https"})  # as nginx sends it
+    assert page.status_code == 200
+    restarted(unit, before, old)
     running(centre)
 
 
