@@ -292,3 +292,13 @@ def test_the_register_page_gives_the_token_its_form_needs(demo):
     browser = Client(enforce_csrf_checks=True)
     assert browser.get("/responder/register/").status_code == 200
     assert browser.cookies["csrftoken"].value
+
+
+def test_a_mistyped_trusted_network_stops_the_start(settings):
+    from accounts.apps import trusted_networks_checked
+
+    settings.LOGIN_TRUSTED_NETWORKS = ["10.20.0.0/16", "10.20.0/16x"]
+    [error] = trusted_networks_checked()
+    assert error.id == "accounts.E001" and "10.20.0/16x" in error.msg
+    settings.LOGIN_TRUSTED_NETWORKS = ["10.20.0.0/16", "192.0.2.7"]
+    assert trusted_networks_checked() == []
