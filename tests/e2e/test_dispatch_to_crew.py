@@ -233,6 +233,100 @@ def test_case_dispatched_on_console_reaches_both_crew_tablets_and_back(live, ope
     expect(anna.locator(".case")).to_have_count(0)
 
 
+def test_a_late_answer_after_a_refusal_does_not_take_the_tablet_back(live, open_page):
+    """After a refusal the tablet fetches the assignment and trusts that over its own guess;
+    an answer that arrives after newer events (the other tablet moved on meanwhile) must not
+    take the tablet back to an older status and leave it there."""
+    token = live.token("erik")
+    headers = {"Authorization": f"Token {token}"}
+    region = next(r["id"] for r in httpx.get(live.url + "/api/regions/", headers=headers).json()
+                  if r["code"] == "VML")
+    maria, ali = open_page(TABLET), open_page(TABLET)
+    sign_in(maria, live.url, "maria", "/crew/")
+    sign_in(ali, live.url, "ali", "/crew/")
+    for crew in (maria, ali):
+        if crew.locator("#duty").is_visible():  # still on a unit from another test
+            crew.click("#leave-button")
+            crew.click("#leave-button")
+        join_unit(crew, "AMB 1020")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": region, "caller_number": "+46701234567", "address": "Vasagatan 2",
+        "municipality": "Västerås", "latitude": 59.611, "longitude": 16.546,
+        "complaint": "Andningsbesvär", "mbs_priority": "1B", "priority": "1B"}).json()
+    unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
+                if u["call_sign"] == "AMB 1020")
+    [assignment] = httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+                              json={"units": [unit]}).raise_for_status().json()
+
+    def server_status() -> str:
+        return httpx.get(live.url + f"/api/assignments/{assignment['id']}/",
+                         headers=headers).json()["status"]
+
+    expect(maria.locator("#a-address")).to_have_text("Vasagatan 2")
+    maria.click("#a-ack")
+    for crew in (maria, ali):
+        expect(crew.locator("#a-next")).to_have_text("På väg")
+    expect(maria.locator("#a-next")).to_be_enabled()  # the step button's cool-down
+    maria.click("#a-next")
+    for crew in (maria, ali):
+        expect(crew.locator("#a-next")).to_have_text("Framme")
+
+    # Ali's "on scene" is held until Maria's has landed: the server refuses it (409). From
+    # then on Ali's fetches of the assignment are answered by the server at once, but the
+    # answers are held back on the way (a slow network), among them the fetch the refusal
+    # starts, which says "on scene".
+    posts, held = [], []
+
+    def hold_post(route):
+        posts.append(route)
+
+    def hold_fetch(route):
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        response = route.fetch()
+        held.append((route, response, response.json()["status"]))
+
+    ali.route("**/api/assignments/*/status/", hold_post)
+    ali.click("#a-next")
+    maria.click("#a-next")
+    deadline = time.monotonic() + 15
+    while server_status() != "on_scene":  # Maria's tap has left her outbox and landed
+        assert time.monotonic() < deadline, "Maria's 'on scene' did not reach the server"
+        time.sleep(0.1)
+    ali.route(f"**/api/assignments/{assignment['id']}/", hold_fetch)
+    assert len(posts) == 1
+    posts[0].continue_()
+    ali.unroute("**/api/assignments/*/status/")
+    expect(ali.locator("#refusal")).to_be_visible()
+    # Maria takes the patient in and is free again; Ali's tablet follows her.
+    for label in ("På sjukhus", "Ledig"):
+        expect(maria.locator("#a-next")).to_be_enabled()
+        maria.click("#a-next")
+        expect(maria.locator("#a-next")).to_have_text(label)
+    expect(maria.locator("#a-next")).to_be_enabled()
+    maria.click("#a-next")
+    for crew in (maria, ali):
+        expect(crew.locator("#idle")).to_be_visible()
+    # Every fetch Ali's tablet made meanwhile is held, the last one (after "available") too.
+    deadline = time.monotonic() + 15
+    while "available" not in [status for _, _, status in held]:
+        assert time.monotonic() < deadline, f"held: {[s for _, _, s in held]}"
+        ali.wait_for_timeout(100)  # lets Playwright run the route handler
+    assert "on_scene" in [status for _, _, status in held]
+    # Now the held answers arrive, the oldest ("on scene", the refusal's) last: the tablet
+    # stays free.
+    rank = ["on_scene", "transporting", "at_hospital", "available"]
+    for route, response, _ in sorted(held, key=lambda h: -rank.index(h[2])):
+        with ali.expect_response(lambda r: r.request.method == "GET"
+                                 and f"/api/assignments/{assignment['id']}/" in r.url):
+            route.fulfill(response=response)
+    ali.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    ali.unroute(f"**/api/assignments/{assignment['id']}/")
+    expect(ali.locator("#idle")).to_be_visible()
+    expect(ali.locator("#assignment")).to_be_hidden()
+
+
 def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_page):
     token = live.token("erik")
     headers = {"Authorization": f"Token {token}"}

@@ -66,8 +66,13 @@ function currentAssignment() {
   return a && a.case && typeof a.case === 'object' ? a : null;
 }
 
+// How many views of each assignment the server has given (events, answers, fetches): a forced
+// fetch yields to any that came while it was on its way.
+const heard = new Map();
+
 /** Take in a view of an assignment (answer, fetch or event); `force` trusts it over local state. */
 function applyAssignment(incoming, { force = false } = {}) {
+  heard.set(incoming.id, (heard.get(incoming.id) || 0) + 1);
   // A change still in the outbox is newer than what the server says.
   const pending = outbox.list.filter((c) => c.state === 'waiting' && c.kind !== 'position'
     && c.assignment === incoming.id).at(-1);
@@ -101,9 +106,14 @@ function applyAssignment(incoming, { force = false } = {}) {
   render();
 }
 
-async function refreshAssignment(id, options) {
+/** The assignment as the server has it now. `force` (after a refusal) puts the server's view
+    over what the tablet guessed, but not over a view the server gave while the request was on
+    its way: a later event (the other tablet moved it on) is newer than this answer. */
+async function refreshAssignment(id, { force = false } = {}) {
+  const before = heard.get(id) || 0;
   try {
-    applyAssignment(await api(`/api/assignments/${id}/`), options);
+    const fresh = await api(`/api/assignments/${id}/`);
+    applyAssignment(fresh, { force: force && (heard.get(id) || 0) === before });
   } catch (err) {
     if (err.status === 403 || err.status === 404) field.loadMe();
     else if (err.status !== 0) notify(err.detail, 'error'); // offline: the banner says so
