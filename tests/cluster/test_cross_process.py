@@ -49,10 +49,9 @@ class Socket:
         self.ws = ws
 
     @classmethod
-    async def open(cls, base_url: str, token: str) -> "Socket":
+    async def open(cls, base_url: str, headers: dict) -> "Socket":
         ws = await connect(
-            ws_url(base_url), origin=base_url,
-            additional_headers={"Authorization": f"Token {token}"}, open_timeout=10,
+            ws_url(base_url), origin=base_url, additional_headers=headers, open_timeout=10,
         )
         return cls(ws)
 
@@ -95,10 +94,8 @@ class Socket:
 
 
 class Api:
-    def __init__(self, base_url: str, token: str):
-        self.client = httpx.AsyncClient(
-            base_url=base_url, headers={"Authorization": f"Token {token}"}, timeout=15
-        )
+    def __init__(self, base_url: str, headers: dict):
+        self.client = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=15)
 
     async def call(self, method: str, path: str, json_body=None, expect=(200, 201)):
         response = await self.client.request(method, path, json=json_body)
@@ -124,16 +121,34 @@ class Api:
         await self.client.aclose()
 
 
+def token_headers(token: str) -> dict:
+    """An integration's credentials (the dispatcher's token)."""
+    return {"Authorization": f"Token {token}"}
+
+
+def session_headers(url: str, username: str) -> dict:
+    """A tablet's credentials: a session signed in by the sign-in form (crews hold no
+    tokens). Sent by hand: the cookies are Secure in the production shape."""
+    csrf = httpx.get(url + "/login/").cookies["csrftoken"]
+    answer = httpx.post(url + "/login/", headers={"Cookie": f"csrftoken={csrf}"},
+                        data={"username": username, "password": "larm-demo-2026",
+                              "csrfmiddlewaretoken": csrf})
+    assert answer.status_code == 302, answer.text[:500]
+    csrf = answer.cookies.get("csrftoken") or csrf
+    return {"Cookie": f"sessionid={answer.cookies['sessionid']}; csrftoken={csrf}",
+            "X-CSRFToken": csrf, "Referer": url + "/"}
+
+
 async def crew_on_unit(live: LiveProduct, username: str, call_sign: str) -> tuple[str, int]:
-    token = await asyncio.to_thread(live.token, username)
-    crew = Api(live.urls()[-1], token)
+    headers = await asyncio.to_thread(session_headers, live.urls()[-1], username)
+    crew = Api(live.urls()[-1], headers)
     try:
         units = await crew.call("GET", "/api/units/")
         unit_id = next(u["id"] for u in units if u["call_sign"] == call_sign)
         await crew.call("POST", f"/api/units/{unit_id}/join/")
     finally:
         await crew.aclose()
-    return token, unit_id
+    return headers, unit_id
 
 
 def assert_contiguous(events: list[dict], after: int) -> None:
@@ -149,10 +164,10 @@ def is_assignment(event_type: str, assignment_id: int):
 async def test_crew_socket_on_one_process_hears_dispatch_made_on_another(live):
     socket_url, api_url = live.urls()[0], live.urls()[-1]
     assert (socket_url != api_url) == PRODUCTION
-    crew_token, unit_id = await crew_on_unit(live, "sara", "AMB 1010")
+    crew_headers, unit_id = await crew_on_unit(live, "sara", "AMB 1010")
     stream = f"unit.{unit_id}"
-    dispatcher = Api(api_url, await asyncio.to_thread(live.token, "anna"))
-    crew = await Socket.open(socket_url, crew_token)
+    dispatcher = Api(api_url, token_headers(await asyncio.to_thread(live.token, "anna")))
+    crew = await Socket.open(socket_url, crew_headers)
     try:
         replayed, answer = await crew.subscribe(stream, after=None)
         assert replayed == [] and answer["replayed"] == 0
@@ -180,11 +195,11 @@ async def test_crew_socket_on_one_process_hears_dispatch_made_on_another(live):
 
 async def test_reconnect_with_after_replays_what_was_missed(live):
     first_url, api_url = live.urls()[0], live.urls()[-1]
-    crew_token, unit_id = await crew_on_unit(live, "johan", "AMB 3010")
+    crew_headers, unit_id = await crew_on_unit(live, "johan", "AMB 3010")
     stream = f"unit.{unit_id}"
-    dispatcher = Api(api_url, await asyncio.to_thread(live.token, "anna"))
+    dispatcher = Api(api_url, token_headers(await asyncio.to_thread(live.token, "anna")))
     try:
-        crew = await Socket.open(first_url, crew_token)
+        crew = await Socket.open(first_url, crew_headers)
         _, answer = await crew.subscribe(stream, after=None)
         first_id = await dispatcher.dispatch_new_case(unit_id)
         seen = await crew.events_until(is_assignment("assignment.created", first_id))
@@ -197,7 +212,7 @@ async def test_reconnect_with_after_replays_what_was_missed(live):
         missed_id = await dispatcher.dispatch_new_case(unit_id)
 
         # Back again, on the other process in the production shape.
-        crew = await Socket.open(api_url, crew_token)
+        crew = await Socket.open(api_url, crew_headers)
         replayed, answer = await crew.subscribe(stream, after=last_seen)
         assert answer["replayed"] == len(replayed) > 0
         assert_contiguous(replayed, last_seen)
@@ -227,9 +242,9 @@ async def test_unacknowledged_assignment_is_resent_by_the_timer_tick():
     try:
         assert product.celery == PRODUCTION
         socket_url, api_url = product.urls()[0], product.urls()[-1]
-        crew_token, unit_id = await crew_on_unit(product, "sara", "AMB 1010")
-        dispatcher = Api(api_url, await asyncio.to_thread(product.token, "anna"))
-        crew = await Socket.open(socket_url, crew_token)
+        crew_headers, unit_id = await crew_on_unit(product, "sara", "AMB 1010")
+        dispatcher = Api(api_url, token_headers(await asyncio.to_thread(product.token, "anna")))
+        crew = await Socket.open(socket_url, crew_headers)
         try:
             _, answer = await crew.subscribe(f"unit.{unit_id}", after=None)
             assignment_id = await dispatcher.dispatch_new_case(unit_id)
@@ -248,7 +263,7 @@ async def test_unacknowledged_assignment_is_resent_by_the_timer_tick():
             assert waited >= 2, waited
 
             # Acknowledging stops the re-sending.
-            crew_api = Api(api_url, crew_token)
+            crew_api = Api(api_url, crew_headers)
             try:
                 await crew_api.call("POST", f"/api/assignments/{assignment_id}/acknowledge/")
             finally:
