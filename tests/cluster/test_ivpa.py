@@ -8,7 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.cluster.test_cross_process import PRODUCTION, WORKERS, Api, Socket
+from tests.cluster.test_cross_process import (
+    PRODUCTION,
+    WORKERS,
+    Api,
+    Socket,
+    session_headers,
+    token_headers,
+)
 from tests.conftest import case_payload
 from tests.live import LiveProduct
 
@@ -24,10 +31,13 @@ async def test_volunteers_are_alerted_across_processes_and_the_next_wave_comes_b
     try:
         assert product.celery == PRODUCTION
         socket_url, api_url = product.urls()[0], product.urls()[-1]
-        tokens = {name: await asyncio.to_thread(product.token, name)
-                  for name in ("anna", "admin", "lars", "nils")}
-        admin = Api(api_url, tokens["admin"])
-        dispatcher = Api(api_url, tokens["anna"])
+        # The dispatcher integrates with a token; the administrator and the volunteers' phones
+        # sign in as their screens do (they hold no integration token).
+        headers = {name: await asyncio.to_thread(session_headers, api_url, name)
+                   for name in ("admin", "lars", "nils")}
+        headers["anna"] = token_headers(await asyncio.to_thread(product.token, "anna"))
+        admin = Api(api_url, headers["admin"])
+        dispatcher = Api(api_url, headers["anna"])
         phones = {}
         try:
             municipalities = (await admin.call("GET", "/api/ivpa/municipalities/"))
@@ -38,10 +48,10 @@ async def test_volunteers_are_alerted_across_processes_and_the_next_wave_comes_b
             await admin.call("PATCH", f"/api/ivpa/municipalities/{vasteras['id']}/",
                              {"radius_m": 500, "wave_interval_s": 10})
             for name in ("lars", "nils"):
-                own = Api(api_url, tokens[name])
+                own = Api(api_url, headers[name])
                 me = await own.call("GET", "/api/me/")
                 await own.aclose()
-                phones[name] = await Socket.open(socket_url, tokens[name])
+                phones[name] = await Socket.open(socket_url, headers[name])
                 await phones[name].subscribe(f"responder.{me['id']}", after=None)
             regions = await dispatcher.call("GET", "/api/regions/")
             region = next(r for r in regions if r["code"] == "VML")
