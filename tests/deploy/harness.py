@@ -101,9 +101,10 @@ def installed(text: str, paths: dict[str, str]) -> str:
 # What the tests change in the installed units, through a drop-in as an operator would, and
 # why. Everything else is the file as shipped.
 TEST_DROP_IN = """[Service]
-# No user "larmkedjan" on a test machine: the processes run as nobody instead.
-User=nobody
-Group=nogroup
+# No user "larmkedjan" on a test machine: the processes run as nobody instead (as root where
+# nobody may not reach the checkout, e.g. a clone inside a folder of mode 0700).
+User={user}
+Group={group}
 # The test's interpreter may live in a home directory (pyenv under /root): the homes become an
 # empty tmpfs with only the interpreter's directory in it, read-only, as ProtectHome=yes
 # would hide them.
@@ -135,10 +136,12 @@ class SystemdUnderTest:
         self.runtime = Path(tempfile.mkdtemp(prefix="lk-sd-"))  # the manager's socket
         for path in (self.units, self.etc, self.state, self.logs, self.base / "home"):
             path.mkdir()
-        os.chown(self.state, 65534, 65534)
         self.state.chmod(0o700)
         self.logs.chmod(0o777)
         self.paths = {CODE: str(ROOT), CONFIG: str(self.etc), STATE: str(self.state)}
+        self.user = "nobody" if others_may_enter(ROOT) else "root"
+        self.uid = 65534 if self.user == "nobody" else 0
+        os.chown(self.state, self.uid, -1)
         self.ports = ports
         self.cgroup_name = ""
         self.process: subprocess.Popen | None = None
@@ -174,7 +177,8 @@ class SystemdUnderTest:
             private_tmp = ("# The checkout itself lives under /tmp here (a CI clone): a private "
                            "/tmp would hide the code.\nPrivateTmp=no")
         drop_in = TEST_DROP_IN.format(bind_interpreter=bind, private_tmp=private_tmp,
-                                      logs=self.logs)
+                                      logs=self.logs, user=self.user,
+                                      group="nogroup" if self.user == "nobody" else "root")
         for name in SERVICES:
             folder = self.units / f"{name}.d"
             folder.mkdir()
@@ -258,7 +262,7 @@ class SystemdUnderTest:
         script = installed(MANAGE.read_text(), self.paths)
         script = script.replace("exec systemd-run ", "exec systemd-run --user ")
         # As nobody, with the interpreter exposed as in the units' drop-in (TEST_DROP_IN).
-        script = script.replace("user=larmkedjan\n", "user=nobody\n")
+        script = script.replace("user=larmkedjan\n", f"user={self.user}\n")
         if self.bind_interpreter:
             script = script.replace('--uid="$user" \\\n', '--uid="$user" \\\n'
                                     "    --property=ProtectHome=tmpfs "
@@ -296,6 +300,11 @@ class SystemdUnderTest:
                 _kill_and_remove(group)
         shutil.rmtree(self.base, ignore_errors=True)
         shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+def others_may_enter(path: Path) -> bool:
+    """Whether a user who owns nothing may reach `path` (every folder on the way o+x)."""
+    return all(folder.stat().st_mode & 0o001 for folder in [path, *path.parents])
 
 
 def cgroup_roots() -> list[Path]:
@@ -383,8 +392,11 @@ class NginxUnderTest:
             "/etc/letsencrypt/live/larm.example.se/privkey.pem": str(key),
             "/var/log/nginx/larmkedjan.access.log": str(self.base / "access.log"),
             "/var/www/letsencrypt": str(self.base / "acme"),
-            CODE: str(ROOT),
+            f"{CODE}/staticfiles/": str(self.base / "static") + "/",
         }
+        # collectstatic's folder, copied where nginx's workers (www-data) may read it.
+        if (ROOT / "staticfiles").is_dir():
+            shutil.copytree(ROOT / "staticfiles", self.base / "static")
         for old_port, new_port in zip(upstream, asgi_ports, strict=False):
             replacements[f"server 127.0.0.1:{old_port} "] = f"server 127.0.0.1:{new_port} "
         for old in replacements:

@@ -202,6 +202,18 @@ def test_nginx_lets_the_product_refuse_bodies_itself():
     assert body_limit() >= global_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def test_nginx_drops_idle_upstream_connections_before_uvicorn_does():
+    """Else a POST can leave on a connection uvicorn is closing: nginx sends no POST twice, so
+    the dispatcher gets a 502."""
+    upstream = re.search(r"upstream larmkedjan_asgi \{([^}]*)\}", NGINX_SITE.read_text()).group(1)
+    nginx_idle = re.search(r"(?m)^\s*keepalive_timeout (\d+)s;", upstream)
+    assert nginx_idle, "the upstream keeps nginx's default (60 s): name it"
+    exec_start = units()["larmkedjan-asgi@.service"]["Service"]["ExecStart"][0]
+    uvicorn_idle = re.search(r"--timeout-keep-alive (\d+)", exec_start)
+    assert uvicorn_idle, "uvicorn's default is 5 s"
+    assert int(uvicorn_idle.group(1)) > int(nginx_idle.group(1))
+
+
 def test_nginx_serves_collectstatics_folder_and_the_same_hsts_as_django():
     static_root, hsts = settings_in(production_env(),
                                     "[str(s.STATIC_ROOT), s.SECURE_HSTS_SECONDS]")

@@ -176,7 +176,7 @@ def test_each_process_runs_as_the_units_user_in_its_sandbox(centre):
         status = dict(line.split(":\t", 1) for line in
                       open(f"/proc/{centre.systemd.main_pid(unit)}/status").read().splitlines()
                       if ":\t" in line)
-        assert status["Uid"].split()[0] == "65534", unit
+        assert status["Uid"].split()[0] == str(centre.systemd.uid), unit
         assert status["NoNewPrivs"].strip() == "1", unit
         assert status["Seccomp"].strip() == "2", unit
         assert status["CapBnd"].strip() == "0000000000000000", unit
@@ -286,7 +286,8 @@ def test_nginx_limits_bodies_and_lets_django_refuse_a_large_photo(proxy, centre)
         # answers (410 here: no upload session), so its own 413 would reach the caller.
         photo = client.post("/api/imaging/upload/", content=b"x" * (15 * 1024 * 1024 + 512),
                             headers={"Content-Type": "application/octet-stream"})
-        assert photo.status_code == 410, photo.text[:300]
+        assert photo.status_code == 410, (photo.text[:300], proxy.error_log(),
+                                          centre.systemd.logs_text())
         elsewhere = client.post("/api/auth/login/", content=b"x" * (4 * 1024 * 1024),
                                 headers={"Content-Type": "application/json"})
         assert elsewhere.status_code == 413
