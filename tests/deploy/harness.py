@@ -413,14 +413,21 @@ class NginxUnderTest:
                 "pid /run/nginx.pid;": f"pid {self.base}/nginx.pid;",
                 "error_log /var/log/nginx/error.log;": f"error_log {self.base}/error.log;",
                 "access_log /var/log/nginx/access.log;": "access_log off;",
-                "include /etc/nginx/sites-enabled/*;": f"include {self.base}/site.conf;",
+                "include /etc/nginx/sites-enabled/*;":
+                    f"{self._temp_paths()}\n\tinclude {self.base}/site.conf;",
             }.items():
                 assert old in text, f"{old!r} not in {DEBIAN_NGINX_CONF}"
                 text = text.replace(old, new)
             return text
         return (f"pid {self.base}/nginx.pid;\nerror_log {self.base}/error.log;\nevents {{}}\n"
-                f"http {{\n  include /etc/nginx/mime.types;\n"
+                f"http {{\n  include /etc/nginx/mime.types;\n  {self._temp_paths()}\n"
                 f"  include {self.base}/site.conf;\n}}\n")
+
+    def _temp_paths(self) -> str:
+        """nginx's temporary folders in the test's own (not /var/lib/nginx: nginx -t creates
+        them, which only root may there)."""
+        return " ".join(f"{kind}_temp_path {self.base}/{kind};"
+                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
 
     def command(self, *args: str) -> list[str]:
         return [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(self.conf),
