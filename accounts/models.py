@@ -1,6 +1,7 @@
 """Users, their role, sign-in lockout and integration tokens."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,15 @@ class Role(models.TextChoices):
     # municipality's volunteers (ivpa.Municipality.coordinators); sees no patient data.
     COORDINATOR = "coordinator", _("IVPA coordinator")
     ADMIN = "admin", _("Administrator")
+
+
+class UserManager(DjangoUserManager):
+    """`manage.py createsuperuser` makes an administrator (role and all), not a superuser
+    whose role says crew member."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -38,6 +48,8 @@ class User(AbstractUser):
         help_text=_("An integration's account, not a person's: it never signs in with a "
                     "password; an administrator issues its tokens."),
     )
+
+    objects = UserManager()
 
     def __str__(self) -> str:
         return self.display_name or self.username

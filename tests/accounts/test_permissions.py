@@ -67,3 +67,12 @@ def test_role_questions_and_display_name():
     (Role.RESPONDER, False), (Role.ADMIN, False)])
 def test_crews_and_mobile_care_staff_join_shifts(role, joins):
     assert joins_shifts(User(username=f"x-{role}", role=role)) is joins
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    from django.core.management import call_command
+
+    call_command("createsuperuser", username="root", email="", interactive=False,
+                 stdout=open("/dev/null", "w"))
+    root = User.objects.get(username="root")
+    assert root.role == Role.ADMIN and root.is_superuser and is_administrator(root)
