@@ -14,13 +14,14 @@ from core.errors import NotFound
 from dispatch.access import case_ref
 
 from .models import ENGAGED, Callout, ResponderAlert
-from .selectors import alerts_of, callouts
+from .selectors import alert_cleared, alerts_of, callouts
 
 
 def destination_shown(alert: ResponderAlert) -> bool:
-    """A responder sees where to go only once they have accepted and while the alert runs;
-    never the patient."""
-    return alert.status in ENGAGED and alert.callout.is_active
+    """A responder sees where to go only once they have accepted, while the alert runs and,
+    for a volunteer, while their approval stands (a revocation hides it at once, even from
+    one who accepted in the moment it was made); never the patient."""
+    return alert.status in ENGAGED and alert.callout.is_active and alert_cleared(alert)
 
 
 def _alerts_record(*, user, alerts, reason: str) -> None:

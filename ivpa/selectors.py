@@ -280,7 +280,8 @@ def alerts_of(*, user) -> QuerySet[ResponderAlert]:
     """A responder's own alerts, newest first; nobody else's."""
     return (
         ResponderAlert.objects.filter(responder__user=user)
-        .select_related("callout", "callout__case", "callout__municipality", "aed")
+        .select_related("responder", "callout", "callout__case", "callout__municipality",
+                        "aed")
         .order_by("-alerted_at")
     )
 
@@ -326,6 +327,16 @@ def approval_state(responder: Responder, *, today=None) -> str | None:
             responder.approved_until >= today
         return "approved" if valid else "expired"
     return responder.approval
+
+
+def alert_cleared(alert: ResponderAlert) -> bool:
+    """Whether a volunteer's alert still has an approval behind it: approved on the day they
+    were alerted and neither revoked nor reset since (an approval that runs out at midnight
+    does not leave someone on the way without the address). Units are not vetted this way."""
+    if alert.kind != ResponderKind.VOLUNTEER:
+        return True
+    today = timezone.localdate(alert.alerted_at)
+    return approval_state(alert.responder, today=today) == "approved"
 
 
 def volunteers_waiting(qs: QuerySet[Responder], *, today=None) -> QuerySet[Responder]:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Forbidden, Invalid
 from core.geo import distance_m
 from core.times import CLOCK_SKEW
-from timers.services import timer_cancel, timer_schedule
+from timers.services import timer_cancel
 
 from .. import geo, selectors
 from ..events import publish_alert, publish_callout
 from ..models import ENGAGED, AlertStatus, Callout, ResponderAlert, ResponderKind, Route
-from .waves import WAVE_TIMER, alerts_stand_down, volunteers_accepted
+from .waves import WAVE_TIMER, alerts_stand_down, callout_reopen_if_short, volunteers_accepted
 
 
 def alert_lock_own(alert: ResponderAlert, by) -> tuple[Callout, ResponderAlert]:
@@ -104,6 +104,15 @@ def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> Re
                        % {"time": timezone.localtime(alert.accepted_at).strftime("%H:%M:%S")},
                        status=alert.status)
     now = timezone.now()
+    if not selectors.alert_cleared(alert):
+        # Revoked (or reset) while their alert was on its way: a wave that chose them before
+        # the revocation committed is invisible to its stand-down. They are stood down now and
+        # the answer says so; a refusal would roll the stand-down back with it.
+        alerts_stand_down(callout, [alert], status=AlertStatus.STOOD_DOWN, now=now,
+                          type="alert.ended")
+        publish_callout(callout, "callout.updated",
+                        list(callout.alerts.select_related("responder__user", "aed")))
+        return alert
     needed = callout.municipality.needed
     volunteer = alert.kind == ResponderKind.VOLUNTEER
     if volunteer and volunteers_accepted(callout) >= needed:
@@ -153,13 +162,8 @@ def alert_decline(*, alert: ResponderAlert, by) -> ResponderAlert:
     alert.route, alert.aed = "", None
     alert.save()
     publish_alert(alert, "alert.updated")
-    if was_engaged and alert.kind == ResponderKind.VOLUNTEER and callout.satisfied_at and \
-            volunteers_accepted(callout) < callout.municipality.needed and \
-            not callout.volunteers_excluded:
-        callout.satisfied_at = None
-        callout.next_wave_at = now
-        timer_schedule(kind=WAVE_TIMER, key=str(callout.pk), due_at=now)
-        callout.save(update_fields=["satisfied_at", "next_wave_at"])
+    if was_engaged and alert.kind == ResponderKind.VOLUNTEER:
+        callout_reopen_if_short(callout, now=now)
     publish_callout(callout, "callout.updated",
                     list(callout.alerts.select_related("responder__user", "aed")))
     return alert

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Invalid, NotFound
 
 from .. import selectors
+from ..events import publish_callout
 from ..models import (
     ENGAGED,
     AlertStatus,
@@ -24,7 +25,7 @@ from ..models import (
     ResponderApproval,
     ResponderKind,
 )
-from .waves import alerts_stand_down
+from .waves import alerts_stand_down, callout_reopen_if_short
 
 
 def _locked_volunteer(responder: Responder, by) -> Responder:
@@ -44,16 +45,28 @@ def _record(responder: Responder, action: str, *, by, at: datetime, reason: str 
 
 def _stand_down(responder: Responder, now: datetime) -> None:
     """A volunteer who is no longer approved leaves every running alert at once: they are told
-    it ended, and the alert no longer shows where to go (ivpa.access.destination_shown)."""
-    alerts = list(ResponderAlert.objects.filter(
-        responder=responder, callout__ended_at__isnull=True,
-        status__in=[AlertStatus.ALERTED, *ENGAGED],
-    ).select_related("responder__user", "callout"))
-    for callout_id in {a.callout_id for a in alerts}:
-        callout = Callout.objects.select_for_update(of=("self",)).get(pk=callout_id)
-        mine = [a for a in alerts if a.callout_id == callout_id]
+    it ended, and the alert no longer shows where to go (ivpa.access.destination_shown). One
+    who had accepted leaves the callout as a decline would: if too few remain, the next wave
+    goes out at once, and the console sees the callout change."""
+    running = [AlertStatus.ALERTED, *ENGAGED]
+    callout_ids = set(ResponderAlert.objects.filter(
+        responder=responder, callout__ended_at__isnull=True, status__in=running,
+    ).values_list("callout_id", flat=True))
+    for callout_id in sorted(callout_ids):
+        callout = Callout.objects.select_for_update(of=("self",)).select_related(
+            "case", "municipality").get(pk=callout_id)
+        if not callout.is_active:
+            continue
+        # Read again under the callout's lock: an answer may have changed them meanwhile.
+        mine = list(callout.alerts.filter(responder=responder, status__in=running)
+                    .select_related("responder__user"))
+        engaged = any(a.status in ENGAGED and a.kind == ResponderKind.VOLUNTEER for a in mine)
         alerts_stand_down(callout, mine, status=AlertStatus.STOOD_DOWN, now=now,
                           type="alert.ended")
+        if engaged:
+            callout_reopen_if_short(callout, now=now)
+        publish_callout(callout, "callout.updated",
+                        list(callout.alerts.select_related("responder__user", "aed")))
 
 
 def _clear(responder: Responder) -> None:

@@ -93,6 +93,18 @@ def volunteers_accepted(callout: Callout) -> int:
     return callout.alerts.filter(kind=ResponderKind.VOLUNTEER, status__in=ENGAGED).count()
 
 
+def callout_reopen_if_short(callout: Callout, *, now: datetime) -> None:
+    """An engaged volunteer left a satisfied callout (declined after accepting, or stood down
+    when their approval ended): if too few remain, the callout wants more and the next wave
+    goes out at once. The caller holds the callout's lock."""
+    if callout.satisfied_at and not callout.volunteers_excluded and \
+            volunteers_accepted(callout) < callout.municipality.needed:
+        callout.satisfied_at = None
+        callout.next_wave_at = now
+        timer_schedule(kind=WAVE_TIMER, key=str(callout.pk), due_at=now)
+        callout.save(update_fields=["satisfied_at", "next_wave_at"])
+
+
 @transaction.atomic
 def callout_next_wave(*, callout_id: int) -> Callout | None:
     """Fired by the wave timer: too few accepted in time, so the next ones are alerted."""

@@ -20,6 +20,7 @@ from ivpa.models import (
     Callout,
     Municipality,
     Responder,
+    ResponderAlert,
     ResponderApproval,
     ResponderKind,
 )
@@ -208,6 +209,99 @@ def test_a_revocation_stands_the_volunteer_down_and_hides_where_to_go(arrest, iv
     assert after["status"] == AlertStatus.STOOD_DOWN and after["destination"] is None
     step = ResponderApproval.objects.get(responder=ivpa.lars, action=ApprovalAction.REVOKED)
     assert (step.by, step.reason) == (demo.ulla, "Intyget var inte hans")
+
+
+def _revoked_behind_the_waves_back(responder: Responder) -> None:
+    """What a revocation that raced a wave leaves behind (review of issue 12, item 5): the wave
+    chose the volunteer before the revocation committed, so the revocation's stand-down never
+    saw the alert; the row says revoked, the alert still runs."""
+    Responder.objects.filter(pk=responder.pk).update(
+        approval=Approval.REVOKED, trained_on=None, approved_until=None, approved_at=None,
+        approved_by=None)
+
+
+def test_a_volunteer_revoked_behind_a_waves_back_cannot_accept_and_is_stood_down(
+        arrest, ivpa, api):
+    from audit.models import AccessLogEntry
+
+    case = arrest(door_code="1942")
+    alert = alerted(case)["lars"]
+    _revoked_behind_the_waves_back(ivpa.lars)
+    before = AccessLogEntry.objects.count()
+    answer = api(ivpa.lars.user).post(f"/api/ivpa/alerts/{alert.pk}/accept/", {},
+                                      format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["status"] == AlertStatus.STOOD_DOWN
+    assert answer.json()["destination"] is None and "1942" not in answer.content.decode()
+    alert.refresh_from_db()
+    assert (alert.status, alert.accepted_at) == (AlertStatus.STOOD_DOWN, None)
+    assert AccessLogEntry.objects.count() == before  # nothing of the case was shown
+    from ivpa.streams import responder_stream
+    from realtime.models import Event
+
+    assert Event.objects.filter(stream=responder_stream(ivpa.lars.user_id),
+                                type="alert.ended").exists()
+
+
+def test_an_accepted_volunteer_revoked_behind_a_waves_back_no_longer_sees_the_door_code(
+        arrest, ivpa, api):
+    case = arrest(door_code="1942")
+    alert = alerted(case)["lars"]
+    lars = api(ivpa.lars.user)
+    assert lars.post(f"/api/ivpa/alerts/{alert.pk}/accept/", {}, format="json").json()[
+        "destination"]["door_code"] == "1942"
+    _revoked_behind_the_waves_back(ivpa.lars)
+    shown = lars.get(f"/api/ivpa/alerts/{alert.pk}/")
+    assert shown.json()["destination"] is None and "1942" not in shown.content.decode()
+    listed = lars.get("/api/ivpa/alerts/")
+    assert "1942" not in listed.content.decode()
+
+
+def test_an_approval_that_runs_out_while_on_the_way_keeps_the_address(arrest, ivpa, api):
+    """Cleared on the day of the alert is enough: midnight does not take the address from
+    someone on their way to a cardiac arrest."""
+    case = arrest(door_code="1942")
+    alert = alerted(case)["lars"]
+    yesterday = timezone.now() - timedelta(days=1)
+    ResponderAlert.objects.filter(pk=alert.pk).update(alerted_at=yesterday)
+    Responder.objects.filter(pk=ivpa.lars.pk).update(approved_until=timezone.localdate(yesterday))
+    answer = api(ivpa.lars.user).post(f"/api/ivpa/alerts/{alert.pk}/accept/", {},
+                                      format="json").json()
+    assert answer["status"] == AlertStatus.ACCEPTED
+    assert answer["destination"]["door_code"] == "1942"
+
+
+def test_revoking_an_accepted_volunteer_reopens_a_satisfied_callout_at_once(arrest, ivpa, demo):
+    """Review of issue 12, item 6: the revocation leaves the callout as a decline would."""
+    from ivpa.streams import IVPA_STREAM
+    from realtime.models import Event
+    from timers.models import Timer, TimerState
+
+    services.municipality_update(municipality=ivpa.vasteras, by=None, needed=2, wave_size=3,
+                                 aed_runners=2)
+    case = arrest()
+    callout = Callout.objects.get(case=case)
+    alerts = alerted(case)
+    assert "olle" not in alerts  # beyond the wave size
+    services.alert_accept(alert=alerts["lars"], by=ivpa.lars.user)
+    services.alert_accept(alert=alerts["eva"], by=ivpa.eva.user)
+    callout.refresh_from_db()
+    assert callout.satisfied_at is not None
+    updates = Event.objects.filter(stream=IVPA_STREAM, type="callout.updated")
+    seen = updates.count()
+
+    services.responder_revoke(responder=ivpa.eva, by=demo.admin, reason="Intyget saknas")
+
+    callout.refresh_from_db()
+    assert callout.satisfied_at is None
+    [wave] = Timer.objects.filter(kind=services.WAVE_TIMER, key=str(callout.pk),
+                                  state=TimerState.PENDING)
+    assert abs(wave.due_at - timezone.now()) < timedelta(seconds=5)
+    assert updates.count() == seen + 1
+    last = updates.order_by("-pk").first().data
+    assert {a["responder"]: a["status"] for a in last["alerts"]}[ivpa.eva.pk] == "stood_down"
+    services.callout_next_wave(callout_id=callout.pk)
+    assert ResponderAlert.objects.get(callout=callout, responder=ivpa.olle).wave == 2
 
 
 # --- existing rows of a real database ---------------------------------------------------------
