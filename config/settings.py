@@ -265,8 +265,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
 
 # Sign-in through an external identity provider (identity/, OpenID Connect: a BankID or Freja
 # eID broker) beside passwords. Off while OIDC_ISSUER is empty. The discovery document is read
-# from OIDC_ISSUER + /.well-known/openid-configuration and must name the same issuer.
-OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+# from OIDC_ISSUER (without a trailing "/") + /.well-known/openid-configuration and must name
+# the issuer exactly as configured here, trailing "/" and all (OpenID Connect Discovery 1.0,
+# 4.3: an exact string comparison), so the value is kept as given.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
 OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "e-legitimation")

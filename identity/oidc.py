@@ -7,8 +7,9 @@ its verifier to the token endpoint, and verifies the ID token: its RS256/ES256 s
 against the provider's JWKS (fetched again once when the key id is unknown: key rotation), and
 its iss (the issuer of the discovery document), aud (our client id), exp and iat (with
 LEEWAY_SECONDS of clock skew), nonce and at_hash. Here we add what Authlib leaves to the
-application: the discovery document must name the configured issuer (OpenID Connect Discovery
-1.0, 4.3), and a token answer without an ID token is a failure, never a sign-in.
+application: the discovery document must name the configured issuer, compared as strings
+exactly as configured (OpenID Connect Discovery 1.0, 4.3), and a token answer without an ID
+token is a failure, never a sign-in.
 """
 
 import functools
@@ -39,10 +40,11 @@ def oidc_enabled() -> bool:
 def _client(issuer: str, client_id: str, client_secret: str, scopes: str, auth_method: str,
             timeout: float):
     """One Authlib client per configuration; it caches the discovery document and the JWKS
-    for the life of the process (the JWKS is fetched again for an unknown key id)."""
+    for the life of the process (the JWKS is fetched again for an unknown key id). The
+    issuer's trailing "/" is dropped only to build the document's URL (Discovery 1.0, 4.1)."""
     return OAuth().register(
         NAME, client_id=client_id, client_secret=client_secret,
-        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+        server_metadata_url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
         client_kwargs={"scope": scopes, "code_challenge_method": "S256",
                        "token_endpoint_auth_method": auth_method, "default_timeout": timeout},
     )

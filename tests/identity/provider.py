@@ -45,7 +45,10 @@ class StandInProvider:
         self.codes: dict[str, dict] = {}
         self.token_requests = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        # What it calls itself (the discovery document's and the ID tokens' iss): the base, or
+        # the base with a trailing "/" as some providers write it.
+        self.issuer = self.base
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self) -> "StandInProvider":
@@ -92,9 +95,9 @@ class StandInProvider:
     def discovery(self) -> dict:
         return {
             "issuer": self.issuer,
-            "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token",
-            "jwks_uri": f"{self.issuer}/jwks",
+            "authorization_endpoint": f"{self.base}/authorize",
+            "token_endpoint": f"{self.base}/token",
+            "jwks_uri": f"{self.base}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],

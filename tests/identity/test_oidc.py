@@ -2,7 +2,7 @@
 flow with PKCE, state and nonce against a stand-in provider on the loopback interface
 (tests/identity/provider.py), started from the sign-in page's button. A tampered, expired or
 foreign ID token, a wrong nonce and a wrong or replayed state never sign anyone in; with no
-provider configured the button is not there and the routes do not exist."""
+provider configured the button is not there and the routes answer 404."""
 
 import html
 import re
@@ -38,7 +38,7 @@ def to_provider(client, provider, next_: str = "") -> str:
     href = html.unescape(re.search(r'id="oidc-sign-in" href="([^"]+)"', page).group(1))
     start = client.get(href)
     assert start.status_code == 302, start
-    assert start["Location"].startswith(f"{provider.issuer}/authorize?")
+    assert start["Location"].startswith(f"{provider.base}/authorize?")
     return start["Location"]
 
 
@@ -222,10 +222,46 @@ def test_a_discovery_document_naming_another_issuer_is_not_trusted(client, provi
     assert "cannot be reached" in refused(client, response)
 
 
+def test_a_provider_whose_issuer_ends_in_a_slash_signs_in(client, provider, settings, demo,
+                                                          ivpa):
+    """Review of issue 12, item 7: Auth0 and others write their issuer with a trailing "/";
+    the setting is kept as given and compared exactly, the "/" dropped only from the
+    discovery document's URL."""
+    provider.issuer = provider.base + "/"
+    settings.OIDC_ISSUER = provider.issuer
+    LinkedIdentity.objects.create(user=demo.lars, issuer=provider.issuer, subject="user-1")
+    response = sign_in(client, provider, next_="/responder/")
+    assert response.status_code == 302 and response["Location"] == "/responder/"
+    assert signed_in_as(client) == str(demo.lars.pk)
+
+
+def test_the_configured_issuer_is_kept_as_given(tmp_path):
+    """The environment's value, trailing "/" and all: a stripped one could never equal the
+    document's issuer of such a provider."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+            "from django.conf import settings; print(settings.OIDC_ISSUER)")
+    env = {**os.environ, "OIDC_ISSUER": "https://tenant.idp.example/",
+           "LARMKEDJAN_VAR_DIR": str(tmp_path)}
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, timeout=60, check=True).stdout.strip()
+    assert shown == "https://tenant.idp.example/"
+
+
 @pytest.mark.parametrize(("changes", "code"), [
     ({"OIDC_CLIENT_ID": ""}, "identity.E001"),
     ({"OIDC_SCOPES": "profile"}, "identity.E002"),
     ({"OIDC_ISSUER": "http://idp.example"}, "identity.E003"),
+    ({"OIDC_ISSUER": "http://localhost.attacker.example", "DEBUG": True}, "identity.E003"),
+    ({"OIDC_ISSUER": "http://127.0.0.1.attacker.example:8080", "DEBUG": True},
+     "identity.E003"),
+    ({"OIDC_ISSUER": "http://localhost@attacker.example", "DEBUG": True}, "identity.E003"),
+    ({"OIDC_ISSUER": "http://127.0.0.1:8080"}, "identity.E003"),  # DEBUG off
+    ({"OIDC_ISSUER": "https://idp.example/?tenant=1"}, "identity.E003"),
+    ({"OIDC_ISSUER": "https://"}, "identity.E003"),
     ({"OIDC_TOKEN_AUTH_METHOD": "private_key_jwt"}, "identity.E004"),
 ])
 def test_a_half_configured_provider_is_refused_at_start(settings, changes, code):
@@ -236,3 +272,17 @@ def test_a_half_configured_provider_is_refused_at_start(settings, changes, code)
     for name, value in changes.items():
         setattr(settings, name, value)
     assert [e.id for e in oidc_settings()] == [code]
+
+
+@pytest.mark.parametrize(("issuer", "debug"), [
+    ("https://idp.example/", False),
+    ("https://idp.example/realms/larm", False),
+    ("http://127.0.0.1:8080", True),
+    ("http://localhost:8080/", True),
+    ("http://[::1]:8080", True),
+])
+def test_an_issuer_of_the_right_shape_passes_the_start_up_check(settings, issuer, debug):
+    from identity.checks import oidc_settings
+
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.DEBUG = issuer, "larmkedjan", debug
+    assert oidc_settings() == []
