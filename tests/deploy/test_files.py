@@ -313,3 +313,14 @@ def test_the_example_passes_djangos_deployment_checks():
                              env={**base, **production_env(), "LARMKEDJAN_VAR_DIR": var})
     warned = set(re.findall(r"\((security\.W\d+)\)", out.stdout + out.stderr))
     assert warned <= SECURITY_CHOICES, out.stdout + out.stderr
+    # The SMS provider's credentials are the centre's to fill in: said, not silently unsent.
+    assert "(push.W002)" in out.stdout + out.stderr and "(push.E002)" not in out.stdout + out.stderr
+
+
+def test_the_example_texts_through_a_provider_never_the_console():
+    """Review of issue 12, item 8: the console backend sends nothing and writes callers'
+    links to a file; the example names 46elks and leaves its credentials to the centre."""
+    example = env_file_values(ENV_EXAMPLE.read_text())
+    assert example["SMS_BACKEND"] == "46elks"
+    assert example["SMS_46ELKS_USERNAME"] == example["SMS_46ELKS_PASSWORD"] == ""
+    assert settings_in(production_env(), "s.SMS_BACKEND") == "46elks"

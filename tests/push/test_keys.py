@@ -91,3 +91,20 @@ def test_old_notifications_and_sms_are_purged(demo):
     assert records_purge() == 2
     assert list(Notification.objects.values_list("seq", flat=True)) == [2]
     assert not SmsMessage.objects.exists()
+
+
+@pytest.mark.parametrize(("backend", "username", "database_url", "debug", "found"), [
+    ("console", "", "postgres://x@127.0.0.1/x", False, ["push.E002"]),
+    ("46elks", "", "postgres://x@127.0.0.1/x", False, ["push.W002"]),
+    ("46elks", "elks-user", "postgres://x@127.0.0.1/x", False, []),
+    ("push.sms.FortySixElksBackend", "", "postgres://x@127.0.0.1/x", False, []),
+    ("console", "", "", False, []),  # the embedded shape: a developer's machine
+    ("console", "", "postgres://x@127.0.0.1/x", True, []),  # DEBUG: a developer's cluster
+])
+def test_a_centre_texts_through_a_provider_not_the_console(settings, backend, username,
+                                                           database_url, debug, found):
+    """Review of issue 12, item 8: the console backend on a centre sends nothing and writes
+    callers' links to a file; `check --deploy` refuses it."""
+    settings.SMS_BACKEND, settings.DATABASE_URL, settings.DEBUG = backend, database_url, debug
+    settings.SMS_46ELKS_USERNAME = settings.SMS_46ELKS_PASSWORD = username
+    assert [e.id for e in checks.sms_backend_sends(None)] == found
