@@ -4,16 +4,15 @@ access log and in Django's request warnings: whoever reads the logs could upload
 before the caller. `LinkTokenMask` masks it in what those loggers write (`/b/•••`)."""
 
 import logging
-import re
 
-TOKEN_IN_PATH = re.compile(r"(/b/)[A-Za-z0-9_-]{20,}")
-MASKED = r"\1•••"
+from push.sealing import link_secrets_masked
+
 # uvicorn's access log; Django's warnings about requests (4xx, 5xx) and its runserver's log.
 LOGGERS = ("uvicorn.access", "uvicorn.error", "django.request", "django.server")
 
 
 def _masked(value):
-    return TOKEN_IN_PATH.sub(MASKED, value) if isinstance(value, str) else value
+    return link_secrets_masked(value) if isinstance(value, str) else value
 
 
 class LinkTokenMask(logging.Filter):

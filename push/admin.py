@@ -1,13 +1,9 @@
-import re
-
 from django.contrib import admin
 
 from core.phones import PhoneNumberInvalid, phone_mask, phone_normalise
 
 from .models import Delivery, Notification, PushSubscription, SmsMessage
-
-# A secret in a texted link (a caller's upload token): long URL-safe runs of characters.
-LINK_SECRET = re.compile(r"[A-Za-z0-9_-]{20,}")
+from .sealing import link_secrets_masked
 
 
 @admin.register(PushSubscription)
@@ -76,4 +72,4 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="message")
     def message_masked(self, sms: SmsMessage) -> str:
-        return LINK_SECRET.sub("•••", sms.message)
+        return link_secrets_masked(sms.message)

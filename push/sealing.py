@@ -5,6 +5,7 @@ the sealed text is wiped once the SMS is sent or has failed, so it survives only
 crash in between."""
 
 import base64
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -12,6 +13,11 @@ from django.utils.crypto import salted_hmac
 
 SALT = "larmkedjan.push.sms-sealed-text"
 SECRET_MASK = "•••"
+# The secret of a texted link wherever its text may be seen (the SMS admin, server logs, rows
+# written before sealing): a long URL-safe run after /b/, the path of a caller's upload link
+# (imaging.services.links.LINK_PATH; its token is secrets.token_urlsafe(32)). push sits below
+# imaging, so the pattern lives here and imaging uses it.
+LINK_SECRET = re.compile(r"(/b/)[A-Za-z0-9_-]{20,}")
 
 
 class SealBroken(Exception):
@@ -41,3 +47,8 @@ def text_unseal(sealed: str) -> str:
 def secret_mask(text: str, secret: str) -> str:
     """`text` as it may be stored and shown: `secret` replaced by •••."""
     return text.replace(secret, SECRET_MASK) if secret else text
+
+
+def link_secrets_masked(text: str) -> str:
+    """`text` with the secret of every texted link in it masked (`/b/•••`)."""
+    return LINK_SECRET.sub(lambda m: m.group(1) + SECRET_MASK, text)

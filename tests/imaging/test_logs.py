@@ -29,3 +29,19 @@ def test_the_asgi_servers_access_log_masks_the_token(caplog):
     [record] = [r for r in caplog.records if r.name == "uvicorn.access"]
     assert record.getMessage() == '203.0.113.5:51234 - "GET /b/•••?lang=en HTTP/1.1" 200'
     assert token not in caplog.text
+
+
+def test_the_link_secrets_pattern_fits_the_link_imaging_texts(settings):
+    """push.sealing holds the pattern of a texted link's secret (push sits below imaging); it
+    must find the token of the link imaging builds, and mask it alone."""
+    import secrets
+
+    from imaging.services.links import link_sms_text, link_url
+    from push.sealing import SECRET_MASK, link_secrets_masked
+
+    settings.IMAGING_PUBLIC_URL = "https://bild.larm.example"
+    token = secrets.token_urlsafe(32)
+    text = link_sms_text(link_url(token))
+    masked = link_secrets_masked(text)
+    assert token not in masked
+    assert masked == text.replace(token, SECRET_MASK)
