@@ -133,3 +133,32 @@ def test_the_outbox_file_is_the_product_users_only(settings, tmp_path):
         os.umask(old_umask)
     assert oct(settings.SMS_OUTBOX_PATH.stat().st_mode & 0o777) == "0o600"
     assert oct(settings.SMS_OUTBOX_PATH.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_the_upgrade_seals_an_sms_still_queued_and_its_link_still_arrives(settings):
+    """Review of issue 12, item 10: 0004 masked only the texts already sent; one still queued
+    kept the link in clear (and the sender would send and keep it so). 0005 seals it under the
+    key the sender opens it with and masks the record."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    migration = import_module("push.migrations.0005_sms_seal_queued_links")
+    queued = SmsMessage.objects.create(to=CALLER, message=TEXT, backend="console",
+                                       state=SmsState.QUEUED)
+    sent = SmsMessage.objects.create(to=CALLER, message=TEXT, backend="console",
+                                     state=SmsState.SENT)
+    plain = SmsMessage.objects.create(to=CALLER, message="Larmcentralen: test",
+                                      backend="console", state=SmsState.QUEUED)
+    migration.seal_queued_links(django_apps, None)
+    masked = f"Skicka en bild: https://bild.larm.example/b/{SECRET_MASK}"
+    for sms in (queued, sent, plain):
+        sms.refresh_from_db()
+        assert TOKEN not in stored_row(sms.pk)
+    assert (queued.message, bool(queued.sealed)) == (masked, True)
+    assert (sent.message, sent.sealed) == (masked, "")
+    assert (plain.message, plain.sealed) == ("Larmcentralen: test", "")
+    assert services.sms_send(sms_id=queued.pk) == SmsState.SENT
+    assert settings.SMS_OUTBOX_PATH.read_text().rstrip("\n").endswith(TEXT)
+    queued.refresh_from_db()
+    assert (queued.message, queued.sealed) == (masked, "")
