@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(phone_region_checked, checks.Tags.compatibility)
+        checks.register(map_tiles_checked, checks.Tags.security)
 
 
 def phone_region_checked(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -18,3 +19,14 @@ def phone_region_checked(app_configs=None, **kwargs) -> list[checks.CheckMessage
 
     problem = phone_region_check(settings.PHONE_REGION)
     return [checks.Error(problem, id="core.E001")] if problem else []
+
+
+def map_tiles_checked(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A MAP_TILE_URL whose host is a placeholder would need the pages' image policy to allow
+    any host; the policy leaves it out (no tiles), and the start refuses it."""
+    from django.conf import settings
+
+    from .csp import template_source
+
+    _source, problem = template_source(settings.MAP_TILE_URL or "")
+    return [checks.Error(f"MAP_TILE_URL: {problem}.", id="core.E002")] if problem else []

@@ -19,6 +19,7 @@ the first paint, the field screens' style sheets, the API docs' small style bloc
 
 import base64
 import hashlib
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -81,18 +82,42 @@ def allow_inline(request, kind: str, text: str) -> None:
     request.csp_inline.setdefault(INLINE_DIRECTIVE[kind], set()).add(inline_hash(text))
 
 
-def origin_source(url: str) -> str | None:
-    """A source expression for the host of a URL template such as MAP_TILE_URL
-    (https://{s}.tile.example/{z}/{x}/{y}.png -> https://*.tile.example); None for a URL
-    of this site (a path) or one that names no host."""
+# The literal labels a placeholder's wildcard must stand under: a domain, never a top-level
+# one alone (https://{s}.example/… would allow every host under .example).
+WILDCARD_UNDER_LABELS = 2
+
+
+def template_source(url: str) -> tuple[str | None, str]:
+    """The source expression for the host of a URL template such as MAP_TILE_URL, and when
+    there is none for a host, why. A placeholder in the host ({s}: Leaflet's a, b, c) stands
+    for a subdomain of the literal domain after it (https://{s}.tile.example/{z}/{x}/{y}.png ->
+    https://*.tile.example), and only of a domain of at least two labels: a host that is all
+    or mostly placeholder (https://{s}/…, https://a.{s}.example/…) would allow images from
+    anywhere, so it gets no source (and core.E002 refuses it at start). (None, "") for a path
+    of this site or an empty setting."""
     parts = urlsplit(url.strip())
-    if not parts.scheme or not parts.hostname:
-        return None
-    labels = parts.netloc.split(".")
-    templated = [i for i, label in enumerate(labels) if "{" in label]
+    if not parts.scheme or not parts.netloc:
+        return None, ""
+    netloc = parts.netloc
+    host, port = re.fullmatch(r"(\[[^\]]*\]|[^:]*)(?::(.*))?", netloc).groups()
+    if "@" in netloc or not host or "{" in (port or ""):
+        return None, f"the host of {url!r} cannot be told"
+    labels = host.split(".")
+    templated = [i for i, label in enumerate(labels) if "{" in label or "}" in label]
     if templated:
-        labels = ["*", *labels[templated[-1] + 1:]]
-    return f"{parts.scheme}://{'.'.join(labels)}"
+        literal = labels[templated[-1] + 1:]
+        if len(literal) < WILDCARD_UNDER_LABELS:
+            return None, (f"the host of {url!r} is all or mostly placeholder: its "
+                          "wildcard would allow images from nearly any host (a placeholder "
+                          "needs a domain of two labels or more after it, as in "
+                          "https://{s}.tile.example.org/{z}/{x}/{y}.png)")
+        host = ".".join(["*", *literal])
+    return f"{parts.scheme}://{host}{':' + port if port else ''}", ""
+
+
+def origin_source(url: str) -> str | None:
+    """template_source's source expression alone (None: nothing to allow)."""
+    return template_source(url)[0]
 
 
 def _socket_sources(request) -> tuple[str, ...]:

@@ -102,11 +102,35 @@ def test_the_map_tiles_host_is_allowed(demo, settings):
     ("https://tiles.example/{z}/{x}/{y}.png", "https://tiles.example"),
     ("https://tiles.example:8443/{z}/{x}/{y}.png", "https://tiles.example:8443"),
     ("https://a{s}.b.example/{z}.png", "https://*.b.example"),
+    ("https://{s}.tile.example:8443/{z}/{x}/{y}.png", "https://*.tile.example:8443"),
+    ("http://[::1]:8080/{z}/{x}/{y}.png", "http://[::1]:8080"),
     ("/tiles/{z}/{x}/{y}.png", None),
     ("", None),
+    # A host that is all or mostly placeholder: no source rather than a wildcard for anywhere.
+    ("https://{s}/{z}/{x}/{y}.png", None),
+    ("https://{s}.example/{z}/{x}/{y}.png", None),
+    ("https://a.{s}.example/{z}/{x}/{y}.png", None),
+    ("https://tiles.{tld}/{z}/{x}/{y}.png", None),
+    ("https://tiles.example:{port}/{z}/{x}/{y}.png", None),
 ])
 def test_origin_source(url, source):
     assert csp.origin_source(url) == source
+
+
+@pytest.mark.parametrize("url", ["https://{s}/{z}/{x}/{y}.png",
+                                 "https://a.{s}.example/{z}/{x}/{y}.png"])
+def test_a_tile_host_that_is_a_placeholder_widens_no_policy_and_is_refused_at_start(
+        demo, settings, url):
+    """Review of issue 12, item 11: https://{s}/… gave img-src https://* (every https host)."""
+    from core.apps import map_tiles_checked
+
+    settings.MAP_TILE_URL = url
+    sources = policy(signed_in(demo.anna).get("/console/"))["img-src"]
+    assert sources == ["'self'", "data:", "blob:"]
+    [error] = map_tiles_checked()
+    assert error.id == "core.E002" and "placeholder" in error.msg
+    settings.MAP_TILE_URL = "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+    assert map_tiles_checked() == []
 
 
 def test_the_callers_pages_keep_their_own_policy(db):
