@@ -48,15 +48,18 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Every token (never a key): who holds it, whether it is tied to a session, when it
-    expires and was last used; the administrator revokes them here."""
+    """Every token (never a key, nor the key of the session it is tied to: whoever saw it
+    could sign in as that browser): who holds it, whether it is tied to a session, when it
+    expires and was last used. The administrator revokes them here; none is deleted, so that
+    the record stays and the socket signed in with it is told."""
 
     list_display = ("prefix", "user", "label", "created_at", "expires_at", "last_used_at",
                     "revoked_at", "tied_to_session")
     list_filter = ("revoked_at", "user__role", "user__is_service_account")
     search_fields = ("user__username", "label", "prefix")
-    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "key_hash"]
-    exclude = ("key_hash",)
+    exclude = ("key_hash", "session_key")
+    readonly_fields = [f.name for f in ApiToken._meta.fields
+                       if f.name not in ("key_hash", "session_key")] + ["tied_to_session"]
     actions = ["revoke"]
 
     @admin.display(boolean=True, description="tied to a session")
@@ -74,6 +77,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoke instead
 
 
 @admin.register(LoginThrottle)

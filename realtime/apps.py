@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 
-from accounts.signals import api_tokens_revoked
+from accounts.signals import credentials_ended
 
 
 class RealtimeConfig(AppConfig):
@@ -14,7 +14,8 @@ class RealtimeConfig(AppConfig):
 
         post_migrate.connect(timers.ensure_purge_scheduled, sender=self)
         user_logged_out.connect(_revalidate_on_sign_out, dispatch_uid="realtime-sign-out")
-        api_tokens_revoked.connect(_revalidate_on_revoke, dispatch_uid="realtime-revoke")
+        credentials_ended.connect(_revalidate_on_credentials_ended,
+                                  dispatch_uid="realtime-credentials-ended")
 
 
 def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
@@ -28,9 +29,9 @@ def _revalidate_on_sign_out(sender, request, user, **kwargs) -> None:
                                  ended_session=getattr(session, "session_key", None))
 
 
-def _revalidate_on_revoke(sender, user_ids, **kwargs) -> None:
-    """Tokens were revoked: their holders' sockets check again, and a socket signed in with
-    a revoked token closes."""
+def _revalidate_on_credentials_ended(sender, user_ids, **kwargs) -> None:
+    """Tokens were revoked or deleted, a password changed, an account was deactivated or
+    deleted: those users' sockets check again, and one whose token or session ended closes."""
     from .services import subscriptions_revalidate
 
     for user_id in user_ids:

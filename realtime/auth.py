@@ -17,8 +17,9 @@ def _token_for(key: str):
 
 
 class TokenHeaderMiddleware(BaseMiddleware):
-    """An integration's `Authorization: Token <key>`: the socket's user, and the token's id
-    (`api_token_id`), which the consumer checks again when it revalidates."""
+    """An integration's `Authorization: Token <key>`: the socket's user, the token's id
+    (`api_token_id`), which the consumer checks again when it revalidates, and its expiry
+    (`api_token_expires_at`, a Unix time), when the consumer closes the socket."""
 
     async def __call__(self, scope, receive, send):
         headers = dict(scope.get("headers", []))
@@ -26,7 +27,8 @@ class TokenHeaderMiddleware(BaseMiddleware):
         if auth.lower().startswith("token "):
             token = await _token_for(auth[6:].strip())
             if token is not None:
-                scope = dict(scope, user=token.user, api_token_id=token.pk)
+                scope = dict(scope, user=token.user, api_token_id=token.pk,
+                             api_token_expires_at=token.expires_at.timestamp())
         return await super().__call__(scope, receive, send)
 
 

@@ -15,7 +15,8 @@ Server to client:
     {"op": "acked", "stream": ..., "seq": N}   the ack is stored (no push will wake this user
                                             for events up to N on that stream)
     {"op": "unsubscribed", "stream": ..., "reason": "revoked"}   no longer allowed (left the unit)
-    close code 4401                         not signed in, or the session has ended
+    close code 4401                         not signed in, or the session or token has ended
+                                            (seen on a ping, when told, and when it expires)
 
 Sequence numbers make the channel layer's silent drops harmless: a gap is filled from the
 event log before the next event is passed on. The layer's outages too: a socket whose layer
@@ -25,6 +26,7 @@ fails stays open and reads the event log until the layer answers again (realtime
 import asyncio
 import json
 import logging
+import math
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -32,7 +34,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 
+from accounts.sessions import session_absolute_end
+
 from . import registry, selectors, services
+from .credential import CredentialWatch
 from .outage import watch_for
 from .schema import (
     InvalidStreamName,
@@ -53,6 +58,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
     user_group = None
     offline = False  # the channel layer failed: events come from the event log (outage.py)
     waiting_on_layer = False
+    signed_out = False  # closed with 4401: nothing more is handled but the disconnect
 
     async def __call__(self, scope, receive, send):
         """AsyncConsumer.__call__, with a channel-layer receive that lives through the layer's
@@ -60,6 +66,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.scope = scope
         self.cursors: dict[str, int] = {}
         self.wakeups: asyncio.Queue = asyncio.Queue()
+        self.credential = CredentialWatch()  # when the socket's token or session ends
         self.pending: set[str] = set()
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = await self.channel_layer.new_channel()
@@ -67,7 +74,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.watch = watch_for(self.channel_layer)
         self.watch.add(self)
         try:
-            await await_many_dispatch([receive, self._from_layer], self.dispatch)
+            await await_many_dispatch([receive, self._from_layer, self.credential.due],
+                                      self.dispatch)
         except StopConsumer:
             pass
         finally:
@@ -164,6 +172,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
+        token_expires = self.scope.get("api_token_expires_at")
+        if token_expires is not None:
+            self.credential.until(token_expires)
+        elif self.session_key is not None:
+            self.credential.until(await database_sync_to_async(session_absolute_end)(
+                user=user, session=session))
         self.user_group = user_group_name(user.pk)
         await self._group_add(self.user_group)
         await self.accept()
@@ -201,12 +215,22 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _sign_out(self) -> None:
         self.cursors.clear()  # nothing more is sent, whatever is still queued for the socket
+        self.signed_out = True
+        self.credential.until(math.inf)
         await self.close(code=4401)
 
     async def _still_signed_in(self) -> bool:
-        return await database_sync_to_async(registry.still_signed_in)(
+        """Asks the credential again, and learns when it ends."""
+        ends = await database_sync_to_async(registry.signed_in_until)(
             self.scope["user"], self.session_key, self.scope.get("api_token_id")
         )
+        if ends is None:
+            return False
+        self.credential.until(ends)
+        return True
+
+    async def rt_due(self, message):
+        """The credential's end is past: dispatch has checked it (and closed the socket)."""
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME:
@@ -309,6 +333,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
                           "heads": dict(self.cursors)})
 
     async def dispatch(self, message):
+        # A socket past its credential's end (the watch may not have woken it yet) checks it
+        # before anything else; a signed-out one handles nothing but its disconnect.
+        if message["type"] != "websocket.disconnect" and (
+                self.signed_out
+                or (self.credential.past() and not await self._revalidate())):
+            return
         # Hot path: one event fanned out to every socket of a group. Channels' dispatch first
         # runs close_old_connections() through the process's one sync thread: a thread hop
         # per socket per event, which serialises a fan-out (measured: bench/). rt_event uses

@@ -2,6 +2,7 @@
 register an authorizer per stream kind (and recipients and notifications), so the event
 stream itself knows no domain."""
 
+import math
 from collections.abc import Callable, Iterable
 
 Authorizer = Callable[[object, str], bool]
@@ -44,33 +45,25 @@ def streams_followed(user) -> list[str]:
     return found
 
 
-def still_signed_in(user, session_key: str | None, token_id: int | None = None) -> bool:
-    """Whether a socket's user may still receive events: the account is active; for an
-    integration, its token still works (not revoked or expired); for a browser, its session
-    still exists and is within the absolute timeout."""
-    import time
-    from importlib import import_module
-
-    from django.conf import settings
+def signed_in_until(user, session_key: str | None, token_id: int | None = None) -> float | None:
+    """Until when a socket's user may receive events (a Unix time; inf: no end known), or
+    None when no longer: for an integration, until its token expires (None: revoked, expired,
+    deleted); for a browser, until its session's absolute timeout (None: signed out, gone,
+    its password changed: accounts.sessions); the account active either way."""
     from django.contrib.auth import get_user_model
 
-    if not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
-        return False
     if token_id is not None:
-        from accounts.services import api_token_live
+        from accounts.services import api_token_live_until
 
-        return api_token_live(token_id=token_id)
+        return api_token_live_until(token_id=token_id)
+    current = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    if current is None:
+        return None
     if session_key is None:
-        return True
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-    data = store.load()
-    if str(data.get("_auth_user_id")) != str(user.pk):
-        return False
-    signed_in = data.get("signed_in_at")
-    from accounts.middleware import session_limits
+        return math.inf
+    from accounts.sessions import session_signed_in_until
 
-    _idle, absolute = session_limits(user)
-    return signed_in is None or time.time() - signed_in <= absolute
+    return session_signed_in_until(user=current, session_key=session_key)
 
 
 # --- Who is woken when a socket did not see an event in time ---------------------------------

@@ -2,7 +2,6 @@
 
 from .lockout import (
     Refusal,
-    address_trusted,
     client_address,
     login_failure_record,
     login_locks_lift,
@@ -12,16 +11,17 @@ from .lockout import (
 from .tokens import (
     api_token_authenticate,
     api_token_issue,
-    api_token_live,
+    api_token_live_until,
     api_token_revoke,
     api_token_service_issue,
+    api_tokens_revoke_for_password,
     api_tokens_revoke_for_session,
-    key_digest,
+    credentials_ended_send,
 )
 
 __all__ = [
-    "Refusal", "address_trusted", "api_token_authenticate", "api_token_issue",
-    "api_token_live", "api_token_revoke", "api_token_service_issue",
-    "api_tokens_revoke_for_session", "client_address", "key_digest", "login_failure_record",
-    "login_locks_lift", "login_refusal", "login_success_record",
+    "Refusal", "api_token_authenticate", "api_token_issue", "api_token_live_until",
+    "api_token_revoke", "api_token_service_issue", "api_tokens_revoke_for_password",
+    "api_tokens_revoke_for_session", "client_address", "credentials_ended_send",
+    "login_failure_record", "login_locks_lift", "login_refusal", "login_success_record",
 ]

@@ -44,7 +44,7 @@ def client_address(request) -> str:
     return BaseThrottle().get_ident(request) or ""
 
 
-def address_trusted(address: str) -> bool:
+def _address_trusted(address: str) -> bool:
     """Whether the address is on a network in LOGIN_TRUSTED_NETWORKS."""
     try:
         ip = ipaddress.ip_address(address)
@@ -56,7 +56,7 @@ def address_trusted(address: str) -> bool:
 
 def login_refusal(*, username: str, address: str) -> Refusal | None:
     """Whether a sign-in of this name from this address must wait (None: try the password)."""
-    if address_trusted(address):
+    if _address_trusted(address):
         return None
     now = timezone.now()
     keys = [(Kind.NAME, username.lower())] + ([(Kind.ADDRESS, address)] if address else [])
@@ -96,7 +96,7 @@ def login_failure_record(*, username: str, address: str) -> None:
         delay = _name_delay(name.failures)
         name.locked_until = now + timedelta(seconds=delay) if delay else None
         name.save()
-        if not address or address_trusted(address):
+        if not address or _address_trusted(address):
             return
         place = _count(Kind.ADDRESS, address, now)
         if place.failures >= settings.LOGIN_ADDRESS_MAX_FAILURES:

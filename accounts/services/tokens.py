@@ -8,10 +8,9 @@ stops working when the session is gone or past its absolute timeout.
 """
 
 import hashlib
+import math
 import secrets
-import time
 from datetime import datetime, timedelta
-from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -19,10 +18,10 @@ from django.utils import timezone
 
 from core.errors import Conflict, Forbidden
 
-from ..middleware import SIGNED_IN_AT, session_limits
 from ..models import ApiToken
 from ..roles import may_hold_api_token
-from ..signals import api_tokens_revoked
+from ..sessions import session_signed_in_until
+from ..signals import credentials_ended
 
 KEY_BYTES = 32
 PREFIX_LENGTH = 6
@@ -32,25 +31,9 @@ NOT_YOURS = ("Your role may not hold an integration token: the screens sign in w
              "session. An administrator can create a service account for an integration.")
 
 
-def key_digest(key: str) -> str:
+def _key_digest(key: str) -> str:
     """What is kept of a key: its SHA-256, in hex."""
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _session_data(session_key: str) -> dict:
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-    return store.load()
-
-
-def _session_live(token: ApiToken) -> bool:
-    """Whether the session a token is tied to is still signed in as its user, within its
-    absolute timeout."""
-    data = _session_data(token.session_key)
-    if str(data.get("_auth_user_id")) != str(token.user_id):
-        return False
-    signed_in = data.get(SIGNED_IN_AT)
-    _idle, absolute = session_limits(token.user)
-    return signed_in is None or time.time() - signed_in <= absolute
 
 
 def _expiry(user, session_key: str, now: datetime) -> datetime:
@@ -59,11 +42,9 @@ def _expiry(user, session_key: str, now: datetime) -> datetime:
     else:
         expires = now + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
     if session_key:
-        signed_in = _session_data(session_key).get(SIGNED_IN_AT)
-        if signed_in is not None:
-            _idle, absolute = session_limits(user)
-            ends = datetime.fromtimestamp(signed_in + absolute, tz=now.tzinfo)
-            expires = min(expires, ends)
+        ends = session_signed_in_until(user=user, session_key=session_key)
+        if ends is not None and ends != math.inf:
+            expires = min(expires, datetime.fromtimestamp(ends, tz=now.tzinfo))
     return expires
 
 
@@ -76,7 +57,7 @@ def api_token_issue(*, user, by=None, session_key: str = "", label: str = "",
     now = timezone.now()
     key = secrets.token_urlsafe(KEY_BYTES)
     token = ApiToken.objects.create(
-        user=user, key_hash=key_digest(key), prefix=key[:PREFIX_LENGTH], label=label[:120],
+        user=user, key_hash=_key_digest(key), prefix=key[:PREFIX_LENGTH], label=label[:120],
         session_key=session_key or "", created_by=by or user,
         expires_at=_expiry(user, session_key, now))
     return token, key
@@ -94,30 +75,42 @@ def api_token_authenticate(*, key: str = "", key_hash: str = "") -> ApiToken | N
     """The live token with this key (or the key's hash), or None (unknown, expired, revoked,
     its session signed out, its user deactivated or no longer allowed to hold one)."""
     token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=key_hash or key_digest(key), revoked_at__isnull=True).first())
+             .filter(key_hash=key_hash or _key_digest(key), revoked_at__isnull=True).first())
     now = timezone.now()
     if token is None or token.expires_at <= now or not may_hold_api_token(token.user):
         return None
-    if token.session_key and not _session_live(token):
+    if token.session_key and session_signed_in_until(
+            user=token.user, session_key=token.session_key) is None:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 
-def api_token_live(*, token_id: int) -> bool:
-    """Whether the token a socket signed in with still works (asked when it revalidates)."""
-    token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
-    return token is not None and api_token_authenticate(key_hash=token.key_hash) is not None
+def api_token_live_until(*, token_id: int) -> float | None:
+    """Until when the token a socket signed in with works (a Unix time: its expiry, no later
+    than its session's absolute timeout), or None when it no longer does (asked when the
+    socket revalidates, and again at that time)."""
+    key_hash = ApiToken.objects.filter(pk=token_id).values_list("key_hash", flat=True).first()
+    token = api_token_authenticate(key_hash=key_hash) if key_hash else None
+    return token.expires_at.timestamp() if token is not None else None
+
+
+def credentials_ended_send(*, user_ids) -> None:
+    """After commit, tell those listening (realtime: the users' sockets check again) that
+    some of these users' tokens or sessions ended."""
+    user_ids = sorted(set(user_ids))
+    if user_ids:
+        transaction.on_commit(lambda: credentials_ended.send(sender=ApiToken,
+                                                             user_ids=user_ids))
 
 
 def _revoke(tokens, by) -> int:
     """Revoke `tokens` (live ones); their holders' sockets are told after commit."""
-    user_ids = sorted(set(tokens.values_list("user_id", flat=True)))
+    user_ids = list(tokens.values_list("user_id", flat=True))
     count = tokens.update(revoked_at=timezone.now(), revoked_by=by)
     if count:
-        transaction.on_commit(lambda: api_tokens_revoked.send(sender=ApiToken,
-                                                              user_ids=user_ids))
+        credentials_ended_send(user_ids=user_ids)
     return count
 
 
@@ -136,3 +129,15 @@ def api_tokens_revoke_for_session(*, session_key: str | None, by=None) -> int:
     with transaction.atomic():
         return _revoke(ApiToken.objects.filter(session_key=session_key,
                                                revoked_at__isnull=True), by)
+
+
+def api_tokens_revoke_for_password(*, user_id: int) -> int:
+    """The user's password changed: Django refuses the sessions they signed in with before
+    (accounts.sessions checks the password's hash too), so the tokens tied to a session end
+    with them, and the user's sockets check again (those of such a session close)."""
+    with transaction.atomic():
+        count = _revoke(ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True)
+                        .exclude(session_key=""), None)
+        if not count:
+            credentials_ended_send(user_ids=[user_id])
+    return count

@@ -309,3 +309,22 @@ def test_the_old_tokens_table_is_gone(db):
     from django.db import connection
 
     assert "authtoken_token" not in connection.introspection.table_names()
+
+
+def test_the_django_admin_never_shows_the_session_a_token_is_tied_to(demo):
+    """Its key would let whoever reads the page act as that dispatcher's browser."""
+    browser = signed_in_browser(demo.anna)
+    token_from(browser)
+    session_key = browser.session.session_key
+    token = ApiToken.objects.get(user=demo.anna)
+    assert token.session_key == session_key
+    admin = Client()
+    admin.force_login(demo.admin)
+    for page in (f"/admin/accounts/apitoken/{token.pk}/change/", "/admin/accounts/apitoken/"):
+        response = admin.get(page)
+        assert response.status_code == 200, page
+        assert session_key not in response.content.decode(), page
+    # Nor can it be looked for.
+    assert "0 results" in admin.get(f"/admin/accounts/apitoken/?q={session_key}").content.decode()
+    assert "tied to a session" in admin.get(
+        f"/admin/accounts/apitoken/{token.pk}/change/").content.decode().lower()
