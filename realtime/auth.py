@@ -35,22 +35,44 @@ class TokenHeaderMiddleware(BaseMiddleware):
 logger = logging.getLogger(__name__)
 
 
+def _outage(error: BaseException) -> bool:
+    """Whether a failure is the database's or the channel layer's (they are away, the client
+    tries again), not a bug."""
+    from channels.exceptions import ChannelFull
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import RedisError
+
+    return isinstance(error, (OperationalError, InterfaceError, RedisError, OSError,
+                              TimeoutError, ChannelFull))
+
+
 class RefuseCleanly:
-    """The outermost WebSocket application: a failure anywhere on the way to or in the
-    consumer (a database or channel layer that does not answer) refuses the handshake, or
-    closes an open socket with 1011, and is logged in one line, instead of the server's
-    "Exception in ASGI application" and a traceback for every tablet that tries again."""
+    """The outermost WebSocket application. A failure on the way to the consumer refuses the
+    handshake, and one of the database or the channel layer (an outage) closes an open socket
+    with 1011: each is logged in one line, instead of the server's "Exception in ASGI
+    application" and a traceback for every tablet that tries again. Any other failure of an
+    open socket is a bug: logged at ERROR with its traceback (and closed with 1011)."""
 
     def __init__(self, inner):
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
+        accepted = False
+
+        async def watched(message):
+            nonlocal accepted
+            accepted = accepted or message.get("type") == "websocket.accept"
+            await send(message)
+
         try:
-            return await self.inner(scope, receive, send)
-        except Exception as error:  # noqa: BLE001 - one line; the client tries again
-            logger.warning("WebSocket %s refused or closed: %s: %s", scope.get("path"),
-                           type(error).__name__, error)
-            logger.debug("The WebSocket's failure in full", exc_info=True)
+            return await self.inner(scope, receive, watched)
+        except Exception as error:  # noqa: BLE001 - logged below; the client tries again
+            if accepted and not _outage(error):
+                logger.exception("WebSocket %s failed (closed with 1011)", scope.get("path"))
+            else:
+                logger.warning("WebSocket %s refused or closed: %s: %s", scope.get("path"),
+                               type(error).__name__, error)
+                logger.debug("The WebSocket's failure in full", exc_info=True)
             try:
                 await send({"type": "websocket.close", "code": 1011})
             except Exception:  # noqa: BLE001 - already closed

@@ -1,6 +1,7 @@
 """Faults a socket must survive or end cleanly: a frame nested too deeply for the parser, a
-handshake whose way in fails (refused with one log line, no traceback), and a sign-out that
-must close the session's sockets before any later event."""
+handshake whose way in fails (refused with one log line, no traceback), a failure after it
+(an outage in one line, a bug with its traceback), and a sign-out that must close the
+session's sockets before any later event."""
 
 import logging
 import time
@@ -93,6 +94,35 @@ async def test_a_handshake_that_fails_on_the_way_in_is_refused_in_one_log_line(
     assert len(lines) == 1, caplog.text
     assert "refused" in lines[0].getMessage() and "OperationalError" in lines[0].getMessage()
     assert lines[0].exc_info is None and "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(("failure", "bug"), [
+    (RuntimeError("a bug in the consumer"), True),
+    (OperationalError("server closed the connection unexpectedly"), False),
+])
+async def test_a_failure_after_the_handshake_is_logged_as_a_bug_unless_an_outage(
+        tokens, monkeypatch, caplog, failure, bug):  # noqa: F811
+    """Past the handshake only an outage (the database, the channel layer) is one line: any
+    other failure is a bug, logged at ERROR with its traceback, once. Either closes with
+    1011."""
+
+    async def fails(self, message):
+        raise failure
+
+    monkeypatch.setattr("realtime.consumers.StreamConsumer.rt_event", fails)
+    caplog.set_level(logging.WARNING)
+    ws = await connected(tokens["anna"])
+    await subscribe(ws, "dispatch")
+    await publish(stream="dispatch", type="case.updated", data={})
+    assert await ws.receive_output(timeout=WAIT) == {"type": "websocket.close", "code": 1011}
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1, caplog.text
+    if bug:
+        assert lines[0].levelno == logging.ERROR and lines[0].exc_info is not None
+        assert "a bug in the consumer" in caplog.text and "Traceback" in caplog.text
+    else:
+        assert lines[0].levelno == logging.WARNING and lines[0].exc_info is None
+        assert "OperationalError" in lines[0].getMessage() and "Traceback" not in caplog.text
 
 
 # --- signing out --------------------------------------------------------------------------
