@@ -13,6 +13,18 @@ from .services import PatientRef, access_log_write
 
 # A personal identity number (*personnummer*) as typed: YYYYMMDD-NNNN, YYMMDD-NNNN, no dash.
 IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)")
+LOOKED_UP = "looked up in the admin"
+
+
+def admin_lookup_record(request, *, keys, where: str) -> None:
+    """A search in the admin for a person's key (a personal identity number; a caller's phone
+    number in the SMS admin, where nothing names the patient) asks about that person, even
+    when it finds nothing: one entry per key, the key as the patient."""
+    keys = list(dict.fromkeys(keys))
+    if keys:
+        access_log_write(user=request.user, reason=LOOKED_UP, refs=[
+            PatientRef(patient=key, case_ref="", object_type="admin_search", object_id=where)
+            for key in keys])
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -43,13 +55,9 @@ class RecordedAdmin(admin.ModelAdmin):
 
     def _record_lookups(self, request) -> None:
         """The identity numbers in the list's search and filters."""
-        numbers = dict.fromkeys(number for _key, values in request.GET.lists()
-                                for value in values
-                                for number in IDENTITY_NUMBER.findall(value))
-        if numbers:
-            access_log_write(user=request.user, reason="looked up in the admin", refs=[
-                PatientRef(patient=number, case_ref="", object_type="admin_search",
-                           object_id=self.opts.label_lower) for number in numbers])
+        admin_lookup_record(request, where=self.opts.label_lower, keys=(
+            number for _key, values in request.GET.lists() for value in values
+            for number in IDENTITY_NUMBER.findall(value)))
 
     def get_changelist_instance(self, request):
         self._record_lookups(request)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import admin_lookup_record
 from core.phones import PhoneNumberInvalid, phone_mask, phone_normalise
 
 from .models import Delivery, Notification, PushSubscription, SmsMessage
@@ -36,9 +37,10 @@ class NotificationAdmin(admin.ModelAdmin):
 class SmsMessageAdmin(admin.ModelAdmin):
     """What was texted and how it went, read-only. A caller's number is shown masked and a
     link's secret not at all (the record keeps it masked; the sealed text is never shown): the
-    page is for following deliveries, and push cannot say whose number it is (so it could not
-    write the access log), nor may anyone open a caller's upload link. A number is found only
-    whole (a search for part of it would unmask it digit by digit)."""
+    page is for following deliveries, nor may anyone open a caller's upload link. A number is
+    found only whole (a search for part of it would unmask it digit by digit), and such a
+    search is in the access log with the number as the key: it asks which texts, and so which
+    case's link, went to that caller, and push cannot name the patient behind a number."""
 
     list_display = ("to_masked", "user", "state", "delivery_status", "backend", "attempts",
                     "created_at", "sent_at", "delivered_at")
@@ -64,6 +66,7 @@ class SmsMessageAdmin(admin.ModelAdmin):
             number = phone_normalise(search_term)
         except PhoneNumberInvalid:
             return super().get_search_results(request, queryset, search_term)
+        admin_lookup_record(request, keys=[number], where=self.opts.label_lower)
         return queryset.filter(to=number), False
 
     @admin.display(description="to", ordering="to")

@@ -229,6 +229,24 @@ def test_the_sms_admin_is_read_only_and_finds_a_number_only_whole(world, demo, c
     assert SmsMessage.objects.filter(pk=sms.pk, to=CALLER_PHONE).exists()
 
 
+def test_a_search_for_a_callers_whole_number_in_the_sms_admin_is_in_the_access_log(
+        world, demo, client):
+    """Review of issue 12, item 11: it tells which texts (and by their tag which case's link)
+    went to that caller. push cannot name the patient behind a number: the number is the key,
+    written even when nothing is found; a search that finds no number by it writes nothing."""
+    client.force_login(demo.admin)
+    changelist = reverse("admin:push_smsmessage_changelist")
+    mark = log_mark()
+    for term in ("070-999 00 11", "+46701112233", CALLER_PHONE[-4:], "admin", ""):
+        assert client.get(changelist, {"q": term}).status_code == 200
+    logged = AccessLogEntry.objects.filter(id__gt=mark)
+    assert sorted((e.patient, e.object_type, e.object_id, e.reason, e.username)
+                  for e in logged) == sorted([
+        (CALLER_PHONE, "admin_search", "push.smsmessage", "looked up in the admin", "admin"),
+        ("+46701112233", "admin_search", "push.smsmessage", "looked up in the admin",
+         "admin")])
+
+
 def test_the_sms_admin_shows_a_callers_number_masked_and_no_link_secret(world, demo, client):
     token = "Zx9" * 12
     sms = SmsMessage.objects.create(to=CALLER_PHONE, backend="test",
