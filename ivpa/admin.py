@@ -61,10 +61,18 @@ class ResponderAdmin(admin.ModelAdmin):
     # The position is the responder's own data; the vetting changes only through the actions.
     readonly_fields = ("latitude", "longitude", "position_at", "cell", "approval", "trained_on",
                        "approved_at", "approved_by", "approved_until")
+    # What the vetting rests on, set when a responder is added and never edited here after:
+    # a volunteer made a unit would be alerted unvetted, and a changed training must wait for
+    # a new approval, which only the volunteer's own change sets going (responder_update).
+    VETTED_FIELDS = ("kind", "training", "training_confirmed_at")
     raw_id_fields = ("user",)
     list_select_related = ("user", "municipality")
     inlines = [ResponderApprovalInline]
     actions = ["approve_training", "revoke_approval"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else (*fields, *self.VETTED_FIELDS)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -361,6 +361,21 @@ def test_a_coordinator_in_the_admin_sees_and_vets_only_her_volunteers(ivpa, demo
     assert client.get("/admin/accounts/user/").status_code == 403
 
 
+def test_the_admin_cannot_change_what_the_vetting_rests_on(ivpa, demo, client):
+    """Review of issue 12, item 11: an administrator setting a volunteer's kind to fire/rescue
+    made them alerted as a unit with no approval, and changing their training kept the
+    approval of another training. Set when a responder is added; never edited after."""
+    client.force_login(demo.admin)
+    for responder in (ivpa.lars, ivpa.rtj2110):
+        page = client.get(f"/admin/ivpa/responder/{responder.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' in page.content.decode()
+        form = page.context["adminform"].form
+        assert {"kind", "training", "training_confirmed_at"}.isdisjoint(form.fields)
+        assert "available" in form.fields  # the rest stays editable
+    added = client.get("/admin/ivpa/responder/add/").context["adminform"].form
+    assert {"kind", "training"} <= set(added.fields)
+
+
 def test_a_coordinator_is_no_dispatcher(ivpa, demo, api):
     assert demo.ulla.role == Role.COORDINATOR
     assert api(demo.ulla).get("/api/cases/").status_code == 403
