@@ -254,6 +254,8 @@ TIMER_LEASE_SECONDS = env_int("TIMER_LEASE_SECONDS", 30)
 # the tick task, for this long (timers.models.Heartbeat).
 HEALTH_BEAT_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_BEAT_MAX_AGE_SECONDS", "15"))
 HEALTH_WORKER_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "15"))
+# ... and when a pending timer is this far past its time (timers are due, none fires them).
+HEALTH_TIMER_LAG_SECONDS = float(os.environ.get("HEALTH_TIMER_LAG_SECONDS", "15"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

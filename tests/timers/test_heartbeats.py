@@ -149,3 +149,16 @@ def test_healthz_still_turns_red_on_a_timer_backlog(client):
     answer = client.get("/healthz")
     assert answer.status_code == 503
     assert answer.json()["failing"] == ["timer_lag_seconds"]
+
+
+def test_the_timer_lag_limit_comes_from_settings(client, limits):
+    """Review of issue 12, item 15: the limit was a constant in core/health.py."""
+    from timers.services import timer_schedule
+
+    services.heartbeat_record(name="beat")
+    services.heartbeat_record(name="worker")
+    timer_schedule(kind="test.kind", key="1", due_at=timezone.now() - timedelta(seconds=60))
+    limits.HEALTH_TIMER_LAG_SECONDS = 120
+    assert client.get("/healthz").json()["failing"] == []
+    limits.HEALTH_TIMER_LAG_SECONDS = 30
+    assert client.get("/healthz").json()["failing"] == ["timer_lag_seconds"]
