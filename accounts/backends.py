@@ -6,10 +6,10 @@ from .services import client_address, login_failure_record, login_refusal, login
 
 class LockoutModelBackend(ModelBackend):
     """Model backend that counts failures by name and address (accounts.services.lockout)
-    and refuses, before the password is checked, a name that must wait or an address that
-    is shut out. The refusal is left on the request (`login_refusal`) for the view to tell:
-    django.contrib.auth.authenticate() swallows the PermissionDenied. A service account
-    never signs in with a password."""
+    and refuses, before the password is checked, a name that must wait at this address or
+    an address that is shut out. The refusal is left on the request (`login_refusal`) for
+    the view to tell: django.contrib.auth.authenticate() swallows the PermissionDenied. A
+    service account never signs in with a password."""
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and not user.is_service_account
@@ -25,7 +25,7 @@ class LockoutModelBackend(ModelBackend):
             user = super().authenticate(request, username=username, password=password,
                                         **kwargs)
             if user is not None:
-                login_success_record(username=username)
+                login_success_record(username=username, address=address)
                 return user
             login_failure_record(username=username, address=address)
             refusal = login_refusal(username=username, address=address)

@@ -56,17 +56,20 @@ class User(AbstractUser):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins (*inloggningsspärr*), counted per user name and per address: a name
-    that fails often makes each further try on it wait a little longer (never long, so
-    nobody can lock a dispatcher out); an address that fails often is shut out for a while
-    (accounts.services.lockout)."""
+    """Failed sign-ins (*inloggningsspärr*), counted per user name from an address, per
+    address and per user name: a name that fails often from an address waits there a little
+    longer each time (never long, and never elsewhere, so nobody can lock a dispatcher out);
+    an address that fails often is shut out for a while; a name's count from everywhere is
+    for the administrator (accounts.services.lockout)."""
 
     class Kind(models.TextChoices):
         NAME = "name", _("User name")
         ADDRESS = "address", _("Address")
+        NAME_FROM = "name_from", _("User name from an address")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NAME)
-    key = models.CharField(max_length=150)  # the user name in lower case, or the address
+    # The user name in lower case, the address, or "<address> <user name>".
+    key = models.CharField(max_length=200)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)

@@ -40,9 +40,9 @@ def refusal_message(refusal: Refusal) -> str:
     if refusal.kind == "address":
         return (f"Too many failed sign-ins from this address: it is locked until {until}. "
                 "Ask an administrator if it is urgent.")
-    return (f"Too many failed sign-ins for this user name: it is locked until {until} "
-            "(a few seconds, longer after each failure). Ask an administrator if it is "
-            "urgent.")
+    return (f"Too many failed sign-ins for this user name from this address: it is locked "
+            f"here until {until} (a few seconds, longer after each failure). Ask an "
+            "administrator if it is urgent.")
 
 
 def _authenticate(request) -> object:

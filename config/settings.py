@@ -296,11 +296,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(DATABASE_URL))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Sign-in lockout (accounts.services.lockout): after LOGIN_MAX_FAILURES failures on a user
-# name each further try on it waits 1, 2, 4... s (at most LOGIN_DELAY_MAX_SECONDS); an address
-# with LOGIN_ADDRESS_MAX_FAILURES failures is shut out for LOGIN_LOCKOUT_SECONDS. Failures
-# further apart than LOGIN_LOCKOUT_SECONDS are forgotten. LOGIN_TRUSTED_NETWORKS (CIDRs, the
-# centre's own network) are never delayed or shut out.
+# Sign-in lockout (accounts.services.lockout): after LOGIN_MAX_FAILURES failures of a user
+# name from one address each further try of it from there waits 1, 2, 4... s (at most
+# LOGIN_DELAY_MAX_SECONDS); an address with LOGIN_ADDRESS_MAX_FAILURES failures is shut out
+# for LOGIN_LOCKOUT_SECONDS. Failures further apart than LOGIN_LOCKOUT_SECONDS are forgotten.
+# LOGIN_TRUSTED_NETWORKS (CIDRs, the centre's own network) are never delayed or shut out.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 60)
 LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 20)

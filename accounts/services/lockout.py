@@ -1,20 +1,25 @@
-"""Sign-in lockout (*inloggningsspärr*): failures are counted per user name and per address.
+"""Sign-in lockout (*inloggningsspärr*): failures are counted per user name from an address,
+per address, and per user name.
 
-- A name: after LOGIN_MAX_FAILURES failures (from anywhere), each further try on that name
-  must wait 2^k seconds after the last failure (1, 2, 4, ...), never more than
-  LOGIN_DELAY_MAX_SECONDS. Guessing one password from many addresses is slowed down, and
-  nobody can lock a dispatcher out of the console for long.
+- A name from an address: after LOGIN_MAX_FAILURES failures of that name from that address,
+  each further try of it from there must wait 2^k seconds after the last failure (1, 2, 4,
+  ...), never more than LOGIN_DELAY_MAX_SECONDS. The wait is that address's only: guesses
+  from elsewhere never hold up the dispatcher at their own console (a name-wide wait let a
+  few addresses keep a name waiting for as long as they liked).
 - An address: after LOGIN_ADDRESS_MAX_FAILURES failures (on any names) it is shut out for
   LOGIN_LOCKOUT_SECONDS. One address guessing is stopped for long, whatever names it tries.
+- A name: its failures from anywhere are counted for the administrator (the Django admin's
+  list) and logged at WARNING each LOGIN_ADDRESS_MAX_FAILURES of them; they delay nobody.
 - Addresses in LOGIN_TRUSTED_NETWORKS (the centre's own network) are never delayed or shut
   out; their failures still count on the name.
 
-Failures further apart than LOGIN_LOCKOUT_SECONDS start the count again; a successful
-sign-in clears its name's count (never an address's: a guesser with an account of their own
-could otherwise reset it). An administrator lifts a delay or a lock in the Django admin.
+Failures further apart than LOGIN_LOCKOUT_SECONDS start a count again; a successful sign-in
+clears its name's count from that address (never an address's: a guesser with an account of
+their own could otherwise reset it). An administrator lifts a wait or a lock in the admin.
 """
 
 import ipaddress
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,14 +31,20 @@ from rest_framework.throttling import BaseThrottle
 from ..models import LoginThrottle
 
 Kind = LoginThrottle.Kind
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Refusal:
     """Why a sign-in is refused before its password is checked, and until when."""
 
-    kind: str  # LoginThrottle.Kind: the name waits, or the address is shut out
+    kind: str  # LoginThrottle.Kind: the name waits at this address, or the address is shut out
     until: datetime
+
+
+def _name_from(username: str, address: str) -> str:
+    """The key of a name's failures from an address (a user name holds no space)."""
+    return f"{address} {username.lower()}"
 
 
 def client_address(request) -> str:
@@ -56,10 +67,10 @@ def _address_trusted(address: str) -> bool:
 
 def login_refusal(*, username: str, address: str) -> Refusal | None:
     """Whether a sign-in of this name from this address must wait (None: try the password)."""
-    if _address_trusted(address):
+    if not address or _address_trusted(address):
         return None
     now = timezone.now()
-    keys = [(Kind.NAME, username.lower())] + ([(Kind.ADDRESS, address)] if address else [])
+    keys = [(Kind.NAME_FROM, _name_from(username, address)), (Kind.ADDRESS, address)]
     found = [t for t in LoginThrottle.objects.filter(key__in=[k for _, k in keys],
                                                       locked_until__gt=now)
              if (t.kind, t.key) in keys]
@@ -70,8 +81,8 @@ def login_refusal(*, username: str, address: str) -> Refusal | None:
 
 
 def _name_delay(failures: int) -> int:
-    """Seconds a name waits after its latest failure: 0 before LOGIN_MAX_FAILURES, then
-    1, 2, 4, ... up to LOGIN_DELAY_MAX_SECONDS."""
+    """Seconds a name waits at an address after its latest failure there: 0 before
+    LOGIN_MAX_FAILURES, then 1, 2, 4, ... up to LOGIN_DELAY_MAX_SECONDS."""
     over = failures - settings.LOGIN_MAX_FAILURES
     if over < 0:
         return 0
@@ -89,15 +100,23 @@ def _count(kind: str, key: str, now: datetime) -> LoginThrottle:
 
 
 def login_failure_record(*, username: str, address: str) -> None:
-    """Count a wrong password (or an unknown name) on the name and on the address."""
+    """Count a wrong password (or an unknown name) on the name, on the name from this
+    address and on the address."""
     now = timezone.now()
     with transaction.atomic():
         name = _count(Kind.NAME, username.lower(), now)
-        delay = _name_delay(name.failures)
-        name.locked_until = now + timedelta(seconds=delay) if delay else None
+        name.locked_until = None  # a name-wide wait is no longer kept (before 0006)
         name.save()
+        if name.failures % settings.LOGIN_ADDRESS_MAX_FAILURES == 0:
+            logger.warning("Sign-in: %d failures on the user name %r within %d s (from every "
+                           "address)", name.failures, username.lower(),
+                           settings.LOGIN_LOCKOUT_SECONDS)
         if not address or _address_trusted(address):
             return
+        pair = _count(Kind.NAME_FROM, _name_from(username, address), now)
+        delay = _name_delay(pair.failures)
+        pair.locked_until = now + timedelta(seconds=delay) if delay else None
+        pair.save()
         place = _count(Kind.ADDRESS, address, now)
         if place.failures >= settings.LOGIN_ADDRESS_MAX_FAILURES:
             place.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
@@ -105,8 +124,10 @@ def login_failure_record(*, username: str, address: str) -> None:
         place.save()
 
 
-def login_success_record(*, username: str) -> None:
-    LoginThrottle.objects.filter(kind=Kind.NAME, key=username.lower()).delete()
+def login_success_record(*, username: str, address: str) -> None:
+    """The right password: the name's count from this address starts again."""
+    LoginThrottle.objects.filter(kind=Kind.NAME_FROM,
+                                 key=_name_from(username, address)).delete()
 
 
 def login_locks_lift(*, throttles) -> int:
