@@ -10,8 +10,6 @@ the dispatcher `anna`. Prints one JSON line:
 import json
 import os
 import sys
-import time
-from importlib import import_module
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -20,27 +18,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 
-from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.services import api_token_issue  # noqa: E402
+from bench.sessions import session_cookie  # noqa: E402
 from crews.models import Region, Station, Unit, UnitKind  # noqa: E402
 from crews.services import crew_join  # noqa: E402
-
-
-def session_cookie(user) -> str:
-    """A signed-in session of `user`, as its `Cookie` header's "name=value"."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    now = time.time()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY:
-                  settings.AUTHENTICATION_BACKENDS[0],
-                  HASH_SESSION_KEY: user.get_session_auth_hash(), SIGNED_IN_AT: now,
-                  LAST_SEEN_AT: now})
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
 def dispatcher_token() -> str:

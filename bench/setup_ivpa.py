@@ -35,7 +35,8 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from bench.setup_data import dispatcher_token, session_cookie  # noqa: E402
+from bench.sessions import session_cookie  # noqa: E402
+from bench.setup_data import dispatcher_token  # noqa: E402
 from crews.models import Region  # noqa: E402
 from ivpa import geo  # noqa: E402
 from ivpa.models import (  # noqa: E402

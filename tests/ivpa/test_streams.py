@@ -7,11 +7,11 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connections
 
+from bench.sessions import session_cookie
 from ivpa import services
 from ivpa.models import Callout
 from tests.realtime.conftest import channel_layer  # noqa: F401  (a fresh layer per test)
 from tests.realtime.test_consumers import connected, receive, subscribe
-from tests.sessions import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,12 +10,12 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
+from bench.sessions import session_cookie
 from config.asgi import router
 from crews.services import crew_join
 from push.models import Notification, NotificationState
 from realtime.selectors import stream_acked
 from realtime.services import event_publish
-from tests.sessions import session_cookie
 
 from .helpers import dispatch, fire, subscribe
 from .loopback import FakeBrowser

@@ -11,13 +11,13 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
+from bench.sessions import session_cookie
 from config.asgi import router
 from dispatch import services as dispatch_services
 from realtime import services as realtime_services
 from realtime.consumers import MAX_FRAME, MAX_STREAMS
 from realtime.models import Event
 from realtime.services import event_publish, events_purge
-from tests.sessions import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
