@@ -57,6 +57,20 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     fi
 fi
 
+# The user's session bus of Debian's dbus-user-session for tests/deploy/test_supervised.py
+# (systemd-run, and so larmkedjan-manage, reaches the manager under test only over a bus),
+# installed like nginx where systemd is; without it those tests are skipped and say why.
+if [ -x /lib/systemd/systemd ] && [ ! -f /usr/lib/systemd/user/dbus.socket ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== apt-get install dbus-user-session (for tests/deploy)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends dbus-user-session; } >/tmp/larmkedjan-apt-dbus.log 2>&1 \
+            || { tail -20 /tmp/larmkedjan-apt-dbus.log; }
+    else
+        echo "(tests/deploy: dbus-user-session is not installed, the units' tests are skipped: apt-get install dbus-user-session)" >&2
+    fi
+fi
+
 if [ -n "${DATABASE_URL:-}" ]; then shape="production (PostgreSQL + Redis)"; else shape="embedded (SQLite, in-process)"; fi
 echo "== Larmkedjan test suite, shape: $shape"
 $PY -m pytest "$@"

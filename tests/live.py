@@ -52,26 +52,32 @@ class RedisServer:
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
-    def start(self) -> "RedisServer":
+    def start(self, *, timeout: float = 20) -> "RedisServer":
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         log = open(self.tmp / "redis.log", "a")
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.tmp)],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited:\n{self.log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not answer on {self.port}:\n{self.log()}")
+        log.close()  # the child has its own copy
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"redis-server exited:\n{self.log()}")
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port),
+                                                  timeout=0.5) as conn:
+                        conn.sendall(b"PING\r\n")
+                        if conn.recv(16).startswith(b"+PONG"):
+                            return self
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            raise RuntimeError(f"redis-server did not answer on {self.port}:\n{self.log()}")
+        except BaseException:
+            self.stop(kill=True)  # one that never answered is not left running
+            raise
 
     def stop(self, *, kill: bool = False) -> None:
         """Stop it (SIGKILL with kill=True: no goodbye to its clients)."""

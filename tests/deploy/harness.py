@@ -28,6 +28,10 @@ NGINX_SITE = DEPLOY / "nginx" / "larmkedjan.conf"
 ENV_EXAMPLE = DEPLOY / "larmkedjan.env.example"
 MANAGE = DEPLOY / "larmkedjan-manage"
 SYSTEMD = Path("/lib/systemd/systemd")
+# The user's session bus as Debian's dbus-user-session installs it (systemd-run, and so
+# larmkedjan-manage, reaches a manager only over a bus).
+DBUS_USER_UNITS = (Path("/usr/lib/systemd/user/dbus.socket"),
+                   Path("/usr/lib/systemd/user/dbus.service"))
 # Where the files say things are, as README "Running a centre" installs them.
 CODE, CONFIG, STATE = "/opt/larmkedjan", "/etc/larmkedjan", "/var/lib/larmkedjan"
 
@@ -125,33 +129,37 @@ class SystemdUnderTest:
     """This machine's systemd managing the deploy/ units installed into a temporary tree."""
 
     def __init__(self, *, env: dict[str, str], ports: list[int]):
+        self.cgroup_name = ""
+        self.process: subprocess.Popen | None = None
+        self.ports = ports
         # Not under /tmp (the services' PrivateTmp= would hide it from them), and where nobody
         # may pass (the checkout's var/ is root's alone).
         self.base = Path(tempfile.mkdtemp(prefix="lk-units-test-", dir="/var/lib"))
-        self.base.chmod(0o755)
-        self.units = self.base / "units"
-        self.etc = self.base / "etc"
-        self.state = self.base / "state"
-        self.logs = self.base / "logs"
         self.runtime = Path(tempfile.mkdtemp(prefix="lk-sd-"))  # the manager's socket
-        for path in (self.units, self.etc, self.state, self.logs, self.base / "home"):
-            path.mkdir()
-        self.state.chmod(0o700)
-        self.logs.chmod(0o777)
-        self.paths = {CODE: str(ROOT), CONFIG: str(self.etc), STATE: str(self.state)}
-        self.user = "nobody" if others_may_enter(ROOT) else "root"
-        self.uid = 65534 if self.user == "nobody" else 0
-        os.chown(self.state, self.uid, -1)
-        self.ports = ports
-        self.cgroup_name = ""
-        self.process: subprocess.Popen | None = None
-        self._install(env)
+        try:
+            self.base.chmod(0o755)
+            self.units = self.base / "units"
+            self.etc = self.base / "etc"
+            self.state = self.base / "state"
+            self.logs = self.base / "logs"
+            for path in (self.units, self.etc, self.state, self.logs, self.base / "home"):
+                path.mkdir()
+            self.state.chmod(0o700)
+            self.logs.chmod(0o777)
+            self.paths = {CODE: str(ROOT), CONFIG: str(self.etc), STATE: str(self.state)}
+            self.user = "nobody" if others_may_enter(ROOT) else "root"
+            self.uid = 65534 if self.user == "nobody" else 0
+            os.chown(self.state, self.uid, -1)
+            self._install(env)
+        except BaseException:
+            self.stop()  # its folders go with a failed set-up
+            raise
 
     def _install(self, env: dict[str, str]) -> None:
         for name in (*SERVICES, "larmkedjan.target"):
             (self.units / name).write_text(installed((UNITS / name).read_text(), self.paths))
-        for name in ("dbus.socket", "dbus.service"):  # Debian's dbus-user-session
-            shutil.copy(Path("/usr/lib/systemd/user", name), self.units / name)
+        for path in DBUS_USER_UNITS:  # Debian's dbus-user-session
+            shutil.copy(path, self.units / path.name)
         # The default dependencies of a service on a user manager (basic.target etc.).
         for stub in ("basic", "default", "shutdown", "sockets", "timers", "paths"):
             (self.units / f"{stub}.target").write_text(f"[Unit]\nDescription={stub}\n")
@@ -203,19 +211,20 @@ class SystemdUnderTest:
         # started in the root cgroup would take every process of the machine into its
         # init.scope.
         self.cgroup_name = f"larmkedjan-test-{uuid.uuid4().hex[:8]}"
-        enter = []
-        for root in cgroup_roots():
-            group = root / self.cgroup_name
-            group.mkdir()
-            enter.append(f"echo $$ > {group}/cgroup.procs")
-        # A tmpfs on /run in the new mount namespace: systemd looks for /run/systemd/system
-        # (a booted systemd); nothing changes outside the namespace.
-        script = " && ".join([*enter, "mount -t tmpfs tmpfs /run",
-                              "mkdir -p /run/systemd/system", f"exec {SYSTEMD} --user"])
         try:
+            enter = []
+            for root in cgroup_roots():
+                group = root / self.cgroup_name
+                group.mkdir()
+                enter.append(f"echo $$ > {group}/cgroup.procs")
+            # A tmpfs on /run in the new mount namespace: systemd looks for
+            # /run/systemd/system (a booted systemd); nothing changes outside the namespace,
+            # and the mount goes with the namespace's last process.
+            script = " && ".join([*enter, "mount -t tmpfs tmpfs /run",
+                                  "mkdir -p /run/systemd/system", f"exec {SYSTEMD} --user"])
             return self._start(script)
         except BaseException:
-            self.stop()
+            self.stop()  # the manager, its cgroups (and every process in them), its folders
             raise
 
     def _start(self, script: str) -> "SystemdUnderTest":
@@ -281,14 +290,31 @@ class SystemdUnderTest:
         return "\n".join(f"--- {p.name}\n{self.log(p.name)}" for p in sorted(self.logs.iterdir()))
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.systemctl("stop", "larmkedjan.target", check=False)
-            self.systemctl("exit", check=False)
+        """Everything it made goes, whatever state a failure left it in (each step runs even
+        when one before it failed); calling it again does nothing."""
+        try:
+            self._stop_manager()
+        finally:
             try:
+                self._remove_cgroups()
+            finally:
+                shutil.rmtree(self.base, ignore_errors=True)
+                shutil.rmtree(self.runtime, ignore_errors=True)
+
+    def _stop_manager(self) -> None:
+        if self.process and self.process.poll() is None:
+            try:
+                self.systemctl("stop", "larmkedjan.target", check=False)
+                self.systemctl("exit", check=False)
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+                pass
+            finally:
+                if self.process.poll() is None:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait(timeout=10)
+
+    def _remove_cgroups(self) -> None:
         if self.cgroup_name:
             base = Path("/sys/fs/cgroup")
             for group in [base / self.cgroup_name, *base.glob(f"*/{self.cgroup_name}")]:
@@ -298,8 +324,6 @@ class SystemdUnderTest:
                                   key=lambda p: len(p.parts), reverse=True):
                     _kill_and_remove(sub)
                 _kill_and_remove(group)
-        shutil.rmtree(self.base, ignore_errors=True)
-        shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 def others_may_enter(path: Path) -> bool:
@@ -377,7 +401,15 @@ class NginxUnderTest:
     and the code's paths."""
 
     def __init__(self, *, asgi_ports: list[int]):
+        self.process: subprocess.Popen | None = None
         self.base = Path(tempfile.mkdtemp(prefix="lk-nginx-"))
+        try:
+            self._install(asgi_ports)
+        except BaseException:
+            self.stop()  # its folder goes with a failed set-up
+            raise
+
+    def _install(self, asgi_ports: list[int]) -> None:
         self.base.chmod(0o755)
         self.http_port, self.https_port = free_port(), free_port()
         cert, key = self_signed_certificate(self.base, "larm.example.se")
@@ -404,7 +436,6 @@ class NginxUnderTest:
         (self.base / "site.conf").write_text(installed(site, replacements))
         self.conf = self.base / "nginx.conf"
         self.conf.write_text(self._main_conf())
-        self.process: subprocess.Popen | None = None
 
     def _main_conf(self) -> str:
         if DEBIAN_NGINX_CONF.exists():
@@ -436,20 +467,26 @@ class NginxUnderTest:
     def test_config(self) -> subprocess.CompletedProcess:
         return subprocess.run(self.command("-t"), capture_output=True, text=True, timeout=60)
 
-    def start(self) -> "NginxUnderTest":
+    def start(self, *, timeout: float = 20) -> "NginxUnderTest":
+        """nginx, listening; or, when it does not come up, nothing left running (its master
+        and workers are stopped before the error is raised)."""
         self.process = subprocess.Popen(self.command("-g", "daemon off;"),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                                         start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited:\n{self.error_log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.https_port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"nginx did not listen:\n{self.error_log()}")
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"nginx exited:\n{self.error_log()}")
+                try:
+                    with socket.create_connection(("127.0.0.1", self.https_port), timeout=0.5):
+                        return self
+                except OSError:
+                    time.sleep(0.1)
+            raise RuntimeError(f"nginx did not listen:\n{self.error_log()}")
+        except BaseException:
+            self._stop_process()
+            raise
 
     @property
     def https(self) -> str:
@@ -468,11 +505,19 @@ class NginxUnderTest:
         return path.read_text() if path.exists() else ""
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: workers finish and exit
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        shutil.rmtree(self.base, ignore_errors=True)
+        try:
+            self._stop_process()
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def _stop_process(self) -> None:
+        """The master gracefully (its workers finish and exit), else its whole session (the
+        workers too) killed while the master still holds the group's id."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGQUIT)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)

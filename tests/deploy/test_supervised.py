@@ -23,6 +23,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from tests.deploy.harness import (
+    DBUS_USER_UNITS,
     SYSTEMD,
     NginxUnderTest,
     SystemdUnderTest,
@@ -39,9 +40,12 @@ pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="starting systemd needs root"),
     pytest.mark.skipif(not SYSTEMD.exists() or not shutil.which("systemctl")
                        or not shutil.which("systemd-run") or not shutil.which("busctl")
-                       or not shutil.which("unshare") or not shutil.which("dbus-daemon"),
+                       or not shutil.which("unshare") or not shutil.which("dbus-daemon")
+                       or not all(path.exists() for path in DBUS_USER_UNITS),
                        reason="needs Debian's systemd (systemd, systemctl, systemd-run, busctl), "
-                              "dbus-daemon and unshare (util-linux)"),
+                              "the user's session bus (dbus-daemon and the units of "
+                              "dbus-user-session: apt-get install dbus-user-session; make test "
+                              "installs it as root) and unshare (util-linux)"),
     pytest.mark.skipif(not cgroup_roots(), reason="no cgroup hierarchy to give systemd a "
                                                   "cgroup of its own"),
 ]
@@ -78,10 +82,9 @@ def healthz(port: int) -> int | None:
 def centre():
     """The centre as README "Running a centre" sets it up: migrate, the demo data and
     collectstatic through larmkedjan-manage, then `systemctl start larmkedjan.target`."""
-    redis = RedisServer().start()
+    redis = RedisServer()
     db_name = f"larmkedjan_units_{uuid.uuid4().hex[:10]}"
     base_db = os.environ["DATABASE_URL"]
-    _pg_admin(base_db, f'CREATE DATABASE "{db_name}"')
     env = {"DATABASE_URL": urlunsplit(urlsplit(base_db)._replace(path="/" + db_name)),
            "REDIS_URL": redis.url(0), "SECRET_KEY": secrets.token_urlsafe(50),
            # /healthz's heartbeats short enough to see a killed worker before systemd
@@ -90,8 +93,13 @@ def centre():
            "HEALTH_BEAT_MAX_AGE_SECONDS": "3"}
     ports = [free_port(), free_port()]
     systemd = None
+    # Whatever fails on the way, nothing is left: Redis, the database, the manager with its
+    # cgroups and folders (each cleans up after a failed start of its own too).
     try:
-        systemd = SystemdUnderTest(env=env, ports=ports).start()
+        redis.start()
+        _pg_admin(base_db, f'CREATE DATABASE "{db_name}"')
+        systemd = SystemdUnderTest(env=env, ports=ports)
+        systemd.start()
         manage = {args: systemd.manage(*args.split()) for args in (
             "migrate --noinput", "seed_demo", "collectstatic --noinput --clear",
             "no_such_command", "check --deploy --fail-level ERROR")}
@@ -108,10 +116,14 @@ def centre():
             raise AssertionError(systemd.logs_text()) from None
         yield centre
     finally:
-        if systemd:
-            systemd.stop()
-        redis.close()
-        _pg_admin(base_db, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        try:
+            if systemd:
+                systemd.stop()
+        finally:
+            try:
+                redis.close()
+            finally:
+                _pg_admin(base_db, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 def running(centre) -> None:
@@ -129,11 +141,11 @@ def proxy(centre):
     if not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
         pytest.skip("nginx is not installed (Debian: apt-get install nginx; make test "
                     "installs it as root)")
-    nginx = NginxUnderTest(asgi_ports=centre.ports)
-    checked = nginx.test_config()
-    assert checked.returncode == 0, checked.stderr
-    nginx.start()
+    nginx = NginxUnderTest(asgi_ports=centre.ports)  # removes its folder if it fails
     try:
+        checked = nginx.test_config()
+        assert checked.returncode == 0, checked.stderr
+        nginx.start()  # stops what it started if nginx does not come up
         yield nginx
     finally:
         nginx.stop()
