@@ -10,8 +10,9 @@ LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 
 
 def _issuer_acceptable(issuer: str) -> bool:
-    """https with a host; http only for a real loopback host (the host itself, not a name
-    that begins like one, such as localhost.attacker.example) and only while DEBUG is on."""
+    """https with a host; plain http only for a real loopback host (the host itself, not a
+    name that begins like one, such as localhost.attacker.example): a provider on this
+    machine, whose traffic never leaves it (a stand-in for tests, a local broker)."""
     try:
         url = urlsplit(issuer)
         host = url.hostname
@@ -22,7 +23,7 @@ def _issuer_acceptable(issuer: str) -> bool:
         return False
     if url.scheme == "https":
         return True
-    return url.scheme == "http" and host in LOOPBACK_HOSTS and settings.DEBUG
+    return url.scheme == "http" and host in LOOPBACK_HOSTS
 
 
 @register()
@@ -41,7 +42,7 @@ def oidc_settings(app_configs=None, **kwargs) -> list[Error]:
         errors.append(Error(
             "OIDC_ISSUER is not an https:// URL with a host (and no query or fragment).",
             hint="Plain http:// only for a provider on this machine's loopback (127.0.0.1, "
-                 "::1, localhost) while DEBUG is on.", id="identity.E003"))
+                 "::1, localhost).", id="identity.E003"))
     if settings.OIDC_TOKEN_AUTH_METHOD not in ("client_secret_basic", "client_secret_post"):
         errors.append(Error("OIDC_TOKEN_AUTH_METHOD is client_secret_basic or "
                             "client_secret_post.", id="identity.E004"))
