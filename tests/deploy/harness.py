@@ -182,8 +182,14 @@ class SystemdUnderTest:
         self.bind_interpreter = bind
         private_tmp = ""
         if str(ROOT).startswith(("/tmp/", "/var/tmp/")):
+            # With /tmp shared it is read-only under ProtectSystem=strict: the processes (the
+            # worker's pool makes its semaphores in one) get a temporary folder in their state.
+            tmp = self.state / "tmp"
+            tmp.mkdir(mode=0o700)
+            os.chown(tmp, self.uid, -1)
             private_tmp = ("# The checkout itself lives under /tmp here (a CI clone): a private "
-                           "/tmp would hide the code.\nPrivateTmp=no")
+                           "/tmp would hide the code.\nPrivateTmp=no\n"
+                           f"Environment=TMPDIR={tmp}")
         drop_in = TEST_DROP_IN.format(bind_interpreter=bind, private_tmp=private_tmp,
                                       logs=self.logs, user=self.user,
                                       group="nogroup" if self.user == "nobody" else "root")
