@@ -23,8 +23,9 @@ export default [
     languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
-    // Leaflet's `L`: a classic script the console page loads before its module.
-    files: ['frontend/src/js/console-map.js'],
+    // Leaflet's `L`: a classic script a page with a map loads before its module; only the map
+    // modules (map.js and <screen>-map.js) touch it.
+    files: ['frontend/src/js/map.js', 'frontend/src/js/*-map.js'],
     languageOptions: { globals: { L: 'readonly' } },
   },
   {

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "realtime",
     "timers",
     "crews",
+    "places",
     "dispatch",
     "push",
     "imaging",
@@ -407,8 +408,15 @@ REFERRAL_SKILLS = env_list("REFERRAL_SKILLS", [
 REFERRAL_UNIT_URL = os.environ.get("REFERRAL_UNIT_URL", "/mobile/")
 
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# The maps' tile layer (Leaflet's URL template). The default is OpenStreetMap's standard tiles,
+# fine for a demo under their usage policy (README, Maps); a centre points this at its own tile
+# server. An empty MAP_TILE_URL gives maps without tiles (markers only).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    if "openstreetmap.org" in MAP_TILE_URL else "")
+MAP_MAX_ZOOM = env_int("MAP_MAX_ZOOM", 19)
 CARE_UNIT_NAME = os.environ.get("CARE_UNIT_NAME", "Sjukvårdens Larmcentral")
 # Where the centre is: how a number typed without + is read (070-123 45 67 in SE, 912 34 567
 # in NO), an ISO 3166 country code.

@@ -65,11 +65,19 @@ PAGE_STRINGS = ("offline",)
 SHELL_STRINGS = (*PAGE_STRINGS, "close", "conn", "error")
 
 
-def page_context(*, strings=(), tables=(), **extra) -> dict:
+def map_tiles() -> dict:
+    """The tile layer every map draws (settings.MAP_TILE_*), as the page hands it to map.js."""
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "max_zoom": settings.MAP_MAX_ZOOM}
+
+
+def page_context(*, strings=(), tables=(), with_map=False, **extra) -> dict:
     """What every screen's page holds: the language switch, the string groups its scripts use
-    (frontend.strings: only those named) and the domain tables they read (frontend.tables)."""
+    (frontend.strings: only those named), the domain tables they read (frontend.tables) and,
+    for a screen with a map, its tile layer."""
     return {"ui_languages": ui_languages(), "js_strings": strings_for(strings),
-            "tables": page_tables(tables), **extra}
+            "tables": page_tables(tables), "map_tiles": map_tiles() if with_map else None,
+            **extra}
 
 
 class SignInForm(AuthenticationForm):
@@ -186,8 +194,7 @@ def console(request):
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "ivpa", "referral"),
         tables=("assignment", "priority", "alert", "news2", "referral"),
-        map_tile_url=settings.MAP_TILE_URL,
-        map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+        with_map=True,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,
         case_types=CaseType.choices,

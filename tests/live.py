@@ -22,6 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
+TEST_TILE_URL = "https://tiles.larmkedjan.test/{z}/{x}/{y}.png"
 
 
 def free_port() -> int:
@@ -112,6 +113,9 @@ class LiveProduct:
             "LARMKEDJAN_VAR_DIR": str(self.tmp),
             "SECRET_KEY": "live-test-" + uuid.uuid4().hex,
             "PYTHONUNBUFFERED": "1",
+            # Tiles from a host that never resolves: a browser test answers them with a local
+            # image (tests/e2e/tiles.py); nothing is fetched from outside.
+            "MAP_TILE_URL": TEST_TILE_URL,
         })
         self.db_name = None
         base_db = os.environ.get("DATABASE_URL")

@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("realtime",),
     ("push",),  # beside realtime: it delivers what realtime's registries say wakes whom
     ("crews",),
+    ("places",),  # addresses, municipalities → regions, travel times
     ("dispatch",),
     ("imaging", "ivpa", "referrals"),  # react to dispatch's signals; do not import each other
     ("frontend",),

@@ -5,8 +5,8 @@
 
 import { el } from './common.js';
 import { state } from './console-state.js';
+import { mapCreate } from './map.js';
 
-const root = document.getElementById('console');
 let map = null;
 const unitMarkers = new Map();
 const caseMarkers = new Map();
@@ -17,15 +17,8 @@ let hooks = { onPick: () => {}, onUnit: () => {}, onCase: () => {} };
 /** onPick(lat, lon): the map was clicked; onUnit(id), onCase(id): a marker was. */
 export function initMap(options) {
   hooks = { ...hooks, ...options };
-  if (!window.L) return;
-  const tileUrl = root.dataset.tileUrl;
-  map = L.map('map', { maxZoom: 18, minZoom: 4, attributionControl: Boolean(tileUrl), zoomSnap: 0.5 })
-    .setView([59.5, 16.8], 8);
-  if (tileUrl) {
-    L.tileLayer(tileUrl, { maxZoom: 18, attribution: root.dataset.tileAttribution || '' }).addTo(map);
-  }
-  L.control.scale({ imperial: false }).addTo(map);
-  map.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
+  map = mapCreate('map');
+  map?.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
 }
 
 /** Once there is something to show: the units and stations in view. */

@@ -1,0 +1,50 @@
+"""The municipality → region table and the address register (*adressregistret*)."""
+
+from django.db import models
+
+from crews.models import LATITUDE, LONGITUDE, Region
+
+
+class Municipality(models.Model):
+    """A municipality (*kommun*, Norwegian *kommune*) and the region whose centre serves it:
+    the region of every place comes from here. Editable by an administrator."""
+
+    code = models.CharField(max_length=4, unique=True,
+                            help_text="SCB's (SE) or SSB's (NO) municipality code.")
+    name = models.CharField(max_length=80)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT,
+                               related_name="place_municipalities")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "municipalities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Address(models.Model):
+    """A street address with its position (*belägenhetsadress*): a row of Lantmäteriet's or
+    OpenAddresses' data. `folded` is the label as searched (lower case, å/ä→a, ö→o)."""
+
+    street = models.CharField(max_length=120)
+    number = models.CharField(max_length=10, blank=True)
+    letter = models.CharField(max_length=5, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    locality = models.CharField(max_length=80, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="addresses")
+    latitude = models.FloatField(validators=LATITUDE)
+    longitude = models.FloatField(validators=LONGITUDE)
+    folded = models.CharField(max_length=250, editable=False)
+
+    class Meta:
+        ordering = ["street", "number", "letter"]
+        constraints = [models.UniqueConstraint(
+            fields=["municipality", "street", "number", "letter", "postcode"],
+            name="address_unique_in_municipality")]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="address_position")]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.number}{self.letter}, {self.locality}".strip()
