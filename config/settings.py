@@ -393,6 +393,16 @@ IVPA_TRAVEL = {
     "police": {"speed_m_s": 15.0, "turnout_s": 30},
     "ambulance": {"speed_m_s": 16.0, "turnout_s": 60},
 }
+# Travel times (places.travel): a profile per way of travelling, with the built-in estimate's
+# speed, the turnout before leaving, and the router's profile (OSRM: driving, foot, bike).
+TRAVEL_PROFILES = {
+    "ambulance": {"speed_m_s": 16.0, "turnout_s": 60, "router_profile": "driving"},
+    "fire_rescue": {"speed_m_s": 14.0, "turnout_s": 90, "router_profile": "driving"},
+    "police": {"speed_m_s": 15.0, "turnout_s": 30, "router_profile": "driving"},
+    "volunteer": {"speed_m_s": 3.5, "turnout_s": 30, "router_profile": "foot"},
+    "walking": {"speed_m_s": 1.4, "turnout_s": 0, "router_profile": "foot"},
+}
+TRAVEL_DETOUR_FACTOR = 1.35
 # Referrals to mobile care units (referrals/)
 # A referral nobody accepts within REFERRAL_ACCEPT_SECONDS is marked overdue and the dispatcher
 # alerted; the latest time to be seen may be at most REFERRAL_MAX_DEADLINE_HOURS ahead. A
