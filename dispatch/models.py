@@ -80,6 +80,13 @@ class Case(models.Model):
     caller_number = models.CharField(max_length=20)
     address = models.CharField(max_length=200)
     municipality = models.CharField(max_length=80, blank=True)
+    municipality_code = models.CharField(
+        max_length=4, blank=True,
+        help_text="The municipality's code (places.Municipality) when the place matched one.")
+    region_set_by_hand = models.BooleanField(
+        default=False,
+        help_text="The dispatcher chose a region other than the one the municipality belongs "
+                  "to.")
     latitude = models.FloatField(validators=LATITUDE)
     longitude = models.FloatField(validators=LONGITUDE)
     complaint = models.CharField(max_length=200)

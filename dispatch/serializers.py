@@ -8,13 +8,17 @@ from .statemachine import allowed_next, next_step
 
 
 class CaseInputSerializer(serializers.Serializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    # Left out, the region is the municipality's (municipality_code, or the name).
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
     caller_number = serializers.RegexField(
         r"^\+?[0-9 ()-]{3,20}$", max_length=20,
         error_messages={"invalid": "Give the caller's number in digits, e.g. +46701234567."},
     )
     address = serializers.CharField(max_length=200)
     municipality = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    municipality_code = serializers.RegexField(
+        r"^[0-9]{4}$", required=False, allow_blank=True,
+        error_messages={"invalid": "A municipality code is four digits, e.g. 1980."})
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     complaint = serializers.CharField(max_length=200)
@@ -67,9 +71,10 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "reference", "region", "status", "caller_number", "address", "municipality",
-            "latitude", "longitude", "complaint", "case_type", "scene_flags", "door_code",
-            "notes", "safety_warning", "mbs_priority",
+            "id", "reference", "region", "region_set_by_hand", "status", "caller_number",
+            "address", "municipality", "municipality_code", "latitude", "longitude",
+            "complaint", "case_type", "scene_flags", "door_code", "notes", "safety_warning",
+            "mbs_priority",
             "priority", "priority_change_reason", "is_prioritised_line",
             "personal_identity_number", "patient_name", "referred_to", "call_received_at",
             "call_answered_at", "registered_at", "first_alert_at", "closed_at", "assignments",

@@ -14,6 +14,7 @@ from core.times import CLOCK_SKEW
 from crews.models import Region, Unit, UnitStatus
 from crews.selectors import unit_of_user
 from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
+from places.selectors import municipality_find
 from timers.services import timer_cancel, timer_schedule
 
 from . import signals
@@ -55,11 +56,29 @@ UNIT_STATUS_FOR = {
 }
 
 
+def _case_place(*, region: Region | None, municipality: str,
+                municipality_code: str) -> tuple[Region, str, str, bool]:
+    """The region of a new case follows its municipality (*kommun*): the region, the
+    municipality's name and code, and whether the dispatcher set the region by hand to another.
+    Without a matching municipality the region is the one chosen, and one must be."""
+    found = municipality_find(code=municipality_code, name=municipality)
+    if municipality_code.strip() and found is None:
+        raise Invalid(_("Unknown municipality code %(code)s: pick the address again or leave "
+                        "the code out and choose the region.") % {"code": municipality_code})
+    if found is None:
+        if region is None:
+            raise Invalid(_("Choose the region: the municipality is not known."))
+        return region, municipality, "", False
+    if region is None:
+        return found.region, found.name, found.code, False
+    return region, found.name, found.code, region.pk != found.region_id
+
+
 @transaction.atomic
 def case_register(
     *,
     by,
-    region: Region,
+    region: Region | None = None,
     caller_number: str,
     address: str,
     latitude,
@@ -71,6 +90,7 @@ def case_register(
     call_received_at: datetime | None = None,
     call_answered_at: datetime | None = None,
     municipality: str = "",
+    municipality_code: str = "",
     notes: str = "",
     safety_warning: str = "",
     is_prioritised_line: bool = False,
@@ -83,6 +103,8 @@ def case_register(
 ) -> Case:
     now = timezone.now()
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
+    region, municipality, municipality_code, by_hand = _case_place(
+        region=region, municipality=municipality, municipality_code=municipality_code)
     for name, value in (("mbs_priority", mbs_priority), ("priority", priority)):
         if value not in Priority.values:
             raise Invalid(_("%(name)s must be one of %(values)s.")
@@ -107,7 +129,7 @@ def case_register(
         notes=notes, safety_warning=safety_warning, is_prioritised_line=is_prioritised_line,
         personal_identity_number=personal_identity_number, patient_name=patient_name,
         referred_to=referred_to, created_by=by, case_type=case_type, scene_flags=scene_flags,
-        door_code=door_code,
+        door_code=door_code, municipality_code=municipality_code, region_set_by_hand=by_hand,
     )
     case.reference = f"{region.code}-{now:%y%m%d}-{case.pk:06d}"
     case.save(update_fields=["reference"])
@@ -136,6 +158,12 @@ def case_update(*, case: Case, by, **fields) -> Case:
         )
     if "scene_flags" in fields:
         fields["scene_flags"] = _valid_scene_flags(fields["scene_flags"])
+    if "municipality" in fields or "municipality_code" in fields:
+        place = _case_place(region=case.region,
+                            municipality=fields.get("municipality", case.municipality),
+                            municipality_code=fields.get("municipality_code", ""))
+        fields["municipality"], fields["municipality_code"], fields["region_set_by_hand"] = \
+            place[1:]
     changed = {name for name, value in fields.items() if getattr(case, name) != value}
     for name, value in fields.items():
         setattr(case, name, value)

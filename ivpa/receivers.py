@@ -53,7 +53,7 @@ def on_case_updated(sender, case, changed, **kwargs) -> None:
     active = Callout.objects.filter(case=case, ended_at__isnull=True).select_related(
         "municipality").first()
     if active is None:
-        if changed & {"priority", "case_type", "municipality"}:
+        if changed & {"priority", "case_type", "municipality", "municipality_code"}:
             auto_start(case)
         return
     if changed & {"scene_flags", "safety_warning"}:

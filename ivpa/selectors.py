@@ -2,7 +2,7 @@
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -13,8 +13,9 @@ from django.utils import timezone
 from accounts.roles import is_administrator, is_coordinator
 from core import hours
 from core.geo import distance_m
-from crews.models import UnitKind, UnitStatus
+from crews.models import Unit, UnitKind, UnitStatus
 from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
+from places.travel import ESTIMATE, Point, travel_times, turnout_seconds
 
 from . import geo
 from .models import (
@@ -40,11 +41,39 @@ class Candidate:
     user_id: int
     kind: str
     distance_m: int
-    eta_s: int
+    eta_s: int  # turnout and the way there
+    eta_source: str = ESTIMATE  # places.travel: ROUTER or ESTIMATE
+    position: Point | None = None
+
+
+@dataclass(frozen=True)
+class Eta:
+    """An expected arrival in seconds from now and what made it: places.travel's ROUTER or
+    ESTIMATE, or "" when it is known (on scene)."""
+
+    seconds: int
+    source: str
+
+
+def _timed(found: list[Candidate], destination: Point, kind: str) -> list[Candidate]:
+    """The candidates with their times from the travel time service: one call for all of them
+    (one router request for a wave), turnout added."""
+    if not found:
+        return found
+    times = travel_times(origins=[c.position for c in found], destination=destination,
+                         profile=kind)
+    turnout = turnout_seconds(kind)
+    return [replace(c, eta_s=turnout + t.seconds, eta_source=t.source)
+            for c, t in zip(found, times, strict=True)]
 
 
 def municipality_for_case(case: Case) -> Municipality | None:
-    """The case's municipality by name or SCB code, as the dispatcher's form gives it."""
+    """The case's municipality: by the code an address pick gave it (the same municipality
+    the region follows), else by the name or SCB code as the dispatcher's form gives it."""
+    if case.municipality_code:
+        found = Municipality.objects.filter(code=case.municipality_code).first()
+        if found is not None:
+            return found
     name = (case.municipality or "").strip()
     if not name:
         return None
@@ -127,7 +156,7 @@ def volunteers_near(
             latitude=latitude, longitude=longitude, radius_m=step, limit=limit, now=now,
             weekly_cap=weekly_cap, exclude=exclude)
         if len(found) == limit or step >= radius_m:
-            return found
+            return _timed(found, (latitude, longitude), ResponderKind.VOLUNTEER)
         if in_circle is None:  # more rows than read, too few of them could be alerted
             step *= SEARCH_GROWTH
         elif in_circle == 0:
@@ -189,8 +218,8 @@ def _volunteers_within(
             if busy or recent >= cap or not _within_personal_hours(
                     _as_time(start), _as_time(end), now):
                 continue
-            found.append(Candidate(pk, user_id, ResponderKind.VOLUNTEER, int(distance),
-                                   geo.travel_seconds(ResponderKind.VOLUNTEER, distance)))
+            found.append(Candidate(pk, user_id, ResponderKind.VOLUNTEER, int(distance), 0,
+                                   position=(lat, lon)))
             if len(found) == limit:
                 break
         if len(rows) < batch:
@@ -233,29 +262,52 @@ def units_near(
         distance = distance_m(latitude, longitude, *where)
         if distance > radius_m or pk in busy or not _within_personal_hours(start, end, now):
             continue
-        found.append(Candidate(pk, user_id, kind, int(distance),
-                               geo.travel_seconds(kind, distance)))
-    return sorted(found, key=lambda c: (c.distance_m, c.responder_id))
+        found.append(Candidate(pk, user_id, kind, int(distance), 0, position=where))
+    found.sort(key=lambda c: (c.distance_m, c.responder_id))
+    return _timed(found, (latitude, longitude), kind)
 
 
-def ambulance_eta(case: Case) -> int | None:
-    """Seconds until the first ambulance is expected: 0 once one is on scene; else from the
-    units on the case, or else the nearest available ambulance of the region."""
+# Assigned ambulances not yet on the way still have their turnout ahead of them.
+NOT_YET_LEAVING = (AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED)
+
+
+def ambulance_eta(case: Case) -> Eta | None:
+    """When the first ambulance is expected: now once one is on scene; else the first of the
+    units on the case, or else of the nearest available ambulances of any region (a case near
+    a region border is often reached first from the next region). The nearest
+    TRAVEL_AMBULANCE_CANDIDATES by straight line within TRAVEL_AMBULANCE_RADIUS_M go to the
+    travel time service in one call; turnout is added for those not yet on the way."""
     active = list(
         Assignment.objects.filter(case=case, status__in=ACTIVE_STATUSES)
         .select_related("unit")
     )
     if any(a.status == AssignmentStatus.ON_SCENE for a in active):
-        return 0
-    units = [a.unit for a in active] or list(
-        case.region.units.filter(kind__in=AMBULANCE_KINDS, status=UnitStatus.AVAILABLE)
-    )
-    times = [
-        geo.travel_seconds("ambulance", distance_m(case.latitude, case.longitude,
-                                                   u.latitude, u.longitude))
-        for u in units if u.latitude is not None and u.longitude is not None
-    ]
-    return min(times) if times else None
+        return Eta(0, "")
+    here = (case.latitude, case.longitude)
+    if active:
+        units = [(a.unit, a.status in NOT_YET_LEAVING) for a in active]
+    else:
+        radius = settings.TRAVEL_AMBULANCE_RADIUS_M
+        south, north, west, east = geo.bounding_box(*here, radius)
+        nearby = Unit.objects.filter(
+            kind__in=AMBULANCE_KINDS, status=UnitStatus.AVAILABLE,
+            latitude__range=(south, north), longitude__range=(west, east))
+        ranked = sorted(
+            ((distance_m(*here, u.latitude, u.longitude), u.pk, u) for u in nearby),
+            key=lambda row: row[:2])
+        units = [(u, True) for d, _pk, u in ranked[:settings.TRAVEL_AMBULANCE_CANDIDATES]
+                 if d <= radius]
+    units = [(u, leaving) for u, leaving in units
+             if u.latitude is not None and u.longitude is not None]
+    if not units:
+        return None
+    times = travel_times(origins=[(u.latitude, u.longitude) for u, _ in units],
+                         destination=here, profile="ambulance")
+    turnout = turnout_seconds("ambulance")
+    best = min(((t.seconds + (turnout if leaving else 0), t.source)
+                for (_u, leaving), t in zip(units, times, strict=True)),
+               key=lambda pair: pair[0])
+    return Eta(*best)
 
 
 def aeds_open_near(*, latitude: float, longitude: float, radius_m: float,
