@@ -374,7 +374,7 @@ STATUS_WARNING_SECONDS = {
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
 
 # First-responder alerting (ivpa/). Per-municipality rules live in the database; these are the
-# product-wide limits. Travel estimates: crow-flies distance × road factor / speed + turnout.
+# product-wide limits. Travel times come from places.travel (TRAVEL_PROFILES below).
 IVPA_POSITION_REPORT_MAX_AGE_SECONDS = env_int("IVPA_POSITION_REPORT_MAX_AGE_SECONDS", 120)
 IVPA_POSITION_STALE_SECONDS = env_int("IVPA_POSITION_STALE_SECONDS", 1800)
 IVPA_TRAINING_VALID_DAYS = env_int("IVPA_TRAINING_VALID_DAYS", 3 * 365)
@@ -386,13 +386,6 @@ IVPA_AED_CASE_TYPES = env_list("IVPA_AED_CASE_TYPES",
                                ["cardiac_arrest", "unconscious_not_breathing", "drowning"])
 IVPA_PARALLEL_UNIT_CASE_TYPES = env_list("IVPA_PARALLEL_UNIT_CASE_TYPES",
                                          ["cardiac_arrest", "unconscious_not_breathing"])
-IVPA_ROAD_FACTOR = 1.35
-IVPA_TRAVEL = {
-    "volunteer": {"speed_m_s": 3.5, "turnout_s": 30},
-    "fire_rescue": {"speed_m_s": 14.0, "turnout_s": 90},
-    "police": {"speed_m_s": 15.0, "turnout_s": 30},
-    "ambulance": {"speed_m_s": 16.0, "turnout_s": 60},
-}
 # Travel times (places.travel): a profile per way of travelling, with the built-in estimate's
 # speed, the turnout before leaving, and the router's profile (OSRM: driving, foot, bike).
 TRAVEL_PROFILES = {
@@ -403,6 +396,18 @@ TRAVEL_PROFILES = {
     "walking": {"speed_m_s": 1.4, "turnout_s": 0, "router_profile": "foot"},
 }
 TRAVEL_DETOUR_FACTOR = 1.35
+# The routing engine (OSRM's HTTP API, e.g. http://osrm.internal:5000; empty: estimates only).
+# A request that takes longer than ROUTER_TIMEOUT_SECONDS falls back to the estimate; after a
+# failure the router is left alone for ROUTER_RETRY_SECONDS. ROUTER_MAX_PER_CALL: coordinates
+# per /table request (osrm-routed --max-table-size, 100 by default).
+ROUTER_URL = os.environ.get("ROUTER_URL", "")
+ROUTER_TIMEOUT_SECONDS = float(os.environ.get("ROUTER_TIMEOUT_SECONDS", "2"))
+ROUTER_RETRY_SECONDS = float(os.environ.get("ROUTER_RETRY_SECONDS", "30"))
+ROUTER_MAX_PER_CALL = env_int("ROUTER_MAX_PER_CALL", 100)
+# The first ambulance's expected arrival: the nearest available ambulances of any region, up
+# to this many by straight line within this radius, asked of the router in one request.
+TRAVEL_AMBULANCE_CANDIDATES = env_int("TRAVEL_AMBULANCE_CANDIDATES", 10)
+TRAVEL_AMBULANCE_RADIUS_M = env_int("TRAVEL_AMBULANCE_RADIUS_M", 150_000)
 # Referrals to mobile care units (referrals/)
 # A referral nobody accepts within REFERRAL_ACCEPT_SECONDS is marked overdue and the dispatcher
 # alerted; the latest time to be seen may be at most REFERRAL_MAX_DEADLINE_HOURS ahead. A
@@ -427,6 +432,18 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
     if "openstreetmap.org" in MAP_TILE_URL else "")
 MAP_MAX_ZOOM = env_int("MAP_MAX_ZOOM", 19)
+# The optional geocoder (places/geocoder.py: Nominatim's API, e.g. http://nominatim.internal:8080;
+# empty: the address register only), asked when the register has no match. Places in the
+# GEOCODER_COUNTRIES only; after a failure it is left alone for GEOCODER_RETRY_SECONDS.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "2"))
+GEOCODER_RETRY_SECONDS = float(os.environ.get("GEOCODER_RETRY_SECONDS", "30"))
+GEOCODER_COUNTRIES = os.environ.get("GEOCODER_COUNTRIES", "se,no")
+# "Navigera" on the crew tablet and the volunteer's phone opens the device's map app (geo: on
+# Android, Apple Maps on iPhone and iPad); any other device opens this web link, {lat}, {lon}
+# and {label} filled in (OpenStreetMap's directions by default).
+NAVIGATION_URL = os.environ.get(
+    "NAVIGATION_URL", "https://www.openstreetmap.org/directions?to={lat},{lon}")
 CARE_UNIT_NAME = os.environ.get("CARE_UNIT_NAME", "Sjukvårdens Larmcentral")
 # Where the centre is: how a number typed without + is read (070-123 45 67 in SE, 912 34 567
 # in NO), an ISO 3166 country code.

@@ -1,4 +1,4 @@
-"""The grid that indexes positions, and travel-time estimates (distances: core.geo).
+"""The grid that indexes positions (distances: core.geo; travel times: places.travel).
 
 The grid: cells of 0.02° latitude × 0.04° longitude (about 2.2 × 2.2 km at 60° N) numbered
 row * 100000 + column. A search of radius r reads the cells of the bounding box (at most 36 for
@@ -6,8 +6,6 @@ row * 100000 + column. A search of radius r reads the cells of the bounding box 
 """
 
 import math
-
-from django.conf import settings
 
 from core.geo import EARTH_RADIUS_M
 
@@ -50,11 +48,3 @@ def cells_covering(lat: float, lon: float, radius_m: float) -> list[int]:
 
 def coarse(value: float) -> float:
     return round(value, COARSE_DECIMALS)
-
-
-def travel_seconds(kind: str, metres: float) -> int:
-    """Expected time to cover `metres` as the crow flies: a road factor, a speed and a
-    turnout time per kind of responder (settings.IVPA_TRAVEL)."""
-    profile = settings.IVPA_TRAVEL[kind]
-    return int(round(profile["turnout_s"]
-                     + metres * settings.IVPA_ROAD_FACTOR / profile["speed_m_s"]))

@@ -245,6 +245,9 @@ class Callout(models.Model):
     volunteers_excluded = models.CharField(
         max_length=40, blank=True, help_text="The scene flag that keeps volunteers away.")
     ambulance_eta_s = models.PositiveIntegerField(null=True, blank=True)
+    ambulance_eta_source = models.CharField(
+        max_length=10, blank=True,
+        help_text="What made the ambulance's time: router, estimate, or empty (on scene).")
     first_alert_at = models.DateTimeField(null=True, blank=True)
     first_accept_at = models.DateTimeField(null=True, blank=True)
     first_arrival_at = models.DateTimeField(null=True, blank=True)
@@ -302,11 +305,16 @@ class ResponderAlert(models.Model):
     wave = models.PositiveSmallIntegerField()
     distance_m = models.PositiveIntegerField()
     eta_s = models.PositiveIntegerField()
+    eta_source = models.CharField(max_length=10, blank=True,
+                                  help_text="What made eta_s: router or estimate.")
     status = models.CharField(max_length=20, choices=AlertStatus.choices,
                               default=AlertStatus.ALERTED)
     route = models.CharField(max_length=10, choices=Route.choices, blank=True)
     aed = models.ForeignKey(Aed, on_delete=models.SET_NULL, null=True, blank=True,
                             related_name="+")
+    legs = models.JSONField(
+        default=list, blank=True,
+        help_text="The way on accepting, leg by leg: [{from, to, metres, seconds, source}].")
     alerted_at = models.DateTimeField()
     seen_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

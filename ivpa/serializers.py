@@ -133,15 +133,16 @@ class AlertSerializer(serializers.ModelSerializer):
     active = serializers.BooleanField(source="callout.is_active")
     end_reason = serializers.CharField(source="callout.end_reason")
     destination = serializers.SerializerMethodField()
+    legs = serializers.SerializerMethodField()
     after = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
 
     class Meta:
         model = ResponderAlert
         fields = ["id", "status", "kind", "case_type", "case_type_label", "distance_m", "eta_s",
-                  "wave", "route", "alerted_at", "seen_at", "accepted_at", "declined_at",
-                  "arrived_at", "ended_at", "active", "end_reason", "destination", "after",
-                  "report"]
+                  "eta_source", "wave", "route", "alerted_at", "seen_at", "accepted_at",
+                  "declined_at", "arrived_at", "ended_at", "active", "end_reason",
+                  "destination", "legs", "after", "report"]
 
     def get_case_type_label(self, obj) -> str:
         return str(CaseType(obj.callout.case.case_type).label)
@@ -158,6 +159,12 @@ class AlertSerializer(serializers.ModelSerializer):
             "door_code": case.door_code,
             "aed": AedSerializer(obj.aed).data if obj.aed_id else None,
         }
+
+    def get_legs(self, obj) -> list[dict]:
+        """The way leg by leg, as on accepting (responder → aed → patient, or responder →
+        patient): metres, seconds and what made them (router or estimate); shown with the
+        destination."""
+        return list(obj.legs or []) if destination_shown(obj) else []
 
     def get_after(self, obj) -> dict | None:
         """After the case, for those who went: the debrief contact and, where the

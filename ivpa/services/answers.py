@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Forbidden, Invalid
 from core.geo import distance_m
 from core.times import CLOCK_SKEW
+from places.travel import TravelTime, travel_time, turnout_seconds
 from timers.services import timer_cancel
 
-from .. import geo, selectors
+from .. import selectors
 from ..events import publish_alert, publish_callout
 from ..models import ENGAGED, AlertStatus, Callout, ResponderAlert, ResponderKind, Route
 from .waves import WAVE_TIMER, alerts_stand_down, callout_reopen_if_short, volunteers_accepted
@@ -93,6 +94,36 @@ def _choose_aed(callout: Callout, alert: ResponderAlert, now: datetime):
     return best if best else (None, None)
 
 
+# Fetching the defibrillator from where it hangs: a minute.
+AED_FETCH_SECONDS = 60
+
+
+def _leg(start: str, end: str, time: TravelTime) -> dict:
+    return {"from": start, "to": end, "metres": time.metres, "seconds": time.seconds,
+            "source": time.source}
+
+
+def _legs(alert: ResponderAlert, callout: Callout) -> list[dict]:
+    """The way from where the responder is, leg by leg (*etapper*), from the travel time
+    service: to the defibrillator and on to the patient, or straight to the patient."""
+    responder, case = alert.responder, callout.case
+    if responder.latitude is not None:
+        here = (responder.latitude, responder.longitude)
+    elif responder.station_latitude is not None:
+        here = (responder.station_latitude, responder.station_longitude)
+    else:
+        return []
+    patient = (case.latitude, case.longitude)
+    if alert.aed is None:
+        return [_leg("responder", "patient",
+                     travel_time(origin=here, destination=patient, profile=alert.kind))]
+    aed = (alert.aed.latitude, alert.aed.longitude)
+    return [_leg("responder", "aed", travel_time(origin=here, destination=aed,
+                                                 profile=alert.kind)),
+            _leg("aed", "patient", travel_time(origin=aed, destination=patient,
+                                               profile=alert.kind))]
+
+
 @transaction.atomic
 def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> ResponderAlert:
     """The responder goes. The first ones fetch a defibrillator on the way; once enough have
@@ -123,10 +154,14 @@ def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> Re
     alert.declined_at = None
     alert.route = Route.DIRECT
     if volunteer:
-        aed, way = _choose_aed(callout, alert, now)
+        aed, _way = _choose_aed(callout, alert, now)
         if aed is not None:
             alert.route, alert.aed = Route.AED, aed
-            alert.eta_s = geo.travel_seconds(alert.kind, way) + 60  # fetching it: a minute
+    alert.legs = _legs(alert, callout)
+    if alert.route == Route.AED and alert.legs:
+        alert.eta_s = (turnout_seconds(alert.kind) + AED_FETCH_SECONDS
+                       + sum(leg["seconds"] for leg in alert.legs))
+        alert.eta_source = min(leg["source"] for leg in alert.legs)  # "estimate" < "router"
     alert.save()
     if callout.first_accept_at is None:
         callout.first_accept_at = alert.accepted_at
@@ -159,7 +194,7 @@ def alert_decline(*, alert: ResponderAlert, by) -> ResponderAlert:
     was_engaged = alert.status in ENGAGED
     alert.status = AlertStatus.DECLINED
     alert.declined_at = now
-    alert.route, alert.aed = "", None
+    alert.route, alert.aed, alert.legs = "", None, []
     alert.save()
     publish_alert(alert, "alert.updated")
     if was_engaged and alert.kind == ResponderKind.VOLUNTEER:

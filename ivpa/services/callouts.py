@@ -80,11 +80,13 @@ def callout_start(*, case: Case, by=None) -> Callout:
         raise Conflict(reason)
     if Callout.objects.filter(case=case, ended_at__isnull=True).exists():
         raise Conflict(_("Responders are already being alerted for this case."))
+    ambulance = selectors.ambulance_eta(case)
     callout = Callout.objects.create(
         case=case, municipality=municipality, started_at=now,
         started_by=by if getattr(by, "pk", None) else None,
         volunteers_excluded=callout_excluded_flag(case, municipality),
-        ambulance_eta_s=selectors.ambulance_eta(case),
+        ambulance_eta_s=ambulance.seconds if ambulance else None,
+        ambulance_eta_source=ambulance.source if ambulance else "",
     )
     timer_create(kind=END_TIMER, key=str(callout.pk),
                  due_at=now + timedelta(seconds=settings.IVPA_CALLOUT_MAX_SECONDS))

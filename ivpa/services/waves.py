@@ -63,7 +63,7 @@ def wave_send(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     alerts = ResponderAlert.objects.bulk_create([
         ResponderAlert(callout=callout, responder_id=c.responder_id, kind=c.kind,
                        wave=callout.waves, distance_m=c.distance_m, eta_s=c.eta_s,
-                       alerted_at=now)
+                       eta_source=c.eta_source, alerted_at=now)
         for c in chosen
     ])
     at_largest = callout.radius_m >= municipality.max_radius_m

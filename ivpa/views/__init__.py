@@ -224,8 +224,10 @@ class CaseCalloutView(APIView):
         case = _case(pk)
         now = timezone.now()
         municipality, reason = services.callout_eligibility(case, now=now)
+        ambulance = selectors.ambulance_eta(case)
         answer = {"case": case.pk, "eligible": municipality is not None, "reason": reason,
-                  "ambulance_eta_s": selectors.ambulance_eta(case),
+                  "ambulance_eta_s": ambulance.seconds if ambulance else None,
+                  "ambulance_eta_source": ambulance.source if ambulance else "",
                   "municipality": municipality.name if municipality else None,
                   "active": Callout.objects.filter(case=case, ended_at__isnull=True).exists()}
         if municipality is not None:
@@ -237,8 +239,11 @@ class CaseCalloutView(APIView):
                 radius_m=municipality.max_radius_m, limit=municipality.wave_size, now=now,
                 weekly_cap=municipality.weekly_cap)
             answer["fire_rescue_eta_s"] = units[0].eta_s if units else None
+            answer["fire_rescue_eta_source"] = units[0].eta_source if units else ""
             answer["volunteers_nearby"] = len(volunteers)
             answer["nearest_volunteer_eta_s"] = volunteers[0].eta_s if volunteers else None
+            answer["nearest_volunteer_eta_source"] = (volunteers[0].eta_source if volunteers
+                                                      else "")
         return Response(answer)
 
     @extend_schema(request=None, responses=None)

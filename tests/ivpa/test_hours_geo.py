@@ -192,11 +192,3 @@ def test_cells_are_rows_and_columns_of_the_grid():
 def test_coarse_keeps_three_decimals():
     assert geo.coarse(59.612345) == 59.612
     assert geo.coarse(16.547891) == 16.548
-
-
-def test_travel_time_grows_with_distance_and_starts_with_the_turnout():
-    assert geo.travel_seconds("volunteer", 0) == 30
-    assert geo.travel_seconds("fire_rescue", 0) == 90
-    assert geo.travel_seconds("volunteer", 1000) > geo.travel_seconds("volunteer", 500)
-    # 1000 m × road factor 1.35 at 3.5 m/s, after 30 s
-    assert geo.travel_seconds("volunteer", 1000) == round(30 + 1350 / 3.5)

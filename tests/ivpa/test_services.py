@@ -23,6 +23,7 @@ from ivpa.models import (
     Route,
 )
 from ivpa.streams import IVPA_STREAM, responder_stream
+from places.travel import turnout_seconds
 from realtime.models import Event
 from timers.models import Timer, TimerState
 
@@ -81,7 +82,12 @@ def test_the_first_aed_runners_to_accept_fetch_different_defibrillators_and_the_
     assert first.aed_id != second.aed_id
     assert third.aed is None
     # The run past the defibrillator takes longer than the walk straight there.
-    assert first.eta_s > geo.travel_seconds(ResponderKind.VOLUNTEER, first.distance_m)
+    walk = settings.TRAVEL_PROFILES[ResponderKind.VOLUNTEER]
+    assert first.eta_s > turnout_seconds(ResponderKind.VOLUNTEER) + (
+        first.distance_m * settings.TRAVEL_DETOUR_FACTOR / walk["speed_m_s"])
+    assert [(leg["from"], leg["to"]) for leg in first.legs] == [
+        ("responder", "aed"), ("aed", "patient")]
+    assert [(leg["from"], leg["to"]) for leg in third.legs] == [("responder", "patient")]
     stored = {a.responder.user.username: (a.status, a.route, a.aed_id)
               for a in ResponderAlert.objects.filter(callout=co).select_related(
                   "responder__user")}
