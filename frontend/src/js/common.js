@@ -99,8 +99,10 @@ export async function redirectIfSignedOut() {
   if (await signedOut()) location.assign('/login/?next=' + encodeURIComponent(location.pathname));
 }
 
-/** Call the API; a refusal throws ApiError with the server's `detail` (status 0: no network). */
-export async function api(path, { method = 'GET', body } = {}) {
+/** Call the API; a refusal throws ApiError with the server's `detail` (status 0: no network).
+    `signal` (an AbortController's) cancels a request no longer wanted: it then rejects with
+    the AbortError, and the page is not taken for offline. */
+export async function api(path, { method = 'GET', body, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') {
     headers['Content-Type'] = 'application/json';
@@ -110,9 +112,10 @@ export async function api(path, { method = 'GET', body } = {}) {
   try {
     response = await fetch(path, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body), signal,
     });
-  } catch {
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
     setOffline(true);
     throw new ApiError(0, t('error.network'), null);
   }
