@@ -1,0 +1,172 @@
+"""IVPA's estimated times from the travel time service (places.travel): the router's times
+where there is one (one request per wave), the ambulance's time across region borders, the
+before-the-ambulance rule on router times, and the accepted volunteer's legs."""
+
+import pytest
+from django.utils import timezone
+
+from core.geo import distance_m
+from crews.models import Unit, UnitStatus
+from dispatch.services import case_register
+from ivpa import selectors
+from ivpa.models import Aed, Callout, Responder, ResponderAlert, Route
+from places.travel import ESTIMATE, ROUTER, travel_estimate, turnout_seconds
+from tests.conftest import case_payload
+from tests.places.conftest import osrm, osrm_server  # noqa: F401 (fixtures)
+from tests.places.osrm_standin import standin_route
+
+from .test_selection import STORA_TORGET, alerted, point_at
+
+
+def _requests(server, profile: str) -> list[dict]:
+    return [r for r in server.requests if r["path"].startswith(f"/table/v1/{profile}/")]
+
+
+def test_a_wave_asks_the_router_once_for_all_its_volunteers_and_marks_their_times(
+    osrm, arrest, ivpa  # noqa: F811
+):
+    case = arrest()
+    volunteers = [a for a in alerted(case).values() if a.kind == "volunteer"]
+    assert len(volunteers) == 4
+    assert len(_requests(osrm, "foot")) == 1
+    for alert in volunteers:
+        responder = alert.responder
+        seconds, _metres = standin_route((responder.latitude, responder.longitude),
+                                         STORA_TORGET, "foot")
+        assert alert.eta_source == ROUTER
+        assert abs(alert.eta_s - (turnout_seconds("volunteer") + seconds)) <= 1
+    callout = Callout.objects.get(case=case)
+    assert callout.ambulance_eta_source == ROUTER
+
+
+def test_without_a_router_the_times_are_estimates_and_say_so(settings, arrest, ivpa, api, demo):
+    settings.ROUTER_URL = ""
+    case = arrest()
+    assert {a.eta_source for a in alerted(case).values()} == {ESTIMATE}
+    callout = Callout.objects.get(case=case)
+    assert callout.ambulance_eta_source == ESTIMATE
+    answer = api(demo.anna).get(f"/api/ivpa/cases/{case.pk}/callout/").json()
+    assert answer["ambulance_eta_source"] == ESTIMATE
+    summary = api(demo.anna).get("/api/ivpa/callouts/").json()[0]
+    assert summary["ambulance_eta_source"] == ESTIMATE
+    assert {a["eta_source"] for a in summary["alerts"]} == {ESTIMATE}
+
+
+def _kvicksund_case(demo):
+    data = case_payload(demo.srm, municipality="Eskilstuna", address="Kvicksund",
+                        latitude=59.4530, longitude=16.3220)
+    data["region"] = demo.srm
+    return case_register(by=demo.anna, **data)
+
+
+def _nearest_available_ambulance(case) -> Unit:
+    return min(Unit.objects.filter(kind__in=selectors.AMBULANCE_KINDS,
+                                   status=UnitStatus.AVAILABLE),
+               key=lambda u: distance_m(case.latitude, case.longitude, u.latitude, u.longitude))
+
+
+def test_the_ambulance_eta_crosses_the_region_border(osrm, demo):  # noqa: F811
+    # A case in Region Sörmland (Kvicksund, Eskilstuna municipality) while Eskilstuna's
+    # ambulances are out: the nearest available one is Västmanland's (Köping or Västerås,
+    # about 21 km), not Sörmland's next (Katrineholm, about 52 km).
+    Unit.objects.filter(call_sign__in=["AMB 4010", "AMB 4020"]).update(
+        status=UnitStatus.EN_ROUTE)
+    case = _kvicksund_case(demo)
+    assert case.region == demo.srm
+    nearest = _nearest_available_ambulance(case)
+    assert nearest.region == demo.vml
+    osrm.requests.clear()
+    eta = selectors.ambulance_eta(case)
+    seconds, _ = standin_route((nearest.latitude, nearest.longitude),
+                               (case.latitude, case.longitude), "driving")
+    assert eta.source == ROUTER
+    assert abs(eta.seconds - (turnout_seconds("ambulance") + seconds)) <= 1
+    assert len(osrm.requests) == 1  # the nearest ambulances of every region in one request
+    assert len(osrm.requests[0]["query"]["sources"][0].split(";")) == 10
+
+
+def test_the_ambulance_eta_without_a_router_is_the_estimate_across_the_border(
+    settings, demo
+):
+    settings.ROUTER_URL = ""
+    Unit.objects.filter(call_sign__in=["AMB 4010", "AMB 4020"]).update(
+        status=UnitStatus.EN_ROUTE)
+    case = _kvicksund_case(demo)
+    nearest = _nearest_available_ambulance(case)
+    eta = selectors.ambulance_eta(case)
+    assert eta.source == ESTIMATE
+    assert eta.seconds == turnout_seconds("ambulance") + travel_estimate(
+        origin=(nearest.latitude, nearest.longitude),
+        destination=(case.latitude, case.longitude), profile="ambulance").seconds
+
+
+def _fire_nine_km_south_and_ambulances_ten_km_north():
+    """Where the router and the estimate disagree: the router (the stand-in: both at
+    12.5 m/s) has the fire unit first, the estimate (fire 14 m/s, ambulance 16 m/s) the
+    ambulance."""
+    north = point_at(*STORA_TORGET, 10_000, 0)
+    south = point_at(*STORA_TORGET, 9_000, 180)
+    Unit.objects.filter(region__code="VML").update(latitude=north[0], longitude=north[1])
+    Responder.objects.filter(user__username="rtj2110").update(
+        latitude=None, longitude=None, position_at=None,
+        station_latitude=south[0], station_longitude=south[1])
+
+
+@pytest.mark.parametrize("routed", [True, False])
+def test_the_before_the_ambulance_rule_compares_the_routers_times(
+    routed, request, settings, arrest, ivpa
+):
+    if routed:
+        request.getfixturevalue("osrm")
+    else:
+        settings.ROUTER_URL = ""
+    _fire_nine_km_south_and_ambulances_ten_km_north()
+    case = arrest(case_type="choking", complaint="Sätter i halsen")
+    callout = Callout.objects.get(case=case)
+    fire = alerted(case).get("rtj2110")
+    if routed:
+        assert callout.ambulance_eta_source == ROUTER
+        assert fire is not None and fire.eta_source == ROUTER
+        assert fire.eta_s < callout.ambulance_eta_s
+    else:
+        assert callout.ambulance_eta_source == ESTIMATE
+        assert fire is None
+
+
+def test_the_accepted_alert_carries_its_legs_from_the_router(osrm, arrest, ivpa, api):  # noqa: F811
+    Aed.objects.update(opening_hours="24/7")
+    case = arrest()
+    alert = ResponderAlert.objects.get(callout__case=case, responder=ivpa.lars)
+    client = api(ivpa.lars.user)
+    assert client.get(f"/api/ivpa/alerts/{alert.pk}/").json()["legs"] == []
+    answer = client.post(f"/api/ivpa/alerts/{alert.pk}/accept/", {}, format="json").json()
+    assert answer["route"] == Route.AED
+    legs = answer["legs"]
+    assert [(leg["from"], leg["to"]) for leg in legs] == [("responder", "aed"),
+                                                          ("aed", "patient")]
+    lars = Responder.objects.get(pk=ivpa.lars.pk)
+    aed = answer["destination"]["aed"]
+    first = standin_route((lars.latitude, lars.longitude), (aed["latitude"], aed["longitude"]),
+                          "foot")
+    second = standin_route((aed["latitude"], aed["longitude"]), STORA_TORGET, "foot")
+    for leg, (seconds, metres) in zip(legs, [first, second], strict=True):
+        assert leg["source"] == ROUTER
+        assert abs(leg["seconds"] - seconds) <= 1 and abs(leg["metres"] - metres) <= 1
+        assert isinstance(leg["seconds"], int) and isinstance(leg["metres"], int)
+    assert answer["eta_s"] == turnout_seconds("volunteer") + 60 + sum(
+        leg["seconds"] for leg in legs)
+    assert answer["eta_source"] == ROUTER
+
+
+def test_a_direct_route_has_one_leg_and_an_estimate_says_so(settings, arrest, ivpa, api):
+    settings.ROUTER_URL = ""
+    Aed.objects.update(active=False)
+    case = arrest()
+    alert = ResponderAlert.objects.get(callout__case=case, responder=ivpa.eva)
+    answer = api(ivpa.eva.user).post(f"/api/ivpa/alerts/{alert.pk}/accept/", {},
+                                     format="json").json()
+    assert answer["route"] == Route.DIRECT
+    assert [(leg["from"], leg["to"], leg["source"]) for leg in answer["legs"]] == [
+        ("responder", "patient", ESTIMATE)]
+    assert answer["eta_source"] == ESTIMATE
+    assert timezone.now()  # the answer came without a router at all
