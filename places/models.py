@@ -4,6 +4,8 @@ from django.db import models
 
 from crews.models import LATITUDE, LONGITUDE, Region
 
+from .search import address_fold
+
 
 class Municipality(models.Model):
     """A municipality (*kommun*, Norwegian *kommune*) and the region whose centre serves it:
@@ -48,3 +50,8 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street} {self.number}{self.letter}, {self.locality}".strip()
+
+    def save(self, *args, **kwargs):
+        self.folded = address_fold(street=self.street, locality=self.locality,
+                                   municipality=self.municipality.name)
+        super().save(*args, **kwargs)

@@ -149,6 +149,17 @@ def referral_new(w, u):
                      "callback_number": "+46701234567", "handover": {"reason": "Sårvård"}}}
 
 
+ADDRESS_READ = row(403, 200, 200, 200, 403, 403, 200)
+
+
+def address_world():
+    """An address in the register (per call, rolled back after); not the world's patient's,
+    whose address the access log check looks for."""
+    from tests.places.helpers import address_add, municipalities_add
+
+    address_add(municipalities_add()["1980"], "Kopparbergsvägen", "10", locality="Västerås")
+
+
 REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
 # Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
 REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
@@ -171,6 +182,14 @@ MATRIX = {
         lambda w, u: {"pk": api_token_of(w.demo.anna)}, ADMIN_ONLY),
     ("api/regions/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/stations/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    # The address search and the nearest address: the console, and crews (a destination of
+    # their own); not patient data. The municipality -> region table: anyone signed in.
+    ("api/addresses/", "GET"): (
+        lambda w, u: (address_world(), {"query": {"q": "kopparbergsv 10"}})[1], ADDRESS_READ),
+    ("api/addresses/nearest/", "GET"): (
+        lambda w, u: (address_world(), {"query": {"latitude": 59.6099,
+                                                  "longitude": 16.5448}})[1], ADDRESS_READ),
+    ("api/municipalities/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/units/", "GET"): (lambda w, u: {}, UNITS_READ),
     # One join and one leave for every shift: ambulance crews and mobile care staff (karin,
     # on MVE 1500 in the referral world; an ambulance is no unit of hers: 409). An

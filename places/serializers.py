@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from .search import QUERY_MAX_CHARS, RESULTS_DEFAULT, RESULTS_MAX
+
+
+class AddressSerializer(serializers.Serializer):
+    """An address as the search answers it (places.selectors.AddressHit): `municipality` is
+    the name, `region` the code of the region serving it (null when unknown, a geocoder's
+    place outside the table); `source` "register" or "geocoder"."""
+
+    label = serializers.CharField()
+    street = serializers.CharField()
+    number = serializers.CharField()
+    letter = serializers.CharField()
+    postcode = serializers.CharField()
+    locality = serializers.CharField()
+    municipality = serializers.CharField(source="municipality.name", default=None,
+                                         allow_null=True)
+    municipality_code = serializers.CharField(source="municipality.code", default=None,
+                                              allow_null=True)
+    region = serializers.CharField(source="municipality.region.code", default=None,
+                                   allow_null=True)
+    region_name = serializers.CharField(source="municipality.region.name", default=None,
+                                        allow_null=True)
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    source = serializers.ChoiceField(choices=["register", "geocoder"])
+
+
+class NearestAddressSerializer(AddressSerializer):
+    distance_m = serializers.FloatField(allow_null=True)
+
+
+class AddressQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        allow_blank=True, trim_whitespace=True,
+        help_text=f"What was typed: street, number (with letter, 12b), locality or "
+                  f"municipality, in any order; at most {QUERY_MAX_CHARS} characters. Fewer "
+                  f"than 3 letters or digits find nothing (an empty list).")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=RESULTS_MAX,
+                                     default=RESULTS_DEFAULT)
+
+
+class PositionQuerySerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class MunicipalityRegionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")

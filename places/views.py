@@ -1,0 +1,73 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsDispatcherOrCrew
+from core.errors import Invalid, NotFound
+
+from . import geocoder, selectors
+from .search import QUERY_MAX_CHARS
+from .serializers import (
+    AddressQuerySerializer,
+    AddressSerializer,
+    MunicipalityRegionSerializer,
+    NearestAddressSerializer,
+    PositionQuerySerializer,
+)
+
+
+def _query(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AddressSearchView(APIView):
+    """The address search as you type (*adressökning*): the register, best first; the
+    geocoder (when configured) only when the register has no match."""
+
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(parameters=[AddressQuerySerializer], responses=AddressSerializer(many=True))
+    def get(self, request):
+        raw = request.query_params.get("q", "")
+        # Checked before anything else reads it: a long query costs nothing but this.
+        if len(raw) > 4 * QUERY_MAX_CHARS or len(raw.strip()) > QUERY_MAX_CHARS:
+            raise Invalid(_("Type at most %(n)d characters to search for an address.")
+                          % {"n": QUERY_MAX_CHARS})
+        if not raw.strip():
+            raise Invalid(_("Type an address to search for (street, number, place)."))
+        data = _query(AddressQuerySerializer, request)
+        hits = selectors.address_search(text=data["q"], limit=data["limit"])
+        if not hits and selectors.query_searchable(data["q"]):
+            hits = geocoder.geocoder_search(text=data["q"], limit=data["limit"])
+        return Response(AddressSerializer(hits, many=True).data)
+
+
+class AddressNearestView(APIView):
+    """The register's address nearest to a point (a click on the map), within
+    selectors.NEAREST_MAX_M; else the geocoder's, when configured; else 404."""
+
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(parameters=[PositionQuerySerializer], responses=NearestAddressSerializer)
+    def get(self, request):
+        data = _query(PositionQuerySerializer, request)
+        hit = selectors.address_nearest(latitude=data["latitude"],
+                                        longitude=data["longitude"])
+        if hit is None:
+            hit = geocoder.geocoder_reverse(latitude=data["latitude"],
+                                            longitude=data["longitude"])
+        if hit is None:
+            raise NotFound(_("No known address within %(m)d m of this point.")
+                           % {"m": selectors.NEAREST_MAX_M})
+        return Response(NearestAddressSerializer(hit).data)
+
+
+class MunicipalityListView(APIView):
+    """The municipalities and the region serving each (*kommun → region*)."""
+
+    @extend_schema(responses=MunicipalityRegionSerializer(many=True))
+    def get(self, request):
+        return Response(MunicipalityRegionSerializer(selectors.municipality_list(), many=True).data)

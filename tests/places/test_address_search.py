@@ -1,0 +1,122 @@
+"""The address search (places.search, places.selectors.address_search): folding, the street
+abbreviations, the ranking, and bad input; on whichever database the suite runs."""
+
+import pytest
+
+from places.search import QUERY_MAX_CHARS, number_split, query_parse, text_fold
+from places.selectors import address_nearest, address_search
+
+from .helpers import address_add, municipalities_add
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register(db):
+    m = municipalities_add()
+    for number in ("1", "2", "3", "10", "11", "12"):
+        address_add(m["1980"], "Stora torget", number, locality="Västerås", postcode="722 15")
+    address_add(m["1980"], "Stora torget", "1", "A", locality="Västerås")
+    address_add(m["0381"], "Stora torget", "1", locality="Enköping")
+    address_add(m["1980"], "Storgatan", "1", locality="Västerås")
+    address_add(m["1980"], "Lilla Storgatan", "1", locality="Västerås")
+    address_add(m["1980"], "Stora Gatan", "5", locality="Skultuna")
+    address_add(m["0380"], "Dragarbrunnsgatan", "12", locality="Uppsala")
+    address_add(m["0380"], "Dragarbrunnsgatan", "12", "B", locality="Uppsala")
+    address_add(m["0380"], "Dragarbrunnsgatan", "2", locality="Uppsala")
+    address_add(m["0380"], "Dragarbrunnsgatan", "120", locality="Uppsala")
+    address_add(m["0380"], "Kungsgatan", "5", locality="Uppsala")
+    address_add(m["0180"], "S:t Eriksgatan", "20", locality="Stockholm")
+    address_add(m["0380"], "Sysslomansgatan", "4", locality="Uppsala")
+    return m
+
+
+def labels(text, **kwargs):
+    return [h.label for h in address_search(text=text, **kwargs)]
+
+
+def test_folding_lowers_strips_diacritics_and_punctuation():
+    assert text_fold("Västerås, Öster-Ängsgatan 3") == "vasteras oster angsgatan 3"
+    assert text_fold("Café Église") == "cafe eglise"
+    assert text_fold("Bjørnstjerne Bjørnsons gate") == "bjornstjerne bjornsons gate"
+    assert text_fold("S:t Eriksgatan") == "sankt eriksgatan"
+
+
+def test_numbers_with_letters_are_split():
+    assert number_split("12b") == ("12", "B")
+    assert number_split("12 B") == ("12", "B")
+    q = query_parse("Dragarbrunnsg 12b")
+    assert (q.number, q.letter) == ("12", "B")
+
+
+def test_abbreviations_are_searched_as_their_street_words(register):
+    assert ("kungsgt", "kungsgatan") == query_parse("Kungsgt 5").words[0]
+    assert "sankt" in query_parse("st eriksgatan").words[0]
+    assert labels("Kungsgt 5") == ["Kungsgatan 5, Uppsala"]
+    assert labels("St Eriksg 20") == ["S:t Eriksgatan 20, Stockholm"]
+    assert labels("s:t eriksgatan") == ["S:t Eriksgatan 20, Stockholm"]
+
+
+def test_stora_torget_1_vasteras_comes_first(register):
+    found = labels("Stora torget 1 Västerås")
+    assert found[0] == "Stora torget 1, Västerås"
+    assert found[1] == "Stora torget 1A, Västerås"
+    assert "Stora torget 1, Enköping" not in found
+
+
+def test_typed_without_diacritics_and_number_the_street_comes_in_number_order(register):
+    found = labels("stora torget vasteras")
+    assert found[:7] == [f"Stora torget {n}, Västerås" for n in
+                         ("1", "1A", "2", "3", "10", "11", "12")]
+
+
+def test_a_compound_abbreviation_finds_the_street(register):
+    found = labels("Dragarbrunnsg 12")
+    assert found[:2] == ["Dragarbrunnsgatan 12, Uppsala", "Dragarbrunnsgatan 12B, Uppsala"]
+    assert found[2] == "Dragarbrunnsgatan 120, Uppsala"
+    assert "Dragarbrunnsgatan 2, Uppsala" not in found
+    assert labels("dragarbrunnsgatan 12b") == ["Dragarbrunnsgatan 12B, Uppsala"]
+
+
+def test_the_street_start_ranks_above_a_word_inside_it(register):
+    found = labels("storgatan 1")
+    assert found[0] == "Storgatan 1, Västerås"
+
+
+def test_a_locality_word_raises_the_rank(register):
+    found = labels("stora torget 1 enk")
+    assert found == ["Stora torget 1, Enköping"]
+
+
+def test_results_are_limited(register):
+    assert len(labels("stora", limit=3)) == 3
+
+
+def test_too_short_a_query_finds_nothing(register):
+    assert labels("st") == []
+    assert labels("12") == []
+
+
+@pytest.mark.parametrize("text", [
+    '"', "'", "%", "_", "\\", "*", "stora%", "sto_a", '"stora"*', "stora OR torget",
+    "NEAR(stora torget)", "stora AND", "torget NOT stora", "^stora", "col:stora",
+    "'; DROP TABLE places_address; --", "(.*)+$", "[a-z]+", "stora\x00torget", "🚑🚑🚑",
+    "stora -torget", "{folded}: stora",
+])
+def test_metacharacters_are_only_text(register, text):
+    assert isinstance(address_search(text=text), list)
+
+
+def test_percent_does_not_match_everything(register):
+    assert labels("%%%") == []
+    assert labels("___") == []
+
+
+def test_nearest_address_within_reach(register):
+    hit = address_nearest(latitude=59.6099, longitude=16.5448)
+    assert hit is not None and hit.street == "Stora torget"
+    assert address_nearest(latitude=65.0, longitude=20.0) is None
+
+
+def test_the_query_bound_is_stated():
+    assert QUERY_MAX_CHARS == 100
