@@ -21,4 +21,7 @@ def ivpa() -> dict:
         "training": labels(Training.choices),
         "metres": _("{n} m"),
         "kilometres": _("{n} km"),
+        # A time from the built-in estimate, not the router (places.travel's source).
+        "estimated": _("estimated"),
+        "eta_estimated": _("≈ {time} (estimated)"),
     }

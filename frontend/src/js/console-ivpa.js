@@ -41,6 +41,8 @@ export function ivpaEvent(event) {
 }
 
 const mmss = (s) => (s == null ? '–' : `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, '0')}`);
+/** A time as m:ss, marked "≈ … (estimated)" when the built-in estimate made it, not the router. */
+const eta = (s, source) => (s != null && source === 'estimate' ? t('ivpa.eta_estimated', { time: mmss(s) }) : mmss(s));
 const metres = (m) => (m == null ? '–' : m < 1000 ? t('ivpa.metres', { n: Math.round(m / 10) * 10 })
   : t('ivpa.kilometres', { n: (m / 1000).toLocaleString(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 }) }));
 const ENGAGED = new Set(ALERTS.engaged);
@@ -53,6 +55,17 @@ function calloutsOf(caseId) {
 function currentCallout(caseId) {
   const list = calloutsOf(caseId);
   return list.find((co) => !co.ended_at) || list[0] || null;
+}
+
+/** Who fetches which defibrillator for a case (for the map): the defibrillator's name ->
+    the names of the engaged responders routed to it, from the current callout. */
+export function aedRunners(caseId) {
+  const out = new Map();
+  for (const a of currentCallout(caseId)?.alerts || []) {
+    if (a.route !== 'aed' || !a.aed || !ENGAGED.has(a.status)) continue;
+    out.set(a.aed, [...(out.get(a.aed) || []), a.name]);
+  }
+  return out;
 }
 
 /** The short line on a case card while responders are being alerted for it. */
@@ -213,8 +226,8 @@ function ivpaInfo(elig, co) {
       elig.eligible ? t('console.ivpa.eligible', { municipality: elig.municipality })
         : t('console.ivpa.not_eligible', { reason: elig.reason })));
     out.push(el('dl', { class: 'ivpa-facts' },
-      el('div', {}, el('dt', {}, t('console.ivpa.ambulance_eta')), el('dd', { class: 'ivpa-ambulance' }, mmss(elig.ambulance_eta_s))),
-      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.fire_eta')), el('dd', { class: 'ivpa-fire' }, mmss(elig.fire_rescue_eta_s))) : null,
+      el('div', {}, el('dt', {}, t('console.ivpa.ambulance_eta')), el('dd', { class: 'ivpa-ambulance', dataset: { source: elig.ambulance_eta_source || '' } }, eta(elig.ambulance_eta_s, elig.ambulance_eta_source))),
+      elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.fire_eta')), el('dd', { class: 'ivpa-fire', dataset: { source: elig.fire_rescue_eta_source || '' } }, eta(elig.fire_rescue_eta_s, elig.fire_rescue_eta_source))) : null,
       elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.volunteers')), el('dd', { class: 'ivpa-volunteers' }, String(elig.volunteers_nearby ?? 0))) : null));
   }
   if (co) {
@@ -259,7 +272,7 @@ function ivpaAlerts(co) {
       return el('tr', { dataset: { alert: a.id, name: a.name, status, kind: a.kind } },
         el('td', { class: 'ivpa-name', title: a.phone_number || '' }, a.name,
           el('span', { class: 'ivpa-kind' }, t(`ivpa.kind.${a.kind}`))),
-        el('td', { class: 'num' }, metres(a.distance_m), el('span', { class: 'ivpa-eta' }, mmss(a.eta_s))),
+        el('td', { class: 'num' }, metres(a.distance_m), el('span', { class: 'ivpa-eta', dataset: { source: a.eta_source || '' } }, eta(a.eta_s, a.eta_source))),
         el('td', {}, el('span', { class: `badge ivpa-st-${status}` }, t(`ivpa.status.${status}`))),
         el('td', { class: 'ivpa-route' }, a.route === 'aed' ? (a.aed || t('ivpa.route.aed')) : a.route ? t(`ivpa.route.${a.route}`) : ''),
         el('td', { class: 'num ivpa-arrived' }, fmtTime(a.arrived_at)));

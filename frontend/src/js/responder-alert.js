@@ -57,7 +57,9 @@ export function renderAlert(a, { cooling }) {
   $('al-type').textContent = caseTypeLabel(a);
   document.title = `${caseTypeLabel(a)} · IVPA`;
   $('al-distance').textContent = t('responder.distance', { distance: distanceText(a.distance_m) });
-  $('al-eta').textContent = a.eta_s != null ? t('responder.eta', { eta: durationText(a.eta_s) }) : '';
+  $('al-eta').textContent = a.eta_s == null ? ''
+    : t('responder.eta', { eta: durationText(a.eta_s) }) + (a.eta_source === 'estimate' ? ` (${t('ivpa.estimated')})` : '');
+  $('al-eta').dataset.source = a.eta_source || '';
   $('al-eta').hidden = !open;
 
   const answering = open && a.status === 'alerted';
