@@ -22,6 +22,9 @@ ivpa      case registration -> `alert.created` on the sockets of the 20 voluntee
 imaging   not the cluster (run before it starts): bench/imaging.py, a 12-megapixel JPEG with
           EXIF orientation and GPS through the caller-image pipeline, in process and in the
           worker processes: p50/p99 ms, the worker's peak memory, images/s on 2 workers.
+travel    not the cluster: bench/travel_times.py, 50 units to one place per call of the travel
+          time service against the loopback OSRM stand-in, with no router, and with a router
+          that times out (p50/p99 ms).
 ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100,000
           volunteers) on a fresh database next to DATABASE_URL's.
 
@@ -428,6 +431,13 @@ async def bench_imaging(args) -> dict:
         "--throughput-images", str(args.imaging_throughput_images))
 
 
+# ------------------------------------------------------------------------------ travel
+
+async def bench_travel(args) -> dict:
+    """bench/travel_times.py in its own process (no cluster, no database)."""
+    return await bench_script("bench/travel_times.py", "--calls", str(args.travel_calls))
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -528,6 +538,18 @@ def table(results: dict) -> str:
              f"{thr['cpu_ms_per_image']} ms; {thr['cpu_bound_images_per_s']}/s", ""),
             ("", "load average at start", f"{im['machine']['loadavg_at_start'][0]:.2f}", ""),
         ]
+    tr = results.get("travel")
+    if tr:
+        rows += [
+            ("travel times", f"{tr['origins']} units, OSRM stand-in p50/p99 ms",
+             f"{tr['router']['p50']} / {tr['router']['p99']}",
+             f"1 request a call: {tr['router']['requests_per_call']:g}"),
+            ("", "fallback (no router) p50/p99 ms",
+             f"{tr['fallback']['p50']} / {tr['fallback']['p99']}", ""),
+            ("", "router times out: first call ms; then p99 ms",
+             f"{tr['timeout_first_ms']}; {tr['breaker_open']['p99']}",
+             f"~ the time-out ({tr['timeout_s']:g} s) once"),
+        ]
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -536,7 +558,7 @@ def table(results: dict) -> str:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa,imaging",
+    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa,imaging,travel",
                         help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
@@ -558,6 +580,7 @@ async def main() -> int:
     parser.add_argument("--imaging-throughput-images", type=int, default=300)
     parser.add_argument("--select-volunteers", type=int, default=100_000)
     parser.add_argument("--select-queries", type=int, default=2000)
+    parser.add_argument("--travel-calls", type=int, default=200)
     parser.add_argument("--env", action="append", default=[],
                         help="KEY=VALUE for the cluster, e.g. UVICORN_OPTS='--ws websockets'")
     parser.add_argument("--label", default="")
@@ -577,6 +600,10 @@ async def main() -> int:
         print("== imaging: 12 MP JPEG through the caller-image pipeline", flush=True)
         results["imaging"] = await bench_imaging(args)
         only.discard("imaging")
+    if "travel" in only:
+        print("== travel: 50 units to one place through the travel time service", flush=True)
+        results["travel"] = await bench_travel(args)
+        only.discard("travel")
     if "ivpa-select" in only:
         print("== ivpa-select", flush=True)
         results["ivpa_select"] = await bench_ivpa_select(args)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the event stream in the production shape (`make bench`): dispatch -> crew
 # latency, fan-out to 2,000 sockets, and a burst of 200 events to 500 sockets (plus the caller-
-# image pipeline, `--only imaging`, which needs neither cluster nor services). They start
+# image pipeline, `--only imaging`, and the travel time service, `--only travel`, which need
+# neither cluster nor services). They start
 # scripts/run-cluster.sh (two uvicorn processes, Celery worker and beat) on free ports against a
 # fresh PostgreSQL database and print a table; JSON goes to bench/results/ (git-ignored).
 #
@@ -14,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# `--only imaging` needs no cluster, database or Redis: straight to bench/run.py.
+# `--only imaging` and `--only travel` need no cluster, database or Redis: straight to
+# bench/run.py.
 only=""
 prev=""
 for arg in "$@"; do
@@ -22,10 +24,11 @@ for arg in "$@"; do
     if [ "$prev" = "--only" ]; then only="$arg"; fi
     prev="$arg"
 done
-if [ "$only" = "imaging" ]; then
-    echo "== bench: imaging only, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    exec "$PY" -m bench.run "$@"
-fi
+case ",$only," in
+    ,imaging, | ,travel, | ,imaging,travel, | ,travel,imaging,)
+        echo "== bench: $only only, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        exec "$PY" -m bench.run "$@" ;;
+esac
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
