@@ -1,0 +1,219 @@
+"""Changes to the address register and the municipality → region table: the imports
+(`manage.py import_addresses`, the demo's seed) and a municipality's name or region.
+
+An import is one transaction: good rows are inserted or updated (upsert on the natural key,
+municipality + street + number + letter + postcode), bad rows are refused with their line
+numbers, and a file that turns out unreadable part-way leaves the register as it was.
+"""
+
+import math
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from crews.models import Region
+
+from .models import Address, Municipality
+from .search import address_fold, number_split, text_fold
+
+# Sweden's and Norway's bounding boxes together (no polygon: a row in Finland or the sea
+# within them passes).
+LATITUDE_RANGE = (54.9, 71.5)
+LONGITUDE_RANGE = (4.0, 31.5)
+BATCH_SIZE = 2000
+_POSTCODE_SE = re.compile(r"^(\d{3})\s?(\d{2})$")
+_LETTER = re.compile(r"^[A-Za-zÅÄÖåäö]{1,2}$")
+_KEY = ("municipality", "street", "number", "letter", "postcode")
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows new and updated, rows refused as (line, reason)."""
+
+    created: int = 0
+    updated: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self, what: str = "rows") -> str:
+        lines = ", ".join(str(line) for line, _ in self.refused[:10])
+        if len(self.refused) > 10:
+            lines += f", … {len(self.refused) - 10} more"
+        refused = f"refused {len(self.refused):,} {what}" + (f" (lines {lines})" if lines
+                                                             else "")
+        return (f"imported {self.created:,} new, updated {self.updated:,}, {refused} "
+                f"in {self.seconds:.1f} s")
+
+
+def _first(values: dict[str, list[str]], name: str) -> str:
+    return next((v for v in values.get(name, []) if v), "")
+
+
+def _postcode(value: str) -> str:
+    match = _POSTCODE_SE.match(value.strip())
+    return f"{match.group(1)} {match.group(2)}" if match else value.strip()
+
+
+def _position(values) -> tuple[float, float] | str:
+    try:
+        latitude = float(_first(values, "latitude").replace(",", "."))
+        longitude = float(_first(values, "longitude").replace(",", "."))
+    except ValueError:
+        return "latitude/longitude is not a number"
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return "latitude/longitude is not a number"
+    if not (LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]
+            and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]):
+        return (f"position {latitude}, {longitude} is outside Sweden and Norway "
+                f"(latitude {LATITUDE_RANGE[0]}–{LATITUDE_RANGE[1]}, longitude "
+                f"{LONGITUDE_RANGE[0]}–{LONGITUDE_RANGE[1]})")
+    return latitude, longitude
+
+
+class _Municipalities:
+    """The municipality of a row: by code (SCB's four digits; a three-digit Norwegian code
+    padded) or, for OpenAddresses' DISTRICT/REGION, by name."""
+
+    def __init__(self):
+        everything = list(Municipality.objects.all())
+        self.by_code = {m.code: m for m in everything}
+        self.by_name = {text_fold(m.name): m for m in everything}
+
+    def find(self, candidates: list[str]) -> Municipality | None:
+        for value in candidates:
+            value = value.strip()
+            if not value:
+                continue
+            if value.isdigit() and value.zfill(4) in self.by_code:
+                return self.by_code[value.zfill(4)]
+            name = text_fold(value).removesuffix(" kommun").removesuffix(" kommune")
+            if name in self.by_name:
+                return self.by_name[name]
+        return None
+
+
+def _address(values, municipalities: _Municipalities) -> Address | str:
+    """An Address (unsaved) from a row's values, or the reason it is refused."""
+    street = " ".join(_first(values, "street").split())
+    if not street:
+        return "street is missing"
+    number, letter = _first(values, "number"), _first(values, "letter")
+    if not letter or not _LETTER.match(letter):
+        number, letter = number_split(number)
+    else:
+        letter = letter.upper()
+    postcode = _postcode(_first(values, "postcode"))
+    locality = " ".join(_first(values, "locality").split())
+    for name, value, most in (("street", street, 120), ("number", number, 10),
+                              ("postcode", postcode, 10), ("locality", locality, 80)):
+        if len(value) > most:
+            return f"{name} is longer than {most} characters"
+    municipality = municipalities.find(values.get("municipality_code", []))
+    if municipality is None:
+        codes = ", ".join(v for v in values.get("municipality_code", []) if v) or "none"
+        return f"unknown municipality code ({codes})"
+    position = _position(values)
+    if isinstance(position, str):
+        return position
+    return Address(street=street, number=number, letter=letter, postcode=postcode,
+                   locality=locality, municipality=municipality, latitude=position[0],
+                   longitude=position[1],
+                   folded=address_fold(street=street, locality=locality,
+                                       municipality=municipality.name))
+
+
+def _upsert(batch: dict[tuple, Address]) -> None:
+    Address.objects.bulk_create(
+        list(batch.values()), update_conflicts=True, unique_fields=list(_KEY),
+        update_fields=["locality", "latitude", "longitude", "folded"])
+
+
+def address_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]],
+                   batch_size: int = BATCH_SIZE,
+                   progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import address rows ((line, {field: [values]}) as places.csvfiles reads them): insert
+    the new, update the known (same municipality, street, number, letter, postcode), refuse
+    the bad with their line. All or nothing if reading fails part-way (CsvRefused)."""
+    started = time.monotonic()
+    result = ImportResult()
+    municipalities = _Municipalities()
+    with transaction.atomic():
+        before = Address.objects.count()
+        good = 0
+        batch: dict[tuple, Address] = {}
+        for count, (line, values) in enumerate(rows, start=1):
+            address = _address(values, municipalities)
+            if isinstance(address, str):
+                result.refused.append((line, address))
+            else:
+                good += 1
+                batch[(address.municipality.pk, address.street, address.number,
+                       address.letter, address.postcode)] = address
+            if len(batch) >= batch_size:
+                _upsert(batch)
+                batch = {}
+            if progress and count % batch_size == 0:
+                progress(count)
+        if batch:
+            _upsert(batch)
+        result.created = Address.objects.count() - before
+        result.updated = good - result.created
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def municipality_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]]) -> ImportResult:
+    """Import the municipality → region table (code, name, region code): new municipalities
+    added, known ones renamed or moved to another region; an unknown region refuses the row."""
+    started = time.monotonic()
+    result = ImportResult()
+    regions = {r.code.upper(): r for r in Region.objects.all()}
+    with transaction.atomic():
+        known = {m.code: m for m in Municipality.objects.all()}
+        for line, values in rows:
+            code, name = _first(values, "code"), " ".join(_first(values, "name").split())
+            region = regions.get(_first(values, "region_code").upper())
+            if not code.isdigit() or len(code) > 4 or not name or len(name) > 80:
+                result.refused.append((line, "code (up to four digits) or name is missing"))
+                continue
+            if region is None:
+                result.refused.append(
+                    (line, f"unknown region code ({_first(values, 'region_code') or 'none'})"))
+                continue
+            code = code.zfill(4)
+            municipality = known.get(code)
+            if municipality is None:
+                known[code] = Municipality.objects.create(code=code, name=name, region=region)
+                result.created += 1
+            elif municipality.name != name or municipality.region_id != region.pk:
+                municipality_update(municipality=municipality, name=name, region=region)
+                result.updated += 1
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def municipality_update(*, municipality: Municipality, name: str, region: Region) -> None:
+    """Rename a municipality or move it to another region (an administrator's change: the
+    region of every place in it follows). A new name is searched from now on."""
+    renamed = municipality.name != name
+    municipality.name, municipality.region = name, region
+    municipality.save(update_fields=["name", "region"])
+    if renamed:
+        addresses_refold(municipality=municipality)
+
+
+def addresses_refold(*, municipality: Municipality) -> None:
+    """Recompute `folded` of a municipality's addresses (its name is one of their words)."""
+    changed = []
+    for address in Address.objects.filter(municipality=municipality).iterator(chunk_size=2000):
+        address.folded = address_fold(street=address.street, locality=address.locality,
+                                      municipality=municipality.name)
+        changed.append(address)
+        if len(changed) >= BATCH_SIZE:
+            Address.objects.bulk_update(changed, ["folded"])
+            changed = []
+    if changed:
+        Address.objects.bulk_update(changed, ["folded"])
