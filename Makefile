@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_places_demo
 	$(PY) manage.py seed_ivpa_demo
 	$(PY) manage.py seed_referrals_demo
 

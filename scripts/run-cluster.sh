@@ -70,6 +70,7 @@ fi
 if [ "${SEED_DEMO:-1}" != 0 ]; then
     echo "== seed demo data"
     "$PY" manage.py seed_demo
+    "$PY" manage.py seed_places_demo
 fi
 
 pids=()

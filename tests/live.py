@@ -166,6 +166,7 @@ class LiveProduct:
             redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--noinput")
         self.manage("seed_demo")
+        self.manage("seed_places_demo")
         self.manage("seed_ivpa_demo")
         self.manage("seed_referrals_demo")
         for i in range(self.workers):
