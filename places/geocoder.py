@@ -45,8 +45,8 @@ class _Outage:
             first, self.down = not self.down, True
             self.failed_at = time.monotonic()
         if first:
-            logger.warning("geocoder %s failed (%s): only the register answers until it "
-                           "answers again", url, reason)
+            logger.warning("geocoder %s failed (%s): the register answers alone meanwhile",
+                           url, reason)
 
     def answered(self, url: str) -> None:
         with self._lock:

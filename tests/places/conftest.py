@@ -1,9 +1,10 @@
-"""Fixtures of the places tests: the loopback OSRM stand-in."""
+"""Fixtures of the places tests: the loopback OSRM and Nominatim stand-ins."""
 
 import pytest
 
 from places.travel import router_reset
 
+from .nominatim_standin import NominatimStandin
 from .osrm_standin import OsrmStandin
 
 
@@ -23,3 +24,23 @@ def osrm(osrm_server, settings):
     router_reset()
     yield osrm_server
     router_reset()
+
+
+@pytest.fixture(scope="session")
+def nominatim_server():
+    with NominatimStandin() as server:
+        yield server
+
+
+@pytest.fixture
+def nominatim(nominatim_server, settings):
+    """The stand-in as the product's geocoder (GEOCODER_URL), reset, with a short time-out."""
+    from places.geocoder import geocoder_reset
+
+    nominatim_server.reset()
+    settings.GEOCODER_URL = nominatim_server.url
+    settings.GEOCODER_TIMEOUT_SECONDS = 0.5
+    settings.GEOCODER_RETRY_SECONDS = 30
+    geocoder_reset()
+    yield nominatim_server
+    geocoder_reset()
