@@ -192,7 +192,7 @@ def console(request):
     _require(request, *CONSOLE_ROLES)
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
-                 "console.images", "console.referrals", "ivpa", "referral"),
+                 "console.images", "console.referrals", "console.map", "ivpa", "referral"),
         tables=("assignment", "priority", "alert", "news2", "referral"),
         with_map=True,
         regions=Region.objects.order_by("name"),
@@ -212,6 +212,7 @@ def crew(request):
     return render(request, "frontend/crew.html", page_context(
         strings=(*SHELL_STRINGS, "status", "crew"),
         tables=("assignment",),
+        with_map=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         inline_css=inline_style("crew.css")))
 
@@ -227,6 +228,7 @@ def responder(request):
     return render(request, "frontend/responder.html", page_context(
         strings=(*SHELL_STRINGS, "time", "ivpa", "responder"),
         tables=("alert",),
+        with_map=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         intervals=POSITION_INTERVALS,
         trainings=Training.choices,

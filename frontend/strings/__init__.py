@@ -24,6 +24,7 @@ GROUPS = {
     "console.ivpa": console.ivpa,
     "console.images": console.images,
     "console.referrals": console.referrals,
+    "console.map": console.map_,
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,

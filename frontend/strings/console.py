@@ -201,3 +201,26 @@ def referrals() -> dict:
                 "24 h ({n} of {of})."),
         },
     }
+
+
+def map_() -> dict:
+    """The new case's address search, the region rule and the console's map (console-address.js,
+    console-map.js)."""
+    return {
+        "suggestions": _("{n} addresses found; arrow keys to choose, Enter to pick."),
+        "suggestion_one": _("1 address found; Enter picks it."),
+        "no_address": _("No address found — click the map or type the position."),
+        "geocoder": _("from the geocoder"),
+        "picked": _("Address picked: {label}."),
+        "nearest": _("Nearest address: {label}"),
+        "nearest_use": _("Use"),
+        "nearest_keep": _("Keep the position only"),
+        "nearest_none": _("No known address near this point; the position is set."),
+        "region_follows": _("The region follows the municipality ({municipality})."),
+        "region_by_hand": _("Region chosen by hand; {municipality} belongs to {region}."),
+        "municipality_unknown": _("Unknown municipality: choose the region."),
+        "aed": _("Defibrillator: {name}, {distance}"),
+        "aed_target": _("Defibrillator: {name}, {distance}; fetched by {responders}"),
+        "cluster": _("{n} on the map here; zoom in to see them"),
+        "case": _("Case {ref}: {complaint}"),
+    }

@@ -10,7 +10,7 @@ import {
 } from './common.js';
 import { imagesBadge, loadImaging, placeImagePanel } from './console-images.js';
 import { ivpaBadge, loadIvpa, placeIvpaPanel } from './console-ivpa.js';
-import { panTo } from './console-map.js';
+import { zoomTo } from './console-map.js';
 import { loadReferrals, placeReferralPanel, referralBadge } from './console-referrals.js';
 import {
   PRIORITY_RANK, fetchCase, hasWarning, isPriorityOne, removeCase, scheduleRender, sortedCases,
@@ -76,7 +76,7 @@ export function selectCase(id, { pan = true } = {}) {
   }
   scheduleRender();
   const c = state.cases.get(id);
-  if (pan && c) panTo(c.latitude, c.longitude);
+  if (pan && c) zoomTo(c.latitude, c.longitude);
 }
 
 /* ---------- the list ---------- */

@@ -1,10 +1,12 @@
-/* The console's form for a new case: the caller, the address and position (typed, or a click
-   on the map; the region follows from the nearest station), the complaint and the kind of case,
+/* The console's form for a new case: the caller, the address and position (searched and picked
+   or typed, console-address.js, or a click on the map, which proposes the nearest address; the
+   region follows the municipality, else it is guessed from the nearest station), the complaint and the kind of case,
    the priority by the index (MBS) and the one chosen (with a reason when they differ), the
    safety warning, the patient, notes and door code. The call counts as answered from the first
    keystroke or click in it. */
 
 import { api, notify, serverNow, t } from './common.js';
+import { addressReset, municipalityKnown, proposeNearest } from './console-address.js';
 import { selectCase } from './console-cases.js';
 import { markPick as showPick } from './console-map.js';
 import { state, upsertCase } from './console-state.js';
@@ -26,14 +28,21 @@ function nearestRegion(lat, lon) {
   return best;
 }
 
-/** A click on the map: the new case is there. */
+/** The region of a position without a known municipality: the nearest station's. */
+function guessRegion(lat, lon) {
+  if (municipalityKnown()) return;
+  const region = nearestRegion(lat, lon);
+  if (region != null) field('case-region').value = String(region);
+}
+
+/** A click on the map: the new case is there, and the nearest address is proposed. */
 export function pickPosition(lat, lon) {
   field('case-lat').value = lat.toFixed(5);
   field('case-lon').value = lon.toFixed(5);
-  const region = nearestRegion(lat, lon);
-  if (region != null) field('case-region').value = String(region);
+  guessRegion(lat, lon);
   markPick();
   answeredAt ??= serverNow();
+  proposeNearest(lat, lon);
 }
 
 function markPick() {
@@ -65,10 +74,7 @@ field('case-priority').addEventListener('change', syncReason);
 function typedPosition() {
   const lat = parseFloat(field('case-lat').value);
   const lon = parseFloat(field('case-lon').value);
-  if (!Number.isNaN(lat) && !Number.isNaN(lon)) {
-    const region = nearestRegion(lat, lon);
-    if (region != null) field('case-region').value = String(region);
-  }
+  if (!Number.isNaN(lat) && !Number.isNaN(lon)) guessRegion(lat, lon);
   markPick();
 }
 field('case-lat').addEventListener('change', typedPosition);
@@ -80,7 +86,6 @@ form.addEventListener('submit', async (e) => {
   if (!form.reportValidity()) return;
   const v = (id) => field(id).value.trim();
   const body = {
-    region: Number(v('case-region')),
     caller_number: v('case-caller'),
     is_prioritised_line: field('case-prioritised').checked,
     address: v('case-address'),
@@ -99,6 +104,9 @@ form.addEventListener('submit', async (e) => {
     scene_flags: [...form.querySelectorAll('input[name="scene_flags"]:checked')].map((n) => n.value),
   };
   if (v('case-type')) body.case_type = v('case-type');
+  // The server derives the region from the municipality, and records one chosen otherwise.
+  if (v('case-region')) body.region = Number(v('case-region'));
+  if (v('case-municipality-code')) body.municipality_code = v('case-municipality-code');
   if (answeredAt && answeredAt <= serverNow()) body.call_answered_at = answeredAt.toISOString();
   const submit = field('case-submit');
   submit.disabled = true;
@@ -106,6 +114,7 @@ form.addEventListener('submit', async (e) => {
     const created = await api('/api/cases/', { method: 'POST', body });
     formError('');
     form.reset();
+    addressReset();
     answeredAt = null;
     syncReason();
     markPick();

@@ -1,24 +1,64 @@
 /* The console's map (Leaflet, the classic script the page loads before its module; no map
-   without it): the units where they last reported (stacked where several stand at one
-   station), the open cases, the stations, and the position picked for a new case. A click on a
-   unit, a case or the map itself goes to the hooks initMap was given. */
+   without it): the units where they last reported, coloured by status (stacked where several
+   stand at one station), the open cases, the stations, the position picked for a new case,
+   and around the selected case the open defibrillators (GET /api/ivpa/aeds/), marked where
+   an accepted responder is fetching one (the callout names the defibrillator; it sends no
+   responder's position, so none is drawn). Units and defibrillators gather into clusters
+   where they crowd (leaflet.markercluster, when loaded), so their labels never overlap. A
+   click on a unit, a case or the map itself goes to the hooks initMap was given. */
 
-import { el } from './common.js';
+import { api, el, t } from './common.js';
+import { aedRunners } from './console-ivpa.js';
 import { state } from './console-state.js';
 import { mapCreate } from './map.js';
 
+const CASE_ZOOM = 15; // a selected case or a picked address: street level
+const AED_RADIUS_M = 1500;
+// Below this zoom markers that crowd are clustered; from it on each stands alone.
+const CLUSTER_UNTIL_ZOOM = 15;
+
 let map = null;
+let crowd = null; // the cluster group of units and defibrillators (or the map itself)
 const unitMarkers = new Map();
 const caseMarkers = new Map();
+const aedMarkers = new Map();
+const aeds = { caseId: null, key: '', list: [] };
 let pickMarker = null;
 let fitted = false;
 let hooks = { onPick: () => {}, onUnit: () => {}, onCase: () => {} };
+
+function clusterIcon(cluster) {
+  const children = cluster.getAllChildMarkers();
+  const names = children.map((m) => m.options.title).filter(Boolean);
+  const label = t('console.map.cluster', { n: children.length });
+  return L.divIcon({
+    className: 'map-cluster',
+    html: el('span', { title: `${label}: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ' …' : ''}` }, String(children.length)),
+    iconSize: L.point(34, 34),
+  });
+}
 
 /** onPick(lat, lon): the map was clicked; onUnit(id), onCase(id): a marker was. */
 export function initMap(options) {
   hooks = { ...hooks, ...options };
   map = mapCreate('map');
-  map?.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
+  if (!map) return;
+  map.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
+  // Where the map looks, on its element (for a person's tools and the browser tests).
+  const container = map.getContainer();
+  const noteView = () => {
+    const c = map.getCenter();
+    container.dataset.zoom = String(map.getZoom());
+    container.dataset.center = `${c.lat.toFixed(5)},${c.lng.toFixed(5)}`;
+  };
+  map.on('moveend zoomend', noteView);
+  noteView();
+  crowd = L.markerClusterGroup
+    ? L.markerClusterGroup({
+      maxClusterRadius: 40, disableClusteringAtZoom: CLUSTER_UNTIL_ZOOM, showCoverageOnHover: false,
+      spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon,
+    }).addTo(map)
+    : map;
 }
 
 /** Once there is something to show: the units and stations in view. */
@@ -32,8 +72,9 @@ export function fitMapOnce() {
   }
 }
 
-export function panTo(lat, lon) {
-  map?.panTo([lat, lon]);
+/** The map to a place at street level (a selected case, a picked address). */
+export function zoomTo(lat, lon) {
+  map?.setView([lat, lon], Math.max(map.getZoom(), CASE_ZOOM));
 }
 
 export function renderMap() {
@@ -53,7 +94,7 @@ export function renderMap() {
     if (!marker) {
       marker = L.marker([u.latitude, u.longitude], { keyboard: false, title: u.call_sign });
       marker.on('click', () => hooks.onUnit(u.id));
-      marker.addTo(map);
+      marker.addTo(crowd);
       unitMarkers.set(u.id, marker);
     }
     if (marker._sig !== sig) {
@@ -71,7 +112,7 @@ export function renderMap() {
   }
   for (const [id, marker] of unitMarkers) {
     if (!seen.has(id)) {
-      marker.remove();
+      crowd.removeLayer(marker);
       unitMarkers.delete(id);
     }
   }
@@ -81,7 +122,9 @@ export function renderMap() {
     const sig = `${c.priority}|${selected}|${c.latitude}|${c.longitude}`;
     let marker = caseMarkers.get(c.id);
     if (!marker) {
-      marker = L.marker([c.latitude, c.longitude], { keyboard: false, zIndexOffset: 1000 });
+      marker = L.marker([c.latitude, c.longitude], {
+        keyboard: false, zIndexOffset: 1000, title: t('console.map.case', { ref: c.reference || '', complaint: c.complaint }),
+      });
       marker.on('click', () => hooks.onCase(c.id));
       marker.addTo(map);
       caseMarkers.set(c.id, marker);
@@ -102,6 +145,68 @@ export function renderMap() {
     if (!seenCases.has(id)) {
       marker.remove();
       caseMarkers.delete(id);
+    }
+  }
+  renderAeds();
+}
+
+/* ---------- the defibrillators around the selected case ---------- */
+
+async function loadAeds(c, key) {
+  aeds.key = key;
+  aeds.caseId = c.id;
+  try {
+    const found = await api(`/api/ivpa/aeds/?latitude=${c.latitude}&longitude=${c.longitude}&radius=${AED_RADIUS_M}`);
+    if (aeds.key !== key) return;
+    aeds.list = found;
+  } catch {
+    if (aeds.key === key) aeds.list = [];
+  }
+  renderAeds();
+}
+
+const distanceText = (m) => (m < 1000 ? t('ivpa.metres', { n: Math.round(m / 10) * 10 })
+  : t('ivpa.kilometres', { n: (m / 1000).toLocaleString(document.documentElement.lang || 'sv', { maximumFractionDigits: 1 }) }));
+
+function renderAeds() {
+  const c = state.selectedCase != null ? state.cases.get(state.selectedCase) : null;
+  const key = c ? `${c.id}|${c.latitude}|${c.longitude}` : '';
+  if (key !== aeds.key) {
+    aeds.list = [];
+    if (c) loadAeds(c, key);
+    else aeds.key = '';
+  }
+  const runners = c ? aedRunners(c.id) : new Map();
+  const seen = new Set();
+  for (const a of aeds.list) {
+    const fetchedBy = runners.get(a.name) || [];
+    const title = fetchedBy.length
+      ? t('console.map.aed_target', { name: a.name, distance: distanceText(a.distance_m), responders: fetchedBy.join(', ') })
+      : t('console.map.aed', { name: a.name, distance: distanceText(a.distance_m) });
+    const sig = `${title}|${a.latitude}|${a.longitude}`;
+    let marker = aedMarkers.get(a.id);
+    if (!marker) {
+      marker = L.marker([a.latitude, a.longitude], { keyboard: false, title });
+      aedMarkers.set(a.id, marker);
+      marker.addTo(crowd);
+    }
+    if (marker._sig !== sig) {
+      marker.setLatLng([a.latitude, a.longitude]);
+      marker.options.title = title;
+      marker.setIcon(L.divIcon({
+        className: `aed-marker${fetchedBy.length ? ' is-target' : ''}`,
+        html: el('span', { title, dataset: { aed: a.id } }, el('span', { class: 'aed-sign', 'aria-hidden': 'true' }, '♥'), el('span', { class: 'lbl' }, a.name)),
+        iconSize: null,
+        iconAnchor: [10, 10],
+      }));
+      marker._sig = sig;
+    }
+    seen.add(a.id);
+  }
+  for (const [id, marker] of aedMarkers) {
+    if (!seen.has(id)) {
+      crowd.removeLayer(marker);
+      aedMarkers.delete(id);
     }
   }
 }
@@ -126,7 +231,7 @@ export function markPick(lat, lon) {
   }
   if (!pickMarker) {
     pickMarker = L.marker([lat, lon], {
-      interactive: false, zIndexOffset: 2000,
+      interactive: false, keyboard: false, zIndexOffset: 2000,
       icon: L.divIcon({ className: 'pick-marker', iconSize: [22, 22], iconAnchor: [11, 11] }),
     }).addTo(map);
   } else {

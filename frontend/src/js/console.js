@@ -6,10 +6,12 @@
 
    This module starts the console and joins its parts: what it knows (console-state.js), the
    case list (console-cases.js), the units and dispatching (console-units.js), the map
-   (console-map.js), the new case's form (console-form.js), the warnings (console-warnings.js)
+   (console-map.js), the new case's form (console-form.js, its address search and region rule
+   console-address.js), the warnings (console-warnings.js)
    and the selected case's panels (console-ivpa.js, console-images.js, console-referrals.js). */
 
 import { api, notify, showConnection, t } from './common.js';
+import { loadPlaceMunicipalities } from './console-address.js';
 import { ACK_TIMEOUT, renderCases, selectCase } from './console-cases.js';
 import { pickPosition } from './console-form.js';
 import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console-images.js';
@@ -136,6 +138,7 @@ async function start() {
     stream.setStreams(['dispatch', 'units', 'ivpa']);
   }
   loadMunicipalities();
+  loadPlaceMunicipalities();
   await reloadAll();
   fitMapOnce();
 }

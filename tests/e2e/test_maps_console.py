@@ -1,0 +1,195 @@
+"""The dispatcher's map and address search, in a real browser (Chromium): anna types part of
+an address, picks a suggestion with the keyboard, and the case gets the address, position,
+municipality and the region the municipality belongs to (Västmanland for Västerås); a region
+set by hand says so; the map draws its tiles (answered locally, tests/e2e/tiles.py), zooms to
+the picked address and to the selected case, shows the open defibrillators near it, and a
+click on the map proposes the nearest address."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_dispatch_to_crew import CONSOLE, browser, shot, sign_in  # noqa: F401
+from tests.e2e.test_pwa import axe_serious
+from tests.e2e.tiles import tiles_route
+from tests.live import LiveProduct
+
+pytestmark = pytest.mark.browser
+
+# Addresses the test needs when the product's demo seeding (seed_places_demo) is not there:
+# the municipality → region table and a few rows of places/data/demo_addresses.csv.
+PLACES_FALLBACK = """
+import csv
+from crews.models import Region
+from places.models import Address, Municipality
+with open('places/data/municipalities.csv', encoding='utf-8') as f:
+    for row in csv.DictReader(f):
+        Municipality.objects.update_or_create(code=row['code'], defaults={
+            'name': row['name'], 'region': Region.objects.get(code=row['region_code'])})
+with open('places/data/demo_addresses.csv', encoding='utf-8') as f:
+    for row in csv.DictReader(f):
+        if row['municipality_code'] != '1980' or row['street'] not in ('Vasagatan', 'Stora torget'):
+            continue
+        Address.objects.update_or_create(
+            municipality=Municipality.objects.get(code='1980'), street=row['street'],
+            number=row['number'], letter=row['letter'], postcode=row['postcode'],
+            defaults={'locality': row['locality'], 'latitude': float(row['latitude']),
+                      'longitude': float(row['longitude'])})
+"""
+
+
+@pytest.fixture(scope="module")
+def live():
+    product = LiveProduct().start()
+    try:
+        product.manage("seed_places_demo")
+    except RuntimeError:
+        product.manage("shell", "-c", PLACES_FALLBACK)
+    yield product
+    product.stop()
+
+
+@pytest.fixture
+def console(browser):  # noqa: F811
+    """anna's console in a context whose map tiles are answered locally; (page, tiles)."""
+    context = browser.new_context(viewport=CONSOLE)
+    tiles = tiles_route(context)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    yield page, tiles
+    context.close()
+    assert not errors, f"JavaScript errors on the console: {errors}"
+
+
+def map_view(page: Page) -> tuple[float, float, float]:
+    """(zoom, latitude, longitude) of the console's map, as it writes them on #map."""
+    node = page.locator("#map")
+    lat, lon = node.get_attribute("data-center").split(",")
+    return float(node.get_attribute("data-zoom")), float(lat), float(lon)
+
+
+def expect_view_near(page: Page, lat: float, lon: float, min_zoom: float = 15) -> None:
+    page.wait_for_function(
+        """([lat, lon, z]) => {
+            const m = document.getElementById('map');
+            if (!m.dataset.center || Number(m.dataset.zoom) < z) return false;
+            const [a, b] = m.dataset.center.split(',').map(Number);
+            return Math.abs(a - lat) < 0.002 && Math.abs(b - lon) < 0.004;
+        }""", arg=[lat, lon, min_zoom], timeout=5000)
+
+
+def test_dispatcher_finds_an_address_and_the_case_gets_its_region_and_the_map_follows(
+        live, console):
+    page, tiles = console
+    sign_in(page, live.url, "anna", "/console/")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+
+    # The map has tiles (answered locally) and draws them.
+    expect(page.locator("#map img.leaflet-tile-loaded").first).to_be_visible()
+    assert len(tiles) > 0
+    assert page.locator("link[href*='leaflet.markercluster/MarkerCluster.css']").count() == 1
+
+    # anna types part of an address, å typed as a: suggestions as she types.
+    address = page.locator("#case-address")
+    expect(address).to_have_attribute("role", "combobox")
+    address.press_sequentially("vasagatan 1 vaster", delay=40)
+    options = page.locator("#address-list [role=option]")
+    expect(page.locator("#address-list")).to_be_visible()
+    expect(address).to_have_attribute("aria-expanded", "true")
+    expect(options.first).to_contain_text("Vasagatan 1")
+    expect(options.first).to_contain_text("Västerås")
+    assert axe_serious(page) == []  # the combobox open, with its suggestions
+    shot(page, "console-address-suggestions")
+
+    # ... chooses with the keyboard: the first suggestion, Enter picks it.
+    address.press("ArrowDown")
+    first_id = options.first.get_attribute("id")
+    expect(address).to_have_attribute("aria-activedescendant", first_id)
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    address.press("Enter")
+    expect(page.locator("#address-list")).to_be_hidden()
+    expect(address).to_have_attribute("aria-expanded", "false")
+    expect(address).to_have_value(re.compile(r"^Vasagatan 1, Västerås"))
+    expect(page.locator("#case-municipality")).to_have_value("Västerås")
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    expect(page.locator("#case-region option:checked")).to_have_text("Region Västmanland")
+    expect(page.locator("#case-region-note")).to_have_attribute("data-state", "follows")
+    lat, lon = float(page.input_value("#case-lat")), float(page.input_value("#case-lon"))
+    assert abs(lat - 59.6095) < 0.001 and abs(lon - 16.54666) < 0.001
+    expect_view_near(page, lat, lon)  # the map went to the address
+
+    # A region chosen by hand is accepted, and the console says whose region it is not.
+    page.select_option("#case-region", label="Region Sörmland")
+    expect(page.locator("#case-region-note")).to_have_attribute("data-state", "by-hand")
+    expect(page.locator("#case-region-note")).to_contain_text("Region Västmanland")
+    page.select_option("#case-region", label="Region Västmanland")
+    expect(page.locator("#case-region-note")).to_have_attribute("data-state", "follows")
+
+    page.fill("#case-caller", "+46701234567")
+    page.fill("#case-complaint", "Andningsbesvär, adresstest")
+    page.fill("#case-door-code", "4711")
+    page.select_option("#case-mbs", "2A")
+    page.select_option("#case-priority", "2A")
+    page.click("#case-submit")
+    card = page.locator(".case", has_text="Andningsbesvär, adresstest")
+    expect(card).to_be_visible()
+    case_id = int(card.get_attribute("data-id"))
+    case = page.evaluate("id => fetch(`/api/cases/${id}/`).then(r => r.json())", case_id)
+    regions = page.evaluate("() => fetch('/api/regions/').then(r => r.json())")
+    vml = next(r["id"] for r in regions if r["code"] == "VML")
+    assert case["region"] == vml and case["reference"].startswith("VML-")
+    assert case["municipality"] == "Västerås" and case["municipality_code"] == "1980"
+    assert case["region_set_by_hand"] is False and case["door_code"] == "4711"
+    assert case["address"].startswith("Vasagatan 1")
+
+    # The map shows the case; zoomed out, selecting the case zooms to it again.
+    expect(page.locator(".case-marker")).not_to_have_count(0)
+    for _ in range(3):  # one step at a time: Leaflet takes no zoom while it animates one
+        before = map_view(page)[0]
+        page.click(".leaflet-control-zoom-out")
+        page.wait_for_function("z => Number(document.getElementById('map').dataset.zoom) < z",
+                               arg=before)
+    assert map_view(page)[0] < 14
+    card.locator(".case-ref").click()
+    expect_view_near(page, case["latitude"], case["longitude"])
+    # ... with the open defibrillators near it, each with a title that says what it is.
+    aed = page.locator(".aed-marker [data-aed]").first
+    expect(aed).to_be_attached()
+    expect(page.locator(".aed-marker[title^='Hjärtstartare']").first).to_be_attached()
+    shot(page, "console-case-selected")
+
+    # A click on the map beside the case proposes the nearest address; "Använd" takes it.
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 - 70, box["y"] + box["height"] / 2 + 50)
+    proposal = page.locator("#nearest-proposal")
+    expect(proposal).to_be_visible()
+    expect(proposal).to_contain_text("Närmaste adress:")
+    clicked = float(page.input_value("#case-lat")), float(page.input_value("#case-lon"))
+    label = proposal.locator(".nearest-label").text_content().split(": ", 1)[1]
+    proposal.locator("#nearest-use").click()
+    expect(address).to_have_value(label)
+    expect(page.locator("#case-municipality")).to_have_value("Västerås")
+    expect(page.locator("#case-region option:checked")).to_have_text("Region Västmanland")
+    assert (float(page.input_value("#case-lat")), float(page.input_value("#case-lon"))) == clicked
+    expect(proposal).to_be_hidden()
+    assert axe_serious(page) == []
+    shot(page, "console-nearest-taken")
+
+
+def test_an_address_nobody_knows_says_so_and_leaves_the_position_to_the_dispatcher(
+        live, console):
+    page, _tiles = console
+    sign_in(page, live.url, "anna", "/console/")
+    page.locator("#case-address").press_sequentially("Xyzzyvägen 99", delay=30)
+    expect(page.locator("#address-status")).to_contain_text("Ingen adress hittades")
+    expect(page.locator("#address-list")).to_be_hidden()
+    # The position is typed by hand, as before.
+    page.fill("#case-lat", "59.61")
+    page.fill("#case-lon", "16.54")
+    page.locator("#case-lon").dispatch_event("change")
+    expect(page.locator(".pick-marker")).to_be_attached()
