@@ -13,8 +13,7 @@ from django.utils import timezone
 from accounts.roles import is_administrator, is_coordinator
 from core import hours
 from core.geo import distance_m
-from crews.models import Unit, UnitKind, UnitStatus
-from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
+from dispatch.models import Case
 from places.travel import ESTIMATE, Point, travel_times, turnout_seconds
 
 from . import geo
@@ -30,8 +29,6 @@ from .models import (
     ResponderKind,
 )
 
-AMBULANCE_KINDS = (UnitKind.AMBULANCE, UnitKind.INTENSIVE_CARE, UnitKind.HELICOPTER)
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -44,15 +41,6 @@ class Candidate:
     eta_s: int  # turnout and the way there
     eta_source: str = ESTIMATE  # places.travel: ROUTER or ESTIMATE
     position: Point | None = None
-
-
-@dataclass(frozen=True)
-class Eta:
-    """An expected arrival in seconds from now and what made it: places.travel's ROUTER or
-    ESTIMATE, or "" when it is known (on scene)."""
-
-    seconds: int
-    source: str
 
 
 def _timed(found: list[Candidate], destination: Point, kind: str) -> list[Candidate]:
@@ -265,49 +253,6 @@ def units_near(
         found.append(Candidate(pk, user_id, kind, int(distance), 0, position=where))
     found.sort(key=lambda c: (c.distance_m, c.responder_id))
     return _timed(found, (latitude, longitude), kind)
-
-
-# Assigned ambulances not yet on the way still have their turnout ahead of them.
-NOT_YET_LEAVING = (AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED)
-
-
-def ambulance_eta(case: Case) -> Eta | None:
-    """When the first ambulance is expected: now once one is on scene; else the first of the
-    units on the case, or else of the nearest available ambulances of any region (a case near
-    a region border is often reached first from the next region). The nearest
-    TRAVEL_AMBULANCE_CANDIDATES by straight line within TRAVEL_AMBULANCE_RADIUS_M go to the
-    travel time service in one call; turnout is added for those not yet on the way."""
-    active = list(
-        Assignment.objects.filter(case=case, status__in=ACTIVE_STATUSES)
-        .select_related("unit")
-    )
-    if any(a.status == AssignmentStatus.ON_SCENE for a in active):
-        return Eta(0, "")
-    here = (case.latitude, case.longitude)
-    if active:
-        units = [(a.unit, a.status in NOT_YET_LEAVING) for a in active]
-    else:
-        radius = settings.TRAVEL_AMBULANCE_RADIUS_M
-        south, north, west, east = geo.bounding_box(*here, radius)
-        nearby = Unit.objects.filter(
-            kind__in=AMBULANCE_KINDS, status=UnitStatus.AVAILABLE,
-            latitude__range=(south, north), longitude__range=(west, east))
-        ranked = sorted(
-            ((distance_m(*here, u.latitude, u.longitude), u.pk, u) for u in nearby),
-            key=lambda row: row[:2])
-        units = [(u, True) for d, _pk, u in ranked[:settings.TRAVEL_AMBULANCE_CANDIDATES]
-                 if d <= radius]
-    units = [(u, leaving) for u, leaving in units
-             if u.latitude is not None and u.longitude is not None]
-    if not units:
-        return None
-    times = travel_times(origins=[(u.latitude, u.longitude) for u, _ in units],
-                         destination=here, profile="ambulance")
-    turnout = turnout_seconds("ambulance")
-    best = min(((t.seconds + (turnout if leaving else 0), t.source)
-                for (_u, leaving), t in zip(units, times, strict=True)),
-               key=lambda pair: pair[0])
-    return Eta(*best)
 
 
 def aeds_open_near(*, latitude: float, longitude: float, radius_m: float,

@@ -19,7 +19,7 @@ from dispatch.models import (
 )
 from timers.services import timer_cancel, timer_create
 
-from .. import selectors
+from .. import arrivals, selectors
 from ..events import publish_alerts, publish_callout
 from ..models import (
     ENGAGED,
@@ -80,7 +80,7 @@ def callout_start(*, case: Case, by=None) -> Callout:
         raise Conflict(reason)
     if Callout.objects.filter(case=case, ended_at__isnull=True).exists():
         raise Conflict(_("Responders are already being alerted for this case."))
-    ambulance = selectors.ambulance_eta(case)
+    ambulance = arrivals.ambulance_eta(case)
     callout = Callout.objects.create(
         case=case, municipality=municipality, started_at=now,
         started_by=by if getattr(by, "pk", None) else None,

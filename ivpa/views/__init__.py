@@ -26,7 +26,7 @@ from dispatch.models import Case
 from dispatch.selectors import case_list
 from identity.services import identity_complete, identity_pending
 
-from .. import access, selectors, services
+from .. import access, arrivals, selectors, services
 from ..events import callout_summary
 from ..measures import ivpa_measures
 from ..models import Callout, CalloutEnd, ResponderKind
@@ -224,7 +224,7 @@ class CaseCalloutView(APIView):
         case = _case(pk)
         now = timezone.now()
         municipality, reason = services.callout_eligibility(case, now=now)
-        ambulance = selectors.ambulance_eta(case)
+        ambulance = arrivals.ambulance_eta(case)
         answer = {"case": case.pk, "eligible": municipality is not None, "reason": reason,
                   "ambulance_eta_s": ambulance.seconds if ambulance else None,
                   "ambulance_eta_source": ambulance.source if ambulance else "",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.geo import distance_m
 from crews.models import Unit, UnitStatus
 from dispatch.services import case_register
-from ivpa import selectors
+from ivpa import arrivals
 from ivpa.models import Aed, Callout, Responder, ResponderAlert, Route
 from places.travel import ESTIMATE, ROUTER, travel_estimate, turnout_seconds
 from tests.conftest import case_payload
@@ -60,7 +60,7 @@ def _kvicksund_case(demo):
 
 
 def _nearest_available_ambulance(case) -> Unit:
-    return min(Unit.objects.filter(kind__in=selectors.AMBULANCE_KINDS,
+    return min(Unit.objects.filter(kind__in=arrivals.AMBULANCE_KINDS,
                                    status=UnitStatus.AVAILABLE),
                key=lambda u: distance_m(case.latitude, case.longitude, u.latitude, u.longitude))
 
@@ -76,7 +76,7 @@ def test_the_ambulance_eta_crosses_the_region_border(osrm, demo):  # noqa: F811
     nearest = _nearest_available_ambulance(case)
     assert nearest.region == demo.vml
     osrm.requests.clear()
-    eta = selectors.ambulance_eta(case)
+    eta = arrivals.ambulance_eta(case)
     seconds, _ = standin_route((nearest.latitude, nearest.longitude),
                                (case.latitude, case.longitude), "driving")
     assert eta.source == ROUTER
@@ -93,7 +93,7 @@ def test_the_ambulance_eta_without_a_router_is_the_estimate_across_the_border(
         status=UnitStatus.EN_ROUTE)
     case = _kvicksund_case(demo)
     nearest = _nearest_available_ambulance(case)
-    eta = selectors.ambulance_eta(case)
+    eta = arrivals.ambulance_eta(case)
     assert eta.source == ESTIMATE
     assert eta.seconds == turnout_seconds("ambulance") + travel_estimate(
         origin=(nearest.latitude, nearest.longitude),

@@ -1,0 +1,67 @@
+"""When the first ambulance is expected at a case (IVPA's before-the-ambulance rule and the
+console's IVPA panel), from the travel time service across region borders."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from core.geo import distance_m
+from crews.models import Unit, UnitKind, UnitStatus
+from dispatch.models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Case
+from places.travel import travel_times, turnout_seconds
+
+from . import geo
+
+AMBULANCE_KINDS = (UnitKind.AMBULANCE, UnitKind.INTENSIVE_CARE, UnitKind.HELICOPTER)
+
+
+@dataclass(frozen=True)
+class Eta:
+    """An expected arrival in seconds from now and what made it: places.travel's ROUTER or
+    ESTIMATE, or "" when it is known (on scene)."""
+
+    seconds: int
+    source: str
+
+
+# Assigned ambulances not yet on the way still have their turnout ahead of them.
+NOT_YET_LEAVING = (AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED)
+
+
+def ambulance_eta(case: Case) -> Eta | None:
+    """When the first ambulance is expected: now once one is on scene; else the first of the
+    units on the case, or else of the nearest available ambulances of any region (a case near
+    a region border is often reached first from the next region). The nearest
+    TRAVEL_AMBULANCE_CANDIDATES by straight line within TRAVEL_AMBULANCE_RADIUS_M go to the
+    travel time service in one call; turnout is added for those not yet on the way."""
+    active = list(
+        Assignment.objects.filter(case=case, status__in=ACTIVE_STATUSES)
+        .select_related("unit")
+    )
+    if any(a.status == AssignmentStatus.ON_SCENE for a in active):
+        return Eta(0, "")
+    here = (case.latitude, case.longitude)
+    if active:
+        units = [(a.unit, a.status in NOT_YET_LEAVING) for a in active]
+    else:
+        radius = settings.TRAVEL_AMBULANCE_RADIUS_M
+        south, north, west, east = geo.bounding_box(*here, radius)
+        nearby = Unit.objects.filter(
+            kind__in=AMBULANCE_KINDS, status=UnitStatus.AVAILABLE,
+            latitude__range=(south, north), longitude__range=(west, east))
+        ranked = sorted(
+            ((distance_m(*here, u.latitude, u.longitude), u.pk, u) for u in nearby),
+            key=lambda row: row[:2])
+        units = [(u, True) for d, _pk, u in ranked[:settings.TRAVEL_AMBULANCE_CANDIDATES]
+                 if d <= radius]
+    units = [(u, leaving) for u, leaving in units
+             if u.latitude is not None and u.longitude is not None]
+    if not units:
+        return None
+    times = travel_times(origins=[(u.latitude, u.longitude) for u, _ in units],
+                         destination=here, profile="ambulance")
+    turnout = turnout_seconds("ambulance")
+    best = min(((t.seconds + (turnout if leaving else 0), t.source)
+                for (_u, leaving), t in zip(units, times, strict=True)),
+               key=lambda pair: pair[0])
+    return Eta(*best)
