@@ -63,16 +63,21 @@ await build({
   entryNames: '[name]',
 });
 
-// 3. The service worker, with the app shell to precache: the built files, the icons and the
-// sound. Revisions are content hashes, so a changed file is fetched again and nothing else.
-// The caller's page (caller.*) is not part of the staff's app shell: it never runs under the
-// worker, so staff devices need not store it.
+// 3. The service worker, with the app shell to precache: the built files, the icons, the
+// sound, and Leaflet (its script, style sheet and images: the field screens' maps start
+// offline too, with their markers and without tiles). Revisions are content hashes, so a
+// changed file is fetched again and nothing else. The caller's page (caller.*) is not part of
+// the staff's app shell: it never runs under the worker, so staff devices need not store it.
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+const LEAFLET = join(STATIC, 'vendor', 'leaflet');
 const shell = [
   ...readdirSync(OUT).filter((f) => /\.(js|css)$/.test(f) && !f.startsWith('caller.')).sort()
     .map((f) => ({ url: BUILD_URL + f, file: join(OUT, f) })),
   ...readdirSync(join(STATIC, 'frontend')).filter((f) => /^icon.*\.(png|svg)$/.test(f)).sort()
     .map((f) => ({ url: `${STATIC_URL}frontend/${f}`, file: join(STATIC, 'frontend', f) })),
+  ...['leaflet.js', 'leaflet.css'].map((f) => ({ url: `${STATIC_URL}vendor/leaflet/${f}`, file: join(LEAFLET, f) })),
+  ...readdirSync(join(LEAFLET, 'images')).filter((f) => f.endsWith('.png')).sort()
+    .map((f) => ({ url: `${STATIC_URL}vendor/leaflet/images/${f}`, file: join(LEAFLET, 'images', f) })),
 ];
 const precache = shell.map(({ url, file }) => ({ url, revision: sha(file) }));
 await build({

@@ -34,4 +34,15 @@ def crew() -> dict:
         "image_alt": _("Image {n} from the caller"),
         "image_note": _("Dispatch centre's note: {note}"),
         "image_new": _("New image from the dispatch centre."),
+        # The assignment's map and "Navigera" (crew-map.js).
+        "map": {
+            "scene": _("Scene"),
+            "own": _("Our unit"),
+            "destination": _("Destination"),
+            "navigate_scene": _("Navigate to the scene"),
+            "navigate_destination": _("Navigate to the destination"),
+            "destination_unplaced": _(
+                "Destination: {name} (no position: navigate in the map app)."),
+            "no_destination": _("No destination with a position yet: navigate in the map app."),
+        },
     }

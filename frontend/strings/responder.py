@@ -52,4 +52,16 @@ def responder() -> dict:
         "approval_approved": _("Training approved until {date}."),
         "available_waiting": _(
             "You are available, but no alerts reach you until your training is approved."),
+        # The map after accepting (responder-map.js): the legs' walking times come from the
+        # server (places.travel); "estimated" when no router made them.
+        "map": {
+            "self": _("You"),
+            "aed": _("Defibrillator"),
+            "patient": _("Patient"),
+            "leg_aed": _("To the defibrillator: {time}"),
+            "leg_patient": _("To the patient: {time}"),
+            "estimated": _("estimated"),
+            "navigate_aed": _("Navigate to the defibrillator"),
+            "navigate_patient": _("Navigate to the patient"),
+        },
     }

@@ -271,6 +271,8 @@ def test_offline_start_shows_the_shell_and_the_last_known_assignment(live, centr
     expect(page.locator("#a-notes")).to_have_text("Portkod 4455, plan 3")
     expect(page.locator("#a-status")).to_have_text("Kvitterad")
     expect(page.locator("#a-next")).to_have_text("På väg")
+    # The map (Leaflet from the precache) shows the scene without tiles.
+    expect(page.locator("#a-map .fm-scene")).to_be_visible()
     shot(page, "offline-start")
 
     # Patient data is in the one IndexedDB record of the current assignment, never in a cache.

@@ -1,7 +1,7 @@
 /* The crew's assignment card: priority, status, the case (reference, address, complaint,
-   notes, the caller's number to call back, the patient, the safety warning), the way there
-   (Google Maps, or the tablet's own map app by geo:), the one large button for the next step
-   (acknowledge first; "available" on scene), and the times of each status so far. */
+   notes, the caller's number to call back, the patient, the safety warning), the one large
+   button for the next step (acknowledge first; "available" on scene), and the times of each
+   status so far. The map and "Navigera" are crew-map.js's. */
 
 import { el, fmtTime, statusLabel, t } from './common.js';
 import { table } from './tables.js';
@@ -44,9 +44,6 @@ export function renderAssignment(a, { cooling }) {
   const patient = [c.patient_name, c.personal_identity_number].filter(Boolean).join(', ');
   $('a-patient-row').hidden = !patient;
   $('a-patient').textContent = patient;
-  const dest = `${c.latitude},${c.longitude}`;
-  $('a-nav-google').href = `https://www.google.com/maps/dir/?api=1&destination=${dest}`;
-  $('a-nav-geo').href = `geo:${dest}?q=${dest}(${encodeURIComponent(c.address)})`;
 
   $('a-ack').hidden = a.status !== 'alerted';
   $('a-ack').disabled = cooling;

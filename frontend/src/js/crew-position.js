@@ -1,4 +1,4 @@
-/* The crew tablet's position, for the console's map: through the outbox like a status tap
+/* The crew tablet's position, for the console's map (and the tablet's own): through the outbox like a status tap
    (offline it is kept and sent in order later). One is queued every POSITION_EVERY_MS, or
    sooner when the unit has moved POSITION_MOVE_M. */
 
@@ -13,6 +13,15 @@ let watchId = null;
 const LAST_POSITION_KEY = 'larmkedjan.lastPosition';
 let lastQueued = null;
 try { lastQueued = JSON.parse(localStorage.getItem(LAST_POSITION_KEY)); } catch { /* none */ }
+// The latest fix of this tablet, queued or not ({lat, lon}), for the assignment's map.
+let lastFix = lastQueued ? { lat: lastQueued.lat, lon: lastQueued.lon } : null;
+const fixListeners = new Set();
+
+/** The tablet's latest own position ({lat, lon} or null), and each new one to `listener`. */
+export function ownPosition(listener) {
+  if (listener) fixListeners.add(listener);
+  return lastFix;
+}
 
 /** Metres between two positions (equirectangular: plenty for 100 m). */
 function distance(lat1, lon1, lat2, lon2) {
@@ -29,6 +38,8 @@ export function startPosition({ unit: unitOf, queue }) {
     const unit = unitOf();
     if (!unit) return;
     const { latitude, longitude } = pos.coords;
+    lastFix = { lat: latitude, lon: longitude };
+    fixListeners.forEach((listener) => listener(lastFix));
     const now = Date.now();
     if (lastQueued && now - lastQueued.at < POSITION_EVERY_MS
         && distance(lastQueued.lat, lastQueued.lon, latitude, longitude) < POSITION_MOVE_M) return;

@@ -13,13 +13,14 @@
    current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is.
 
    This module keeps the assignments, the outbox, the stream and the start-up; the assignment
-   card is crew-assignment.js's, the caller's images crew-images.js's, the position
-   crew-position.js's. */
+   card is crew-assignment.js's, its map and "Navigera" crew-map.js's, the caller's images
+   crew-images.js's, the position crew-position.js's. */
 
 import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
+import { renderCrewMap } from './crew-map.js';
 import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
 import { startPosition } from './crew-position.js';
 import { FieldScreen } from './field.js';
@@ -345,6 +346,7 @@ function render() {
   persistCurrent();
   if (!a) return;
   renderAssignment(a, { cooling: Date.now() < state.cooldownUntil });
+  renderCrewMap(a, { unitLabel: field.me.unit_call_sign });
   renderImages(a);
 }
 

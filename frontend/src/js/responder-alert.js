@@ -1,10 +1,11 @@
 /* The alert on the first responder's phone: what kind of case and how far, the two big answers
    while it rings, after accepting the way there (the defibrillator to fetch first, the
-   address, the door code, navigation) and "arrived", and the end (not needed, stood down, the
-   outcome and a debriefing contact). Alert statuses' order and the engaged ones come from the
+   address, the door code; the map and navigation are responder-map.js's) and "arrived", and
+   the end (not needed, stood down, the outcome and a debriefing contact). Alert statuses' order and the engaged ones come from the
    page (ivpa.models, by way of frontend/tables.py). */
 
 import { fmtTime, t } from './common.js';
+import { durationText, renderResponderMap } from './responder-map.js';
 import { table } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,15 +25,7 @@ function distanceText(metres) {
   return t('ivpa.kilometres', { n: number1.format(metres / 1000) });
 }
 
-function durationText(seconds) {
-  if (seconds == null) return '';
-  if (seconds < 60) return t('time.seconds', { n: Math.round(seconds) });
-  return t('time.minutes', { n: Math.round(seconds / 60) });
-}
-
 const caseTypeLabel = (a) => a.case_type_label || t(`ivpa.case_type.${a.case_type}`);
-
-const navUrl = (lat, lon) => `https://www.google.com/maps/dir/?api=1&destination=${lat},${lon}&travelmode=walking`;
 
 /** The alert card for a; none shown when a is null. cooling: the answer buttons wait (a second
     tap of a gloved thumb is not an answer). */
@@ -41,6 +34,7 @@ export function renderAlert(a, { cooling }) {
   const card = $('alert');
   card.hidden = !a;
   if (!a) {
+    renderResponderMap(null);
     document.title = 'IVPA · Larmkedjan';
     return;
   }
@@ -78,6 +72,7 @@ export function renderAlert(a, { cooling }) {
   const engaged = open && ENGAGED.has(a.status);
   $('al-dest').hidden = !engaged;
   if (engaged) renderDestination(a);
+  renderResponderMap(engaged ? a : null);
 
   const end = $('al-end');
   const ended = !open && !(a.status === 'declined' && a.active !== false);
@@ -115,15 +110,11 @@ function renderDestination(a) {
     $('al-aed-code-row').hidden = !aed.access_code;
     $('al-aed-code').textContent = aed.access_code || '';
     $('al-aed-hours').textContent = aed.opening_hours || '';
-    $('al-aed-nav').href = navUrl(aed.latitude, aed.longitude);
   }
   $('al-address').textContent = dest?.address || '…';
   $('al-municipality').textContent = dest?.municipality || '';
   $('al-door-row').hidden = !dest?.door_code;
   $('al-door').textContent = dest?.door_code || '';
-  const nav = $('al-nav');
-  nav.hidden = !dest;
-  if (dest) nav.href = navUrl(dest.latitude, dest.longitude);
   $('al-arrived').hidden = a.status !== 'accepted';
   $('al-arrived-at').hidden = a.status !== 'arrived';
   $('al-arrived-at').textContent = a.arrived_at ? t('responder.arrived_at', { time: fmtTime(a.arrived_at) }) : '';

@@ -92,8 +92,12 @@ function applyAlert(incoming, { fresh = false } = {}) {
   if (old && old.active === false) merged.active = false; // an ended alert never runs again
   if (!incoming.destination && old?.destination && isOpen(merged) && ENGAGED.has(merged.status)) {
     merged.destination = old.destination; // an event does not carry it: keep the fetched one
+    if (!incoming.legs?.length && old.legs) merged.legs = old.legs;
   }
-  if (!isOpen(merged) || !ENGAGED.has(merged.status)) delete merged.destination;
+  if (!isOpen(merged) || !ENGAGED.has(merged.status)) {
+    delete merged.destination;
+    delete merged.legs;
+  }
   // An answer still waiting in the outbox is newer than what the server says.
   const pending = state.pending.get(merged.id);
   if (pending && merged.active !== false && !['not_needed', 'stood_down'].includes(merged.status)) {

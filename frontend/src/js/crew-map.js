@@ -1,0 +1,105 @@
+/* The assignment card's map and "Navigera": the scene (the case's position), the unit's own
+   latest fix (crew-position.js) and, once the patient is loaded, the destination where it has
+   a position. The map is secondary to the status buttons: a panel of fixed height that the
+   crew can fold away (kept folded on this tablet). "Navigera" opens the tablet's map app at
+   the current step's place (navigation.js): the scene until the patient is loaded, then the
+   destination. An assignment's destination is text only so far (dispatch's
+   Assignment.destination): it is named, and without a position there is nothing to navigate
+   to. */
+
+import { t } from './common.js';
+import { ownPosition } from './crew-position.js';
+import { FieldMap } from './field-map.js';
+import { devicePlatform, navigationUrl, opensWebPage } from './navigation.js';
+
+// Once the patient is loaded the way goes to the destination.
+const TOWARDS_DESTINATION = new Set(['transporting', 'at_hospital']);
+const FOLDED_KEY = 'larmkedjan.crew.mapFolded';
+const PLATFORM = devicePlatform(navigator);
+const $ = (id) => document.getElementById(id);
+
+let fieldMap = null;
+let shown = null; // the assignment on the map, drawn again when the own position moves
+
+function template() {
+  try {
+    return JSON.parse($('navigation-url')?.textContent || '""');
+  } catch {
+    return '';
+  }
+}
+const TEMPLATE = template();
+
+/** Where the destination is, when the assignment says ({latitude, longitude, name}), else
+    null: today an assignment carries the destination's name only. */
+function destinationPoint(a) {
+  const d = a.destination;
+  if (d && typeof d === 'object' && Number.isFinite(d.latitude) && Number.isFinite(d.longitude)) return d;
+  return null;
+}
+const destinationName = (a) => (typeof a.destination === 'string' ? a.destination
+  : a.destination?.name || '');
+
+/** The place of the current step: {latitude, longitude, label, kind}, or null. */
+export function currentTarget(a) {
+  if (TOWARDS_DESTINATION.has(a.status)) {
+    const d = destinationPoint(a);
+    return d ? { latitude: d.latitude, longitude: d.longitude, label: d.name || destinationName(a), kind: 'destination' } : null;
+  }
+  const c = a.case;
+  return { latitude: c.latitude, longitude: c.longitude, label: c.address, kind: 'scene' };
+}
+
+function setup() {
+  const panel = $('a-map-panel');
+  try { panel.open = localStorage.getItem(FOLDED_KEY) !== '1'; } catch { /* private mode */ }
+  panel.addEventListener('toggle', () => {
+    try { localStorage.setItem(FOLDED_KEY, panel.open ? '0' : '1'); } catch { /* full */ }
+    if (panel.open && shown) {
+      fieldMap?.refit();
+      draw(shown.a, shown.unitLabel);
+    }
+  });
+  fieldMap = new FieldMap($('a-map'));
+  ownPosition(() => { if (shown) draw(shown.a, shown.unitLabel); });
+}
+
+function draw(a, unitLabel) {
+  const c = a.case;
+  const points = [{ kind: 'scene', label: t('crew.map.scene'), latitude: c.latitude, longitude: c.longitude }];
+  const own = ownPosition();
+  if (own) points.push({ kind: 'unit', label: unitLabel || t('crew.map.own'), latitude: own.lat, longitude: own.lon });
+  const d = TOWARDS_DESTINATION.has(a.status) ? destinationPoint(a) : null;
+  if (d) points.push({ kind: 'destination', label: d.name || t('crew.map.destination'), latitude: d.latitude, longitude: d.longitude });
+  if ($('a-map-panel').open) fieldMap.show(points);
+}
+
+/** The map and "Navigera" for assignment a (with its case); unitLabel names the own marker. */
+export function renderCrewMap(a, { unitLabel = '' } = {}) {
+  if (!fieldMap) setup();
+  shown = { a, unitLabel };
+  draw(a, unitLabel);
+
+  const target = currentTarget(a);
+  const url = target && navigationUrl({ ...target, platform: PLATFORM, mode: 'drive', template: TEMPLATE });
+  const nav = $('a-navigate');
+  nav.hidden = !url;
+  if (url) {
+    nav.href = url;
+    nav.dataset.target = target.kind;
+    nav.textContent = t(target.kind === 'destination' ? 'crew.map.navigate_destination' : 'crew.map.navigate_scene');
+    if (opensWebPage(url)) {
+      nav.target = '_blank';
+      nav.rel = 'noopener noreferrer';
+    } else {
+      nav.removeAttribute('target');
+      nav.removeAttribute('rel');
+    }
+  }
+  const note = $('a-nav-note');
+  const towards = TOWARDS_DESTINATION.has(a.status);
+  note.hidden = !towards || Boolean(url);
+  note.textContent = !towards || url ? ''
+    : destinationName(a) ? t('crew.map.destination_unplaced', { name: destinationName(a) })
+      : t('crew.map.no_destination');
+}

@@ -1,0 +1,81 @@
+/* The field screens' small map (the crew tablet, the volunteer's phone): a few named points,
+   each a marker with its own shape, colour and a visible word (never colour alone), all kept
+   in view. The map is map.js's (the page's tile layer); without Leaflet, or offline without
+   tiles, the markers still show on the plain background. */
+
+import { el } from './common.js';
+import { mapCreate } from './map.js';
+
+export class FieldMap {
+  /** container: the element the map fills (created on the first show, when it has a size). */
+  constructor(container) {
+    this.container = container;
+    this.map = null;
+    this.markers = new Map(); // kind -> {marker, sig}
+    this.fitted = '';
+  }
+
+  /** Show these points ({kind, label, latitude, longitude}; kind: scene, self, unit, aed,
+      patient, destination): markers added, moved or removed, and the view fitted again when
+      the set of points changed (not on every small move of one's own position). */
+  show(points) {
+    const usable = points.filter((p) => Number.isFinite(p?.latitude) && Number.isFinite(p?.longitude));
+    if (!this.map) {
+      if (!usable.length || !this.container.isConnected || !this.container.offsetWidth) return;
+      this.map = mapCreate(this.container, { zoomControl: true });
+      if (!this.map) return;
+    }
+    const seen = new Set();
+    for (const p of usable) {
+      seen.add(p.kind);
+      const sig = `${p.label}`;
+      let entry = this.markers.get(p.kind);
+      if (!entry) {
+        const marker = L.marker([p.latitude, p.longitude], { keyboard: false, interactive: false });
+        entry = { marker, sig: null };
+        this.markers.set(p.kind, entry);
+        marker.addTo(this.map);
+      } else entry.marker.setLatLng([p.latitude, p.longitude]);
+      if (entry.sig !== sig) {
+        entry.marker.setIcon(L.divIcon({
+          className: `field-marker fm-${p.kind}`,
+          html: el('span', { class: 'fm-pin' }, el('span', { class: 'fm-shape', 'aria-hidden': 'true' }),
+            el('span', { class: 'fm-label' }, p.label)),
+          iconSize: null,
+          iconAnchor: [13, 13],
+        }));
+        entry.marker.getElement()?.setAttribute('data-kind', p.kind);
+        entry.sig = sig;
+      }
+    }
+    for (const [kind, entry] of this.markers) {
+      if (!seen.has(kind)) {
+        entry.marker.remove();
+        this.markers.delete(kind);
+      }
+    }
+    const key = [...seen].sort().join('|');
+    if (key !== this.fitted) {
+      this.fit(usable);
+      this.fitted = key;
+    }
+  }
+
+  fit(points) {
+    if (!this.map || !points.length) return;
+    this.map.invalidateSize();
+    if (points.length === 1) this.map.setView([points[0].latitude, points[0].longitude], 15);
+    // The words stand right of their markers: room for them on that side.
+    else {
+      this.map.fitBounds(points.map((p) => [p.latitude, p.longitude]),
+        { paddingTopLeft: [40, 40], paddingBottomRight: [130, 40], maxZoom: 16 });
+    }
+  }
+
+  /** After the container was shown again or changed size: draw anew and fit the points. */
+  refit() {
+    if (!this.map) return;
+    this.map.invalidateSize();
+    this.fitted = '';
+  }
+}

@@ -1,0 +1,288 @@
+"""End to end, in a real browser: the maps of the field screens (issue 13). The crew tablet
+shows the scene and the unit's own position on the assignment card, with "Navigera" to the
+current step's place; the volunteer, once they have accepted, sees themself, the defibrillator
+to fetch and the patient with each leg's walking time. Tiles are answered locally
+(tests/e2e/tiles.py); axe-core in both themes.
+
+One real server (uvicorn, its own database, seed_demo and seed_ivpa_demo) for the module;
+Debian's Chromium through Playwright. Set E2E_SCREENSHOTS=/some/dir to keep screenshots.
+"""
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, join_unit, sign_in
+from tests.e2e.test_ivpa import PHONE, SETUP, WHERE, responder_ready
+from tests.e2e.test_pwa import axe_serious
+from tests.e2e.tiles import tiles_route
+from tests.live import LiveProduct
+
+pytestmark = pytest.mark.browser
+
+SHOTS = os.environ.get("E2E_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def live():
+    product = LiveProduct().start()
+    try:
+        product.manage("seed_ivpa_demo")
+        product.manage("shell", "-c", SETUP)
+    except Exception:
+        product.stop()
+        raise
+    yield product
+    product.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport, **context options) -> a page in a fresh context."""
+    contexts, errors = [], []
+
+    def make(viewport, **options) -> Page:
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(8000)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
+                if "Content Security Policy" in m.text else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+def shot(page: Page, name: str, *, full_page: bool = False) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"maps-{name}.png"), full_page=full_page)
+
+
+def dispatcher(live) -> dict:
+    return {"Authorization": f"Token {live.token('erik')}"}
+
+
+def region_id(live, code: str) -> int:
+    regions = httpx.get(live.url + "/api/regions/", headers=dispatcher(live)).json()
+    return next(r["id"] for r in regions if r["code"] == code)
+
+
+def tiles_asked(page: Page, tiles) -> None:
+    deadline = time.monotonic() + 10
+    while not len(tiles):
+        assert time.monotonic() < deadline, "the map asked for no tiles"
+        page.wait_for_timeout(100)
+
+
+def axe_both_themes(page: Page) -> dict:
+    """axe-core in the page's theme, then in the other one (the top bar's toggle)."""
+    first = page.evaluate("document.documentElement.dataset.theme")
+    found = {first: axe_serious(page)}
+    page.click(".theme-toggle")
+    other = "day" if first == "night" else "night"
+    expect(page.locator("html")).to_have_attribute("data-theme", other)
+    found[other] = axe_serious(page)
+    return {k: v for k, v in found.items() if v}
+
+
+ANDROID_TABLET = ("Mozilla/5.0 (Linux; Android 14; SM-X210) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/131.0.0.0 Safari/537.36")
+
+
+def on_duty(page: Page, call_sign: str) -> None:
+    """Join `call_sign`, leaving first whatever unit an earlier test left the user on."""
+    expect(page.locator("#join, #duty").locator("visible=true")).to_have_count(1)
+    if page.locator("#duty").is_visible():
+        page.click("#leave-button")
+        page.click("#leave-button")
+    join_unit(page, call_sign)
+
+
+def in_reach(page: Page, selector: str) -> bool:
+    """The element is wholly on screen and nothing (the map) is drawn over its middle."""
+    box = page.locator(selector).bounding_box()
+    bottom = page.viewport_size["height"]
+    if box is None or box["y"] < 0 or box["y"] + box["height"] > bottom:
+        return False
+    return page.evaluate("""([selector, x, y]) => Boolean(
+        document.elementFromPoint(x, y)?.closest(selector))""",
+                         [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+
+
+def test_the_crew_sees_the_scene_and_itself_on_a_map_and_navigates_to_the_step_s_place(
+        live, open_page):
+    headers = dispatcher(live)
+    region = region_id(live, "VML")
+    unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
+                if u["call_sign"] == "AMB 1010")
+    # Sara's tablet (a desktop browser to the page: the web link) knows where it is; Ali's
+    # says it is an Android tablet (a geo: link for whatever map app it has).
+    sara = open_page({"width": 1024, "height": 768}, permissions=["geolocation"],
+                     geolocation={"latitude": 59.6190, "longitude": 16.5600})
+    tiles = tiles_route(sara.context)
+    ali = open_page({"width": 800, "height": 1280}, user_agent=ANDROID_TABLET)
+    tiles_route(ali.context)
+    sign_in(sara, live.url, "sara", "/crew/")
+    sign_in(ali, live.url, "ali", "/crew/")
+    for crew in (sara, ali):
+        on_duty(crew, "AMB 1010")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": region, "caller_number": "+4621123456", "address": "Stora torget 1",
+        "municipality": "Västerås", "latitude": 59.6099, "longitude": 16.5448,
+        "complaint": "Andningsbesvär", "mbs_priority": "1B", "priority": "1B"}).json()
+    httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+               json={"units": [unit]}).raise_for_status()
+
+    # The card's map: the scene and the unit's own position, both in view, with tiles
+    # (answered locally); "Navigera" goes to the scene.
+    expect(sara.locator("#a-address")).to_have_text("Stora torget 1")
+    card_map = sara.locator("#a-map")
+    expect(card_map).to_be_visible()
+    expect(card_map.locator(".fm-scene")).to_contain_text("Händelseplats")
+    expect(card_map.locator(".fm-unit")).to_contain_text("AMB 1010")
+    box = card_map.bounding_box()
+    for marker in (".fm-scene .fm-shape", ".fm-unit .fm-shape"):
+        m = card_map.locator(marker).bounding_box()
+        assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"], marker
+        assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"], marker
+    tiles_asked(sara, tiles)
+    navigate = sara.locator("#a-navigate")
+    expect(navigate).to_have_text("Navigera till händelseplatsen")
+    expect(navigate).to_have_attribute(
+        "href", "https://www.openstreetmap.org/directions?to=59.6099,16.5448")
+    expect(navigate).to_have_attribute("target", "_blank")
+    expect(ali.locator("#a-navigate")).to_have_attribute(
+        "href", "geo:59.6099,16.5448?q=59.6099,16.5448(Stora%20torget%201)")
+    expect(ali.locator("#a-map .fm-scene")).to_be_visible()
+
+    # The big buttons stay on screen with the map, on a landscape and a portrait tablet.
+    expect(sara.locator("#a-ack")).to_be_visible()
+    assert in_reach(sara, "#a-ack")
+    assert in_reach(ali, "#a-ack")
+    assert card_map.bounding_box()["height"] >= 180
+
+    # Both themes pass axe with the map on the card.
+    found = axe_both_themes(sara)
+    assert found == {}, json.dumps(found, indent=1)
+    shot(sara, "crew-map")
+    shot(ali, "crew-map-portrait")
+
+    # The map folds away with one tap (and stays folded on this tablet), and comes back.
+    sara.click("#a-map-panel > summary")
+    expect(card_map).to_be_hidden()
+    sara.click("#a-map-panel > summary")
+    expect(card_map.locator(".fm-scene")).to_be_visible()
+
+    # Through the steps: to the scene until the patient is loaded.
+    sara.click("#a-ack")
+    for label in ("Framme", "Lastad"):
+        expect(sara.locator("#a-next")).to_be_enabled()
+        sara.click("#a-next")
+        expect(sara.locator("#a-next")).to_have_text(label)
+        expect(navigate).to_have_attribute("data-target", "scene")
+        assert in_reach(sara, "#a-next")
+    # Patient loaded: the way goes to the destination, which has no position in the data
+    # yet: no link to a wrong place, a line that says so; the map keeps scene and unit.
+    expect(sara.locator("#a-next")).to_be_enabled()
+    sara.click("#a-next")
+    expect(sara.locator("#a-status")).to_have_text("Transporterar")
+    expect(navigate).to_be_hidden()
+    expect(sara.locator("#a-nav-note")).to_have_text(
+        "Ingen destination med position ännu: navigera i kartappen.")
+    expect(card_map.locator(".fm-scene")).to_be_visible()
+    expect(card_map.locator(".fm-unit")).to_be_visible()
+    for _ in range(2):  # at hospital, available
+        expect(sara.locator("#a-next")).to_be_enabled()
+        sara.click("#a-next")
+    expect(sara.locator("#idle")).to_be_visible()
+
+
+def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_accepting(
+        live, open_page):
+    latitude, longitude = WHERE["lars"]
+    lars = open_page(PHONE, permissions=["geolocation"],
+                     geolocation={"latitude": latitude, "longitude": longitude})
+    tiles = tiles_route(lars.context)
+    sign_in(lars, live.url, "lars", "/responder/")
+    responder_ready(lars)
+    case = httpx.post(live.url + "/api/cases/", headers=dispatcher(live), json={
+        "region": region_id(live, "VML"), "caller_number": "+4621123456",
+        "address": "Stora torget 3", "municipality": "Västerås", "latitude": 59.6099,
+        "longitude": 16.5448, "complaint": "Man, 60 år, medvetslös, andas inte",
+        "case_type": "cardiac_arrest", "door_code": "4321", "mbs_priority": "1A",
+        "priority": "1A"}).json()
+
+    # The alert rings: no map and no place before accepting.
+    expect(lars.locator("#alert")).to_be_visible(timeout=10000)
+    expect(lars.locator("#al-accept")).to_be_visible()
+    expect(lars.locator("#al-dest")).to_be_hidden()
+    expect(lars.locator("#al-map .field-marker")).to_have_count(0)
+
+    lars.click("#al-accept")
+    expect(lars.locator("#al-dest")).to_be_visible()
+    expect(lars.locator("#al-address")).to_have_text("Stora torget 3")
+    area = lars.locator("#al-map")
+    expect(area.locator(".fm-self")).to_contain_text("Du")
+    expect(area.locator(".fm-patient")).to_contain_text("Patient")
+    tiles_asked(lars, tiles)
+    alert = next(a for a in lars.evaluate("fetch('/api/ivpa/alerts/').then((r) => r.json())")
+                 if a["active"] and a["status"] == "accepted")
+    navigate = lars.locator("#al-navigate")
+    patient_link = "https://www.openstreetmap.org/directions?to=59.6099,16.5448"
+    if alert["route"] == "aed":
+        aed = alert["destination"]["aed"]
+        expect(area.locator(".fm-aed")).to_contain_text("Hjärtstartare")
+        expect(navigate).to_have_text("Navigera till hjärtstartaren")
+        expect(navigate).to_have_attribute("data-target", "aed")
+        expect(navigate).to_have_attribute("href", re.compile(
+            rf"to={aed['latitude']:.4f}\d*,{aed['longitude']:.4f}\d*$"))
+        expect(lars.locator("#al-nav")).to_have_attribute("href", patient_link)
+    else:
+        expect(area.locator(".fm-aed")).to_have_count(0)
+        expect(navigate).to_have_text("Navigera till patienten")
+        expect(navigate).to_have_attribute("href", patient_link)
+        expect(lars.locator("#al-nav")).to_be_hidden()
+    # Each leg's walking time as the server gave it, "estimated" where no router made it.
+    legs = alert.get("legs") or []
+    if legs:
+        text = lars.locator("#al-legs").inner_text()
+        wanted = [("Till hjärtstartaren: " if leg["to"] == "aed" else "Till patienten: ")
+                  for leg in legs]
+        assert [part.split(":")[0] + ": " for part in text.split(" · ")] == wanted, text
+        for part, leg in zip(text.split(" · "), legs, strict=True):
+            assert re.search(r"\d+ (min|s)", part), part
+            assert ("(uppskattat)" in part) == (leg["source"] == "estimate"), part
+    else:
+        expect(lars.locator("#al-legs")).to_be_hidden()
+    text = lars.locator("#alert").inner_text()
+    assert "Tolvan" not in text
+    shot(lars, "responder-accepted", full_page=True)
+    found = axe_both_themes(lars)
+    assert found == {}, json.dumps(found, indent=1)
+
+    # The dispatcher ends the alerting: the map and its markers are gone from the phone.
+    [callout] = httpx.get(live.url + f"/api/ivpa/callouts/?case={case['id']}",
+                          headers=dispatcher(live)).json()
+    httpx.post(live.url + f"/api/ivpa/callouts/{callout['id']}/cancel/",
+               headers=dispatcher(live)).raise_for_status()
+    expect(lars.locator("#al-dest")).to_be_hidden()
+    expect(lars.locator("#al-map .field-marker")).to_have_count(0)
