@@ -265,7 +265,8 @@ function ivpaAlerts(co) {
   if (!alerts.length) return [el('p', { class: 'ivpa-none' }, t('console.ivpa.none_alerted'))];
   const head = ['col_name', 'col_distance', 'col_status', 'col_route', 'col_arrived']
     .map((k) => el('th', { scope: 'col' }, t(`console.ivpa.${k}`)));
-  return [el('div', { class: 'ivpa-scroll' }, el('table', { class: 'ivpa-alerts' },
+  // Focusable: a keyboard scrolls the table sideways when it is wider than the panel.
+  return [el('div', { class: 'ivpa-scroll', tabindex: '0' }, el('table', { class: 'ivpa-alerts' },
     el('thead', {}, el('tr', {}, head)),
     el('tbody', {}, alerts.map((a) => {
       const status = a.status === 'alerted' && a.seen_at ? 'seen' : a.status;

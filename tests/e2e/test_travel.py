@@ -1,0 +1,111 @@
+"""End to end, in a real browser: travel times from a router, and the estimate marked as such.
+
+The live product's ROUTER_URL is the loopback OSRM stand-in (tests/places/osrm_standin.py). A
+cardiac arrest in Västerås: the console's IVPA panel shows the ambulance's and the volunteers'
+times from the router, plain; the volunteer's phone likewise. Then the router fails (HTTP 500)
+and the next case's times are the estimate, shown "≈ m:ss (uppskattat)".
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, sign_in
+from tests.live import LiveProduct
+from tests.places.osrm_standin import OsrmStandin
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 412, "height": 915}
+REGISTER = """
+from accounts.models import User
+from crews.models import Region
+from dispatch.services import case_register
+case_register(by=User.objects.get(username="anna"), region=Region.objects.get(code="VML"),
+              caller_number="+4621123456", address="Stora torget 1", municipality="Västerås",
+              latitude=59.6099, longitude=16.5448, complaint="{complaint}",
+              case_type="cardiac_arrest", mbs_priority="1A", priority="1A")
+"""
+PLAIN = re.compile(r"^\d+:\d\d$")
+ESTIMATED = re.compile(r"^≈ \d+:\d\d \(uppskattat\)$")
+
+
+@pytest.fixture(scope="module")
+def osrm():
+    with OsrmStandin() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def live(osrm):
+    product = LiveProduct(extra_env={"ROUTER_URL": osrm.url,
+                                     "ROUTER_TIMEOUT_SECONDS": "2"}).start()
+    try:
+        product.manage("seed_ivpa_demo")
+    except Exception:
+        product.stop()
+        raise
+    yield product
+    product.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, viewport, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
+
+
+def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm, browser):
+    live.manage("shell", "-c", REGISTER.format(complaint="Routad: medvetslös man"))
+    assert any(r["path"].startswith("/table/v1/foot/") for r in osrm.requests)
+    context, anna, errors = _page(browser, CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    anna.locator(".case", has_text="Routad: medvetslös man").click()
+    panel = anna.locator("#ivpa-panel")
+    expect(panel).to_be_visible()
+    ambulance = panel.locator(".ivpa-ambulance")
+    expect(ambulance).to_have_attribute("data-source", "router")
+    expect(ambulance).to_have_text(PLAIN)
+    eva = panel.locator("tr[data-name='Eva Sjöberg'] .ivpa-eta")
+    expect(eva).to_have_attribute("data-source", "router")
+    expect(eva).to_have_text(PLAIN)
+
+    # Eva's phone: the time to get there, from the router, without a mark.
+    phone_context, phone, phone_errors = _page(
+        browser, PHONE, geolocation={"latitude": 59.6131, "longitude": 16.5402},
+        permissions=["geolocation"])
+    sign_in(phone, live.url, "eva", "/responder/")
+    expect(phone.locator("#alert")).to_be_visible()
+    expect(phone.locator("#al-eta")).to_have_attribute("data-source", "router")
+    expect(phone.locator("#al-eta")).not_to_contain_text("uppskattat")
+    phone_context.close()
+
+    # The router fails: the next case's times are the estimate, and the console says so.
+    osrm.mode = "500"
+    live.manage("shell", "-c", "from ivpa.models import Callout; from django.utils import "
+                "timezone; Callout.objects.update(ended_at=timezone.now(), "
+                "end_reason='cancelled')")
+    live.manage("shell", "-c", REGISTER.format(complaint="Uppskattad: medvetslös kvinna"))
+    anna.reload()  # a case registered by another process: the page fetches it
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
+    anna.locator(".case", has_text="Uppskattad: medvetslös kvinna").click()
+    panel = anna.locator("#ivpa-panel")
+    ambulance = panel.locator(".ivpa-ambulance")
+    expect(ambulance).to_have_attribute("data-source", "estimate")
+    expect(ambulance).to_have_text(ESTIMATED)
+    expect(panel.locator("tr[data-name='Eva Sjöberg'] .ivpa-eta")).to_have_text(ESTIMATED)
+    context.close()
+    assert not errors and not phone_errors, (errors, phone_errors)
