@@ -10,6 +10,7 @@ finds candidates (every word token a word prefix, the number token the street nu
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # The longest query searched (after trimming); a longer one is refused (400).
 QUERY_MAX_CHARS = 100
@@ -135,12 +136,19 @@ class Candidate:
     row: object = None
 
 
+@lru_cache(maxsize=16384)
+def _fold_cached(text: str) -> str:
+    """The ranking folds the same street and town names over and over."""
+    return text_fold(text)
+
+
 def candidate_key(query: Query, c: Candidate) -> tuple:
     """Best first: the exact street and number; then the exact number; then the street's
     words typed whole; then more words matching the locality or municipality; then a match at
     the street's start; then by street, number (numerically) and letter."""
-    street_words = text_fold(c.street).split()
-    place_words = text_fold(f"{c.locality} {c.municipality}").split()
+    street_folded = _fold_cached(c.street)
+    street_words = street_folded.split()
+    place_words = f"{_fold_cached(c.locality)} {_fold_cached(c.municipality)}".split()
     whole = set()
     place_hits = 0
     starts = False
@@ -162,7 +170,7 @@ def candidate_key(query: Query, c: Candidate) -> tuple:
         number_rank = 2
     return (0 if street_exact and number_rank == 0 else 1, number_rank,
             0 if street_exact else 1, -place_hits, 0 if starts else 1,
-            text_fold(c.street), _natural(c.number), c.letter, text_fold(c.locality))
+            street_folded, _natural(c.number), c.letter, _fold_cached(c.locality))
 
 
 def candidates_rank(query: Query, candidates: list[Candidate], limit: int) -> list[Candidate]:

@@ -8,7 +8,7 @@ places.search. SQLite matches the FTS5 table `places_address_fts`, PostgreSQL `L
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -20,6 +20,10 @@ from .search import Candidate, Query, candidates_rank, query_parse
 
 # Candidates fetched per query before ranking (an exact number is asked for first).
 CANDIDATES_MAX = 300
+# Word tokens shorter than this filter the candidates here, not in the database (when a
+# longer one is there to find them), out of LATE_FACTOR times as many.
+LATE_BELOW = 3
+LATE_FACTOR = 4
 # A click on the map proposes the nearest register address within this distance.
 NEAREST_MAX_M = 300
 
@@ -78,16 +82,23 @@ def _number_filter(query: Query, exact: bool) -> tuple[str, list]:
     return " AND a.number LIKE %s", [query.number + "%"]
 
 
-def _candidate_ids_sqlite(query: Query, exact: bool, limit: int) -> list[int]:
+# What the ranking needs of a candidate: (id, street, number, letter, locality, municipality,
+# folded).
+CandidateRow = tuple[int, str, str, str, str, str, str]
+
+
+def _candidates_sqlite(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
     extra, params = _number_filter(query, exact)
-    sql = ("SELECT a.id FROM places_address_fts f JOIN places_address a ON a.id = f.rowid "
+    sql = ("SELECT a.id, a.street, a.number, a.letter, a.locality, m.name, a.folded "
+           "FROM places_address_fts f JOIN places_address a ON a.id = f.rowid "
+           "JOIN places_municipality m ON m.id = a.municipality_id "
            f"WHERE places_address_fts MATCH %s{extra} LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts_match(query), *params, limit])
-        return [r[0] for r in cursor.fetchall()]
+        return cursor.fetchall()
 
 
-def _candidate_ids_like(query: Query, exact: bool, limit: int) -> list[int]:
+def _candidates_like(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
     """PostgreSQL (and any other backend): word prefixes as `folded LIKE '% tok%'`, which
     pg_trgm's GIN index answers. Django escapes %, _ and \\ in `contains`."""
     rows = Address.objects.order_by()
@@ -102,13 +113,19 @@ def _candidate_ids_like(query: Query, exact: bool, limit: int) -> list[int]:
             rows = rows.filter(letter__iexact=query.letter)
     elif query.number:
         rows = rows.filter(number__startswith=query.number)
-    return list(rows.values_list("id", flat=True)[:limit])
+    return list(rows.values_list("id", "street", "number", "letter", "locality",
+                                 "municipality__name", "folded")[:limit])
 
 
-def _candidate_ids(query: Query, exact: bool, limit: int) -> list[int]:
+def _candidates(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
     if connection.vendor == "sqlite":
-        return _candidate_ids_sqlite(query, exact, limit)
-    return _candidate_ids_like(query, exact, limit)
+        return _candidates_sqlite(query, exact, limit)
+    return _candidates_like(query, exact, limit)
+
+
+def _words_match(words: tuple[tuple[str, ...], ...], folded: str) -> bool:
+    """Whether every word token starts a word of `folded` (as the database would match)."""
+    return all(any(f" {a}" in folded for a in alternatives) for alternatives in words)
 
 
 def query_searchable(text: str) -> bool:
@@ -122,20 +139,31 @@ def address_search(*, text: str, limit: int = 10) -> list[AddressHit]:
     query = query_parse(text)
     if not query.searchable:
         return []
-    ids: list[int] = []
+    # One or two letters next to longer words ("stora torget 1 v") would make the database
+    # merge the lists of every word starting with them: the longer words find the
+    # candidates, the short ones filter them here, out of a larger number fetched.
+    late = tuple(w for w in query.words if len(w[0]) < LATE_BELOW)
+    early = tuple(w for w in query.words if len(w[0]) >= LATE_BELOW)
+    asked, most = query, CANDIDATES_MAX
+    if late and early:
+        asked, most = replace(query, words=early), CANDIDATES_MAX * LATE_FACTOR
+    found: dict[int, CandidateRow] = {}
     if query.number:
-        ids = _candidate_ids(query, True, CANDIDATES_MAX)
-    # A letter typed ("12b") asks for that entrance; the prefix only when there is none.
-    if len(ids) < CANDIDATES_MAX and not (ids and query.letter):
-        seen = set(ids)
-        ids += [i for i in _candidate_ids(query, False, CANDIDATES_MAX) if i not in seen]
-    if not ids:
+        found = {r[0]: r for r in _candidates(asked, True, most)}
+    # The exact number ranks above every number it starts (places.search): when there is
+    # one, the numbers it starts ("1" → 10, 11, ...) are not asked for.
+    if not found:
+        for r in _candidates(asked, False, most):
+            found.setdefault(r[0], r)
+    if asked is not query:
+        found = {pk: r for pk, r in found.items() if _words_match(late, r[6])}
+    if not found:
         return []
-    rows = list(_rows().filter(pk__in=ids[:2 * CANDIDATES_MAX]))
-    candidates = [Candidate(street=r.street, number=r.number, letter=r.letter,
-                            locality=r.locality, municipality=r.municipality.name, row=r)
-                  for r in rows]
-    return [_hit(c.row) for c in candidates_rank(query, candidates, limit)]
+    candidates = [Candidate(street=r[1], number=r[2], letter=r[3], locality=r[4],
+                            municipality=r[5], row=r[0]) for r in found.values()]
+    best = [c.row for c in candidates_rank(query, candidates, limit)]
+    rows = _rows().in_bulk(best)
+    return [_hit(rows[pk]) for pk in best if pk in rows]
 
 
 def address_nearest(*, latitude: float, longitude: float,

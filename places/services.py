@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from crews.models import Region
 
@@ -163,6 +163,19 @@ def address_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]],
         result.updated = good - result.created
     result.seconds = time.monotonic() - started
     return result
+
+
+def address_index_tidy() -> None:
+    """After a large import: PostgreSQL's GIN index takes its pending list in and the planner
+    its statistics (VACUUM ANALYZE, as autovacuum would later); SQLite's FTS5 index merges
+    its segments. Searches are faster at once. Outside a transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM (ANALYZE) places_address")
+        elif connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO places_address_fts(places_address_fts) "
+                           "VALUES ('optimize')")
+            cursor.execute("ANALYZE places_address")
 
 
 def municipality_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]]) -> ImportResult:

@@ -14,10 +14,17 @@ from places.csvfiles import (
     CsvRefused,
     csv_rows,
 )
-from places.services import ImportResult, address_import, municipality_import
+from places.services import (
+    ImportResult,
+    address_import,
+    address_index_tidy,
+    municipality_import,
+)
 
 # Refused rows listed one by one up to this many (all of them count in the summary).
 LISTED_MAX = 100
+# An import of this many rows tidies the search index after (places.services).
+TIDY_AFTER = 10_000
 
 
 def import_file(path: Path, *, municipalities: bool, stdout, progress_every: int = 0
@@ -29,9 +36,12 @@ def import_file(path: Path, *, municipalities: bool, stdout, progress_every: int
                 return municipality_import(rows=csv_rows(
                     file, columns=MUNICIPALITY_COLUMNS, required=MUNICIPALITY_REQUIRED))
             rows = csv_rows(file, columns=ADDRESS_COLUMNS, required=ADDRESS_REQUIRED)
-            return address_import(
+            result = address_import(
                 rows=rows, progress=(lambda n: stdout.write(f"… {n:,} rows read"))
                 if progress_every else None)
+            if result.created + result.updated >= TIDY_AFTER:
+                address_index_tidy()
+            return result
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror or exc}") from None
     except CsvRefused as exc:
