@@ -236,6 +236,7 @@ def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_acc
     expect(lars.locator("#al-accept")).to_be_visible()
     expect(lars.locator("#al-dest")).to_be_hidden()
     expect(lars.locator("#al-map .field-marker")).to_have_count(0)
+    expect(lars.locator("#al-map .leaflet-pane")).to_have_count(0)  # its tiles too
 
     lars.click("#al-accept")
     expect(lars.locator("#al-dest")).to_be_visible()
@@ -286,3 +287,4 @@ def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_acc
                headers=dispatcher(live)).raise_for_status()
     expect(lars.locator("#al-dest")).to_be_hidden()
     expect(lars.locator("#al-map .field-marker")).to_have_count(0)
+    expect(lars.locator("#al-map .leaflet-pane")).to_have_count(0)  # its tiles too

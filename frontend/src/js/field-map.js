@@ -20,8 +20,12 @@ export class FieldMap {
       the set of points changed (not on every small move of one's own position). */
   show(points) {
     const usable = points.filter((p) => Number.isFinite(p?.latitude) && Number.isFinite(p?.longitude));
+    if (!usable.length) {
+      this.clear();
+      return;
+    }
     if (!this.map) {
-      if (!usable.length || !this.container.isConnected || !this.container.offsetWidth) return;
+      if (!this.container.isConnected || !this.container.offsetWidth) return;
       this.map = mapCreate(this.container, { zoomControl: true });
       if (!this.map) return;
     }
@@ -70,6 +74,15 @@ export class FieldMap {
       this.map.fitBounds(points.map((p) => [p.latitude, p.longitude]),
         { paddingTopLeft: [40, 40], paddingBottomRight: [130, 40], maxZoom: 16 });
     }
+  }
+
+  /** No map at all: the markers, the view and its tiles gone (nothing left on the page of
+      where the volunteer was sent). */
+  clear() {
+    this.map?.remove();
+    this.map = null;
+    this.markers.clear();
+    this.fitted = '';
   }
 
   /** After the container was shown again or changed size: draw anew and fit the points. */
