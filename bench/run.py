@@ -25,6 +25,9 @@ imaging   not the cluster (run before it starts): bench/imaging.py, a 12-megapix
 travel    not the cluster: bench/travel_times.py, 50 units to one place per call of the travel
           time service against the loopback OSRM stand-in, with no router, and with a router
           that times out (p50/p99 ms).
+addresses not the cluster: bench/address_search.py, the address search as you type over
+          1,000,000 generated addresses (top 10), on SQLite and on PostgreSQL (a database of
+          its own next to DATABASE_URL's): p50/p99 per keystroke query.
 ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100,000
           volunteers) on a fresh database next to DATABASE_URL's.
 
@@ -431,6 +434,16 @@ async def bench_imaging(args) -> dict:
         "--throughput-images", str(args.imaging_throughput_images))
 
 
+# ------------------------------------------------------------------------------ addresses
+
+async def bench_addresses(args) -> dict:
+    """bench/address_search.py on SQLite, then on DATABASE_URL's PostgreSQL server."""
+    options = ("--addresses", str(args.address_count), "--rounds", str(args.address_rounds))
+    return {"sqlite": await bench_script("bench/address_search.py", *options),
+            "postgresql": await bench_script("bench/address_search.py", *options,
+                                             "--database-url", os.environ["DATABASE_URL"])}
+
+
 # ------------------------------------------------------------------------------ travel
 
 async def bench_travel(args) -> dict:
@@ -550,6 +563,15 @@ def table(results: dict) -> str:
              f"{tr['timeout_first_ms']}; {tr['breaker_open']['p99']}",
              f"~ the time-out ({tr['timeout_s']:g} s) once"),
         ]
+    addresses = results.get("addresses")
+    for vendor, a in (addresses or {}).items():
+        s = a["searched"]
+        rows.append(("addresses" if vendor == "sqlite" else "",
+                     f"{vendor} {a['addresses']:,} addresses, as you type p50/p95/p99 ms",
+                     f"{s['p50']} / {s['p95']} / {s['p99']}  (load "
+                     f"{a['loadavg_at_start'][0]:.2f})",
+                     f"p99 <= {a['target_p99_ms']:g} ms: "
+                     + ("MET" if s["p99"] <= a["target_p99_ms"] else "MISSED")))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -558,7 +580,8 @@ def table(results: dict) -> str:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="dispatch,fanout,burst,ivpa,imaging,travel",
+    parser.add_argument("--only",
+                        default="dispatch,fanout,burst,ivpa,imaging,travel,addresses",
                         help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
@@ -581,6 +604,8 @@ async def main() -> int:
     parser.add_argument("--select-volunteers", type=int, default=100_000)
     parser.add_argument("--select-queries", type=int, default=2000)
     parser.add_argument("--travel-calls", type=int, default=200)
+    parser.add_argument("--address-count", type=int, default=1_000_000)
+    parser.add_argument("--address-rounds", type=int, default=5)
     parser.add_argument("--env", action="append", default=[],
                         help="KEY=VALUE for the cluster, e.g. UVICORN_OPTS='--ws websockets'")
     parser.add_argument("--label", default="")
@@ -604,6 +629,10 @@ async def main() -> int:
         print("== travel: 50 units to one place through the travel time service", flush=True)
         results["travel"] = await bench_travel(args)
         only.discard("travel")
+    if "addresses" in only:
+        print("== addresses: the address search as you type", flush=True)
+        results["addresses"] = await bench_addresses(args)
+        only.discard("addresses")
     if "ivpa-select" in only:
         print("== ivpa-select", flush=True)
         results["ivpa_select"] = await bench_ivpa_select(args)

@@ -2,7 +2,8 @@
 # Benchmarks of the event stream in the production shape (`make bench`): dispatch -> crew
 # latency, fan-out to 2,000 sockets, and a burst of 200 events to 500 sockets (plus the caller-
 # image pipeline, `--only imaging`, and the travel time service, `--only travel`, which need
-# neither cluster nor services). They start
+# neither cluster nor services, and the address search, `--only addresses`, on SQLite and on
+# a PostgreSQL database of its own, no cluster). They start
 # scripts/run-cluster.sh (two uvicorn processes, Celery worker and beat) on free ports against a
 # fresh PostgreSQL database and print a table; JSON goes to bench/results/ (git-ignored).
 #
