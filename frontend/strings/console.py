@@ -219,6 +219,7 @@ def map_() -> dict:
         "region_follows": _("The region follows the municipality ({municipality})."),
         "region_by_hand": _("Region chosen by hand; {municipality} belongs to {region}."),
         "municipality_unknown": _("Unknown municipality: choose the region."),
+        "region_hand": _("region chosen by hand"),
         "aed": _("Defibrillator: {name}, {distance}"),
         "aed_target": _("Defibrillator: {name}, {distance}; fetched by {responders}"),
         "cluster": _("{n} on the map here; zoom in to see them"),

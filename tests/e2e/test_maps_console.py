@@ -138,6 +138,8 @@ def test_dispatcher_finds_an_address_and_the_case_gets_its_region_and_the_map_fo
     page.click("#case-submit")
     card = page.locator(".case", has_text="Andningsbesvär, adresstest")
     expect(card).to_be_visible()
+    expect(card.locator(".case-address")).to_have_text(
+        re.compile(r"^Vasagatan 1, Västerås · Region Västmanland$"))
     case_id = int(card.get_attribute("data-id"))
     case = page.evaluate("id => fetch(`/api/cases/${id}/`).then(r => r.json())", case_id)
     regions = page.evaluate("() => fetch('/api/regions/').then(r => r.json())")

@@ -172,7 +172,10 @@ function caseCard(c) {
     ivpaBadge(c.id) ? el('div', { class: 'case-ivpa' }, ivpaBadge(c.id)) : null,
     imagesBadge(c.id) ? el('div', { class: 'case-images' }, imagesBadge(c.id)) : null,
     referralBadge(c.id) ? el('div', { class: 'case-referral' }, referralBadge(c.id)) : null,
-    el('div', { class: 'case-address' }, [c.address, c.municipality].filter(Boolean).join(', ')),
+    el('div', { class: 'case-address' },
+      [c.address, c.address?.includes(c.municipality) ? '' : c.municipality].filter(Boolean).join(', '),
+      state.regions.get(c.region) ? ` · ${state.regions.get(c.region).name}` : '',
+      c.region_set_by_hand ? el('span', { class: 'case-region-hand' }, ` (${t('console.map.region_hand')})`) : null),
     c.safety_warning ? el('div', { class: 'case-safety' }, '⚠ ', c.safety_warning) : null,
     c.mbs_priority !== c.priority ? el('div', { class: 'case-meta' }, t('console.mbs', {
       mbs: c.mbs_priority, priority: c.priority, reason: c.priority_change_reason,
