@@ -157,6 +157,11 @@ def test_dispatcher_finds_an_address_and_the_case_gets_its_region_and_the_map_fo
         page.wait_for_function("z => Number(document.getElementById('map').dataset.zoom) < z",
                                arg=before)
     assert map_view(page)[0] < 14
+    # Zoomed out, the defibrillators around the case crowd: one cluster with their count.
+    cluster = page.locator(".map-cluster span").first
+    expect(cluster).to_be_visible()
+    assert int(cluster.text_content()) >= 2
+    assert "zooma in" in cluster.get_attribute("title")
     card.locator(".case-ref").click()
     expect_view_near(page, case["latitude"], case["longitude"])
     # ... with the open defibrillators near it, each with a title that says what it is.
