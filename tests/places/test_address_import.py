@@ -146,3 +146,13 @@ def test_the_demo_seed_is_idempotent(demo):
     assert Municipality.objects.get(code="1980").region.code == "VML"
     assert "imported 0 new" in out.getvalue().splitlines()[-1]
     assert address_search(text="Stora torget 1 Västerås")[0].label == "Stora torget 1, Västerås"
+
+
+def test_the_demo_seed_skips_files_not_there(demo, tmp_path, monkeypatch):
+    from places.management.commands import seed_places_demo
+
+    monkeypatch.setattr(seed_places_demo, "DATA", tmp_path)
+    out = io.StringIO()
+    call_command("seed_places_demo", stdout=out)
+    assert "municipalities.csv: not there, skipped" in out.getvalue()
+    assert "demo_addresses.csv: not there, skipped" in out.getvalue()
