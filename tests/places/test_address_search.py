@@ -135,3 +135,15 @@ def test_one_or_two_letters_next_to_longer_words_still_filter(register):
                                           "Stora torget 1A, Västerås"]
     assert labels("stora torget 1 en") == ["Stora torget 1, Enköping"]
     assert labels("stora torget 1 x") == []
+
+
+def test_the_search_index_follows_changes_and_deletions(register):
+    from places.models import Address
+
+    address = Address.objects.get(street="Sysslomansgatan")
+    address.street = "Svartbäcksgatan"
+    address.save()
+    assert labels("svartbacksgatan 4") == ["Svartbäcksgatan 4, Uppsala"]
+    assert labels("sysslomansgatan") == []
+    address.delete()
+    assert labels("svartbacksgatan") == []
