@@ -216,6 +216,40 @@ def test_the_crew_sees_the_scene_and_itself_on_a_map_and_navigates_to_the_step_s
     expect(sara.locator("#idle")).to_be_visible()
 
 
+
+def test_the_assignment_card_never_waits_for_the_map_library(live, open_page):
+    """Leaflet is loaded when there is a map to draw, not by the page: on a slow network the
+    card and its buttons show while it is still on its way."""
+    johan = open_page({"width": 1024, "height": 768}, service_workers="block")
+    held = []
+    johan.context.route("**/static/vendor/leaflet/leaflet.js", lambda route: held.append(route))
+    tiles_route(johan.context)
+    sign_in(johan, live.url, "johan", "/crew/")
+    on_duty(johan, "AMB 1020")
+    headers = dispatcher(live)
+    unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
+                if u["call_sign"] == "AMB 1020")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": region_id(live, "VML"), "caller_number": "+4621123456",
+        "address": "Vasagatan 2", "municipality": "Västerås", "latitude": 59.611,
+        "longitude": 16.546, "complaint": "Fallskada", "mbs_priority": "2A",
+        "priority": "2A"}).json()
+    httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+               json={"units": [unit]}).raise_for_status()
+    expect(johan.locator("#a-address")).to_have_text("Vasagatan 2")
+    expect(johan.locator("#a-ack")).to_be_visible()
+    expect(johan.locator("#a-navigate")).to_have_attribute(
+        "href", "https://www.openstreetmap.org/directions?to=59.611,16.546")
+    assert len(held) == 1  # asked for once the card had a place to show
+    expect(johan.locator("#a-map .fm-scene")).to_have_count(0)
+    held[0].continue_()
+    expect(johan.locator("#a-map .fm-scene")).to_be_visible()
+    johan.click("#a-ack")
+    for _ in range(5):  # en route ... available: AMB 1020 free for the other tests
+        expect(johan.locator("#a-next")).to_be_enabled()
+        johan.click("#a-next")
+    expect(johan.locator("#idle")).to_be_visible()
+
 def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_accepting(
         live, open_page):
     latitude, longitude = WHERE["lars"]

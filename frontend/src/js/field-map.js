@@ -1,10 +1,32 @@
 /* The field screens' small map (the crew tablet, the volunteer's phone): a few named points,
    each a marker with its own shape, colour and a visible word (never colour alone), all kept
-   in view. The map is map.js's (the page's tile layer); without Leaflet, or offline without
-   tiles, the markers still show on the plain background. */
+   in view. The map is map.js's (the page's tile layer); offline without tiles the markers
+   still show on the plain background.
+
+   Leaflet's script is loaded the first time there is something to draw (the map's element
+   names it: data-leaflet), not by the page: the assignment card and its buttons never wait
+   for it (on slow 3G it held the card back by seconds). The service worker precaches it. */
 
 import { el } from './common.js';
 import { mapCreate } from './map.js';
+
+let leaflet = null;
+/** Leaflet's classic script, once; a failure (offline before it was ever stored) may be
+    tried again at the next drawing. */
+function leafletLoad(src) {
+  if (window.L) return Promise.resolve();
+  leaflet ??= new Promise((resolve, reject) => {
+    document.head.append(el('script', {
+      src,
+      onload: resolve,
+      onerror: () => {
+        leaflet = null;
+        reject(new Error('Leaflet did not load'));
+      },
+    }));
+  });
+  return leaflet;
+}
 
 export class FieldMap {
   /** container: the element the map fills (created on the first show, when it has a size). */
@@ -13,6 +35,7 @@ export class FieldMap {
     this.map = null;
     this.markers = new Map(); // kind -> {marker, sig}
     this.fitted = '';
+    this.waiting = null; // points to show once Leaflet has loaded
   }
 
   /** Show these points ({kind, label, latitude, longitude}; kind: scene, self, unit, aed,
@@ -21,9 +44,18 @@ export class FieldMap {
   show(points) {
     const usable = points.filter((p) => Number.isFinite(p?.latitude) && Number.isFinite(p?.longitude));
     if (!usable.length) {
+      this.waiting = null;
       this.clear();
       return;
     }
+    if (!window.L) {
+      this.waiting = points;
+      leafletLoad(this.container.dataset.leaflet)
+        .then(() => { if (this.waiting) this.show(this.waiting); })
+        .catch(() => { /* no map: the screen goes on without one */ });
+      return;
+    }
+    this.waiting = null;
     if (!this.map) {
       if (!this.container.isConnected || !this.container.offsetWidth) return;
       this.map = mapCreate(this.container, { zoomControl: true });
