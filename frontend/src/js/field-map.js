@@ -28,12 +28,23 @@ function leafletLoad(src) {
   return leaflet;
 }
 
+/** A point's marker: its shape and its word (the kind gives both their look: field.css). */
+function markerIcon(p) {
+  return L.divIcon({
+    className: `field-marker fm-${p.kind}`,
+    html: el('span', { class: 'fm-pin' }, el('span', { class: 'fm-shape', 'aria-hidden': 'true' }),
+      el('span', { class: 'fm-label' }, p.label)),
+    iconSize: null,
+    iconAnchor: [13, 13],
+  });
+}
+
 export class FieldMap {
   /** container: the element the map fills (created on the first show, when it has a size). */
   constructor(container) {
     this.container = container;
     this.map = null;
-    this.markers = new Map(); // kind -> {marker, sig}
+    this.markers = new Map(); // kind -> {marker, label}
     this.fitted = '';
     this.waiting = null; // points to show once Leaflet has loaded
   }
@@ -64,24 +75,18 @@ export class FieldMap {
     const seen = new Set();
     for (const p of usable) {
       seen.add(p.kind);
-      const sig = `${p.label}`;
-      let entry = this.markers.get(p.kind);
+      const entry = this.markers.get(p.kind);
       if (!entry) {
-        const marker = L.marker([p.latitude, p.longitude], { keyboard: false, interactive: false });
-        entry = { marker, sig: null };
-        this.markers.set(p.kind, entry);
+        // With its own icon from the start: Leaflet's default one would fetch three images.
+        const marker = L.marker([p.latitude, p.longitude], { icon: markerIcon(p), keyboard: false, interactive: false });
+        this.markers.set(p.kind, { marker, label: p.label });
         marker.addTo(this.map);
-      } else entry.marker.setLatLng([p.latitude, p.longitude]);
-      if (entry.sig !== sig) {
-        entry.marker.setIcon(L.divIcon({
-          className: `field-marker fm-${p.kind}`,
-          html: el('span', { class: 'fm-pin' }, el('span', { class: 'fm-shape', 'aria-hidden': 'true' }),
-            el('span', { class: 'fm-label' }, p.label)),
-          iconSize: null,
-          iconAnchor: [13, 13],
-        }));
-        entry.marker.getElement()?.setAttribute('data-kind', p.kind);
-        entry.sig = sig;
+        continue;
+      }
+      entry.marker.setLatLng([p.latitude, p.longitude]);
+      if (entry.label !== p.label) {
+        entry.marker.setIcon(markerIcon(p));
+        entry.label = p.label;
       }
     }
     for (const [kind, entry] of this.markers) {
