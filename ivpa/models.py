@@ -45,7 +45,9 @@ class Municipality(models.Model):
 
     code = models.CharField(max_length=4, unique=True, help_text="SCB municipality code.")
     name = models.CharField(max_length=80, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities",
+        help_text="Follows the municipality → region table (Places) where it has this code.")
     connected_at = models.DateTimeField(null=True, blank=True)
     auto_alert = models.BooleanField(
         default=True, help_text="Alert without the dispatcher's click for an eligible case.")

@@ -7,16 +7,18 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from core.errors import DomainError
 from dispatch import signals
 from dispatch.models import AssignmentStatus
+from places.models import Municipality as PlaceMunicipality
 from timers.services import timer_schedule
 
 from . import services
-from .models import Callout, CalloutEnd
+from .models import Callout, CalloutEnd, Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +90,20 @@ def on_assignment_status(sender, assignment, **kwargs) -> None:
     except Exception:
         logger.exception("Could not end the IVPA callout of %s; retrying", assignment.case)
         retry_later(assignment.case)
+
+
+@receiver(post_save, sender=PlaceMunicipality, dispatch_uid="ivpa.place_municipality_saved")
+def municipality_region_follow(sender, instance, **kwargs) -> None:
+    """The municipality → region table (places) is the one home of a municipality's region:
+    IVPA's settings for the same municipality follow an administrator's change there."""
+    Municipality.objects.filter(code=instance.code).exclude(region_id=instance.region_id) \
+        .update(region_id=instance.region_id)
+
+
+@receiver(pre_save, sender=Municipality, dispatch_uid="ivpa.municipality_saving")
+def municipality_region_take(sender, instance, **kwargs) -> None:
+    """An IVPA municipality connected or edited takes its region from the table, whatever was
+    chosen in its own form (when the table knows the municipality)."""
+    place = PlaceMunicipality.objects.filter(code=instance.code).only("region_id").first()
+    if place is not None:
+        instance.region_id = place.region_id
