@@ -1,9 +1,8 @@
 """IVPA's municipalities take their region from the municipality → region table (places), the
 one home of a municipality's region."""
 
-from places.models import Municipality as PlaceMunicipality
-
 from ivpa.models import Municipality
+from places.models import Municipality as PlaceMunicipality
 
 
 def test_moving_a_municipality_to_another_region_moves_its_ivpa_settings(demo, ivpa):
