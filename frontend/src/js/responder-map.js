@@ -95,13 +95,15 @@ export function renderResponderMap(a) {
   const aed = aedOf(a);
   const target = aed ? { latitude: aed.latitude, longitude: aed.longitude, label: aed.name, kind: 'aed' }
     : { latitude: a.destination.latitude, longitude: a.destination.longitude, label: a.destination.address, kind: 'patient' };
-  const url = navigationUrl({ ...target, platform: PLATFORM, mode: 'walk', template: TEMPLATE });
+  // A volunteer goes on foot; a fire and rescue or police unit alerted the same way drives.
+  const mode = a.kind && a.kind !== 'volunteer' ? 'drive' : 'walk';
+  const url = navigationUrl({ ...target, platform: PLATFORM, mode, template: TEMPLATE });
   setLink($('al-navigate'), url, target.kind);
   $('al-navigate').textContent = t(aed ? 'responder.map.navigate_aed' : 'responder.map.navigate_patient');
   // The patient's own button is the second leg's, when the first goes to the defibrillator.
   const second = aed && navigationUrl({
     latitude: a.destination.latitude, longitude: a.destination.longitude, label: a.destination.address,
-    platform: PLATFORM, mode: 'walk', template: TEMPLATE,
+    platform: PLATFORM, mode, template: TEMPLATE,
   });
   setLink($('al-nav'), second || null, 'patient');
 }
