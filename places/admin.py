@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Address, Municipality
+from .models import Address, Hospital, Municipality
 from .services import addresses_refold
 
 
@@ -36,3 +36,17 @@ class AddressAdmin(admin.ModelAdmin):
     readonly_fields = ("folded",)
     # A million rows: no COUNT(*) over the whole register for every page.
     show_full_result_count = False
+
+
+@admin.register(Hospital)
+class HospitalAdmin(admin.ModelAdmin):
+    """The hospitals (*sjukhus*) a crew may choose as its destination, nearest first: an
+    administrator adds one, moves it, or marks it inactive (no longer offered)."""
+
+    list_display = ("name", "short_name", "municipality", "emergency", "active")
+    list_editable = ("emergency", "active")
+    list_filter = ("municipality__region", "emergency", "active")
+    list_select_related = ("municipality",)
+    search_fields = ("name", "short_name", "municipality__name")
+    autocomplete_fields = ("municipality",)
+    ordering = ("name",)

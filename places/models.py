@@ -55,3 +55,33 @@ class Address(models.Model):
         self.folded = address_fold(street=self.street, locality=self.locality,
                                    municipality=self.municipality.name)
         super().save(*args, **kwargs)
+
+
+class Hospital(models.Model):
+    """A hospital (*sjukhus*) an ambulance takes a patient to; `emergency`: it has an emergency
+    department (*akutmottagning*) open to ambulances. The region is its municipality's."""
+
+    name = models.CharField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=40, blank=True,
+                                  help_text="As the tablet and the console show it when short "
+                                            "of room, e.g. \"Akademiska\".")
+    address = models.CharField(max_length=200, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="hospitals")
+    latitude = models.FloatField(validators=LATITUDE)
+    longitude = models.FloatField(validators=LONGITUDE)
+    emergency = models.BooleanField(default=True,
+                                    help_text="Has an emergency department (akutmottagning).")
+    active = models.BooleanField(default=True,
+                                 help_text="Offered as a destination; an old assignment keeps "
+                                           "its hospital either way.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name

@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 
 from core.geo import distance_m
 
-from .models import Address, Municipality
+from .models import Address, Hospital, Municipality
 from .search import Candidate, Query, candidates_rank, query_parse
+from .travel import TravelTime, travel_times
 
 # Candidates fetched per query before ranking (an exact number is asked for first).
 CANDIDATES_MAX = 300
@@ -211,3 +212,33 @@ def municipality_by_name(name: str) -> Municipality | None:
         if text_fold(municipality.name) == folded:
             return municipality
     return None
+
+
+@dataclass(frozen=True)
+class HospitalOption:
+    """A hospital as a destination to choose, with the ambulance's travel time to it from
+    where the choice is made (None when no position was given)."""
+
+    hospital: Hospital
+    travel: TravelTime | None = None
+
+
+def hospital_list(*, emergency_only: bool = False) -> QuerySet[Hospital]:
+    """The active hospitals (*sjukhus*), by name."""
+    queryset = Hospital.objects.filter(active=True).select_related("municipality__region")
+    return queryset.filter(emergency=True) if emergency_only else queryset
+
+
+def hospitals_by_travel_time(*, latitude: float, longitude: float,
+                             emergency_only: bool = False) -> list[HospitalOption]:
+    """The active hospitals nearest first by the ambulance's travel time from (latitude,
+    longitude): one travel_times call for all of them (one router request). The way is asked
+    from each hospital to the point, the table's one-destination shape; roads run both ways."""
+    hospitals = list(hospital_list(emergency_only=emergency_only))
+    if not hospitals:
+        return []
+    times = travel_times(origins=[(h.latitude, h.longitude) for h in hospitals],
+                         destination=(latitude, longitude), profile="ambulance")
+    options = [HospitalOption(hospital=h, travel=t)
+               for h, t in zip(hospitals, times, strict=True)]
+    return sorted(options, key=lambda o: (o.travel.seconds, o.hospital.name))

@@ -51,3 +51,35 @@ class MunicipalityRegionSerializer(serializers.Serializer):
     name = serializers.CharField()
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
+
+
+class HospitalQuerySerializer(serializers.Serializer):
+    """Where the crew or the case is: both or neither (then by name, without travel times)."""
+
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    emergency_only = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if ("latitude" in attrs) != ("longitude" in attrs):
+            raise serializers.ValidationError(
+                "Give both latitude and longitude (or neither, for the list by name).")
+        return attrs
+
+
+class HospitalOptionSerializer(serializers.Serializer):
+    """A hospital to choose as the destination (places.selectors.HospitalOption): `region` is
+    the code of its municipality's region; `travel_source` "router" or "estimate" (a screen
+    says an estimate is one), both travel fields null without a position."""
+
+    id = serializers.IntegerField(source="hospital.pk")
+    name = serializers.CharField(source="hospital.name")
+    short_name = serializers.CharField(source="hospital.label")
+    emergency = serializers.BooleanField(source="hospital.emergency")
+    region = serializers.CharField(source="hospital.municipality.region.code")
+    latitude = serializers.FloatField(source="hospital.latitude")
+    longitude = serializers.FloatField(source="hospital.longitude")
+    travel_seconds = serializers.IntegerField(source="travel.seconds", default=None,
+                                              allow_null=True)
+    travel_source = serializers.CharField(source="travel.source", default=None,
+                                          allow_null=True)

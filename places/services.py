@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from crews.models import Region
 
-from .models import Address, Municipality
+from .models import Address, Hospital, Municipality
 from .search import address_fold, number_split, text_fold
 
 # Sweden's and Norway's bounding boxes together (no polygon: a row in Finland or the sea
@@ -230,3 +230,38 @@ def addresses_refold(*, municipality: Municipality) -> None:
             changed = []
     if changed:
         Address.objects.bulk_update(changed, ["folded"])
+
+
+def _hospital_fields(row: dict[str, str]) -> dict | str:
+    try:
+        municipality = Municipality.objects.get(code=row["municipality_code"].strip())
+    except Municipality.DoesNotExist:
+        return f"unknown municipality code {row['municipality_code']!r}"
+    position = _position({"latitude": [row["latitude"]], "longitude": [row["longitude"]]})
+    if isinstance(position, str):
+        return position
+    return {"short_name": row.get("short_name", "").strip(),
+            "address": row.get("address", "").strip(), "municipality": municipality,
+            "latitude": position[0], "longitude": position[1],
+            "emergency": row.get("emergency", "1").strip().lower() in ("1", "true", "yes", "ja")}
+
+
+@transaction.atomic
+def hospitals_import(*, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
+    """Hospitals (*sjukhus*) by name: new ones created, known ones updated (an administrator's
+    `active` is left as it is); a row with an unknown municipality or a bad position refused."""
+    started = time.monotonic()
+    result = ImportResult()
+    for line, row in rows:
+        name = row.get("name", "").strip()
+        fields = _hospital_fields(row) if name else "no name"
+        if isinstance(fields, str):
+            result.refused.append((line, fields))
+            continue
+        _, created = Hospital.objects.update_or_create(name=name, defaults=fields)
+        if created:
+            result.created += 1
+        else:
+            result.updated += 1
+    result.seconds = time.monotonic() - started
+    return result

@@ -7,4 +7,5 @@ urlpatterns = [
     path("addresses/nearest/", views.AddressNearestView.as_view(),
          name="api-address-nearest"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="api-municipalities"),
+    path("hospitals/", views.HospitalListView.as_view(), name="api-hospitals"),
 ]

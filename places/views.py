@@ -11,6 +11,8 @@ from .search import QUERY_MAX_CHARS
 from .serializers import (
     AddressQuerySerializer,
     AddressSerializer,
+    HospitalOptionSerializer,
+    HospitalQuerySerializer,
     MunicipalityRegionSerializer,
     NearestAddressSerializer,
     PositionQuerySerializer,
@@ -71,3 +73,23 @@ class MunicipalityListView(APIView):
     @extend_schema(responses=MunicipalityRegionSerializer(many=True))
     def get(self, request):
         return Response(MunicipalityRegionSerializer(selectors.municipality_list(), many=True).data)
+
+
+class HospitalListView(APIView):
+    """The hospitals to take a patient to (*sjukhus*), nearest first by the ambulance's travel
+    time from ?latitude=&longitude= (one router request); without a position, by name."""
+
+    permission_classes = [IsDispatcherOrCrew]
+
+    @extend_schema(parameters=[HospitalQuerySerializer],
+                   responses=HospitalOptionSerializer(many=True))
+    def get(self, request):
+        data = _query(HospitalQuerySerializer, request)
+        if "latitude" in data:
+            options = selectors.hospitals_by_travel_time(
+                latitude=data["latitude"], longitude=data["longitude"],
+                emergency_only=data["emergency_only"])
+        else:
+            options = [selectors.HospitalOption(hospital=h) for h in
+                       selectors.hospital_list(emergency_only=data["emergency_only"])]
+        return Response(HospitalOptionSerializer(options, many=True).data)

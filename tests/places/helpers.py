@@ -1,7 +1,7 @@
 """Small registers for the places tests (no demo files needed)."""
 
 from crews.models import Region
-from places.models import Address, Municipality
+from places.models import Address, Hospital, Municipality
 
 # (code, name, region code) for the tests' municipalities.
 MUNICIPALITIES = [("1980", "Västerås", "VML"), ("0381", "Enköping", "UPP"),
@@ -28,3 +28,21 @@ def address_add(municipality, street, number, letter="", *, locality="", postcod
     return Address.objects.create(
         municipality=municipality, street=street, number=number, letter=letter,
         locality=locality, postcode=postcode, latitude=latitude + offset, longitude=longitude)
+
+
+# (name, short name, municipality code, latitude, longitude, emergency): hospitals around
+# Västerås and Uppsala for the hospital tests.
+HOSPITALS = [
+    ("Västmanlands sjukhus Västerås", "Västerås sjukhus", "1980", 59.6168, 16.5573, True),
+    ("Lasarettet i Enköping", "Enköpings lasarett", "0381", 59.6386, 17.0690, True),
+    ("Akademiska sjukhuset", "Akademiska", "0380", 59.8486, 17.6381, True),
+    ("Skultuna närakut", "", "1980", 59.7167, 16.4333, False),
+]
+
+
+def hospitals_add() -> dict[str, Hospital]:
+    municipalities = municipalities_add()
+    return {name: Hospital.objects.get_or_create(
+        name=name, defaults={"short_name": short, "municipality": municipalities[code],
+                             "latitude": lat, "longitude": lon, "emergency": emergency})[0]
+            for name, short, code, lat, lon, emergency in HOSPITALS}

@@ -1,9 +1,13 @@
-"""The demo's municipality → region table and addresses (places/data/: municipalities.csv,
-demo_addresses.csv). Run after seed_demo (the regions). Idempotent: a second run updates."""
+"""The demo's municipality → region table, addresses and hospitals (places/data/:
+municipalities.csv, demo_addresses.csv, hospitals.csv). Run after seed_demo (the regions).
+Idempotent: a second run updates."""
 
+import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+
+from places.services import hospitals_import
 
 from .import_addresses import import_file, result_report
 
@@ -24,3 +28,10 @@ class Command(BaseCommand):
             result = import_file(path, municipalities=municipalities, stdout=self.stdout)
             result_report(result, self.stdout,
                           what="municipalities" if municipalities else "rows")
+        hospitals = DATA / "hospitals.csv"
+        if hospitals.exists():
+            with hospitals.open(encoding="utf-8", newline="") as file:
+                rows = enumerate(csv.DictReader(file), start=2)
+                result = hospitals_import(rows=rows)
+            self.stdout.write("hospitals.csv:")
+            result_report(result, self.stdout, what="hospitals")
