@@ -28,6 +28,7 @@ def assignment_summary(assignment: Assignment) -> dict:
         "resend_count": assignment.resend_count,
         "status_overdue": assignment.status_overdue,
         "redirected_to": assignment.redirected_to_id,
+        "destination_hospital": assignment.destination_hospital_id,
     }
 
 

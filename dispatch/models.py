@@ -180,7 +180,15 @@ class Assignment(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redirected_from"
     )
     status_changed_at = models.DateTimeField()
-    destination = models.CharField(max_length=120, blank=True)
+    destination = models.CharField(
+        max_length=120, blank=True,
+        help_text="A destination named in words (no position); a chosen hospital is "
+                  "destination_hospital.")
+    destination_hospital = models.ForeignKey(
+        "places.Hospital", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assignments",
+        help_text="Where the patient is taken (*destination*): the crew's or the dispatcher's "
+                  "choice; the map and \"Navigera\" go there once the patient is loaded.")
     ack_overdue = models.BooleanField(default=False)
     resend_count = models.PositiveIntegerField(default=0)
     status_overdue = models.BooleanField(default=False)

@@ -10,7 +10,8 @@ from .models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
 
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
-    qs = Case.objects.select_related("region").prefetch_related("assignments__unit")
+    qs = Case.objects.select_related("region").prefetch_related(
+        "assignments__unit", "assignments__destination_hospital")
     if status:
         qs = qs.filter(status=status)
     if region is not None:
@@ -19,7 +20,8 @@ def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[
 
 
 def assignment_queryset() -> QuerySet[Assignment]:
-    return Assignment.objects.select_related("case", "unit", "case__region")
+    return Assignment.objects.select_related("case", "unit", "case__region",
+                                              "destination_hospital")
 
 
 def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assignment]:

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.roles import is_dispatcher
 from crews.models import Region, Unit
+from places.models import Hospital
 
 from .models import Assignment, AssignmentStatus, Case, CaseType, Priority, SceneFlag
 from .statemachine import allowed_next, next_step
@@ -54,13 +55,28 @@ class CaseUpdateSerializer(CaseInputSerializer):
         self.fields.pop("call_answered_at")
 
 
+def destination_of(assignment: Assignment) -> dict | str | None:
+    """The destination as the screens take it: the hospital {id, name, short_name, latitude,
+    longitude} when one is chosen, else the destination named in words, else null."""
+    hospital = assignment.destination_hospital
+    if hospital is not None:
+        return {"id": hospital.pk, "name": hospital.name, "short_name": hospital.label,
+                "latitude": hospital.latitude, "longitude": hospital.longitude}
+    return assignment.destination or None
+
+
 class AssignmentBriefSerializer(serializers.ModelSerializer):
     unit_call_sign = serializers.CharField(source="unit.call_sign")
+    destination_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
-                  "ack_overdue", "status_overdue", "resend_count"]
+                  "ack_overdue", "status_overdue", "resend_count", "destination_name"]
+
+    def get_destination_name(self, obj) -> str:
+        hospital = obj.destination_hospital
+        return hospital.label if hospital is not None else obj.destination
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -98,6 +114,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     next_step = serializers.SerializerMethodField()
     allowed = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
+    destination = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
@@ -119,6 +136,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def get_case(self, obj) -> dict:
         return CrewCaseSerializer(obj.case).data
 
+    def get_destination(self, obj) -> dict | str | None:
+        return destination_of(obj)
+
 
 class DispatchInputSerializer(serializers.Serializer):
     units = serializers.PrimaryKeyRelatedField(
@@ -135,6 +155,15 @@ class StatusInputSerializer(serializers.Serializer):
 
 class AckInputSerializer(serializers.Serializer):
     at = serializers.DateTimeField(required=False)
+    idempotency_key = serializers.CharField(required=False, max_length=100)
+
+
+class DestinationInputSerializer(serializers.Serializer):
+    hospital = serializers.PrimaryKeyRelatedField(
+        queryset=Hospital.objects.all(),
+        error_messages={"does_not_exist": "Unknown hospital {pk_value}: choose one from the "
+                                          "list.",
+                        "incorrect_type": "Give the hospital's id, a number."})
     idempotency_key = serializers.CharField(required=False, max_length=100)
 
 

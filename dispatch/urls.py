@@ -14,6 +14,8 @@ urlpatterns = [
          name="api-assignment-ack"),
     path("assignments/<int:pk>/status/", views.AssignmentStatusView.as_view(),
          name="api-assignment-status"),
+    path("assignments/<int:pk>/destination/", views.AssignmentDestinationView.as_view(),
+         name="api-assignment-destination"),
     path("assignments/<int:pk>/redirect/", views.AssignmentRedirectView.as_view(),
          name="api-assignment-redirect"),
     path("measures/", views.MeasuresView.as_view(), name="api-measures"),

@@ -22,6 +22,7 @@ from .serializers import (
     CaseInputSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
+    DestinationInputSerializer,
     DispatchInputSerializer,
     RedirectInputSerializer,
     StatusInputSerializer,
@@ -165,6 +166,23 @@ class AssignmentStatusView(AssignmentActionMixin, APIView):
 
         return idempotent(request, scope=f"assignment-status:{pk}", action=act,
                           replay=lambda: self._answer(request, pk, "assignment status (replay)"))
+
+
+class AssignmentDestinationView(AssignmentActionMixin, APIView):
+    """The hospital the unit takes the patient to (the crew's or the dispatcher's choice)."""
+
+    @extend_schema(request=DestinationInputSerializer, responses=AssignmentSerializer)
+    def post(self, request, pk: int):
+        def act():
+            assignment = self._assignment(request, pk)
+            data = validated_data(DestinationInputSerializer, request)
+            services.assignment_destination_set(assignment=assignment,
+                                                hospital=data["hospital"], by=request.user)
+            return self._answer(request, pk, "assignment destination set")
+
+        return idempotent(request, scope=f"assignment-destination:{pk}", action=act,
+                          replay=lambda: self._answer(request, pk,
+                                                      "assignment destination (replay)"))
 
 
 class AssignmentRedirectView(AssignmentActionMixin, APIView):

@@ -160,6 +160,13 @@ def address_world():
     address_add(municipalities_add()["1980"], "Kopparbergsvägen", "10", locality="Västerås")
 
 
+def hospital_world():
+    """The tests' hospitals (per call, rolled back after): Akademiska sjukhuset's id."""
+    from tests.places.helpers import hospitals_add
+
+    return hospitals_add()["Akademiska sjukhuset"].pk
+
+
 REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
 # Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
 REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
@@ -190,6 +197,10 @@ MATRIX = {
         lambda w, u: (address_world(), {"query": {"latitude": 59.6099,
                                                   "longitude": 16.5448}})[1], ADDRESS_READ),
     ("api/municipalities/", "GET"): (lambda w, u: {}, SIGNED_IN),
+    # The hospitals to take a patient to, nearest first: crews and the console.
+    ("api/hospitals/", "GET"): (
+        lambda w, u: (hospital_world(), {"query": {"latitude": 59.6099,
+                                                   "longitude": 16.5448}})[1], ADDRESS_READ),
     ("api/units/", "GET"): (lambda w, u: {}, UNITS_READ),
     # One join and one leave for every shift: ambulance crews and mobile care staff (karin,
     # on MVE 1500 in the referral world; an ambulance is no unit of hers: 409). An
@@ -220,6 +231,9 @@ MATRIX = {
         lambda w, u: {"pk": w.assignment.pk, "data": {}}, OWN_ASSIGNMENT),
     ("api/assignments/<int:pk>/status/", "POST"): (
         lambda w, u: {"pk": w.assignment.pk, "data": {"status": "acknowledged"}},
+        OWN_ASSIGNMENT),
+    ("api/assignments/<int:pk>/destination/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {"hospital": hospital_world()}},
         OWN_ASSIGNMENT),
     ("api/assignments/<int:pk>/redirect/", "POST"): (
         lambda w, u: {"pk": w.assignment.pk, "data": {"case": w.case_high.pk}},

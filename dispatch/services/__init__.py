@@ -1,4 +1,4 @@
-"""Actions that change cases and assignments."""
+"""Actions that change cases and assignments (the destination: services/destination.py)."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -12,14 +12,13 @@ from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
 from core.times import CLOCK_SKEW
 from crews.models import Region, Unit, UnitStatus
-from crews.selectors import unit_of_user
 from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
 from places.selectors import municipality_find
 from timers.services import timer_cancel, timer_schedule
 
-from . import signals
-from .events import publish_assignment, publish_case
-from .models import (
+from .. import signals
+from ..events import publish_assignment, publish_case
+from ..models import (
     ACTIVE_STATUSES,
     PRIORITY_RANK,
     Assignment,
@@ -31,7 +30,9 @@ from .models import (
     SceneFlag,
     is_priority_one,
 )
-from .statemachine import TIMESTAMP_FIELD, check_transition
+from ..statemachine import TIMESTAMP_FIELD, check_transition
+from .actors import assignment_actor_check
+from .destination import assignment_destination_set as assignment_destination_set
 
 ACK_TIMER = "dispatch.ack_timeout"
 STATUS_TIMER = "dispatch.status_overdue"
@@ -250,16 +251,6 @@ def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assign
     return assignments
 
 
-def _check_actor(assignment: Assignment, by) -> bool:
-    """Crew may act only on their own unit's assignment. Returns whether `by` dispatches."""
-    if is_dispatcher(by):
-        return True
-    unit = unit_of_user(user=by)
-    if unit is None or unit.pk != assignment.unit_id:
-        raise Forbidden(_("You are not on this assignment's unit."))
-    return False
-
-
 def _check_time(assignment: Assignment, at: datetime | None, now: datetime) -> datetime:
     if at is None:
         # The current status may carry a device's time a little ahead of ours.
@@ -279,7 +270,7 @@ def assignment_status_change(
     assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
         pk=assignment.pk
     )
-    dispatcher = _check_actor(assignment, by)
+    dispatcher = assignment_actor_check(assignment=assignment, by=by)
     if status == AssignmentStatus.REDIRECTED:
         raise Conflict(_("Redirect a unit with the redirect action; it needs the new case."))
     check_transition(assignment.status, status, dispatcher=dispatcher)
