@@ -5,6 +5,11 @@ One fold for both sides: the register's `Address.folded` and the typed query go 
 `text_fold`, so "Västerås", "VASTERAS" and "vasteras" are the same word. The database only
 finds candidates (every word token a word prefix, the number token the street number);
 `candidates_rank` orders them, so both backends (SQLite FTS5, PostgreSQL pg_trgm) rank alike.
+Among equal matches the asker's region and then the nearer place come first (a street and
+number typed without a town exists in many towns).
+
+A municipality's name goes through the same fold (`municipality_fold`, also without
+"kommun"), so "VÄSTERÅS", "vasteras" and "Västerås kommun" name one municipality.
 """
 
 import re
@@ -55,6 +60,18 @@ def text_fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+_MUNICIPALITY_SUFFIXES = (" kommun", " kommune", " municipality")
+
+
+def municipality_fold(name: str) -> str:
+    """A municipality's name as looked up (`Municipality.folded_name`): folded, without the
+    "kommun" a geocoder or a file may add ("Västerås kommun" → "vasteras")."""
+    folded = text_fold(name)
+    for suffix in _MUNICIPALITY_SUFFIXES:
+        folded = folded.removesuffix(suffix)
+    return folded
 
 
 def address_fold(*, street: str, locality: str, municipality: str) -> str:
@@ -126,7 +143,9 @@ def _natural(number: str) -> tuple[int, str]:
 
 @dataclass
 class Candidate:
-    """What the ranking needs of a row the database found (the row itself rides along)."""
+    """What the ranking needs of a row the database found (the row itself rides along):
+    `region` the code of the region serving it, `distance_m` from the asker's point (None
+    when no point was given)."""
 
     street: str
     number: str
@@ -134,6 +153,8 @@ class Candidate:
     locality: str
     municipality: str
     row: object = None
+    region: str = ""
+    distance_m: float | None = None
 
 
 @lru_cache(maxsize=16384)
@@ -142,10 +163,13 @@ def _fold_cached(text: str) -> str:
     return text_fold(text)
 
 
-def candidate_key(query: Query, c: Candidate) -> tuple:
+def candidate_key(query: Query, c: Candidate, *, region: str = "",
+                  place_distance: float = 0.0) -> tuple:
     """Best first: the exact street and number; then the exact number; then the street's
     words typed whole; then more words matching the locality or municipality; then a match at
-    the street's start; then by street, number (numerically) and letter."""
+    the street's start; then in the asker's `region`; then the nearer place (`place_distance`,
+    the street's nearest address in that town, so that one town's numbers stay in order);
+    then by street, number (numerically) and letter."""
     street_folded = _fold_cached(c.street)
     street_words = street_folded.split()
     place_words = f"{_fold_cached(c.locality)} {_fold_cached(c.municipality)}".split()
@@ -170,8 +194,23 @@ def candidate_key(query: Query, c: Candidate) -> tuple:
         number_rank = 2
     return (0 if street_exact and number_rank == 0 else 1, number_rank,
             0 if street_exact else 1, -place_hits, 0 if starts else 1,
+            0 if not region or c.region.upper() == region.upper() else 1, place_distance,
             street_folded, _natural(c.number), c.letter, _fold_cached(c.locality))
 
 
-def candidates_rank(query: Query, candidates: list[Candidate], limit: int) -> list[Candidate]:
-    return sorted(candidates, key=lambda c: candidate_key(query, c))[:limit]
+def _place(c: Candidate) -> tuple[str, str, str]:
+    return _fold_cached(c.street), _fold_cached(c.locality), _fold_cached(c.municipality)
+
+
+def candidates_rank(query: Query, candidates: list[Candidate], limit: int, *,
+                    region: str = "") -> list[Candidate]:
+    """The best `limit` candidates; `region` (a region's code) and the candidates'
+    `distance_m` break ties between equal matches, the asker's region and nearer towns
+    first."""
+    nearest: dict[tuple[str, str, str], float] = {}
+    for c in candidates:
+        if c.distance_m is not None:
+            place = _place(c)
+            nearest[place] = min(nearest.get(place, c.distance_m), c.distance_m)
+    return sorted(candidates, key=lambda c: candidate_key(
+        query, c, region=region, place_distance=nearest.get(_place(c), 0.0)))[:limit]

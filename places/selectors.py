@@ -84,15 +84,17 @@ def _number_filter(query: Query, exact: bool) -> tuple[str, list]:
 
 
 # What the ranking needs of a candidate: (id, street, number, letter, locality, municipality,
-# folded).
-CandidateRow = tuple[int, str, str, str, str, str, str]
+# folded, latitude, longitude, region code).
+CandidateRow = tuple[int, str, str, str, str, str, str, float, float, str]
 
 
 def _candidates_sqlite(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
     extra, params = _number_filter(query, exact)
-    sql = ("SELECT a.id, a.street, a.number, a.letter, a.locality, m.name, a.folded "
+    sql = ("SELECT a.id, a.street, a.number, a.letter, a.locality, m.name, a.folded, "
+           "a.latitude, a.longitude, r.code "
            "FROM places_address_fts f JOIN places_address a ON a.id = f.rowid "
            "JOIN places_municipality m ON m.id = a.municipality_id "
+           "JOIN crews_region r ON r.id = m.region_id "
            f"WHERE places_address_fts MATCH %s{extra} LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts_match(query), *params, limit])
@@ -115,7 +117,8 @@ def _candidates_like(query: Query, exact: bool, limit: int) -> list[CandidateRow
     elif query.number:
         rows = rows.filter(number__startswith=query.number)
     return list(rows.values_list("id", "street", "number", "letter", "locality",
-                                 "municipality__name", "folded")[:limit])
+                                 "municipality__name", "folded", "latitude", "longitude",
+                                 "municipality__region__code")[:limit])
 
 
 def _candidates(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
@@ -134,9 +137,12 @@ def query_searchable(text: str) -> bool:
     return query_parse(text).searchable
 
 
-def address_search(*, text: str, limit: int = 10) -> list[AddressHit]:
+def address_search(*, text: str, limit: int = 10, near: tuple[float, float] | None = None,
+                   region: str = "") -> list[AddressHit]:
     """The register's addresses matching a typed query, best first (places.search ranks).
-    A query too short to search (places.search.QUERY_MIN_CHARS) finds nothing."""
+    A query too short to search (places.search.QUERY_MIN_CHARS) finds nothing. Among equal
+    matches, those in `region` (a region's code) and then those nearer to `near` (latitude,
+    longitude: the console's map centre) come first."""
     query = query_parse(text)
     if not query.searchable:
         return []
@@ -161,8 +167,10 @@ def address_search(*, text: str, limit: int = 10) -> list[AddressHit]:
     if not found:
         return []
     candidates = [Candidate(street=r[1], number=r[2], letter=r[3], locality=r[4],
-                            municipality=r[5], row=r[0]) for r in found.values()]
-    best = [c.row for c in candidates_rank(query, candidates, limit)]
+                            municipality=r[5], row=r[0], region=r[9],
+                            distance_m=distance_m(near[0], near[1], r[7], r[8])
+                            if near else None) for r in found.values()]
+    best = [c.row for c in candidates_rank(query, candidates, limit, region=region)]
     rows = _rows().in_bulk(best)
     return [_hit(rows[pk]) for pk in best if pk in rows]
 

@@ -1,4 +1,8 @@
+import math
+
 from rest_framework import serializers
+
+from crews.models import Region
 
 from .search import QUERY_MAX_CHARS, RESULTS_DEFAULT, RESULTS_MAX
 
@@ -39,6 +43,34 @@ class AddressQuerySerializer(serializers.Serializer):
                   f"than 3 letters or digits find nothing (an empty list).")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=RESULTS_MAX,
                                      default=RESULTS_DEFAULT)
+    near = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="Where the asker is looking, \"latitude,longitude\" in WGS84 degrees (the "
+                  "console's map centre): among equal matches the nearer town comes first.")
+    region = serializers.CharField(
+        required=False, allow_blank=True, max_length=20,
+        help_text="A region's code (the dispatcher's region): among equal matches its "
+                  "addresses come first (before `near`).")
+
+    def validate_near(self, value: str) -> tuple[float, float] | None:
+        if not value.strip():
+            return None
+        parts = value.split(",")
+        try:
+            latitude, longitude = (float(p) for p in parts) if len(parts) == 2 else (None, None)
+        except ValueError:
+            latitude = longitude = None
+        if (latitude is None or not math.isfinite(latitude) or not math.isfinite(longitude)
+                or not -90 <= latitude <= 90 or not -180 <= longitude <= 180):
+            raise serializers.ValidationError(
+                "Give near as \"latitude,longitude\" in degrees, e.g. near=59.61,16.55.")
+        return latitude, longitude
+
+    def validate_region(self, value: str) -> str:
+        value = value.strip()
+        if value and not Region.objects.filter(code__iexact=value).exists():
+            raise serializers.ValidationError(f"Unknown region code {value!r}.")
+        return value
 
 
 class PositionQuerySerializer(serializers.Serializer):

@@ -27,7 +27,8 @@ def _query(serializer_class, request) -> dict:
 
 class AddressSearchView(APIView):
     """The address search as you type (*adressökning*): the register, best first; the
-    geocoder (when configured) only when the register has no match."""
+    geocoder (when configured) only when the register has no match. `near` (the map's centre)
+    and `region` (the dispatcher's) break ties between equal matches."""
 
     permission_classes = [IsDispatcherOrCrew]
 
@@ -41,7 +42,8 @@ class AddressSearchView(APIView):
         if not raw.strip():
             raise Invalid(_("Type an address to search for (street, number, place)."))
         data = _query(AddressQuerySerializer, request)
-        hits = selectors.address_search(text=data["q"], limit=data["limit"])
+        hits = selectors.address_search(text=data["q"], limit=data["limit"],
+                                        near=data.get("near"), region=data.get("region", ""))
         if not hits and selectors.query_searchable(data["q"]):
             hits = geocoder.geocoder_search(text=data["q"], limit=data["limit"])
         return Response(AddressSerializer(hits, many=True).data)

@@ -104,3 +104,22 @@ def test_municipalities_with_their_region(api, demo, register):
     assert response.status_code == 200
     assert {"code": "1980", "name": "Västerås", "region": "VML",
             "region_name": demo.vml.name} in response.json()
+
+
+def test_near_and_region_put_the_askers_town_first(api, demo, register):
+    m = register
+    address_add(m["0381"], "Stora torget", "1", locality="Enköping")
+    near = api(demo.anna).get("/api/addresses/", {"q": "Stora torget 1", "near": "59.64,17.08"})
+    assert [h["locality"] for h in near.json()][:2] == ["Enköping", "Västerås"]
+    region = api(demo.anna).get("/api/addresses/", {"q": "Stora torget 1", "region": "VML",
+                                                    "near": "59.64,17.08"})
+    assert [h["locality"] for h in region.json()][:2] == ["Västerås", "Enköping"]
+
+
+@pytest.mark.parametrize("params", [{"near": "59.6"}, {"near": "abc,16"}, {"near": "nan,16"},
+                                    {"near": "91,16"}, {"near": "59,16,3"},
+                                    {"region": "NOWHERE"}])
+def test_a_bad_near_or_region_is_refused_with_a_message(api, demo, register, params):
+    response = api(demo.anna).get("/api/addresses/", {"q": "Stora torget 1", **params})
+    assert response.status_code == 400
+    assert response.json()

@@ -6,7 +6,7 @@ import pytest
 from places.search import QUERY_MAX_CHARS, number_split, query_parse, text_fold
 from places.selectors import address_nearest, address_search
 
-from .helpers import address_add, municipalities_add
+from .helpers import POSITIONS, address_add, municipalities_add
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,38 @@ def test_the_search_index_follows_changes_and_deletions(register):
     assert labels("sysslomansgatan") == []
     address.delete()
     assert labels("svartbacksgatan") == []
+
+
+@pytest.fixture
+def kungsgatan_in_four_towns(register):
+    m = register
+    address_add(m["1980"], "Kungsgatan", "5", locality="Västerås")
+    address_add(m["1980"], "Kungsgatan", "7", locality="Västerås")
+    address_add(m["0381"], "Kungsgatan", "5", locality="Enköping")
+    address_add(m["0180"], "Kungsgatan", "5", locality="Stockholm")
+    return m
+
+
+def test_a_street_and_number_without_a_town_lists_the_nearest_town_first(
+        kungsgatan_in_four_towns):
+    vasteras = POSITIONS["Västerås"]
+    assert labels("Kungsgatan 5", near=vasteras) == [
+        "Kungsgatan 5, Västerås", "Kungsgatan 5, Enköping", "Kungsgatan 5, Uppsala",
+        "Kungsgatan 5, Stockholm"]
+    assert labels("Kungsgatan 5", near=POSITIONS["Stockholm"])[0] == "Kungsgatan 5, Stockholm"
+
+
+def test_the_nearer_town_keeps_its_numbers_in_order(kungsgatan_in_four_towns):
+    assert labels("Kungsgatan", near=POSITIONS["Västerås"])[:3] == [
+        "Kungsgatan 5, Västerås", "Kungsgatan 7, Västerås", "Kungsgatan 5, Enköping"]
+
+
+def test_the_askers_region_comes_before_a_nearer_town(kungsgatan_in_four_towns):
+    assert labels("Kungsgatan 5", near=POSITIONS["Västerås"], region="UPP")[:2] == [
+        "Kungsgatan 5, Enköping", "Kungsgatan 5, Uppsala"]
+    assert labels("Kungsgatan 5", region="sll")[0] == "Kungsgatan 5, Stockholm"
+
+
+def test_a_better_match_stays_above_a_nearer_town(kungsgatan_in_four_towns):
+    assert labels("Kungsgatan 5 Uppsala", near=POSITIONS["Stockholm"])[0] == \
+        "Kungsgatan 5, Uppsala"
