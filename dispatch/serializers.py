@@ -50,7 +50,6 @@ class CaseInputSerializer(serializers.Serializer):
 class CaseUpdateSerializer(CaseInputSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
-        self.fields.pop("region")
         self.fields.pop("call_received_at")
         self.fields.pop("call_answered_at")
 
@@ -72,7 +71,8 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
-                  "ack_overdue", "status_overdue", "resend_count", "destination_name"]
+                  "ack_overdue", "status_overdue", "resend_count", "destination_hospital",
+                  "destination_name"]
 
     def get_destination_name(self, obj) -> str:
         hospital = obj.destination_hospital

@@ -57,16 +57,18 @@ UNIT_STATUS_FOR = {
 }
 
 
-def _case_place(*, region: Region | None, municipality: str,
-                municipality_code: str) -> tuple[Region, str, str, bool]:
-    """The region of a new case follows its municipality (*kommun*): the region, the
+def _case_place(*, region: Region | None, municipality: str, municipality_code: str,
+                kept: Region | None = None) -> tuple[Region, str, str, bool]:
+    """The region of a case follows its municipality (*kommun*): the region, the
     municipality's name and code, and whether the dispatcher set the region by hand to another.
-    Without a matching municipality the region is the one chosen, and one must be."""
+    Without a matching municipality the region is the one chosen, else `kept` (a registered
+    case's), and one must be."""
     found = municipality_find(code=municipality_code, name=municipality)
     if municipality_code.strip() and found is None:
         raise Invalid(_("Unknown municipality code %(code)s: pick the address again or leave "
                         "the code out and choose the region.") % {"code": municipality_code})
     if found is None:
+        region = region or kept
         if region is None:
             raise Invalid(_("Choose the region: the municipality is not known."))
         return region, municipality, "", False
@@ -159,12 +161,16 @@ def case_update(*, case: Case, by, **fields) -> Case:
         )
     if "scene_flags" in fields:
         fields["scene_flags"] = _valid_scene_flags(fields["scene_flags"])
-    if "municipality" in fields or "municipality_code" in fields:
-        place = _case_place(region=case.region,
-                            municipality=fields.get("municipality", case.municipality),
-                            municipality_code=fields.get("municipality_code", ""))
-        fields["municipality"], fields["municipality_code"], fields["region_set_by_hand"] = \
-            place[1:]
+    if fields.keys() & {"municipality", "municipality_code", "region"}:
+        # A new municipality moves the case to its region, unless the dispatcher sets the
+        # region in the same change; a name alone drops the old code (it is another place).
+        renamed = "municipality" in fields or "municipality_code" in fields
+        fields["region"], fields["municipality"], fields["municipality_code"], \
+            fields["region_set_by_hand"] = _case_place(
+                region=fields.get("region"), kept=case.region,
+                municipality=fields.get("municipality", case.municipality),
+                municipality_code=fields.get(
+                    "municipality_code", "" if renamed else case.municipality_code))
     changed = {name for name, value in fields.items() if getattr(case, name) != value}
     for name, value in fields.items():
         setattr(case, name, value)

@@ -1,5 +1,6 @@
-"""A new case's region follows its municipality (places.Municipality); a region the dispatcher
-sets by hand to another is accepted and recorded as such."""
+"""A case's region follows its municipality (places.Municipality), when registered and when the
+municipality is changed later; a region the dispatcher sets by hand to another is accepted and
+recorded as such."""
 
 import pytest
 
@@ -98,16 +99,77 @@ def test_a_bad_municipality_code_is_refused_with_a_message(demo, api, municipali
     assert db_state() == before
 
 
-def test_changing_the_municipality_records_a_region_that_no_longer_follows(
-        demo, api, municipalities):
-    created = api(demo.anna).post("/api/cases/", payload_without_region(demo,
-        municipality_code="1980"), format="json").json()
+def _registered_in_vasteras(demo, api) -> dict:
+    response = api(demo.anna).post("/api/cases/", payload_without_region(demo,
+        municipality_code="1980"), format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_changing_the_municipality_moves_the_case_to_its_region(demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
     response = api(demo.anna).patch(f"/api/cases/{created['id']}/", {
         "municipality_code": "0484"}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["municipality"] == "Eskilstuna" and body["municipality_code"] == "0484"
+    assert body["region"] == demo.srm.pk and body["region_set_by_hand"] is False
+    # The reference names the region the case was registered in; it stays the case's name.
+    assert body["reference"] == created["reference"]
+
+
+def test_a_municipality_corrected_by_name_moves_the_region_too(demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
+    response = api(demo.anna).patch(f"/api/cases/{created['id']}/", {
+        "municipality": "eskilstuna"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["municipality_code"] == "0484" and body["region"] == demo.srm.pk
+    assert body["region_set_by_hand"] is False
+
+
+def test_a_region_set_by_hand_in_the_same_change_is_kept_and_recorded(
+        demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
+    response = api(demo.anna).patch(f"/api/cases/{created['id']}/", {
+        "municipality_code": "0484", "region": demo.vml.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["municipality_code"] == "0484"
     assert body["region"] == demo.vml.pk and body["region_set_by_hand"] is True
+
+
+def test_a_region_changed_alone_is_set_by_hand_and_back_follows_again(
+        demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
+    url = f"/api/cases/{created['id']}/"
+    body = api(demo.anna).patch(url, {"region": demo.srm.pk}, format="json").json()
+    assert body["region"] == demo.srm.pk and body["region_set_by_hand"] is True
+    assert body["municipality_code"] == "1980"
+    body = api(demo.anna).patch(url, {"region": demo.vml.pk}, format="json").json()
+    assert body["region"] == demo.vml.pk and body["region_set_by_hand"] is False
+
+
+def test_a_municipality_nobody_knows_keeps_the_case_region(demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
+    response = api(demo.anna).patch(f"/api/cases/{created['id']}/", {
+        "municipality": "Ingenstans"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["municipality"] == "Ingenstans" and body["municipality_code"] == ""
+    assert body["region"] == demo.vml.pk and body["region_set_by_hand"] is False
+
+
+def test_a_change_to_an_unknown_region_or_code_is_refused_and_changes_nothing(
+        demo, api, municipalities):
+    created = _registered_in_vasteras(demo, api)
+    for change in ({"region": 999999}, {"municipality_code": "9999"}):
+        before = db_state()
+        response = api(demo.anna).patch(f"/api/cases/{created['id']}/", change, format="json")
+        assert response.status_code == 400, response.json()
+        assert db_state() == before
+    case = Case.objects.get(pk=created["id"])
+    assert case.region == demo.vml and case.municipality_code == "1980"
 
 
 def test_ivpa_finds_the_municipality_by_the_picked_code(demo, new_case, municipalities):
