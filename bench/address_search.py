@@ -25,8 +25,10 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import datetime
@@ -78,6 +80,12 @@ class Throwaway:
         self.database_url = database_url
         tag = uuid.uuid4().hex[:10]
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        # Files go to LARMKEDJAN_VAR_DIR, else a temporary directory: never the repo's var/.
+        self.made_dir = None
+        if not os.environ.get("LARMKEDJAN_VAR_DIR"):
+            self.made_dir = tempfile.mkdtemp(prefix="larmkedjan-bench-")
+            os.environ["LARMKEDJAN_VAR_DIR"] = self.made_dir
+        var_dir = Path(os.environ["LARMKEDJAN_VAR_DIR"])
         os.environ.pop("REDIS_URL", None)
         if database_url:
             self.name = f"larmkedjan_bench_addresses_{tag}"
@@ -88,10 +96,10 @@ class Throwaway:
             self.where = f"PostgreSQL database {self.name}"
         else:
             os.environ.pop("DATABASE_URL", None)
-            (ROOT / "var").mkdir(exist_ok=True)
-            self.path = ROOT / "var" / f"bench-addresses-{tag}.sqlite3"
+            var_dir.mkdir(parents=True, exist_ok=True)
+            self.path = var_dir / f"bench-addresses-{tag}.sqlite3"
             os.environ["SQLITE_PATH"] = str(self.path)
-            self.where = f"SQLite file {self.path.relative_to(ROOT)}"
+            self.where = f"SQLite file {self.path}"
 
     def drop(self) -> None:
         if self.keep:
@@ -105,6 +113,8 @@ class Throwaway:
         else:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
+        if self.made_dir:
+            shutil.rmtree(self.made_dir, ignore_errors=True)
 
 
 def figures(samples: list[float]) -> dict:
@@ -140,7 +150,7 @@ def build(count: int, rng: random.Random) -> float:
 
     from crews.models import Region
     from places.models import Municipality
-    from places.search import address_fold
+    from places.search import address_fold, municipality_fold
     from places.services import address_index_tidy
 
     started = time.monotonic()
@@ -148,7 +158,8 @@ def build(count: int, rng: random.Random) -> float:
     region = Region.objects.create(code="BENCH", name="Benchregion")
     per_place_streets, numbers = 40, 45
     localities = places(rng, max(len(TOWNS), count // (per_place_streets * numbers) + 1))
-    municipalities = {code: Municipality(code=code, name=name, region=region)
+    municipalities = {code: Municipality(code=code, name=name, region=region,
+                                         folded_name=municipality_fold(name))
                       for name, _, _, code in localities}
     Municipality.objects.bulk_create(municipalities.values())
     ids = dict(Municipality.objects.values_list("code", "id"))

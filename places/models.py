@@ -4,7 +4,7 @@ from django.db import models
 
 from crews.models import LATITUDE, LONGITUDE, Region
 
-from .search import address_fold
+from .search import address_fold, municipality_fold
 
 
 class Municipality(models.Model):
@@ -14,6 +14,9 @@ class Municipality(models.Model):
     code = models.CharField(max_length=4, unique=True,
                             help_text="SCB's (SE) or SSB's (NO) municipality code.")
     name = models.CharField(max_length=80)
+    # The name as looked up (places.search.municipality_fold): one indexed lookup finds
+    # "VÄSTERÅS", "vasteras" and "Västerås kommun" alike on every backend.
+    folded_name = models.CharField(max_length=80, editable=False, db_index=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT,
                                related_name="place_municipalities")
 
@@ -24,10 +27,19 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.folded_name = municipality_fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "folded_name"}
+        super().save(*args, **kwargs)
+
 
 class Address(models.Model):
     """A street address with its position (*belägenhetsadress*): a row of Lantmäteriet's or
-    OpenAddresses' data. `folded` is the label as searched (lower case, å/ä→a, ö→o)."""
+    OpenAddresses' data. `folded` is the label as searched (lower case, å/ä→a, ö→o). One
+    address per municipality, street, number and letter: the postcode is an attribute (a
+    renumbered postcode updates the address)."""
 
     street = models.CharField(max_length=120)
     number = models.CharField(max_length=10, blank=True)
@@ -43,7 +55,7 @@ class Address(models.Model):
     class Meta:
         ordering = ["street", "number", "letter"]
         constraints = [models.UniqueConstraint(
-            fields=["municipality", "street", "number", "letter", "postcode"],
+            fields=["municipality", "street", "number", "letter"],
             name="address_unique_in_municipality")]
         indexes = [models.Index(fields=["latitude", "longitude"], name="address_position")]
         verbose_name_plural = "addresses"

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from core.geo import distance_m
 
 from .models import Address, Hospital, Municipality
-from .search import Candidate, Query, candidates_rank, query_parse
+from .search import Candidate, Query, candidates_rank, municipality_fold, query_parse
 from .travel import TravelTime, travel_times
 
 # Candidates fetched per query before ranking (an exact number is asked for first).
@@ -192,15 +192,13 @@ def address_nearest(*, latitude: float, longitude: float,
 
 
 def municipality_find(*, code: str = "", name: str = "") -> Municipality | None:
-    """The municipality by its code, else by its name (any case): the region of a place
-    comes from it. None when neither matches."""
-    queryset = Municipality.objects.select_related("region")
+    """The municipality by its code, else by its name (folded: any case, with or without
+    diacritics or "kommun"): the region of a place comes from it. None when neither
+    matches."""
     code, name = code.strip(), name.strip()
     if code:
-        return queryset.filter(code=code).first()
-    if name:
-        return queryset.filter(name__iexact=name).first()
-    return None
+        return Municipality.objects.select_related("region").filter(code=code).first()
+    return municipality_by_name(name) if name else None
 
 
 def municipality_list() -> QuerySet[Municipality]:
@@ -208,18 +206,13 @@ def municipality_list() -> QuerySet[Municipality]:
 
 
 def municipality_by_name(name: str) -> Municipality | None:
-    """The municipality of a name as a geocoder writes it ("Västerås kommun", "Västerås")."""
-    from .search import text_fold
-
-    folded = text_fold(name)
-    for suffix in (" kommun", " kommune", " municipality"):
-        folded = folded.removesuffix(suffix)
+    """The municipality of a name as typed, imported or written by a geocoder ("VÄSTERÅS",
+    "vasteras", "Västerås kommun"): the one lookup of a name, on `folded_name`'s index."""
+    folded = municipality_fold(name)
     if not folded:
         return None
-    for municipality in Municipality.objects.select_related("region"):
-        if text_fold(municipality.name) == folded:
-            return municipality
-    return None
+    return (Municipality.objects.select_related("region").filter(folded_name=folded)
+            .order_by("code").first())
 
 
 @dataclass(frozen=True)

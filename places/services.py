@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from crews.models import Region
 
 from .models import Address, Hospital, Municipality
-from .search import address_fold, number_split, text_fold
+from .search import address_fold, municipality_fold, number_split
 
 # Sweden's and Norway's bounding boxes together (no polygon: a row in Finland or the sea
 # within them passes).
@@ -26,7 +26,9 @@ LONGITUDE_RANGE = (4.0, 31.5)
 BATCH_SIZE = 2000
 _POSTCODE_SE = re.compile(r"^(\d{3})\s?(\d{2})$")
 _LETTER = re.compile(r"^[A-Za-zÅÄÖåäö]{1,2}$")
-_KEY = ("municipality", "street", "number", "letter", "postcode")
+# The natural key (Address' unique constraint); the postcode is an attribute, so a renumbered
+# postcode updates the address.
+_KEY = ("municipality", "street", "number", "letter")
 
 
 @dataclass
@@ -78,9 +80,10 @@ class _Municipalities:
     padded) or, for OpenAddresses' DISTRICT/REGION, by name."""
 
     def __init__(self):
-        everything = list(Municipality.objects.all())
+        everything = list(Municipality.objects.order_by("-code"))
         self.by_code = {m.code: m for m in everything}
-        self.by_name = {text_fold(m.name): m for m in everything}
+        # As places.selectors.municipality_by_name finds them (lowest code for a shared name).
+        self.by_name = {m.folded_name: m for m in everything}
 
     def find(self, candidates: list[str]) -> Municipality | None:
         for value in candidates:
@@ -89,7 +92,7 @@ class _Municipalities:
                 continue
             if value.isdigit() and value.zfill(4) in self.by_code:
                 return self.by_code[value.zfill(4)]
-            name = text_fold(value).removesuffix(" kommun").removesuffix(" kommune")
+            name = municipality_fold(value)
             if name in self.by_name:
                 return self.by_name[name]
         return None
@@ -128,7 +131,7 @@ def _address(values, municipalities: _Municipalities) -> Address | str:
 def _upsert(batch: dict[tuple, Address]) -> None:
     Address.objects.bulk_create(
         list(batch.values()), update_conflicts=True, unique_fields=list(_KEY),
-        update_fields=["locality", "latitude", "longitude", "folded"])
+        update_fields=["postcode", "locality", "latitude", "longitude", "folded"])
 
 
 def address_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]],
@@ -151,7 +154,7 @@ def address_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]],
             else:
                 good += 1
                 batch[(address.municipality.pk, address.street, address.number,
-                       address.letter, address.postcode)] = address
+                       address.letter)] = address
             if len(batch) >= batch_size:
                 _upsert(batch)
                 batch = {}

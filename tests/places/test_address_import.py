@@ -95,6 +95,15 @@ def test_a_reimport_updates_instead_of_adding(tmp_path, regions):
     assert Address.objects.get(street="Stora torget", number="1").latitude == 59.62
 
 
+def test_a_reimport_with_a_new_postcode_updates_the_address(tmp_path, regions):
+    run(tmp_path, ENGLISH)
+    out = run(tmp_path, ENGLISH.replace("72215", "72211"))
+    assert "imported 0 new, updated 3" in out
+    assert Address.objects.count() == 3
+    assert Address.objects.get(street="Stora torget", number="1").postcode == "722 11"
+    assert [h.postcode for h in address_search(text="Stora torget 1 Västerås")] == ["722 11"]
+
+
 @pytest.mark.parametrize("content, says", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     (b"\xff\xfe\xfa not utf-8 \xc3\x28", "UTF-8"),
