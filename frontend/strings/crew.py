@@ -45,4 +45,17 @@ def crew() -> dict:
                 "Destination: {name} (no position: navigate in the map app)."),
             "no_destination": _("No destination with a position yet: navigate in the map app."),
         },
+        # The destination on the card (crew-destination.js).
+        "destination": {
+            "choose": _("Choose a hospital…"),
+            "emergency": _("Emergency departments"),
+            "other": _("Other hospitals (no emergency department)"),
+            "minutes": _("{n} min"),
+            "estimated": _("(estimated)"),
+            "loading": _("Loading the hospitals…"),
+            "unavailable": _(
+                "The hospitals cannot be loaded now (no network?): choose the destination "
+                "later."),
+            "change": _("Destination: {name}"),
+        },
     }

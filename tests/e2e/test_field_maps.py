@@ -217,6 +217,80 @@ def test_the_crew_sees_the_scene_and_itself_on_a_map_and_navigates_to_the_step_s
 
 
 
+def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loaded(
+        live, open_page):
+    """On scene the card lists the hospitals nearest first with their (estimated) travel
+    time, the emergency departments first; a pick made offline waits in the outbox and never
+    holds "Patient loaded" back; then the map shows the destination and "Navigera" goes there,
+    and the console's case names it."""
+    headers = dispatcher(live)
+    unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
+                if u["call_sign"] == "AMB 3110")
+    akademiska = next(h for h in httpx.get(live.url + "/api/hospitals/", headers=headers).json()
+                      if h["name"] == "Akademiska sjukhuset")
+    maria = open_page({"width": 1024, "height": 768})
+    tiles_route(maria.context)
+    sign_in(maria, live.url, "maria", "/crew/")
+    on_duty(maria, "AMB 3110")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": region_id(live, "UPP"), "caller_number": "+4617112233",
+        "address": "Kungsgatan 10", "municipality": "Enköping", "latitude": 59.6361,
+        "longitude": 17.0777, "complaint": "Bröstsmärta", "mbs_priority": "1B",
+        "priority": "1B"}).json()
+    [assignment] = httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+                              json={"units": [unit]}).json()
+    expect(maria.locator("#a-address")).to_have_text("Kungsgatan 10")
+    expect(maria.locator("#a-dest")).to_be_hidden()  # nothing to choose before the scene
+    maria.click("#a-ack")
+    for label in ("Framme", "Lastad"):
+        expect(maria.locator("#a-next")).to_be_enabled()
+        maria.click("#a-next")
+        expect(maria.locator("#a-next")).to_have_text(label)
+
+    # On scene: the hospitals, nearest first, emergency departments first, times estimated
+    # (no router in this product); the status button stays first on the card.
+    dest = maria.locator("#a-dest-select")
+    expect(dest).to_be_visible()
+    emergency = dest.locator("optgroup").first
+    expect(emergency).to_have_attribute("label", "Akutmottagningar")
+    expect(emergency.locator("option").first).to_have_text(
+        re.compile(r"^Lasarettet i Enköping · \d+ min \(uppskattat\)$"))
+    expect(dest.locator("optgroup").last.locator("option")).to_contain_text(["Sala"])
+    assert maria.evaluate("""() => Boolean(document.getElementById('a-next')
+        .compareDocumentPosition(document.getElementById('a-dest'))
+        & Node.DOCUMENT_POSITION_FOLLOWING)""")
+
+    # Chosen offline, and the patient loaded offline: both wait in the outbox, in order.
+    maria.context.set_offline(True)
+    maria.select_option("#a-dest-select", value=str(akademiska["id"]))
+    expect(maria.locator("#outbox-list")).to_contain_text("Destination: Akademiska sjukhuset")
+    expect(maria.locator("#a-next")).to_be_enabled()
+    maria.click("#a-next")
+    expect(maria.locator("#a-status")).to_have_text("Transporterar")
+    card_map = maria.locator("#a-map")
+    expect(card_map.locator(".fm-destination")).to_contain_text("Akademiska sjukhuset")
+    navigate = maria.locator("#a-navigate")
+    expect(navigate).to_have_attribute("data-target", "destination")
+    expect(navigate).to_have_attribute(
+        "href", f"https://www.openstreetmap.org/directions?to={akademiska['latitude']},"
+                f"{akademiska['longitude']}")
+    expect(navigate).to_have_text("Navigera till destinationen")
+    maria.context.set_offline(False)
+    expect(maria.locator("#outbox")).to_be_hidden(timeout=20000)
+    body = httpx.get(live.url + f"/api/assignments/{assignment['id']}/", headers=headers).json()
+    assert body["status"] == "transporting"
+    assert body["destination"]["name"] == "Akademiska sjukhuset"
+    brief = httpx.get(live.url + f"/api/cases/{case['id']}/", headers=headers).json()
+    assert brief["assignments"][0]["destination_name"] == "Akademiska"
+    found = axe_serious(maria)
+    assert not found, json.dumps(found, indent=1)
+    shot(maria, "crew-destination")
+    for _ in range(2):  # at hospital, available
+        expect(maria.locator("#a-next")).to_be_enabled()
+        maria.click("#a-next")
+    expect(maria.locator("#idle")).to_be_visible()
+
+
 def test_the_assignment_card_never_waits_for_the_map_library(live, open_page):
     """Leaflet is loaded when there is a map to draw, not by the page: on a slow network the
     card and its buttons show while it is still on its way."""

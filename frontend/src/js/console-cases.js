@@ -207,7 +207,8 @@ function assignmentRow(c, a) {
   },
   el('span', { class: 'asg-unit' }, a.unit_call_sign),
   el('span', { class: `badge st-${a.status}` }, statusLabel(a.status)),
-  el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)));
+  el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)),
+  a.destination_name ? el('span', { class: 'asg-dest' }, `→ ${a.destination_name}`) : null);
   const actions = el('span', { class: 'asg-actions' });
   if (canMove(a.status, 'redirected')) {
     const targets = redirectTargets(c);

@@ -11,7 +11,7 @@ const PRIORITIES = table('priority') || { rank: {}, priority_one: [] };
 export const PRIORITY_RANK = PRIORITIES.rank;
 export const isPriorityOne = (p) => PRIORITIES.priority_one.includes(p);
 const ASSIGNMENT_FIELDS = ['id', 'unit', 'unit_call_sign', 'status', 'status_changed_at',
-  'ack_overdue', 'status_overdue', 'resend_count'];
+  'ack_overdue', 'status_overdue', 'resend_count', 'destination_hospital', 'destination_name'];
 
 export const state = {
   cases: new Map(), // id -> case (with assignments), open cases only
@@ -89,6 +89,11 @@ export function upsertAssignment(caseId, assignment) {
   }
   const list = c.assignments;
   const i = list.findIndex((a) => a.id === assignment.id);
+  // An event names the destination by its id only: the case (its assignments) says the name.
+  if ('destination_hospital' in assignment
+      && assignment.destination_hospital !== (i >= 0 ? list[i].destination_hospital ?? null : null)) {
+    fetchCase(caseId);
+  }
   const merged = mergeAssignment(i >= 0 ? list[i] : null, brief(assignment));
   if (i >= 0) list[i] = merged;
   else list.unshift(merged);

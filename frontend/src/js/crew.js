@@ -13,13 +13,15 @@
    current assignment from IndexedDB (larmkedjan-data), and a banner says how old it is.
 
    This module keeps the assignments, the outbox, the stream and the start-up; the assignment
-   card is crew-assignment.js's, its map and "Navigera" crew-map.js's, the caller's images
+   card is crew-assignment.js's, its map and "Navigera" crew-map.js's, the destination
+   crew-destination.js's (a pick is queued here like a tap), the caller's images
    crew-images.js's, the position crew-position.js's. */
 
 import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
+import { destinationChange, renderDestination } from './crew-destination.js';
 import { renderCrewMap } from './crew-map.js';
 import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
 import { startPosition } from './crew-position.js';
@@ -75,8 +77,10 @@ const heard = new Map();
 function applyAssignment(incoming, { force = false } = {}) {
   heard.set(incoming.id, (heard.get(incoming.id) || 0) + 1);
   // A change still in the outbox is newer than what the server says.
-  const pending = outbox.list.filter((c) => c.state === 'waiting' && c.kind !== 'position'
-    && c.assignment === incoming.id).at(-1);
+  const waiting = outbox.list.filter((c) => c.state === 'waiting' && c.assignment === incoming.id);
+  const pending = waiting.filter((c) => c.kind === 'status' || c.kind === 'ack').at(-1);
+  const destination = waiting.filter((c) => c.kind === 'destination').at(-1);
+  if (destination) incoming = { ...incoming, destination: destination.hospital };
   if (pending) {
     const at = pending.body.at;
     incoming = mergeAssignment(incoming, {
@@ -192,6 +196,17 @@ function step(target) {
   });
 }
 
+/** The crew's pick of a destination: shown at once, queued like a tap. */
+function chooseDestination(hospital) {
+  const a = currentAssignment();
+  if (!a) return;
+  const change = destinationChange(a, hospital);
+  state.known.set(a.id, { ...a, destination: change.hospital });
+  hideRefusal();
+  render();
+  outbox.queue(change);
+}
+
 function onSent(change, answer) {
   if (change.kind !== 'position' && answer && answer.id) applyAssignment(answer);
 }
@@ -220,7 +235,9 @@ function renderOutbox() {
   box.hidden = !statusChanges.length && !positions;
   const at = (c) => fmtTime(c.body?.at || c.createdAt, true);
   const items = statusChanges.map((c) => {
-    const what = c.kind === 'position' ? t('crew.position') : statusLabel(c.status);
+    const what = c.kind === 'position' ? t('crew.position')
+      : c.kind === 'destination' ? t('crew.destination.change', { name: c.hospital?.name || '' })
+        : statusLabel(c.status);
     if (c.state === 'refused') {
       return el('li', { class: 'ob-item is-refused', dataset: { key: c.key, state: 'refused' } },
         el('span', { class: 'ob-what' }, `${what} ${at(c)}`),
@@ -346,6 +363,7 @@ function render() {
   persistCurrent();
   if (!a) return;
   renderAssignment(a, { cooling: Date.now() < state.cooldownUntil });
+  renderDestination(a, { onPick: chooseDestination });
   renderCrewMap(a, { unitLabel: field.me.unit_call_sign });
   renderImages(a);
 }

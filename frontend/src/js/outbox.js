@@ -17,7 +17,8 @@
    - no answer, 5xx, 408, 429, or a session that ended: kept, tried again later.
    - any other 4xx: refused. The change stays in the outbox marked "refused" with the server's
      reason until the user has seen it; later changes of the same assignment were built on it
-     and are marked refused too (not sent). Positions are never built on anything. */
+     and are marked refused too (not sent). Positions, and changes marked `independent` (a
+     crew's destination), are never built on and build on nothing. */
 
 import * as idbStore from './store.js';
 
@@ -118,9 +119,9 @@ export function flushOutbox({
       result.refused += 1;
       onRefused?.(refused, detail);
       broadcast({ type: 'refused', id: change.id, change: refused });
-      if (change.kind !== 'position') {
+      if (change.kind !== 'position' && !change.independent) {
         for (const later of waiting.slice(1)) {
-          if (later.kind === 'position' || later.assignment !== change.assignment) continue;
+          if (later.kind === 'position' || later.independent || later.assignment !== change.assignment) continue;
           const skipped = { ...later, state: 'refused', httpStatus: 0, detail: dependsDetail || detail,
             refusedAt: refused.refusedAt };
           await store.putChange(skipped);
