@@ -192,6 +192,21 @@ test('without dependsDetail the later changes carry the refusal\'s reason; witho
   assert.deepEqual([...store.rows.values()].map((c) => c.detail), ['HTTP 409', 'HTTP 409']);
 });
 
+test('an independent change (a destination) takes nothing with it, and is not taken', async () => {
+  const store = memoryStore();
+  const destination = (key) => ({
+    key, kind: 'destination', independent: true, assignment: 1, url: '/api/assignments/1/destination/',
+    body: { hospital: 3, idempotency_key: key },
+  });
+  await queueAll(store, [destination('d1'), status(1, 'transporting', 'a1'), destination('d2'),
+    status(1, 'at_hospital', 'a2')]);
+  const net = server((request) => (['d1', 'a1'].includes(request.json.idempotency_key) ? 400 : 200));
+  await flush(store, net);
+  // d1's refusal holds no status back; a1's takes a2 with it, not the destination d2.
+  assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['d1', 'a1', 'd2']);
+  assert.deepEqual([...store.rows.values()].map((c) => [c.key, c.httpStatus]), [['d1', 400], ['a1', 400], ['a2', 0]]);
+});
+
 test('a refused position takes nothing with it', async () => {
   const store = memoryStore();
   await queueAll(store, [position('p1', 95), position('p2', 59.7), status(1, 'en_route', 'a1')]);

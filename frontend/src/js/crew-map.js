@@ -3,9 +3,9 @@
    a position. The map is secondary to the status buttons: a panel of fixed height that the
    crew can fold away (kept folded on this tablet). "Navigera" opens the tablet's map app at
    the current step's place (navigation.js): the scene until the patient is loaded, then the
-   destination. An assignment's destination is text only so far (dispatch's
-   Assignment.destination): it is named, and without a position there is nothing to navigate
-   to. */
+   destination: the hospital chosen on the card (crew-destination.js), {id, name, short_name,
+   latitude, longitude}; a destination given in words only is named, and without a position
+   there is nothing to navigate to. */
 
 import { t } from './common.js';
 import { ownPosition } from './crew-position.js';
@@ -30,8 +30,8 @@ function template() {
 }
 const TEMPLATE = template();
 
-/** Where the destination is, when the assignment says ({latitude, longitude, name}), else
-    null: today an assignment carries the destination's name only. */
+/** Where the destination is, when the assignment says ({latitude, longitude, name}: a
+    hospital), else null (none chosen, or a destination in words). */
 function destinationPoint(a) {
   const d = a.destination;
   if (d && typeof d === 'object' && Number.isFinite(d.latitude) && Number.isFinite(d.longitude)) return d;
