@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Value
 
 from core.geo import distance_m
 
@@ -27,6 +27,8 @@ LATE_BELOW = 3
 LATE_FACTOR = 4
 # A click on the map proposes the nearest register address within this distance.
 NEAREST_MAX_M = 300
+# The nearest by the flat-earth distance whose exact distance is compared.
+NEAREST_CHECKED = 8
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,20 @@ def address_search(*, text: str, limit: int = 10, near: tuple[float, float] | No
 
 def address_nearest(*, latitude: float, longitude: float,
                     within_m: float = NEAREST_MAX_M) -> AddressHit | None:
-    """The register's address nearest to a point, if one lies within `within_m` (a box on
-    the position index, then the exact distance)."""
+    """The register's address nearest to a point, if one lies within `within_m`: a box on
+    the position index, ordered in the database by the flat-earth distance (exact to well
+    under a metre at this range, however many addresses a dense centre has in the box),
+    then the exact distance of the first few."""
     dlat = within_m / 111_000
-    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
-    rows = _rows().filter(latitude__range=(latitude - dlat, latitude + dlat),
-                          longitude__range=(longitude - dlon, longitude + dlon))[:2000]
+    scale = max(math.cos(math.radians(latitude)), 0.01)
+    dlon = dlat / scale
+    north = F("latitude") - Value(latitude)
+    east = (F("longitude") - Value(longitude)) * Value(scale)
+    rows = (_rows().filter(latitude__range=(latitude - dlat, latitude + dlat),
+                           longitude__range=(longitude - dlon, longitude + dlon))
+            .annotate(flat=ExpressionWrapper(north * north + east * east,
+                                             output_field=FloatField()))
+            .order_by("flat", "id")[:NEAREST_CHECKED])
     best = None
     for row in rows:
         d = distance_m(latitude, longitude, row.latitude, row.longitude)

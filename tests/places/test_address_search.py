@@ -182,3 +182,20 @@ def test_the_askers_region_comes_before_a_nearer_town(kungsgatan_in_four_towns):
 def test_a_better_match_stays_above_a_nearer_town(kungsgatan_in_four_towns):
     assert labels("Kungsgatan 5 Uppsala", near=POSITIONS["Stockholm"])[0] == \
         "Kungsgatan 5, Uppsala"
+
+
+def test_the_nearest_address_is_found_among_thousands_in_the_box(register):
+    from places.models import Address
+
+    m = register
+    # A dense centre: 2,500 addresses 100-250 m south of the point (before it in the
+    # position index and in the table), then one 20 m east.
+    Address.objects.bulk_create(
+        Address(municipality=m["1980"], street="Tätgatan", number=str(n), latitude=59.6
+                - 0.0009 - (n % 50) * 0.00003, longitude=16.5 + (n // 50) * 0.00002,
+                folded=" tatgatan") for n in range(2500))
+    address_add(m["1980"], "Närmaste gränd", "1", locality="Nära")
+    Address.objects.filter(street="Närmaste gränd").update(latitude=59.6, longitude=16.50036)
+    hit = address_nearest(latitude=59.6, longitude=16.5)
+    assert hit.street == "Närmaste gränd"
+    assert hit.distance_m == pytest.approx(20, abs=1)
