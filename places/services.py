@@ -1,9 +1,12 @@
 """Changes to the address register and the municipality → region table: the imports
 (`manage.py import_addresses`, the demo's seed) and a municipality's name or region.
 
-An import is one transaction: good rows are inserted or updated (upsert on the natural key,
-municipality + street + number + letter + postcode), bad rows are refused with their line
-numbers, and a file that turns out unreadable part-way leaves the register as it was.
+An address import reads its file twice: first whole without writing (a file that turns out
+unreadable part-way leaves the register as it was), then it writes in batches of BATCH_SIZE
+rows, each its own short transaction, so that on the embedded SQLite database another writer
+(a case's registration) waits at most one batch, not the whole import. Good rows are inserted
+or updated (upsert on the natural key, municipality + street + number + letter), bad rows are
+refused with their line numbers.
 """
 
 import math
@@ -134,36 +137,49 @@ def _upsert(batch: dict[tuple, Address]) -> None:
         update_fields=["postcode", "locality", "latitude", "longitude", "folded"])
 
 
-def address_import(*, rows: Iterable[tuple[int, dict[str, list[str]]]],
-                   batch_size: int = BATCH_SIZE,
-                   progress: Callable[[int], None] | None = None) -> ImportResult:
+Rows = Iterable[tuple[int, dict[str, list[str]]]]
+
+
+def address_import(*, rows: Callable[[], Rows] | Rows, batch_size: int = BATCH_SIZE,
+                   progress: Callable[[int, str], None] | None = None) -> ImportResult:
     """Import address rows ((line, {field: [values]}) as places.csvfiles reads them): insert
-    the new, update the known (same municipality, street, number, letter, postcode), refuse
-    the bad with their line. All or nothing if reading fails part-way (CsvRefused)."""
+    the new, update the known (same municipality, street, number, letter), refuse the bad
+    with their line. `rows` is a function that reads them afresh (called twice: the whole
+    file is read before anything is written, so one unreadable part-way (CsvRefused) imports
+    nothing), or rows already in memory. Written in short per-batch transactions;
+    `progress(rows, "checked" | "imported")` between batches."""
     started = time.monotonic()
     result = ImportResult()
+    if callable(rows):
+        for count, _ in enumerate(rows(), start=1):
+            if progress and count % (batch_size * 10) == 0:
+                progress(count, "checked")
+        rows = rows()
     municipalities = _Municipalities()
-    with transaction.atomic():
-        before = Address.objects.count()
-        good = 0
-        batch: dict[tuple, Address] = {}
-        for count, (line, values) in enumerate(rows, start=1):
-            address = _address(values, municipalities)
-            if isinstance(address, str):
-                result.refused.append((line, address))
-            else:
-                good += 1
-                batch[(address.municipality.pk, address.street, address.number,
-                       address.letter)] = address
-            if len(batch) >= batch_size:
+    before = Address.objects.count()
+    good = 0
+    batch: dict[tuple, Address] = {}
+    for count, (line, values) in enumerate(rows, start=1):
+        address = _address(values, municipalities)
+        if isinstance(address, str):
+            result.refused.append((line, address))
+        else:
+            good += 1
+            batch[(address.municipality.pk, address.street, address.number,
+                   address.letter)] = address
+        if len(batch) >= batch_size:
+            with transaction.atomic():
                 _upsert(batch)
-                batch = {}
-            if progress and count % batch_size == 0:
-                progress(count)
-        if batch:
+            batch = {}
+        if progress and count % batch_size == 0:
+            progress(count, "imported")
+    if batch:
+        with transaction.atomic():
             _upsert(batch)
-        result.created = Address.objects.count() - before
-        result.updated = good - result.created
+    # Counted once at the end (a count per batch would cost more than the batch on a large
+    # register); an import running alongside would blur the split, not the total.
+    result.created = max(0, min(good, Address.objects.count() - before))
+    result.updated = good - result.created
     result.seconds = time.monotonic() - started
     return result
 

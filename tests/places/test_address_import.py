@@ -165,3 +165,57 @@ def test_the_demo_seed_skips_files_not_there(demo, tmp_path, monkeypatch):
     call_command("seed_places_demo", stdout=out)
     assert "municipalities.csv: not there, skipped" in out.getvalue()
     assert "demo_addresses.csv: not there, skipped" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_commits_per_batch_and_lets_another_writer_in(tmp_path, demo):
+    import threading
+
+    from django.db import connection
+
+    from crews.models import Region
+    from places.services import address_import
+
+    municipalities_add()
+    path = tmp_path / "big.csv"
+    path.write_text(ENGLISH + "".join(f"Nygatan,{n},,,Västerås,1980,59.61,16.54\n"
+                                      for n in range(1, 50)), encoding="utf-8")
+    seen = []
+
+    def other_writer(n):
+        errors = []
+
+        def write():
+            try:
+                Region.objects.create(code=f"W{n}", name=f"Written during the import {n}")
+            except Exception as exc:  # noqa: BLE001 - the failure is what is asserted
+                errors.append(exc)
+            finally:
+                from django.db import connection as own
+                own.close()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join(timeout=30)
+        return not thread.is_alive() and not errors
+
+    def progress(n, stage):
+        if stage == "imported":
+            seen.append((n, connection.in_atomic_block, Address.objects.count(),
+                         other_writer(n)))
+
+    from places.csvfiles import ADDRESS_COLUMNS, ADDRESS_REQUIRED, csv_rows
+
+    def rows():
+        with path.open("rb") as file:
+            yield from csv_rows(file, columns=ADDRESS_COLUMNS, required=ADDRESS_REQUIRED)
+
+    result = address_import(rows=rows, batch_size=10, progress=progress)
+    assert (result.created, result.refused) == (52, [])
+    assert [n for n, *_ in seen] == [10, 20, 30, 40, 50]
+    # Between batches no transaction is open, the batches so far are in, and a writer of
+    # another table gets in at once.
+    assert all(not in_transaction for _, in_transaction, _, _ in seen)
+    assert [count for *_, count, _ in seen] == [10, 20, 30, 40, 50]
+    assert all(wrote for *_, wrote in seen)
+    assert Region.objects.filter(code__startswith="W").count() == 5

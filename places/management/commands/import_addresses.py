@@ -30,18 +30,22 @@ TIDY_AFTER = 10_000
 def import_file(path: Path, *, municipalities: bool, stdout, progress_every: int = 0
                 ) -> ImportResult:
     """Import one file; raises CommandError for a file refused as a whole."""
-    try:
+    def rows():
+        """The file read afresh (address_import reads it twice: checked, then written)."""
         with path.open("rb") as file:
-            if municipalities:
+            yield from csv_rows(file, columns=ADDRESS_COLUMNS, required=ADDRESS_REQUIRED)
+
+    try:
+        if municipalities:
+            with path.open("rb") as file:
                 return municipality_import(rows=csv_rows(
                     file, columns=MUNICIPALITY_COLUMNS, required=MUNICIPALITY_REQUIRED))
-            rows = csv_rows(file, columns=ADDRESS_COLUMNS, required=ADDRESS_REQUIRED)
-            result = address_import(
-                rows=rows, progress=(lambda n: stdout.write(f"… {n:,} rows read"))
-                if progress_every else None)
-            if result.created + result.updated >= TIDY_AFTER:
-                address_index_tidy()
-            return result
+        result = address_import(
+            rows=rows, progress=(lambda n, stage: stdout.write(f"… {n:,} rows {stage}"))
+            if progress_every else None)
+        if result.created + result.updated >= TIDY_AFTER:
+            address_index_tidy()
+        return result
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror or exc}") from None
     except CsvRefused as exc:
