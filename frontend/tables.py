@@ -9,6 +9,7 @@ from django.conf import settings
 from dispatch.models import ACTIVE_STATUSES, PRIORITY_RANK, Priority, is_priority_one
 from dispatch.statemachine import DISPATCHER_ONLY, STATUS_RANK, next_step
 from ivpa.models import ALERT_RANK, ENGAGED
+from places.search import QUERY_MIN_CHARS
 from referrals.models import OPEN_STATES, Outcome
 from referrals.news2 import chart_table
 from referrals.services import AMBULANCE_PRIORITIES
@@ -59,11 +60,18 @@ def referral_table() -> dict:
     }
 
 
+def places_table() -> dict:
+    """The address search (places.search): how many letters or digits a query needs before the
+    server searches (fewer find nothing, so a screen does not ask)."""
+    return {"query_min_chars": QUERY_MIN_CHARS}
+
+
 TABLES = {
     "assignment": assignment_table,
     "priority": priority_table,
     "alert": alert_table,
     "referral": referral_table,
+    "places": places_table,
     "news2": chart_table,  # referrals/news2.py: the NEWS2 chart and the vital signs' ranges
 }
 

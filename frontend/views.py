@@ -193,7 +193,7 @@ def console(request):
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "console.map", "ivpa", "referral"),
-        tables=("assignment", "priority", "alert", "news2", "referral"),
+        tables=("assignment", "priority", "alert", "news2", "referral", "places"),
         with_map=True,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,11 +70,20 @@ class AddressNearestView(APIView):
 
 
 class MunicipalityListView(APIView):
-    """The municipalities and the region serving each (*kommun → region*)."""
+    """The municipalities and the region serving each (*kommun → region*); `?name=` the one a
+    name typed by hand matches (municipality_find's match, the one a case's region follows),
+    so a screen never matches names itself."""
 
-    @extend_schema(responses=MunicipalityRegionSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("name", str, required=False)],
+                   responses=MunicipalityRegionSerializer(many=True))
     def get(self, request):
-        return Response(MunicipalityRegionSerializer(selectors.municipality_list(), many=True).data)
+        name = request.query_params.get("name")
+        if name is None:
+            found = selectors.municipality_list()
+        else:
+            one = selectors.municipality_find(name=name[:80])
+            found = [one] if one else []
+        return Response(MunicipalityRegionSerializer(found, many=True).data)
 
 
 class HospitalListView(APIView):

@@ -220,6 +220,9 @@ def map_() -> dict:
         "region_by_hand": _("Region chosen by hand; {municipality} belongs to {region}."),
         "municipality_unknown": _("Unknown municipality: choose the region."),
         "region_hand": _("region chosen by hand"),
+        "stale": _("The address was changed: pick a suggestion or click the map for its "
+                   "position."),
+        "choose": _("Choose a suggestion with the arrow keys, or keep typing."),
         "aed": _("Defibrillator: {name}, {distance}"),
         "aed_target": _("Defibrillator: {name}, {distance}; fetched by {responders}"),
         "cluster": _("{n} on the map here; zoom in to see them"),

@@ -1,6 +1,7 @@
 """The IVPA API for administrators: connecting municipalities and their rules, and the
 defibrillator register (dispatchers read both)."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +69,8 @@ class MunicipalityDisconnectView(APIView):
 
 
 class AedListView(APIView):
-    """Open defibrillators near a point: ?latitude=59.61&longitude=16.54&radius=1500"""
+    """Open defibrillators near a point: ?latitude=59.61&longitude=16.54&radius=1500 (the
+    radius left out: settings.IVPA_AED_RADIUS_M, the one an accepted responder is sent within)."""
 
     permission_classes = [IsDispatcher]
 
@@ -77,7 +79,7 @@ class AedListView(APIView):
         q = request.query_params
         try:
             latitude, longitude = float(q["latitude"]), float(q["longitude"])
-            radius = min(5000.0, float(q.get("radius", 1500)))
+            radius = min(5000.0, float(q.get("radius", settings.IVPA_AED_RADIUS_M)))
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180 and radius > 0):
                 raise ValueError
         except (KeyError, ValueError):

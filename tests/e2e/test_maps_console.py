@@ -196,7 +196,85 @@ def test_an_address_nobody_knows_says_so_and_leaves_the_position_to_the_dispatch
     expect(page.locator("#address-status")).to_contain_text("Ingen adress hittades")
     expect(page.locator("#address-list")).to_be_hidden()
     # The position is typed by hand, as before.
+    expect(page.locator(".pick-marker")).to_have_count(0)
     page.fill("#case-lat", "59.61")
     page.fill("#case-lon", "16.54")
     page.locator("#case-lon").dispatch_event("change")
     expect(page.locator(".pick-marker")).to_be_attached()
+
+
+def test_a_municipality_typed_by_hand_is_matched_by_the_server(live, console):
+    page, _tiles = console
+    sign_in(page, live.url, "anna", "/console/")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/municipalities/?" in r.url else None)
+    municipality = page.locator("#case-municipality")
+    note = page.locator("#case-region-note")
+    # Typed without å and ä: the server's folded match (places.selectors.municipality_find).
+    municipality.press_sequentially("vasteras", delay=30)
+    expect(note).to_have_attribute("data-state", "follows")
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    expect(page.locator("#case-region option:checked")).to_have_text("Region Västmanland")
+    assert any("name=vasteras" in url for url in asked)
+    municipality.fill("")
+    municipality.press_sequentially("Ingenstans", delay=30)
+    expect(note).to_have_attribute("data-state", "unknown")
+    expect(page.locator("#case-municipality-code")).to_have_value("")
+
+
+def test_an_address_edited_after_a_pick_drops_the_picked_place_and_enter_does_not_register_it(
+        live, console):
+    page, _tiles = console
+    sign_in(page, live.url, "anna", "/console/")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+    page.fill("#case-caller", "+46701234568")
+    page.fill("#case-complaint", "Buksmärtor, ändrad adress")
+    page.select_option("#case-mbs", "2B")
+    page.select_option("#case-priority", "2B")
+    address = page.locator("#case-address")
+    options = page.locator("#address-list [role=option]")
+    searched = []
+    page.on("request", lambda r: searched.append(r.url) if "/api/addresses/?" in r.url else None)
+    address.press_sequentially("vasagatan 1 vaster", delay=40)
+    expect(options.first).to_contain_text("Vasagatan 1")
+    # Each search says where the map looks (the server lists equal matches nearest first).
+    centre = page.locator("#map").get_attribute("data-center")
+    assert searched and all("near=" in url for url in searched)
+    assert f"near={centre.replace(',', '%2C')}" in searched[-1]
+    address.press("ArrowDown")
+    address.press("Enter")
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    expect(page.locator("#case-lat")).not_to_have_value("")
+    expect(page.locator(".pick-marker")).to_be_attached()
+
+    # anna retypes the address: the picked position, municipality and region go with the old text.
+    address.fill("")
+    address.press_sequentially("stora torget 1 vaster", delay=40)
+    expect(options.first).to_contain_text("Stora torget 1")
+    for gone in ("#case-lat", "#case-lon", "#case-municipality", "#case-municipality-code"):
+        expect(page.locator(gone)).to_have_value("")
+    expect(page.locator(".pick-marker")).to_have_count(0)
+    expect(page.locator("#case-region-note")).not_to_have_attribute("data-state", "follows")
+
+    # Enter with the suggestions open and none chosen registers nothing; the list stays.
+    address.press("Enter")
+    expect(page.locator("#address-list")).to_be_visible()
+    expect(page.locator("#address-status")).to_contain_text("Välj")
+    expect(page.locator("#case-form-error")).to_be_hidden()
+
+    # Picking the new address gives its own position, and then the case is registered there.
+    address.press("ArrowDown")
+    address.press("Enter")
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    lat, lon = float(page.input_value("#case-lat")), float(page.input_value("#case-lon"))
+    assert abs(lat - 59.610519) < 0.0005 and abs(lon - 16.5446) < 0.0005
+    page.click("#case-submit")
+    card = page.locator(".case", has_text="Buksmärtor, ändrad adress")
+    expect(card).to_be_visible()
+    case = page.evaluate("id => fetch(`/api/cases/${id}/`).then(r => r.json())",
+                         int(card.get_attribute("data-id")))
+    assert case["address"].startswith("Stora torget 1")
+    assert abs(case["latitude"] - 59.610519) < 0.0005
+    # One case: the Enter above sent nothing (a send disables the button until it is answered).
+    cases = page.evaluate("() => fetch('/api/cases/').then(r => r.json())")
+    assert len([c for c in cases if c["complaint"] == "Buksmärtor, ändrad adress"]) == 1

@@ -16,6 +16,7 @@ from accounts.models import User
 from dispatch.statemachine import STATUS_RANK
 from frontend.strings import GROUPS, strings_for
 from frontend.tables import page_tables
+from places.search import QUERY_MIN_CHARS
 from referrals.news2 import chart_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +154,7 @@ def test_the_tables_are_the_server_s_rules(page):
         "rank": {"1A": 0, "1B": 1, "2A": 2, "2B": 3, "3": 4, "referral": 5},
         "priority_one": ["1A", "1B"]}
     assert console["alert"]["engaged"] == ["accepted", "arrived"]
+    assert console["places"] == {"query_min_chars": QUERY_MIN_CHARS}
     assert json_script(page("crew")[0], "tables")["assignment"] == console["assignment"]
     assert json_script(page("mobile")[0], "tables")["news2"] == console["news2"]
     assert json_script(page("responder")[0], "tables")["alert"] == console["alert"]

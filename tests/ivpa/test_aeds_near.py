@@ -21,6 +21,14 @@ def test_a_small_radius_leaves_the_far_ones_out(ivpa, api, demo):
     assert [a["name"] for a in near] == ["Stadshuset"]
 
 
+def test_without_a_radius_the_one_responders_are_sent_within_applies(ivpa, api, demo, settings):
+    """The console sends no radius: settings.IVPA_AED_RADIUS_M is the one home of it."""
+    settings.IVPA_AED_RADIUS_M = 50
+    near = api(demo.anna).get("/api/ivpa/aeds/", {
+        "latitude": 59.6105, "longitude": 16.5435}).json()
+    assert [a["name"] for a in near] == ["Stadshuset"]
+
+
 @pytest.mark.parametrize("query", [
     {},
     {"latitude": 59.61},

@@ -106,6 +106,21 @@ def test_municipalities_with_their_region(api, demo, register):
             "region_name": demo.vml.name} in response.json()
 
 
+@pytest.mark.parametrize("typed", ["Västerås", "västerås", "VÄSTERÅS", "vasteras",
+                                   " Västerås kommun "])
+def test_a_municipality_typed_by_hand_is_matched_by_the_server(api, demo, register, typed):
+    """The console asks ?name= and never matches names itself (one folded match)."""
+    response = api(demo.anna).get("/api/municipalities/", {"name": typed})
+    assert response.status_code == 200
+    assert [m["code"] for m in response.json()] == ["1980"]
+
+
+@pytest.mark.parametrize("typed", ["", "Ingenstans", "x" * 500, "%"])
+def test_a_name_no_municipality_has_finds_none(api, demo, register, typed):
+    response = api(demo.anna).get("/api/municipalities/", {"name": typed})
+    assert response.status_code == 200 and response.json() == []
+
+
 def test_near_and_region_put_the_askers_town_first(api, demo, register):
     m = register
     address_add(m["0381"], "Stora torget", "1", locality="Enköping")

@@ -2,13 +2,18 @@
    dispatcher types, arrow keys, Enter picks, Escape closes), the nearest address a click on the
    map proposes, and the region rule (the region follows the municipality; one chosen by hand
    says so). A pick fills the address, the position (the map zooms to it), the municipality
-   and the region; the server applies the same rule (dispatch.services.case_register). */
+   and the region; the server applies the same rule (dispatch.services.case_register).
+   Editing the address after a pick drops what the pick gave (position, municipality, the
+   region that followed it), so a case never gets new text at the old place. A municipality
+   typed by hand is looked up by the server (its one folded match), never matched here. */
 
 import { api, el, t } from './common.js';
-import { markPick, zoomTo } from './console-map.js';
+import { mapCentre, markPick, zoomTo } from './console-map.js';
+import { table } from './tables.js';
 
 const DEBOUNCE_MS = 150;
-const MIN_CHARS = 3; // places.search.QUERY_MIN_CHARS: fewer find nothing
+// places.search.QUERY_MIN_CHARS (frontend.tables "places"): fewer find nothing.
+const minChars = () => table('places')?.query_min_chars ?? 1;
 const field = (id) => document.getElementById(id);
 const input = field('case-address');
 const list = field('address-list');
@@ -25,10 +30,11 @@ let timer = null;
 let controller = null;
 let asked = 0; // the number of the latest search: an older answer is dropped
 let nearestController = null;
-const municipalities = new Map(); // folded name -> {code, name, region, region_name}
 let place = null; // the municipality the region follows: {code, name, region, region_name}
+let picked = null; // the label of the address picked: the position and municipality are its
+let municipalityTimer = null;
+let municipalityAsked = 0;
 
-const fold = (s) => String(s || '').trim().toLowerCase();
 const letters = (s) => (s.match(/[\p{L}\p{N}]/gu) || []).length;
 
 function regionOption(code) {
@@ -39,6 +45,11 @@ function regionOption(code) {
 
 function showRegionNote() {
   const chosen = regionSelect.selectedOptions[0];
+  if (municipalityTimer) {
+    note.dataset.state = 'checking';
+    note.textContent = '';
+    return;
+  }
   if (!place) {
     const typed = municipalityInput.value.trim();
     note.dataset.state = typed ? 'unknown' : 'none';
@@ -54,6 +65,9 @@ function showRegionNote() {
 
 /** The municipality of the place (null: none known); the region follows it. */
 function setMunicipality(m, { name = '' } = {}) {
+  clearTimeout(municipalityTimer);
+  municipalityTimer = null;
+  municipalityAsked += 1;
   place = m && m.region ? m : null;
   codeInput.value = m?.code || '';
   municipalityInput.value = m?.name || name;
@@ -65,29 +79,40 @@ function setMunicipality(m, { name = '' } = {}) {
 /** Whether the place's municipality is known (then a position alone does not move the region). */
 export const municipalityKnown = () => place != null;
 
-municipalityInput.addEventListener('input', () => {
-  const m = municipalities.get(fold(municipalityInput.value)) || null;
-  place = m;
+/** A municipality typed by hand: the server's match (places.selectors.municipality_find,
+    which folds case and accents) gives its code and region; none known says so. */
+async function municipalityLookup(name) {
+  const mine = ++municipalityAsked;
+  let found = [];
+  try {
+    found = await api(`/api/municipalities/?name=${encodeURIComponent(name)}`);
+  } catch { /* unknown here; the server applies the rule when the case is sent */ }
+  if (mine !== municipalityAsked || municipalityInput.value.trim() !== name) return;
+  municipalityTimer = null;
+  const m = found[0] || null;
+  place = m && m.region ? m : null;
   codeInput.value = m?.code || '';
-  if (m) {
-    const option = regionOption(m.region);
-    if (option) regionSelect.value = option.value;
-  }
+  const option = place && regionOption(place.region);
+  if (option) regionSelect.value = option.value;
+  showRegionNote();
+}
+
+municipalityInput.addEventListener('input', () => {
+  clearTimeout(municipalityTimer);
+  municipalityAsked += 1;
+  place = null;
+  codeInput.value = '';
+  const typed = municipalityInput.value.trim();
+  municipalityTimer = typed ? setTimeout(() => municipalityLookup(typed), DEBOUNCE_MS) : null;
   showRegionNote();
 });
 regionSelect.addEventListener('change', showRegionNote);
-
-/** The municipality → region table (places), for a municipality typed by hand. */
-export async function loadPlaceMunicipalities() {
-  try {
-    for (const m of await api('/api/municipalities/')) municipalities.set(fold(m.name), m);
-  } catch { /* the server applies the rule all the same */ }
-}
 
 /* ---------- a pick ---------- */
 
 function fillFrom(hit, { position }) {
   input.value = hit.label;
+  picked = hit.label;
   if (position) {
     field('case-lat').value = hit.latitude.toFixed(6);
     field('case-lon').value = hit.longitude.toFixed(6);
@@ -107,6 +132,21 @@ function pick(index) {
   fillFrom(hit, { position: true });
   status.textContent = t('console.map.picked', { label: hit.label });
   proposal.hidden = true;
+}
+
+/** The address was edited after a pick: its position, municipality and the region that
+    followed it go (a region chosen by hand stays), until a new pick or a click on the map. */
+function dropPick() {
+  picked = null;
+  field('case-lat').value = '';
+  field('case-lon').value = '';
+  markPick(NaN, NaN);
+  const followed = note.dataset.state === 'follows';
+  setMunicipality(null);
+  if (followed) regionSelect.value = '';
+  showRegionNote();
+  proposal.hidden = true;
+  status.textContent = t('console.map.stale');
 }
 
 /* ---------- the suggestions ---------- */
@@ -158,9 +198,15 @@ async function search(q) {
   controller?.abort();
   controller = new AbortController();
   const mine = ++asked;
+  // Among equal matches the server lists first those in the chosen region, then near the map.
+  const params = new URLSearchParams({ q });
+  const centre = mapCentre();
+  if (centre) params.set('near', centre);
+  const region = regionSelect.selectedOptions[0]?.dataset.code;
+  if (region) params.set('region', region);
   let found;
   try {
-    found = await api(`/api/addresses/?q=${encodeURIComponent(q)}`, { signal: controller.signal });
+    found = await api(`/api/addresses/?${params}`, { signal: controller.signal });
   } catch (err) {
     if (err.name === 'AbortError' || mine !== asked) return;
     close();
@@ -173,12 +219,14 @@ async function search(q) {
 
 input.addEventListener('input', () => {
   clearTimeout(timer);
+  const stale = picked !== null && input.value !== picked;
+  if (stale) dropPick();
   const q = input.value.trim();
-  if (letters(q) < MIN_CHARS) {
+  if (letters(q) < minChars()) {
     controller?.abort();
     asked += 1;
     close();
-    status.textContent = '';
+    if (!stale) status.textContent = '';
     return;
   }
   timer = setTimeout(() => search(q), DEBOUNCE_MS);
@@ -198,9 +246,11 @@ input.addEventListener('keydown', (e) => {
       setActive(active < 0 && e.key === 'ArrowUp' ? -1 : active + (e.key === 'ArrowDown' ? 1 : -1));
       break;
     case 'Enter':
-      if (open && active >= 0) {
+      // Suggestions open: Enter picks the one chosen, and never sends the form past them.
+      if (open) {
         e.preventDefault();
-        pick(active);
+        if (active >= 0) pick(active);
+        else status.textContent = t('console.map.choose');
       }
       break;
     case 'Escape':
@@ -260,5 +310,6 @@ export function addressReset() {
   list.replaceChildren();
   status.textContent = '';
   proposal.hidden = true;
+  picked = null;
   setMunicipality(null);
 }

@@ -3,7 +3,7 @@
    stand at one station), the open cases, the stations, the position picked for a new case,
    and around the selected case the open defibrillators (GET /api/ivpa/aeds/), marked where
    an accepted responder is fetching one (the callout names the defibrillator; it sends no
-   responder's position, so none is drawn). Units and defibrillators gather into clusters
+   responder's position, so none is drawn; how far around is the server's IVPA_AED_RADIUS_M). Units and defibrillators gather into clusters
    where they crowd (leaflet.markercluster, when loaded), so their labels never overlap. A
    click on a unit, a case or the map itself goes to the hooks initMap was given. */
 
@@ -13,7 +13,6 @@ import { state } from './console-state.js';
 import { mapCreate } from './map.js';
 
 const CASE_ZOOM = 15; // a selected case or a picked address: street level
-const AED_RADIUS_M = 1500;
 // Below this zoom markers that crowd are clustered; from it on each stands alone.
 const CLUSTER_UNTIL_ZOOM = 15;
 
@@ -59,6 +58,13 @@ export function initMap(options) {
       spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon,
     }).addTo(map)
     : map;
+}
+
+/** Where the map looks, "latitude,longitude" (the address search's tie-break); '' without a map. */
+export function mapCentre() {
+  if (!map) return '';
+  const c = map.getCenter();
+  return `${c.lat.toFixed(5)},${c.lng.toFixed(5)}`;
 }
 
 /** Once there is something to show: the units and stations in view. */
@@ -156,7 +162,7 @@ async function loadAeds(c, key) {
   aeds.key = key;
   aeds.caseId = c.id;
   try {
-    const found = await api(`/api/ivpa/aeds/?latitude=${c.latitude}&longitude=${c.longitude}&radius=${AED_RADIUS_M}`);
+    const found = await api(`/api/ivpa/aeds/?latitude=${c.latitude}&longitude=${c.longitude}`);
     if (aeds.key !== key) return;
     aeds.list = found;
   } catch {

@@ -11,7 +11,6 @@
    and the selected case's panels (console-ivpa.js, console-images.js, console-referrals.js). */
 
 import { api, notify, showConnection, t } from './common.js';
-import { loadPlaceMunicipalities } from './console-address.js';
 import { ACK_TIMEOUT, renderCases, selectCase } from './console-cases.js';
 import { pickPosition } from './console-form.js';
 import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console-images.js';
@@ -138,7 +137,6 @@ async function start() {
     stream.setStreams(['dispatch', 'units', 'ivpa']);
   }
   loadMunicipalities();
-  loadPlaceMunicipalities();
   await reloadAll();
   fitMapOnce();
 }
