@@ -8,7 +8,7 @@ from frontend.api import MeView
 # The API's one convention: every app's urls.py is mounted here, at /api/, the same way, and
 # owns the first path segments of its routes: the shared records keep their plain nouns
 # (accounts: auth/; crews: regions/, stations/, units/; dispatch: cases/, assignments/,
-# measures/; audit: audit/; places: addresses/, municipalities/, hospitals/, travel-times/),
+# measures/; audit: audit/; places: addresses/, municipalities/, hospitals/),
 # a feature app lives under its own name (push/, ivpa/, imaging/, referrals/). No two apps
 # share a first segment (tests/test_api_layout.py).
 API_APPS = ("accounts", "crews", "places", "dispatch", "audit", "push", "ivpa", "imaging",

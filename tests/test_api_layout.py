@@ -63,3 +63,22 @@ def test_one_join_for_every_shift():
     routes = set(leaf_routes(api_resolver().url_patterns))
     joins = sorted(r for r in routes if r.endswith("/join/"))
     assert joins == ["units/<int:pk>/join/"]
+
+
+def test_the_convention_comment_names_the_routes_there_are():
+    """config/urls.py's comment lists each shared-record app's first segments: no more, no
+    fewer (a route named there that does not exist misleads the next reader)."""
+    import re
+    from pathlib import Path
+
+    import config.urls
+
+    source = Path(config.urls.__file__).read_text(encoding="utf-8")
+    comment = " ".join(line.lstrip("# ") for line in source.splitlines()
+                       if line.startswith("#"))
+    listed = re.search(r"plain nouns \((.*?)\)", comment).group(1)
+    owners = segments_by_app()
+    for part in listed.split(";"):
+        app, segments = part.split(":")
+        named = {s.strip().rstrip("/") for s in segments.split(",")}
+        assert named == owners[app.strip()], app
