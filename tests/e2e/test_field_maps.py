@@ -222,7 +222,7 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     """On scene the card lists the hospitals nearest first with their (estimated) travel
     time, the emergency departments first; a pick made offline waits in the outbox and never
     holds "Patient loaded" back; then the map shows the destination and "Navigera" goes there,
-    and the console's case names it."""
+    and the console names it; a dispatcher's change reaches the tablet."""
     headers = dispatcher(live)
     unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
                 if u["call_sign"] == "AMB 3110")
@@ -285,6 +285,25 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     found = axe_serious(maria)
     assert not found, json.dumps(found, indent=1)
     shot(maria, "crew-destination")
+
+    # The console names it on the assignment's row; the dispatcher changes it, and the tablet's
+    # map and "Navigera" follow (the assignment stream).
+    erik = open_page({"width": 1440, "height": 900})
+    tiles_route(erik.context)
+    sign_in(erik, live.url, "erik", "/console/")
+    row = erik.locator(f"[data-assignment='{assignment['id']}']")
+    expect(row.locator(".asg-dest")).to_have_text("→ Akademiska")
+    row.locator(".destination-btn").click()
+    picker = row.locator(".asg-destination select")
+    expect(picker.locator("option").first).to_contain_text("Lasarettet i Enköping")
+    enkoping = picker.locator("option", has_text="Lasarettet i Enköping").get_attribute("value")
+    picker.select_option(value=enkoping)
+    row.locator(".asg-destination button").click()
+    expect(row.locator(".asg-dest")).to_have_text("→ Enköpings lasarett")
+    expect(card_map.locator(".fm-destination")).to_contain_text("Lasarettet i Enköping")
+    expect(navigate).not_to_have_attribute(
+        "href", f"https://www.openstreetmap.org/directions?to={akademiska['latitude']},"
+                f"{akademiska['longitude']}")
     for _ in range(2):  # at hospital, available
         expect(maria.locator("#a-next")).to_be_enabled()
         maria.click("#a-next")

@@ -1,5 +1,6 @@
 /* The console's case list: each open case as a card (most urgent first), its assignments with
-   the dispatcher's moves (cancel, redirect to a more urgent case) and their warnings, the
+   the dispatcher's moves (cancel, redirect to a more urgent case, the destination:
+   console-destination.js) and their warnings, the
    buttons that dispatch the selected units and close the case, and the selected case's panels
    (first responders, caller images, referrals), which a redraw of its card carries over as
    they are, with the focus in them. */
@@ -8,6 +9,7 @@ import {
   ACTIVE, api, el, fmtTime, notify, place, placeInOrder, serverNow, since, statusLabel, t, twoStep,
   uuid,
 } from './common.js';
+import { destinationButton, destinationPicker, destinationSig } from './console-destination.js';
 import { imagesBadge, loadImaging, placeImagePanel } from './console-images.js';
 import { ivpaBadge, loadIvpa, placeIvpaPanel } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
@@ -98,7 +100,7 @@ export function renderCases() {
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
       state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id),
-      referralBadge(c.id)]);
+      referralBadge(c.id), destinationSig()]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -222,6 +224,8 @@ function assignmentRow(c, a) {
     });
     actions.append(redirectBtn);
   }
+  const destination = destinationButton(c, a);
+  if (destination) actions.append(destination);
   if (canMove(a.status, 'cancelled')) {
     const cancelBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small cancel-btn' }, t('console.cancel'));
     twoStep(cancelBtn, t('console.cancel_confirm'), () => cancelAssignment(c.id, a));
@@ -241,5 +245,7 @@ function assignmentRow(c, a) {
     go.addEventListener('click', () => redirectAssignment(c.id, a, Number(select.value)));
     row.append(el('span', { class: 'asg-redirect' }, select, go));
   }
+  const picker = destinationPicker(c, a);
+  if (picker) row.append(picker);
   return row;
 }

@@ -1,0 +1,73 @@
+/* The dispatcher's choice of where a unit takes the patient (*destination*), on the case card:
+   "Destination…" opens the hospitals nearest the case first (GET /api/hospitals/, emergency
+   departments first, an estimated time said so), and the choice is posted as the crew's is
+   (POST /api/assignments/{id}/destination/); the row then names it. */
+
+import { ACTIVE, api, el, notify, t, uuid } from './common.js';
+import { fetchCase, scheduleRender } from './console-state.js';
+
+let open = null; // the assignment whose picker is open
+const lists = new Map(); // case id -> hospitals nearest first, or 'loading'
+
+/** What the case cards depend on here (a card is drawn again when it changes). */
+export const destinationSig = () => [open, [...lists].map(([id, l]) => [id, Array.isArray(l) ? l.length : l])];
+
+async function load(c) {
+  lists.set(c.id, 'loading');
+  try {
+    const hospitals = await api(`/api/hospitals/?latitude=${Number(c.latitude)}&longitude=${Number(c.longitude)}`);
+    lists.set(c.id, hospitals.filter((h) => h.emergency).concat(hospitals.filter((h) => !h.emergency)));
+  } catch (err) {
+    lists.delete(c.id);
+    open = null;
+    notify(err.detail, 'error');
+  }
+  scheduleRender();
+}
+
+async function destinationSet(c, a, hospital) {
+  try {
+    await api(`/api/assignments/${a.id}/destination/`, {
+      method: 'POST', body: { hospital, idempotency_key: uuid() },
+    });
+    open = null;
+    fetchCase(c.id);
+  } catch (err) {
+    notify(err.detail, 'error');
+  }
+}
+
+function label(h) {
+  const parts = [h.emergency ? h.name : `${h.name} ${t('console.destination_no_ed')}`];
+  if (h.travel_seconds != null) {
+    const estimated = h.travel_source === 'estimate' ? ` ${t('console.destination_estimated')}` : '';
+    parts.push(`${t('console.destination_minutes', { n: Math.max(1, Math.round(h.travel_seconds / 60)) })}${estimated}`);
+  }
+  return parts.join(' · ');
+}
+
+/** The row's "Destination…" button (an active assignment only), or null. */
+export function destinationButton(c, a) {
+  if (!ACTIVE.has(a.status)) return null;
+  const button = el('button', {
+    type: 'button', class: 'btn btn-ghost btn-small destination-btn', 'aria-expanded': String(open === a.id),
+  }, t('console.destination'));
+  button.addEventListener('click', () => {
+    open = open === a.id ? null : a.id;
+    if (open && !lists.has(c.id)) load(c);
+    scheduleRender();
+  });
+  return button;
+}
+
+/** The open picker under the row, or null. */
+export function destinationPicker(c, a) {
+  if (open !== a.id || !ACTIVE.has(a.status)) return null;
+  const list = lists.get(c.id);
+  if (!Array.isArray(list)) return el('span', { class: 'asg-destination' }, t('console.destination_loading'));
+  const select = el('select', { 'aria-label': t('console.destination_choose') }, list.map((h) =>
+    el('option', { value: h.id, selected: h.short_name === a.destination_name }, label(h))));
+  const go = el('button', { type: 'button', class: 'btn btn-primary btn-small' }, t('console.destination_set'));
+  go.addEventListener('click', () => destinationSet(c, a, Number(select.value)));
+  return el('span', { class: 'asg-destination' }, select, go);
+}
