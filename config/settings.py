@@ -387,13 +387,16 @@ IVPA_AED_CASE_TYPES = env_list("IVPA_AED_CASE_TYPES",
 IVPA_PARALLEL_UNIT_CASE_TYPES = env_list("IVPA_PARALLEL_UNIT_CASE_TYPES",
                                          ["cardiac_arrest", "unconscious_not_breathing"])
 # Travel times (places.travel): a profile per way of travelling, with the built-in estimate's
-# speed, the turnout before leaving, and the router's profile (OSRM: driving, foot, bike).
+# speed, the turnout before leaving, and the router's profile (OSRM: driving, foot, bike; None:
+# never routed). `own_speed`: the router gives the way only, timed at `speed_m_s` (volunteers
+# run or cycle along the foot paths; OSRM's foot profile walks at 5 km/h). `detour`: instead of
+# TRAVEL_DETOUR_FACTOR (a helicopter flies the straight line).
 TRAVEL_PROFILES = {
     "ambulance": {"speed_m_s": 16.0, "turnout_s": 60, "router_profile": "driving"},
+    "helicopter": {"speed_m_s": 60.0, "turnout_s": 300, "router_profile": None, "detour": 1.0},
     "fire_rescue": {"speed_m_s": 14.0, "turnout_s": 90, "router_profile": "driving"},
     "police": {"speed_m_s": 15.0, "turnout_s": 30, "router_profile": "driving"},
-    "volunteer": {"speed_m_s": 3.5, "turnout_s": 30, "router_profile": "foot"},
-    "walking": {"speed_m_s": 1.4, "turnout_s": 0, "router_profile": "foot"},
+    "volunteer": {"speed_m_s": 3.5, "turnout_s": 30, "router_profile": "foot", "own_speed": True},
 }
 TRAVEL_DETOUR_FACTOR = 1.35
 # The routing engine (OSRM's HTTP API, e.g. http://osrm.internal:5000; empty: estimates only).

@@ -28,22 +28,31 @@ class Eta:
 NOT_YET_LEAVING = (AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED)
 
 
-def ambulance_eta(case: Case) -> Eta | None:
+def _profile(unit: Unit) -> str:
+    """A helicopter flies: its own profile, never routed by road (the straight line at its
+    speed, settings.TRAVEL_PROFILES["helicopter"])."""
+    return "helicopter" if unit.kind == UnitKind.HELICOPTER else "ambulance"
+
+
+def ambulance_eta(case: Case, *, routed: bool = True) -> Eta | None:
     """When the first ambulance is expected: now once one is on scene; else the first of the
-    units on the case, or else of the nearest available ambulances of any region (a case near
-    a region border is often reached first from the next region). The nearest
-    TRAVEL_AMBULANCE_CANDIDATES by straight line within TRAVEL_AMBULANCE_RADIUS_M go to the
-    travel time service in one call; turnout is added for those not yet on the way."""
+    ambulances on the case (AMBULANCE_KINDS: a supervisor or first-responder unit is not the
+    ambulance), or else, when none of them has a position, of the nearest available ambulances
+    of any region (a case near a region border is often reached first from the next region).
+    The nearest TRAVEL_AMBULANCE_CANDIDATES by straight line within TRAVEL_AMBULANCE_RADIUS_M
+    go to the travel time service in one call (`routed=False`: the estimate, no I/O, for a
+    caller holding locks); turnout is added for those not yet on the way."""
     active = list(
-        Assignment.objects.filter(case=case, status__in=ACTIVE_STATUSES)
+        Assignment.objects.filter(case=case, status__in=ACTIVE_STATUSES,
+                                  unit__kind__in=AMBULANCE_KINDS)
         .select_related("unit")
     )
     if any(a.status == AssignmentStatus.ON_SCENE for a in active):
         return Eta(0, "")
     here = (case.latitude, case.longitude)
-    if active:
-        units = [(a.unit, a.status in NOT_YET_LEAVING) for a in active]
-    else:
+    units = [(a.unit, a.status in NOT_YET_LEAVING) for a in active
+             if a.unit.latitude is not None and a.unit.longitude is not None]
+    if not units:
         radius = settings.TRAVEL_AMBULANCE_RADIUS_M
         south, north, west, east = geo.bounding_box(*here, radius)
         nearby = Unit.objects.filter(
@@ -54,14 +63,14 @@ def ambulance_eta(case: Case) -> Eta | None:
             key=lambda row: row[:2])
         units = [(u, True) for d, _pk, u in ranked[:settings.TRAVEL_AMBULANCE_CANDIDATES]
                  if d <= radius]
-    units = [(u, leaving) for u, leaving in units
-             if u.latitude is not None and u.longitude is not None]
     if not units:
         return None
-    times = travel_times(origins=[(u.latitude, u.longitude) for u, _ in units],
-                         destination=here, profile="ambulance")
-    turnout = turnout_seconds("ambulance")
-    best = min(((t.seconds + (turnout if leaving else 0), t.source)
-                for (_u, leaving), t in zip(units, times, strict=True)),
-               key=lambda pair: pair[0])
-    return Eta(*best)
+    found = []
+    for profile in sorted({_profile(u) for u, _ in units}):
+        these = [(u, leaving) for u, leaving in units if _profile(u) == profile]
+        times = travel_times(origins=[(u.latitude, u.longitude) for u, _ in these],
+                             destination=here, profile=profile, routed=routed)
+        turnout = turnout_seconds(profile)
+        found += [(t.seconds + (turnout if leaving else 0), t.source)
+                  for (_u, leaving), t in zip(these, times, strict=True)]
+    return Eta(*min(found, key=lambda pair: pair[0]))

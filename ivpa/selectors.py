@@ -43,13 +43,15 @@ class Candidate:
     position: Point | None = None
 
 
-def _timed(found: list[Candidate], destination: Point, kind: str) -> list[Candidate]:
+def _timed(found: list[Candidate], destination: Point, kind: str,
+           routed: bool) -> list[Candidate]:
     """The candidates with their times from the travel time service: one call for all of them
-    (one router request for a wave), turnout added."""
+    (one router request for a wave; the estimate, no I/O, when not `routed`: a wave holds its
+    callout's lock), turnout added."""
     if not found:
         return found
     times = travel_times(origins=[c.position for c in found], destination=destination,
-                         profile=kind)
+                         profile=kind, routed=routed)
     turnout = turnout_seconds(kind)
     return [replace(c, eta_s=turnout + t.seconds, eta_source=t.source)
             for c, t in zip(found, times, strict=True)]
@@ -126,7 +128,7 @@ _D2 = "((r.latitude - %s) * (r.latitude - %s) + (r.longitude - %s) * (r.longitud
 
 def volunteers_near(
     *, latitude: float, longitude: float, radius_m: float, limit: int, now: datetime,
-    weekly_cap: int, exclude: set[int] = frozenset(),
+    weekly_cap: int, exclude: set[int] = frozenset(), routed: bool = True,
 ) -> list[Candidate]:
     """The `limit` nearest volunteers who may be alerted now within `radius_m`, nearest first:
     available, trained (their own confirmation and an approval, both still valid: never an
@@ -144,7 +146,7 @@ def volunteers_near(
             latitude=latitude, longitude=longitude, radius_m=step, limit=limit, now=now,
             weekly_cap=weekly_cap, exclude=exclude)
         if len(found) == limit or step >= radius_m:
-            return _timed(found, (latitude, longitude), ResponderKind.VOLUNTEER)
+            return _timed(found, (latitude, longitude), ResponderKind.VOLUNTEER, routed)
         if in_circle is None:  # more rows than read, too few of them could be alerted
             step *= SEARCH_GROWTH
         elif in_circle == 0:
@@ -224,7 +226,7 @@ def _as_time(value):
 
 def units_near(
     *, latitude: float, longitude: float, radius_m: float, kind: str, now: datetime,
-    exclude: set[int] = frozenset(),
+    exclude: set[int] = frozenset(), routed: bool = True,
 ) -> list[Candidate]:
     """Fire/rescue or police units within `radius_m`, nearest first, from their live position
     when it is fresh, else from their station."""
@@ -252,7 +254,7 @@ def units_near(
             continue
         found.append(Candidate(pk, user_id, kind, int(distance), 0, position=where))
     found.sort(key=lambda c: (c.distance_m, c.responder_id))
-    return _timed(found, (latitude, longitude), kind)
+    return _timed(found, (latitude, longitude), kind, routed)
 
 
 def aeds_open_near(*, latitude: float, longitude: float, radius_m: float,

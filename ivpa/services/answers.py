@@ -2,6 +2,7 @@
 way for the first ones), declined, arrived."""
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -11,12 +12,13 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Forbidden, Invalid
 from core.geo import distance_m
 from core.times import CLOCK_SKEW
-from places.travel import TravelTime, travel_time, turnout_seconds
+from places.travel import ROUTER, TravelTime, router_configured, travel_time, turnout_seconds
 from timers.services import timer_cancel
 
 from .. import selectors
 from ..events import publish_alert, publish_callout
 from ..models import ENGAGED, AlertStatus, Callout, ResponderAlert, ResponderKind, Route
+from .routed import transaction_open
 from .waves import WAVE_TIMER, alerts_stand_down, callout_reopen_if_short, volunteers_accepted
 
 
@@ -103,7 +105,7 @@ def _leg(start: str, end: str, time: TravelTime) -> dict:
             "source": time.source}
 
 
-def _legs(alert: ResponderAlert, callout: Callout) -> list[dict]:
+def _legs(alert: ResponderAlert, callout: Callout, *, routed: bool) -> list[dict]:
     """The way from where the responder is, leg by leg (*etapper*), from the travel time
     service: to the defibrillator and on to the patient, or straight to the patient."""
     responder, case = alert.responder, callout.case
@@ -115,19 +117,59 @@ def _legs(alert: ResponderAlert, callout: Callout) -> list[dict]:
         return []
     patient = (case.latitude, case.longitude)
     if alert.aed is None:
-        return [_leg("responder", "patient",
-                     travel_time(origin=here, destination=patient, profile=alert.kind))]
+        return [_leg("responder", "patient", travel_time(
+            origin=here, destination=patient, profile=alert.kind, routed=routed))]
     aed = (alert.aed.latitude, alert.aed.longitude)
     return [_leg("responder", "aed", travel_time(origin=here, destination=aed,
-                                                 profile=alert.kind)),
+                                                 profile=alert.kind, routed=routed)),
             _leg("aed", "patient", travel_time(origin=aed, destination=patient,
-                                               profile=alert.kind))]
+                                               profile=alert.kind, routed=routed))]
+
+
+def _eta_by_legs(alert: ResponderAlert) -> None:
+    """An accepted alert's time by the defibrillator: turnout, the legs and the fetch."""
+    if alert.route == Route.AED and alert.legs:
+        alert.eta_s = (turnout_seconds(alert.kind) + AED_FETCH_SECONDS
+                       + sum(leg["seconds"] for leg in alert.legs))
+        alert.eta_source = min(leg["source"] for leg in alert.legs)  # "estimate" < "router"
+
+
+def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> ResponderAlert:
+    """The responder goes. The first ones fetch a defibrillator on the way; once enough have
+    accepted, the others are told they are no longer needed. The legs are the estimate while
+    the callout is locked; the router's follow outside the lock (at once when the caller holds
+    no transaction, so the answer carries them; else after its commit)."""
+    alert = _alert_accept_locked(alert=alert, by=by, at=at)
+    if transaction_open():
+        transaction.on_commit(partial(alert_legs_route, alert), robust=True)
+    else:
+        alert_legs_route(alert)
+    return alert
+
+
+def alert_legs_route(alert: ResponderAlert) -> ResponderAlert:
+    """The router's legs (and time by the defibrillator) for an accepted alert, with one
+    UPDATE guarded by what they were asked for: still accepted, at the same time, with the
+    same defibrillator. Called with no lock held."""
+    if alert.status != AlertStatus.ACCEPTED or not alert.legs or not router_configured():
+        return alert
+    legs = _legs(alert, alert.callout, routed=True)
+    if not any(leg["source"] == ROUTER for leg in legs):
+        return alert
+    before = (alert.legs, alert.eta_s, alert.eta_source)
+    alert.legs = legs
+    _eta_by_legs(alert)
+    if ResponderAlert.objects.filter(pk=alert.pk, status=AlertStatus.ACCEPTED,
+                                     accepted_at=alert.accepted_at, aed_id=alert.aed_id).update(
+            legs=alert.legs, eta_s=alert.eta_s, eta_source=alert.eta_source):
+        publish_alert(alert, "alert.updated")
+    else:
+        alert.legs, alert.eta_s, alert.eta_source = before
+    return alert
 
 
 @transaction.atomic
-def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> ResponderAlert:
-    """The responder goes. The first ones fetch a defibrillator on the way; once enough have
-    accepted, the others are told they are no longer needed."""
+def _alert_accept_locked(*, alert: ResponderAlert, by, at: datetime | None) -> ResponderAlert:
     callout, alert = alert_lock_own(alert, by)
     _refuse_if_ended(callout, alert)
     if alert.status in ENGAGED:
@@ -157,11 +199,8 @@ def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> Re
         aed, _way = _choose_aed(callout, alert, now)
         if aed is not None:
             alert.route, alert.aed = Route.AED, aed
-    alert.legs = _legs(alert, callout)
-    if alert.route == Route.AED and alert.legs:
-        alert.eta_s = (turnout_seconds(alert.kind) + AED_FETCH_SECONDS
-                       + sum(leg["seconds"] for leg in alert.legs))
-        alert.eta_source = min(leg["source"] for leg in alert.legs)  # "estimate" < "router"
+    alert.legs = _legs(alert, callout, routed=False)
+    _eta_by_legs(alert)
     alert.save()
     if callout.first_accept_at is None:
         callout.first_accept_at = alert.accepted_at

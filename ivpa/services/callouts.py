@@ -72,7 +72,8 @@ def callout_eligibility(case: Case, *, now: datetime) -> tuple[Municipality | No
 @transaction.atomic
 def callout_start(*, case: Case, by=None) -> Callout:
     """Alert the nearest responders for a case: the system on registration, or the
-    dispatcher's one click. The first wave goes out in this transaction."""
+    dispatcher's one click. The first wave goes out in this transaction, timed by the estimate;
+    the router's times replace them once it commits (routed.py)."""
     case = Case.objects.select_for_update(of=("self",)).select_related("region").get(pk=case.pk)
     now = timezone.now()
     municipality, reason = callout_eligibility(case, now=now)
@@ -80,7 +81,8 @@ def callout_start(*, case: Case, by=None) -> Callout:
         raise Conflict(reason)
     if Callout.objects.filter(case=case, ended_at__isnull=True).exists():
         raise Conflict(_("Responders are already being alerted for this case."))
-    ambulance = arrivals.ambulance_eta(case)
+    # The estimate: no router while the case is locked (the router's time follows the commit).
+    ambulance = arrivals.ambulance_eta(case, routed=False)
     callout = Callout.objects.create(
         case=case, municipality=municipality, started_at=now,
         started_by=by if getattr(by, "pk", None) else None,

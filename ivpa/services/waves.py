@@ -12,6 +12,7 @@ from timers.services import timer_create, timer_schedule
 from .. import selectors
 from ..events import publish_alerts, publish_callout, publish_to_responders
 from ..models import ENGAGED, Callout, ResponderAlert, ResponderKind
+from .routed import alert_times_route_after_commit
 
 WAVE_TIMER = "ivpa.wave"
 UNIT_KINDS = (ResponderKind.FIRE_RESCUE, ResponderKind.POLICE)
@@ -28,10 +29,13 @@ def _units_for(callout: Callout, *, now: datetime, exclude: set[int]) -> list:
         found = selectors.units_near(
             latitude=case.latitude, longitude=case.longitude,
             radius_m=municipality.unit_radius_m, kind=kind, now=now, exclude=exclude,
+            routed=False,
         )
         parallel = (kind == ResponderKind.FIRE_RESCUE
                     and case.case_type in settings.IVPA_PARALLEL_UNIT_CASE_TYPES)
         if not parallel:
+            # Both sides are the estimate here (the best time at the decision: the router is
+            # asked only after the commit, routed.py); the router's times then replace them.
             eta = callout.ambulance_eta_s
             found = [c for c in found if eta is None or c.eta_s < eta]
         chosen.extend(found[:municipality.fire_units])
@@ -55,7 +59,7 @@ def wave_send(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
         chosen += selectors.volunteers_near(
             latitude=case.latitude, longitude=case.longitude, radius_m=callout.radius_m,
             limit=municipality.wave_size, now=now, weekly_cap=municipality.weekly_cap,
-            exclude=already,
+            exclude=already, routed=False,
         )
     # One INSERT for the wave: the callout's row is locked by the caller, so no other wave of
     # it runs now, and `already` holds everyone alerted before; the unique (callout,
@@ -78,6 +82,8 @@ def wave_send(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     else:
         callout.next_wave_at = None
     callout.save()
+    alert_times_route_after_commit(
+        callout, alerts, {c.responder_id: c.position for c in chosen}, ambulance=first)
     every = list(callout.alerts.select_related("responder__user", "aed"))
     new = {a.pk for a in alerts}
     alerts = [a for a in every if a.pk in new]

@@ -5,6 +5,12 @@ estimate (straight-line distance × a detour factor over the profile's speed), u
 router is configured or it fails. Every result says which backend made it, so a screen can show
 an estimate as such. Turnout (the time before leaving) is not travel: callers add
 `turnout_seconds(profile)` where they mean an arrival time.
+
+A profile (settings.TRAVEL_PROFILES) without a `router_profile` is never routed (a helicopter
+flies the straight line: its `detour` is 1.0); one with `own_speed` takes only the way from the
+router (metres along its paths) and times it at the profile's own speed (volunteers run or
+cycle; OSRM's foot profile walks at 5 km/h). Never call the router while a transaction holds
+locks: `routed=False` gives the estimate without I/O (IVPA refines after its commit).
 """
 
 from collections.abc import Sequence
@@ -47,20 +53,26 @@ def turnout_seconds(profile: str) -> int:
 
 def travel_estimate(*, origin: Point, destination: Point, profile: str) -> TravelTime:
     """The built-in estimate: the straight line × TRAVEL_DETOUR_FACTOR at the profile's speed."""
-    metres = distance_m(*origin, *destination) * settings.TRAVEL_DETOUR_FACTOR
-    return TravelTime(seconds=int(round(metres / _profile(profile)["speed_m_s"])),
+    settings_of = _profile(profile)
+    metres = distance_m(*origin, *destination) * _detour(settings_of)
+    return TravelTime(seconds=int(round(metres / settings_of["speed_m_s"])),
                       metres=int(round(metres)), source=ESTIMATE)
 
 
-def travel_times(*, origins: Sequence[Point], destination: Point,
-                 profile: str) -> list[TravelTime]:
+def _detour(settings_of: dict) -> float:
+    return float(settings_of.get("detour", settings.TRAVEL_DETOUR_FACTOR))
+
+
+def travel_times(*, origins: Sequence[Point], destination: Point, profile: str,
+                 routed: bool = True) -> list[TravelTime]:
     """From each origin to one destination, in the origins' order: the router's answer where
-    it gives one (one request for many origins), the estimate elsewhere. Never raises for the
-    router: a router that fails costs at most its time-out, and then nothing while it is down."""
+    it gives one (one request for many origins), the estimate elsewhere (and everywhere when
+    not `routed`). Never raises for the router: a router that fails costs at most its time-out,
+    and then nothing while it is down."""
     settings_of = _profile(profile)
     origins = list(origins)
     answers = None
-    if settings_of.get("router_profile"):
+    if routed and settings_of.get("router_profile"):
         answers = router_table(origins=origins, destination=destination,
                                profile=settings_of["router_profile"])
     found = []
@@ -72,11 +84,15 @@ def travel_times(*, origins: Sequence[Point], destination: Point,
             continue
         seconds, metres = answer
         if metres is None:
-            metres = distance_m(*origin, *destination) * settings.TRAVEL_DETOUR_FACTOR
+            metres = distance_m(*origin, *destination) * _detour(settings_of)
+        if settings_of.get("own_speed"):
+            seconds = metres / settings_of["speed_m_s"]
         found.append(TravelTime(seconds=int(round(seconds)), metres=int(round(metres)),
                                 source=ROUTER))
     return found
 
 
-def travel_time(*, origin: Point, destination: Point, profile: str) -> TravelTime:
-    return travel_times(origins=[origin], destination=destination, profile=profile)[0]
+def travel_time(*, origin: Point, destination: Point, profile: str,
+                routed: bool = True) -> TravelTime:
+    return travel_times(origins=[origin], destination=destination, profile=profile,
+                        routed=routed)[0]

@@ -3,7 +3,8 @@
 One request per ROUTER_MAX_PER_CALL coordinates: `GET {ROUTER_URL}/table/v1/{profile}/
 {lon,lat;…}?sources=0;…;n-1&destinations=n&annotations=duration,distance`. Anything but a
 well-formed answer (a time-out, a refused connection, an HTTP error, a `code` other than "Ok",
-nonsense) is a failure: the caller falls back to the estimate. A failure opens a breaker for
+nonsense) is a failure: the caller falls back to the estimate. The time-out bounds the whole
+call: the origins of requests it leaves no time for are estimated. A failure opens a breaker for
 ROUTER_RETRY_SECONDS: a dead router then costs its time-out once, not on every call. An outage
 is logged once (a warning when it starts, an info line when the router answers again).
 """
@@ -134,9 +135,9 @@ def _table(url: str, origins: Sequence[Point], destination: Point, profile: str,
                 if len(body) > MAX_BODY_BYTES:
                     raise RouterFailed("the answer is too large")
                 if time.monotonic() > deadline:
-                    raise RouterFailed(f"no whole answer within {timeout} s")
+                    raise RouterFailed(f"no whole answer within {timeout:.3g} s")
     except httpx.TimeoutException:
-        raise RouterFailed(f"no answer within {timeout} s") from None
+        raise RouterFailed(f"no answer within {timeout:.3g} s") from None
     except httpx.HTTPError as error:
         raise RouterFailed(f"{type(error).__name__}: {error}") from None
     try:
@@ -164,12 +165,21 @@ def router_table(*, origins: Sequence[Point], destination: Point,
         return None
     size = max(1, int(settings.ROUTER_MAX_PER_CALL) - 1)  # the destination is a coordinate too
     timeout = float(settings.ROUTER_TIMEOUT_SECONDS)
+    # One deadline for the whole call, not one time-out per request: many origins split into
+    # several requests still cost at most ROUTER_TIMEOUT_SECONDS.
+    deadline = time.monotonic() + timeout
     answers: list[Answer] = []
     try:
         for start in range(0, len(origins), size):
-            answers += _table(url, origins[start:start + size], destination, profile, timeout)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RouterFailed(f"no whole answer within {timeout:.3g} s")
+            answers += _table(url, origins[start:start + size], destination, profile, left)
     except RouterFailed as failure:
         _breaker.failed(url, str(failure))
-        return None
+        if not answers:
+            return None
+        # The requests answered in time keep the router's times; the rest are estimated.
+        return answers + [None] * (len(origins) - len(answers))
     _breaker.answered(url)
     return answers

@@ -1,12 +1,14 @@
 """IVPA's estimated times from the travel time service (places.travel): the router's times
-where there is one (one request per wave), the ambulance's time across region borders, the
-before-the-ambulance rule on router times, and the accepted volunteer's legs."""
+where there is one (one request per wave, after the commit), the ambulance's time across region
+borders, the before-the-ambulance rule on the estimate, and the accepted volunteer's legs."""
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from core.geo import distance_m
-from crews.models import Unit, UnitStatus
+from crews.models import Unit, UnitKind, UnitStatus
+from dispatch.models import Assignment, AssignmentStatus
 from dispatch.services import case_register
 from ivpa import arrivals
 from ivpa.models import Aed, Callout, Responder, ResponderAlert, Route
@@ -22,19 +24,28 @@ def _requests(server, profile: str) -> list[dict]:
     return [r for r in server.requests if r["path"].startswith(f"/table/v1/{profile}/")]
 
 
+def _volunteer_seconds(metres: float) -> float:
+    """A volunteer's time along the router's foot way: at the profile's own speed."""
+    return metres / settings.TRAVEL_PROFILES["volunteer"]["speed_m_s"]
+
+
 def test_a_wave_asks_the_router_once_for_all_its_volunteers_and_marks_their_times(
-    osrm, arrest, ivpa  # noqa: F811
+    osrm, arrest, ivpa, django_capture_on_commit_callbacks  # noqa: F811
 ):
-    case = arrest()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = arrest()
+        # In the registration's transaction: the estimate, no router request yet.
+        assert {a.eta_source for a in alerted(case).values()} == {ESTIMATE}
+        assert osrm.requests == []
     volunteers = [a for a in alerted(case).values() if a.kind == "volunteer"]
     assert len(volunteers) == 4
     assert len(_requests(osrm, "foot")) == 1
     for alert in volunteers:
         responder = alert.responder
-        seconds, _metres = standin_route((responder.latitude, responder.longitude),
+        _seconds, metres = standin_route((responder.latitude, responder.longitude),
                                          STORA_TORGET, "foot")
         assert alert.eta_source == ROUTER
-        assert abs(alert.eta_s - (turnout_seconds("volunteer") + seconds)) <= 1
+        assert abs(alert.eta_s - (turnout_seconds("volunteer") + _volunteer_seconds(metres))) <= 1
     callout = Callout.objects.get(case=case)
     assert callout.ambulance_eta_source == ROUTER
 
@@ -68,8 +79,9 @@ def _nearest_available_ambulance(case) -> Unit:
 def test_the_ambulance_eta_crosses_the_region_border(osrm, demo):  # noqa: F811
     # A case in Region Sörmland (Kvicksund, Eskilstuna municipality) while Eskilstuna's
     # ambulances are out: the nearest available one is Västmanland's (Köping or Västerås,
-    # about 21 km), not Sörmland's next (Katrineholm, about 52 km).
-    Unit.objects.filter(call_sign__in=["AMB 4010", "AMB 4020"]).update(
+    # about 21 km), not Sörmland's next (Katrineholm, about 52 km). The helicopter is out too
+    # (it is never routed by road).
+    Unit.objects.filter(call_sign__in=["AMB 4010", "AMB 4020", "HKP 3900"]).update(
         status=UnitStatus.EN_ROUTE)
     case = _kvicksund_case(demo)
     assert case.region == demo.srm
@@ -113,24 +125,21 @@ def _fire_nine_km_south_and_ambulances_ten_km_north():
 
 
 @pytest.mark.parametrize("routed", [True, False])
-def test_the_before_the_ambulance_rule_compares_the_routers_times(
-    routed, request, settings, arrest, ivpa
+def test_the_before_the_ambulance_rule_decides_on_the_estimate_the_router_refines_after(
+    routed, request, settings, arrest, ivpa, django_capture_on_commit_callbacks
 ):
+    # The decision is made in the registration's transaction, where the router is never
+    # asked: both sides are the estimate, router or not; the router's times come after.
     if routed:
         request.getfixturevalue("osrm")
     else:
         settings.ROUTER_URL = ""
     _fire_nine_km_south_and_ambulances_ten_km_north()
-    case = arrest(case_type="choking", complaint="Sätter i halsen")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = arrest(case_type="choking", complaint="Sätter i halsen")
     callout = Callout.objects.get(case=case)
-    fire = alerted(case).get("rtj2110")
-    if routed:
-        assert callout.ambulance_eta_source == ROUTER
-        assert fire is not None and fire.eta_source == ROUTER
-        assert fire.eta_s < callout.ambulance_eta_s
-    else:
-        assert callout.ambulance_eta_source == ESTIMATE
-        assert fire is None
+    assert alerted(case).get("rtj2110") is None
+    assert callout.ambulance_eta_source == (ROUTER if routed else ESTIMATE)
 
 
 def test_the_accepted_alert_carries_its_legs_from_the_router(osrm, arrest, ivpa, api):  # noqa: F811
@@ -149,9 +158,10 @@ def test_the_accepted_alert_carries_its_legs_from_the_router(osrm, arrest, ivpa,
     first = standin_route((lars.latitude, lars.longitude), (aed["latitude"], aed["longitude"]),
                           "foot")
     second = standin_route((aed["latitude"], aed["longitude"]), STORA_TORGET, "foot")
-    for leg, (seconds, metres) in zip(legs, [first, second], strict=True):
+    for leg, (_seconds, metres) in zip(legs, [first, second], strict=True):
         assert leg["source"] == ROUTER
-        assert abs(leg["seconds"] - seconds) <= 1 and abs(leg["metres"] - metres) <= 1
+        assert abs(leg["seconds"] - _volunteer_seconds(metres)) <= 1
+        assert abs(leg["metres"] - metres) <= 1
         assert isinstance(leg["seconds"], int) and isinstance(leg["metres"], int)
     assert answer["eta_s"] == turnout_seconds("volunteer") + 60 + sum(
         leg["seconds"] for leg in legs)
@@ -170,3 +180,49 @@ def test_a_direct_route_has_one_leg_and_an_estimate_says_so(settings, arrest, iv
         ("responder", "patient", ESTIMATE)]
     assert answer["eta_source"] == ESTIMATE
     assert timezone.now()  # the answer came without a router at all
+
+
+# --- the ambulance's time: only ambulances, a helicopter by air -----------------------------
+
+
+def _assign(case, call_sign: str, status: str, demo):
+    unit = Unit.objects.get(call_sign=call_sign)
+    now = timezone.now()
+    return Assignment.objects.create(case=case, unit=unit, status=status, alerted_at=now,
+                                     status_changed_at=now, created_by=demo.anna)
+
+
+def test_a_supervisor_on_scene_does_not_make_the_ambulance_eta_zero(settings, demo, new_case):
+    settings.ROUTER_URL = ""
+    case = new_case(municipality="Västerås")
+    Unit.objects.filter(call_sign="MVE 1500").update(kind=UnitKind.SUPERVISOR)
+    _assign(case, "MVE 1500", AssignmentStatus.ON_SCENE, demo)
+    eta = arrivals.ambulance_eta(case)
+    assert eta is not None and eta.seconds > 0 and eta.source == ESTIMATE
+    _assign(case, "AMB 1010", AssignmentStatus.ON_SCENE, demo)
+    assert arrivals.ambulance_eta(case) == arrivals.Eta(0, "")
+
+
+def test_an_ambulance_on_the_case_without_a_position_falls_back_to_the_nearest(
+    settings, demo, new_case
+):
+    settings.ROUTER_URL = ""
+    case = new_case(municipality="Västerås")
+    Unit.objects.filter(call_sign="AMB 1010").update(latitude=None, longitude=None)
+    _assign(case, "AMB 1010", AssignmentStatus.EN_ROUTE, demo)
+    eta = arrivals.ambulance_eta(case)
+    assert eta is not None and eta.source == ESTIMATE
+
+
+def test_a_helicopter_is_not_routed_by_road_but_flies_the_straight_line(osrm, demo, new_case):  # noqa: F811
+    case = new_case(municipality="Västerås")
+    Unit.objects.exclude(call_sign="HKP 3900").update(status=UnitStatus.EN_ROUTE)
+    helicopter = Unit.objects.get(call_sign="HKP 3900")
+    osrm.requests.clear()
+    eta = arrivals.ambulance_eta(case)
+    straight = distance_m(helicopter.latitude, helicopter.longitude, case.latitude,
+                          case.longitude)
+    assert osrm.requests == []
+    assert eta.source == ESTIMATE
+    speed = settings.TRAVEL_PROFILES["helicopter"]["speed_m_s"]
+    assert abs(eta.seconds - (turnout_seconds("helicopter") + straight / speed)) <= 1

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from core.geo import distance_m
 from places.travel import (
     ESTIMATE,
     ROUTER,
@@ -67,7 +68,7 @@ def test_the_routers_answers_are_used_and_marked_router(osrm):
     assert times[0] != _estimates([ESKILSTUNA])[0]
 
 
-def test_fifty_origins_are_one_request_in_osrms_form(osrm):
+def test_fifty_origins_are_one_request_in_osrms_form(osrm, settings):
     origins = around(50)
     times = travel_times(origins=origins, destination=VASTERAS, profile="volunteer")
     assert len(osrm.requests) == 1
@@ -79,7 +80,8 @@ def test_fifty_origins_are_one_request_in_osrms_form(osrm):
     assert request["query"]["destinations"] == ["50"]
     assert request["query"]["annotations"] == ["duration,distance"]
     assert [t.source for t in times] == [ROUTER] * 50
-    expected = [round(standin_route(o, VASTERAS, "foot")[0]) for o in origins]
+    speed = settings.TRAVEL_PROFILES["volunteer"]["speed_m_s"]  # own_speed: the way only
+    expected = [round(standin_route(o, VASTERAS, "foot")[1] / speed) for o in origins]
     assert all(abs(t.seconds - e) <= 1 for t, e in zip(times, expected, strict=True))
 
 
@@ -106,6 +108,49 @@ def test_a_profile_without_a_router_profile_is_estimated_without_asking(osrm, se
                                 "boat": {"speed_m_s": 8.0, "turnout_s": 0}}
     times = travel_times(origins=[ESKILSTUNA], destination=VASTERAS, profile="boat")
     assert times[0].source == ESTIMATE and osrm.requests == []
+
+
+def test_a_volunteers_router_time_is_the_routers_way_at_their_own_speed(osrm, settings):
+    # OSRM's foot profile walks (5 km/h); a volunteer runs or cycles: the router gives the way
+    # along the paths, the profile's speed the time, the same speed as the estimate's.
+    volunteer = settings.TRAVEL_PROFILES["volunteer"]
+    assert volunteer["router_profile"] == "foot" and volunteer["own_speed"]
+    routed = travel_time(origin=ESKILSTUNA, destination=VASTERAS, profile="volunteer")
+    walked, metres = standin_route(ESKILSTUNA, VASTERAS, "foot")
+    assert routed.source == ROUTER and abs(routed.metres - metres) <= 1
+    assert abs(routed.seconds - metres / volunteer["speed_m_s"]) <= 1
+    assert routed.seconds < walked  # not the router's walking time
+    estimate = _estimates([ESKILSTUNA], "volunteer")[0]
+    assert abs(routed.seconds - estimate.seconds) / estimate.seconds < 0.2
+    assert "walking" not in settings.TRAVEL_PROFILES  # nothing used it
+
+
+def test_a_helicopter_is_never_routed_and_flies_the_straight_line(osrm, settings):
+    times = travel_times(origins=[ESKILSTUNA], destination=VASTERAS, profile="helicopter")
+    straight = distance_m(*ESKILSTUNA, *VASTERAS)
+    assert osrm.requests == [] and times[0].source == ESTIMATE
+    assert abs(times[0].metres - straight) <= 1
+    assert abs(times[0].seconds - straight / settings.TRAVEL_PROFILES["helicopter"]["speed_m_s"]) \
+        <= 1
+
+
+def test_inside_a_lock_routed_false_gives_the_estimate_without_asking(osrm):
+    times = travel_times(origins=[ESKILSTUNA], destination=VASTERAS, profile="ambulance",
+                         routed=False)
+    assert osrm.requests == [] and times == _estimates([ESKILSTUNA])
+
+
+def test_the_time_out_bounds_the_whole_call_and_later_chunks_are_estimated(osrm, settings):
+    # Three requests of two origins, each answered after 0.5 s, under a time-out of 0.8 s:
+    # the first answers in time; the second has 0.3 s left and fails; the third is never sent.
+    settings.ROUTER_MAX_PER_CALL = 3
+    settings.ROUTER_TIMEOUT_SECONDS = 0.8
+    osrm.mode, osrm.delay = "timeout", 0.5
+    origins = around(6)
+    times = travel_times(origins=origins, destination=VASTERAS, profile="ambulance")
+    assert len(osrm.requests) == 2
+    assert [t.source for t in times] == [ROUTER] * 2 + [ESTIMATE] * 4
+    assert times[2:] == _estimates(origins[2:])
 
 
 # --- failures ------------------------------------------------------------------------------
