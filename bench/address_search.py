@@ -1,7 +1,9 @@
 """Benchmark of the address search as you type (`places.selectors.address_search`, top 10)
 over a country's worth of generated addresses, on a throwaway database.
 
-    python bench/address_search.py                      # SQLite file under var/, removed after
+    python bench/address_search.py                      # SQLite file under LARMKEDJAN_VAR_DIR
+                                                        # or a temporary directory, removed
+    python bench/address_search.py --near               # as the console asks: near=Västerås
     python bench/address_search.py --database-url postgres://postgres@127.0.0.1:5432/postgres
                                                         # a fresh PostgreSQL database next to
                                                         # it, dropped after
@@ -204,18 +206,22 @@ def keystrokes() -> list[str]:
     return [text[:i] for text in TYPED for i in range(1, len(text) + 1) if text[i - 1] != " "]
 
 
-def measure(rounds: int) -> dict:
+# The console's map centre in Västerås, for --near.
+NEAR = (59.6099, 16.5448)
+
+
+def measure(rounds: int, near: tuple[float, float] | None = None) -> dict:
     from places.search import query_parse
     from places.selectors import address_search
 
     typed = keystrokes()
     for text in typed:  # the warm-up round
-        address_search(text=text, limit=LIMIT)
+        address_search(text=text, limit=LIMIT, near=near)
     searched, short, by_length, found = [], [], {}, {}
     for _ in range(rounds):
         for text in typed:
             t0 = time.perf_counter()
-            hits = address_search(text=text, limit=LIMIT)
+            hits = address_search(text=text, limit=LIMIT, near=near)
             elapsed = (time.perf_counter() - t0) * 1000
             if query_parse(text).searchable:
                 searched.append(elapsed)
@@ -233,11 +239,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("ADDRESS_BENCH_DATABASE_URL"),
                         help="a PostgreSQL server (postgres://...): a fresh database is created "
-                             "next to this one and dropped after; default: SQLite under var/")
+                             "next to this one and dropped after; default: SQLite under "
+                             "LARMKEDJAN_VAR_DIR or a temporary directory")
     parser.add_argument("--addresses", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--near", action="store_true",
+                        help="search as the console does, near=<its map centre> (Västerås)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON last")
     args = parser.parse_args()
 
@@ -258,7 +267,7 @@ def main() -> int:
         print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
         seconds = build(args.addresses, rng)
         print(f"   {args.addresses:,} addresses inserted in {seconds:.1f} s", flush=True)
-        results = measure(args.rounds)
+        results = measure(args.rounds, NEAR if args.near else None)
     finally:
         db.drop()
     vendor = connection.vendor
@@ -284,6 +293,7 @@ def main() -> int:
                                  capture_output=True, text=True).stdout.strip(),
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "addresses": args.addresses, "rounds": args.rounds, "limit": LIMIT,
+        "near": NEAR if args.near else None,
         "insert_seconds": round(seconds, 1),
         "loadavg_at_start": load_start, "loadavg_at_end": load_end,
         "target_p99_ms": target, **results,

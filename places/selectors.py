@@ -25,6 +25,9 @@ CANDIDATES_MAX = 300
 # longer one is there to find them), out of LATE_FACTOR times as many.
 LATE_BELOW = 3
 LATE_FACTOR = 4
+# When the candidates fill CANDIDATES_MAX, the asker's region (or the box this far around
+# `near`) is asked once more, so its addresses are ranked even if the first fetch missed them.
+NEAR_BOX_M = 25_000
 # A click on the map proposes the nearest register address within this distance.
 NEAREST_MAX_M = 300
 # The nearest by the flat-earth distance whose exact distance is compared.
@@ -90,8 +93,39 @@ def _number_filter(query: Query, exact: bool) -> tuple[str, list]:
 CandidateRow = tuple[int, str, str, str, str, str, str, float, float, str]
 
 
-def _candidates_sqlite(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
+@dataclass(frozen=True)
+class Area:
+    """Where candidates are asked for a second time: a region's code, else a box (south,
+    north, west, east)."""
+
+    region: str = ""
+    box: tuple[float, float, float, float] | None = None
+
+
+def _area(near: tuple[float, float] | None, region: str) -> Area | None:
+    if region:
+        return Area(region=region.upper())
+    if near:
+        dlat = NEAR_BOX_M / 111_000
+        dlon = dlat / max(math.cos(math.radians(near[0])), 0.01)
+        return Area(box=(near[0] - dlat, near[0] + dlat, near[1] - dlon, near[1] + dlon))
+    return None
+
+
+def _area_sql(area: Area | None) -> tuple[str, list]:
+    if area is None:
+        return "", []
+    if area.region:
+        return " AND upper(r.code) = %s", [area.region]
+    return (" AND a.latitude BETWEEN %s AND %s AND a.longitude BETWEEN %s AND %s",
+            list(area.box))
+
+
+def _candidates_sqlite(query: Query, exact: bool, limit: int,
+                       area: Area | None = None) -> list[CandidateRow]:
     extra, params = _number_filter(query, exact)
+    within, within_params = _area_sql(area)
+    extra, params = extra + within, params + within_params
     sql = ("SELECT a.id, a.street, a.number, a.letter, a.locality, m.name, a.folded, "
            "a.latitude, a.longitude, r.code "
            "FROM places_address_fts f JOIN places_address a ON a.id = f.rowid "
@@ -103,10 +137,15 @@ def _candidates_sqlite(query: Query, exact: bool, limit: int) -> list[CandidateR
         return cursor.fetchall()
 
 
-def _candidates_like(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
+def _candidates_like(query: Query, exact: bool, limit: int,
+                     area: Area | None = None) -> list[CandidateRow]:
     """PostgreSQL (and any other backend): word prefixes as `folded LIKE '% tok%'`, which
     pg_trgm's GIN index answers. Django escapes %, _ and \\ in `contains`."""
     rows = Address.objects.order_by()
+    if area and area.region:
+        rows = rows.filter(municipality__region__code__iexact=area.region)
+    elif area:
+        rows = rows.filter(latitude__range=area.box[:2], longitude__range=area.box[2:])
     for alternatives in query.words:
         match = Q()
         for a in alternatives:
@@ -123,10 +162,29 @@ def _candidates_like(query: Query, exact: bool, limit: int) -> list[CandidateRow
                                  "municipality__region__code")[:limit])
 
 
-def _candidates(query: Query, exact: bool, limit: int) -> list[CandidateRow]:
+def _candidates(query: Query, exact: bool, limit: int,
+                area: Area | None = None) -> list[CandidateRow]:
     if connection.vendor == "sqlite":
-        return _candidates_sqlite(query, exact, limit)
-    return _candidates_like(query, exact, limit)
+        return _candidates_sqlite(query, exact, limit, area)
+    return _candidates_like(query, exact, limit, area)
+
+
+def _candidates_found(query: Query, asked: Query, most: int,
+                      area: Area | None = None) -> tuple[dict[int, CandidateRow], bool]:
+    """The candidates by id, and whether a fetch stopped at `most` (some may be missing)."""
+    found: dict[int, CandidateRow] = {}
+    full = False
+    if query.number:
+        exact = _candidates(asked, True, most, area)
+        found, full = {r[0]: r for r in exact}, len(exact) >= most
+    # The exact number ranks above every number it starts (places.search): when there is
+    # one, the numbers it starts ("1" → 10, 11, ...) are not asked for.
+    if not found:
+        rows = _candidates(asked, False, most, area)
+        full = len(rows) >= most
+        for r in rows:
+            found.setdefault(r[0], r)
+    return found, full
 
 
 def _words_match(words: tuple[tuple[str, ...], ...], folded: str) -> bool:
@@ -156,14 +214,11 @@ def address_search(*, text: str, limit: int = 10, near: tuple[float, float] | No
     asked, most = query, CANDIDATES_MAX
     if late and early:
         asked, most = replace(query, words=early), CANDIDATES_MAX * LATE_FACTOR
-    found: dict[int, CandidateRow] = {}
-    if query.number:
-        found = {r[0]: r for r in _candidates(asked, True, most)}
-    # The exact number ranks above every number it starts (places.search): when there is
-    # one, the numbers it starts ("1" → 10, 11, ...) are not asked for.
-    if not found:
-        for r in _candidates(asked, False, most):
-            found.setdefault(r[0], r)
+    found, full = _candidates_found(query, asked, most)
+    area = _area(near, region)
+    if full and area:
+        nearby, _ = _candidates_found(query, asked, most, area)
+        found.update(nearby)
     if asked is not query:
         found = {pk: r for pk, r in found.items() if _words_match(late, r[6])}
     if not found:

@@ -199,3 +199,22 @@ def test_the_nearest_address_is_found_among_thousands_in_the_box(register):
     hit = address_nearest(latitude=59.6, longitude=16.5)
     assert hit.street == "Närmaste gränd"
     assert hit.distance_m == pytest.approx(20, abs=1)
+
+
+@pytest.mark.parametrize("asker", [{"near": POSITIONS["Västerås"]}, {"region": "VML"}])
+def test_the_askers_town_is_ranked_even_when_the_candidates_are_cut(
+        register, monkeypatch, asker):
+    from places import selectors
+    from places.models import Address, Municipality
+
+    m = register
+    far = {"Kiruna": (67.85, 20.22), "Malmö": (55.6, 13.0), "Göteborg": (57.7, 11.97),
+           "Umeå": (63.8, 20.26), "Luleå": (65.58, 22.15)}
+    for code, (town, (latitude, longitude)) in enumerate(far.items(), start=9001):
+        municipality = Municipality.objects.create(code=str(code), name=town,
+                                                   region=m["0180"].region)
+        Address.objects.create(municipality=municipality, street="Drottninggatan", number="4",
+                               locality=town, latitude=latitude, longitude=longitude)
+    address_add(m["1980"], "Drottninggatan", "4", locality="Västerås")
+    monkeypatch.setattr(selectors, "CANDIDATES_MAX", 3)
+    assert labels("Drottninggatan 4", limit=3, **asker)[0] == "Drottninggatan 4, Västerås"
