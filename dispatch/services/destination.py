@@ -18,8 +18,9 @@ def assignment_destination_set(*, assignment: Assignment, hospital: Hospital,
     """Set the hospital the unit takes the patient to. The same hospital again changes
     nothing and publishes nothing (a replay from the tablet's outbox); another one replaces it
     and both tablets and the console hear of it (`assignment.destination`)."""
-    assignment = Assignment.objects.select_for_update().select_related(
-        "case", "unit", "destination_hospital").get(pk=assignment.pk)
+    # Not joined to the hospital: PostgreSQL locks no nullable side of an outer join.
+    assignment = Assignment.objects.select_for_update().select_related("case", "unit").get(
+        pk=assignment.pk)
     assignment_actor_check(assignment=assignment, by=by)
     if not assignment.is_active:
         raise Conflict(_("The assignment is %(status)s: its destination can no longer be "
