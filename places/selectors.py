@@ -25,8 +25,10 @@ CANDIDATES_MAX = 300
 # longer one is there to find them), out of LATE_FACTOR times as many.
 LATE_BELOW = 3
 LATE_FACTOR = 4
-# When the candidates fill CANDIDATES_MAX, the asker's region (or the box this far around
-# `near`) is asked once more, so its addresses are ranked even if the first fetch missed them.
+# When the candidates of a street and number fill CANDIDATES_MAX, the asker's region (or the
+# box this far around `near`) is asked once more, so its addresses are ranked even if the first
+# fetch missed them (not for words alone: the next keystrokes narrow those, and a second
+# fetch per keystroke would double the search's cost).
 NEAR_BOX_M = 25_000
 # A click on the map proposes the nearest register address within this distance.
 NEAREST_MAX_M = 300
@@ -216,7 +218,7 @@ def address_search(*, text: str, limit: int = 10, near: tuple[float, float] | No
         asked, most = replace(query, words=early), CANDIDATES_MAX * LATE_FACTOR
     found, full = _candidates_found(query, asked, most)
     area = _area(near, region)
-    if full and area:
+    if full and area and query.number:
         nearby, _ = _candidates_found(query, asked, most, area)
         found.update(nearby)
     if asked is not query:
