@@ -238,17 +238,29 @@ def municipality_update(*, municipality: Municipality, name: str, region: Region
 
 
 def addresses_refold(*, municipality: Municipality) -> None:
-    """Recompute `folded` of a municipality's addresses (its name is one of their words)."""
-    changed = []
-    for address in Address.objects.filter(municipality=municipality).iterator(chunk_size=2000):
-        address.folded = address_fold(street=address.street, locality=address.locality,
-                                      municipality=municipality.name)
-        changed.append(address)
-        if len(changed) >= BATCH_SIZE:
-            Address.objects.bulk_update(changed, ["folded"])
-            changed = []
-    if changed:
-        Address.objects.bulk_update(changed, ["folded"])
+    """Recompute `folded` of a municipality's addresses (its name is one of their words):
+    after the rename commits (at once outside a transaction), in batches of BATCH_SIZE each
+    its own transaction, so a large municipality's rename in the admin does not hold the
+    embedded database's write lock for all its addresses."""
+    transaction.on_commit(lambda: _addresses_refold_now(municipality))
+
+
+def _addresses_refold_now(municipality: Municipality) -> None:
+    name = Municipality.objects.filter(pk=municipality.pk).values_list("name", flat=True).first()
+    if name is None:
+        return
+    last = 0
+    while True:
+        batch = list(Address.objects.filter(municipality_id=municipality.pk, pk__gt=last)
+                     .order_by("pk")[:BATCH_SIZE])
+        if not batch:
+            return
+        for address in batch:
+            address.folded = address_fold(street=address.street, locality=address.locality,
+                                          municipality=name)
+        with transaction.atomic():
+            Address.objects.bulk_update(batch, ["folded"])
+        last = batch[-1].pk
 
 
 def _hospital_fields(row: dict[str, str]) -> dict | str:

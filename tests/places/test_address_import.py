@@ -137,10 +137,44 @@ def test_municipalities_import_and_an_administrators_move(tmp_path, demo):
     assert Municipality.objects.get(code="1980").region.code == "UPP"
 
 
-def test_a_renamed_municipality_is_searched_by_its_new_name(tmp_path, regions):
+def test_a_renamed_municipality_is_searched_by_its_new_name(
+        tmp_path, regions, django_capture_on_commit_callbacks):
     run(tmp_path, ENGLISH)
-    run(tmp_path, "code,name,region_code\n0380,Upsala,UPP\n", "--municipalities")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(tmp_path, "code,name,region_code\n0380,Upsala,UPP\n", "--municipalities")
     assert address_search(text="dragarbrunnsgatan upsala")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renamed_municipalitys_addresses_are_refolded_after_the_commit_in_batches(
+        demo, monkeypatch):
+    from django.db import connection, transaction
+
+    from places import services
+    from places.services import municipality_update
+
+    from .helpers import address_add
+
+    municipality = municipalities_add()["0381"]
+    for number in range(1, 8):
+        address_add(municipality, "Kungsgatan", str(number), locality="Enköping")
+    monkeypatch.setattr(services, "BATCH_SIZE", 3)
+    calls = []
+    bulk_update = type(Address.objects).bulk_update
+
+    def spy(manager, objs, fields, **kwargs):
+        calls.append((outside[0], len(objs), len(connection.atomic_blocks)))
+        return bulk_update(manager, objs, fields, **kwargs)
+
+    monkeypatch.setattr(type(Address.objects), "bulk_update", spy)
+    outside = [False]
+    with transaction.atomic():  # as the admin's change view
+        municipality_update(municipality=municipality, name="Enköpings stad",
+                            region=municipality.region)
+        outside[0] = True
+    # Not under the rename's transaction: after it, 3 + 3 + 1 rows, each batch on its own.
+    assert calls == [(True, 3, 1), (True, 3, 1), (True, 1, 1)]
+    assert Address.objects.filter(folded__contains=" stad").count() == 7
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path, regions):
