@@ -76,8 +76,9 @@ def test_a_failing_geocoder_gives_the_registers_empty_answer_logged_once(
     assert (first.status_code, first.json()) == (200, [])
     assert (second.status_code, second.json()) == (200, [])
     assert nearest.status_code == 404
-    # Within the time-out (0.5 s) once, then left alone while the failure is fresh.
-    assert time.monotonic() - started < 2.5
+    # Within the time-out (0.5 s) once, then left alone while the failure is fresh: never the
+    # stand-in's 5 s (bounded generously for a shared machine; the request count is exact).
+    assert time.monotonic() - started < 4.5
     assert len(nominatim.requests) == 1
     warnings = [r for r in caplog.records
                 if r.levelno == logging.WARNING and r.name == "places.geocoder"]
