@@ -207,6 +207,40 @@ test('an independent change (a destination) takes nothing with it, and is not ta
   assert.deepEqual([...store.rows.values()].map((c) => [c.key, c.httpStatus]), [['d1', 400], ['a1', 400], ['a2', 0]]);
 });
 
+test('an independent change the server cannot take now (5xx, 429, 408) holds no status back', async () => {
+  for (const code of [500, 503, 429, 408]) {
+    const store = memoryStore();
+    const destination = {
+      key: 'd1', kind: 'destination', independent: true, assignment: 1, url: '/api/assignments/1/destination/',
+      body: { hospital: 3, idempotency_key: 'd1' },
+    };
+    await queueAll(store, [destination, status(1, 'transporting', 'a1'), status(1, 'at_hospital', 'a2')]);
+    const net = server((request) => (request.json.idempotency_key === 'd1' ? code : 200));
+    const result = await flush(store, net);
+    // The statuses go on; the destination waits (tried once this round) and the round says so.
+    assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['d1', 'a1', 'a2'], `HTTP ${code}`);
+    assert.deepEqual([...store.rows.values()].map((c) => [c.key, c.state]), [['d1', 'waiting']]);
+    assert.equal(result.sent, 2);
+    assert.equal(result.kept, String(code));
+    // The next round tries it again, and it goes.
+    const later = server();
+    assert.equal((await flush(store, later)).sent, 1);
+    assert.deepEqual(later.requests.map((r) => r.json.idempotency_key), ['d1']);
+  }
+});
+
+test('a status the server cannot take now still stops the round, independent changes after it too', async () => {
+  const store = memoryStore();
+  await queueAll(store, [status(1, 'transporting', 'a1'), {
+    key: 'd1', kind: 'destination', independent: true, assignment: 1, url: '/api/assignments/1/destination/',
+    body: { hospital: 3, idempotency_key: 'd1' },
+  }, status(1, 'at_hospital', 'a2')]);
+  const net = server((request) => (request.json.idempotency_key === 'a1' ? 503 : 200));
+  const result = await flush(store, net);
+  assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['a1']);
+  assert.equal(result.kept, '503');
+});
+
 test('a refused position takes nothing with it', async () => {
   const store = memoryStore();
   await queueAll(store, [position('p1', 95), position('p2', 59.7), status(1, 'en_route', 'a1')]);

@@ -14,7 +14,9 @@
 
    What an answer means:
    - 2xx (also a replay, `Idempotent-Replay: true`): sent; the change leaves the outbox.
-   - no answer, 5xx, 408, 429, or a session that ended: kept, tried again later.
+   - no answer, 5xx, 408, 429, or a session that ended: kept, tried again later. A change
+     marked `independent` (a crew's destination) answered with 5xx, 408 or 429 is kept for
+     the next round while the changes after it go on: it never holds a status back.
    - any other 4xx: refused. The change stays in the outbox marked "refused" with the server's
      reason until the user has seen it; later changes of the same assignment were built on it
      and are marked refused too (not sent). Positions, and changes marked `independent` (a
@@ -87,8 +89,12 @@ export function flushOutbox({
 }) {
   return withLock(locks, async () => {
     const result = { sent: 0, refused: 0, kept: null };
+    // Independent changes the server could not take this round: they wait for the next round
+    // and hold back none of the changes queued after them.
+    const later = new Set();
     for (;;) {
-      const waiting = (await store.changesFor(user)).filter((c) => c.state === 'waiting');
+      const waiting = (await store.changesFor(user))
+        .filter((c) => c.state === 'waiting' && !later.has(c.id));
       if (!waiting.length) return result;
       const change = waiting[0];
       let response;
@@ -111,6 +117,10 @@ export function flushOutbox({
       if (status >= 500 || status === 429 || status === 408 || status === 401
           || (status === 403 && (strict403 || await signedOut()))) {
         result.kept = String(status);
+        if (change.independent && (status >= 500 || status === 429 || status === 408)) {
+          later.add(change.id);
+          continue;
+        }
         return result;
       }
       const detail = (data && typeof data.detail === 'string' && data.detail) || `HTTP ${status}`;
