@@ -62,16 +62,29 @@ def text_fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-_MUNICIPALITY_SUFFIXES = (" kommun", " kommune", " municipality")
+_MUNICIPALITY_SUFFIXES = (" kommun", " kommune", " municipality", " stad")
 
 
 def municipality_fold(name: str) -> str:
-    """A municipality's name as looked up (`Municipality.folded_name`): folded, without the
-    "kommun" a geocoder or a file may add ("Västerås kommun" → "vasteras")."""
+    """A municipality's name as stored for lookup (`Municipality.folded_name`): folded,
+    without the "kommun"/"kommune"/"stad" a geocoder or a file may add ("Västerås kommun" →
+    "vasteras")."""
     folded = text_fold(name)
     for suffix in _MUNICIPALITY_SUFFIXES:
         folded = folded.removesuffix(suffix)
     return folded
+
+
+def municipality_folds(name: str) -> tuple[str, ...]:
+    """The folded names a typed or imported name may be stored as, best first: as folded,
+    then without a Swedish genitive s ("Enköpings kommun" → "enkopings", "enkoping";
+    "Västerås" matches as folded first). Empty for an empty name."""
+    folded = municipality_fold(name)
+    if not folded:
+        return ()
+    if folded.endswith("s") and len(folded) > 2:
+        return folded, folded[:-1]
+    return (folded,)
 
 
 def address_fold(*, street: str, locality: str, municipality: str) -> str:

@@ -16,7 +16,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Valu
 from core.geo import distance_m
 
 from .models import Address, Hospital, Municipality
-from .search import Candidate, Query, candidates_rank, municipality_fold, query_parse
+from .search import Candidate, Query, candidates_rank, municipality_folds, query_parse
 from .travel import TravelTime, travel_times
 
 # Candidates fetched per query before ranking (an exact number is asked for first).
@@ -274,12 +274,18 @@ def municipality_list() -> QuerySet[Municipality]:
 
 def municipality_by_name(name: str) -> Municipality | None:
     """The municipality of a name as typed, imported or written by a geocoder ("VÄSTERÅS",
-    "vasteras", "Västerås kommun"): the one lookup of a name, on `folded_name`'s index."""
-    folded = municipality_fold(name)
-    if not folded:
+    "vasteras", "Västerås kommun", "Enköpings kommun", "Oslo kommune"): the one lookup of a
+    name, on `folded_name`'s index; the name as folded wins over its genitive-less form."""
+    folds = municipality_folds(name)
+    if not folds:
         return None
-    return (Municipality.objects.select_related("region").filter(folded_name=folded)
-            .order_by("code").first())
+    found = list(Municipality.objects.select_related("region").filter(folded_name__in=folds)
+                 .order_by("code"))
+    for folded in folds:
+        for municipality in found:
+            if municipality.folded_name == folded:
+                return municipality
+    return None
 
 
 @dataclass(frozen=True)

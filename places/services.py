@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from crews.models import Region
 
 from .models import Address, Hospital, Municipality
-from .search import address_fold, municipality_fold, number_split
+from .search import address_fold, municipality_folds, number_split
 
 # Sweden's and Norway's bounding boxes together (no polygon: a row in Finland or the sea
 # within them passes).
@@ -95,9 +95,9 @@ class _Municipalities:
                 continue
             if value.isdigit() and value.zfill(4) in self.by_code:
                 return self.by_code[value.zfill(4)]
-            name = municipality_fold(value)
-            if name in self.by_name:
-                return self.by_name[name]
+            for name in municipality_folds(value):
+                if name in self.by_name:
+                    return self.by_name[name]
         return None
 
 

@@ -24,6 +24,12 @@ PLACES = [
      "type": "house", "display_name": "1, Karl Johans gate, Oslo, Norge",
      "address": {"house_number": "1", "road": "Karl Johans gate", "city": "Oslo",
                  "postcode": "0154", "country": "Norge", "country_code": "no"}},
+    # A village: only Nominatim's municipality key, in the Swedish genitive, names it.
+    {"place_id": 3, "lat": "59.7820", "lon": "16.9190", "category": "place",
+     "type": "house", "display_name": "3, Bygatan, Fjärdhundra, Enköpings kommun, Sverige",
+     "address": {"house_number": "3", "road": "Bygatan", "village": "Fjärdhundra",
+                 "municipality": "Enköpings kommun", "state": "Uppsala län",
+                 "postcode": "745 96", "country": "Sverige", "country_code": "se"}},
 ]
 MODES = ("ok", "timeout", "500", "garbage", "nonsense")
 

@@ -47,6 +47,13 @@ def test_a_place_of_an_unknown_municipality_has_no_region(register, nominatim):
         ("Karl Johans gate", "1", "Oslo", None)]
 
 
+def test_a_village_named_only_by_its_genitive_municipality_gets_its_region(register,
+                                                                            nominatim):
+    hits = geocoder_search(text="Bygatan 3 Fjärdhundra", limit=5)
+    assert [(h.street, h.locality, h.municipality.code, h.municipality.region.code)
+            for h in hits] == [("Bygatan", "Fjärdhundra", "0381", "UPP")]
+
+
 def test_too_short_a_query_does_not_ask(api, demo, register, nominatim):
     assert api(demo.anna).get("/api/addresses/", {"q": "zz"}).json() == []
     assert nominatim.requests == []

@@ -52,3 +52,49 @@ def test_the_import_finds_a_municipality_named_in_capitals():
                  "latitude": ["59.61"], "longitude": ["16.54"]})]
     result = address_import(rows=rows)
     assert (result.created, result.refused) == (1, [])
+
+
+def _genitive_municipalities_add():
+    """Municipalities whose Swedish genitive adds an s, beside one whose name ends in s, and
+    a Norwegian one (kommune)."""
+    found = municipalities_add()
+    region = found["0381"].region
+    for code, name in (("1983", "Köping"), ("0480", "Nyköping"), ("0360", "Tierp"),
+                       ("0301", "Oslo"), ("0484", "Eskilstuna")):
+        found[code] = Municipality.objects.create(code=code, name=name, region=region)
+    return found
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("Enköpings kommun", "0381"), ("ENKÖPINGS KOMMUN", "0381"), ("Enköping", "0381"),
+    ("enkopings", "0381"), ("Köpings kommun", "1983"), ("Köping", "1983"),
+    ("Nyköpings kommun", "0480"), ("NYKÖPING", "0480"), ("Tierps kommun", "0360"),
+    ("Tierp", "0360"), ("Västerås kommun", "1980"), ("Västerås", "1980"),
+    ("Stockholms stad", "0180"), ("Stockholms kommun", "0180"), ("Oslo kommune", "0301"),
+    ("OSLO KOMMUNE", "0301"), ("Oslo Kommune", "0301"), ("Eskilstuna kommun", "0484"),
+])
+def test_genitive_and_kommune_forms_find_the_municipality(name, code):
+    _genitive_municipalities_add()
+    assert municipality_by_name(name).code == code
+    assert municipality_find(name=name).code == code
+
+
+def test_the_genitive_does_not_confuse_koping_with_nykoping_or_enkoping():
+    _genitive_municipalities_add()
+    assert municipality_by_name("Köpings kommun").code == "1983"
+    assert municipality_by_name("Nyköpings").code == "0480"
+    assert municipality_by_name("Köpingsvik") is None
+
+
+def test_the_import_finds_a_district_in_the_genitive_form():
+    _genitive_municipalities_add()
+    rows = [(2, {"street": ["Storgatan"], "number": ["1"],
+                 "municipality_code": ["", "Tierps kommun"],
+                 "latitude": ["60.34"], "longitude": ["17.51"]}),
+            (3, {"street": ["Storgatan"], "number": ["2"],
+                 "municipality_code": ["", "Enköpings kommun"],
+                 "latitude": ["59.63"], "longitude": ["17.07"]})]
+    result = address_import(rows=rows)
+    assert (result.created, result.refused) == (2, [])
+    assert sorted(Municipality.objects.filter(addresses__isnull=False)
+                  .values_list("code", flat=True)) == ["0360", "0381"]
