@@ -1,5 +1,6 @@
 import math
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crews.models import Region
@@ -44,7 +45,7 @@ class AddressQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=RESULTS_MAX,
                                      default=RESULTS_DEFAULT)
     near = serializers.CharField(
-        required=False, allow_blank=True,
+        required=False, allow_blank=True, max_length=60,
         help_text="Where the asker is looking, \"latitude,longitude\" in WGS84 degrees (the "
                   "console's map centre): among equal matches the nearer town comes first.")
     region = serializers.CharField(
@@ -63,13 +64,15 @@ class AddressQuerySerializer(serializers.Serializer):
         if (latitude is None or not math.isfinite(latitude) or not math.isfinite(longitude)
                 or not -90 <= latitude <= 90 or not -180 <= longitude <= 180):
             raise serializers.ValidationError(
-                "Give near as \"latitude,longitude\" in degrees, e.g. near=59.61,16.55.")
+                _("Give near as \"latitude,longitude\" in degrees, e.g. near=59.61,16.55."))
         return latitude, longitude
 
     def validate_region(self, value: str) -> str:
         value = value.strip()
         if value and not Region.objects.filter(code__iexact=value).exists():
-            raise serializers.ValidationError(f"Unknown region code {value!r}.")
+            raise serializers.ValidationError(
+                _("Unknown region code %(code)s: give a region's code, e.g. VML.")
+                % {"code": value})
         return value
 
 
@@ -95,7 +98,7 @@ class HospitalQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         if ("latitude" in attrs) != ("longitude" in attrs):
             raise serializers.ValidationError(
-                "Give both latitude and longitude (or neither, for the list by name).")
+                _("Give both latitude and longitude (or neither, for the list by name)."))
         return attrs
 
 
