@@ -17,7 +17,7 @@ from core.geo import distance_m
 
 from .models import Address, Hospital, Municipality
 from .search import Candidate, Query, candidates_rank, municipality_folds, query_parse
-from .travel import TravelTime, travel_times
+from .travel import TravelTime, travel_times_from
 
 # Candidates fetched per query before ranking (an exact number is asked for first).
 CANDIDATES_MAX = 300
@@ -306,13 +306,13 @@ def hospital_list(*, emergency_only: bool = False) -> QuerySet[Hospital]:
 def hospitals_by_travel_time(*, latitude: float, longitude: float,
                              emergency_only: bool = False) -> list[HospitalOption]:
     """The active hospitals nearest first by the ambulance's travel time from (latitude,
-    longitude): one travel_times call for all of them (one router request). The way is asked
-    from each hospital to the point, the table's one-destination shape; roads run both ways."""
+    longitude) to each: one travel_times_from call for all of them (one router request)."""
     hospitals = list(hospital_list(emergency_only=emergency_only))
     if not hospitals:
         return []
-    times = travel_times(origins=[(h.latitude, h.longitude) for h in hospitals],
-                         destination=(latitude, longitude), profile="ambulance")
+    times = travel_times_from(origin=(latitude, longitude),
+                              destinations=[(h.latitude, h.longitude) for h in hospitals],
+                              profile="ambulance")
     options = [HospitalOption(hospital=h, travel=t)
                for h, t in zip(hospitals, times, strict=True)]
     return sorted(options, key=lambda o: (o.travel.seconds, o.hospital.name))

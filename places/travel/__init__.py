@@ -20,10 +20,11 @@ from django.conf import settings
 
 from core.geo import distance_m
 
-from .router import Point, router_configured, router_reset, router_table
+from .router import Point, router_configured, router_reset, router_table, router_table_from
 
 __all__ = ["ESTIMATE", "ROUTER", "Point", "TravelTime", "router_configured", "router_reset",
-           "travel_estimate", "travel_time", "travel_times", "turnout_seconds"]
+           "travel_estimate", "travel_time", "travel_times", "travel_times_from",
+           "turnout_seconds"]
 
 ROUTER = "router"
 ESTIMATE = "estimate"
@@ -75,8 +76,30 @@ def travel_times(*, origins: Sequence[Point], destination: Point, profile: str,
     if routed and settings_of.get("router_profile"):
         answers = router_table(origins=origins, destination=destination,
                                profile=settings_of["router_profile"])
+    return _travel_found([(origin, destination) for origin in origins], answers, profile)
+
+
+def travel_times_from(*, origin: Point, destinations: Sequence[Point], profile: str,
+                      routed: bool = True) -> list[TravelTime]:
+    """From one origin to each destination, in the destinations' order (the way from a scene
+    to the hospitals: one router request, the right direction on one-way streets); as
+    travel_times otherwise."""
+    settings_of = _profile(profile)
+    destinations = list(destinations)
+    answers = None
+    if routed and settings_of.get("router_profile"):
+        answers = router_table_from(origin=origin, destinations=destinations,
+                                    profile=settings_of["router_profile"])
+    return _travel_found([(origin, destination) for destination in destinations], answers,
+                         profile)
+
+
+def _travel_found(pairs: list[tuple[Point, Point]], answers, profile: str) -> list[TravelTime]:
+    """The router's answer for each (origin, destination) where it gave one, else the
+    estimate; a profile with its own speed times the router's way at that speed."""
+    settings_of = _profile(profile)
     found = []
-    for i, origin in enumerate(origins):
+    for i, (origin, destination) in enumerate(pairs):
         answer = answers[i] if answers else None
         if answer is None:
             found.append(travel_estimate(origin=origin, destination=destination,

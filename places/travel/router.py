@@ -1,7 +1,10 @@
-"""The routing engine over HTTP: OSRM's table service (*/table/v1*), many origins to one place.
+"""The routing engine over HTTP: OSRM's table service (*/table/v1*), many origins to one place
+(router_table) or one origin to many places (router_table_from, the way from a scene to the
+hospitals: one-way streets make the two directions differ).
 
 One request per ROUTER_MAX_PER_CALL coordinates: `GET {ROUTER_URL}/table/v1/{profile}/
-{lon,lat;…}?sources=0;…;n-1&destinations=n&annotations=duration,distance`. Anything but a
+{lon,lat;…}?sources=0;…;n-1&destinations=n&annotations=duration,distance` (from one origin:
+`sources=0&destinations=1;…;n`). Anything but a
 well-formed answer (a time-out, a refused connection, an HTTP error, a `code` other than "Ok",
 nonsense) is a failure: the caller falls back to the estimate. The time-out bounds the whole
 call: the origins of requests it leaves no time for are estimated. A failure opens a breaker for
@@ -119,12 +122,41 @@ def _column(answer, key: str, n: int) -> list[float | None]:
     return column
 
 
+def _row(answer, key: str, n: int) -> list[float | None]:
+    """The one row of a 1 × n matrix."""
+    rows = answer.get(key)
+    if not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], list) \
+            or len(rows[0]) != n:
+        raise RouterFailed(f"{key} is not one row of {n}")
+    return [_number(value, key) for value in rows[0]]
+
+
 def _table(url: str, origins: Sequence[Point], destination: Point, profile: str,
            timeout: float) -> list[Answer]:
     n = len(origins)
-    address = f"{url}/table/v1/{profile}/{_coords([*origins, destination])}"
     params = {"sources": ";".join(str(i) for i in range(n)), "destinations": str(n),
               "annotations": "duration,distance"}
+    answer = _request(f"{url}/table/v1/{profile}/{_coords([*origins, destination])}", params,
+                      timeout)
+    durations = _column(answer, "durations", n)
+    distances = _column(answer, "distances", n) if "distances" in answer else [None] * n
+    return [None if d is None else (d, m) for d, m in zip(durations, distances, strict=True)]
+
+
+def _table_from(url: str, origin: Point, destinations: Sequence[Point], profile: str,
+                timeout: float) -> list[Answer]:
+    n = len(destinations)
+    params = {"sources": "0", "destinations": ";".join(str(i) for i in range(1, n + 1)),
+              "annotations": "duration,distance"}
+    answer = _request(f"{url}/table/v1/{profile}/{_coords([origin, *destinations])}", params,
+                      timeout)
+    durations = _row(answer, "durations", n)
+    distances = _row(answer, "distances", n) if "distances" in answer else [None] * n
+    return [None if d is None else (d, m) for d, m in zip(durations, distances, strict=True)]
+
+
+def _request(address: str, params: dict, timeout: float) -> dict:
+    """One table request's answer, a JSON object with code "Ok"; RouterFailed else."""
     deadline = time.monotonic() + timeout
     try:
         with _http().stream("GET", address, params=params,
@@ -151,17 +183,30 @@ def _table(url: str, origins: Sequence[Point], destination: Point, profile: str,
                            f"{str(answer.get('message', ''))[:120]}")
     if response.status_code != 200:
         raise RouterFailed(f"HTTP {response.status_code}")
-    durations = _column(answer, "durations", n)
-    distances = _column(answer, "distances", n) if "distances" in answer else [None] * n
-    return [None if d is None else (d, m) for d, m in zip(durations, distances, strict=True)]
+    return answer
 
 
 def router_table(*, origins: Sequence[Point], destination: Point,
                  profile: str) -> list[Answer] | None:
     """The router's (seconds, metres) from each origin, None for one it finds no road from;
     None as a whole when there is no router, it is down, or it failed now (logged)."""
+    return _chunked(list(origins), lambda url, part, left: _table(url, part, destination,
+                                                                  profile, left))
+
+
+def router_table_from(*, origin: Point, destinations: Sequence[Point],
+                      profile: str) -> list[Answer] | None:
+    """The router's (seconds, metres) from one origin to each destination, None for one it
+    finds no road to; None as a whole as router_table."""
+    return _chunked(list(destinations), lambda url, part, left: _table_from(url, origin, part,
+                                                                           profile, left))
+
+
+def _chunked(points: list[Point], fetch) -> list[Answer] | None:
+    """`fetch(url, part, seconds_left)` over parts of ROUTER_MAX_PER_CALL - 1 points (the one
+    other end is a coordinate too), within one deadline, behind the breaker."""
     url = settings.ROUTER_URL.rstrip("/")
-    if not url or not origins or not _breaker.allow():
+    if not url or not points or not _breaker.allow():
         return None
     size = max(1, int(settings.ROUTER_MAX_PER_CALL) - 1)  # the destination is a coordinate too
     timeout = float(settings.ROUTER_TIMEOUT_SECONDS)
@@ -170,16 +215,16 @@ def router_table(*, origins: Sequence[Point], destination: Point,
     deadline = time.monotonic() + timeout
     answers: list[Answer] = []
     try:
-        for start in range(0, len(origins), size):
+        for start in range(0, len(points), size):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise RouterFailed(f"no whole answer within {timeout:.3g} s")
-            answers += _table(url, origins[start:start + size], destination, profile, left)
+            answers += fetch(url, points[start:start + size], left)
     except RouterFailed as failure:
         _breaker.failed(url, str(failure))
         if not answers:
             return None
         # The requests answered in time keep the router's times; the rest are estimated.
-        return answers + [None] * (len(origins) - len(answers))
+        return answers + [None] * (len(points) - len(answers))
     _breaker.answered(url)
     return answers

@@ -43,6 +43,29 @@ def test_the_router_answers_for_all_hospitals_in_one_request(hospitals, osrm):
     assert [o.travel.seconds for o in options] == sorted(o.travel.seconds for o in options)
 
 
+def test_the_way_is_asked_from_the_scene_to_the_hospitals_in_one_request(hospitals, osrm):
+    """One-way streets: the way into Enköping's hospital is slow, the way out quick; from the
+    scene in Enköping the hospital in Enköping is then the farthest."""
+    enkoping = hospitals["Lasarettet i Enköping"]
+    osrm.slower_into[(round(enkoping.latitude, 5), round(enkoping.longitude, 5))] = 7200.0
+    options = hospitals_by_travel_time(latitude=ENKOPING[0], longitude=ENKOPING[1])
+    assert names(options)[-1] == "Lasarettet i Enköping"
+    assert options[-1].travel.seconds > 7200
+    [request] = osrm.requests
+    assert request["query"]["sources"] == ["0"]
+    assert request["query"]["destinations"] == ["1;2;3;4"]
+    first = request["path"].split("/")[-1].split(";")[0]
+    assert first == f"{ENKOPING[1]:.6f},{ENKOPING[0]:.6f}"
+
+
+def test_many_hospitals_split_into_requests_from_the_same_scene(hospitals, osrm, settings):
+    settings.ROUTER_MAX_PER_CALL = 3
+    options = hospitals_by_travel_time(latitude=ENKOPING[0], longitude=ENKOPING[1])
+    assert [r["query"]["destinations"] for r in osrm.requests] == [["1;2"], ["1;2"]]
+    assert {o.travel.source for o in options} == {"router"}
+    assert names(options)[0] == "Lasarettet i Enköping"
+
+
 def test_a_failing_router_leaves_the_estimate(hospitals, osrm):
     osrm.mode = "500"
     options = hospitals_by_travel_time(latitude=VASTERAS[0], longitude=VASTERAS[1])

@@ -14,6 +14,7 @@ from places.travel import (
     travel_estimate,
     travel_time,
     travel_times,
+    travel_times_from,
     turnout_seconds,
 )
 
@@ -214,3 +215,27 @@ def test_the_router_is_asked_again_after_the_retry_time_and_its_return_is_logged
     logged = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "places.travel"]
     assert [level for level, _ in logged] == [logging.WARNING, logging.INFO]
     assert "HTTP 500" in logged[0][1] and "answers again" in logged[1][1]
+
+
+# --- from one origin to many destinations (a scene to the hospitals) ------------------------
+
+
+def test_from_one_origin_the_router_is_asked_once_in_the_right_direction(osrm):
+    destinations = around(5, ESKILSTUNA)
+    times = travel_times_from(origin=VASTERAS, destinations=destinations, profile="ambulance")
+    [request] = osrm.requests
+    assert (request["query"]["sources"], request["query"]["destinations"]) == (["0"],
+                                                                               ["1;2;3;4;5"])
+    for found, destination in zip(times, destinations, strict=True):
+        seconds, metres = standin_route(VASTERAS, destination, "driving")
+        assert found.source == ROUTER
+        assert abs(found.seconds - seconds) <= 1 and abs(found.metres - metres) <= 1
+
+
+@pytest.mark.parametrize("mode", ["500", "garbage", "invalid", "negative", "short"])
+def test_from_one_origin_a_failing_router_yields_the_estimate(osrm, mode):
+    osrm.mode = mode
+    destinations = around(3, ESKILSTUNA)
+    times = travel_times_from(origin=VASTERAS, destinations=destinations, profile="ambulance")
+    assert times == [travel_estimate(origin=VASTERAS, destination=d, profile="ambulance")
+                     for d in destinations]
