@@ -189,6 +189,13 @@ class Assignment(models.Model):
         related_name="assignments",
         help_text="Where the patient is taken (*destination*): the crew's or the dispatcher's "
                   "choice; the map and \"Navigera\" go there once the patient is loaded.")
+    destination_set_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the destination was chosen (on the tablet for a crew's pick): a pick "
+                  "made before another person's later choice does not replace it.")
+    destination_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="Who chose the destination (a dispatcher or a crew member).")
     ack_overdue = models.BooleanField(default=False)
     resend_count = models.PositiveIntegerField(default=0)
     status_overdue = models.BooleanField(default=False)

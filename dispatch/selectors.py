@@ -11,7 +11,8 @@ from .models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
     qs = Case.objects.select_related("region").prefetch_related(
-        "assignments__unit", "assignments__destination_hospital")
+        "assignments__unit", "assignments__destination_hospital",
+        "assignments__destination_set_by")
     if status:
         qs = qs.filter(status=status)
     if region is not None:
@@ -21,7 +22,7 @@ def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[
 
 def assignment_queryset() -> QuerySet[Assignment]:
     return Assignment.objects.select_related("case", "unit", "case__region",
-                                              "destination_hospital")
+                                              "destination_hospital", "destination_set_by")
 
 
 def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assignment]:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import is_dispatcher
@@ -67,16 +68,20 @@ def destination_of(assignment: Assignment) -> dict | str | None:
 class AssignmentBriefSerializer(serializers.ModelSerializer):
     unit_call_sign = serializers.CharField(source="unit.call_sign")
     destination_name = serializers.SerializerMethodField()
+    destination_set_by_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
                   "ack_overdue", "status_overdue", "resend_count", "destination_hospital",
-                  "destination_name"]
+                  "destination_name", "destination_set_at", "destination_set_by_name"]
 
     def get_destination_name(self, obj) -> str:
         hospital = obj.destination_hospital
         return hospital.label if hospital is not None else obj.destination
+
+    def get_destination_set_by_name(self, obj) -> str:
+        return str(obj.destination_set_by) if obj.destination_set_by_id else ""
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -115,6 +120,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
     allowed = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
     destination = serializers.SerializerMethodField()
+    destination_set_by_name = serializers.SerializerMethodField()
+    destination_set_by_dispatcher = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
@@ -122,8 +129,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "id", "case", "unit", "unit_call_sign", "status", "next_step", "allowed",
             "status_changed_at", "alerted_at", "acknowledged_at", "en_route_at", "on_scene_at",
             "transporting_at", "at_hospital_at", "available_at", "cancelled_at",
-            "redirected_at", "redirected_to", "destination", "ack_overdue", "resend_count",
-            "status_overdue",
+            "redirected_at", "redirected_to", "destination", "destination_set_at",
+            "destination_set_by_name", "destination_set_by_dispatcher", "ack_overdue",
+            "resend_count", "status_overdue",
         ]
 
     def get_next_step(self, obj) -> str | None:
@@ -138,6 +146,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     def get_destination(self, obj) -> dict | str | None:
         return destination_of(obj)
+
+    def get_destination_set_by_name(self, obj) -> str:
+        return str(obj.destination_set_by) if obj.destination_set_by_id else ""
+
+    def get_destination_set_by_dispatcher(self, obj) -> bool:
+        """Whether the centre chose it (the crew is told so), not a crew member."""
+        return obj.destination_set_by_id is not None and is_dispatcher(obj.destination_set_by)
 
 
 class DispatchInputSerializer(serializers.Serializer):
@@ -161,9 +176,12 @@ class AckInputSerializer(serializers.Serializer):
 class DestinationInputSerializer(serializers.Serializer):
     hospital = serializers.PrimaryKeyRelatedField(
         queryset=Hospital.objects.all(),
-        error_messages={"does_not_exist": "Unknown hospital {pk_value}: choose one from the "
-                                          "list.",
-                        "incorrect_type": "Give the hospital's id, a number."})
+        error_messages={"does_not_exist": _("Unknown hospital {pk_value}: choose one from "
+                                            "the list."),
+                        "incorrect_type": _("Give the hospital's id, a number.")})
+    chosen_at = serializers.DateTimeField(
+        required=False, help_text="When it was chosen on the device (a pick that waited in "
+                                  "the outbox); omitted: now.")
     idempotency_key = serializers.CharField(required=False, max_length=100)
 
 

@@ -177,7 +177,8 @@ class AssignmentDestinationView(AssignmentActionMixin, APIView):
             assignment = self._assignment(request, pk)
             data = validated_data(DestinationInputSerializer, request)
             services.assignment_destination_set(assignment=assignment,
-                                                hospital=data["hospital"], by=request.user)
+                                                hospital=data["hospital"], by=request.user,
+                                                chosen_at=data.get("chosen_at"))
             return self._answer(request, pk, "assignment destination set")
 
         return idempotent(request, scope=f"assignment-destination:{pk}", action=act,

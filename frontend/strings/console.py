@@ -31,6 +31,7 @@ def console() -> dict:
         "destination_minutes": _("{n} min"),
         "destination_estimated": _("(estimated)"),
         "destination_no_ed": _("(no emergency department)"),
+        "destination_by": _("(chosen by {name} {time})"),
         "close_case": _("Close case"),
         "close_confirm": _("Confirm close"),
         "no_cases": _("No open cases."),

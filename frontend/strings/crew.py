@@ -57,5 +57,7 @@ def crew() -> dict:
                 "The hospitals cannot be loaded now (no network?): choose the destination "
                 "later."),
             "change": _("Destination: {name}"),
+            "changed_centre": _("New destination: {name}, chosen by the dispatch centre."),
+            "changed_by": _("New destination: {name}, chosen by {by}."),
         },
     }

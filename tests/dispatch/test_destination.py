@@ -2,8 +2,12 @@
 dispatcher, heard by the other tablet and the console, replayable, refused on an ended
 assignment (409) or for a hospital not offered (400), never needed for a status change."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from crews.services import crew_join
 from dispatch import services
 from dispatch.models import Assignment
 from realtime.models import Event
@@ -131,3 +135,88 @@ def test_a_destination_in_words_is_still_shown(demo, api, dispatched):
     assignment = dispatched("on_scene", unit=demo.amb3010)
     assert api(demo.johan).get(f"/api/assignments/{assignment.pk}/").json()["destination"] \
         is None
+
+
+def test_who_chose_the_destination_and_when_is_recorded_and_shown(demo, api, dispatched,
+                                                                   hospitals):
+    assignment = dispatched("on_scene")
+    before = timezone.now()
+    api(demo.anna).post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk},
+                        format="json")
+    stored = Assignment.objects.get(pk=assignment.pk)
+    assert stored.destination_set_by == demo.anna
+    assert before <= stored.destination_set_at <= timezone.now()
+    [brief] = api(demo.anna).get(f"/api/cases/{assignment.case_id}/").json()["assignments"]
+    assert brief["destination_set_by_name"] == str(demo.anna)
+    assert brief["destination_set_at"]
+    # The crew's pick, chosen on the tablet after that, is recorded at the time chosen.
+    chosen_at = timezone.now()
+    api(demo.sara).post(url(assignment), {"hospital": hospitals["Lasarettet i Enköping"].pk,
+                                          "chosen_at": chosen_at.isoformat()}, format="json")
+    stored.refresh_from_db()
+    assert (stored.destination_set_by, stored.destination_set_at) == (demo.sara, chosen_at)
+
+
+def test_a_pick_made_before_the_dispatchers_later_choice_is_refused(demo, api, dispatched,
+                                                                    hospitals):
+    assignment = dispatched("transporting")
+    picked_offline = timezone.now() - timedelta(minutes=7)
+    api(demo.anna).post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk},
+                        format="json")
+    before = db_state()
+    body = {"hospital": hospitals["Lasarettet i Enköping"].pk,
+            "chosen_at": picked_offline.isoformat()}
+    client = api(demo.sara)
+    response = client.post(url(assignment), body, format="json",
+                           HTTP_IDEMPOTENCY_KEY="dest-late-0001")
+    assert response.status_code == 409, response.json()
+    assert_detail(response, "The dispatch centre chose Akademiska")
+    assert_detail(response, "after your pick")
+    assert db_state() == before
+    assert Assignment.objects.get(pk=assignment.pk).destination_set_by == demo.anna
+    # The outbox's replay gets the same refusal, and changes nothing.
+    again = client.post(url(assignment), body, format="json",
+                        HTTP_IDEMPOTENCY_KEY="dest-late-0001")
+    assert again.status_code == 409 and again["Idempotent-Replay"] == "true"
+    assert again.json() == response.json()
+    # Picking the dispatcher's hospital, however old, is no conflict; a pick made now wins.
+    same = {"hospital": hospitals["Akademiska sjukhuset"].pk,
+            "chosen_at": picked_offline.isoformat()}
+    assert client.post(url(assignment), same, format="json").status_code == 200
+    now = client.post(url(assignment), {"hospital": body["hospital"]}, format="json")
+    assert now.status_code == 200
+    assert now.json()["destination"]["name"] == "Lasarettet i Enköping"
+
+
+def test_a_later_pick_by_another_crew_member_names_them(demo, api, dispatched, hospitals):
+    assignment = dispatched("transporting")
+    crew_join(user=demo.maria, unit=demo.amb1010)
+    picked_offline = timezone.now() - timedelta(minutes=3)
+    api(demo.maria).post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk},
+                         format="json")
+    response = api(demo.sara).post(url(assignment), {
+        "hospital": hospitals["Lasarettet i Enköping"].pk,
+        "chosen_at": picked_offline.isoformat()}, format="json")
+    assert response.status_code == 409
+    assert_detail(response, f"{demo.maria} chose Akademiska")
+
+
+def test_the_own_earlier_pick_and_a_time_ahead_of_the_server_are_taken(demo, api, dispatched,
+                                                                       hospitals):
+    assignment = dispatched("on_scene")
+    client = api(demo.sara)
+    client.post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk},
+                format="json")
+    earlier = timezone.now() - timedelta(minutes=2)
+    response = client.post(url(assignment), {"hospital": hospitals["Lasarettet i Enköping"].pk,
+                                             "chosen_at": earlier.isoformat()}, format="json")
+    assert response.status_code == 200, response.json()
+    # A tablet clock ahead of the server's is taken as now, so it cannot block later choices.
+    ahead = timezone.now() + timedelta(hours=1)
+    client.post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk,
+                                  "chosen_at": ahead.isoformat()}, format="json")
+    assert Assignment.objects.get(pk=assignment.pk).destination_set_at <= timezone.now()
+    response = api(demo.anna).post(url(assignment),
+                                   {"hospital": hospitals["Lasarettet i Enköping"].pk},
+                                   format="json")
+    assert response.status_code == 200

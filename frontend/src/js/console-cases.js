@@ -210,7 +210,9 @@ function assignmentRow(c, a) {
   el('span', { class: 'asg-unit' }, a.unit_call_sign),
   el('span', { class: `badge st-${a.status}` }, statusLabel(a.status)),
   el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)),
-  a.destination_name ? el('span', { class: 'asg-dest' }, `→ ${a.destination_name}`) : null);
+  a.destination_name ? el('span', { class: 'asg-dest' }, `→ ${a.destination_name}`,
+    a.destination_set_by_name ? el('span', { class: 'asg-dest-by' }, ` ${t('console.destination_by', {
+      name: a.destination_set_by_name, time: fmtTime(a.destination_set_at) })}`) : null) : null);
   const actions = el('span', { class: 'asg-actions' });
   if (canMove(a.status, 'redirected')) {
     const targets = redirectTargets(c);

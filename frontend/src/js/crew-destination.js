@@ -6,7 +6,7 @@
    no status change back. Choosing is never needed to move the assignment on. The map and
    "Navigera" go to the destination once the patient is loaded (crew-map.js). */
 
-import { api, el, t, uuid } from './common.js';
+import { ACTIVE, api, el, t, uuid } from './common.js';
 
 const SHOWN_IN = new Set(['on_scene', 'transporting', 'at_hospital']);
 const RETRY_MS = 30000;
@@ -20,15 +20,35 @@ let shown = null; // {a, onPick}
 const chosenId = (a) => (a.destination && typeof a.destination === 'object' ? a.destination.id : null);
 
 /** The outbox change that sets hospital h ({id, name, short_name, latitude, longitude}) as
-    assignment a's destination. */
-export function destinationChange(a, h) {
+    assignment a's destination, chosen at `chosenAt` (ISO, the server's clock): a pick that
+    waited offline is refused if someone else chose after it. */
+export function destinationChange(a, h, chosenAt) {
   const key = uuid();
   return {
     key, kind: 'destination', independent: true, assignment: a.id,
     hospital: { id: h.id, name: h.name, short_name: h.short_name, latitude: h.latitude, longitude: h.longitude },
     url: `/api/assignments/${a.id}/destination/`,
-    body: { hospital: h.id, idempotency_key: key },
+    body: { hospital: h.id, idempotency_key: key, chosen_at: chosenAt },
   };
+}
+
+/** Whether an `assignment.destination` event d names a hospital other than the one assignment
+    `known` shows, with no pick of this tablet waiting in `outboxList`: the centre or the other
+    tablet changed it. */
+export function destinationChangedElsewhere(known, d, outboxList) {
+  if (!known || !d.destination_hospital) return false;
+  const waiting = outboxList.some((c) => c.state === 'waiting' && c.kind === 'destination' && c.assignment === d.id);
+  return chosenId(known) !== d.destination_hospital && !waiting;
+}
+
+/** What the crew is told when someone else chose assignment a's destination, or null. */
+export function destinationNotice(a) {
+  if (!a || !ACTIVE.has(a.status)) return null;
+  if (chosenId(a) == null) return null;
+  const { name } = a.destination;
+  return a.destination_set_by_dispatcher || !a.destination_set_by_name
+    ? t('crew.destination.changed_centre', { name })
+    : t('crew.destination.changed_by', { name, by: a.destination_set_by_name });
 }
 
 async function load(a) {

@@ -21,12 +21,14 @@ import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
-import { destinationChange, renderDestination } from './crew-destination.js';
+import {
+  destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
+} from './crew-destination.js';
 import { renderCrewMap } from './crew-map.js';
 import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
 import { startPosition } from './crew-position.js';
 import { FieldScreen } from './field.js';
-import { alarm } from './sound.js';
+import { alarm, chime } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
 import { table } from './tables.js';
 
@@ -200,9 +202,8 @@ function step(target) {
 function chooseDestination(hospital) {
   const a = currentAssignment();
   if (!a) return;
-  const change = destinationChange(a, hospital);
+  const change = destinationChange(a, hospital, serverNow().toISOString());
   state.known.set(a.id, { ...a, destination: change.hospital });
-  hideRefusal();
   render();
   outbox.queue(change);
 }
@@ -270,13 +271,24 @@ function hideRefusal() {
 
 /* ---------- stream ---------- */
 
+/** Someone else changed the destination: once its name is known, a notice that stays and the
+    short tone (Navigera already goes there). */
+function destinationAnnounce(id) {
+  const notice = destinationNotice(state.known.get(id));
+  if (!notice) return;
+  notify(notice, 'warn', { timeout: 30000 });
+  chime();
+}
+
 function onEvent(event) {
   const d = event.data || {};
   if (event.type.startsWith('assignment.')) {
     const { case: _caseId, ...summary } = d; // the event's `case` is an id; keep the details
+    const redirected = event.type === 'assignment.destination'
+      && destinationChangedElsewhere(state.known.get(d.id), d, outbox.list);
     if (state.known.has(d.id)) applyAssignment(summary);
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
-    refreshAssignment(d.id);
+    refreshAssignment(d.id).then(() => { if (redirected) destinationAnnounce(d.id); });
   } else if (event.type === 'image.forwarded') {
     if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
   } else if (event.type === 'unit.updated') {

@@ -30,6 +30,29 @@ export function setupAudio(bannerNode) {
   update();
 }
 
+/** The short attention tone for an important change that is no new assignment (the destination
+    changed by someone else): two soft notes and a short vibration; counts each on <body>. */
+export function chime() {
+  document.body.dataset.chimes = String(Number(document.body.dataset.chimes || 0) + 1);
+  navigator.vibrate?.([200, 100, 200]);
+  if (!ctx || ctx.state !== 'running') return false;
+  const start = ctx.currentTime + 0.02;
+  [880, 1175].forEach((frequency, i) => {
+    const at = start + i * 0.22;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = 'sine';
+    osc.frequency.setValueAtTime(frequency, at);
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(at);
+    osc.stop(at + 0.21);
+  });
+  return true;
+}
+
 /** Three loud tones, plus vibration where there is a motor; counts each alarm on <body>. */
 export function alarm() {
   document.body.dataset.alarms = String(Number(document.body.dataset.alarms || 0) + 1);
