@@ -241,25 +241,46 @@ def addresses_refold(*, municipality: Municipality) -> None:
     """Recompute `folded` of a municipality's addresses (its name is one of their words):
     after the rename commits (at once outside a transaction), in batches of BATCH_SIZE each
     its own transaction, so a large municipality's rename in the admin does not hold the
-    embedded database's write lock for all its addresses."""
+    embedded database's write lock for all its addresses. One a killed process left half
+    done is redone by `manage.py refold_addresses` (addresses_refold_all)."""
     transaction.on_commit(lambda: _addresses_refold_now(municipality))
 
 
-def _addresses_refold_now(municipality: Municipality) -> None:
+def addresses_refold_all(*, progress: Callable[[Municipality, int], None] | None = None
+                         ) -> tuple[int, int]:
+    """Refold every municipality's addresses now (`manage.py refold_addresses`): redoes a
+    refold a killed process left half done. Writes only rows whose `folded` is out of date;
+    `progress(municipality, changed)` after each municipality. (changed, municipalities)."""
+    changed = done = 0
+    for municipality in Municipality.objects.order_by("code"):
+        count = _addresses_refold_now(municipality)
+        changed, done = changed + count, done + 1
+        if progress:
+            progress(municipality, count)
+    return changed, done
+
+
+def _addresses_refold_now(municipality: Municipality) -> int:
     name = Municipality.objects.filter(pk=municipality.pk).values_list("name", flat=True).first()
     if name is None:
-        return
-    last = 0
+        return 0
+    last = changed = 0
     while True:
         batch = list(Address.objects.filter(municipality_id=municipality.pk, pk__gt=last)
                      .order_by("pk")[:BATCH_SIZE])
         if not batch:
-            return
+            return changed
+        stale = []
         for address in batch:
-            address.folded = address_fold(street=address.street, locality=address.locality,
-                                          municipality=name)
-        with transaction.atomic():
-            Address.objects.bulk_update(batch, ["folded"])
+            folded = address_fold(street=address.street, locality=address.locality,
+                                  municipality=name)
+            if folded != address.folded:
+                address.folded = folded
+                stale.append(address)
+        if stale:
+            with transaction.atomic():
+                Address.objects.bulk_update(stale, ["folded"])
+        changed += len(stale)
         last = batch[-1].pk
 
 

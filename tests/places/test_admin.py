@@ -41,3 +41,24 @@ def test_the_address_list_searches(admin_client, demo):
     assert b"Vasagatan" in response.content and b"Stora torget" not in response.content
     assert admin_client.get("/admin/places/municipality/").status_code == 200
     assert Municipality.objects.count() == 4
+
+
+def test_a_refold_interrupted_by_a_killed_process_is_redone_by_the_command(demo):
+    import io
+
+    from django.core.management import call_command
+
+    m = municipalities_add()["1980"]
+    for number in range(1, 4):
+        address_add(m, "Stora torget", str(number), locality="Västerås")
+    # The rename committed, the refold after it died before its batches ran.
+    Municipality.objects.filter(pk=m.pk).update(name="Westerås")
+    assert set(Address.objects.values_list("folded", flat=True)) == {" stora torget vasteras"}
+    out = io.StringIO()
+    call_command("refold_addresses", stdout=out)
+    assert set(Address.objects.values_list("folded", flat=True)) == {
+        " stora torget vasteras westeras"}
+    assert "3 addresses refolded in 4 municipalities" in out.getvalue()
+    out = io.StringIO()
+    call_command("refold_addresses", stdout=out)
+    assert out.getvalue().strip().startswith("0 addresses refolded")
