@@ -222,7 +222,8 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     """On scene the card lists the hospitals nearest first with their (estimated) travel
     time, the emergency departments first; a pick made offline waits in the outbox and never
     holds "Patient loaded" back; then the map shows the destination and "Navigera" goes there,
-    and the console names it; a dispatcher's change reaches the tablet."""
+    and the console names it and who chose it; a dispatcher's change reaches the tablet, which
+    says so with a notice and a short tone."""
     headers = dispatcher(live)
     unit = next(u["id"] for u in httpx.get(live.url + "/api/units/", headers=headers).json()
                 if u["call_sign"] == "AMB 3110")
@@ -292,14 +293,21 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     tiles_route(erik.context)
     sign_in(erik, live.url, "erik", "/console/")
     row = erik.locator(f"[data-assignment='{assignment['id']}']")
-    expect(row.locator(".asg-dest")).to_have_text("→ Akademiska")
+    expect(row.locator(".asg-dest")).to_contain_text("→ Akademiska")
+    expect(row.locator(".asg-dest-by")).to_have_text(re.compile(r"^ \(vald av Maria Ek \d\d:\d\d\)$"))
+    assert maria.evaluate("() => document.body.dataset.chimes") is None  # her own pick: no tone
     row.locator(".destination-btn").click()
     picker = row.locator(".asg-destination select")
     expect(picker.locator("option").first).to_contain_text("Lasarettet i Enköping")
     enkoping = picker.locator("option", has_text="Lasarettet i Enköping").get_attribute("value")
     picker.select_option(value=enkoping)
     row.locator(".asg-destination button").click()
-    expect(row.locator(".asg-dest")).to_have_text("→ Enköpings lasarett")
+    expect(row.locator(".asg-dest")).to_contain_text("→ Enköpings lasarett")
+    expect(row.locator(".asg-dest-by")).to_contain_text("vald av Erik")
+    # The crew is told, naming the new hospital, with the short tone (no new assignment alarm).
+    expect(maria.locator("#notices .notice-warn")).to_contain_text(
+        "Ny destination: Lasarettet i Enköping, vald av larmcentralen.")
+    expect(maria.locator("body")).to_have_attribute("data-chimes", "1")
     expect(card_map.locator(".fm-destination")).to_contain_text("Lasarettet i Enköping")
     expect(navigate).not_to_have_attribute(
         "href", f"https://www.openstreetmap.org/directions?to={akademiska['latitude']},"
