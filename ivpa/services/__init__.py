@@ -5,7 +5,14 @@ case, end), waves (who is alerted next, the stand-down), answers (seen, accept, 
 arrive) and reports (after the case). Callers use this package: `services.callout_start(...)`.
 """
 
-from .answers import alert_accept, alert_arrive, alert_decline, alert_seen
+from .answers import (
+    LEGS_TIMER,
+    alert_accept,
+    alert_arrive,
+    alert_decline,
+    alert_legs_route,
+    alert_seen,
+)
 from .approvals import responder_approval_reset, responder_approve, responder_revoke
 from .callouts import (
     END_TIMER,
@@ -35,12 +42,14 @@ from .responders import (
     responder_test_alarm,
     responder_update,
 )
+from .routed import ROUTE_TIMER, alert_times_route
 from .waves import UNIT_KINDS, WAVE_TIMER, callout_next_wave
 
 __all__ = [
-    "END_TIMER", "MUNICIPALITY_FIELDS", "POSITION_INTERVALS", "START_RETRY_TIMER",
-    "SYNC_RETRY_TIMER", "UNIT_KINDS", "WAVE_TIMER", "alert_accept", "alert_arrive",
-    "alert_decline", "alert_report_submit", "alert_seen", "callout_eligibility", "callout_end",
+    "END_TIMER", "LEGS_TIMER", "MUNICIPALITY_FIELDS", "POSITION_INTERVALS", "ROUTE_TIMER",
+    "START_RETRY_TIMER", "SYNC_RETRY_TIMER", "UNIT_KINDS", "WAVE_TIMER", "alert_accept",
+    "alert_arrive", "alert_decline", "alert_legs_route", "alert_report_submit", "alert_seen",
+    "alert_times_route", "callout_eligibility", "callout_end",
     "callout_end_for_case", "callout_exclude_volunteers", "callout_excluded_flag",
     "callout_follow_case", "callout_next_wave", "callout_record_outcome", "callout_start",
     "municipality_connect", "municipality_disconnect", "municipality_update",

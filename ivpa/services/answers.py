@@ -2,7 +2,6 @@
 way for the first ones), declined, arrived."""
 
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -13,13 +12,14 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.geo import distance_m
 from core.times import CLOCK_SKEW
 from places.travel import ROUTER, TravelTime, router_configured, travel_time, turnout_seconds
-from timers.services import timer_cancel
+from timers.services import timer_cancel, timer_schedule
 
 from .. import selectors
 from ..events import publish_alert, publish_callout
 from ..models import ENGAGED, AlertStatus, Callout, ResponderAlert, ResponderKind, Route
-from .routed import transaction_open
 from .waves import WAVE_TIMER, alerts_stand_down, callout_reopen_if_short, volunteers_accepted
+
+LEGS_TIMER = "ivpa.legs"
 
 
 def alert_lock_own(alert: ResponderAlert, by) -> tuple[Callout, ResponderAlert]:
@@ -137,21 +137,19 @@ def _eta_by_legs(alert: ResponderAlert) -> None:
 def alert_accept(*, alert: ResponderAlert, by, at: datetime | None = None) -> ResponderAlert:
     """The responder goes. The first ones fetch a defibrillator on the way; once enough have
     accepted, the others are told they are no longer needed. The legs are the estimate while
-    the callout is locked; the router's follow outside the lock (at once when the caller holds
-    no transaction, so the answer carries them; else after its commit)."""
-    alert = _alert_accept_locked(alert=alert, by=by, at=at)
-    if transaction_open():
-        transaction.on_commit(partial(alert_legs_route, alert), robust=True)
-    else:
-        alert_legs_route(alert)
-    return alert
+    the callout is locked, and the answer carries them; the router's follow by a due-now timer
+    (LEGS_TIMER, written in the accept's transaction) and reach the phone as alert.updated."""
+    return _alert_accept_locked(alert=alert, by=by, at=at)
 
 
 def alert_legs_route(alert: ResponderAlert) -> ResponderAlert:
     """The router's legs (and time by the defibrillator) for an accepted alert, with one
     UPDATE guarded by what they were asked for: still accepted, at the same time, with the
-    same defibrillator. Called with no lock held."""
-    if alert.status != AlertStatus.ACCEPTED or not alert.legs or not router_configured():
+    same defibrillator, of a callout still running. Called with no transaction open; legs the
+    router already gave are not asked for or announced again."""
+    if (alert.status != AlertStatus.ACCEPTED or not alert.legs or not router_configured()
+            or all(leg["source"] == ROUTER for leg in alert.legs)
+            or alert.callout.ended_at is not None):
         return alert
     legs = _legs(alert, alert.callout, routed=True)
     if not any(leg["source"] == ROUTER for leg in legs):
@@ -160,7 +158,8 @@ def alert_legs_route(alert: ResponderAlert) -> ResponderAlert:
     alert.legs = legs
     _eta_by_legs(alert)
     if ResponderAlert.objects.filter(pk=alert.pk, status=AlertStatus.ACCEPTED,
-                                     accepted_at=alert.accepted_at, aed_id=alert.aed_id).update(
+                                     accepted_at=alert.accepted_at, aed_id=alert.aed_id,
+                                     callout__ended_at__isnull=True).update(
             legs=alert.legs, eta_s=alert.eta_s, eta_source=alert.eta_source):
         publish_alert(alert, "alert.updated")
     else:
@@ -202,6 +201,8 @@ def _alert_accept_locked(*, alert: ResponderAlert, by, at: datetime | None) -> R
     alert.legs = _legs(alert, callout, routed=False)
     _eta_by_legs(alert)
     alert.save()
+    if router_configured():
+        timer_schedule(kind=LEGS_TIMER, key=str(alert.pk), due_at=now)
     if callout.first_accept_at is None:
         callout.first_accept_at = alert.accepted_at
     publish_alert(alert, "alert.updated")

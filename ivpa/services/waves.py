@@ -12,7 +12,7 @@ from timers.services import timer_create, timer_schedule
 from .. import selectors
 from ..events import publish_alerts, publish_callout, publish_to_responders
 from ..models import ENGAGED, Callout, ResponderAlert, ResponderKind
-from .routed import alert_times_route_after_commit
+from .routed import alert_times_route_schedule
 
 WAVE_TIMER = "ivpa.wave"
 UNIT_KINDS = (ResponderKind.FIRE_RESCUE, ResponderKind.POLICE)
@@ -82,7 +82,7 @@ def wave_send(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     else:
         callout.next_wave_at = None
     callout.save()
-    alert_times_route_after_commit(
+    alert_times_route_schedule(
         callout, alerts, {c.responder_id: c.position for c in chosen}, ambulance=first)
     every = list(callout.alerts.select_related("responder__user", "aed"))
     new = {a.pk for a in alerts}

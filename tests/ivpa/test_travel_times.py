@@ -2,6 +2,8 @@
 where there is one (one request per wave, after the commit), the ambulance's time across region
 borders, the before-the-ambulance rule on the estimate, and the accepted volunteer's legs."""
 
+import logging
+
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -10,12 +12,17 @@ from core.geo import distance_m
 from crews.models import Unit, UnitKind, UnitStatus
 from dispatch.models import Assignment, AssignmentStatus
 from dispatch.services import case_register
-from ivpa import arrivals
-from ivpa.models import Aed, Callout, Responder, ResponderAlert, Route
+from ivpa import arrivals, services
+from ivpa.models import Aed, Callout, CalloutEnd, Responder, ResponderAlert, Route
+from ivpa.services import ROUTE_TIMER
+from ivpa.streams import IVPA_STREAM
 from places.travel import ESTIMATE, ROUTER, travel_estimate, turnout_seconds
+from realtime.models import Event
 from tests.conftest import case_payload
 from tests.places.conftest import osrm, osrm_server  # noqa: F401 (fixtures)
 from tests.places.osrm_standin import standin_route
+from timers.models import Timer, TimerState
+from timers.services import fire_due_timers
 
 from .test_selection import STORA_TORGET, alerted, point_at
 
@@ -29,14 +36,28 @@ def _volunteer_seconds(metres: float) -> float:
     return metres / settings.TRAVEL_PROFILES["volunteer"]["speed_m_s"]
 
 
+def alert_updates(alert_id: int) -> int:
+    """How many times the dispatchers were told this alert changed."""
+    return Event.objects.filter(stream=IVPA_STREAM, type="alert.updated",
+                                data__id=alert_id).count()
+
+
+def route_timers_fire(capture) -> int:
+    """The timer loop's turn: fire the due timers and run what their handlers left for after
+    the timer's commit (the router's requests)."""
+    with capture(execute=True):
+        return fire_due_timers()
+
+
 def test_a_wave_asks_the_router_once_for_all_its_volunteers_and_marks_their_times(
     osrm, arrest, ivpa, django_capture_on_commit_callbacks  # noqa: F811
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = arrest()
-        # In the registration's transaction: the estimate, no router request yet.
-        assert {a.eta_source for a in alerted(case).values()} == {ESTIMATE}
-        assert osrm.requests == []
+    # The registration answered on the estimate, with no router request.
+    assert {a.eta_source for a in alerted(case).values()} == {ESTIMATE}
+    assert osrm.requests == []
+    assert route_timers_fire(django_capture_on_commit_callbacks) >= 1
     volunteers = [a for a in alerted(case).values() if a.kind == "volunteer"]
     assert len(volunteers) == 4
     assert len(_requests(osrm, "foot")) == 1
@@ -137,19 +158,29 @@ def test_the_before_the_ambulance_rule_decides_on_the_estimate_the_router_refine
     _fire_nine_km_south_and_ambulances_ten_km_north()
     with django_capture_on_commit_callbacks(execute=True):
         case = arrest(case_type="choking", complaint="Sätter i halsen")
+    route_timers_fire(django_capture_on_commit_callbacks)
     callout = Callout.objects.get(case=case)
     assert alerted(case).get("rtj2110") is None
     assert callout.ambulance_eta_source == (ROUTER if routed else ESTIMATE)
 
 
-def test_the_accepted_alert_carries_its_legs_from_the_router(osrm, arrest, ivpa, api):  # noqa: F811
+def test_the_accepted_alert_gets_its_legs_from_the_router_after_the_answer(
+    osrm, arrest, ivpa, api, django_capture_on_commit_callbacks  # noqa: F811
+):
     Aed.objects.update(opening_hours="24/7")
     case = arrest()
     alert = ResponderAlert.objects.get(callout__case=case, responder=ivpa.lars)
     client = api(ivpa.lars.user)
     assert client.get(f"/api/ivpa/alerts/{alert.pk}/").json()["legs"] == []
+    Timer.objects.filter(kind=ROUTE_TIMER).delete()
+    osrm.requests.clear()
     answer = client.post(f"/api/ivpa/alerts/{alert.pk}/accept/", {}, format="json").json()
-    assert answer["route"] == Route.AED
+    # The answer is the estimate's, with no router request; a due timer asks the router.
+    assert answer["route"] == Route.AED and osrm.requests == []
+    assert {leg["source"] for leg in answer["legs"]} == {ESTIMATE}
+    assert route_timers_fire(django_capture_on_commit_callbacks) == 1
+    assert alert_updates(alert.pk) == 2  # the accept's, then the router's legs
+    answer = client.get(f"/api/ivpa/alerts/{alert.pk}/").json()
     legs = answer["legs"]
     assert [(leg["from"], leg["to"]) for leg in legs] == [("responder", "aed"),
                                                           ("aed", "patient")]
@@ -226,3 +257,69 @@ def test_a_helicopter_is_not_routed_by_road_but_flies_the_straight_line(osrm, de
     assert eta.source == ESTIMATE
     speed = settings.TRAVEL_PROFILES["helicopter"]["speed_m_s"]
     assert abs(eta.seconds - (turnout_seconds("helicopter") + straight / speed)) <= 1
+
+
+# --- the refinement after the commit touches only live alerts, once -------------------------
+
+
+def test_an_alert_declined_before_the_router_answers_keeps_its_time_and_is_not_announced(
+    osrm, arrest, ivpa, django_capture_on_commit_callbacks  # noqa: F811
+):
+    case = arrest()
+    alert = ResponderAlert.objects.get(callout__case=case, responder=ivpa.lars)
+    services.alert_decline(alert=alert, by=ivpa.lars.user)
+    announced = alert_updates(alert.pk)
+    route_timers_fire(django_capture_on_commit_callbacks)
+    declined = ResponderAlert.objects.get(pk=alert.pk)
+    assert (declined.eta_s, declined.eta_source) == (alert.eta_s, ESTIMATE)
+    assert alert_updates(alert.pk) == announced
+    # The others, still alerted, got the router's times.
+    assert ResponderAlert.objects.filter(callout__case=case, eta_source=ROUTER).exists()
+
+
+def test_a_callout_ended_before_the_router_answers_is_left_as_it_was(
+    osrm, arrest, ivpa, django_capture_on_commit_callbacks  # noqa: F811
+):
+    case = arrest()
+    callout = Callout.objects.get(case=case)
+    services.callout_end(callout=callout, reason=CalloutEnd.CANCELLED)
+    events = Event.objects.count()
+    route_timers_fire(django_capture_on_commit_callbacks)
+    assert set(ResponderAlert.objects.filter(callout=callout)
+               .values_list("eta_source", flat=True)) == {ESTIMATE}
+    assert Callout.objects.get(pk=callout.pk).ambulance_eta_source == ESTIMATE
+    assert Event.objects.count() == events
+
+
+def test_alerts_the_router_already_timed_are_not_announced_again(osrm, arrest, ivpa):  # noqa: F811
+    case = arrest()
+    callout = Callout.objects.get(case=case)
+    timer = Timer.objects.get(kind=ROUTE_TIMER, key__startswith=f"{callout.pk}.")
+    work = {"callout_id": timer.payload["callout"], "rows": timer.payload["rows"],
+            "ambulance": timer.payload["ambulance"]}
+    services.alert_times_route(**work)
+    events = Event.objects.count()
+    assert ResponderAlert.objects.filter(callout__case=case, eta_source=ROUTER).exists()
+    services.alert_times_route(**work)
+    assert Event.objects.count() == events
+
+
+def test_a_router_failing_after_the_commit_leaves_the_estimates_and_says_so_once(
+    osrm, arrest, ivpa, caplog, django_capture_on_commit_callbacks  # noqa: F811
+):
+    case = arrest()
+    before = {a.pk: (a.eta_s, a.eta_source) for a in ResponderAlert.objects.filter(
+        callout__case=case)}
+    assert len({kind for kind in ResponderAlert.objects.filter(callout__case=case)
+                .values_list("kind", flat=True)}) >= 2  # more than one router request asked
+    osrm.mode = "500"
+    events = Event.objects.count()
+    with caplog.at_level(logging.WARNING):
+        route_timers_fire(django_capture_on_commit_callbacks)
+    after = {a.pk: (a.eta_s, a.eta_source) for a in ResponderAlert.objects.filter(
+        callout__case=case)}
+    assert after == before
+    assert Callout.objects.get(case=case).ambulance_eta_source == ESTIMATE
+    assert Event.objects.count() == events
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == 1
+    assert Timer.objects.get(kind=ROUTE_TIMER).state == TimerState.FIRED
