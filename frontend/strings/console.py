@@ -26,6 +26,8 @@ def console() -> dict:
         "redirected": _("{unit} redirected to {ref}."),
         "destination": _("Destination…"),
         "destination_choose": _("Hospital"),
+        "destination_pick": _("Choose a hospital…"),
+        "destination_inactive": _("(no longer offered)"),
         "destination_set": _("Set destination"),
         "destination_loading": _("Loading the hospitals…"),
         "destination_minutes": _("{n} min"),
@@ -230,6 +232,9 @@ def map_() -> dict:
         "region_hand": _("region chosen by hand"),
         "stale": _("The address was changed: pick a suggestion or click the map for its "
                    "position."),
+        "stale_clicked": _("The street was changed: the position clicked on the map is kept; "
+                           "check the municipality."),
+        "kept": _("Still {street}: its position and municipality are kept."),
         "choose": _("Choose a suggestion with the arrow keys, or keep typing."),
         "aed": _("Defibrillator: {name}, {distance}"),
         "aed_target": _("Defibrillator: {name}, {distance}; fetched by {responders}"),

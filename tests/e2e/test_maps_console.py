@@ -278,3 +278,76 @@ def test_an_address_edited_after_a_pick_drops_the_picked_place_and_enter_does_no
     # One case: the Enter above sent nothing (a send disables the button until it is answered).
     cases = page.evaluate("() => fetch('/api/cases/').then(r => r.json())")
     assert len([c for c in cases if c["complaint"] == "Buksmärtor, ändrad adress"]) == 1
+
+
+def test_a_detail_added_to_a_picked_address_keeps_its_place_and_a_clicked_position_stays(
+        live, console):
+    """Appending an entrance or a floor to the picked address keeps its position,
+    municipality and region (the status line says so); changing its number drops them; a
+    position clicked on the map and kept with "Använd" stays when the street is retyped, only
+    the municipality goes."""
+    page, _tiles = console
+    sign_in(page, live.url, "anna", "/console/")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+    address = page.locator("#case-address")
+    options = page.locator("#address-list [role=option]")
+    status = page.locator("#address-status")
+    address.press_sequentially("vasagatan 1 vaster", delay=40)
+    expect(options.first).to_contain_text("Vasagatan 1")
+    address.press("ArrowDown")
+    address.press("Enter")
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    picked = page.input_value("#case-lat"), page.input_value("#case-lon")
+    label = address.input_value()
+
+    # ", ingång B" appended: the pick stays, and the status line says why.
+    address.press("End")
+    address.press_sequentially(", ingång B", delay=30)
+    expect(status).to_contain_text("Vasagatan 1")
+    expect(status).to_contain_text("behålls")
+    assert (page.input_value("#case-lat"), page.input_value("#case-lon")) == picked
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    expect(page.locator("#case-region-note")).to_have_attribute("data-state", "follows")
+    expect(page.locator(".pick-marker")).to_be_attached()
+    expect(page.locator("#address-list")).to_be_hidden()
+
+    # Registered with the detail, at the picked position.
+    page.fill("#case-caller", "+46701234569")
+    page.fill("#case-complaint", "Yrsel, ingång B")
+    page.select_option("#case-mbs", "2B")
+    page.select_option("#case-priority", "2B")
+    page.click("#case-submit")
+    card = page.locator(".case", has_text="Yrsel, ingång B")
+    expect(card).to_be_visible()
+    case = page.evaluate("id => fetch(`/api/cases/${id}/`).then(r => r.json())",
+                         int(card.get_attribute("data-id")))
+    assert case["address"] == f"{label}, ingång B"
+    assert abs(case["latitude"] - float(picked[0])) < 1e-5
+    assert case["municipality_code"] == "1980"
+
+    # Another number is another place: the pick goes.
+    address.press_sequentially("vasagatan 1 vaster", delay=40)
+    expect(options.first).to_contain_text("Vasagatan 1")
+    address.press("ArrowDown")
+    address.press("Enter")
+    expect(page.locator("#case-lat")).not_to_have_value("")
+    address.press("End")
+    for _ in range(len(label) - len("Vasagatan 1")):
+        address.press("Backspace")
+    address.press_sequentially("2", delay=30)
+    expect(page.locator("#case-lat")).to_have_value("")
+    expect(page.locator("#case-municipality-code")).to_have_value("")
+
+    # A click on the map kept with "Använd": retyping the street keeps the clicked position.
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2 + 30)
+    proposal = page.locator("#nearest-proposal")
+    expect(proposal.locator("#nearest-use")).to_be_visible()
+    clicked = page.input_value("#case-lat"), page.input_value("#case-lon")
+    proposal.locator("#nearest-use").click()
+    expect(page.locator("#case-municipality-code")).to_have_value("1980")
+    address.fill("")
+    expect(status).to_contain_text("kartan behålls")
+    address.press_sequentially("Bakgården", delay=30)
+    assert (page.input_value("#case-lat"), page.input_value("#case-lon")) == clicked
+    expect(page.locator("#case-municipality-code")).to_have_value("")

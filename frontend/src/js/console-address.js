@@ -31,11 +31,23 @@ let controller = null;
 let asked = 0; // the number of the latest search: an older answer is dropped
 let nearestController = null;
 let place = null; // the municipality the region follows: {code, name, region, region_name}
-let picked = null; // the label of the address picked: the position and municipality are its
+// The address picked: {street, clicked}, its label's street and number (the text before the
+// first comma), and whether its position is a map click kept with "Use"; the position and
+// municipality are its.
+let picked = null;
 let municipalityTimer = null;
 let municipalityAsked = 0;
 
 const letters = (s) => (s.match(/[\p{L}\p{N}]/gu) || []).length;
+const streetOf = (label) => label.split(',')[0].trim();
+
+/** Whether the text still names the picked street and number: a detail appended (", ingång B",
+    " 3 tr") keeps the pick; another street, number or letter (10 → 105, 10A) does not. */
+function sameStreet(text, street) {
+  const a = text.trimStart().toLocaleLowerCase('sv');
+  const b = street.toLocaleLowerCase('sv');
+  return a.startsWith(b) && !/[\p{L}\p{N}]/u.test(a.charAt(b.length));
+}
 
 function regionOption(code) {
   return [...regionSelect.options].find((o) => o.dataset.code === code) || null;
@@ -112,7 +124,7 @@ regionSelect.addEventListener('change', showRegionNote);
 
 function fillFrom(hit, { position }) {
   input.value = hit.label;
-  picked = hit.label;
+  picked = { street: streetOf(hit.label), clicked: !position };
   if (position) {
     field('case-lat').value = hit.latitude.toFixed(6);
     field('case-lon').value = hit.longitude.toFixed(6);
@@ -134,19 +146,23 @@ function pick(index) {
   proposal.hidden = true;
 }
 
-/** The address was edited after a pick: its position, municipality and the region that
-    followed it go (a region chosen by hand stays), until a new pick or a click on the map. */
+/** The street or number was changed after a pick: its municipality and the region that
+    followed it go (a region chosen by hand stays), and its position too unless it is a click
+    on the map, until a new pick or a click on the map. */
 function dropPick() {
+  const { clicked } = picked;
   picked = null;
-  field('case-lat').value = '';
-  field('case-lon').value = '';
-  markPick(NaN, NaN);
+  if (!clicked) {
+    field('case-lat').value = '';
+    field('case-lon').value = '';
+    markPick(NaN, NaN);
+  }
   const followed = note.dataset.state === 'follows';
   setMunicipality(null);
   if (followed) regionSelect.value = '';
   showRegionNote();
   proposal.hidden = true;
-  status.textContent = t('console.map.stale');
+  status.textContent = t(clicked ? 'console.map.stale_clicked' : 'console.map.stale');
 }
 
 /* ---------- the suggestions ---------- */
@@ -219,9 +235,16 @@ async function search(q) {
 
 input.addEventListener('input', () => {
   clearTimeout(timer);
-  const stale = picked !== null && input.value !== picked;
+  const stale = picked !== null && !sameStreet(input.value, picked.street);
   if (stale) dropPick();
   const q = input.value.trim();
+  if (picked) { // a detail added to the picked address: nothing to look up
+    controller?.abort();
+    asked += 1;
+    close();
+    status.textContent = t('console.map.kept', { street: picked.street });
+    return;
+  }
   if (letters(q) < minChars()) {
     controller?.abort();
     asked += 1;
