@@ -5,6 +5,7 @@ assignment (409) or for a hospital not offered (400), never needed for a status 
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from crews.services import crew_join
@@ -220,3 +221,17 @@ def test_the_own_earlier_pick_and_a_time_ahead_of_the_server_are_taken(demo, api
                                    {"hospital": hospitals["Lasarettet i Enköping"].pk},
                                    format="json")
     assert response.status_code == 200
+
+
+@override_settings(LANGUAGE_CODE="sv")
+def test_the_refusal_of_an_older_pick_reads_in_the_tablets_language(demo, api, dispatched,
+                                                                    hospitals):
+    assignment = dispatched("transporting")
+    api(demo.anna).post(url(assignment), {"hospital": hospitals["Akademiska sjukhuset"].pk},
+                        format="json")
+    set_at = timezone.localtime(Assignment.objects.get(pk=assignment.pk).destination_set_at)
+    response = api(demo.sara).post(url(assignment), {
+        "hospital": hospitals["Lasarettet i Enköping"].pk,
+        "chosen_at": (timezone.now() - timedelta(minutes=4)).isoformat()}, format="json")
+    assert response.status_code == 409
+    assert_detail(response, f"Larmcentralen valde Akademiska kl. {set_at:%H:%M}, efter ditt val.")
