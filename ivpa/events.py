@@ -5,7 +5,8 @@ accepting, where the read is logged. The dispatchers' events carry who is coming
 from core.times import iso
 from realtime.services import event_publish, events_publish
 
-from .models import Callout, ResponderAlert
+from .geo import coarse
+from .models import AlertStatus, Callout, ResponderAlert
 from .streams import IVPA_STREAM, responder_stream
 
 
@@ -53,7 +54,22 @@ def alert_for_dispatcher(alert: ResponderAlert) -> dict:
         "declined_at": iso(alert.declined_at),
         "arrived_at": iso(alert.arrived_at),
         "ended_at": iso(alert.ended_at),
+        "position": responder_position(alert),
     }
+
+
+def responder_position(alert: ResponderAlert) -> dict | None:
+    """Where an accepted responder is on the way, for the dispatchers' map (*på väg*): coarse
+    (about 100 m, whatever the kind), and only while the alert is accepted and its callout
+    runs; nothing once they arrived, declined or were stood down, or the callout ended. The
+    dispatchers' payload only: a responder never sees another's position."""
+    responder = alert.responder
+    if (alert.status != AlertStatus.ACCEPTED or alert.ended_at is not None
+            or alert.callout.ended_at is not None or responder.latitude is None
+            or responder.longitude is None):
+        return None
+    return {"latitude": coarse(responder.latitude), "longitude": coarse(responder.longitude),
+            "at": iso(responder.position_at)}
 
 
 def callout_summary(callout: Callout, alerts: list[ResponderAlert] | None = None) -> dict:

@@ -18,7 +18,8 @@ from crews.services import validate_position
 from realtime.services import event_publish
 
 from .. import geo, selectors
-from ..models import Municipality, Responder, ResponderKind, Training
+from ..events import publish_alert
+from ..models import AlertStatus, Municipality, Responder, ResponderAlert, ResponderKind, Training
 from ..streams import responder_stream
 from .approvals import responder_approval_reset
 
@@ -155,6 +156,12 @@ def responder_report_position(
     responder.latitude, responder.longitude, responder.position_at = latitude, longitude, at
     _index(responder)
     responder.save(update_fields=["latitude", "longitude", "position_at", "cell"])
+    # On the way to a callout: the dispatchers' map follows them (events.responder_position).
+    for alert in ResponderAlert.objects.filter(
+            responder=responder, status=AlertStatus.ACCEPTED, ended_at__isnull=True,
+            callout__ended_at__isnull=True).select_related(
+            "callout__case", "responder__user", "aed"):
+        publish_alert(alert, "alert.updated", to_responder=False)
     return responder
 
 
