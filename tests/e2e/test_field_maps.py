@@ -27,6 +27,17 @@ from tests.live import LiveProduct
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
+# A defibrillator open day and night between the volunteer and Stora torget, so the volunteer's
+# accept is always routed by it (whatever the hour and the demo register's opening hours).
+AED_SETUP = """
+from django.utils import timezone
+from ivpa import geo
+from ivpa.models import Aed
+Aed.objects.update_or_create(external_id="e2e-maps-1", defaults=dict(
+    name="Hjärtstartare Stora torget", latitude=59.6106, longitude=16.5460,
+    location="Entrén", opening_hours="24/7", active=True,
+    cell=geo.cell_of(59.6106, 16.5460), updated_at=timezone.now()))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +46,7 @@ def live():
     try:
         product.manage("seed_ivpa_demo")
         product.manage("shell", "-c", SETUP)
+        product.manage("shell", "-c", AED_SETUP)
     except Exception:
         product.stop()
         raise
@@ -294,11 +306,17 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     sign_in(erik, live.url, "erik", "/console/")
     row = erik.locator(f"[data-assignment='{assignment['id']}']")
     expect(row.locator(".asg-dest")).to_contain_text("→ Akademiska")
-    expect(row.locator(".asg-dest-by")).to_have_text(re.compile(r"^ \(vald av Maria Ek \d\d:\d\d\)$"))
+    expect(row.locator(".asg-dest-by")).to_have_text(
+        re.compile(r"^ \(vald av Maria Ek \d\d:\d\d\)$"))
     assert maria.evaluate("() => document.body.dataset.chimes") is None  # her own pick: no tone
     row.locator(".destination-btn").click()
     picker = row.locator(".asg-destination select")
-    expect(picker.locator("option").first).to_contain_text("Lasarettet i Enköping")
+    # A placeholder first, then the hospitals nearest first; the current one preselected, so
+    # "Set destination" changes nothing until another is chosen.
+    expect(picker.locator("option").first).to_have_text("Välj sjukhus…")
+    expect(picker.locator("option").nth(1)).to_contain_text("Lasarettet i Enköping")
+    expect(picker.locator("option:checked")).to_contain_text("Akademiska sjukhuset")
+    expect(row.locator(".asg-destination button")).to_be_disabled()
     enkoping = picker.locator("option", has_text="Lasarettet i Enköping").get_attribute("value")
     picker.select_option(value=enkoping)
     row.locator(".asg-destination button").click()
@@ -384,31 +402,27 @@ def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_acc
                  if a["active"] and a["status"] == "accepted")
     navigate = lars.locator("#al-navigate")
     patient_link = "https://www.openstreetmap.org/directions?to=59.6099,16.5448"
-    if alert["route"] == "aed":
-        aed = alert["destination"]["aed"]
-        expect(area.locator(".fm-aed")).to_contain_text("Hjärtstartare")
-        expect(navigate).to_have_text("Navigera till hjärtstartaren")
-        expect(navigate).to_have_attribute("data-target", "aed")
-        expect(navigate).to_have_attribute("href", re.compile(
-            rf"to={aed['latitude']:.4f}\d*,{aed['longitude']:.4f}\d*$"))
-        expect(lars.locator("#al-nav")).to_have_attribute("href", patient_link)
-    else:
-        expect(area.locator(".fm-aed")).to_have_count(0)
-        expect(navigate).to_have_text("Navigera till patienten")
-        expect(navigate).to_have_attribute("href", patient_link)
-        expect(lars.locator("#al-nav")).to_be_hidden()
-    # Each leg's walking time as the server gave it, "estimated" where no router made it.
-    legs = alert.get("legs") or []
-    if legs:
-        text = lars.locator("#al-legs").inner_text()
-        wanted = [("Till hjärtstartaren: " if leg["to"] == "aed" else "Till patienten: ")
-                  for leg in legs]
-        assert [part.split(":")[0] + ": " for part in text.split(" · ")] == wanted, text
-        for part, leg in zip(text.split(" · "), legs, strict=True):
-            assert re.search(r"\d+ (min|s)", part), part
-            assert ("(uppskattat)" in part) == (leg["source"] == "estimate"), part
-    else:
-        expect(lars.locator("#al-legs")).to_be_hidden()
+    # Routed by the defibrillator (AED_SETUP puts one open day and night on the way).
+    assert alert["route"] == "aed", alert
+    aed = alert["destination"]["aed"]
+    expect(area.locator(".fm-aed")).to_contain_text("Hjärtstartare")
+    expect(navigate).to_have_text("Navigera till hjärtstartaren")
+    expect(navigate).to_have_attribute("data-target", "aed")
+    expect(navigate).to_have_attribute(
+        "href", f"https://www.openstreetmap.org/directions?to={aed['latitude']},"
+                f"{aed['longitude']}")
+    expect(lars.locator("#al-nav")).to_have_attribute("href", patient_link)
+    # Each leg's walking time as the server gave it, "estimated" (no router in this product).
+    legs = alert["legs"]
+    assert [(leg["from"], leg["to"]) for leg in legs] == [("responder", "aed"),
+                                                          ("aed", "patient")], legs
+    expect(lars.locator("#al-legs")).to_be_visible()
+    text = lars.locator("#al-legs").inner_text()
+    parts = text.split(" · ")
+    assert [part.split(":")[0] for part in parts] == ["Till hjärtstartaren", "Till patienten"], text
+    for part, leg in zip(parts, legs, strict=True):
+        assert re.search(r"\d+ (min|s)", part), part
+        assert ("(uppskattat)" in part) == (leg["source"] == "estimate"), part
     text = lars.locator("#alert").inner_text()
     assert "Tolvan" not in text
     shot(lars, "responder-accepted", full_page=True)

@@ -60,14 +60,32 @@ export function destinationButton(c, a) {
   return button;
 }
 
-/** The open picker under the row, or null. */
+/** The picker's options: a placeholder, the current hospital kept even when it is no longer
+    offered (so nothing else is silently preselected), then the offered ones. */
+function options(list, a) {
+  const current = a.destination_hospital ?? null;
+  const out = [el('option', { value: '', disabled: true, selected: current == null }, t('console.destination_pick'))];
+  if (current != null && !list.some((h) => h.id === current)) {
+    out.push(el('option', { value: current, selected: true, disabled: true },
+      `${a.destination_name} ${t('console.destination_inactive')}`));
+  }
+  return out.concat(list.map((h) => el('option', { value: h.id, selected: h.id === current }, label(h))));
+}
+
+/** The open picker under the row, or null. "Set destination" only for another hospital. */
 export function destinationPicker(c, a) {
   if (open !== a.id || !ACTIVE.has(a.status)) return null;
   const list = lists.get(c.id);
   if (!Array.isArray(list)) return el('span', { class: 'asg-destination' }, t('console.destination_loading'));
-  const select = el('select', { 'aria-label': t('console.destination_choose') }, list.map((h) =>
-    el('option', { value: h.id, selected: h.short_name === a.destination_name }, label(h))));
+  const select = el('select', { 'aria-label': t('console.destination_choose') }, options(list, a));
   const go = el('button', { type: 'button', class: 'btn btn-primary btn-small' }, t('console.destination_set'));
-  go.addEventListener('click', () => destinationSet(c, a, Number(select.value)));
+  const update = () => {
+    go.disabled = select.value === '' || Number(select.value) === (a.destination_hospital ?? null);
+  };
+  update();
+  select.addEventListener('change', update);
+  go.addEventListener('click', () => {
+    if (!go.disabled) destinationSet(c, a, Number(select.value));
+  });
   return el('span', { class: 'asg-destination' }, select, go);
 }
