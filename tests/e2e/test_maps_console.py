@@ -351,3 +351,38 @@ def test_a_detail_added_to_a_picked_address_keeps_its_place_and_a_clicked_positi
     address.press_sequentially("Bakgården", delay=30)
     assert (page.input_value("#case-lat"), page.input_value("#case-lon")) == clicked
     expect(page.locator("#case-municipality-code")).to_have_value("")
+
+
+def test_the_map_colours_each_unit_by_its_status_and_follows_a_change(live, console):
+    """A unit's marker carries its status (`st-<status>`, the colour of the units list's
+    badge); when the unit is alerted and then cancelled, its marker follows."""
+    import httpx
+
+    page, _tiles = console
+    headers = {"Authorization": f"Token {live.token('anna')}"}
+    units = httpx.get(live.url + "/api/units/", headers=headers).json()
+    unit = sorted((u for u in units if u["status"] == "available" and u["latitude"] is not None
+                   and u["call_sign"].startswith("AMB")), key=lambda u: u["call_sign"])[-1]
+    region = next(r["id"] for r in httpx.get(live.url + "/api/regions/", headers=headers).json()
+                  if r["code"] == "VML")
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": region, "caller_number": "+4621123456", "address": "Vid stationen",
+        "municipality": "Västerås", "latitude": unit["latitude"],
+        "longitude": unit["longitude"], "complaint": "Yrsel, kartfärg", "mbs_priority": "2A",
+        "priority": "2A"}).json()
+    sign_in(page, live.url, "anna", "/console/")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+    expect(page.locator("#map img.leaflet-tile-loaded").first).to_be_visible()  # the map is up
+    page.locator(".case", has_text="Yrsel, kartfärg").locator(".case-ref").click()
+    expect_view_near(page, case["latitude"], case["longitude"])
+    marker = page.locator(f".unit-marker[title='{unit['call_sign']}']")
+    expect(marker).to_have_class(re.compile(r"\bst-available\b"))
+
+    [assignment] = httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
+                              json={"units": [unit["id"]]}).json()
+    expect(marker).to_have_class(re.compile(r"\bst-alerted\b"))
+    expect(marker).not_to_have_class(re.compile(r"\bst-available\b"))
+
+    httpx.post(live.url + f"/api/assignments/{assignment['id']}/status/", headers=headers,
+               json={"status": "cancelled"}).raise_for_status()
+    expect(marker).to_have_class(re.compile(r"\bst-available\b"))
