@@ -238,6 +238,8 @@ def map_() -> dict:
         "choose": _("Choose a suggestion with the arrow keys, or keep typing."),
         "aed": _("Defibrillator: {name}, {distance}"),
         "aed_target": _("Defibrillator: {name}, {distance}; fetched by {responders}"),
+        "responder": _("{kind} {n} · on the way"),
+        "responder_title": _("{label}: {name}, position to about 100 m"),
         "cluster": _("{n} on the map here; zoom in to see them"),
         "case": _("Case {ref}: {complaint}"),
     }

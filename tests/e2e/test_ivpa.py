@@ -28,6 +28,7 @@ from tests.e2e.test_dispatch_to_crew import (
     sign_in,
 )
 from tests.e2e.test_pwa import axe_serious
+from tests.e2e.tiles import tiles_route
 from tests.identity.provider import StandInProvider
 from tests.live import LiveProduct
 
@@ -128,6 +129,7 @@ def height(page: Page, selector: str) -> float:
 
 def test_cardiac_arrest_alerts_volunteers_who_answer_and_the_console_follows(live, open_page):
     anna = open_page(CONSOLE)
+    tiles_route(anna.context)
     sign_in(anna, live.url, "anna", "/console/")
     expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
     expect(anna.locator("#ivpa-connected")).to_have_text("IVPA: 3 anslutna kommuner")
@@ -222,6 +224,13 @@ def test_cardiac_arrest_alerts_volunteers_who_answer_and_the_console_follows(liv
     assert axe_serious(eva) == []
     expect(row(anna, "Eva Sjöberg").locator(".badge")).to_have_text("Accepterat")
     expect(panel.locator(".ivpa-state")).to_contain_text("1 av 1 har accepterat")
+    # The case's responders on the console's map: eva on her way, a triangle and a word, at
+    # her coarse position (nobody else: the others did not accept).
+    walker = anna.locator("#map .responder-marker")
+    expect(walker).to_have_count(1)
+    expect(walker.locator(".lbl")).to_have_text("Frivillig 1 · på väg")
+    expect(walker.locator("[data-alert]")).to_have_attribute(
+        "title", "Frivillig 1 · på väg: Eva Sjöberg, ungefärlig position (±100 m)")
 
     # One was needed: lars is stood down, on his phone and on the console.
     lars = phones["lars"]
@@ -237,6 +246,7 @@ def test_cardiac_arrest_alerts_volunteers_who_answer_and_the_console_follows(liv
     eva.click("#al-arrived")
     expect(eva.locator("#al-arrived-at")).to_contain_text("Framme kl.")
     expect(row(anna, "Eva Sjöberg").locator(".badge")).to_have_text("Framme")
+    expect(walker).to_have_count(0)  # on scene: no longer drawn on the way
     expect(row(anna, "Eva Sjöberg").locator(".ivpa-arrived")).to_have_text(re.compile(r"\d\d:\d\d"))
     shot(anna, "console-answers")
     assert axe_serious(anna) == []

@@ -68,6 +68,21 @@ export function aedRunners(caseId) {
   return out;
 }
 
+/** The case's responders on the way, for the map: the running callout's accepted alerts
+    with the coarse position the server sends only while they are on the way, numbered by kind
+    in the order they accepted ("Frivillig 1"). None once the callout ended. */
+export function caseResponders(caseId) {
+  const co = currentCallout(caseId);
+  if (!co || co.ended_at) return [];
+  const counts = new Map();
+  return (co.alerts || []).filter((a) => a.status === 'accepted' && a.position)
+    .sort((a, b) => String(a.accepted_at).localeCompare(String(b.accepted_at)) || a.id - b.id)
+    .map((a) => {
+      counts.set(a.kind, (counts.get(a.kind) || 0) + 1);
+      return { ...a, n: counts.get(a.kind) };
+    });
+}
+
 /** The short line on a case card while responders are being alerted for it. */
 export function ivpaBadge(caseId) {
   const co = calloutsOf(caseId).find((x) => !x.ended_at);

@@ -2,13 +2,15 @@
    without it): the units where they last reported, coloured by status (stacked where several
    stand at one station), the open cases, the stations, the position picked for a new case,
    and around the selected case the open defibrillators (GET /api/ivpa/aeds/), marked where
-   an accepted responder is fetching one (the callout names the defibrillator; it sends no
-   responder's position, so none is drawn; how far around is the server's IVPA_AED_RADIUS_M). Units and defibrillators gather into clusters
-   where they crowd (leaflet.markercluster, when loaded), so their labels never overlap. A
-   click on a unit, a case or the map itself goes to the hooks initMap was given. */
+   an accepted responder is fetching one (how far around is the server's IVPA_AED_RADIUS_M),
+   and the case's responders on the way ("Frivillig 1 · på väg", a triangle: the coarse
+   position the callout carries only while they are on the way; gone when they arrive or the
+   callout ends). Units and defibrillators gather into clusters where they crowd
+   (leaflet.markercluster, when loaded), so their labels never overlap. A click on a unit, a
+   case or the map itself goes to the hooks initMap was given. */
 
 import { api, el, t } from './common.js';
-import { aedRunners } from './console-ivpa.js';
+import { aedRunners, caseResponders } from './console-ivpa.js';
 import { state } from './console-state.js';
 import { mapCreate } from './map.js';
 
@@ -21,6 +23,7 @@ let crowd = null; // the cluster group of units and defibrillators (or the map i
 const unitMarkers = new Map();
 const caseMarkers = new Map();
 const aedMarkers = new Map();
+const responderMarkers = new Map();
 const aeds = { caseId: null, key: '', list: [] };
 let pickMarker = null;
 let fitted = false;
@@ -154,6 +157,45 @@ export function renderMap() {
     }
   }
   renderAeds();
+  renderResponders();
+}
+
+/* ---------- the selected case's responders on the way ---------- */
+
+function renderResponders() {
+  const list = state.selectedCase != null ? caseResponders(state.selectedCase) : [];
+  const seen = new Set();
+  for (const a of list) {
+    const label = t('console.map.responder', { kind: t(`ivpa.kind.${a.kind}`), n: a.n });
+    const title = t('console.map.responder_title', { label, name: a.name });
+    const at = [a.position.latitude, a.position.longitude];
+    const sig = `${title}|${at}`;
+    let marker = responderMarkers.get(a.id);
+    if (!marker) {
+      marker = L.marker(at, { keyboard: false, zIndexOffset: 1500, title });
+      marker.addTo(map);
+      responderMarkers.set(a.id, marker);
+    }
+    if (marker._sig !== sig) {
+      marker.setLatLng(at);
+      marker.options.title = title;
+      marker.setIcon(L.divIcon({
+        className: `responder-marker kind-${a.kind}`,
+        html: el('span', { title, dataset: { alert: a.id } },
+          el('span', { class: 'responder-sign', 'aria-hidden': 'true' }, '▲'), el('span', { class: 'lbl' }, label)),
+        iconSize: null,
+        iconAnchor: [10, 10],
+      }));
+      marker._sig = sig;
+    }
+    seen.add(a.id);
+  }
+  for (const [id, marker] of responderMarkers) {
+    if (!seen.has(id)) {
+      marker.remove();
+      responderMarkers.delete(id);
+    }
+  }
 }
 
 /* ---------- the defibrillators around the selected case ---------- */
