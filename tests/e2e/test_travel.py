@@ -7,6 +7,7 @@ and the next case's times are the estimate, shown "≈ m:ss (uppskattat)".
 """
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -69,6 +70,11 @@ def _page(browser, viewport, **options):
 
 def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm, browser):
     live.manage("shell", "-c", REGISTER.format(complaint="Routad: medvetslös man"))
+    # The registration answered on the estimate; the product's timer loop asks the router.
+    deadline = time.monotonic() + 30
+    while (not any(r["path"].startswith("/table/v1/foot/") for r in osrm.requests)
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
     assert any(r["path"].startswith("/table/v1/foot/") for r in osrm.requests)
     context, anna, errors = _page(browser, CONSOLE)
     sign_in(anna, live.url, "anna", "/console/")
