@@ -26,6 +26,8 @@ def _client(api, user, language):
     ("nb", "/api/hospitals/", {"latitude": 59.6}, "Oppgi både breddegrad og lengdegrad"),
     (None, "/api/addresses/", {"q": "s" * 101}, "Skriv högst"),
     (None, "/api/addresses/nearest/", {"latitude": 66, "longitude": 20}, "Ingen känd adress"),
+    (None, "/api/addresses/nearest/", {"latitude": "norr", "longitude": 16}, "Ett giltigt nummer"),
+    ("nb", "/api/hospitals/", {"latitude": 95, "longitude": 16}, "mindre enn eller lik 90"),
 ])
 def test_a_refusal_is_in_the_users_language(api, demo, language, path, query, words):
     municipalities_add()
