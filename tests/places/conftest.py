@@ -14,16 +14,22 @@ def osrm_server():
         yield server
 
 
+def standin_as(server, settings, *, service: str, forget):
+    """`server` reset as the product's SERVICE_URL with a short time-out; the product's
+    memory of the service (`forget`) cleared before and after."""
+    server.reset()
+    setattr(settings, f"{service}_URL", server.url)
+    setattr(settings, f"{service}_TIMEOUT_SECONDS", 0.5)
+    setattr(settings, f"{service}_RETRY_SECONDS", 30)
+    forget()
+    yield server
+    forget()
+
+
 @pytest.fixture
 def osrm(osrm_server, settings):
     """The stand-in as the product's router (ROUTER_URL), reset, with a short time-out."""
-    osrm_server.reset()
-    settings.ROUTER_URL = osrm_server.url
-    settings.ROUTER_TIMEOUT_SECONDS = 0.5
-    settings.ROUTER_RETRY_SECONDS = 30
-    router_reset()
-    yield osrm_server
-    router_reset()
+    yield from standin_as(osrm_server, settings, service="ROUTER", forget=router_reset)
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +43,5 @@ def nominatim(nominatim_server, settings):
     """The stand-in as the product's geocoder (GEOCODER_URL), reset, with a short time-out."""
     from places.geocoder import geocoder_reset
 
-    nominatim_server.reset()
-    settings.GEOCODER_URL = nominatim_server.url
-    settings.GEOCODER_TIMEOUT_SECONDS = 0.5
-    settings.GEOCODER_RETRY_SECONDS = 30
-    geocoder_reset()
-    yield nominatim_server
-    geocoder_reset()
+    yield from standin_as(nominatim_server, settings, service="GEOCODER",
+                          forget=geocoder_reset)
