@@ -24,21 +24,16 @@ Targets (issue 13): p99 <= 30 ms on PostgreSQL, <= 60 ms on SQLite.
 """
 
 import argparse
-import json
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Throwaway, commit_short, figures, load_text, report_save  # noqa: E402
 
 TARGET_P99_MS = {"postgresql": 30.0, "sqlite": 60.0}
 LIMIT = 10
@@ -64,71 +59,6 @@ PLACE_ENDINGS = ["by", "köping", "hult", "torp", "berga", "sund", "vall", "ryd"
 TOWNS = [("Västerås", 59.6099, 16.5448, "1980"), ("Uppsala", 59.8586, 17.6389, "0380"),
          ("Stockholm", 59.3293, 18.0686, "0180"), ("Sundsvall", 62.3908, 17.3069, "2281"),
          ("Norrköping", 58.5877, 16.1924, "0581"), ("Enköping", 59.6361, 17.0777, "0381")]
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-class Throwaway:
-    """A fresh database for the run: configured in the environment before Django starts."""
-
-    def __init__(self, database_url: str | None, keep: bool):
-        self.keep = keep
-        self.database_url = database_url
-        tag = uuid.uuid4().hex[:10]
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-        # Files go to LARMKEDJAN_VAR_DIR, else a temporary directory: never the repo's var/.
-        self.made_dir = None
-        if not os.environ.get("LARMKEDJAN_VAR_DIR"):
-            self.made_dir = tempfile.mkdtemp(prefix="larmkedjan-bench-")
-            os.environ["LARMKEDJAN_VAR_DIR"] = self.made_dir
-        var_dir = Path(os.environ["LARMKEDJAN_VAR_DIR"])
-        os.environ.pop("REDIS_URL", None)
-        if database_url:
-            self.name = f"larmkedjan_bench_addresses_{tag}"
-            _pg_admin(database_url, f'CREATE DATABASE "{self.name}"')
-            os.environ["DATABASE_URL"] = urlunsplit(
-                urlsplit(database_url)._replace(path="/" + self.name))
-            os.environ.setdefault("SECRET_KEY", "bench-" + uuid.uuid4().hex)
-            self.where = f"PostgreSQL database {self.name}"
-        else:
-            os.environ.pop("DATABASE_URL", None)
-            var_dir.mkdir(parents=True, exist_ok=True)
-            self.path = var_dir / f"bench-addresses-{tag}.sqlite3"
-            os.environ["SQLITE_PATH"] = str(self.path)
-            self.where = f"SQLite file {self.path}"
-
-    def drop(self) -> None:
-        if self.keep:
-            print(f"kept: {self.where}")
-            return
-        from django.db import connections
-
-        connections.close_all()
-        if self.database_url:
-            _pg_admin(self.database_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        else:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
-        if self.made_dir:
-            shutil.rmtree(self.made_dir, ignore_errors=True)
-
-
-def figures(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    if not ordered:
-        return {"n": 0}
-
-    def pct(p):
-        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
-
-    return {"n": len(ordered), "p50": pct(50), "p95": pct(95), "p99": pct(99),
-            "max": round(ordered[-1], 2), "mean": round(sum(ordered) / len(ordered), 2)}
 
 
 def places(rng: random.Random, count: int) -> list[tuple[str, float, float, str]]:
@@ -250,7 +180,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON last")
     args = parser.parse_args()
 
-    db = Throwaway(args.database_url, args.keep)
+    db = Throwaway(args.database_url, args.keep, label="addresses")
     import django
 
     django.setup()
@@ -261,7 +191,7 @@ def main() -> int:
     load_start = os.getloadavg()
     try:
         print(f"== addresses on {db.where}, {os.cpu_count()} CPUs, load average "
-              f"{' '.join(f'{x:.2f}' for x in load_start)}", flush=True)
+              f"{load_text(load_start)}", flush=True)
         t0 = time.monotonic()
         call_command("migrate", verbosity=0)
         print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
@@ -286,11 +216,10 @@ def main() -> int:
     for text, labels in results["examples"].items():
         print(f"   {text!r}: {labels}")
     load_end = os.getloadavg()
-    print(f"   load average at the end: {' '.join(f'{x:.2f}' for x in load_end)}")
+    print(f"   load average at the end: {load_text(load_end)}")
     report = {
         "benchmark": "addresses", "vendor": vendor,
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                 capture_output=True, text=True).stdout.strip(),
+        "commit": commit_short(),
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "addresses": args.addresses, "rounds": args.rounds, "limit": LIMIT,
         "near": NEAR if args.near else None,
@@ -298,13 +227,7 @@ def main() -> int:
         "loadavg_at_start": load_start, "loadavg_at_end": load_end,
         "target_p99_ms": target, **results,
     }
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{datetime.now():%Y%m%d-%H%M%S}-{report['commit']}-addresses-{vendor}.json"
-    path.write_text(json.dumps(report, indent=2))
-    print(f"   JSON: {path.relative_to(ROOT)}")
-    if args.json:
-        print(json.dumps(report))
+    report_save(report, echo=args.json)
     return 0
 
 

@@ -1,7 +1,8 @@
 """Benchmark of IVPA volunteer selection (`ivpa.selectors.volunteers_near`) on a throwaway
 database with a country's worth of volunteers.
 
-    python bench/ivpa_select.py                         # SQLite file under var/, removed after
+    python bench/ivpa_select.py                         # SQLite file under LARMKEDJAN_VAR_DIR
+                                                        # or a temporary directory, removed
     python bench/ivpa_select.py --database-url postgres://postgres@127.0.0.1:5432/postgres
                                                         # a fresh PostgreSQL database next to it,
                                                         # dropped after
@@ -20,20 +21,17 @@ Targets: p99 < 10 ms on PostgreSQL, < 20 ms on SQLite.
 """
 
 import argparse
-import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Throwaway, commit_short, figures, load_text, report_save  # noqa: E402
 
 TARGET_P99_MS = {"postgresql": 10.0, "sqlite": 20.0}
 RADII = (1800, 5000)
@@ -78,63 +76,6 @@ def positions(rng: random.Random, count: int) -> list[tuple[float, float]]:
         dlon = rng.gauss(0, sigma) / (111.32 * math.cos(math.radians(lat)))
         out.append((min(69.0, max(55.0, lat + dlat)), lon + dlon))
     return out
-
-
-def figures(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-
-    def pct(p):
-        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
-
-    return {"n": len(ordered), "p50": pct(50), "p95": pct(95), "p99": pct(99),
-            "max": round(ordered[-1], 2), "mean": round(sum(ordered) / len(ordered), 2)}
-
-
-# --------------------------------------------------------------------------- database
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-class Throwaway:
-    """A fresh database for the run: configured in the environment before Django starts."""
-
-    def __init__(self, database_url: str | None, keep: bool):
-        self.keep = keep
-        self.database_url = database_url
-        tag = uuid.uuid4().hex[:10]
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-        os.environ.pop("REDIS_URL", None)  # nothing here publishes; no broker needed
-        if database_url:
-            self.name = f"larmkedjan_bench_ivpa_{tag}"
-            _pg_admin(database_url, f'CREATE DATABASE "{self.name}"')
-            os.environ["DATABASE_URL"] = urlunsplit(
-                urlsplit(database_url)._replace(path="/" + self.name))
-            os.environ.setdefault("SECRET_KEY", "bench-" + uuid.uuid4().hex)
-            self.where = f"PostgreSQL database {self.name}"
-        else:
-            os.environ.pop("DATABASE_URL", None)
-            (ROOT / "var").mkdir(exist_ok=True)
-            self.path = ROOT / "var" / f"bench-ivpa-{tag}.sqlite3"
-            os.environ["SQLITE_PATH"] = str(self.path)
-            self.where = f"SQLite file {self.path.relative_to(ROOT)}"
-
-    def drop(self) -> None:
-        if self.keep:
-            print(f"kept: {self.where}")
-            return
-        from django.db import connections
-
-        connections.close_all()
-        if self.database_url:
-            _pg_admin(self.database_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        else:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- the benchmark
@@ -230,7 +171,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("IVPA_BENCH_DATABASE_URL"),
                         help="a PostgreSQL server (postgres://...): a fresh database is created "
-                             "next to this one and dropped after; default: SQLite under var/")
+                             "next to this one and dropped after; default: SQLite under "
+                             "LARMKEDJAN_VAR_DIR or a temporary directory")
     parser.add_argument("--volunteers", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=200)
@@ -239,7 +181,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON last")
     args = parser.parse_args()
 
-    db = Throwaway(args.database_url, args.keep)
+    db = Throwaway(args.database_url, args.keep, label="ivpa")
     import django
 
     django.setup()
@@ -250,7 +192,7 @@ def main() -> int:
     load_start = os.getloadavg()
     try:
         print(f"== ivpa-select on {db.where}, {os.cpu_count()} CPUs, load average "
-              f"{' '.join(f'{x:.2f}' for x in load_start)}", flush=True)
+              f"{load_text(load_start)}", flush=True)
         t0 = time.monotonic()
         call_command("migrate", verbosity=0)
         print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
@@ -272,25 +214,17 @@ def main() -> int:
               f"p99 {r['p99']:.2f}  max {r['max']:.2f}  (found {r['found_mean']} on average, "
               f"{r['found_full_share']:.0%} full)  {verdict}")
     load_end = os.getloadavg()
-    print(f"   load average at the end: {' '.join(f'{x:.2f}' for x in load_end)}")
+    print(f"   load average at the end: {load_text(load_end)}")
     report = {
         "benchmark": "ivpa-select", "vendor": connection.vendor,
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                 capture_output=True, text=True).stdout.strip(),
+        "commit": commit_short(),
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "volunteers": args.volunteers, "queries": args.queries, "limit": LIMIT,
         "loadavg_at_start": load_start, "loadavg_at_end": load_end,
         "target_p99_ms": target, "responder_cell_index_used": plan["responder_cell_used"],
         "plan": plan["plan"], "latency_ms": {str(k): v for k, v in results.items()},
     }
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{datetime.now():%Y%m%d-%H%M%S}-{report['commit']}-ivpa-select-" \
-                     f"{connection.vendor}.json"
-    path.write_text(json.dumps(report, indent=2))
-    print(f"   JSON: {path.relative_to(ROOT)}")
-    if args.json:
-        print(json.dumps(report))
+    report_save(report, echo=args.json)
     return 0
 
 

@@ -1,12 +1,13 @@
-"""bench/address_search.py writes its throwaway SQLite file under LARMKEDJAN_VAR_DIR or a
-temporary directory, never the repo's var/ (the rule for anything that writes var files)."""
+"""The database benchmarks (bench/common.py) write their throwaway SQLite file under
+LARMKEDJAN_VAR_DIR or a temporary directory, never the repo's var/ (the rule for anything that
+writes var files)."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from bench import address_search
+from bench.common import ROOT, Throwaway
 
 
 @pytest.fixture
@@ -17,8 +18,8 @@ def environment(monkeypatch):
 
 
 def test_without_a_var_dir_the_bench_file_is_in_a_temporary_directory(environment):
-    db = address_search.Throwaway(None, keep=False)
-    repo_var = address_search.ROOT / "var"
+    db = Throwaway(None, keep=False, label="addresses")
+    repo_var = ROOT / "var"
     assert repo_var not in db.path.parents
     assert Path(os.environ["LARMKEDJAN_VAR_DIR"]) == db.path.parent
     db.path.touch()
@@ -28,7 +29,7 @@ def test_without_a_var_dir_the_bench_file_is_in_a_temporary_directory(environmen
 
 def test_the_bench_file_goes_to_the_var_dir_given(environment, tmp_path):
     os.environ["LARMKEDJAN_VAR_DIR"] = str(tmp_path)
-    db = address_search.Throwaway(None, keep=False)
+    db = Throwaway(None, keep=False, label="addresses")
     assert db.path.parent == tmp_path
     db.drop()
     assert tmp_path.exists()
