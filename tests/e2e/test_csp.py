@@ -3,9 +3,9 @@ sign-up pages, the admin and the API's docs work under it and the browser report
 violation. (The screens' own end-to-end tests run under it too.)"""
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, sign_in
+from tests.e2e.browser import CONSOLE, pages_open, sign_in
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -26,33 +26,10 @@ def live():
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(browser):
-    contexts, reported = [], []
-
-    def make() -> Page:
-        context = browser.new_context(viewport=CONSOLE)
-        context.add_init_script(VIOLATIONS_JS)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("pageerror", lambda exc: reported.append(str(exc)))
-        page.on("console", lambda m: reported.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not reported, f"Errors and CSP violations on the pages: {reported}"
+    with pages_open(browser, what="Errors and CSP violations on the pages") as pages:
+        yield lambda: pages.open(CONSOLE, init_script=VIOLATIONS_JS)
 
 
 def violations(page: Page) -> list[str]:

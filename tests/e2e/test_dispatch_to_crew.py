@@ -13,18 +13,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "larm-demo-2026"
-CONSOLE = {"width": 1600, "height": 1000}
-TABLET = {"width": 1280, "height": 800}
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
 
@@ -35,48 +30,17 @@ def live():
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(browser):
     """open_page(viewport) -> a page in a fresh context (its own cookies and storage)."""
-    contexts = []
-    errors = []
-
-    def make(viewport) -> Page:
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(5000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
-                if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors on the pages: {errors}"
+    with pages_open(browser, timeout_ms=5000) as pages:
+        yield pages.open
 
 
 def shot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
-
-
-def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
-    page.goto(url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-card button[type=submit]")
-    page.wait_for_url(f"**{lands_on}")
 
 
 def join_unit(page: Page, call_sign: str) -> None:

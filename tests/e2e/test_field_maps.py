@@ -16,12 +16,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, join_unit, sign_in
-from tests.e2e.test_ivpa import PHONE, SETUP, WHERE, responder_ready
+from tests.e2e.browser import PHONE, pages_open, sign_in
+from tests.e2e.test_dispatch_to_crew import join_unit
+from tests.e2e.test_ivpa import SETUP, WHERE, responder_ready
 from tests.e2e.test_pwa import axe_serious
-from tests.e2e.tiles import tiles_route
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -54,33 +54,12 @@ def live():
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(browser):
-    """open_page(viewport, **context options) -> a page in a fresh context."""
-    contexts, errors = [], []
-
-    def make(viewport, **options) -> Page:
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
-                if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors on the pages: {errors}"
+    """open_page(viewport, **context options) -> a page in a fresh context whose map tiles
+    are answered locally (counted in page.context.tiles)."""
+    with pages_open(browser) as pages:
+        yield lambda viewport, **options: pages.open(viewport, tiles=True, **options)
 
 
 def shot(page: Page, name: str, *, full_page: bool = False) -> None:
@@ -150,9 +129,8 @@ def test_the_crew_sees_the_scene_and_itself_on_a_map_and_navigates_to_the_step_s
     # says it is an Android tablet (a geo: link for whatever map app it has).
     sara = open_page({"width": 1024, "height": 768}, permissions=["geolocation"],
                      geolocation={"latitude": 59.6190, "longitude": 16.5600})
-    tiles = tiles_route(sara.context)
+    tiles = sara.context.tiles
     ali = open_page({"width": 800, "height": 1280}, user_agent=ANDROID_TABLET)
-    tiles_route(ali.context)
     sign_in(sara, live.url, "sara", "/crew/")
     sign_in(ali, live.url, "ali", "/crew/")
     for crew in (sara, ali):
@@ -242,7 +220,6 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     akademiska = next(h for h in httpx.get(live.url + "/api/hospitals/", headers=headers).json()
                       if h["name"] == "Akademiska sjukhuset")
     maria = open_page({"width": 1024, "height": 768})
-    tiles_route(maria.context)
     sign_in(maria, live.url, "maria", "/crew/")
     on_duty(maria, "AMB 3110")
     case = httpx.post(live.url + "/api/cases/", headers=headers, json={
@@ -302,7 +279,6 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     # The console names it on the assignment's row; the dispatcher changes it, and the tablet's
     # map and "Navigera" follow (the assignment stream).
     erik = open_page({"width": 1440, "height": 900})
-    tiles_route(erik.context)
     sign_in(erik, live.url, "erik", "/console/")
     row = erik.locator(f"[data-assignment='{assignment['id']}']")
     expect(row.locator(".asg-dest")).to_contain_text("→ Akademiska")
@@ -342,7 +318,6 @@ def test_the_assignment_card_never_waits_for_the_map_library(live, open_page):
     johan = open_page({"width": 1024, "height": 768}, service_workers="block")
     held = []
     johan.context.route("**/static/vendor/leaflet/leaflet.js", lambda route: held.append(route))
-    tiles_route(johan.context)
     sign_in(johan, live.url, "johan", "/crew/")
     on_duty(johan, "AMB 1020")
     headers = dispatcher(live)
@@ -374,7 +349,7 @@ def test_the_volunteer_sees_themself_the_defibrillator_and_the_patient_after_acc
     latitude, longitude = WHERE["lars"]
     lars = open_page(PHONE, permissions=["geolocation"],
                      geolocation={"latitude": latitude, "longitude": longitude})
-    tiles = tiles_route(lars.context)
+    tiles = lars.context.tiles
     sign_in(lars, live.url, "lars", "/responder/")
     responder_ready(lars)
     case = httpx.post(live.url + "/api/cases/", headers=dispatcher(live), json={

@@ -26,15 +26,9 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.test_dispatch_to_crew import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CONSOLE,
-    TABLET,
-    sign_in,
-)
+from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
 from tests.e2e.test_pwa import axe_serious, join
 from tests.live import LiveProduct
 
@@ -61,43 +55,20 @@ def live():
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def pw():
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(pw):
-    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-
-
 @pytest.fixture
 def open_page(pw, browser):
     """open_page(viewport=None, phone=False, locale="sv-SE") -> a page in a fresh context; a
     phone is Playwright's Pixel 7 (mobile, touch, its user agent)."""
-    contexts, errors = [], []
+    with pages_open(browser) as pages:
+        def make(viewport=None, *, phone=False, locale="sv-SE") -> Page:
+            options = (dict(pw.devices[PHONE_DEVICE]) if phone
+                       else {"viewport": viewport or CONSOLE})
+            options.pop("default_browser_type", None)
+            # Every page runs under its Content-Security-Policy (core.csp): axe-core is
+            # evaluated by the test, not injected as a script, so no context bypasses it.
+            return pages.open(locale=locale, **options)
 
-    def make(viewport=None, *, phone=False, locale="sv-SE") -> Page:
-        options = dict(pw.devices[PHONE_DEVICE]) if phone else {"viewport": viewport or CONSOLE}
-        options.pop("default_browser_type", None)
-        # Every page runs under its Content-Security-Policy (core.csp): axe-core is evaluated
-        # by the test, not injected as a script, so no context bypasses it.
-        context = browser.new_context(locale=locale, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text)  # core.csp refused something
-                if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors on the pages: {errors}"
+        yield make
 
 
 class Centre:

@@ -18,15 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.test_dispatch_to_crew import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CONSOLE,
-    sign_in,
-)
+from tests.e2e.browser import CONSOLE, PHONE, pages_open, sign_in
 from tests.e2e.test_pwa import axe_serious
 from tests.e2e.tiles import tiles_route
 from tests.identity.provider import StandInProvider
@@ -34,7 +29,6 @@ from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 412, "height": 915}
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 # Where the demo volunteers are (seed_ivpa_demo), for the phones' geolocation.
 WHERE = {"eva": (59.6131, 16.5402), "nils": (59.6052, 16.5533), "lars": (59.6112, 16.5471),
@@ -72,39 +66,21 @@ def live(provider):
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(browser):
     """open_page(viewport, who=None) -> a page in a fresh context; a volunteer's phone gets
     the position of that volunteer."""
-    contexts, errors = [], []
+    with pages_open(browser, csp=False) as pages:
+        def make(viewport, who=None, theme=None) -> Page:
+            options = {}
+            if who in WHERE:
+                latitude, longitude = WHERE[who]
+                options = {"geolocation": {"latitude": latitude, "longitude": longitude},
+                           "permissions": ["geolocation"]}
+            return pages.open(viewport, init_script=THEME_JS % theme if theme else None,
+                              **options)
 
-    def make(viewport, who=None, theme=None) -> Page:
-        options = {}
-        if who in WHERE:
-            latitude, longitude = WHERE[who]
-            options = {"geolocation": {"latitude": latitude, "longitude": longitude},
-                       "permissions": ["geolocation"]}
-        context = browser.new_context(viewport=viewport, **options)
-        if theme:
-            context.add_init_script(THEME_JS % theme)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors on the pages: {errors}"
+        yield make
 
 
 def shot(page: Page, name: str) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM
+from tests.e2e.browser import CHROMIUM
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser

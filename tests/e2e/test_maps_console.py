@@ -10,9 +10,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_dispatch_to_crew import CONSOLE, browser, shot, sign_in  # noqa: F401
+from tests.e2e.browser import CONSOLE, pages_open, sign_in
+from tests.e2e.test_dispatch_to_crew import shot
 from tests.e2e.test_pwa import axe_serious
-from tests.e2e.tiles import tiles_route
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -51,19 +51,11 @@ def live():
 
 
 @pytest.fixture
-def console(browser):  # noqa: F811
+def console(browser):
     """anna's console in a context whose map tiles are answered locally; (page, tiles)."""
-    context = browser.new_context(viewport=CONSOLE)
-    tiles = tiles_route(context)
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda m: errors.append(m.text)
-            if "Content Security Policy" in m.text else None)
-    yield page, tiles
-    context.close()
-    assert not errors, f"JavaScript errors on the console: {errors}"
+    with pages_open(browser, timeout_ms=5000, what="JavaScript errors on the console") as pages:
+        page = pages.open(CONSOLE, tiles=True)
+        yield page, page.context.tiles
 
 
 def map_view(page: Page) -> tuple[float, float, float]:

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, sign_in
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, sign_in
 from tests.e2e.test_lighthouse import sign_in_cookies
 from tests.live import LiveProduct
 

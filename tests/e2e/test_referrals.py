@@ -20,21 +20,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.test_dispatch_to_crew import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CONSOLE,
-    sign_in,
-)
+from tests.e2e.browser import CONSOLE, PHONE, pages_open, sign_in
 from tests.e2e.test_pwa import STORED_JS, axe_serious, controlled, offline
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 412, "height": 915}
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
 
@@ -45,30 +39,10 @@ def live():
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(browser):
-    contexts, errors = [], []
-
-    def make(viewport, **options) -> Page:
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors on the pages: {errors}"
+    with pages_open(browser, csp=False) as pages:
+        yield pages.open
 
 
 def shot(page: Page, name: str) -> None:

@@ -10,15 +10,14 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e.test_dispatch_to_crew import CHROMIUM, CHROMIUM_ARGS, CONSOLE, sign_in
+from tests.e2e.browser import CONSOLE, PHONE, Pages, sign_in
 from tests.live import LiveProduct
 from tests.places.osrm_standin import OsrmStandin
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 412, "height": 915}
 REGISTER = """
 from accounts.models import User
 from crews.models import Region
@@ -51,23 +50,6 @@ def live(osrm):
     product.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _page(browser, viewport, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    page = context.new_page()
-    page.set_default_timeout(8000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page, errors
-
-
 def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm, browser):
     live.manage("shell", "-c", REGISTER.format(complaint="Routad: medvetslös man"))
     # The registration answered on the estimate; the product's timer loop asks the router.
@@ -76,7 +58,8 @@ def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm,
            and time.monotonic() < deadline):
         time.sleep(0.05)
     assert any(r["path"].startswith("/table/v1/foot/") for r in osrm.requests)
-    context, anna, errors = _page(browser, CONSOLE)
+    desk = Pages(browser, csp=False)
+    anna = desk.open(CONSOLE)
     sign_in(anna, live.url, "anna", "/console/")
     expect(anna.locator("#conn")).to_have_attribute("data-state", "open")
     anna.locator(".case", has_text="Routad: medvetslös man").click()
@@ -90,14 +73,14 @@ def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm,
     expect(eva).to_have_text(PLAIN)
 
     # Eva's phone: the time to get there, from the router, without a mark.
-    phone_context, phone, phone_errors = _page(
-        browser, PHONE, geolocation={"latitude": 59.6131, "longitude": 16.5402},
-        permissions=["geolocation"])
+    eva = Pages(browser, csp=False)
+    phone = eva.open(PHONE, geolocation={"latitude": 59.6131, "longitude": 16.5402},
+                     permissions=["geolocation"])
     sign_in(phone, live.url, "eva", "/responder/")
     expect(phone.locator("#alert")).to_be_visible()
     expect(phone.locator("#al-eta")).to_have_attribute("data-source", "router")
     expect(phone.locator("#al-eta")).not_to_contain_text("uppskattat")
-    phone_context.close()
+    phone.context.close()
 
     # The router fails: the next case's times are the estimate, and the console says so.
     osrm.mode = "500"
@@ -113,5 +96,5 @@ def test_router_times_are_plain_and_the_fallback_is_marked_estimated(live, osrm,
     expect(ambulance).to_have_attribute("data-source", "estimate")
     expect(ambulance).to_have_text(ESTIMATED)
     expect(panel.locator("tr[data-name='Eva Sjöberg'] .ivpa-eta")).to_have_text(ESTIMATED)
-    context.close()
-    assert not errors and not phone_errors, (errors, phone_errors)
+    anna.context.close()
+    assert not desk.errors and not eva.errors, (desk.errors, eva.errors)
