@@ -9,8 +9,8 @@
 
 import { t } from './common.js';
 import { ownPosition } from './crew-position.js';
-import { FieldMap } from './field-map.js';
-import { devicePlatform, navigationUrl, opensWebPage } from './navigation.js';
+import { FieldMap, navigationLinkSet, navigationTemplate } from './field-map.js';
+import { devicePlatform, navigationUrl } from './navigation.js';
 
 // Once the patient is loaded the way goes to the destination.
 const TOWARDS_DESTINATION = new Set(['transporting', 'at_hospital']);
@@ -20,15 +20,7 @@ const $ = (id) => document.getElementById(id);
 
 let fieldMap = null;
 let shown = null; // the assignment on the map, drawn again when the own position moves
-
-function template() {
-  try {
-    return JSON.parse($('navigation-url')?.textContent || '""');
-  } catch {
-    return '';
-  }
-}
-const TEMPLATE = template();
+const TEMPLATE = navigationTemplate();
 
 /** Where the destination is, when the assignment says ({latitude, longitude, name}: a
     hospital), else null (none chosen, or a destination in words). */
@@ -83,19 +75,8 @@ export function renderCrewMap(a, { unitLabel = '' } = {}) {
   const target = currentTarget(a);
   const url = target && navigationUrl({ ...target, platform: PLATFORM, mode: 'drive', template: TEMPLATE });
   const nav = $('a-navigate');
-  nav.hidden = !url;
-  if (url) {
-    nav.href = url;
-    nav.dataset.target = target.kind;
-    nav.textContent = t(target.kind === 'destination' ? 'crew.map.navigate_destination' : 'crew.map.navigate_scene');
-    if (opensWebPage(url)) {
-      nav.target = '_blank';
-      nav.rel = 'noopener noreferrer';
-    } else {
-      nav.removeAttribute('target');
-      nav.removeAttribute('rel');
-    }
-  }
+  navigationLinkSet(nav, url, target?.kind);
+  if (url) nav.textContent = t(target.kind === 'destination' ? 'crew.map.navigate_destination' : 'crew.map.navigate_scene');
   const note = $('a-nav-note');
   const towards = TOWARDS_DESTINATION.has(a.status);
   note.hidden = !towards || Boolean(url);

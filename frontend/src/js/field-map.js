@@ -5,10 +5,42 @@
 
    Leaflet's script is loaded the first time there is something to draw (the map's element
    names it: data-leaflet), not by the page: the assignment card and its buttons never wait
-   for it (on slow 3G it held the card back by seconds). The service worker precaches it. */
+   for it (on slow 3G it held the card back by seconds). The service worker precaches it.
+
+   Also the "Navigera" link both screens put next to their map: the centre's template from the
+   page and the link's way of opening (navigation.js makes the URL, without the DOM). */
 
 import { el } from './common.js';
 import { mapCreate } from './map.js';
+import { opensWebPage } from './navigation.js';
+
+/** The centre's navigation template (#navigation-url, settings.NAVIGATION_URL), or ''. */
+export function navigationTemplate() {
+  try {
+    return JSON.parse(document.getElementById('navigation-url')?.textContent || '""');
+  } catch {
+    return '';
+  }
+}
+
+/** Link `node` to url (to the place of `kind`): a web page opens in a new tab, an app link
+    (geo:, maps:) hands over; without a url the link is hidden and goes nowhere. */
+export function navigationLinkSet(node, url, kind) {
+  node.hidden = !url;
+  if (!url) {
+    node.removeAttribute('href');
+    return;
+  }
+  node.href = url;
+  node.dataset.target = kind;
+  if (opensWebPage(url)) {
+    node.target = '_blank';
+    node.rel = 'noopener noreferrer';
+  } else {
+    node.removeAttribute('target');
+    node.removeAttribute('rel');
+  }
+}
 
 let leaflet = null;
 /** Leaflet's classic script, once; a failure (offline before it was ever stored) may be

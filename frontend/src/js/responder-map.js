@@ -8,8 +8,8 @@
    alert ends (where to go is kept in memory only). */
 
 import { t } from './common.js';
-import { FieldMap } from './field-map.js';
-import { devicePlatform, navigationUrl, opensWebPage } from './navigation.js';
+import { FieldMap, navigationLinkSet, navigationTemplate } from './field-map.js';
+import { devicePlatform, navigationUrl } from './navigation.js';
 
 const PLATFORM = devicePlatform(navigator);
 const $ = (id) => document.getElementById(id);
@@ -19,15 +19,7 @@ let fieldMap = null;
 let watchId = null;
 let here = null; // {latitude, longitude} of the phone, while the map is shown
 let shown = null;
-
-function template() {
-  try {
-    return JSON.parse($('navigation-url')?.textContent || '""');
-  } catch {
-    return '';
-  }
-}
-const TEMPLATE = template();
+const TEMPLATE = navigationTemplate();
 
 export function durationText(seconds) {
   if (seconds == null) return '';
@@ -98,29 +90,12 @@ export function renderResponderMap(a) {
   // A volunteer goes on foot; a fire and rescue or police unit alerted the same way drives.
   const mode = a.kind && a.kind !== 'volunteer' ? 'drive' : 'walk';
   const url = navigationUrl({ ...target, platform: PLATFORM, mode, template: TEMPLATE });
-  setLink($('al-navigate'), url, target.kind);
+  navigationLinkSet($('al-navigate'), url, target.kind);
   $('al-navigate').textContent = t(aed ? 'responder.map.navigate_aed' : 'responder.map.navigate_patient');
   // The patient's own button is the second leg's, when the first goes to the defibrillator.
   const second = aed && navigationUrl({
     latitude: a.destination.latitude, longitude: a.destination.longitude, label: a.destination.address,
     platform: PLATFORM, mode, template: TEMPLATE,
   });
-  setLink($('al-nav'), second || null, 'patient');
-}
-
-function setLink(node, url, kind) {
-  node.hidden = !url;
-  if (!url) {
-    node.removeAttribute('href');
-    return;
-  }
-  node.href = url;
-  node.dataset.target = kind;
-  if (opensWebPage(url)) {
-    node.target = '_blank';
-    node.rel = 'noopener noreferrer';
-  } else {
-    node.removeAttribute('target');
-    node.removeAttribute('rel');
-  }
+  navigationLinkSet($('al-nav'), second || null, 'patient');
 }
