@@ -33,7 +33,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Throwaway, commit_short, figures, load_text, report_save  # noqa: E402
+from bench.common import (  # noqa: E402
+    Throwaway,
+    commit_short,
+    database_migrate,
+    django_start,
+    figures,
+    load_text,
+    report_save,
+)
 
 TARGET_P99_MS = {"postgresql": 30.0, "sqlite": 60.0}
 LIMIT = 10
@@ -181,20 +189,12 @@ def main() -> int:
     args = parser.parse_args()
 
     db = Throwaway(args.database_url, args.keep, label="addresses")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_start()
     from django.db import connection
 
     rng = random.Random(args.seed)
-    load_start = os.getloadavg()
     try:
-        print(f"== addresses on {db.where}, {os.cpu_count()} CPUs, load average "
-              f"{load_text(load_start)}", flush=True)
-        t0 = time.monotonic()
-        call_command("migrate", verbosity=0)
-        print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
+        load_start = database_migrate(db, "addresses")
         seconds = build(args.addresses, rng)
         print(f"   {args.addresses:,} addresses inserted in {seconds:.1f} s", flush=True)
         results = measure(args.rounds, NEAR if args.near else None)

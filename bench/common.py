@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +86,26 @@ def figures(samples: list[float]) -> dict:
 def load_text(load: tuple[float, ...]) -> str:
     """os.getloadavg() as printed next to the figures."""
     return " ".join(f"{x:.2f}" for x in load)
+
+
+def django_start() -> None:
+    """Django on the throwaway database (call after Throwaway configured it)."""
+    import django
+
+    django.setup()
+
+
+def database_migrate(db: Throwaway, benchmark: str) -> tuple[float, ...]:
+    """The header line (where, CPUs, load) and the migrations; the load average at the start."""
+    from django.core.management import call_command
+
+    load_start = os.getloadavg()
+    print(f"== {benchmark} on {db.where}, {os.cpu_count()} CPUs, load average "
+          f"{load_text(load_start)}", flush=True)
+    t0 = time.monotonic()
+    call_command("migrate", verbosity=0)
+    print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
+    return load_start
 
 
 def commit_short() -> str:

@@ -31,7 +31,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Throwaway, commit_short, figures, load_text, report_save  # noqa: E402
+from bench.common import (  # noqa: E402
+    Throwaway,
+    commit_short,
+    database_migrate,
+    django_start,
+    figures,
+    load_text,
+    report_save,
+)
 
 TARGET_P99_MS = {"postgresql": 10.0, "sqlite": 20.0}
 RADII = (1800, 5000)
@@ -182,20 +190,12 @@ def main() -> int:
     args = parser.parse_args()
 
     db = Throwaway(args.database_url, args.keep, label="ivpa")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_start()
     from django.db import connection
 
     rng = random.Random(args.seed)
-    load_start = os.getloadavg()
     try:
-        print(f"== ivpa-select on {db.where}, {os.cpu_count()} CPUs, load average "
-              f"{load_text(load_start)}", flush=True)
-        t0 = time.monotonic()
-        call_command("migrate", verbosity=0)
-        print(f"   migrated in {time.monotonic() - t0:.1f} s", flush=True)
+        load_start = database_migrate(db, "ivpa-select")
         seconds = build(args.volunteers, rng)
         print(f"   {args.volunteers} volunteers inserted in {seconds:.1f} s", flush=True)
         plan = explain()
