@@ -46,6 +46,7 @@ export function initMap(options) {
   map = mapCreate('map');
   if (!map) return;
   map.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
+  map.on('dragstart', () => { fitted = true; }); // moved by the dispatcher: the first fit leaves it
   // Where the map looks, on its element (for a person's tools and the browser tests).
   const container = map.getContainer();
   const noteView = () => {
@@ -81,9 +82,16 @@ export function fitMapOnce() {
   }
 }
 
-/** The map to a place at street level (a selected case, a picked address). */
+/** The map to a place at street level (a selected case, a picked address). The first fit to
+    the units then no longer moves it: a dispatcher who chose a place keeps it. */
 export function zoomTo(lat, lon) {
-  map?.setView([lat, lon], Math.max(map.getZoom(), CASE_ZOOM));
+  if (!map) return;
+  fitted = true;
+  const go = () => map.setView([lat, lon], Math.max(map.getZoom(), CASE_ZOOM));
+  // Leaflet drops a view asked for while a zoom animation runs (the first fit's, when a case is
+  // clicked just after the console opened): go there once that animation has ended.
+  if (map._animatingZoom) map.once('zoomend', go);
+  else go();
 }
 
 export function renderMap() {
