@@ -25,6 +25,16 @@ BIN = Path(PYTHON).parent
 TEST_TILE_URL = "https://tiles.larmkedjan.test/{z}/{x}/{y}.png"
 
 
+def wait_until(condition, *, what: str, timeout: float = 30.0, interval: float = 0.05):
+    """Wait for `condition()` to be truthy (returned), with a generous bound for a loaded
+    shared machine; fail naming `what` if it never is."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"{what} (waited {timeout:.0f} s)"
+        time.sleep(interval)
+    return result
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

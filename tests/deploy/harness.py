@@ -34,6 +34,8 @@ DBUS_USER_UNITS = (Path("/usr/lib/systemd/user/dbus.socket"),
                    Path("/usr/lib/systemd/user/dbus.service"))
 # Where the files say things are, as README "Running a centre" installs them.
 CODE, CONFIG, STATE = "/opt/larmkedjan", "/etc/larmkedjan", "/var/lib/larmkedjan"
+# Where the units under test get their folder: under /var/lib, as the real units' state.
+UNITS_PARENT = "/var/lib"
 
 
 def unit_settings(text: str) -> dict[str, dict[str, list[str]]]:
@@ -134,7 +136,7 @@ class SystemdUnderTest:
         self.ports = ports
         # Not under /tmp (the services' PrivateTmp= would hide it from them), and where nobody
         # may pass (the checkout's var/ is root's alone).
-        self.base = Path(tempfile.mkdtemp(prefix="lk-units-test-", dir="/var/lib"))
+        self.base = Path(tempfile.mkdtemp(prefix="lk-units-test-", dir=UNITS_PARENT))
         self.runtime = Path(tempfile.mkdtemp(prefix="lk-sd-"))  # the manager's socket
         try:
             self.base.chmod(0o755)

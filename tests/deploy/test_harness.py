@@ -16,6 +16,12 @@ from tests.deploy.harness import NginxUnderTest, SystemdUnderTest, free_port
 from tests.live import RedisServer
 
 
+def tool_required(name: str, how: str) -> None:
+    """This suite needs `name` (make test installs it): fail saying how to get it, not skip."""
+    if not shutil.which(name) and not os.path.exists(f"/usr/sbin/{name}"):
+        pytest.fail(f"{name} is not installed ({how})")
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
@@ -32,10 +38,8 @@ def answers(port: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"),
-                    reason="nginx is not installed (Debian: apt-get install nginx; make test "
-                           "installs it as root)")
 def test_an_nginx_that_never_listens_is_stopped_and_its_folder_removed():
+    tool_required("nginx", "Debian: apt-get install nginx; make test installs it as root")
     nginx = NginxUnderTest(asgi_ports=[free_port(), free_port()])
     assert nginx.test_config().returncode == 0
     nginx.https_port = free_port()  # it listens elsewhere: "did not listen"
@@ -62,8 +66,8 @@ def test_a_failed_nginx_set_up_removes_its_folder(monkeypatch):
     assert made and not any(path.exists() for path in made)
 
 
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
 def test_a_redis_that_never_answers_is_killed(monkeypatch):
+    tool_required("redis-server", "Debian: apt-get install redis-server")
     server = RedisServer()
     started = []
     real_popen = harness.subprocess.Popen
@@ -90,9 +94,10 @@ def test_a_redis_that_never_answers_is_killed(monkeypatch):
         server.close()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the systemd harness's folder is under /var/lib")
-def test_a_failed_systemd_set_up_leaves_no_folder(monkeypatch):
-    """As on a machine without dbus-user-session: the units to copy are not there."""
+def test_a_failed_systemd_set_up_leaves_no_folder(monkeypatch, tmp_path):
+    """As on a machine without dbus-user-session: the units to copy are not there. (Its
+    folder in the test's own, so this runs without root too.)"""
+    monkeypatch.setattr(harness, "UNITS_PARENT", str(tmp_path))
     made = []
     real = tempfile.mkdtemp
 

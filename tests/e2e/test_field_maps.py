@@ -11,7 +11,6 @@ Debian's Chromium through Playwright. Set E2E_SCREENSHOTS=/some/dir to keep scre
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from tests.e2e.browser import PHONE, pages_open, sign_in
 from tests.e2e.test_dispatch_to_crew import join_unit
 from tests.e2e.test_ivpa import SETUP, WHERE, responder_ready
 from tests.e2e.test_pwa import axe_serious
-from tests.live import LiveProduct
+from tests.live import LiveProduct, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -78,10 +77,8 @@ def region_id(live, code: str) -> int:
 
 
 def tiles_asked(page: Page, tiles) -> None:
-    deadline = time.monotonic() + 10
-    while not len(tiles):
-        assert time.monotonic() < deadline, "the map asked for no tiles"
-        page.wait_for_timeout(100)
+    page.wait_for_function("() => document.querySelector('.leaflet-tile')", timeout=30000)
+    wait_until(lambda: len(tiles), what="the map asked for no tiles")
 
 
 def axe_both_themes(page: Page) -> dict:

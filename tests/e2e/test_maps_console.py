@@ -72,7 +72,7 @@ def expect_view_near(page: Page, lat: float, lon: float, min_zoom: float = 15) -
             if (!m.dataset.center || Number(m.dataset.zoom) < z) return false;
             const [a, b] = m.dataset.center.split(',').map(Number);
             return Math.abs(a - lat) < 0.002 && Math.abs(b - lon) < 0.004;
-        }""", arg=[lat, lon, min_zoom], timeout=5000)
+        }""", arg=[lat, lon, min_zoom], timeout=30000)
 
 
 def test_dispatcher_finds_an_address_and_the_case_gets_its_region_and_the_map_follows(

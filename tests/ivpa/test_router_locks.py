@@ -16,6 +16,7 @@ from ivpa import services
 from ivpa.models import Aed, Callout, ResponderAlert
 from places.travel import ESTIMATE, ROUTER
 from tests.conftest import case_payload
+from tests.live import wait_until
 from tests.places.conftest import osrm, osrm_server  # noqa: F401 (fixtures)
 from timers.services import fire_due_timers
 
@@ -46,9 +47,8 @@ def _write_while_the_router_thinks(router, outcome: dict) -> threading.Thread:
     or the error (SQLite's "database table is locked")."""
 
     def write():
-        deadline = time.monotonic() + 30
-        while not router.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: router.requests, what="the router was never asked", timeout=60,
+                   interval=0.01)
         started = time.monotonic()
         try:
             Unit.objects.filter(call_sign="AMB 4010").update(status=UnitStatus.EN_ROUTE)
