@@ -119,6 +119,12 @@ class Case(models.Model):
                   "a case by it, not by a later change.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    required_capabilities = models.JSONField(
+        default=list, blank=True,
+        help_text="What a unit must be configured for to be sent (seed 004: intensive_care, "
+                  "infection, bariatric, cbrne); units without it are shown with why.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every edit: an edit made on an older version is a 409.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -196,6 +202,10 @@ class Assignment(models.Model):
     destination_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", help_text="Who chose the destination (a dispatcher or a crew member).")
+    override_reason = models.CharField(
+        max_length=200, blank=True,
+        help_text="Why a unit that was not dispatchable (unmanned, out of service, lacking a "
+                  "capability the case needs) was sent anyway: the dispatcher's words.")
     ack_overdue = models.BooleanField(default=False)
     resend_count = models.PositiveIntegerField(default=0)
     status_overdue = models.BooleanField(default=False)
@@ -223,3 +233,47 @@ class Assignment(models.Model):
     @property
     def transported(self) -> bool:
         return self.transporting_at is not None
+
+
+class CaseChange(models.Model):
+    """One edit of one field of a case (*ändring i ärendet*): who, when, from, to and why; the
+    case's history, sent live to the crews on it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=40)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["case", "changed_at"], name="casechange_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.field}"
+
+
+class AssignmentMessage(models.Model):
+    """A short message between the crew and the dispatcher on an assignment (*meddelande*):
+    stored, sent live, acknowledged by the other side, and part of the case's history."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    from_crew = models.BooleanField(help_text="Written on the unit's tablet, not at the centre.")
+    text = models.CharField(max_length=500)
+    sent_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.text[:30]}"

@@ -69,6 +69,11 @@ class Address(models.Model):
         super().save(*args, **kwargs)
 
 
+# What a hospital can receive, as the dispatcher and the crew choose a destination by it.
+HOSPITAL_CAPABILITIES = ("pci", "stroke", "trauma", "paediatrics", "burns", "obstetrics",
+                         "psychiatry")
+
+
 class Hospital(models.Model):
     """A hospital (*sjukhus*) an ambulance takes a patient to; `emergency`: it has an emergency
     department (*akutmottagning*) open to ambulances. The region is its municipality's."""
@@ -84,6 +89,10 @@ class Hospital(models.Model):
     longitude = models.FloatField(validators=LONGITUDE)
     emergency = models.BooleanField(default=True,
                                     help_text="Has an emergency department (akutmottagning).")
+    capabilities = models.JSONField(
+        default=list, blank=True,
+        help_text="What it can receive: pci, stroke, trauma, paediatrics, burns, obstetrics, "
+                  "psychiatry (places.models.HOSPITAL_CAPABILITIES).")
     active = models.BooleanField(default=True,
                                  help_text="Offered as a destination; an old assignment keeps "
                                            "its hospital either way.")

@@ -71,6 +71,10 @@ function currentAssignment() {
   return a && a.case && typeof a.case === 'object' ? a : null;
 }
 
+// A destination just picked, until the outbox lists it (storing it is asynchronous): a view
+// of the assignment that arrives meanwhile must not take the pick off the card.
+const picking = new Map(); // assignment id -> the outbox change
+
 // How many views of each assignment the server has given (events, answers, fetches): a forced
 // fetch yields to any that came while it was on its way.
 const heard = new Map();
@@ -81,7 +85,7 @@ function applyAssignment(incoming, { force = false } = {}) {
   // A change still in the outbox is newer than what the server says.
   const waiting = outbox.list.filter((c) => c.state === 'waiting' && c.assignment === incoming.id);
   const pending = waiting.filter((c) => c.kind === 'status' || c.kind === 'ack').at(-1);
-  const destination = waiting.filter((c) => c.kind === 'destination').at(-1);
+  const destination = waiting.filter((c) => c.kind === 'destination').at(-1) || picking.get(incoming.id);
   if (destination) incoming = { ...incoming, destination: destination.hospital };
   if (pending) {
     const at = pending.body.at;
@@ -204,8 +208,11 @@ function chooseDestination(hospital) {
   if (!a) return;
   const change = destinationChange(a, hospital, serverNow().toISOString());
   state.known.set(a.id, { ...a, destination: change.hospital });
+  picking.set(a.id, change);
   render();
-  outbox.queue(change);
+  outbox.queue(change).finally(() => {
+    if (picking.get(a.id) === change) picking.delete(a.id);
+  });
 }
 
 function onSent(change, answer) {
