@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from accounts.roles import is_dispatcher
 from crews.selectors import unit_of_user
 
-from .models import ACTIVE_STATUSES, Assignment, Case, CaseStatus
+from .models import ACTIVE_STATUSES, Assignment, AssignmentMessage, Case, CaseStatus
 
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
@@ -36,3 +36,17 @@ def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assign
     if unit is None:
         return qs.none()
     return qs.filter(unit=unit)
+
+
+def assignment_messages(*, assignment: Assignment) -> QuerySet[AssignmentMessage]:
+    """The messages on one assignment (*meddelanden*), oldest first."""
+    return (AssignmentMessage.objects.filter(assignment=assignment)
+            .select_related("author", "acknowledged_by"))
+
+
+def assignment_messages_for_case(case: Case) -> QuerySet[AssignmentMessage]:
+    """Every message between the crews and the centre on `case`'s assignments, oldest first
+    (the case's history shows them), with the unit's call sign at hand."""
+    return (AssignmentMessage.objects.filter(assignment__case=case)
+            .select_related("assignment__unit", "author", "acknowledged_by")
+            .order_by("sent_at", "id"))
