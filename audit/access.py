@@ -22,9 +22,14 @@ def access_log_search_recorded(
     return rows
 
 
-def patient_log_extract_recorded(*, user, patient: str, reason: str) -> list[AccessLogEntry]:
-    """A patient's log extract (*loggutdrag*), recorded as an export of their log."""
-    rows = list(patient_log_extract(patient=patient))
+def patient_log_extract_recorded(
+    *, user, patient: str, reason: str, since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[AccessLogEntry]:
+    """A patient's log extract (*loggutdrag*), recorded as an export of their log. The rows
+    are read before the export is written: the extract does not list its own reading (the
+    next one does)."""
+    rows = list(patient_log_extract(patient=patient, since=since, until=until))
     access_log_write(user=user, action=AccessAction.EXPORT, reason=reason, refs=[
         PatientRef(patient=patient, case_ref="", object_type="access_log",
                    object_id="extract")])

@@ -20,6 +20,12 @@ def access_log_search(
     return qs
 
 
-def patient_log_extract(*, patient: str) -> QuerySet[AccessLogEntry]:
-    """A patient's log extract (*loggutdrag*): who read the record, when, from which unit."""
-    return AccessLogEntry.objects.filter(patient=patient).order_by("at", "id")
+def patient_log_extract(*, patient: str, since=None, until=None) -> QuerySet[AccessLogEntry]:
+    """A patient's log extract (*loggutdrag*): who read the record, when, from which unit;
+    `since` included, `until` not."""
+    qs = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("at", "id")
