@@ -13,8 +13,13 @@ from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from core.errors import NotFound
 
-from .models import Assignment, Case
-from .selectors import assignment_queryset, assignments_visible_to, case_list
+from .models import Assignment, AssignmentMessage, Case
+from .selectors import (
+    assignment_messages,
+    assignment_queryset,
+    assignments_visible_to,
+    case_list,
+)
 
 
 def case_ref(case: Case) -> PatientRef:
@@ -73,3 +78,19 @@ def assignments_of_case_recorded(*, user, case: Case, pks, reason: str) -> list[
     assignments = list(assignment_queryset().filter(case=case, pk__in=list(pks)))
     cases_record(user=user, cases=[case], reason=reason)
     return assignments
+
+
+def assignment_messages_recorded(*, user, assignment: Assignment,
+                                 reason: str) -> list[AssignmentMessage]:
+    """The messages between the crew and the centre on `assignment` (which the caller found
+    through what `user` sees), oldest first: a read of its case, logged once."""
+    messages = list(assignment_messages(assignment=assignment))
+    cases_record(user=user, cases=[assignment.case], reason=reason)
+    return messages
+
+
+def assignment_message_recorded(*, user, message: AssignmentMessage,
+                                reason: str) -> AssignmentMessage:
+    """One message just sent or acknowledged, as its sender is shown it: a read of its case."""
+    cases_record(user=user, cases=[message.assignment.case], reason=reason)
+    return message

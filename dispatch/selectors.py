@@ -50,3 +50,19 @@ def assignment_messages_for_case(case: Case) -> QuerySet[AssignmentMessage]:
     return (AssignmentMessage.objects.filter(assignment__case=case)
             .select_related("assignment__unit", "author", "acknowledged_by")
             .order_by("sent_at", "id"))
+
+
+def assignment_message_by_key(*, user, key: str | None) -> AssignmentMessage | None:
+    """The message `user` sent with idempotency key `key` (a replay from a tablet's outbox)."""
+    if not key:
+        return None
+    return (AssignmentMessage.objects.select_related("assignment__case", "author",
+                                                     "acknowledged_by")
+            .filter(idempotency_key=key, author=user).first())
+
+
+def units_on_case(case_id: int) -> list[tuple[int, int]]:
+    """(assignment id, unit id) of the units on `case_id` now (active assignments): whom a
+    change at the scene concerns."""
+    return list(Assignment.objects.filter(case_id=case_id, status__in=ACTIVE_STATUSES)
+                .values_list("pk", "unit_id"))

@@ -103,15 +103,25 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CrewCaseSerializer(serializers.ModelSerializer):
-    """What a crew needs to reach and treat the patient."""
+    """What a crew needs to reach and treat the patient (*uppdragskortet*): where (address with
+    door code, position), what (case type, complaint, priority), what to watch out for (scene
+    flags, safety warning), the dispatcher's notes, whom to call back and who the patient is.
+    Not the centre's own matters: the MBS priority and the reason of a change, the region, the
+    call's times, a referral, who registered it. Codes (case type, scene flags) travel as codes:
+    the tablet shows them in words (frontend/strings/crew.py)."""
 
     class Meta:
         model = Case
         fields = [
             "id", "reference", "address", "municipality", "latitude", "longitude", "complaint",
-            "case_type", "door_code", "notes", "safety_warning", "priority", "caller_number",
-            "patient_name", "personal_identity_number",
+            "case_type", "scene_flags", "door_code", "notes", "safety_warning", "priority",
+            "caller_number", "patient_name", "personal_identity_number",
         ]
+
+
+# What a crew still sees of the case of an ended assignment (it is no longer theirs to treat):
+# which case it was, no patient, no address.
+CREW_ENDED_CASE_FIELDS = ("id", "reference", "priority", "case_type")
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -142,7 +152,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return list(allowed_next(obj.status, dispatcher=is_dispatcher(user)))
 
     def get_case(self, obj) -> dict:
-        return CrewCaseSerializer(obj.case).data
+        card = CrewCaseSerializer(obj.case).data
+        if not obj.is_active and not is_dispatcher(self.context["request"].user):
+            return {name: card[name] for name in CREW_ENDED_CASE_FIELDS}
+        return card
 
     def get_destination(self, obj) -> dict | str | None:
         return destination_of(obj)
@@ -187,3 +200,37 @@ class DestinationInputSerializer(serializers.Serializer):
 
 class RedirectInputSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+
+
+class MessageInputSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=500, allow_blank=True, trim_whitespace=True,
+        error_messages={"max_length": _("A message is at most {max_length} characters; "
+                                        "shorten it."),
+                        "required": _("Write the message (text)."),
+                        "blank": _("Write the message first.")})
+    idempotency_key = serializers.CharField(required=False, max_length=64)
+
+
+class AssignmentMessageSerializer(serializers.Serializer):
+    """A message on an assignment as both sides see it; `acknowledged_by_name` is who of the
+    other side acknowledged it ("Kvitterat 12:03 av Anna Berg")."""
+
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    from_crew = serializers.BooleanField()
+    author_name = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by_name = serializers.SerializerMethodField()
+
+    def get_author_name(self, obj) -> str:
+        return _person(obj.author)
+
+    def get_acknowledged_by_name(self, obj) -> str:
+        return _person(obj.acknowledged_by) if obj.acknowledged_by_id else ""
+
+
+def _person(user) -> str:
+    return str(user) if user is not None else ""

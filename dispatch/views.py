@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
 from audit.models import AccessAction
-from core.api import created, idempotent, validated_data
+from core.api import created, idempotency_key_of, idempotent, validated_data
 from core.errors import Invalid, NotFound
 from crews.models import Region
 
@@ -18,15 +18,18 @@ from .measures import follow_up_measures, tertial_bounds
 from .models import Case
 from .serializers import (
     AckInputSerializer,
+    AssignmentMessageSerializer,
     AssignmentSerializer,
     CaseInputSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
     DestinationInputSerializer,
     DispatchInputSerializer,
+    MessageInputSerializer,
     RedirectInputSerializer,
     StatusInputSerializer,
 )
+from .services import messages as message_services
 
 
 def _case(pk: int) -> Case:
@@ -219,3 +222,53 @@ class MeasuresView(APIView):
             raise Invalid(_("year is a year and tertial is 1, 2 or 3.")) from None
         return Response({"region": region.code, "year": year, "tertial": tertial,
                          **follow_up_measures(region=region, start=start, end=end)})
+
+
+class AssignmentMessagesView(AssignmentActionMixin, APIView):
+    """The messages between the crew and the dispatch centre on an assignment: read them, or
+    send one (the crew's tablet through its outbox, with an idempotency key)."""
+
+    @extend_schema(responses=AssignmentMessageSerializer(many=True))
+    def get(self, request, pk: int):
+        messages = access.assignment_messages_recorded(
+            user=request.user, assignment=self._assignment(request, pk),
+            reason="assignment messages")
+        return Response(AssignmentMessageSerializer(messages, many=True).data)
+
+    @extend_schema(request=MessageInputSerializer, responses=AssignmentMessageSerializer)
+    def post(self, request, pk: int):
+        def answer(message, reason: str, status: int) -> Response:
+            return Response(AssignmentMessageSerializer(access.assignment_message_recorded(
+                user=request.user, message=message, reason=reason)).data, status=status)
+
+        def act():
+            assignment = self._assignment(request, pk)
+            data = validated_data(MessageInputSerializer, request)
+            message = message_services.assignment_message_send(
+                assignment=assignment, by=request.user, text=data["text"],
+                idempotency_key=data.get("idempotency_key"))
+            return answer(message, "assignment message sent", 201)
+
+        def replay():
+            message = selectors.assignment_message_by_key(
+                user=request.user, key=idempotency_key_of(request))
+            if message is None:
+                raise NotFound(_("No such message."))
+            return answer(message, "assignment message sent (replay)", 201)
+
+        return idempotent(request, scope=f"assignment-message:{pk}", action=act, replay=replay)
+
+
+class AssignmentMessageAcknowledgeView(AssignmentActionMixin, APIView):
+    """The other side has read the message (*kvittera*); again: the first one stands."""
+
+    @extend_schema(request=None, responses=AssignmentMessageSerializer)
+    def post(self, request, pk: int, mid: int):
+        message = selectors.assignment_messages(
+            assignment=self._assignment(request, pk)).filter(pk=mid).first()
+        if message is None:
+            raise NotFound(_("No such message on this assignment."))
+        message = message_services.assignment_message_acknowledge(message=message,
+                                                                  by=request.user)
+        return Response(AssignmentMessageSerializer(access.assignment_message_recorded(
+            user=request.user, message=message, reason="assignment message acknowledged")).data)

@@ -2,12 +2,21 @@
 and how far, never the address, the door code or the patient: those come over HTTP after
 accepting, where the read is logged. The dispatchers' events carry who is coming."""
 
+from datetime import timedelta
+
 from core.times import iso
+from crews.streams import unit_stream
+from dispatch.selectors import units_on_case
 from realtime.services import event_publish, events_publish
 
 from .geo import coarse
 from .models import AlertStatus, Callout, ResponderAlert
+from .selectors import responders_at_case
 from .streams import IVPA_STREAM, responder_stream
+
+# The event a unit's crew hears when the first responders on their way to or at its case
+# change (crew_responders()): the card's "IVPA" part.
+CREW_RESPONDERS_EVENT = "responders.updated"
 
 
 def alert_for_responder(alert: ResponderAlert) -> dict:
@@ -122,6 +131,7 @@ def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True
     if to_responder:
         publish_to_responder(alert, type)
     event_publish(stream=IVPA_STREAM, type="alert.updated", data=alert_for_dispatcher(alert))
+    publish_to_crews(alert.callout.case_id)
 
 
 def publish_alerts(alerts: list[ResponderAlert], type: str) -> None:
@@ -130,9 +140,46 @@ def publish_alerts(alerts: list[ResponderAlert], type: str) -> None:
         *((responder_stream(a.responder.user_id), type, alert_for_responder(a)) for a in alerts),
         *((IVPA_STREAM, "alert.updated", alert_for_dispatcher(a)) for a in alerts),
     ])
+    for case_id in sorted({a.callout.case_id for a in alerts}):
+        publish_to_crews(case_id)
 
 
 def publish_callout(callout: Callout, type: str,
                     alerts: list[ResponderAlert] | None = None) -> None:
     """The callout as a whole, with every alert (one event for a whole wave)."""
     event_publish(stream=IVPA_STREAM, type=type, data=callout_summary(callout, alerts))
+
+
+def crew_responders(case_id: int, alerts: list[ResponderAlert]) -> dict:
+    """The first responders at a case as its ambulance crew sees them (*IVPA på väg*): how many
+    are on their way and how many have arrived, how many bring a defibrillator, and each one's
+    kind, status and expected arrival; never a name, a phone number or a position."""
+    on_the_way = [a for a in alerts if a.status == AlertStatus.ACCEPTED]
+    arrived = [a for a in alerts if a.status == AlertStatus.ARRIVED]
+    return {
+        "case": case_id,
+        "on_the_way": len(on_the_way),
+        "arrived": len(arrived),
+        "with_aed": sum(1 for a in alerts if a.aed_id),
+        "responders": [{
+            "id": a.pk,
+            "kind": a.kind,
+            "status": a.status,
+            "with_aed": a.aed_id is not None,
+            "expected_at": (iso(a.accepted_at + timedelta(seconds=a.eta_s))
+                            if a.status == AlertStatus.ACCEPTED and a.accepted_at else None),
+            "arrived_at": iso(a.arrived_at),
+        } for a in alerts],
+    }
+
+
+def publish_to_crews(case_id: int) -> None:
+    """The crews of the units on `case_id` hear who of the first responders is coming (one
+    event per unit, `assignment` naming theirs)."""
+    units = units_on_case(case_id)
+    if not units:
+        return
+    summary = crew_responders(case_id, responders_at_case(case_id))
+    events_publish(events=[(unit_stream(unit_id), CREW_RESPONDERS_EVENT,
+                            {**summary, "assignment": assignment_id})
+                           for assignment_id, unit_id in units])

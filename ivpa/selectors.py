@@ -21,6 +21,7 @@ from .models import (
     ENGAGED,
     OPEN_ALERT,
     Aed,
+    AlertStatus,
     Approval,
     Callout,
     Municipality,
@@ -344,3 +345,13 @@ def volunteers_waiting(qs: QuerySet[Responder], *, today=None) -> QuerySet[Respo
     today = today or timezone.localdate()
     return qs.filter(Q(approval=Approval.PENDING) | Q(
         approval=Approval.APPROVED, approved_until__lt=today))
+
+
+def responders_at_case(case_id: int) -> list[ResponderAlert]:
+    """The first responders of every callout for `case_id` who are on their way (accepted,
+    the callout still running) or have arrived, in the order they accepted."""
+    return list(
+        ResponderAlert.objects.filter(callout__case_id=case_id)
+        .filter(Q(status=AlertStatus.ARRIVED)
+                | Q(status=AlertStatus.ACCEPTED, ended_at__isnull=True))
+        .select_related("aed").order_by("accepted_at", "pk"))

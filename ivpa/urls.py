@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .views.crews import AssignmentRespondersView
 
 routes = [
     path("register/", views.RegisterView.as_view(), name="api-ivpa-register"),
@@ -18,6 +19,9 @@ routes = [
          name="api-ivpa-alert-arrived"),
     path("alerts/<int:pk>/report/", views.AlertReportView.as_view(),
          name="api-ivpa-alert-report"),
+    # The crew card's first responders (how many, on their way or there, with a defibrillator).
+    path("assignments/<int:pk>/responders/", AssignmentRespondersView.as_view(),
+         name="api-ivpa-assignment-responders"),
     path("callouts/", views.CalloutListView.as_view(), name="api-ivpa-callouts"),
     path("callouts/<int:pk>/cancel/", views.CalloutCancelView.as_view(),
          name="api-ivpa-callout-cancel"),

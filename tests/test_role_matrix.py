@@ -167,6 +167,17 @@ def hospital_world():
     return hospitals_add()["Akademiska sjukhuset"].pk
 
 
+def message_world(w, u) -> int:
+    """A message on the world's assignment (per call, rolled back after) that `u` may
+    acknowledge: from the crew (sara) for the centre's roles, from the centre (anna) for the
+    others."""
+    from accounts.roles import is_dispatcher
+    from dispatch.services.messages import assignment_message_send
+
+    author = w.demo.sara if u is not None and is_dispatcher(u) else w.demo.anna
+    return assignment_message_send(assignment=w.assignment, by=author, text="Ring mig").pk
+
+
 REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
 # Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
 REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
@@ -235,6 +246,16 @@ MATRIX = {
     ("api/assignments/<int:pk>/destination/", "POST"): (
         lambda w, u: {"pk": w.assignment.pk, "data": {"hospital": hospital_world()}},
         OWN_ASSIGNMENT),
+    # Messages between the crew and the centre: the assigned crew and the dispatchers; the
+    # other side acknowledges (another unit's assignment does not exist for a crew).
+    ("api/assignments/<int:pk>/messages/", "GET"): (
+        lambda w, u: {"pk": w.assignment.pk}, OWN_ASSIGNMENT),
+    ("api/assignments/<int:pk>/messages/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {"text": "Polis på väg"}},
+        row(403, 201, 201, 404, 403, 403, 201)),
+    ("api/assignments/<int:pk>/messages/<int:mid>/acknowledge/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "mid": message_world(w, u), "data": {}},
+        OWN_ASSIGNMENT),
     ("api/assignments/<int:pk>/redirect/", "POST"): (
         lambda w, u: {"pk": w.assignment.pk, "data": {"case": w.case_high.pk}},
         DISPATCH_CREATE),
@@ -281,6 +302,9 @@ MATRIX = {
     ("api/ivpa/alerts/<int:pk>/report/", "POST"): (
         lambda w, u: {"pk": w.lars_alert.pk, "data": {"wellbeing": 4}},
         row(403, 403, 403, 403, 409, 403, 404)),
+    # The crew card's first responders (counts, no names): the assigned crew and the centre.
+    ("api/ivpa/assignments/<int:pk>/responders/", "GET"): (
+        lambda w, u: {"pk": w.assignment.pk}, OWN_ASSIGNMENT),
     ("api/ivpa/callouts/", "GET"): (lambda w, u: {}, DISPATCH),
     ("api/ivpa/callouts/<int:pk>/cancel/", "POST"): (
         lambda w, u: {"pk": w.callout.pk}, DISPATCH),
@@ -455,7 +479,8 @@ def call(w, route, method, role):
     build, _ = MATRIX[(route, method)]
     spec = build(w, user)
     path = "/" + route.replace("<int:pk>", str(spec.get("pk", 0))).replace(
-        "<uuid:device_id>", str(spec.get("device_id", uuid.uuid4())))
+        "<uuid:device_id>", str(spec.get("device_id", uuid.uuid4()))).replace(
+        "<int:mid>", str(spec.get("mid", 0)))
     client = client_for(user)
     if method == "GET":
         return client.get(path, spec.get("query", {}))
@@ -504,6 +529,6 @@ def test_a_method_the_view_does_not_implement_is_405(world, route):
     implemented = {m for r, m in ROUTES if r == route}
     unused = next(m for m in ("DELETE", "PUT", "PATCH", "POST") if m not in implemented)
     path = "/" + route.replace("<int:pk>", str(world.assignment.pk)).replace(
-        "<uuid:device_id>", str(world.sara_device))
+        "<uuid:device_id>", str(world.sara_device)).replace("<int:mid>", "1")
     response = getattr(client_for(world.demo.admin), unused.lower())(path, {}, format="json")
     assert response.status_code == 405
