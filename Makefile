@@ -22,6 +22,7 @@ setup: $(STAMP)
 	$(PY) manage.py seed_places_demo
 	$(PY) manage.py seed_ivpa_demo
 	$(PY) manage.py seed_referrals_demo
+	$(PY) manage.py seed_careplans_demo
 
 run: setup
 	@echo "Larmkedjan on http://$(HOST):$(PORT)/  (dispatcher: anna, crew: sara; see above)"

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "imaging",
     "ivpa",
     "referrals",
+    "careplans",
     "frontend",
 ]
 

@@ -1,12 +1,18 @@
 """Queries on cases and assignments. They record nothing: a view that shows what they return
 reads it through dispatch/access.py, which writes the access log."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import F, QuerySet, TextChoices, Value
+from django.db.models.functions import Replace
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_dispatcher
+from core.identity_numbers import pin_key
+from core.phones import PhoneNumberInvalid, phone_normalise
 from crews.selectors import unit_of_user
 
-from .models import ACTIVE_STATUSES, Assignment, AssignmentMessage, Case, CaseStatus
+from .models import ACTIVE_STATUSES, Assignment, AssignmentMessage, Case, CaseStatus, Priority
 
 
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
@@ -66,3 +72,71 @@ def units_on_case(case_id: int) -> list[tuple[int, int]]:
     change at the scene concerns."""
     return list(Assignment.objects.filter(case_id=case_id, status__in=ACTIVE_STATUSES)
                 .values_list("pk", "unit_id"))
+
+
+class CaseOutcome(TextChoices):
+    """How a case ended, as the person's earlier cases show it (*utfall*)."""
+
+    TRANSPORTED = "transported", _("Transported")
+    NOT_TRANSPORTED = "not_transported", _("Not transported")
+    REFERRED = "referred", _("Referred")
+    CANCELLED = "cancelled", _("Cancelled")
+    ONGOING = "ongoing", _("Ongoing")
+
+
+def case_outcome(case: Case) -> str:
+    """Transported when a unit took the patient; referred when the case was referred (no
+    ambulance, or to a named care unit) and nobody was taken; not transported when a unit
+    reached the patient and left without; cancelled when every unit was called off before (or
+    none went) and the case is closed; ongoing otherwise. Reads the prefetched assignments."""
+    assignments = list(case.assignments.all())
+    if any(a.transporting_at for a in assignments):
+        return CaseOutcome.TRANSPORTED
+    if case.priority == Priority.REFERRAL or case.referred_to.strip():
+        return CaseOutcome.REFERRED
+    if any(a.status in ACTIVE_STATUSES for a in assignments) or case.status == CaseStatus.OPEN:
+        return CaseOutcome.ONGOING
+    if any(a.on_scene_at for a in assignments):
+        return CaseOutcome.NOT_TRANSPORTED
+    return CaseOutcome.CANCELLED
+
+
+def _digits_of(field: str):
+    """`field` with the separators a person types taken out (SQL, any database)."""
+    expr = F(field)
+    for sign in (" ", "-", "+", "(", ")", "."):
+        expr = Replace(expr, Value(sign), Value(""))
+    return expr
+
+
+def cases_of_person(*, personal_identity_number: str = "", phone: str = "", since: datetime,
+                    exclude_pk: int | None = None) -> list[Case]:
+    """The person's cases registered since `since`, newest first: by personal identity number
+    however it was typed (core.identity_numbers.pin_key), else by the caller's number (E.164,
+    matched against the numbers as typed). The database narrows by the digits' tail; the
+    typed forms are compared exactly here."""
+    qs = (Case.objects.filter(registered_at__gte=since)
+          .prefetch_related("assignments").order_by("-registered_at"))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    key = pin_key(personal_identity_number)
+    if key:
+        qs = qs.annotate(pin_digits=_digits_of("personal_identity_number")).filter(
+            pin_digits__endswith=key)
+        return [c for c in qs if pin_key(c.personal_identity_number) == key]
+    if not phone:
+        return []
+    try:
+        number = phone_normalise(phone)
+    except PhoneNumberInvalid:
+        return []
+    tail = number[-7:]
+    found = []
+    for c in qs.annotate(phone_digits=_digits_of("caller_number")).filter(
+            phone_digits__endswith=tail):
+        try:
+            if phone_normalise(c.caller_number) == number:
+                found.append(c)
+        except PhoneNumberInvalid:
+            continue
+    return found

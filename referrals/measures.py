@@ -10,24 +10,17 @@ counts: the referral did not keep the patient out of the ambulance. dispatch/mea
 its version (cases whose chosen priority is "referral") for records made before referrals.
 """
 
-import re
 from datetime import datetime, timedelta
 from statistics import median
 
 from django.db.models import Min
 
+from core.identity_numbers import pin_key as person_key
 from dispatch.models import Case, dispatched_at_priority_one
 
 from .models import Outcome, Referral, ReferralState
 
 RECONTACT_WINDOW = timedelta(hours=24)
-
-
-def person_key(pin: str | None) -> str:
-    """One person however the number was typed: 19400101-0001, 194001010001, 400101-0001
-    and 4001010001 are the same (the birth date's last six digits and the four after)."""
-    digits = re.sub(r"\D", "", pin or "")
-    return digits[-10:] if len(digits) in (10, 12) else digits
 
 
 def _median_seconds(deltas: list[timedelta]) -> float | None:

@@ -179,6 +179,7 @@ class LiveProduct:
         self.manage("seed_places_demo")
         self.manage("seed_ivpa_demo")
         self.manage("seed_referrals_demo")
+        self.manage("seed_careplans_demo")
         for i in range(self.workers):
             port = free_port()
             self.ports.append(port)

@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("crews",),
     ("places",),  # addresses, municipalities → regions, travel times
     ("dispatch",),
-    ("imaging", "ivpa", "referrals"),  # react to dispatch's signals; do not import each other
+    # react to dispatch's signals, read it through its selectors; do not import each other
+    ("imaging", "ivpa", "referrals", "careplans"),
     ("frontend",),
 ]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}

@@ -178,6 +178,36 @@ def message_world(w, u) -> int:
     return assignment_message_send(assignment=w.assignment, by=author, text="Ring mig").pk
 
 
+PATIENT_PIN = "19121212-1212"
+
+
+def care_plan_payload() -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {"personal_identity_number": PATIENT_PIN, "phones": ["070-123 45 67"],
+            "care_unit": "Västerås mobila team", "valid_from": str(today),
+            "valid_to": str(today + timedelta(days=90)),
+            "review_date": str(today + timedelta(days=60)),
+            "consent_recorded_by": "Eva Lind", "consent_recorded_at": str(today),
+            "consent_method": "written", "dispatcher_instructions": "Ring teamet först.",
+            "crew_instructions": "Hemsyrgas 2 l/min."}
+
+
+def care_plan_world(w) -> int:
+    """A care plan for the world's patient (per call, rolled back after): its id."""
+    from datetime import date
+
+    from careplans.services import care_plan_create
+
+    data = care_plan_payload()
+    for name in ("valid_from", "valid_to", "review_date", "consent_recorded_at"):
+        data[name] = date.fromisoformat(data[name])
+    return care_plan_create(by=w.demo.admin, **data).pk
+
+
 REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
 # Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
 REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
@@ -394,6 +424,22 @@ MATRIX = {
         referral_spec(lambda w, r: {"data": {"outcome": "treated_at_home"}}),
         row(403, 403, 403, 403, 403, 409, 403)),
     ("api/referrals/<int:pk>/withdraw/", "POST"): (referral_spec(), DISPATCH),
+    # Care plans and the person behind a case: dispatchers and administrators; the crew part
+    # of the plan for an assignment's patient: its crew (another unit's: 404). Never a
+    # volunteer, mobile care staff or a coordinator (tests/careplans/test_rights.py).
+    ("api/care-plans/", "GET"): (
+        lambda w, u: (care_plan_world(w), {"query": {"personal_identity_number": PATIENT_PIN}})[1],
+        DISPATCH),
+    ("api/care-plans/", "POST"): (
+        lambda w, u: {"data": care_plan_payload()}, DISPATCH_CREATE),
+    ("api/care-plans/<int:pk>/", "GET"): (lambda w, u: {"pk": care_plan_world(w)}, DISPATCH),
+    ("api/care-plans/<int:pk>/", "PATCH"): (
+        lambda w, u: {"pk": care_plan_world(w), "data": {"contact": "Teamet 070-174 06 78"}},
+        DISPATCH),
+    ("api/cases/<int:pk>/person/", "GET"): (
+        lambda w, u: (care_plan_world(w), {"pk": w.case_low.pk})[1], DISPATCH),
+    ("api/assignments/<int:pk>/care-plan/", "GET"): (
+        lambda w, u: (care_plan_world(w), {"pk": w.assignment.pk})[1], OWN_ASSIGNMENT),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/docs/", "GET"): (lambda w, u: {}, SIGNED_IN),

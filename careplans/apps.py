@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CareplansConfig(AppConfig):
+    """Care plans (*vårdplaner*) and the person behind a case: their earlier cases."""
+
+    name = "careplans"
+    verbose_name = "Care plans"
