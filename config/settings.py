@@ -420,6 +420,9 @@ TRAVEL_AMBULANCE_RADIUS_M = env_int("TRAVEL_AMBULANCE_RADIUS_M", 150_000)
 REFERRAL_ACCEPT_SECONDS = env_int("REFERRAL_ACCEPT_SECONDS", 600)
 REFERRAL_MAX_DEADLINE_HOURS = env_int("REFERRAL_MAX_DEADLINE_HOURS", 72)
 REFERRAL_AMBULANCE_DEFAULT_PRIORITY = os.environ.get("REFERRAL_AMBULANCE_DEFAULT_PRIORITY", "1B")
+# The chosen priorities at which a case may be referred (the console shows its referral panel
+# only for these; referral_send refuses the others): 3 and "referral" (no ambulance).
+REFERRAL_PRIORITIES = env_list("REFERRAL_PRIORITIES", ["3", "referral"])
 REFERRAL_SKILLS = env_list("REFERRAL_SKILLS", [
     "home_visit", "catheter_care", "iv_antibiotics", "wound_care", "palliative",
     "medication_review", "blood_sampling", "fall_assessment", "oxygen_therapy",

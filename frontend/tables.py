@@ -9,6 +9,7 @@ from django.conf import settings
 from dispatch.models import ACTIVE_STATUSES, PRIORITY_RANK, Priority, is_priority_one
 from dispatch.statemachine import DISPATCHER_ONLY, STATUS_RANK, next_step
 from ivpa.models import ALERT_RANK, ENGAGED
+from ivpa.selectors import coverage as ivpa_coverage
 from places.search import QUERY_MIN_CHARS
 from referrals.models import OPEN_STATES, Outcome
 from referrals.news2 import chart_table
@@ -45,11 +46,19 @@ def alert_table() -> dict:
             "engaged": [status.value for status in ENGAGED]}
 
 
+def ivpa_table() -> dict:
+    """What first responders may be alerted for (ivpa.selectors.coverage: the priorities, and
+    the case types of the connected municipalities): the console shows its IVPA panel for a
+    case these cover, the others have it one click away."""
+    return ivpa_coverage()
+
+
 def referral_table() -> dict:
     """Referrals to a mobile care unit (referrals.models, referrals.statemachine): the open
     states (sent or accepted: the patient is between the centre and the unit), those still
     waiting for the unit's answer, the outcomes of a visit in order, and the priorities a
-    "needs ambulance" outcome may ask for with the centre's default."""
+    "needs ambulance" outcome may ask for with the centre's default, and the priorities at
+    which a case may be referred."""
     return {
         "open": [state.value for state in OPEN_STATES],
         "unanswered": [str(state) for state in UNANSWERED],
@@ -57,6 +66,8 @@ def referral_table() -> dict:
         "outcomes": list(Outcome.values),
         "ambulance": {"priorities": [p.value for p in AMBULANCE_PRIORITIES],
                       "default": settings.REFERRAL_AMBULANCE_DEFAULT_PRIORITY},
+        # The priorities at which a case may be referred (referral_send refuses the others).
+        "priorities": list(settings.REFERRAL_PRIORITIES),
     }
 
 
@@ -70,6 +81,7 @@ TABLES = {
     "assignment": assignment_table,
     "priority": priority_table,
     "alert": alert_table,
+    "ivpa": ivpa_table,
     "referral": referral_table,
     "places": places_table,
     "news2": chart_table,  # referrals/news2.py: the NEWS2 chart and the vital signs' ranges

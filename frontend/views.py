@@ -192,8 +192,9 @@ def console(request):
     _require(request, *CONSOLE_ROLES)
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
-                 "console.images", "console.referrals", "console.map", "ivpa", "referral"),
-        tables=("assignment", "priority", "alert", "news2", "referral", "places"),
+                 "console.images", "console.referrals", "console.map", "console.panels", "ivpa",
+                 "referral"),
+        tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places"),
         with_map=True,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,

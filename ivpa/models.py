@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crews.models import LATITUDE, LONGITUDE, Region
-from dispatch.models import Case, CaseType, SceneFlag
+from dispatch.models import PRIORITY_ONE, Case, CaseType, SceneFlag
 
 
 class ResponderKind(models.TextChoices):
@@ -25,6 +25,12 @@ class ResponderKind(models.TextChoices):
 
 def default_kinds() -> list[str]:
     return [ResponderKind.VOLUNTEER, ResponderKind.FIRE_RESCUE]
+
+
+# The priorities for which responders are alerted (priority 1: lights and sirens); which case
+# types is each municipality's rule (Municipality.case_types). selectors.coverage() serves both
+# to the console, which shows its IVPA panel only for what they cover.
+ALERT_PRIORITIES: tuple[str, ...] = PRIORITY_ONE
 
 
 def default_case_types() -> list[str]:

@@ -18,6 +18,7 @@ from places.travel import ESTIMATE, Point, travel_times, turnout_seconds
 
 from . import geo
 from .models import (
+    ALERT_PRIORITIES,
     ENGAGED,
     OPEN_ALERT,
     Aed,
@@ -295,6 +296,17 @@ def callouts(*, active_only: bool = True, case_id: int | None = None) -> QuerySe
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     return qs
+
+
+def coverage() -> dict:
+    """What first responders may be alerted for anywhere: the priorities (ALERT_PRIORITIES) and
+    the case types of the connected municipalities (each municipality's own list decides for a
+    case in it: services.callout_eligibility). The console shows its IVPA panel for these."""
+    types: set[str] = set()
+    for case_types in Municipality.objects.filter(connected_at__isnull=False).values_list(
+            "case_types", flat=True):
+        types.update(case_types or [])
+    return {"priorities": list(ALERT_PRIORITIES), "case_types": sorted(types)}
 
 
 def connected_count(*, at: datetime | None = None) -> int:

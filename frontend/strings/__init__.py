@@ -25,6 +25,7 @@ GROUPS = {
     "console.images": console.images,
     "console.referrals": console.referrals,
     "console.map": console.map_,
+    "console.panels": console.panels,
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,

@@ -243,3 +243,12 @@ def map_() -> dict:
         "cluster": _("{n} on the map here; zoom in to see them"),
         "case": _("Case {ref}: {complaint}"),
     }
+
+
+def panels() -> dict:
+    """The selected case's panels that do not apply to it, a click away (console-panels.js)."""
+    return {
+        "more": _("More actions:"),
+        "ivpa": _("IVPA"),
+        "referral": _("Referral"),
+    }

@@ -15,13 +15,13 @@ from dispatch.models import (
     CaseStatus,
     CaseType,
     SceneFlag,
-    is_priority_one,
 )
 from timers.services import timer_cancel, timer_create
 
 from .. import arrivals, selectors
 from ..events import publish_alerts, publish_callout
 from ..models import (
+    ALERT_PRIORITIES,
     ENGAGED,
     AlertStatus,
     Callout,
@@ -51,7 +51,7 @@ def callout_eligibility(case: Case, *, now: datetime) -> tuple[Municipality | No
     """The municipality whose rules apply, or why no responder may be alerted."""
     if case.status == CaseStatus.CLOSED:
         return None, _("The case is closed.")
-    if not is_priority_one(case.priority):
+    if case.priority not in ALERT_PRIORITIES:
         return None, _("Responders are alerted only for priority 1A or 1B.")
     municipality = selectors.municipality_for_case(case)
     if municipality is None or not municipality.is_connected:

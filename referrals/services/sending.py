@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
 from crews.models import Unit, UnitKind
-from dispatch.models import Case, CaseStatus
+from dispatch.models import Case, CaseStatus, Priority
 
 from .. import selectors
 from ..events import publish_referral
@@ -46,6 +46,12 @@ def referral_send(
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."))
+    if case.priority not in settings.REFERRAL_PRIORITIES:
+        raise Conflict(_("A case at priority %(priority)s is not referred to a mobile care unit; "
+                         "only %(allowed)s are. Change the case's priority first.")
+                       % {"priority": case.get_priority_display(),
+                          "allowed": ", ".join(str(Priority(p).label)
+                                               for p in settings.REFERRAL_PRIORITIES)})
     current = selectors.open_referral(case)
     if current is not None:
         raise Conflict(_("The case already has an open referral to %(unit)s (%(state)s); "

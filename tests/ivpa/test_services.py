@@ -491,3 +491,23 @@ def test_the_dispatchers_stream_says_who_is_coming_but_not_where_they_are(callou
         alerts_data = event.data.get("alerts", [event.data])
         for item in alerts_data:
             assert not {"latitude", "longitude"} & set(item)
+
+
+
+def test_the_coverage_served_to_the_console_is_the_rule_eligibility_applies(ivpa, arrest):
+    # The console shows its IVPA panel for what selectors.coverage() says (frontend/tables.py);
+    # the same rule (ALERT_PRIORITIES, the connected municipalities' case types) decides.
+    from ivpa.selectors import coverage
+    assert coverage() == {"priorities": ["1A", "1B"],
+                          "case_types": sorted(ivpa.vasteras.case_types)}
+    now = timezone.now()
+    for priority, case_type in (("2A", "cardiac_arrest"), ("1A", "chest_pain")):
+        case = arrest(priority=priority, mbs_priority=priority, case_type=case_type)
+        assert services.callout_eligibility(case, now=now)[0] is None
+    # A municipality that is not connected adds nothing; a connected one adds its types.
+    ivpa.sala.case_types = ["trauma"]
+    ivpa.sala.save(update_fields=["case_types"])
+    assert "trauma" not in coverage()["case_types"]
+    ivpa.vasteras.case_types = [*ivpa.vasteras.case_types, "drowning"]
+    ivpa.vasteras.save(update_fields=["case_types"])
+    assert "drowning" in coverage()["case_types"]

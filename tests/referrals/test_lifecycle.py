@@ -336,3 +336,19 @@ def test_a_withdrawal_wakes_the_unit_that_may_be_on_its_way(demo, care, send):
     [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.karin.pk,
                                   payload__type="referral.withdrawn")
     assert wake.payload["notification"]["title"] == "Hänvisningen är återkallad"
+
+
+@pytest.mark.parametrize("priority", ["1A", "1B", "2A", "2B"])
+def test_a_case_at_a_priority_that_is_not_referred_is_refused(demo, care, send, referral_case,
+                                                              priority):
+    # The console hides its referral panel for these (the page's referral table carries
+    # settings.REFERRAL_PRIORITIES); the server refuses them whatever a screen sends.
+    case = referral_case(priority=priority, mbs_priority=priority)
+    with pytest.raises(Conflict, match=f"priority {priority} is not referred"):
+        send(case=case)
+    assert not Referral.objects.filter(case=case).exists()
+
+
+def test_a_priority_3_case_may_be_referred(demo, care, send, referral_case):
+    referral = send(case=referral_case(priority="3", mbs_priority="3"))
+    assert referral.state == "sent"

@@ -2,18 +2,19 @@
    the dispatcher's moves (cancel, redirect to a more urgent case, the destination:
    console-destination.js) and their warnings, the
    buttons that dispatch the selected units and close the case, and the selected case's panels
-   (first responders, caller images, referrals), which a redraw of its card carries over as
-   they are, with the focus in them. */
+   (those that apply, the others a click away: console-panels.js), which a redraw of its card
+   carries over as they are, with the focus in them. */
 
 import {
   ACTIVE, api, el, fmtTime, notify, place, placeInOrder, serverNow, since, statusLabel, t, twoStep,
   uuid,
 } from './common.js';
 import { destinationButton, destinationPicker, destinationSig } from './console-destination.js';
-import { imagesBadge, loadImaging, placeImagePanel } from './console-images.js';
-import { ivpaBadge, loadIvpa, placeIvpaPanel } from './console-ivpa.js';
+import { imagesBadge, loadImaging } from './console-images.js';
+import { ivpaBadge, loadIvpa } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
-import { loadReferrals, placeReferralPanel, referralBadge } from './console-referrals.js';
+import { placePanels } from './console-panels.js';
+import { loadReferrals, referralBadge } from './console-referrals.js';
 import {
   PRIORITY_RANK, fetchCase, hasWarning, isPriorityOne, removeCase, scheduleRender, sortedCases,
   state, upsertAssignment,
@@ -111,11 +112,7 @@ export function renderCases() {
       caseNodes.set(c.id, entry);
     }
     order.push(entry.node);
-    if (state.selectedCase === c.id) {
-      placeIvpaPanel(c, entry.node);
-      placeImagePanel(c, entry.node);
-      placeReferralPanel(c, entry.node);
-    }
+    if (state.selectedCase === c.id) placePanels(c, entry.node);
     seen.add(c.id);
   }
   placeInOrder(box, order);
@@ -140,10 +137,8 @@ function replaceCard(old, fresh, selected) {
     return;
   }
   old.before(fresh);
-  const actions = fresh.querySelector(':scope > .case-actions');
-  for (const panel of old.querySelectorAll(':scope > #ivpa-panel, :scope > #images-panel, :scope > #referral-panel')) {
-    place(fresh, panel, actions);
-  }
+  const panels = old.querySelector(':scope > #case-panels');
+  if (panels) place(fresh, panels);
   old.remove();
 }
 

@@ -7,7 +7,7 @@
    Images are read from their authorised URLs with the session cookie (an <img> of the same
    site); the service worker never stores them. */
 
-import { api, el, fmtTime, notify, place, t, twoStep } from './common.js';
+import { api, el, fmtTime, notify, t, twoStep } from './common.js';
 import {
   imageChanged, openViewer, rotationOf, setupViewer, unsavedRotations,
 } from './console-image-viewer.js';
@@ -96,12 +96,13 @@ export async function loadImaging(caseId) {
 
 let panel = null;
 
-export function placeImagePanel(c, card) {
+/** The panel of the selected case c, brought up to date; console-panels.js places it. */
+export function imagePanel(c) {
   if (!panel || panel.caseId !== c.id) panel = buildPanel(c);
-  if (panel.node.parentNode !== card) place(card, panel.node, card.querySelector(':scope > .case-actions'));
   const now = Math.floor(Date.now() / 30000); // link states expire with time
   redraw('links', [linksOf(c.id), now, document.documentElement.lang], () => linkRows(c.id));
   redraw('images', [imagesOf(c.id), unsavedRotations()], () => thumbs(c));
+  return panel.node;
 }
 
 function redraw(part, data, build) {

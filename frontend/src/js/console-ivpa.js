@@ -6,7 +6,7 @@
    a reset. Alert statuses' order and the engaged ones come from the page (ivpa.models, by way
    of frontend/tables.py). */
 
-import { api, el, fmtTime, notify, place, t, twoStep } from './common.js';
+import { api, el, fmtTime, notify, t, twoStep } from './common.js';
 import { table } from './tables.js';
 
 const ALERTS = table('alert') || { rank: {}, engaged: [] };
@@ -206,7 +206,8 @@ async function cancelCallout(co) {
    come in. */
 let ivpaPanel = null;
 
-export function placeIvpaPanel(c, card) {
+/** The panel of the selected case c, brought up to date; console-panels.js places it. */
+export function ivpaPanelOf(c) {
   if (!ivpaPanel || ivpaPanel.caseId !== c.id) {
     const titleId = `ivpa-title-${c.id}`;
     ivpaPanel = {
@@ -218,14 +219,18 @@ export function placeIvpaPanel(c, card) {
     ivpaPanel.node = el('section', { class: 'ivpa', id: 'ivpa-panel', 'aria-labelledby': titleId, dataset: { case: c.id } },
       el('h3', { id: titleId }, t('console.ivpa.title')), ivpaPanel.info, ivpaPanel.actions, ivpaPanel.list);
   }
-  if (ivpaPanel.node.parentNode !== card) place(card, ivpaPanel.node, card.querySelector(':scope > .case-actions'));
   const elig = ivpa.eligibility.get(c.id) || null;
   const co = currentCallout(c.id);
   const { alerts, ...coHead } = co || {};
   redraw('info', [elig, coHead, (alerts || []).map((a) => a.status)], () => ivpaInfo(elig, co));
   redraw('actions', [elig?.eligible, elig?.active, co?.id, Boolean(co?.ended_at)], () => ivpaActions(c, elig, co));
   redraw('list', [co?.id, alerts], () => ivpaAlerts(co));
+  return ivpaPanel.node;
 }
+
+/** Whether responders were ever alerted for the case (its panel then stays, whatever the
+    case became since). */
+export const hasCallouts = (caseId) => calloutsOf(caseId).length > 0;
 
 function redraw(part, data, build) {
   const sig = JSON.stringify(data);

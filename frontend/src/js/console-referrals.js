@@ -15,7 +15,7 @@
    over HTTP (logged). The form is console-referral-form.js's, the statistics
    console-referral-stats.js's; this module keeps the referrals, the list and the panel. */
 
-import { api, el, fmtTime, notify, place, serverNow, t, twoStep } from './common.js';
+import { api, el, fmtTime, notify, serverNow, t, twoStep } from './common.js';
 import { loadProposals, referralForm } from './console-referral-form.js';
 import { openStats } from './console-referral-stats.js';
 import { alarm, setupAudio } from './sound.js';
@@ -199,9 +199,9 @@ function renderList() {
 
 let panel = null;
 
-export function placeReferralPanel(c, card) {
+/** The panel of the selected case c, brought up to date; console-panels.js places it. */
+export function referralPanel(c) {
   if (!panel || panel.caseId !== c.id) panel = buildPanel(c);
-  if (panel.node.parentNode !== card) place(card, panel.node, card.querySelector(':scope > .case-actions'));
   const list = referralsOf(c.id);
   const sig = JSON.stringify([list, document.documentElement.lang, Math.floor(Date.now() / 30000)]);
   // A reason being typed or a button waiting for its second click is not redrawn under the
@@ -218,7 +218,11 @@ export function placeReferralPanel(c, card) {
   const canRefer = !list.some(isOpen);
   panel.open.hidden = !canRefer || !panel.form.hidden;
   if (!canRefer && !panel.form.hidden) closeForm();
+  return panel.node;
 }
+
+/** Whether the case was ever referred (its panel then stays, whatever its priority became). */
+export const hasReferrals = (caseId) => referralsOf(caseId).length > 0;
 
 function buildPanel(c) {
   const titleId = `referral-title-${c.id}`;
