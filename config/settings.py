@@ -503,7 +503,9 @@ SMS_46ELKS_DRYRUN = env_bool("SMS_46ELKS_DRYRUN", False)
 IMAGING_STORAGE_DIR = Path(os.environ.get("IMAGING_STORAGE_DIR", "") or VAR_DIR / "images")
 IMAGING_LINK_TTL_SECONDS = env_int("IMAGING_LINK_TTL_SECONDS", 1800)
 IMAGING_LINK_MAX_IMAGES = env_int("IMAGING_LINK_MAX_IMAGES", 5)
-IMAGING_PUBLIC_URL = os.environ.get("IMAGING_PUBLIC_URL", "")  # else SMS_SITE_URL; /b/<token>
+# The caller's image link (/b/<token>) is on IMAGING_PUBLIC_URL, else SMS_SITE_URL, else the
+# address the dispatcher's console reached the product at (scheme, host and port of the request).
+IMAGING_PUBLIC_URL = os.environ.get("IMAGING_PUBLIC_URL", "")
 # The number the caller is told to ring again (the calm "link no longer valid" page, the
 # upload's "gone" answer): 112 in Sweden; a Norwegian centre sets 113.
 IMAGING_EMERGENCY_NUMBER = os.environ.get("IMAGING_EMERGENCY_NUMBER", "") or "112"

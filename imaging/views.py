@@ -85,8 +85,11 @@ class CaseLinksView(ThrottledWithMessage, APIView):
     def post(self, request, pk: int):
         def run():
             data = validated_data(LinkInputSerializer, request)
-            link, _token = services.image_link_send(case=_case(pk), phone=data["phone"],
-                                                    by=request.user)
+            # The link points where this console reached the product, unless a public
+            # address is configured (IMAGING_PUBLIC_URL, SMS_SITE_URL).
+            link, _token = services.image_link_send(
+                case=_case(pk), phone=data["phone"], by=request.user,
+                site_url=request.build_absolute_uri("/"))
             return created(LinkSerializer(link).data)
 
         def replay():

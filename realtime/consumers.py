@@ -59,6 +59,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
     offline = False  # the channel layer failed: events come from the event log (outage.py)
     waiting_on_layer = False
     signed_out = False  # closed with 4401: nothing more is handled but the disconnect
+    gone = False  # the browser closed the socket: nothing more is sent
 
     async def __call__(self, scope, receive, send):
         """AsyncConsumer.__call__, with a channel-layer receive that lives through the layer's
@@ -360,8 +361,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             if event["seq"] <= self.cursors[stream]:
                 return
         self.cursors[stream] = event["seq"]
-        await self.send(text_data=message.get("text") or json.dumps({"op": "event",
-                                                                      "event": event}))
+        await self._send_text(message.get("text") or json.dumps({"op": "event", "event": event}))
 
     async def _catch_up(self, stream: str) -> int:
         after = self.cursors[stream]
@@ -389,4 +389,18 @@ class StreamConsumer(AsyncWebsocketConsumer):
         await self._send({"op": "error", "message": message, "request": request})
 
     async def _send(self, payload: dict):
-        await self.send(text_data=json.dumps(payload))
+        await self._send_text(json.dumps(payload))
+
+    async def _send_text(self, text: str):
+        if self.gone:
+            return
+        try:
+            await self.send(text_data=text)
+        except OSError:
+            # The browser went away (navigated on, closed the tab) mid-request, e.g. while a
+            # subscribe was answered: the ASGI server refuses the send (uvicorn's
+            # ClientDisconnected is an OSError) and the disconnect follows. That is normal:
+            # no error, no traceback, nothing more sent.
+            self.gone = True
+            logger.info("Stream socket closed by the browser before a message could be sent "
+                        "(user %s).", getattr(self.scope.get("user"), "pk", None))

@@ -24,15 +24,21 @@ from ..events import publish_link
 from ..models import ImageLink, UploadSession
 
 LINK_PATH = "/b/"
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # make run's address, when nothing is configured
+# The address when neither a configured public address nor the dispatcher's request gives one
+# (a management command, a test): make run's default.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 def secret_hash(value: str) -> str:
     return hashlib.sha256((value or "").encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def link_url(token: str) -> str:
-    base = (settings.IMAGING_PUBLIC_URL or settings.SMS_SITE_URL or DEFAULT_SITE_URL)
+def link_url(token: str, *, site_url: str = "") -> str:
+    """The caller's link: on the configured public address (IMAGING_PUBLIC_URL, else
+    SMS_SITE_URL) when there is one, else on the address the dispatcher's console was served
+    at (site_url: the request's scheme, host and port), so the link works whatever PORT the
+    product runs on."""
+    base = settings.IMAGING_PUBLIC_URL or settings.SMS_SITE_URL or site_url or DEFAULT_SITE_URL
     return f"{base.rstrip('/')}{LINK_PATH}{token}"
 
 
@@ -54,8 +60,9 @@ def caller_phone_normalise(phone: str) -> str:
 
 
 @transaction.atomic
-def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
-    """Text the caller a link to upload images to this case. Returns the link and its token:
+def image_link_send(*, case: Case, phone: str, by, site_url: str = "") -> tuple[ImageLink, str]:
+    """Text the caller a link to upload images to this case (*bildlänk*); site_url: the
+    address the dispatcher reached the product at (link_url). Returns the link and its token:
     the token goes in the SMS and nowhere else (only its hash is stored)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
@@ -69,8 +76,9 @@ def image_link_send(*, case: Case, phone: str, by) -> tuple[ImageLink, str]:
         max_images=settings.IMAGING_LINK_MAX_IMAGES,
     )
     # The token is the SMS's secret: its record keeps the text with it masked.
-    link.sms = sms_queue_to_number(to=number, message=link_sms_text(link_url(token)),
-                                   tag=f"image-link-{link.pk}", secret=token)
+    link.sms = sms_queue_to_number(
+        to=number, message=link_sms_text(link_url(token, site_url=site_url)),
+        tag=f"image-link-{link.pk}", secret=token)
     link.save(update_fields=["sms"])
     # Who sent which link to which number, for the case's patient.
     link_record(user=by, link=link, reason="image link sent by SMS",

@@ -1,6 +1,7 @@
 """Image links: the SMS to the caller, tokens that cannot be guessed or opened twice, the same
 answer for every link that cannot be used, and a landing-page GET that consumes nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,32 @@ def test_a_dispatcher_withdraws_a_link(demo, sent_link):
     services.link_revoke(link=link, by=demo.anna)
     assert services.link_state(token=token) == "invalid"
     assert services.link_open(token=token) is None
+
+
+@pytest.mark.parametrize("served_at", ["http://larm.example:8137", "https://larm.example"])
+def test_the_link_is_on_the_address_the_console_reached_the_product_at(
+        demo, case, api, settings, served_at, django_capture_on_commit_callbacks):
+    # Nothing configured: not make run's port 8000, but where this product answers (PORT).
+    settings.IMAGING_PUBLIC_URL = settings.SMS_SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["larm.example"]
+    scheme, host = served_at.split("://")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(demo.anna).post(
+            f"/api/imaging/cases/{case.pk}/links/", {"phone": "0701234567"}, format="json",
+            HTTP_HOST=host, secure=scheme == "https")
+    assert response.status_code == 201, response.content
+    [line] = settings.SMS_OUTBOX_PATH.read_text().splitlines()
+    assert re.search(rf" {re.escape(served_at)}/b/[\w-]{{43,}}$", line), line
+
+
+def test_a_configured_public_address_wins_over_the_request(
+        demo, case, api, settings, django_capture_on_commit_callbacks):
+    settings.IMAGING_PUBLIC_URL, settings.SMS_SITE_URL = "", "https://larm.example.se/"
+    settings.ALLOWED_HOSTS = ["10.0.0.5"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(demo.anna).post(
+            f"/api/imaging/cases/{case.pk}/links/", {"phone": "0701234567"}, format="json",
+            HTTP_HOST="10.0.0.5:8137")
+    assert response.status_code == 201, response.content
+    [line] = settings.SMS_OUTBOX_PATH.read_text().splitlines()
+    assert " https://larm.example.se/b/" in line and "10.0.0.5" not in line

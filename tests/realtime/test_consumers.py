@@ -2,6 +2,7 @@
 or token authentication, URL routing) and the real channel layer of the shape under test."""
 
 import json
+import logging
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
+from uvicorn.protocols.utils import ClientDisconnected
 
 from bench.sessions import session_cookie
 from config.asgi import router
@@ -380,3 +382,37 @@ async def test_one_socket_follows_at_most_so_many_streams(tokens):
     _, again = await subscribe(ws, "unit.9000")  # re-subscribing one it has is fine
     assert again["op"] == "subscribed"
     await ws.disconnect()
+
+
+class BrowserGoneAway:
+    """The router behind a server that refuses every send once the browser has gone (as
+    uvicorn does: its ClientDisconnected is an OSError), e.g. while a subscribe is answered."""
+
+    def __init__(self):
+        self.gone = False
+
+    async def __call__(self, scope, receive, send):
+        async def send_or_refuse(message):
+            if self.gone and message["type"] == "websocket.send":
+                raise ClientDisconnected()
+            await send(message)
+
+        await router(scope, receive, send_or_refuse)
+
+
+async def test_a_browser_that_leaves_mid_subscribe_is_no_error(tokens, streams, caplog):
+    caplog.set_level("DEBUG", logger="realtime")
+    app = BrowserGoneAway()
+    ws = WebsocketCommunicator(app, "/ws/stream/", headers=[ORIGIN, tokens["sara"]])
+    ok, _ = await ws.connect(timeout=WAIT)
+    assert ok
+    app.gone = True  # the page navigates away as it subscribes
+    await ws.send_json_to({"op": "subscribe", "stream": streams["own"], "after": 0})
+    await ws.send_json_to({"op": "ping", "t": 1})
+    await ws.send_input({"type": "websocket.disconnect", "code": 1001})
+    await ws.wait(timeout=WAIT)  # the consumer ends without raising
+    records = [r for r in caplog.records if r.name.startswith("realtime")]
+    assert [r for r in records if r.levelno >= logging.WARNING] == []
+    assert all(r.exc_info is None for r in records)
+    assert any("closed by the browser" in r.getMessage() and r.levelno == logging.INFO
+               for r in records)
