@@ -1,6 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from .models import Address, Hospital, Municipality
+from .models import (
+    HOSPITAL_CAPABILITIES,
+    HOSPITAL_CAPABILITY_LABELS,
+    Address,
+    Hospital,
+    Municipality,
+    hospital_capabilities_clean,
+)
 from .services import addresses_refold
 
 
@@ -38,15 +48,43 @@ class AddressAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class HospitalForm(forms.ModelForm):
+    """What a hospital can receive, ticked in words (places.models.HOSPITAL_CAPABILITIES)."""
+
+    capabilities = forms.MultipleChoiceField(
+        choices=[(code, HOSPITAL_CAPABILITY_LABELS[code]) for code in HOSPITAL_CAPABILITIES],
+        widget=forms.CheckboxSelectMultiple, required=False, label=_("Capabilities"),
+        help_text=_("What the hospital can receive: the crews and the dispatchers choose a "
+                    "destination by it."))
+
+    class Meta:
+        model = Hospital
+        fields = ("name", "short_name", "address", "municipality", "latitude", "longitude",
+                  "emergency", "capabilities", "active")
+
+    def clean_capabilities(self) -> list[str]:
+        try:
+            return hospital_capabilities_clean(self.cleaned_data.get("capabilities"))
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
 @admin.register(Hospital)
 class HospitalAdmin(admin.ModelAdmin):
     """The hospitals (*sjukhus*) a crew may choose as its destination, nearest first: an
-    administrator adds one, moves it, or marks it inactive (no longer offered)."""
+    administrator adds one, moves it, ticks what it can receive (PCI, stroke, trauma, ...), or
+    marks it inactive (no longer offered)."""
 
-    list_display = ("name", "short_name", "municipality", "emergency", "active")
+    form = HospitalForm
+    list_display = ("name", "short_name", "municipality", "emergency", "capabilities_shown",
+                    "active")
     list_editable = ("emergency", "active")
     list_filter = ("municipality__region", "emergency", "active")
     list_select_related = ("municipality",)
     search_fields = ("name", "short_name", "municipality__name")
     autocomplete_fields = ("municipality",)
     ordering = ("name",)
+
+    @admin.display(description=_("Capabilities"))
+    def capabilities_shown(self, obj: Hospital) -> str:
+        return ", ".join(obj.capability_labels) or "–"

@@ -1,6 +1,8 @@
 """The municipality → region table and the address register (*adressregistret*)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from crews.models import LATITUDE, LONGITUDE, Region
 
@@ -72,6 +74,31 @@ class Address(models.Model):
 # What a hospital can receive, as the dispatcher and the crew choose a destination by it.
 HOSPITAL_CAPABILITIES = ("pci", "stroke", "trauma", "paediatrics", "burns", "obstetrics",
                          "psychiatry")
+# Each in words, as the pickers and the administrator see it (in this order).
+HOSPITAL_CAPABILITY_LABELS = {
+    "pci": _("PCI"),  # percutaneous coronary intervention: a heart attack's balloon
+    "stroke": _("stroke"),
+    "trauma": _("trauma"),
+    "paediatrics": _("paediatrics"),
+    "burns": _("burns"),
+    "obstetrics": _("obstetrics"),
+    "psychiatry": _("psychiatry"),
+}
+
+
+def hospital_capabilities_clean(values) -> list[str]:
+    """The capabilities of a hospital as stored: known codes only, each once, in the order of
+    HOSPITAL_CAPABILITIES; an unknown one is refused with the ones that are known."""
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, (list, tuple, set)):
+        raise ValidationError(_("List the capabilities, e.g. [\"pci\", \"stroke\"]."))
+    unknown = [v for v in values if v not in HOSPITAL_CAPABILITIES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown capability %(value)s; use %(known)s.")
+            % {"value": unknown[0], "known": ", ".join(HOSPITAL_CAPABILITIES)})
+    return [c for c in HOSPITAL_CAPABILITIES if c in values]
 
 
 class Hospital(models.Model):
@@ -106,3 +133,16 @@ class Hospital(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.capabilities = hospital_capabilities_clean(self.capabilities)
+        except ValidationError as error:
+            raise ValidationError({"capabilities": error.messages}) from None
+
+    @property
+    def capability_labels(self) -> list[str]:
+        """The capabilities in words, in the register's order."""
+        return [str(HOSPITAL_CAPABILITY_LABELS[c]) for c in HOSPITAL_CAPABILITIES
+                if c in (self.capabilities or [])]

@@ -114,6 +114,12 @@ class HospitalOptionSerializer(serializers.Serializer):
     region = serializers.CharField(source="hospital.municipality.region.code")
     latitude = serializers.FloatField(source="hospital.latitude")
     longitude = serializers.FloatField(source="hospital.longitude")
+    capabilities = serializers.ListField(
+        source="hospital.capabilities", child=serializers.CharField(),
+        help_text="Codes (places.models.HOSPITAL_CAPABILITIES), for a filter.")
+    capability_labels = serializers.ListField(
+        source="hospital.capability_labels", child=serializers.CharField(),
+        help_text="The same in words, in the request's language: what a screen shows.")
     travel_seconds = serializers.IntegerField(source="travel.seconds", default=None,
                                               allow_null=True)
     travel_source = serializers.CharField(source="travel.source", default=None,

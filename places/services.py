@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from crews.models import Region
 
-from .models import Address, Hospital, Municipality
+from .models import Address, Hospital, Municipality, hospital_capabilities_clean
 from .search import address_fold, municipality_folds, number_split
 
 # Sweden's and Norway's bounding boxes together (no polygon: a row in Finland or the sea
@@ -292,10 +293,18 @@ def _hospital_fields(row: dict[str, str]) -> dict | str:
     position = _position({"latitude": [row["latitude"]], "longitude": [row["longitude"]]})
     if isinstance(position, str):
         return position
+    try:
+        # "pci stroke trauma" (spaces, commas or semicolons between)
+        capabilities = hospital_capabilities_clean(
+            re.split(r"[\s,;]+", (row.get("capabilities") or "").strip().lower()) if
+            (row.get("capabilities") or "").strip() else [])
+    except ValidationError as error:
+        return error.messages[0]
     return {"short_name": row.get("short_name", "").strip(),
             "address": row.get("address", "").strip(), "municipality": municipality,
             "latitude": position[0], "longitude": position[1],
-            "emergency": row.get("emergency", "1").strip().lower() in ("1", "true", "yes", "ja")}
+            "emergency": row.get("emergency", "1").strip().lower() in ("1", "true", "yes", "ja"),
+            "capabilities": capabilities}
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from core.errors import Conflict, Invalid
 from places.models import Hospital
 
 from ..events import publish_assignment
-from ..models import Assignment
+from ..models import Assignment, AssignmentStatus
 from .actors import assignment_actor_check
 
 
@@ -25,7 +25,9 @@ def assignment_destination_set(*, assignment: Assignment, hospital: Hospital, by
     never later than now. The same hospital again changes nothing and publishes nothing (a
     replay from the tablet's outbox); another one replaces it and both tablets and the console
     hear of it (`assignment.destination`), unless someone else chose after `chosen_at`: then
-    the older pick is refused (409) so it cannot silently undo the later choice."""
+    the older pick is refused (409) so it cannot silently undo the later choice. Once the unit
+    is *at hospital* the destination is where it took the patient: a hospital may still be
+    named then if none was, never changed (409)."""
     now = timezone.now()
     chosen_at = min(chosen_at, now) if chosen_at is not None else now
     # Not joined to the hospital: PostgreSQL locks no nullable side of an outer join.
@@ -40,6 +42,11 @@ def assignment_destination_set(*, assignment: Assignment, hospital: Hospital, by
                         "hospital.") % {"name": hospital.name})
     if assignment.destination_hospital_id == hospital.pk:
         return assignment
+    if (assignment.status == AssignmentStatus.AT_HOSPITAL
+            and assignment.destination_hospital_id is not None):
+        # *At hospital* records where the patient was taken: that stays as it was.
+        raise Conflict(_("The unit is at %(hospital)s with the patient: the destination no "
+                         "longer changes.") % {"hospital": assignment.destination_hospital.label})
     if (assignment.destination_set_at is not None
             and chosen_at < assignment.destination_set_at
             and assignment.destination_set_by_id != by.pk):

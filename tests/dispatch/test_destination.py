@@ -235,3 +235,28 @@ def test_the_refusal_of_an_older_pick_reads_in_the_tablets_language(demo, api, d
         "chosen_at": (timezone.now() - timedelta(minutes=4)).isoformat()}, format="json")
     assert response.status_code == 409
     assert_detail(response, f"Larmcentralen valde Akademiska kl. {set_at:%H:%M}, efter ditt val.")
+
+
+def test_at_hospital_keeps_the_hospital_the_patient_was_taken_to(demo, api, dispatched):
+    hospitals = hospitals_add()
+    akademiska, enkoping = hospitals["Akademiska sjukhuset"], hospitals["Lasarettet i Enköping"]
+    assignment = dispatched("transporting")
+    url = f"/api/assignments/{assignment.pk}/destination/"
+    assert api(demo.sara).post(url, {"hospital": akademiska.pk},
+                               format="json").status_code == 200
+    api(demo.sara).post(f"/api/assignments/{assignment.pk}/status/",
+                        {"status": "at_hospital"}, format="json")
+    refused = api(demo.anna).post(url, {"hospital": enkoping.pk}, format="json")
+    assert refused.status_code == 409
+    assert "Akademiska" in refused.json()["detail"]
+    stored = Assignment.objects.get(pk=assignment.pk)
+    assert (stored.status, stored.destination_hospital) == ("at_hospital", akademiska)
+
+
+def test_at_hospital_without_a_destination_may_still_name_it(demo, api, dispatched):
+    enkoping = hospitals_add()["Lasarettet i Enköping"]
+    assignment = dispatched("at_hospital")
+    answer = api(demo.sara).post(f"/api/assignments/{assignment.pk}/destination/",
+                                 {"hospital": enkoping.pk}, format="json")
+    assert answer.status_code == 200
+    assert Assignment.objects.get(pk=assignment.pk).destination_hospital == enkoping

@@ -91,7 +91,8 @@ def test_the_api_lists_hospitals_nearest_first_with_their_times(hospitals, demo,
     assert first["region"] == "UPP" and first["emergency"] is True
     assert first["travel_source"] == "estimate" and first["travel_seconds"] > 0
     assert set(first) == {"id", "name", "short_name", "emergency", "region", "latitude",
-                          "longitude", "travel_seconds", "travel_source"}
+                          "longitude", "capabilities", "capability_labels", "travel_seconds",
+                          "travel_source"}
 
 
 def test_without_a_position_the_api_lists_by_name_without_times(hospitals, demo, api):
