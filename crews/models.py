@@ -44,6 +44,16 @@ class UnitKind(models.TextChoices):
     FIRST_RESPONDER = "first_responder", _("First responder unit")
 
 
+class Capability(models.TextChoices):
+    """What a unit may be configured for that a case can require (seed 004: *intensiv,
+    smitte, bariatri, CBRNE*); a unit's `capabilities` may hold others ("als")."""
+
+    INTENSIVE_CARE = "intensive_care", _("Intensive care")
+    INFECTION = "infection", _("Infection (isolation)")
+    BARIATRIC = "bariatric", _("Bariatric")
+    CBRNE = "cbrne", _("CBRNE")
+
+
 class UnitStatus(models.TextChoices):
     AVAILABLE = "available", _("Available")
     ALERTED = "alerted", _("Alerted")

@@ -13,6 +13,7 @@ from audit.models import AccessAction
 from audit.services import PatientRef, access_log_write
 from core.errors import NotFound
 
+from .history import case_history
 from .models import Assignment, AssignmentMessage, Case
 from .selectors import (
     assignment_messages,
@@ -52,6 +53,13 @@ def case_get_recorded(*, user, pk: int, reason: str,
         raise NotFound(_("No such case."))
     cases_record(user=user, cases=[case], reason=reason, action=action)
     return case
+
+
+def case_history_recorded(*, user, pk: int, reason: str) -> tuple[Case, list[dict]]:
+    """One case and its history (changes, assignments, messages: dispatch/history.py), for a
+    dispatcher or an administrator: one log entry."""
+    case = case_get_recorded(user=user, pk=pk, reason=reason)
+    return case, case_history(case)
 
 
 def assignment_list_recorded(*, user, reason: str, limit: int = 200) -> list[Assignment]:

@@ -6,7 +6,7 @@ from core.times import iso
 from crews.streams import unit_stream
 from realtime.services import event_publish
 
-from .models import Assignment, Case
+from .models import Assignment, Case, CaseChange
 from .statemachine import next_step
 from .streams import DISPATCH_STREAM
 
@@ -41,6 +41,7 @@ def case_summary(case: Case) -> dict:
         "status": case.status,
         "registered_at": iso(case.registered_at),
         "first_alert_at": iso(case.first_alert_at),
+        "version": case.version,
     }
 
 
@@ -54,3 +55,14 @@ def publish_assignment(assignment: Assignment, type: str, *, to_unit: bool = Tru
 
 def publish_case(case: Case, type: str) -> None:
     event_publish(stream=DISPATCH_STREAM, type=type, data=case_summary(case))
+
+
+def publish_case_changed(assignment: Assignment, *, changes: list[CaseChange]) -> None:
+    """Tell the crew on `assignment` that its case changed (`assignment.case_changed`): which
+    fields (names only) and the ids of the changes; the tablet fetches the card (a recorded
+    read), which lists them in words."""
+    event_publish(stream=unit_stream(assignment.unit_id), type="assignment.case_changed", data={
+        **assignment_summary(assignment),
+        "changes": [c.pk for c in changes],
+        "fields": sorted({c.field for c in changes}),
+    })

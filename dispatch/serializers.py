@@ -2,9 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import is_dispatcher
-from crews.models import Region, Unit
+from crews.models import Capability, Region, Unit
 from places.models import Hospital
 
+from .history import case_changes_for_crew
 from .models import Assignment, AssignmentStatus, Case, CaseType, Priority, SceneFlag
 from .statemachine import allowed_next, next_step
 
@@ -49,6 +50,17 @@ class CaseInputSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(CaseInputSerializer):
+    """An edit of a case (dispatch/services/case_edit.py): only the fields it changes, and the
+    `version` it was made on (left out by an integration: applied to the case as it is now)."""
+
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="The case's version the edit was made on; an older one is a 409 with the "
+                  "current values.")
+    required_capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), required=False, max_length=4,
+        help_text="What a unit sent must be configured for (seed 004).")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
         self.fields.pop("call_received_at")
@@ -99,6 +111,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "priority", "priority_change_reason", "is_prioritised_line",
             "personal_identity_number", "patient_name", "referred_to", "call_received_at",
             "call_answered_at", "registered_at", "first_alert_at", "closed_at", "assignments",
+            "required_capabilities", "version",
         ]
 
 
@@ -234,3 +247,27 @@ class AssignmentMessageSerializer(serializers.Serializer):
 
 def _person(user) -> str:
     return str(user) if user is not None else ""
+
+
+class AssignmentDetailSerializer(AssignmentSerializer):
+    """One assignment's answer: the card, and the changes of its case since the unit was
+    alerted, in words (`case_changes`: the tablet says what changed)."""
+
+    case_changes = serializers.SerializerMethodField()
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "case_changes"]
+
+    def get_case_changes(self, obj) -> list[dict]:
+        return case_changes_for_crew(obj)
+
+
+class CaseHistorySerializer(serializers.Serializer):
+    """The case's history (dispatch/history.py): entries of kinds `registered`, `change`
+    (field, old/new with old_label/new_label, reason), `dispatched` (unit, override reason),
+    `status`, `destination`, `message`, `closed`; each with `at` and `by`."""
+
+    case = serializers.IntegerField()
+    reference = serializers.CharField()
+    version = serializers.IntegerField()
+    entries = serializers.ListField(child=serializers.DictField())

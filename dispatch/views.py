@@ -18,8 +18,10 @@ from .measures import follow_up_measures, tertial_bounds
 from .models import Case
 from .serializers import (
     AckInputSerializer,
+    AssignmentDetailSerializer,
     AssignmentMessageSerializer,
     AssignmentSerializer,
+    CaseHistorySerializer,
     CaseInputSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
@@ -69,11 +71,34 @@ class CaseDetailView(APIView):
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def patch(self, request, pk: int):
+        """Edit the case (dispatch/services/case_edit.py); an edit made on an older `version`
+        is a 409 with the case as it is now (`current`, a recorded read) and its version."""
         case = _case(pk)
         data = validated_data(CaseUpdateSerializer, request)
-        services.case_update(case=case, by=request.user, **data)
+        try:
+            services.case_update(case=case, by=request.user, **data)
+        except services.CaseEditConflict as conflict:
+            current = access.case_get_recorded(user=request.user, pk=pk,
+                                               reason="case edit refused: changed meanwhile")
+            return Response({"detail": conflict.message, "version": current.version,
+                             "current": CaseSerializer(current).data}, status=409)
         return Response(CaseSerializer(access.case_get_recorded(
             user=request.user, pk=pk, reason="case updated", action=AccessAction.UPDATE)).data)
+
+
+class CaseHistoryView(APIView):
+    """What happened to the case, oldest first (dispatch/history.py): its registration, each
+    change (who, when, from, to, why), its units' alerts and statuses, dispatch overrides,
+    destinations and messages."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=CaseHistorySerializer)
+    def get(self, request, pk: int):
+        case, entries = access.case_history_recorded(user=request.user, pk=pk,
+                                                     reason="case history")
+        return Response({"case": case.pk, "reference": case.reference,
+                         "version": case.version, "entries": entries})
 
 
 class CaseDispatchView(APIView):
@@ -131,7 +156,8 @@ class AssignmentActionMixin:
     def _answer(self, request, pk: int, reason: str, *, status: int = 200) -> Response:
         """The assignment as it is now, with its crew card: a recorded read."""
         assignment = access.assignment_get_recorded(user=request.user, pk=pk, reason=reason)
-        return Response(AssignmentSerializer(assignment, context={"request": request}).data,
+        return Response(AssignmentDetailSerializer(assignment,
+                                                   context={"request": request}).data,
                         status=status)
 
 

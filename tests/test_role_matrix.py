@@ -265,6 +265,8 @@ MATRIX = {
         lambda w, u: {"pk": w.case_free.pk, "data": {"units": [w.demo.amb1020.pk]}},
         DISPATCH_CREATE),
     ("api/cases/<int:pk>/close/", "POST"): (lambda w, u: {"pk": w.case_free.pk}, DISPATCH),
+    # The case's history (changes, assignments, messages): the centre only, a recorded read.
+    ("api/cases/<int:pk>/history/", "GET"): (lambda w, u: {"pk": w.case_low.pk}, DISPATCH),
     ("api/assignments/", "GET"): (lambda w, u: {}, UNITS_READ),
     ("api/assignments/<int:pk>/", "GET"): (lambda w, u: {"pk": w.assignment.pk},
                                            OWN_ASSIGNMENT),

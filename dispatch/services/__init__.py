@@ -1,4 +1,5 @@
-"""Actions that change cases and assignments (the destination: services/destination.py)."""
+"""Actions that change cases and assignments (editing a case: services/case_edit.py; the
+destination: services/destination.py)."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -13,7 +14,6 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.times import CLOCK_SKEW
 from crews.models import Region, Unit, UnitStatus
 from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
-from places.selectors import municipality_find
 from timers.services import timer_cancel, timer_schedule
 
 from .. import signals
@@ -27,22 +27,18 @@ from ..models import (
     CaseStatus,
     CaseType,
     Priority,
-    SceneFlag,
     is_priority_one,
 )
 from ..statemachine import TIMESTAMP_FIELD, check_transition
 from .actors import assignment_actor_check
+from .case_edit import CaseEditConflict as CaseEditConflict
+from .case_edit import case_update as case_update
+from .case_fields import case_place, priority_reason_missing, valid_scene_flags
 from .destination import assignment_destination_set as assignment_destination_set
 
 ACK_TIMER = "dispatch.ack_timeout"
 STATUS_TIMER = "dispatch.status_overdue"
 
-
-def _priority_reason_missing() -> str:
-    return _(
-        "The chosen priority differs from the MBS priority: give the reason "
-        "(priority_change_reason)."
-    )
 
 # Unit status that mirrors each assignment status.
 UNIT_STATUS_FOR = {
@@ -55,26 +51,6 @@ UNIT_STATUS_FOR = {
     AssignmentStatus.AVAILABLE: UnitStatus.AVAILABLE,
     AssignmentStatus.CANCELLED: UnitStatus.AVAILABLE,
 }
-
-
-def _case_place(*, region: Region | None, municipality: str, municipality_code: str,
-                kept: Region | None = None) -> tuple[Region, str, str, bool]:
-    """The region of a case follows its municipality (*kommun*): the region, the
-    municipality's name and code, and whether the dispatcher set the region by hand to another.
-    Without a matching municipality the region is the one chosen, else `kept` (a registered
-    case's), and one must be."""
-    found = municipality_find(code=municipality_code, name=municipality)
-    if municipality_code.strip() and found is None:
-        raise Invalid(_("Unknown municipality code %(code)s: pick the address again or leave "
-                        "the code out and choose the region.") % {"code": municipality_code})
-    if found is None:
-        region = region or kept
-        if region is None:
-            raise Invalid(_("Choose the region: the municipality is not known."))
-        return region, municipality, "", False
-    if region is None:
-        return found.region, found.name, found.code, False
-    return region, found.name, found.code, region.pk != found.region_id
 
 
 @transaction.atomic
@@ -106,15 +82,15 @@ def case_register(
 ) -> Case:
     now = timezone.now()
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
-    region, municipality, municipality_code, by_hand = _case_place(
+    region, municipality, municipality_code, by_hand = case_place(
         region=region, municipality=municipality, municipality_code=municipality_code)
     for name, value in (("mbs_priority", mbs_priority), ("priority", priority)):
         if value not in Priority.values:
             raise Invalid(_("%(name)s must be one of %(values)s.")
                           % {"name": name, "values": ", ".join(Priority.values)})
     if priority != mbs_priority and not priority_change_reason.strip():
-        raise Invalid(_priority_reason_missing())
-    scene_flags = _valid_scene_flags(scene_flags)
+        raise Invalid(priority_reason_missing())
+    scene_flags = valid_scene_flags(scene_flags)
     if case_type not in CaseType.values:
         raise Invalid(_("case_type must be one of %(values)s.")
                       % {"values": ", ".join(CaseType.values)})
@@ -138,47 +114,6 @@ def case_register(
     case.save(update_fields=["reference"])
     publish_case(case, "case.created")
     signals.case_registered.send(sender=Case, case=case)
-    return case
-
-
-def _valid_scene_flags(flags: Sequence[str]) -> list[str]:
-    unknown = [f for f in flags if f not in SceneFlag.values]
-    if unknown:
-        raise Invalid(_("Unknown scene flag %(flag)s; use %(values)s.")
-                      % {"flag": unknown[0], "values": ", ".join(SceneFlag.values)})
-    return sorted(set(flags))
-
-
-@transaction.atomic
-def case_update(*, case: Case, by, **fields) -> Case:
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == CaseStatus.CLOSED:
-        raise Conflict(_("The case is closed."))
-    if "latitude" in fields or "longitude" in fields:
-        fields["latitude"], fields["longitude"] = validate_position(
-            latitude=fields.get("latitude", case.latitude),
-            longitude=fields.get("longitude", case.longitude),
-        )
-    if "scene_flags" in fields:
-        fields["scene_flags"] = _valid_scene_flags(fields["scene_flags"])
-    if fields.keys() & {"municipality", "municipality_code", "region"}:
-        # A new municipality moves the case to its region, unless the dispatcher sets the
-        # region in the same change; a name alone drops the old code (it is another place).
-        renamed = "municipality" in fields or "municipality_code" in fields
-        fields["region"], fields["municipality"], fields["municipality_code"], \
-            fields["region_set_by_hand"] = _case_place(
-                region=fields.get("region"), kept=case.region,
-                municipality=fields.get("municipality", case.municipality),
-                municipality_code=fields.get(
-                    "municipality_code", "" if renamed else case.municipality_code))
-    changed = {name for name, value in fields.items() if getattr(case, name) != value}
-    for name, value in fields.items():
-        setattr(case, name, value)
-    if case.priority != case.mbs_priority and not case.priority_change_reason.strip():
-        raise Invalid(_priority_reason_missing())
-    case.save()
-    publish_case(case, "case.updated")
-    signals.case_updated.send(sender=Case, case=case, changed=changed)
     return case
 
 
