@@ -2,6 +2,7 @@
 errors, elapsed times, the notices' close button and the offline banner."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crews.models import UnitKind, UnitStatus
 from dispatch.models import AssignmentStatus, Priority
@@ -10,6 +11,12 @@ from dispatch.models import AssignmentStatus, Priority
 def labels(choices) -> dict:
     """A model's choices as {code: label}: the screen shows the label, never the code."""
     return {value: str(label) for value, label in choices}
+
+
+def plural(singular: str, plural_: str) -> dict:
+    """A count string ({n}) in the language's forms, {"one": ..., "other": ...}: t() on the
+    screen picks the form for the count (Intl.PluralRules), so no screen shows "1 ändringar"."""
+    return {"one": ngettext(singular, plural_, 1), "other": ngettext(singular, plural_, 2)}
 
 
 def status() -> dict:

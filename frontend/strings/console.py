@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from referrals.models import Consciousness
 
-from .common import labels
+from .common import labels, plural
 
 
 def console() -> dict:
@@ -39,8 +39,7 @@ def console() -> dict:
         "no_cases": _("No open cases."),
         "ack_overdue": _("Not acknowledged within {s} s, re-sent {n}×"),
         "status_overdue": _("Too long in status “{status}”"),
-        "warnings": _("{n} warnings"),
-        "warning": _("1 warning"),
+        "warnings": plural("{n} warning", "{n} warnings"),
         "mbs": _("MBS priority {mbs}, changed to {priority}: {reason}"),
         "caller": _("Caller"),
         "pin": _("Personal identity number"),
@@ -54,8 +53,8 @@ def ivpa() -> dict:
     """The case's first-responder panel (console-ivpa.js)."""
     return {
         "title": _("IVPA – first responders"),
-        "connected": _("IVPA: {n} connected municipalities"),
-        "connected_one": _("IVPA: 1 connected municipality"),
+        "connected": plural("IVPA: {n} connected municipality",
+                            "IVPA: {n} connected municipalities"),
         "eligible": _("Responders may be alerted in {municipality}."),
         "not_eligible": _("No IVPA: {reason}"),
         "ambulance_eta": _("Ambulance"),
@@ -217,7 +216,8 @@ def map_() -> dict:
     """The new case's address search, the region rule and the console's map (console-address.js,
     console-map.js)."""
     return {
-        "suggestions": _("{n} addresses found; arrow keys to choose, Enter to pick."),
+        "suggestions": plural("{n} address found; arrow keys to choose, Enter to pick.",
+                              "{n} addresses found; arrow keys to choose, Enter to pick."),
         "suggestion_one": _("1 address found; Enter picks it."),
         "no_address": _("No address found — click the map or type the position."),
         "geocoder": _("from the geocoder"),

@@ -2,21 +2,24 @@
 
 from django.utils.translation import gettext as _
 
+from .common import plural
+
 
 def crew() -> dict:
     """The assignment card, the status steps and the outbox."""
     return {
         "acknowledge": _("Acknowledge"),
+        # Each step's button names the status it sets (the status's own label).
         "step": {
             "en_route": _("En route"),
             "on_scene": _("On scene"),
-            "transporting": _("Patient loaded"),
+            "transporting": _("Transporting"),
             "at_hospital": _("At hospital"),
             "available": _("Available"),
         },
         "available_no_transport": _("Available without transport"),
         "sending": _("Sending…"),
-        "sending_n": _("Sending {n} changes…"),
+        "sending_n": plural("Sending {n} change…", "Sending {n} changes…"),
         "queued": _("Waiting to send ({n}): sent when the network is back."),
         "waiting": _("Waiting to send"),
         "refused": _("Refused: {detail}"),

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from .common import plural
+
 
 def responder() -> dict:
     """Availability, the alert and its answers, the report."""
@@ -38,7 +40,7 @@ def responder() -> dict:
         "sending": _("Sending…"),
         "valid_until": _("Valid until {date}"),
         "not_confirmed": _("Not confirmed"),
-        "alerts_week": _("{n} alerts in the last 7 days"),
+        "alerts_week": plural("{n} alert in the last 7 days", "{n} alerts in the last 7 days"),
         # The vetting of a volunteer's training (ivpa.selectors.approval_state).
         "approval_pending": _(
             "Waiting for approval: a coordinator checks your training before any alert can "

@@ -189,7 +189,7 @@ def test_case_dispatched_on_console_reaches_both_crew_tablets_and_back(live, ope
     expect(ali.locator("#refusal-text")).to_contain_text("Nekad")
     expect(ali.locator("#refusal-text")).to_contain_text("från framme till framme")
     expect(ali.locator("#a-status")).to_have_text("Framme")
-    expect(ali.locator("#a-next")).to_have_text("Lastad")
+    expect(ali.locator("#a-next")).to_have_text("Transporterar")
     expect(ali.locator("#a-alt")).to_be_visible()
     shot(ali, "crew-refused")
 

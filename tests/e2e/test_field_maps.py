@@ -181,7 +181,7 @@ def test_the_crew_sees_the_scene_and_itself_on_a_map_and_navigates_to_the_step_s
 
     # Through the steps: to the scene until the patient is loaded.
     sara.click("#a-ack")
-    for label in ("Framme", "Lastad"):
+    for label in ("Framme", "Transporterar"):
         expect(sara.locator("#a-next")).to_be_enabled()
         sara.click("#a-next")
         expect(sara.locator("#a-next")).to_have_text(label)
@@ -229,7 +229,7 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     expect(maria.locator("#a-address")).to_have_text("Kungsgatan 10")
     expect(maria.locator("#a-dest")).to_be_hidden()  # nothing to choose before the scene
     maria.click("#a-ack")
-    for label in ("Framme", "Lastad"):
+    for label in ("Framme", "Transporterar"):
         expect(maria.locator("#a-next")).to_be_enabled()
         maria.click("#a-next")
         expect(maria.locator("#a-next")).to_have_text(label)

@@ -10,9 +10,20 @@ const LANG = document.documentElement.lang || 'sv';
 /** A translated string by dotted key, with {name} placeholders filled from params. */
 export function t(key, params) {
   let text = key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), STRINGS);
+  if (text && typeof text.other === 'string') text = pluralForm(text, params?.n);
   if (typeof text !== 'string') text = key;
   if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
   return text;
+}
+
+/** A count string's form for n in the page's language ({one, other}: frontend.strings.common.plural):
+    "Skickar 1 ändring", "Skickar 2 ändringar". */
+function pluralForm(forms, n) {
+  let form = 'other';
+  try {
+    form = new Intl.PluralRules(LANG).select(Number(n));
+  } catch { /* an unknown language: the general form */ }
+  return forms[form] ?? forms.other;
 }
 
 export const statusLabel = (status) => t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`);

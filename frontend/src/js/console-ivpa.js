@@ -177,8 +177,7 @@ export async function loadMunicipalities() {
   }
   const node = document.getElementById('ivpa-connected');
   node.hidden = ivpa.connected == null;
-  node.textContent = ivpa.connected === 1 ? t('console.ivpa.connected_one')
-    : t('console.ivpa.connected', { n: ivpa.connected });
+  node.textContent = t('console.ivpa.connected', { n: ivpa.connected });
 }
 
 async function startCallout(caseId) {

@@ -10,7 +10,7 @@ export function renderWarnings() {
   for (const c of state.cases.values()) n += c.assignments.filter(hasWarning).length;
   const box = document.getElementById('warnings');
   box.hidden = n === 0;
-  box.textContent = n ? `⚠ ${n === 1 ? t('console.warning') : t('console.warnings', { n })}` : '';
+  box.textContent = n ? `⚠ ${t('console.warnings', { n })}` : '';
 }
 
 setInterval(() => {
