@@ -9,7 +9,7 @@ others, so a new group reaches only the screens that ask for it; tests/frontend/
 checks every key a screen's built script asks for against what that screen gets.
 """
 
-from . import common, console, crew, ivpa, mobile, referral, responder
+from . import common, console, crew, ivpa, mobile, person, referral, responder
 
 GROUPS = {
     "status": common.status,
@@ -29,6 +29,8 @@ GROUPS = {
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,
+    "console.person": person.console_person,
+    "crew.careplan": person.crew_careplan,
     "responder": responder.responder,
     "mobile": mobile.mobile,
 }

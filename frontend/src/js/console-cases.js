@@ -14,6 +14,7 @@ import { imagesBadge, loadImaging } from './console-images.js';
 import { ivpaBadge, loadIvpa } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
 import { placePanels } from './console-panels.js';
+import { placePersonPanel } from './console-person.js';
 import { loadReferrals, referralBadge } from './console-referrals.js';
 import {
   PRIORITY_RANK, fetchCase, hasWarning, isPriorityOne, removeCase, scheduleRender, sortedCases,
@@ -112,7 +113,10 @@ export function renderCases() {
       caseNodes.set(c.id, entry);
     }
     order.push(entry.node);
-    if (state.selectedCase === c.id) placePanels(c, entry.node);
+    if (state.selectedCase === c.id) {
+      placePersonPanel(c, entry.node); // the care plan band and earlier cases, at the top
+      placePanels(c, entry.node);
+    }
     seen.add(c.id);
   }
   placeInOrder(box, order);

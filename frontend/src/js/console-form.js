@@ -9,6 +9,7 @@ import { api, notify, serverNow, t } from './common.js';
 import { addressReset, municipalityKnown, proposeNearest } from './console-address.js';
 import { selectCase } from './console-cases.js';
 import { markPick as showPick } from './console-map.js';
+import { formLookupClear, setupFormLookup } from './console-person.js';
 import { state, upsertCase } from './console-state.js';
 
 const form = document.getElementById('case-form');
@@ -66,6 +67,8 @@ function formError(message, errors) {
 }
 
 form.addEventListener('input', () => { answeredAt ??= serverNow(); });
+// A care plan for the number calling, or the identity number typed, shows above the form.
+setupFormLookup({ caller: field('case-caller'), pin: field('case-pin'), box: field('case-careplan') });
 field('case-mbs').addEventListener('change', () => {
   if (!field('case-priority').value) field('case-priority').value = field('case-mbs').value;
   syncReason();
@@ -115,6 +118,7 @@ form.addEventListener('submit', async (e) => {
     formError('');
     form.reset();
     addressReset();
+    formLookupClear();
     answeredAt = null;
     syncReason();
     markPick();

@@ -16,6 +16,7 @@ import { pickPosition } from './console-form.js';
 import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console-images.js';
 import { ivpaEvent, loadMunicipalities, reloadCallouts, setupIvpa } from './console-ivpa.js';
 import { drawStations, fitMapOnce, initMap, renderMap } from './console-map.js';
+import { personEvent, setupPerson } from './console-person.js';
 import { referralEvent, reloadReferrals, setupReferrals } from './console-referrals.js';
 import {
   fetchCase, mergeCase, removeCase, scheduleRender, setRender, state, upsertAssignment, upsertUnit,
@@ -86,7 +87,7 @@ function onEvent(event) {
       upsertUnit(d);
       break;
     default:
-      if (ivpaEvent(event) || imagingEvent(event) || referralEvent(event)) break;
+      if (ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {
@@ -120,6 +121,7 @@ async function start() {
   initMap({ onPick: pickPosition, onUnit: toggleUnit, onCase: (id) => selectCase(id, { pan: false }) });
   setupIvpa({ getCase: (id) => state.cases.get(id), scheduleRender, selectedCase: () => state.selectedCase });
   setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
+  setupPerson({ scheduleRender });
   setupReferrals({ getCase: (id) => state.cases.get(id), scheduleRender, selectCase: (id) => {
     if (state.cases.has(id)) selectCase(id);
     else fetchCase(id).then(() => state.cases.has(id) && selectCase(id));

@@ -21,6 +21,7 @@ import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
+import { carePlanReset, renderCarePlan, setupCarePlan } from './crew-careplan.js';
 import {
   destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
 } from './crew-destination.js';
@@ -54,6 +55,7 @@ const field = new FieldScreen({
   onEvent,
   onReset: () => {
     imagesReset();
+    carePlanReset();
     loadUnitState();
   },
   outbox: { onSent, onRefused, onChange: renderOutbox, onSending: setSync, dependsDetail: t('crew.depends') },
@@ -63,6 +65,7 @@ const field = new FieldScreen({
 const { outbox } = field;
 const USER = field.user;
 setupImages({ render });
+setupCarePlan({ render });
 
 /* ---------- assignments ---------- */
 
@@ -385,6 +388,7 @@ function render() {
   renderDestination(a, { onPick: chooseDestination });
   renderCrewMap(a, { unitLabel: field.me.unit_call_sign });
   renderImages(a);
+  renderCarePlan(a);
 }
 
 /* Keep ringing while an assignment waits for its acknowledgement. */
