@@ -26,6 +26,11 @@ EDITABLE = (
 )
 
 
+class CarePlanChanged(Conflict):
+    """A change made on an older version of the plan (409): the caller answers with the plan as
+    it is now."""
+
+
 def care_plan_phones(numbers: Sequence[str]) -> list[str]:
     out: list[str] = []
     for typed in numbers:
@@ -141,9 +146,8 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
         **values, pin_key=pin_key(values["personal_identity_number"]),
         updated_at=timezone.now(), updated_by=by, version=expected + 1)
     if not changed:
-        raise Conflict(_("Someone else changed this care plan meanwhile: read it again and "
-                         "make your change on what it says now."),
-                       current={"id": current.pk, "version": current.version})
+        raise CarePlanChanged(_("Someone else changed this care plan meanwhile: read it again "
+                                "and make your change on what it says now."))
     plan.refresh_from_db()
     if phones is not None:
         _set_phones(plan, numbers)

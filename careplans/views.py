@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
 from audit.models import AccessAction
 from core.api import created, validated_data
-from core.errors import Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound
 from core.identity_numbers import pin_is_valid
 from core.phones import PhoneNumberInvalid, phone_normalise
 
@@ -94,7 +94,13 @@ class CarePlanDetailView(APIView):
         if plan is None:
             raise NotFound(_("No such care plan."))
         data = dict(validated_data(CarePlanUpdateSerializer, request))
-        services.care_plan_update(plan=plan, by=request.user, **data)
+        try:
+            services.care_plan_update(plan=plan, by=request.user, **data)
+        except services.CarePlanChanged as refused:
+            # 409 with the plan as it is now (a read, logged), so that nothing typed is lost.
+            now = access.care_plan_get_recorded(user=request.user, pk=pk,
+                                                reason="care plan changed meanwhile")
+            raise Conflict(refused.message, current=CarePlanSerializer(now).data) from None
         return Response(CarePlanSerializer(access.care_plan_get_recorded(
             user=request.user, pk=pk, reason="care plan changed",
             action=AccessAction.UPDATE)).data)

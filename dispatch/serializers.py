@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import is_dispatcher
+from core.identity_numbers import PIN_PATTERN
 from crews.models import Capability, Region, Unit
 from places.models import Hospital
 
@@ -42,8 +43,8 @@ class CaseInputSerializer(serializers.Serializer):
     call_received_at = serializers.DateTimeField(required=False)
     call_answered_at = serializers.DateTimeField(required=False)
     personal_identity_number = serializers.RegexField(
-        r"^(\d{8}|\d{6})[-+]?\d{4}$", required=False, allow_blank=True,
-        error_messages={"invalid": "Use the form YYYYMMDD-NNNN."},
+        PIN_PATTERN, required=False, allow_blank=True,
+        error_messages={"invalid": _("Use the form YYYYMMDD-NNNN.")},
     )
     patient_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
     referred_to = serializers.CharField(required=False, allow_blank=True, max_length=120)

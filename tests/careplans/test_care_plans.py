@@ -139,7 +139,8 @@ def test_a_change_is_recorded_and_one_made_on_an_older_version_is_a_conflict(dem
     stale = client.patch(f"/api/care-plans/{plan.pk}/", {"version": 1, "contact": "x"},
                          format="json")
     assert stale.status_code == 409
-    assert stale.json()["current"] == {"id": plan.pk, "version": 2}
+    current = stale.json()["current"]  # the plan as it is now, to make the change again on
+    assert (current["id"], current["version"], current["valid_to"]) == (plan.pk, 2, days(30))
     plan.refresh_from_db()
     assert plan.contact == "Mobila teamet 070-174 06 78"
 
