@@ -9,6 +9,9 @@ so a register row never silently turns into "always open".
 import re
 from datetime import datetime, time
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 DAYS = ["mo", "tu", "we", "th", "fr", "sa", "su"]
 ALWAYS = {"24/7", "dygnet runt", "always", "alltid"}
 RULE = re.compile(
@@ -79,3 +82,34 @@ def is_open(spec: str, at: datetime) -> bool:
         elif (weekday in days and clock >= start) or ((weekday - 1) % 7 in days and clock < end):
             return True
     return False
+
+
+# The days as a person reads them (describe): "mån", "tis", ... in Swedish.
+DAY_WORDS = (pgettext_lazy("weekday, short", "Mon"), pgettext_lazy("weekday, short", "Tue"),
+             pgettext_lazy("weekday, short", "Wed"), pgettext_lazy("weekday, short", "Thu"),
+             pgettext_lazy("weekday, short", "Fri"), pgettext_lazy("weekday, short", "Sat"),
+             pgettext_lazy("weekday, short", "Sun"))
+
+
+def _clock(text: str) -> str:
+    hours, minutes = text.split(":")
+    return f"{int(hours):02d}" if minutes == "00" else f"{int(hours):02d}.{minutes}"
+
+
+def describe(spec: str) -> str:
+    """Opening hours in words in the active language: "Mo-Fr 08:00-20:00; Sa 10:00-14:00" →
+    "mån–fre 08–20; lör 10–14"; "24/7" → "dygnet runt". What cannot be read is given as
+    written (it is refused where it is entered)."""
+    text = " ".join((spec or "").strip().lower().split())
+    if not text or text in ALWAYS:
+        return str(_("around the clock"))
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        match = RULE.match(part)
+        if not match or any(d not in DAYS for d in re.findall(r"[a-z]{2}", match["days"] or "")):
+            return spec
+        days = ", ".join("–".join(str(DAY_WORDS[DAYS.index(d)]) for d in span.split("-"))
+                         for span in (match["days"] or "").split(",") if span)
+        hours = f"{_clock(match['start'])}–{_clock(match['end'])}"
+        out.append(f"{days} {hours}" if days else hours)
+    return "; ".join(out)

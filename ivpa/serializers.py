@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core import hours
 from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import CaseType, SceneFlag
 from identity.services import identity_summaries
@@ -108,10 +109,17 @@ class AtSerializer(serializers.Serializer):
 
 
 class AedSerializer(serializers.ModelSerializer):
+    # The hours in words for the volunteer ("mån–fre 08–20"); opening_hours stays the
+    # register's own form for integrations.
+    opening_hours_text = serializers.SerializerMethodField()
+
     class Meta:
         model = Aed
         fields = ["id", "name", "latitude", "longitude", "location", "address",
-                  "access_code", "opening_hours"]
+                  "access_code", "opening_hours", "opening_hours_text"]
+
+    def get_opening_hours_text(self, obj) -> str:
+        return hours.describe(obj.opening_hours)
 
 
 class ReportSerializer(serializers.ModelSerializer):

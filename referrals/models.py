@@ -88,6 +88,26 @@ class Consciousness(models.TextChoices):
     UNRESPONSIVE = "U", _("Unresponsive")
 
 
+# The skills a unit may offer (settings.REFERRAL_SKILLS) in words; a screen or a message
+# names a skill by its label, never by its code ("Såromläggning", not "wound_care").
+SKILL_LABELS = {
+    "home_visit": _("Home visit"),
+    "catheter_care": _("Catheter care"),
+    "iv_antibiotics": _("IV antibiotics"),
+    "wound_care": _("Wound care"),
+    "palliative": _("Palliative care"),
+    "medication_review": _("Medication review"),
+    "blood_sampling": _("Blood sampling"),
+    "fall_assessment": _("Fall assessment"),
+    "oxygen_therapy": _("Oxygen therapy"),
+}
+
+
+def skill_label(code: str) -> str:
+    """A skill in words: its label, else (a skill a centre added) its code as words."""
+    return str(SKILL_LABELS.get(code, code.replace("_", " ")))
+
+
 class Outcome(models.TextChoices):
     TREATED_AT_HOME = "treated_at_home", _("Treated at home")
     REFERRED_ON = "referred_on", _("Referred on")

@@ -16,7 +16,7 @@ from crews.models import Unit, UnitKind
 from crews.selectors import unit_of_user
 from dispatch.models import Case
 
-from .models import OPEN_STATES, MobileCareProfile, Party, Referral
+from .models import OPEN_STATES, MobileCareProfile, Party, Referral, skill_label
 
 
 def staff_unit(user) -> Unit | None:
@@ -136,7 +136,7 @@ def unit_fit(unit: Unit, profile: MobileCareProfile | None, case: Case, *, skill
     if not open_now(profile, now):
         fit.reasons.append({"code": "closed", "message": _(
             "%(unit)s is closed now (hours: %(hours)s).")
-            % {"unit": name, "hours": profile.opening_hours}})
+            % {"unit": name, "hours": hours.describe(profile.opening_hours)}})
     if not covers(profile, case):
         fit.reasons.append({"code": "out_of_area", "message": _(
             "%(place)s is outside the area of %(unit)s.")
@@ -148,7 +148,8 @@ def unit_fit(unit: Unit, profile: MobileCareProfile | None, case: Case, *, skill
     missing = [s for s in skills if s not in profile.skills]
     if missing:
         fit.reasons.append({"code": "missing_skills", "message": _(
-            "%(unit)s lacks %(skills)s.") % {"unit": name, "skills": ", ".join(missing)}})
+            "%(unit)s lacks %(skills)s.")
+            % {"unit": name, "skills": ", ".join(skill_label(s) for s in missing)}})
     return fit
 
 

@@ -26,6 +26,7 @@ GROUPS = {
     "console.referrals": console.referrals,
     "console.map": console.map_,
     "console.panels": console.panels,
+    "priority_short": common.priority_short,
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,

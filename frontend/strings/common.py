@@ -32,6 +32,13 @@ def priority() -> dict:
     return labels(Priority.choices)
 
 
+def priority_short() -> dict:
+    """Priorities as short words for tight places (a case's badge, its tag on the map): the
+    codes 1A–3 as they are, "referral" as a word, never the code."""
+    return {p: (str(_("Referral")) if p == Priority.REFERRAL else str(label))
+            for p, label in Priority.choices}
+
+
 def conn() -> dict:
     """The connection indicator."""
     return {

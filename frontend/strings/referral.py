@@ -2,23 +2,11 @@
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
-from referrals.models import Outcome
+from referrals.models import Outcome, skill_label
 
 from .common import labels
-
-SKILL_LABELS = {
-    "home_visit": gettext_lazy("Home visit"),
-    "catheter_care": gettext_lazy("Catheter care"),
-    "iv_antibiotics": gettext_lazy("IV antibiotics"),
-    "wound_care": gettext_lazy("Wound care"),
-    "palliative": gettext_lazy("Palliative care"),
-    "medication_review": gettext_lazy("Medication review"),
-    "blood_sampling": gettext_lazy("Blood sampling"),
-    "fall_assessment": gettext_lazy("Fall assessment"),
-    "oxygen_therapy": gettext_lazy("Oxygen therapy"),
-}
 
 
 def referral() -> dict:
@@ -56,6 +44,5 @@ def referral() -> dict:
             "oxygen": _("on oxygen"), "scale2": _("scale 2"),
         },
         # The skills units may offer (settings.REFERRAL_SKILLS), in that order.
-        "skill": {code: str(SKILL_LABELS.get(code, code.replace("_", " ")))
-                  for code in getattr(settings, "REFERRAL_SKILLS", SKILL_LABELS)},
+        "skill": {code: skill_label(code) for code in settings.REFERRAL_SKILLS},
     }

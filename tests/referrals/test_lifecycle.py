@@ -352,3 +352,18 @@ def test_a_case_at_a_priority_that_is_not_referred_is_refused(demo, care, send, 
 def test_a_priority_3_case_may_be_referred(demo, care, send, referral_case):
     referral = send(case=referral_case(priority="3", mbs_priority="3"))
     assert referral.state == "sent"
+
+
+def test_why_a_unit_does_not_fit_is_said_in_words_not_codes(demo, care, referral_case):
+    from django.utils import translation
+    profile = care.mve1500.care_profile
+    profile.opening_hours = "Mo-Fr 08:00-08:01"
+    profile.skills = ["catheter_care"]
+    profile.save()
+    case = referral_case()
+    with translation.override("sv"):
+        fit = selectors.unit_fit(care.mve1500, profile, case, skills=["wound_care"],
+                                 now=timezone.now().replace(hour=3), open_referrals=0)
+        message = fit.message()
+    assert "Såromläggning" in message and "wound_care" not in message
+    assert "mån–fre 08–08.01" in message and "Mo-Fr" not in message

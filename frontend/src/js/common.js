@@ -26,6 +26,9 @@ function pluralForm(forms, n) {
   return forms[form] ?? forms.other;
 }
 
+/** A priority as a short word: "1A" as it is, "referral" as "Hänvisning" (never the code). */
+export const priorityShort = (p) => (t(`priority_short.${p}`) === `priority_short.${p}` ? p : t(`priority_short.${p}`));
+
 export const statusLabel = (status) => t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`);
 export const kindLabel = (kind) => t(`kind.${kind}`) === `kind.${kind}` ? kind : t(`kind.${kind}`);
 

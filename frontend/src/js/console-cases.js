@@ -6,8 +6,8 @@
    carries over as they are, with the focus in them. */
 
 import {
-  ACTIVE, api, el, fmtTime, notify, place, placeInOrder, serverNow, since, statusLabel, t, twoStep,
-  uuid,
+  ACTIVE, api, el, fmtTime, notify, place, placeInOrder, priorityShort, serverNow, since, statusLabel,
+  t, twoStep, uuid,
 } from './common.js';
 import { destinationButton, destinationPicker, destinationSig } from './console-destination.js';
 import { imagesBadge, loadImaging } from './console-images.js';
@@ -151,7 +151,7 @@ function caseCard(c) {
   const card = el('article', {
     class: `case prio prio-${c.priority}${state.selectedCase === c.id ? ' is-selected' : ''}${warn ? ' has-warning' : ''}`,
     dataset: { id: c.id, reference: c.reference || '' },
-    'aria-label': `${c.reference} ${c.priority} ${c.complaint}`,
+    'aria-label': `${c.reference} ${priorityShort(c.priority)} ${c.complaint}`,
   });
   card.tabIndex = 0;
   card.addEventListener('click', (e) => {
@@ -162,7 +162,7 @@ function caseCard(c) {
   });
   card.append(...[
     el('div', { class: 'case-head' },
-      el('span', { class: `prio-badge prio-${c.priority}` }, c.priority),
+      el('span', { class: `prio-badge prio-${c.priority}` }, priorityShort(c.priority)),
       el('span', { class: 'case-ref' }, c.reference),
       c.is_prioritised_line ? el('span', { class: 'case-flag' }, t('console.prioritised_line')) : null,
       el('span', { class: 'case-time', title: c.registered_at }, fmtTime(c.registered_at))),
@@ -179,7 +179,8 @@ function caseCard(c) {
       c.region_set_by_hand ? el('span', { class: 'case-region-hand' }, ` (${t('console.map.region_hand')})`) : null),
     c.safety_warning ? el('div', { class: 'case-safety' }, '⚠ ', c.safety_warning) : null,
     c.mbs_priority !== c.priority ? el('div', { class: 'case-meta' }, t('console.mbs', {
-      mbs: c.mbs_priority, priority: c.priority, reason: c.priority_change_reason,
+      mbs: priorityShort(c.mbs_priority), priority: priorityShort(c.priority),
+      reason: c.priority_change_reason,
     })) : null,
     el('div', { class: 'case-meta' },
       `${t('console.caller')}: ${c.caller_number}`,
@@ -241,7 +242,7 @@ function assignmentRow(c, a) {
   }
   if (state.redirectOpen === a.id && canMove(a.status, 'redirected')) {
     const select = el('select', { 'aria-label': t('console.redirect_choose') },
-      redirectTargets(c).map((o) => el('option', { value: o.id }, `${o.priority} · ${o.reference} · ${o.complaint}`)));
+      redirectTargets(c).map((o) => el('option', { value: o.id }, `${priorityShort(o.priority)} · ${o.reference} · ${o.complaint}`)));
     const go = el('button', { type: 'button', class: 'btn btn-danger btn-small' }, t('console.redirect_go'));
     go.addEventListener('click', () => redirectAssignment(c.id, a, Number(select.value)));
     row.append(el('span', { class: 'asg-redirect' }, select, go));

@@ -9,7 +9,7 @@
    (leaflet.markercluster, when loaded), so their labels never overlap. A click on a unit, a
    case or the map itself goes to the hooks initMap was given. */
 
-import { api, el, t } from './common.js';
+import { api, el, priorityShort, t } from './common.js';
 import { aedRunners, caseResponders } from './console-ivpa.js';
 import { state } from './console-state.js';
 import { mapCreate } from './map.js';
@@ -150,7 +150,7 @@ export function renderMap() {
       marker.setLatLng([c.latitude, c.longitude]);
       marker.setIcon(L.divIcon({
         className: `case-marker prio prio-${c.priority}${selected ? ' is-selected' : ''}`,
-        html: el('span', { class: 'tag', title: c.complaint }, `${c.priority} ${(c.reference || '').split('-').pop()}`),
+        html: el('span', { class: 'tag', title: c.complaint }, `${priorityShort(c.priority)} ${(c.reference || '').split('-').pop()}`),
         iconSize: null,
         iconAnchor: [0, 0],
       }));

@@ -111,6 +111,14 @@ $('profile').addEventListener('submit', async (e) => {
   }
 });
 
+/** The unit's open referrals as its screen knows them live (sent or accepted, from the
+    referral events): the load shown follows them without a reload. */
+export function openReferralsCounted(n) {
+  if (!profile || profile.open_referrals === n) return;
+  profile = { ...profile, open_referrals: n };
+  renderProfileState();
+}
+
 /** The unit was left: no profile. */
 export function clearProfile() {
   profile = null;

@@ -18,6 +18,8 @@ export const stateOf = (r) => String(r.state || 'sent');
 /** Waiting for the unit's answer (it rings until answered). */
 export const isUnanswered = (r) => REFERRAL.unanswered.includes(stateOf(r));
 export const isAccepted = (r) => stateOf(r) === 'accepted';
+/** Between the centre and the unit (sent or accepted): what the unit's load counts. */
+export const isOpen = (r) => REFERRAL.open.includes(stateOf(r));
 const lineOf = (r) => (r.line === 'warm' ? 'warm' : 'cold');
 const handover = (r) => r.handover || {};
 const outcomeOf = (r) => r.outcome || null;

@@ -21,9 +21,11 @@ import {
 } from './common.js';
 import { FieldScreen } from './field.js';
 import {
-  clearProfile, loadProfile, profileUpdated, setupProfile,
+  clearProfile, loadProfile, openReferralsCounted, profileUpdated, setupProfile,
 } from './mobile-profile.js';
-import { isAccepted, isUnanswered, referralCard, stateOf } from './mobile-referrals.js';
+import {
+  isAccepted, isOpen, isUnanswered, referralCard, stateOf,
+} from './mobile-referrals.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
 
@@ -113,6 +115,7 @@ async function loadReferrals() {
     else notify(err.detail, 'error');
   }
   render();
+  $('referrals').removeAttribute('aria-busy'); // mobile.css: what is below the list shows now
 }
 
 /* ---------- the open referrals, kept for an offline start ---------- */
@@ -251,6 +254,7 @@ function render() {
       nodes.delete(id);
     }
   }
+  if (loaded) openReferralsCounted([...state.referrals.values()].filter(isOpen).length);
   const open = list.filter(isUnanswered).length;
   $('referral-count').textContent = list.length ? `(${open ? t('mobile.open_n', { n: open }) : list.length})` : '';
   $('no-referrals').hidden = list.length > 0;

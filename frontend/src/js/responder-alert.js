@@ -109,7 +109,7 @@ function renderDestination(a) {
     $('al-aed-location').textContent = [aed.location, aed.address].filter(Boolean).join(', ');
     $('al-aed-code-row').hidden = !aed.access_code;
     $('al-aed-code').textContent = aed.access_code || '';
-    $('al-aed-hours').textContent = aed.opening_hours || '';
+    $('al-aed-hours').textContent = aed.opening_hours_text ?? aed.opening_hours ?? '';
   }
   $('al-address').textContent = dest?.address || '…';
   $('al-municipality').textContent = dest?.municipality || '';

@@ -60,6 +60,15 @@ export async function loadProfile() {
   positionLoop();
 }
 
+/** A new alert counts in "alerts in the last 7 days" at once: the server's count again. */
+export async function alertCounted() {
+  try {
+    const fresh = await api('/api/ivpa/me/');
+    if (state.profile) state.profile = { ...state.profile, alerts_last_7_days: fresh.alerts_last_7_days };
+  } catch { /* no network: the count follows with the next profile */ }
+  renderProfile();
+}
+
 async function updateProfile(body, { quiet = false } = {}) {
   try {
     state.profile = await api('/api/ivpa/me/', { method: 'PATCH', body });

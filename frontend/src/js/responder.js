@@ -18,7 +18,7 @@
 import { api, notify, serverNow, t, uuid } from './common.js';
 import { FieldScreen } from './field.js';
 import { ALERTS, ENGAGED, isOpen, renderAlert } from './responder-alert.js';
-import { loadProfile, testArrived } from './responder-profile.js';
+import { alertCounted, loadProfile, testArrived } from './responder-profile.js';
 import { renderReport, setupReport } from './responder-report.js';
 import { alarm } from './sound.js';
 
@@ -214,7 +214,10 @@ function onEvent(event) {
   if (!d.id) return;
   const incoming = { ...d };
   delete incoming.reason;
-  if (event.type === 'alert.created') incoming.active = true;
+  if (event.type === 'alert.created') {
+    incoming.active = true;
+    alertCounted();
+  }
   if (event.type === 'alert.ended') {
     incoming.active = false;
     incoming.end_reason = d.reason;
