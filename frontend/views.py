@@ -193,8 +193,7 @@ def console(request):
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "console.map", "console.panels",
-                 "console.person", "console.recommend", "console.edit", "console.history",
-                 "ivpa", "referral", "priority_short"),
+                 "console.person", "ivpa", "referral", "priority_short"),
         tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places"),
         with_map=True,
         regions=Region.objects.order_by("name"),
