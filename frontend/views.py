@@ -62,7 +62,7 @@ def inline_style(name: str) -> str:
 # The groups of frontend.strings that common.js shows: on every page the offline banner; on a
 # screen with a live connection also notices (close), the connection indicator and API errors.
 PAGE_STRINGS = ("offline",)
-SHELL_STRINGS = (*PAGE_STRINGS, "close", "conn", "error")
+SHELL_STRINGS = (*PAGE_STRINGS, "close", "notices", "conn", "error")
 
 
 def map_tiles() -> dict:

@@ -31,6 +31,7 @@ GROUPS = {
     "referral": referral.referral,
     "crew": crew.crew,
     "console.person": person.console_person,
+    "notices": common.notices,
     "crew.careplan": person.crew_careplan,
     "responder": responder.responder,
     "mobile": mobile.mobile,

@@ -66,6 +66,14 @@ def time() -> dict:
     }
 
 
+def notices() -> dict:
+    """The older notices folded under the newest (common.js notify)."""
+    return {
+        "older": plural("{n} older notice", "{n} older notices"),
+        "fewer": _("Show fewer notices"),
+    }
+
+
 def close() -> str:
     """The notices' close button."""
     return _("Close")

@@ -188,17 +188,58 @@ const elapsedNow = () => (elapsed ??= elapsedFormats({ t, now: serverNow, fmtTim
 export const fmtElapsed = (iso) => elapsedNow().fmtElapsed(iso);
 export const since = (iso) => elapsedNow().since(iso);
 
+/* Notices over the map: the newest first, NOTICES_SHOWN of them open, the older ones folded
+   behind "N äldre meddelanden" (a click shows them); the same message again is one notice with
+   its count ("×3"), not a stack. At most NOTICES_KEPT are kept. */
+const NOTICES_SHOWN = 2;
+const NOTICES_KEPT = 8;
+
+function foldNotices(box) {
+  const items = [...box.querySelectorAll(':scope > .notice')];
+  const open = box.classList.contains('is-open');
+  items.forEach((node, i) => { node.hidden = !open && i >= NOTICES_SHOWN; });
+  const folded = items.length - NOTICES_SHOWN;
+  let more = box.querySelector(':scope > .notices-more');
+  if (folded <= 0) {
+    more?.remove();
+    box.classList.remove('is-open');
+    return;
+  }
+  if (!more) {
+    more = el('button', {
+      type: 'button', class: 'notices-more',
+      onclick: () => { box.classList.toggle('is-open'); foldNotices(box); },
+    });
+    box.append(more);
+  }
+  more.setAttribute('aria-expanded', String(open));
+  more.textContent = open ? t('notices.fewer') : t('notices.older', { n: folded });
+}
+
 /** Show a message at the top right; errors stay until closed or 15 s. */
 export function notify(message, kind = 'info', { timeout } = {}) {
   const box = document.getElementById('notices');
   if (!box) return;
-  const item = el('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
-    el('p', {}, message),
-    el('button', { type: 'button', 'aria-label': t('close'), onclick: () => item.remove() }, '×'));
-  box.append(item);
-  while (box.children.length > 5) box.firstElementChild.remove();
+  let count = 1;
+  for (const old of box.querySelectorAll(':scope > .notice')) {
+    if (old.dataset.message === String(message) && old.dataset.kind === kind) {
+      count += Number(old.dataset.count || 1);
+      old.remove();
+    }
+  }
+  const gone = () => { item.remove(); foldNotices(box); };
+  const item = el('div', {
+    class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status',
+    dataset: { message: String(message), kind, count: String(count) },
+  },
+  el('p', {}, message, count > 1 ? el('span', { class: 'notice-count' }, ` ×${count}`) : null),
+  el('button', { type: 'button', 'aria-label': t('close'), onclick: gone }, '×'));
+  box.prepend(item);
+  const items = box.querySelectorAll(':scope > .notice');
+  for (let i = NOTICES_KEPT; i < items.length; i += 1) items[i].remove();
+  foldNotices(box);
   const ms = timeout ?? (kind === 'error' ? 15000 : 6000);
-  if (ms) setTimeout(() => item.remove(), ms);
+  if (ms) setTimeout(() => { if (item.isConnected) gone(); }, ms);
   return item;
 }
 
