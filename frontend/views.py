@@ -193,7 +193,8 @@ def console(request):
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "console.map", "console.panels",
-                 "console.person", "ivpa", "referral", "priority_short"),
+                 "console.person", "ivpa", "referral", "priority_short",
+                 "console.edit", "console.history"),
         tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places"),
         with_map=True,
         regions=Region.objects.order_by("name"),
@@ -211,7 +212,7 @@ def crew(request):
     # Who the user is comes with the page (one round trip less on a slow network); it holds
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
-        strings=(*SHELL_STRINGS, "status", "crew", "crew.careplan"),
+        strings=(*SHELL_STRINGS, "status", "crew", "crew.careplan", "crew.changes"),
         tables=("assignment",),
         with_map=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},

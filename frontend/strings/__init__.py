@@ -9,7 +9,17 @@ others, so a new group reaches only the screens that ask for it; tests/frontend/
 checks every key a screen's built script asks for against what that screen gets.
 """
 
-from . import common, console, crew, ivpa, mobile, person, referral, responder
+from . import (
+    case_edit,
+    common,
+    console,
+    crew,
+    ivpa,
+    mobile,
+    person,
+    referral,
+    responder,
+)
 
 GROUPS = {
     "status": common.status,
@@ -30,6 +40,9 @@ GROUPS = {
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,
+    "console.edit": case_edit.console_edit,
+    "console.history": case_edit.console_history,
+    "crew.changes": case_edit.crew_changes,
     "console.person": person.console_person,
     "notices": common.notices,
     "crew.careplan": person.crew_careplan,

@@ -24,11 +24,6 @@ const codeInput = field('case-municipality-code');
 const note = field('case-region-note');
 const proposal = field('nearest-proposal');
 
-let hits = [];
-let active = -1;
-let timer = null;
-let controller = null;
-let asked = 0; // the number of the latest search: an older answer is dropped
 let nearestController = null;
 let place = null; // the municipality the region follows: {code, name, region, region_name}
 // The address picked: {street, clicked}, its label's street and number (the text before the
@@ -137,15 +132,6 @@ function fillFrom(hit, { position }) {
   input.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
-function pick(index) {
-  const hit = hits[index];
-  if (!hit) return;
-  close();
-  fillFrom(hit, { position: true });
-  status.textContent = t('console.map.picked', { label: hit.label });
-  proposal.hidden = true;
-}
-
 /** The street or number was changed after a pick: its municipality and the region that
     followed it go (a region chosen by hand stays), and its position too unless it is a click
     on the map, until a new pick or a click on the map. */
@@ -167,125 +153,177 @@ function dropPick() {
 
 /* ---------- the suggestions ---------- */
 
-function close() {
-  list.hidden = true;
-  input.setAttribute('aria-expanded', 'false');
-  input.removeAttribute('aria-activedescendant');
-  active = -1;
-}
+/**
+ * The address search box as an ARIA combobox on `input` with its listbox `list` and its live
+ * `status`: the register's addresses as the dispatcher types (the chosen region's and those
+ * near the map first), arrow keys, Enter picks, Escape closes. Used by the new case's form and
+ * by the edit of a case (console-case-edit.js). `regionCode()` the region chosen (breaks ties),
+ * `onPick(hit)` a pick, `onTyped(q)` each keystroke first: false when nothing is to be looked up
+ * (it may say why in the status). Returns {close, reset}.
+ */
+export function addressCombobox({ input, list, status, optionPrefix, regionCode, onPick, onTyped }) {
+  let hits = [];
+  let active = -1;
+  let timer = null;
+  let controller = null;
+  let asked = 0; // the number of the latest search: an older answer is dropped
 
-function setActive(index) {
-  const options = list.querySelectorAll('[role="option"]');
-  if (!options.length) return;
-  active = (index + options.length) % options.length;
-  options.forEach((o, i) => o.setAttribute('aria-selected', String(i === active)));
-  input.setAttribute('aria-activedescendant', options[active].id);
-  options[active].scrollIntoView({ block: 'nearest' });
-}
-
-function suggestion(hit, i) {
-  const where = [hit.postcode, hit.municipality, hit.region_name].filter(Boolean).join(' · ');
-  const option = el('li', { id: `address-option-${i}`, role: 'option', 'aria-selected': 'false', class: 'combo-option', dataset: { source: hit.source } },
-    el('span', { class: 'combo-label' }, hit.label),
-    where ? el('span', { class: 'combo-where' }, where) : null,
-    hit.source === 'geocoder' ? el('span', { class: 'combo-source' }, t('console.map.geocoder')) : null);
-  option.addEventListener('mousedown', (e) => e.preventDefault()); // the input keeps the focus
-  option.addEventListener('click', () => pick(i));
-  return option;
-}
-
-function show(found) {
-  hits = found;
-  if (!hits.length) {
-    close();
-    list.replaceChildren();
-    status.textContent = t('console.map.no_address');
-    return;
+  function close() {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
   }
-  list.replaceChildren(...hits.map(suggestion));
-  list.hidden = false;
-  input.setAttribute('aria-expanded', 'true');
-  active = -1;
-  status.textContent = hits.length === 1 ? t('console.map.suggestion_one')
-    : t('console.map.suggestions', { n: hits.length });
-}
 
-async function search(q) {
-  controller?.abort();
-  controller = new AbortController();
-  const mine = ++asked;
-  // Among equal matches the server lists first those in the chosen region, then near the map.
-  const params = new URLSearchParams({ q });
-  const centre = mapCentre();
-  if (centre) params.set('near', centre);
-  const region = regionSelect.selectedOptions[0]?.dataset.code;
-  if (region) params.set('region', region);
-  let found;
-  try {
-    found = await api(`/api/addresses/?${params}`, { signal: controller.signal });
-  } catch (err) {
-    if (err.name === 'AbortError' || mine !== asked) return;
+  function pick(index) {
+    const hit = hits[index];
+    if (!hit) return;
     close();
-    status.textContent = err.detail;
-    return;
+    onPick(hit);
   }
-  if (mine !== asked || input.value.trim() !== q) return;
-  show(found);
-}
 
-input.addEventListener('input', () => {
-  clearTimeout(timer);
-  const stale = picked !== null && !sameStreet(input.value, picked.street);
-  if (stale) dropPick();
-  const q = input.value.trim();
-  if (picked) { // a detail added to the picked address: nothing to look up
+  function setActive(index) {
+    const options = list.querySelectorAll('[role="option"]');
+    if (!options.length) return;
+    active = (index + options.length) % options.length;
+    options.forEach((o, i) => o.setAttribute('aria-selected', String(i === active)));
+    input.setAttribute('aria-activedescendant', options[active].id);
+    options[active].scrollIntoView({ block: 'nearest' });
+  }
+
+  function suggestion(hit, i) {
+    const where = [hit.postcode, hit.municipality, hit.region_name].filter(Boolean).join(' · ');
+    const option = el('li', { id: `${optionPrefix}-${i}`, role: 'option', 'aria-selected': 'false', class: 'combo-option', dataset: { source: hit.source } },
+      el('span', { class: 'combo-label' }, hit.label),
+      where ? el('span', { class: 'combo-where' }, where) : null,
+      hit.source === 'geocoder' ? el('span', { class: 'combo-source' }, t('console.map.geocoder')) : null);
+    option.addEventListener('mousedown', (e) => e.preventDefault()); // the input keeps the focus
+    option.addEventListener('click', () => pick(i));
+    return option;
+  }
+
+  function show(found) {
+    hits = found;
+    if (!hits.length) {
+      close();
+      list.replaceChildren();
+      status.textContent = t('console.map.no_address');
+      return;
+    }
+    list.replaceChildren(...hits.map(suggestion));
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    active = -1;
+    status.textContent = hits.length === 1 ? t('console.map.suggestion_one')
+      : t('console.map.suggestions', { n: hits.length });
+  }
+
+  async function search(q) {
+    controller?.abort();
+    controller = new AbortController();
+    const mine = ++asked;
+    // Among equal matches the server lists first those in the chosen region, then near the map.
+    const params = new URLSearchParams({ q });
+    const centre = mapCentre();
+    if (centre) params.set('near', centre);
+    const region = regionCode();
+    if (region) params.set('region', region);
+    let found;
+    try {
+      found = await api(`/api/addresses/?${params}`, { signal: controller.signal });
+    } catch (err) {
+      if (err.name === 'AbortError' || mine !== asked) return;
+      close();
+      status.textContent = err.detail;
+      return;
+    }
+    if (mine !== asked || input.value.trim() !== q) return;
+    show(found);
+  }
+
+  function stop() {
+    clearTimeout(timer);
     controller?.abort();
     asked += 1;
     close();
-    status.textContent = t('console.map.kept', { street: picked.street });
-    return;
   }
-  if (letters(q) < minChars()) {
-    controller?.abort();
-    asked += 1;
-    close();
-    if (!stale) status.textContent = '';
-    return;
-  }
-  timer = setTimeout(() => search(q), DEBOUNCE_MS);
-});
 
-input.addEventListener('keydown', (e) => {
-  const open = !list.hidden;
-  switch (e.key) {
-    case 'ArrowDown':
-    case 'ArrowUp':
-      if (!hits.length) return;
-      e.preventDefault();
-      if (!open) {
-        list.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
-      }
-      setActive(active < 0 && e.key === 'ArrowUp' ? -1 : active + (e.key === 'ArrowDown' ? 1 : -1));
-      break;
-    case 'Enter':
-      // Suggestions open: Enter picks the one chosen, and never sends the form past them.
-      if (open) {
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (onTyped(q) === false) {
+      stop();
+      return;
+    }
+    if (letters(q) < minChars()) {
+      stop();
+      return;
+    }
+    timer = setTimeout(() => search(q), DEBOUNCE_MS);
+  });
+
+  input.addEventListener('keydown', (e) => {
+    const open = !list.hidden;
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (!hits.length) return;
         e.preventDefault();
-        if (active >= 0) pick(active);
-        else status.textContent = t('console.map.choose');
-      }
-      break;
-    case 'Escape':
-      if (open) {
-        e.preventDefault();
-        close();
-      }
-      break;
-    default:
-  }
+        if (!open) {
+          list.hidden = false;
+          input.setAttribute('aria-expanded', 'true');
+        }
+        setActive(active < 0 && e.key === 'ArrowUp' ? -1 : active + (e.key === 'ArrowDown' ? 1 : -1));
+        break;
+      case 'Enter':
+        // Suggestions open: Enter picks the one chosen, and never sends the form past them.
+        if (open) {
+          e.preventDefault();
+          if (active >= 0) pick(active);
+          else status.textContent = t('console.map.choose');
+        }
+        break;
+      case 'Escape':
+        if (open) {
+          e.preventDefault();
+          close();
+        }
+        break;
+      default:
+    }
+  });
+  input.addEventListener('blur', close);
+
+  return {
+    close,
+    reset() {
+      stop();
+      hits = [];
+      list.replaceChildren();
+      status.textContent = '';
+    },
+  };
+}
+
+const combo = addressCombobox({
+  input, list, status, optionPrefix: 'address-option',
+  regionCode: () => regionSelect.selectedOptions[0]?.dataset.code,
+  onPick: (hit) => {
+    fillFrom(hit, { position: true });
+    status.textContent = t('console.map.picked', { label: hit.label });
+    proposal.hidden = true;
+  },
+  onTyped: (q) => {
+    const stale = picked !== null && !sameStreet(input.value, picked.street);
+    if (stale) dropPick();
+    if (picked) { // a detail added to the picked address: nothing to look up
+      status.textContent = t('console.map.kept', { street: picked.street });
+      return false;
+    }
+    if (letters(q) < minChars() && !stale) status.textContent = '';
+    return true;
+  },
 });
-input.addEventListener('blur', close);
 
 /* ---------- a click on the map proposes the nearest address ---------- */
 
@@ -324,14 +362,8 @@ export async function proposeNearest(lat, lon) {
 
 /** After a case is registered: an empty place. */
 export function addressReset() {
-  clearTimeout(timer);
-  controller?.abort();
+  combo.reset();
   nearestController?.abort();
-  asked += 1;
-  hits = [];
-  close();
-  list.replaceChildren();
-  status.textContent = '';
   proposal.hidden = true;
   picked = null;
   setMunicipality(null);

@@ -9,6 +9,7 @@ import {
   ACTIVE, api, el, fmtTime, notify, place, placeInOrder, priorityShort, serverNow, since, statusLabel,
   t, twoStep, uuid,
 } from './common.js';
+import { caseEditButtons } from './console-case-edit.js';
 import { destinationButton, destinationPicker, destinationSig } from './console-destination.js';
 import { imagesBadge, loadImaging } from './console-images.js';
 import { ivpaBadge, loadIvpa } from './console-ivpa.js';
@@ -197,7 +198,7 @@ function caseCard(c) {
   dispatchBtn.addEventListener('click', () => dispatchTo(c.id));
   const closeBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small close-btn' }, t('console.close_case'));
   twoStep(closeBtn, t('console.close_confirm'), () => closeCase(c.id));
-  card.append(el('div', { class: 'case-actions' }, dispatchBtn, closeBtn));
+  card.append(el('div', { class: 'case-actions' }, dispatchBtn, ...caseEditButtons(c), closeBtn));
   return card;
 }
 

@@ -11,10 +11,12 @@
    and the selected case's panels (console-ivpa.js, console-images.js, console-referrals.js). */
 
 import { api, notify, showConnection, t } from './common.js';
+import { caseEditEvent } from './console-case-edit.js';
 import { ACK_TIMEOUT, renderCases, selectCase } from './console-cases.js';
 import { pickPosition } from './console-form.js';
 import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console-images.js';
 import { ivpaEvent, loadMunicipalities, reloadCallouts, setupIvpa } from './console-ivpa.js';
+import { historyEvent } from './console-history.js';
 import { drawStations, fitMapOnce, initMap, renderMap } from './console-map.js';
 import { personEvent, setupPerson } from './console-person.js';
 import { referralEvent, reloadReferrals, setupReferrals } from './console-referrals.js';
@@ -79,6 +81,10 @@ function onEvent(event) {
     case 'case.created':
     case 'case.updated':
       fetchCase(d.id);
+      if (event.type === 'case.updated') {
+        caseEditEvent(d);
+        historyEvent(d);
+      }
       break;
     case 'case.closed':
       removeCase(d.id);

@@ -21,6 +21,7 @@ import {
   ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
+import { announceCaseChange } from './crew-changes.js';
 import { carePlanReset, renderCarePlan, setupCarePlan } from './crew-careplan.js';
 import {
   destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
@@ -298,7 +299,10 @@ function onEvent(event) {
       && destinationChangedElsewhere(state.known.get(d.id), d, outbox.list);
     if (state.known.has(d.id)) applyAssignment(summary);
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
-    refreshAssignment(d.id).then(() => { if (redirected) destinationAnnounce(d.id); });
+    refreshAssignment(d.id).then(() => {
+      if (redirected) destinationAnnounce(d.id);
+      if (event.type === 'assignment.case_changed') announceCaseChange(state.known.get(d.id), d.changes);
+    });
   } else if (event.type === 'image.forwarded') {
     if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
   } else if (event.type === 'unit.updated') {
