@@ -4,6 +4,7 @@ part of a care plan on the crew card (t('crew.careplan....'), crew-careplan.js).
 
 from django.utils.translation import gettext as _
 
+from careplans.models import ConsentMethod
 from dispatch.selectors import CaseOutcome
 
 from .common import labels
@@ -30,6 +31,30 @@ def console_person() -> dict:
         "form_found": _("Care plan for this caller"),
         "form_found_pin": _("Care plan for this personal identity number"),
         "outcome": labels(CaseOutcome.choices),
+        "write": _("Write a care plan…"),
+        "edit": _("Change the care plan…"),
+        "dialog_new": _("New care plan"),
+        "dialog_edit": _("Change the care plan"),
+        "save": _("Save the care plan"),
+        "cancel": _("Cancel"),
+        "saved": _("Care plan saved."),
+        "consent_method": labels(ConsentMethod.choices),
+        "field": {
+            "personal_identity_number": _("Personal identity number"),
+            "phones": _("Numbers the person calls from (separated by commas)"),
+            "person_name": _("Name"),
+            "care_unit": _("Care unit that wrote the plan"),
+            "valid_from": _("Valid from"),
+            "valid_to": _("Valid to"),
+            "review_date": _("Review date"),
+            "consent_recorded_by": _("Consent recorded by"),
+            "consent_recorded_at": _("Consent recorded on"),
+            "consent_method": _("Consent given"),
+            "dispatcher_instructions": _("Instructions for the dispatcher: whom to call, what "
+                                         "to send or not to send"),
+            "contact": _("Call first (name and number)"),
+            "crew_instructions": _("For the crew"),
+        },
     }
 
 

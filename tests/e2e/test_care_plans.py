@@ -157,3 +157,43 @@ def test_the_assigned_crew_sees_only_the_crew_part_and_another_crew_nothing(live
     status = johan.evaluate(
         "id => fetch(`/api/assignments/${id}/care-plan/`).then((r) => r.status)", assignment)
     assert status == 404
+
+
+def test_a_dispatcher_writes_a_care_plan_from_the_case_and_it_shows_at_once(live, open_page):
+    headers = {"Authorization": f"Token {live.token('erik')}"}
+    regions = {r["code"]: r["id"] for r in
+               httpx.get(live.url + "/api/regions/", headers=headers).json()}
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": regions["VML"], "caller_number": "070-174 06 98", "address": "Stora torget 5",
+        "municipality": "Västerås", "latitude": 59.6099, "longitude": 16.5448,
+        "complaint": "Yrsel, har ramlat", "mbs_priority": "2B", "priority": "2B",
+        "personal_identity_number": "19800101-9817"}).json()
+    anna = open_page(CONSOLE)
+    sign_in(anna, live.url, "anna", "/console/")
+    card = anna.locator(f".case[data-reference='{case['reference']}']")
+    card.locator(".case-complaint").click()
+    panel = card.locator("#person-panel")
+    expect(panel).to_contain_text("Inga tidigare ärenden de senaste 12 månaderna.")
+    expect(panel.locator(".careplan-band")).to_have_count(0)
+    panel.locator(".careplan-write").click()
+
+    dialog = anna.locator("#careplan-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[name=personal_identity_number]")).to_have_value("19800101-9817")
+    expect(dialog.locator("[name=phones]")).to_have_value("070-174 06 98")
+    dialog.locator("button[type=submit]").click()  # nothing written yet: the server says what
+    expect(dialog.locator(".alert-error")).to_be_visible()
+    expect(dialog).to_be_visible()
+    dialog.locator("[name=care_unit]").fill("Vårdcentralen Skultuna")
+    dialog.locator("[name=consent_recorded_by]").fill("Ali Distriktssköterska")
+    dialog.locator("[name=consent_method]").select_option("oral")
+    dialog.locator("[name=dispatcher_instructions]").fill("Ring vårdcentralen först.")
+    dialog.locator("[name=crew_instructions]").fill("Rollator i hallen.")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_be_hidden()
+    band = panel.locator(".careplan-band")
+    expect(band).to_be_visible()
+    expect(band).to_contain_text("Vårdplan · Vårdcentralen Skultuna")
+    expect(band.locator(".careplan-instructions")).to_have_text("Ring vårdcentralen först.")
+    expect(band).to_contain_text("Samtycke: Muntligt, antecknat i journalen")
+    expect(panel.locator(".careplan-write")).to_have_text("Ändra vårdplanen…")

@@ -10,6 +10,7 @@
    registered. */
 
 import { api, el, notify, place, t } from './common.js';
+import { openCarePlanForm, setupCarePlanForm } from './console-careplan-form.js';
 
 const people = new Map(); // case id -> {key, data, loading}
 let hooks = { scheduleRender: () => {} };
@@ -18,6 +19,10 @@ let panel = null; // {caseId, sig, node}
 /** scheduleRender(): the console draws again. */
 export function setupPerson(options) {
   hooks = { ...hooks, ...options };
+  setupCarePlanForm({ saved: () => {
+    for (const entry of people.values()) entry.key = null;
+    hooks.scheduleRender();
+  } });
 }
 
 const keyOf = (c) => JSON.stringify([c.personal_identity_number || '', c.caller_number || '']);
@@ -84,7 +89,11 @@ function buildPanel(c, data, failed) {
     return node;
   }
   if (data.care_plan) node.append(planBand(data.care_plan, titleId, data.matched_by));
-  node.append(history(data.earlier_cases, data.care_plan ? null : titleId));
+  const write = el('button', { type: 'button', class: 'btn btn-ghost btn-small careplan-write' },
+    t(data.care_plan ? 'console.person.edit' : 'console.person.write'));
+  write.addEventListener('click', () => openCarePlanForm(c, data.care_plan));
+  node.append(el('div', { class: 'person-row' },
+    history(data.earlier_cases, data.care_plan ? null : titleId), write));
   return node;
 }
 
