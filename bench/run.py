@@ -30,6 +30,9 @@ addresses not the cluster: bench/address_search.py, the address search as you ty
           its own next to DATABASE_URL's): p50/p99 per keystroke query.
 ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100,000
           volunteers) on a fresh database next to DATABASE_URL's.
+recommend not the cluster: bench/recommendations.py, 200 units ranked for one case (the
+          recommended units, travel time fallback) on a throwaway SQLite database: the
+          selector's and the whole request's p50/p99 ms (target p99 <= 20 ms).
 
 Prints a table and writes JSON to bench/results/.
 """
@@ -451,6 +454,13 @@ async def bench_travel(args) -> dict:
     return await bench_script("bench/travel_times.py", "--calls", str(args.travel_calls))
 
 
+# ------------------------------------------------------------------------------ recommend
+
+async def bench_recommend(args) -> dict:
+    """bench/recommendations.py in its own process (a throwaway SQLite database)."""
+    return await bench_script("bench/recommendations.py", "--units", str(args.recommend_units))
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -563,6 +573,13 @@ def table(results: dict) -> str:
              f"{tr['timeout_first_ms']}; {tr['breaker_open']['p99']}",
              f"~ the time-out ({tr['timeout_s']:g} s) once"),
         ]
+    rec = results.get("recommend")
+    if rec:
+        rows.append(("recommend", f"{rec['units']} units ranked, request p50/p99 ms",
+                     f"{rec['request']['p50']} / {rec['request']['p99']}  (load "
+                     f"{rec['loadavg_at_start'][0]:.2f})",
+                     f"p99 <= {rec['target_p99_ms']:g} ms: "
+                     + ("MET" if rec["request"]["p99"] <= rec["target_p99_ms"] else "MISSED")))
     addresses = results.get("addresses")
     for vendor, a in (addresses or {}).items():
         s = a["searched"]
@@ -581,8 +598,9 @@ def table(results: dict) -> str:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only",
-                        default="dispatch,fanout,burst,ivpa,imaging,travel,addresses",
+                        default="dispatch,fanout,burst,ivpa,imaging,travel,addresses,recommend",
                         help="comma-separated; also ivpa-select (not in the default)")
+    parser.add_argument("--recommend-units", type=int, default=200)
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
@@ -629,6 +647,10 @@ async def main() -> int:
         print("== travel: 50 units to one place through the travel time service", flush=True)
         results["travel"] = await bench_travel(args)
         only.discard("travel")
+    if "recommend" in only:
+        print("== recommend: 200 units ranked for one case", flush=True)
+        results["recommend"] = await bench_recommend(args)
+        only.discard("recommend")
     if "addresses" in only:
         print("== addresses: the address search as you type", flush=True)
         results["addresses"] = await bench_addresses(args)

@@ -62,7 +62,7 @@ class UnitStatus(models.TextChoices):
     ON_SCENE = "on_scene", _("On scene")
     TRANSPORTING = "transporting", _("Transporting")
     AT_HOSPITAL = "at_hospital", _("At hospital")
-    OUT_OF_SERVICE = "out_of_service", _("Out of service")
+    # Out of service is not a status: it is Unit.in_service, beside the assignment's cycle.
 
 
 class Unit(models.Model):
@@ -82,6 +82,14 @@ class Unit(models.Model):
     latitude = models.FloatField(null=True, blank=True, validators=LATITUDE)
     longitude = models.FloatField(null=True, blank=True, validators=LONGITUDE)
     position_at = models.DateTimeField(null=True, blank=True)
+    in_service = models.BooleanField(
+        default=True,
+        help_text="In service (*i tjänst*): takes new assignments. Out of service (a breakdown, "
+                  "cleaning after an infection transport, restocking) it is not recommended "
+                  "and is sent only with a reason; its assignment runs on either way.")
+    service_changed_at = models.DateTimeField(null=True, blank=True)
+    service_note = models.CharField(
+        max_length=200, blank=True, help_text="Why the unit is out of service, for the console.")
 
     class Meta:
         ordering = ["call_sign"]

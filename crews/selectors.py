@@ -1,10 +1,18 @@
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import CrewShift, Unit
 
 
+def manned_expression() -> Exists:
+    """Whether a unit is manned (*bemannad*): someone of its crew has joined it for the shift
+    on a tablet (an open CrewShift)."""
+    return Exists(CrewShift.objects.filter(unit=OuterRef("pk"), left_at__isnull=True))
+
+
 def unit_list(*, region=None) -> QuerySet[Unit]:
-    qs = Unit.objects.select_related("region", "home_station")
+    """Every unit, with `manned` (an open crew shift on it)."""
+    qs = Unit.objects.select_related("region", "home_station").annotate(
+        manned=manned_expression())
     if region is not None:
         qs = qs.filter(region=region)
     return qs
@@ -23,3 +31,13 @@ def unit_of_user(*, user) -> Unit | None:
 
 def unit_crew(*, unit: Unit) -> QuerySet[CrewShift]:
     return CrewShift.objects.select_related("user").filter(unit=unit, left_at__isnull=True)
+
+
+def unit_is_manned(*, unit: Unit) -> bool:
+    return CrewShift.objects.filter(unit=unit, left_at__isnull=True).exists()
+
+
+def units_manned(*, unit_ids) -> set[int]:
+    """Which of these units are manned, in one query."""
+    return set(CrewShift.objects.filter(unit_id__in=list(unit_ids), left_at__isnull=True)
+               .values_list("unit_id", flat=True))

@@ -12,6 +12,7 @@ from core.times import CLOCK_SKEW, iso
 from realtime.services import event_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitKind, UnitStatus
+from .selectors import unit_is_manned
 from .streams import UNITS_STREAM, unit_stream
 
 
@@ -29,6 +30,9 @@ def unit_snapshot(unit: Unit) -> dict:
         "longitude": unit.longitude,
         "position_at": iso(unit.position_at),
         "capabilities": unit.capabilities,
+        "in_service": unit.in_service,
+        "service_note": unit.service_note,
+        "manned": unit_is_manned(unit=unit),
     }
 
 
@@ -57,6 +61,26 @@ def unit_status_set(*, unit: Unit, status: str, at: datetime | None = None) -> U
     unit.status = status
     unit.status_changed_at = at or timezone.now()
     unit.save(update_fields=["status", "status_changed_at"])
+    _publish_unit(unit)
+    return unit
+
+
+@transaction.atomic
+def unit_service_set(*, unit: Unit, in_service: bool, note: str = "", by=None) -> Unit:
+    """Put a unit in service (*i tjänst*) or take it out (*ur tjänst*: a breakdown, cleaning
+    after an infection transport). Out of service it is not recommended and is sent only with
+    a reason; an assignment it is on runs on. The same state again changes nothing."""
+    note = note.strip()
+    if not in_service and not note:
+        raise Invalid(_("Say why the unit is out of service (note), e.g. \"cleaning after an "
+                        "infection transport\"."))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    note = "" if in_service else note
+    if unit.in_service == in_service and unit.service_note == note:
+        return unit
+    unit.in_service, unit.service_note = in_service, note
+    unit.service_changed_at = timezone.now()
+    unit.save(update_fields=["in_service", "service_note", "service_changed_at"])
     _publish_unit(unit)
     return unit
 
@@ -118,9 +142,12 @@ def crew_join(*, user, unit: Unit) -> CrewShift:
         event_publish(stream=unit_stream(current.unit_id), type="crew.left",
                       data={"unit": current.unit_id, "user": user.pk, "name": str(user)})
         subscriptions_revalidate(user_id=user.pk)
+    if current:
+        _publish_manned(current.unit)
     shift = CrewShift.objects.create(user=user, unit=unit, joined_at=now)
     event_publish(stream=unit_stream(unit.pk), type="crew.joined",
                   data={"unit": unit.pk, "user": user.pk, "name": str(user)})
+    _publish_manned(unit)
     return shift
 
 
@@ -134,4 +161,11 @@ def crew_leave(*, user) -> CrewShift | None:
     event_publish(stream=unit_stream(shift.unit_id), type="crew.left",
                   data={"unit": shift.unit_id, "user": user.pk, "name": str(user)})
     subscriptions_revalidate(user_id=user.pk)
+    _publish_manned(shift.unit)
     return shift
+
+
+def _publish_manned(unit: Unit) -> None:
+    """The console's unit list shows whether a unit is manned: a join or a leave changes it."""
+    event_publish(stream=UNITS_STREAM, type="unit.updated",
+                  data=unit_snapshot(Unit.objects.get(pk=unit.pk)))

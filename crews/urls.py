@@ -10,4 +10,5 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="api-unit-detail"),
     path("units/<int:pk>/join/", views.UnitJoinView.as_view(), name="api-unit-join"),
     path("units/<int:pk>/position/", views.UnitPositionView.as_view(), name="api-unit-position"),
+    path("units/<int:pk>/service/", views.UnitServiceView.as_view(), name="api-unit-service"),
 ]

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from accounts.permissions import IsDispatcherOrCrew, IsShiftStaff
+from accounts.permissions import IsDispatcher, IsDispatcherOrCrew, IsShiftStaff
 from core.api import idempotent, validated_data
 from core.errors import Forbidden
 
@@ -16,6 +16,7 @@ from .serializers import (
     RegionSerializer,
     StationSerializer,
     UnitSerializer,
+    UnitServiceInputSerializer,
 )
 
 
@@ -91,3 +92,17 @@ class UnitPositionView(APIView):
         return idempotent(request, scope=f"unit-position:{pk}", action=act,
                           replay=lambda: Response(UnitSerializer(
                               selectors.unit_list().get(pk=pk)).data))
+
+
+class UnitServiceView(APIView):
+    """Put a unit in service or take it out (the dispatcher or an administrator)."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=UnitServiceInputSerializer, responses=UnitSerializer)
+    def post(self, request, pk: int):
+        unit = get_object_or_404(selectors.unit_list(), pk=pk)
+        data = validated_data(UnitServiceInputSerializer, request)
+        services.unit_service_set(unit=unit, in_service=data["in_service"],
+                                  note=data.get("note", ""), by=request.user)
+        return Response(UnitSerializer(selectors.unit_list().get(pk=pk)).data)

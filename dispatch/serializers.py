@@ -48,6 +48,9 @@ class CaseInputSerializer(serializers.Serializer):
     )
     patient_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
     referred_to = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    required_capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), required=False, max_length=4,
+        help_text="What a unit must be configured for to be sent (seed 004).")
 
 
 class CaseUpdateSerializer(CaseInputSerializer):
@@ -58,9 +61,6 @@ class CaseUpdateSerializer(CaseInputSerializer):
         required=False, min_value=1,
         help_text="The case's version the edit was made on; an older one is a 409 with the "
                   "current values.")
-    required_capabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Capability.choices), required=False, max_length=4,
-        help_text="What a unit sent must be configured for (seed 004).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
@@ -87,7 +87,8 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
                   "ack_overdue", "status_overdue", "resend_count", "destination_hospital",
-                  "destination_name", "destination_set_at", "destination_set_by_name"]
+                  "destination_name", "destination_set_at", "destination_set_by_name",
+                  "override_reason"]
 
     def get_destination_name(self, obj) -> str:
         hospital = obj.destination_hospital
@@ -187,6 +188,10 @@ class DispatchInputSerializer(serializers.Serializer):
         queryset=Unit.objects.all(), many=True, allow_empty=False,
         error_messages={"does_not_exist": "Unknown unit {pk_value}."},
     )
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="Why a unit that is not dispatchable (not manned, out of service, lacking a "
+                  "capability the case needs) is sent anyway; stored on its assignment.")
 
 
 class StatusInputSerializer(serializers.Serializer):
@@ -248,6 +253,31 @@ class AssignmentMessageSerializer(serializers.Serializer):
 
 def _person(user) -> str:
     return str(user) if user is not None else ""
+
+
+class RecommendationSerializer(serializers.Serializer):
+    """A unit as the case's recommended units show it: the schema of
+    Recommendation.as_dict (dispatch/recommendations.py), which builds the answer."""
+
+    unit = serializers.IntegerField(source="unit.pk")
+    call_sign = serializers.CharField(source="unit.call_sign")
+    kind = serializers.CharField(source="unit.kind")
+    region = serializers.IntegerField(source="unit.region_id")
+    home_station_name = serializers.CharField(source="unit.home_station.name", default=None)
+    status = serializers.CharField(source="unit.status")
+    capabilities = serializers.ListField(source="unit.capabilities", child=serializers.CharField())
+    manned = serializers.BooleanField()
+    in_service = serializers.BooleanField(source="unit.in_service")
+    service_note = serializers.CharField(source="unit.service_note")
+    eta_s = serializers.IntegerField(allow_null=True, help_text="Travel and turnout, seconds.")
+    travel_s = serializers.IntegerField(allow_null=True)
+    backend = serializers.CharField(allow_null=True, help_text="router or estimate")
+    fastest = serializers.BooleanField()
+    selectable = serializers.BooleanField()
+    why_not = serializers.SerializerMethodField()
+
+    def get_why_not(self, obj) -> list[dict]:
+        return [reason.as_dict() for reason in obj.why_not]
 
 
 class AssignmentDetailSerializer(AssignmentSerializer):

@@ -6,6 +6,8 @@ urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="api-cases"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/dispatch/", views.CaseDispatchView.as_view(), name="api-case-dispatch"),
+    path("cases/<int:pk>/recommendations/", views.CaseRecommendationsView.as_view(),
+         name="api-case-recommendations"),
     path("cases/<int:pk>/history/", views.CaseHistoryView.as_view(), name="api-case-history"),
     path("cases/<int:pk>/close/", views.CaseCloseView.as_view(), name="api-case-close"),
     path("assignments/", views.AssignmentListView.as_view(), name="api-assignments"),

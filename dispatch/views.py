@@ -16,6 +16,7 @@ from crews.models import Region
 from . import access, selectors, services
 from .measures import follow_up_measures, tertial_bounds
 from .models import Case
+from .recommendations import case_recommendations, case_to_rank
 from .serializers import (
     AckInputSerializer,
     AssignmentDetailSerializer,
@@ -28,6 +29,7 @@ from .serializers import (
     DestinationInputSerializer,
     DispatchInputSerializer,
     MessageInputSerializer,
+    RecommendationSerializer,
     RedirectInputSerializer,
     StatusInputSerializer,
 )
@@ -108,14 +110,29 @@ class CaseDispatchView(APIView):
     def post(self, request, pk: int):
         case = _case(pk)
         data = validated_data(DispatchInputSerializer, request)
-        assignments = services.assignment_dispatch(case=case, units=data["units"],
-                                                   by=request.user)
+        assignments = services.assignment_dispatch(
+            case=case, units=data["units"], by=request.user,
+            override_reason=data.get("override_reason", ""))
         return created(AssignmentSerializer(
             access.assignments_of_case_recorded(
                 user=request.user, case=case, pks=[a.pk for a in assignments],
                 reason="units dispatched"),
             many=True, context={"request": request},
         ).data)
+
+
+class CaseRecommendationsView(APIView):
+    """The units that could go to the case, ranked by arrival, with why not (no patient data:
+    units and their times to the case's position)."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(responses=RecommendationSerializer(many=True))
+    def get(self, request, pk: int):
+        case = case_to_rank(pk=pk)
+        if case is None:
+            raise NotFound(_("No such case."))
+        return Response([row.as_dict() for row in case_recommendations(case=case)])
 
 
 class CaseCloseView(APIView):

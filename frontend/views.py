@@ -29,7 +29,7 @@ from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
 from accounts.roles import CONSOLE_ROLES, has_role, is_dispatcher
-from crews.models import Region
+from crews.models import Capability, Region
 from dispatch.models import CaseType, Priority, SceneFlag
 from frontend.api import me_payload
 from frontend.strings import strings_for
@@ -193,7 +193,7 @@ def console(request):
     return render(request, "frontend/console.html", page_context(
         strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
                  "console.images", "console.referrals", "console.map", "console.panels",
-                 "console.person", "ivpa", "referral", "priority_short",
+                 "console.person", "console.recommend", "ivpa", "referral", "priority_short",
                  "console.edit", "console.history"),
         tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places"),
         with_map=True,
@@ -201,6 +201,7 @@ def console(request):
         priorities=Priority.choices,
         case_types=CaseType.choices,
         scene_flags=SceneFlag.choices,
+        capabilities=Capability.choices,
         ack_timeout=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS,
     ))
 

@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# `--only imaging` and `--only travel` need no cluster, database or Redis: straight to
-# bench/run.py.
+# `--only imaging`, `--only travel` and `--only recommend` (a throwaway SQLite database) need
+# no cluster, PostgreSQL or Redis: straight to bench/run.py.
 only=""
 prev=""
 for arg in "$@"; do
@@ -26,7 +26,7 @@ for arg in "$@"; do
     prev="$arg"
 done
 case ",$only," in
-    ,imaging, | ,travel, | ,imaging,travel, | ,travel,imaging,)
+    ,imaging, | ,travel, | ,imaging,travel, | ,travel,imaging, | ,recommend, | ,travel,recommend,)
         echo "== bench: $only only, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
         exec "$PY" -m bench.run "$@" ;;
 esac

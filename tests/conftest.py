@@ -4,6 +4,8 @@ Personas (from the demo data, `seed_demo`):
 - anna: dispatcher at the centre.
 - sara: crew member, joined to AMB 1010 (Västerås).
 - johan: crew member, joined to AMB 3010 (Uppsala): the "other unit".
+- ali: crew member, joined to AMB 1020 (Västerås): a second manned ambulance there (an
+  unmanned unit is not dispatched without an override reason: dispatch/dispatchable.py).
 - maria: crew member on no unit.
 - lars: first responder (volunteer).
 - karin: mobile care staff.
@@ -39,8 +41,10 @@ def demo(db):
     units = {u.call_sign: u for u in Unit.objects.all()}
     crew_join(user=users["sara"], unit=units["AMB 1010"])
     crew_join(user=users["johan"], unit=units["AMB 3010"])
+    crew_join(user=users["ali"], unit=units["AMB 1020"])
     return SimpleNamespace(
         anna=users["anna"], sara=users["sara"], johan=users["johan"], maria=users["maria"],
+        ali=users["ali"],
         lars=users["lars"], karin=users["karin"], admin=users["admin"], ulla=users["ulla"],
         amb1010=units["AMB 1010"], amb1020=units["AMB 1020"], amb3010=units["AMB 3010"],
         amb4010=units["AMB 4010"],

@@ -252,6 +252,10 @@ MATRIX = {
     ("api/units/<int:pk>/", "GET"): (lambda w, u: {"pk": w.demo.amb1010.pk}, UNITS_READ),
     ("api/units/<int:pk>/join/", "POST"): (
         lambda w, u: {"pk": w.demo.amb1010.pk}, row(403, 403, 200, 200, 403, 409, 409)),
+    # In or out of service: the dispatcher or an administrator (a reason when out).
+    ("api/units/<int:pk>/service/", "POST"): (
+        lambda w, u: {"pk": w.demo.amb1020.pk, "data": {"in_service": False,
+                                                         "note": "Sanering"}}, DISPATCH),
     ("api/units/<int:pk>/position/", "POST"): (
         lambda w, u: {"pk": w.demo.amb1010.pk, "data": {"latitude": 59.61, "longitude": 16.55}},
         row(403, 200, 200, 403, 403, 403, 200),
@@ -267,6 +271,9 @@ MATRIX = {
     ("api/cases/<int:pk>/close/", "POST"): (lambda w, u: {"pk": w.case_free.pk}, DISPATCH),
     # The case's history (changes, assignments, messages): the centre only, a recorded read.
     ("api/cases/<int:pk>/history/", "GET"): (lambda w, u: {"pk": w.case_low.pk}, DISPATCH),
+    # The units that could go, ranked by arrival (units and times, no patient data).
+    ("api/cases/<int:pk>/recommendations/", "GET"): (lambda w, u: {"pk": w.case_low.pk},
+                                                     DISPATCH),
     ("api/assignments/", "GET"): (lambda w, u: {}, UNITS_READ),
     ("api/assignments/<int:pk>/", "GET"): (lambda w, u: {"pk": w.assignment.pk},
                                            OWN_ASSIGNMENT),

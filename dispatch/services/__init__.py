@@ -33,8 +33,14 @@ from ..statemachine import TIMESTAMP_FIELD, check_transition
 from .actors import assignment_actor_check
 from .case_edit import CaseEditConflict as CaseEditConflict
 from .case_edit import case_update as case_update
-from .case_fields import case_place, priority_reason_missing, valid_scene_flags
+from .case_fields import (
+    case_place,
+    priority_reason_missing,
+    valid_capabilities,
+    valid_scene_flags,
+)
 from .destination import assignment_destination_set as assignment_destination_set
+from .override import dispatch_overrides
 
 ACK_TIMER = "dispatch.ack_timeout"
 STATUS_TIMER = "dispatch.status_overdue"
@@ -79,6 +85,7 @@ def case_register(
     case_type: str = CaseType.OTHER,
     scene_flags: Sequence[str] = (),
     door_code: str = "",
+    required_capabilities: Sequence[str] = (),
 ) -> Case:
     now = timezone.now()
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
@@ -91,6 +98,7 @@ def case_register(
     if priority != mbs_priority and not priority_change_reason.strip():
         raise Invalid(priority_reason_missing())
     scene_flags = valid_scene_flags(scene_flags)
+    required_capabilities = valid_capabilities(required_capabilities)
     if case_type not in CaseType.values:
         raise Invalid(_("case_type must be one of %(values)s.")
                       % {"values": ", ".join(CaseType.values)})
@@ -109,6 +117,7 @@ def case_register(
         personal_identity_number=personal_identity_number, patient_name=patient_name,
         referred_to=referred_to, created_by=by, case_type=case_type, scene_flags=scene_flags,
         door_code=door_code, municipality_code=municipality_code, region_set_by_hand=by_hand,
+        required_capabilities=required_capabilities,
     )
     case.reference = f"{region.code}-{now:%y%m%d}-{case.pk:06d}"
     case.save(update_fields=["reference"])
@@ -161,11 +170,12 @@ def _stamp_first_alert(case: Case, now: datetime) -> None:
         case.save(update_fields=["first_alert_at", "first_alert_priority"])
 
 
-def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignment:
+def _create_assignment(*, case: Case, unit: Unit, by, now: datetime,
+                       override_reason: str = "") -> Assignment:
     unit = unit_claim_for_assignment(unit=unit, at=now)
     assignment = Assignment.objects.create(
         case=case, unit=unit, status=AssignmentStatus.ALERTED, alerted_at=now,
-        status_changed_at=now, created_by=by,
+        status_changed_at=now, created_by=by, override_reason=override_reason,
     )
     _stamp_first_alert(case, now)
     _schedule_ack_timer(assignment)
@@ -174,8 +184,11 @@ def _create_assignment(*, case: Case, unit: Unit, by, now: datetime) -> Assignme
 
 
 @transaction.atomic
-def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assignment]:
-    """Send one or more units to a case; all of them or none."""
+def assignment_dispatch(*, case: Case, units: Sequence[Unit], by,
+                        override_reason: str = "") -> list[Assignment]:
+    """Send one or more units to a case (*larma*); all of them or none. A unit that is not
+    dispatchable (unmanned, out of service, lacking a capability the case needs) is refused
+    unless `override_reason` says why it goes anyway (services/override.py)."""
     if not units:
         raise Invalid(_("Choose at least one unit."))
     if len({u.pk for u in units}) != len(units):
@@ -185,8 +198,11 @@ def assignment_dispatch(*, case: Case, units: Sequence[Unit], by) -> list[Assign
         raise Conflict(_("The case is closed."))
     if case.priority == Priority.REFERRAL:
         raise Conflict(_("The case is a referral; change its priority before sending a unit."))
+    overrides = dispatch_overrides(case=case, units=units, override_reason=override_reason)
     now = timezone.now()
-    assignments = [_create_assignment(case=case, unit=u, by=by, now=now) for u in units]
+    assignments = [_create_assignment(case=case, unit=u, by=by, now=now,
+                                      override_reason=overrides.get(u.pk, ""))
+                   for u in units]
     for assignment in assignments:
         publish_assignment(assignment, "assignment.created")
     return assignments

@@ -35,6 +35,7 @@ GROUPS = {
     "console.images": console.images,
     "console.referrals": console.referrals,
     "console.map": console.map_,
+    "console.recommend": console.recommend,
     "console.panels": console.panels,
     "priority_short": common.priority_short,
     "ivpa": ivpa.ivpa,

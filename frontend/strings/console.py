@@ -252,3 +252,37 @@ def panels() -> dict:
         "ivpa": _("IVPA"),
         "referral": _("Referral"),
     }
+
+
+def recommend() -> dict:
+    """The selected case's recommended units, the one-click dispatch, the override reason, and
+    the unit list's crew and service marks (console-recommend.js, console-units.js)."""
+    return {
+        "title": _("Recommended units"),
+        "loading": _("Ranking the units…"),
+        "dispatch_best": _("Dispatch {unit}"),
+        "fastest": _("fastest"),
+        "minutes": _("{n} min"),
+        "estimated": _("estimated"),
+        "no_position": _("no position"),
+        "fit": _("Units that fit, fastest first"),
+        "unfit": _("Do not fit ({n})"),
+        "none_fit": _("No unit fits: send one below with the reason."),
+        "send": _("Dispatch"),
+        "send_unit": _("Dispatch {unit}"),
+        "anyway": _("Dispatch anyway…"),
+        "anyway_unit": _("Dispatch {unit} anyway…"),
+        "all": _("Show all ({n})"),
+        "fewer": _("Show fewer"),
+        "reason_for": _("Why send {units} anyway?"),
+        "reason_example": _("E.g. the crew was alerted by phone"),
+        "confirm": _("Dispatch with the reason"),
+        "cancel": _("Cancel"),
+        "overridden": _("sent anyway: {reason}"),
+        "unmanned": _("Not manned"),
+        "out_of_service": _("Out of service"),
+        "take_out": _("Out of service…"),
+        "take_out_why": _("Why is {unit} out of service?"),
+        "put_in": _("In service"),
+        "put_in_confirm": _("Confirm in service"),
+    }

@@ -24,7 +24,8 @@ def test_joining_a_unit_leaves_the_previous_one_and_is_announced(demo):
     assert old.unit_id == demo.amb1010.pk and old.left_at is not None
     assert shift.unit_id == demo.amb1020.pk and shift.left_at is None
     assert selectors.unit_of_user(user=demo.sara) == demo.amb1020
-    [joined] = unit_events(demo.amb1020, "crew.joined")
+    [joined] = [e for e in unit_events(demo.amb1020, "crew.joined")
+                if e.data["user"] == demo.sara.pk]
     assert joined.data == {"unit": demo.amb1020.pk, "user": demo.sara.pk,
                            "name": "Sara Nilsson"}
     assert list(selectors.unit_crew(unit=demo.amb1010)) == []
@@ -73,17 +74,20 @@ def test_anonymous_has_no_shift():
 
 def test_setting_a_status_is_published_to_the_console_and_the_unit(demo):
     at = timezone.now() - timedelta(seconds=5)
-    unit = services.unit_status_set(unit=demo.amb1020, status="out_of_service", at=at)
-    assert (unit.status, unit.status_changed_at) == ("out_of_service", at)
+    unit = services.unit_status_set(unit=demo.amb1020, status="en_route", at=at)
+    assert (unit.status, unit.status_changed_at) == ("en_route", at)
     for stream in ("units", f"unit.{demo.amb1020.pk}"):
         event = Event.objects.filter(stream=stream, type="unit.updated").last()
-        assert event.data["status"] == "out_of_service"
+        assert event.data["status"] == "en_route"
         assert event.data["call_sign"] == "AMB 1020"
 
 
 def test_an_unknown_unit_status_is_refused(demo):
     with pytest.raises(Invalid, match="Unknown unit status"):
         services.unit_status_set(unit=demo.amb1020, status="napping")
+    # Out of service is Unit.in_service (unit_service_set), not a status.
+    with pytest.raises(Invalid, match="Unknown unit status"):
+        services.unit_status_set(unit=demo.amb1020, status="out_of_service")
     assert Unit.objects.get(pk=demo.amb1020.pk).status == "available"
 
 
@@ -150,5 +154,6 @@ def test_a_unit_snapshot_holds_what_the_console_needs(demo):
     snapshot = services.unit_snapshot(demo.amb1010)
     assert set(snapshot) == {"id", "call_sign", "kind", "region", "home_station", "status",
                              "status_changed_at", "latitude", "longitude", "position_at",
-                             "capabilities"}
+                             "capabilities", "in_service", "service_note", "manned"}
+    assert snapshot["manned"] is True and snapshot["in_service"] is True
     assert snapshot["capabilities"] == ["als"] and snapshot["region"] == demo.vml.pk

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, Invalid
 from crews.models import Unit
+from crews.services import crew_join
 from dispatch import services
 from dispatch.models import Assignment, Case
 from dispatch.services import ACK_TIMER, STATUS_TIMER
@@ -279,14 +280,14 @@ def test_dispatch_refuses_a_closed_case_a_referral_and_an_out_of_service_unit(de
     services.case_close(case=closed, by=demo.anna)
     referral = new_case(priority="referral", mbs_priority="referral",
                         referred_to="Vårdcentralen Skultuna")
-    Unit.objects.filter(pk=demo.amb1020.pk).update(status="out_of_service")
+    Unit.objects.filter(pk=demo.amb1020.pk).update(in_service=False)
     open_case = new_case()
     before = db_state()
     with pytest.raises(Conflict, match="closed"):
         services.assignment_dispatch(case=closed, units=[demo.amb1010], by=demo.anna)
     with pytest.raises(Conflict, match="referral"):
         services.assignment_dispatch(case=referral, units=[demo.amb1010], by=demo.anna)
-    with pytest.raises(Conflict, match="out of service"):
+    with pytest.raises(Invalid, match="out of service"):
         services.assignment_dispatch(case=open_case, units=[demo.amb1020], by=demo.anna)
     assert db_state() == before
 
@@ -476,6 +477,7 @@ def test_a_case_closes_only_when_no_unit_is_on_it(demo, dispatched):
 def test_the_path_helper_reaches_every_status(demo, dispatched):
     for status in PATH_TO:
         unit = Unit.objects.filter(status="available", kind="ambulance").first()
+        crew_join(user=demo.maria, unit=unit)  # manned: dispatchable without a reason
         assert dispatched(status, unit=unit).status == status
 
 

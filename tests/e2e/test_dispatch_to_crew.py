@@ -327,10 +327,16 @@ def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_p
     expect(low_card).to_be_visible()
     expect(high_card).to_be_visible()
 
-    # AMB 3010 goes to the fall; then the cardiac arrest needs it more.
+    # AMB 3010 goes to the fall; then the cardiac arrest needs it more. No crew has joined it
+    # on a tablet: the console asks why it is sent anyway, and the case shows the reason.
     anna.locator("#units tr[data-call-sign='AMB 3010'] input[type=checkbox]").check()
     low_card.locator(".dispatch-btn").click()
+    expect(low_card.locator(".rec-override-why")).to_contain_text("AMB 3010: obemannad")
+    low_card.locator("#override-reason").fill("Besättningen larmad per telefon")
+    low_card.locator(".rec-override button[type=submit]").click()
     expect(low_card.locator(".asg .badge")).to_have_text("Larmad")
+    expect(low_card.locator(".asg-override")).to_have_text(
+        "larmad ändå: Besättningen larmad per telefon")
     low_card.locator(".redirect-btn").click()
     low_card.locator(".asg-redirect select").select_option(str(high["id"]))
     low_card.locator(".asg-redirect .btn").click()
@@ -340,7 +346,8 @@ def test_console_follows_cases_from_elsewhere_redirects_and_cancels(live, open_p
     # A unit sent from elsewhere shows up busy, and can no longer be picked here.
     amb3020 = anna.locator("#units tr[data-call-sign='AMB 3020']")
     httpx.post(live.url + f"/api/cases/{low['id']}/dispatch/", headers=headers,
-               json={"units": [int(amb3020.get_attribute("data-unit"))]}).raise_for_status()
+               json={"units": [int(amb3020.get_attribute("data-unit"))],
+                     "override_reason": "Besättningen larmad per radio"}).raise_for_status()
     expect(amb3020.locator(".badge")).to_have_text("Larmad")
     expect(amb3020.locator("input[type=checkbox]")).to_be_disabled()
 

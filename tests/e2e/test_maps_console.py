@@ -371,7 +371,8 @@ def test_the_map_colours_each_unit_by_its_status_and_follows_a_change(live, cons
     expect(marker).to_have_class(re.compile(r"\bst-available\b"))
 
     [assignment] = httpx.post(live.url + f"/api/cases/{case['id']}/dispatch/", headers=headers,
-                              json={"units": [unit["id"]]}).json()
+                              json={"units": [unit["id"]],
+                                    "override_reason": "Ingen surfplatta i bilen"}).json()
     expect(marker).to_have_class(re.compile(r"\bst-alerted\b"))
     expect(marker).not_to_have_class(re.compile(r"\bst-available\b"))
 

@@ -16,6 +16,7 @@ import { ivpaBadge, loadIvpa } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
 import { placePanels } from './console-panels.js';
 import { placePersonPanel } from './console-person.js';
+import { placeRecommend, recommendFor } from './console-recommend.js';
 import { loadReferrals, referralBadge } from './console-referrals.js';
 import {
   PRIORITY_RANK, fetchCase, hasWarning, isPriorityOne, removeCase, scheduleRender, sortedCases,
@@ -74,6 +75,7 @@ async function closeCase(caseId) {
 export function selectCase(id, { pan = true } = {}) {
   const changed = state.selectedCase !== id;
   state.selectedCase = id;
+  if (changed) recommendFor(id);
   if (changed) {
     loadIvpa(id);
     loadImaging(id);
@@ -116,6 +118,7 @@ export function renderCases() {
     order.push(entry.node);
     if (state.selectedCase === c.id) {
       placePersonPanel(c, entry.node); // the care plan band and earlier cases, at the top
+      placeRecommend(c, entry.node); // the recommended units and the one-click dispatch
       placePanels(c, entry.node);
     }
     seen.add(c.id);
@@ -195,7 +198,11 @@ function caseCard(c) {
     type: 'button', class: 'btn btn-primary btn-small dispatch-btn',
     disabled: state.selectedUnits.size === 0,
   }, t('console.dispatch', { n: state.selectedUnits.size }));
-  dispatchBtn.addEventListener('click', () => dispatchTo(c.id));
+  // The case dispatched to is selected: a unit that does not fit asks for the reason in it.
+  dispatchBtn.addEventListener('click', () => {
+    selectCase(c.id, { pan: false });
+    dispatchTo(c.id);
+  });
   const closeBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small close-btn' }, t('console.close_case'));
   twoStep(closeBtn, t('console.close_confirm'), () => closeCase(c.id));
   card.append(el('div', { class: 'case-actions' }, dispatchBtn, ...caseEditButtons(c), closeBtn));
@@ -211,6 +218,7 @@ function assignmentRow(c, a) {
   el('span', { class: 'asg-unit' }, a.unit_call_sign),
   el('span', { class: `badge st-${a.status}` }, statusLabel(a.status)),
   el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)),
+  a.override_reason ? el('span', { class: 'asg-override' }, t('console.recommend.overridden', { reason: a.override_reason })) : null,
   a.destination_name ? el('span', { class: 'asg-dest' }, `→ ${a.destination_name}`,
     a.destination_set_by_name ? el('span', { class: 'asg-dest-by' }, ` ${t('console.destination_by', {
       name: a.destination_set_by_name, time: fmtTime(a.destination_set_at) })}`) : null) : null);

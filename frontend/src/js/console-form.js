@@ -105,6 +105,8 @@ form.addEventListener('submit', async (e) => {
     notes: v('case-notes'),
     door_code: v('case-door-code'),
     scene_flags: [...form.querySelectorAll('input[name="scene_flags"]:checked')].map((n) => n.value),
+    // What a unit must have to be recommended (the recommended units say who lacks it).
+    required_capabilities: [...form.querySelectorAll('input[name="required_capabilities"]:checked')].map((n) => n.value),
   };
   if (v('case-type')) body.case_type = v('case-type');
   // The server derives the region from the municipality, and records one chosen otherwise.

@@ -2,8 +2,9 @@
    available ones only), the dispatcher's selection of available units (a tick, or a click on
    the map) and sending them to a case. */
 
-import { ACTIVE, api, el, kindLabel, notify, placeInOrder, statusLabel, t } from './common.js';
-import { scheduleRender, state, upsertAssignment } from './console-state.js';
+import { ACTIVE, api, el, kindLabel, notify, placeInOrder, statusLabel, t, twoStep } from './common.js';
+import { dispatchUnits } from './console-recommend.js';
+import { scheduleRender, state } from './console-state.js';
 
 export function toggleUnit(id) {
   const unit = state.units.get(id);
@@ -20,19 +21,40 @@ export async function dispatchTo(caseId) {
     notify(t('console.dispatch_none'), 'warn');
     return;
   }
+  // A unit that does not fit (not manned, out of service...) asks for the reason there.
+  if (await dispatchUnits(caseId, units)) state.selectedUnits.clear();
+  scheduleRender();
+}
+
+const unitRows = new Map();
+
+/** Take a unit out of service (with the reason, shown on the console) or put it back. */
+async function setService(unit, inService, note = '') {
   try {
-    const created = await api(`/api/cases/${caseId}/dispatch/`, { method: 'POST', body: { units } });
-    for (const a of created) upsertAssignment(caseId, a);
-    state.selectedUnits.clear();
-    const ref = state.cases.get(caseId)?.reference || caseId;
-    notify(t('console.dispatched', { units: created.map((a) => a.unit_call_sign).join(', '), ref }), 'ok');
+    const updated = await api(`/api/units/${unit.id}/service/`, {
+      method: 'POST', body: { in_service: inService, note },
+    });
+    state.units.set(updated.id, { ...state.units.get(updated.id), ...updated });
     scheduleRender();
   } catch (err) {
     notify(err.detail, 'error');
   }
 }
 
-const unitRows = new Map();
+function serviceButton(u) {
+  if (u.in_service === false) {
+    const back = el('button', { type: 'button', class: 'btn btn-ghost btn-small unit-service' }, t('console.recommend.put_in'));
+    twoStep(back, t('console.recommend.put_in_confirm'), () => setService(u, true));
+    return back;
+  }
+  const out = el('button', { type: 'button', class: 'btn btn-ghost btn-small unit-service' }, t('console.recommend.take_out'));
+  out.addEventListener('click', () => {
+    // A short reason the other dispatchers see (e.g. "sanering"); asked in the page's language.
+    const note = window.prompt(t('console.recommend.take_out_why', { unit: u.call_sign }), '');
+    if (note && note.trim()) setService(u, false, note.trim());
+  });
+  return out;
+}
 
 function activeAssignmentsByUnit() {
   const byUnit = new Map();
@@ -68,7 +90,11 @@ export function renderUnits() {
         el('td', {}, box),
         el('td', {}, el('span', { class: 'unit-call' }, u.call_sign), el('span', { class: 'unit-kind' }, kindLabel(u.kind))),
         el('td', {}, u.home_station_name || ''),
-        el('td', {}, el('span', { class: `badge st-${u.status}` }, statusLabel(u.status))),
+        el('td', {}, el('span', { class: `badge st-${u.status}` }, statusLabel(u.status)),
+          u.manned ? null : el('span', { class: 'unit-flag is-unmanned' }, t('console.recommend.unmanned')),
+          u.in_service === false ? el('span', { class: 'unit-flag is-out', title: u.service_note || null },
+            t('console.recommend.out_of_service')) : null,
+          serviceButton(u)),
         el('td', {}, on ? t('console.on_case', { ref: on.c.reference }) : ''));
       if (entry) entry.node.replaceWith(node);
       entry = { sig, node };

@@ -23,6 +23,7 @@ import { referralEvent, reloadReferrals, setupReferrals } from './console-referr
 import {
   fetchCase, mergeCase, removeCase, scheduleRender, setRender, state, upsertAssignment, upsertUnit,
 } from './console-state.js';
+import { recommendationsStale } from './console-recommend.js';
 import { renderSelection, renderUnits, toggleUnit } from './console-units.js';
 import { renderWarnings } from './console-warnings.js';
 import './page.js';
@@ -81,6 +82,7 @@ function onEvent(event) {
     case 'case.created':
     case 'case.updated':
       fetchCase(d.id);
+      if (d.id === state.selectedCase) recommendationsStale(); // its place or needs
       if (event.type === 'case.updated') {
         caseEditEvent(d);
         historyEvent(d);
@@ -91,6 +93,7 @@ function onEvent(event) {
       break;
     case 'unit.updated':
       upsertUnit(d);
+      recommendationsStale(); // its status, crew or service changes the ranking
       break;
     default:
       if (ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)) break;

@@ -1,0 +1,85 @@
+"""Whether a unit may be sent to a case (*larmbar*): the one home of the rule the recommended
+units (dispatch/recommendations.py) show and the dispatch (services/override.py) enforces.
+
+A unit is dispatchable when it is manned (a crew has joined it on a tablet), in service, free,
+of a kind that drives to emergencies, and has every capability the case needs
+(Case.required_capabilities, seed 004). Each reason it is not is a code and words; all but
+"busy" may be overridden by the dispatcher with a reason, which the assignment records (a busy
+unit is redirected, never sent twice).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from crews.models import Capability, Unit, UnitKind, UnitStatus
+
+# Kinds that do not drive to emergencies: a mobile care unit takes referrals (referrals/).
+NOT_FOR_EMERGENCIES: tuple[str, ...] = (UnitKind.MOBILE_CARE,)
+
+NOT_MANNED = "not_manned"
+OUT_OF_SERVICE = "out_of_service"
+BUSY = "busy"
+ON_THIS_CASE = "on_this_case"
+LACKS_CAPABILITY = "lacks_capability"
+NOT_FOR_EMERGENCY = "not_for_emergencies"
+# What an override reason may set aside; a busy unit (or one already on the case) never.
+OVERRIDABLE = frozenset({NOT_MANNED, OUT_OF_SERVICE, LACKS_CAPABILITY, NOT_FOR_EMERGENCY})
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a unit is not dispatchable: `code` for integrations, `text` for the screen."""
+
+    code: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "text": self.text}
+
+
+def capability_label(code: str) -> str:
+    labels = dict(Capability.choices)
+    return str(labels.get(code, code.replace("_", " ")))
+
+
+def reason_texts() -> dict[str, str]:
+    """The words of the reasons that take no value, in the active language: once per ranking
+    rather than once per unit (200 units in a few ms: bench/recommendations.py)."""
+    return {NOT_MANNED: _("not manned: no crew has joined it"),
+            OUT_OF_SERVICE: _("out of service"), ON_THIS_CASE: _("already on this case")}
+
+
+def unit_reasons(*, unit: Unit, manned: bool, required: Sequence[str] = (),
+                 busy_case: tuple[int, str] | None = None, case_id: int | None = None,
+                 texts: dict[str, str] | None = None) -> list[Reason]:
+    """Why `unit` may not be sent to the case, in the order a dispatcher reads them (empty:
+    it may). `busy_case` is (case id, reference) of its active assignment, if any; `texts`
+    reason_texts() when the caller asks for many units."""
+    texts = texts or reason_texts()
+    reasons = []
+    if not manned:
+        reasons.append(Reason(NOT_MANNED, texts[NOT_MANNED]))
+    if not unit.in_service:
+        text = texts[OUT_OF_SERVICE]
+        if unit.service_note:
+            text = _("out of service: %(note)s") % {"note": unit.service_note}
+        reasons.append(Reason(OUT_OF_SERVICE, text))
+    if busy_case is not None and busy_case[0] == case_id:
+        reasons.append(Reason(ON_THIS_CASE, texts[ON_THIS_CASE]))
+    elif busy_case is not None:
+        reasons.append(Reason(BUSY, _("busy on %(ref)s") % {"ref": busy_case[1]}))
+    elif unit.status != UnitStatus.AVAILABLE:
+        reasons.append(Reason(BUSY, _("busy (%(status)s)")
+                              % {"status": unit.get_status_display().lower()}))
+    if unit.kind in NOT_FOR_EMERGENCIES:
+        reasons.append(Reason(NOT_FOR_EMERGENCY, _("%(kind)s: does not drive to emergencies")
+                              % {"kind": unit.get_kind_display()}))
+    if required:
+        have = unit.capabilities or ()
+        missing = [c for c in required if c not in have]
+        if missing:
+            reasons.append(Reason(LACKS_CAPABILITY, _("lacks %(what)s")
+                                  % {"what": ", ".join(capability_label(c) for c in missing)}))
+    return reasons
