@@ -18,7 +18,7 @@ from .models import ACTIVE_STATUSES, Assignment, AssignmentMessage, Case, CaseSt
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
     qs = Case.objects.select_related("region").prefetch_related(
         "assignments__unit", "assignments__destination_hospital",
-        "assignments__destination_set_by")
+        "assignments__destination_set_by", "assignments__messages")
     if status:
         qs = qs.filter(status=status)
     if region is not None:

@@ -82,10 +82,12 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
     unit_call_sign = serializers.CharField(source="unit.call_sign")
     destination_name = serializers.SerializerMethodField()
     destination_set_by_name = serializers.SerializerMethodField()
+    unread_messages = serializers.SerializerMethodField(
+        help_text="Messages from the crew the centre has not acknowledged yet.")
 
     class Meta:
         model = Assignment
-        fields = ["id", "unit", "unit_call_sign", "status", "status_changed_at",
+        fields = ["id", "unit", "unit_call_sign", "unread_messages", "status", "status_changed_at",
                   "ack_overdue", "status_overdue", "resend_count", "destination_hospital",
                   "destination_name", "destination_set_at", "destination_set_by_name",
                   "override_reason"]
@@ -96,6 +98,10 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
 
     def get_destination_set_by_name(self, obj) -> str:
         return str(obj.destination_set_by) if obj.destination_set_by_id else ""
+
+    def get_unread_messages(self, obj) -> int:
+        # Counted from the case list's prefetch (dispatch.selectors.case_list).
+        return sum(1 for m in obj.messages.all() if m.from_crew and m.acknowledged_at is None)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -191,7 +191,8 @@ def _require(request, *roles):
 def console(request):
     _require(request, *CONSOLE_ROLES)
     return render(request, "frontend/console.html", page_context(
-        strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.ivpa",
+        strings=(*SHELL_STRINGS, "status", "kind", "time", "console", "console.messages",
+                 "console.ivpa",
                  "console.images", "console.referrals", "console.map", "console.panels",
                  "console.person", "console.recommend", "ivpa", "referral", "priority_short",
                  "console.edit", "console.history"),
@@ -213,7 +214,8 @@ def crew(request):
     # Who the user is comes with the page (one round trip less on a slow network); it holds
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
-        strings=(*SHELL_STRINGS, "status", "crew", "crew.careplan", "crew.changes"),
+        strings=(*SHELL_STRINGS, "status", "crew", "crew.card", "crew.messages",
+                 "crew.careplan", "crew.changes"),
         tables=("assignment",),
         with_map=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},

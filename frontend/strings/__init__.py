@@ -10,6 +10,7 @@ checks every key a screen's built script asks for against what that screen gets.
 """
 
 from . import (
+    assignment,
     case_edit,
     common,
     console,
@@ -41,6 +42,9 @@ GROUPS = {
     "ivpa": ivpa.ivpa,
     "referral": referral.referral,
     "crew": crew.crew,
+    "crew.card": assignment.crew_card,
+    "crew.messages": assignment.crew_messages,
+    "console.messages": assignment.console_messages,
     "console.edit": case_edit.console_edit,
     "console.history": case_edit.console_history,
     "crew.changes": case_edit.crew_changes,

@@ -14,6 +14,7 @@ import { destinationButton, destinationPicker, destinationSig } from './console-
 import { imagesBadge, loadImaging } from './console-images.js';
 import { ivpaBadge, loadIvpa } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
+import { messagesPart, messagesSig } from './console-messages.js';
 import { placePanels } from './console-panels.js';
 import { placePersonPanel } from './console-person.js';
 import { placeRecommend, recommendFor } from './console-recommend.js';
@@ -105,7 +106,7 @@ export function renderCases() {
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
       state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id),
-      referralBadge(c.id), destinationSig()]);
+      referralBadge(c.id), destinationSig(), messagesSig()]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -258,5 +259,6 @@ function assignmentRow(c, a) {
   }
   const picker = destinationPicker(c, a);
   if (picker) row.append(picker);
+  row.append(...messagesPart(c, a)); // unread count; the messages on the selected case
   return row;
 }

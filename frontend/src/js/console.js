@@ -18,6 +18,7 @@ import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console
 import { ivpaEvent, loadMunicipalities, reloadCallouts, setupIvpa } from './console-ivpa.js';
 import { historyEvent } from './console-history.js';
 import { drawStations, fitMapOnce, initMap, renderMap } from './console-map.js';
+import { messagesEvent } from './console-messages.js';
 import { personEvent, setupPerson } from './console-person.js';
 import { referralEvent, reloadReferrals, setupReferrals } from './console-referrals.js';
 import {
@@ -96,7 +97,7 @@ function onEvent(event) {
       recommendationsStale(); // its status, crew or service changes the ranking
       break;
     default:
-      if (ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)) break;
+      if (messagesEvent(event) || ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {

@@ -1,9 +1,11 @@
 /* The crew's assignment card: priority, status, the case (reference, address, complaint,
-   notes, the caller's number to call back, the patient, the safety warning), the one large
+   notes, the caller's number to call back, the patient; the case in words, the warning band
+   and the door code: crew-card.js), the one large
    button for the next step (acknowledge first; "available" on scene), and the times of each
    status so far. The map and "Navigera" are crew-map.js's. */
 
 import { el, fmtTime, statusLabel, t } from './common.js';
+import { renderCaseFacts } from './crew-card.js';
 import { table } from './tables.js';
 
 /** The statuses an assignment goes through, in order: the crew's steps from "alerted" (the
@@ -31,9 +33,8 @@ export function renderAssignment(a, { cooling }) {
   status.textContent = statusLabel(a.status);
   $('a-ref').textContent = c.reference || '';
   $('a-alerted').textContent = `${statusLabel('alerted')} ${fmtTime(a.alerted_at, true)}`;
-  $('a-safety').hidden = !c.safety_warning;
-  $('a-safety-text').textContent = c.safety_warning || '';
   $('a-address').textContent = c.address;
+  renderCaseFacts(c); // type, flags, the warning band, the door code
   $('a-municipality').textContent = c.municipality || '';
   $('a-complaint').textContent = c.complaint;
   $('a-notes').hidden = !c.notes;

@@ -18,15 +18,17 @@
    crew-images.js's, the position crew-position.js's. */
 
 import {
-  ACTIVE, api, el, fmtTime, isOffline, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
+  ACTIVE, api, el, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
+import { cardEvent, cardReset, cardSent, renderCardParts, setupCardParts } from './crew-card.js';
 import { announceCaseChange } from './crew-changes.js';
 import { carePlanReset, renderCarePlan, setupCarePlan } from './crew-careplan.js';
 import {
   destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
 } from './crew-destination.js';
 import { renderCrewMap } from './crew-map.js';
+import { hideRefusal, renderOutbox, setSync, showRefusal } from './crew-outbox.js';
 import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
 import { startPosition } from './crew-position.js';
 import { FieldScreen } from './field.js';
@@ -56,16 +58,21 @@ const field = new FieldScreen({
   onEvent,
   onReset: () => {
     imagesReset();
+    cardReset();
     carePlanReset();
     loadUnitState();
   },
-  outbox: { onSent, onRefused, onChange: renderOutbox, onSending: setSync, dependsDetail: t('crew.depends') },
+  outbox: {
+    onSent, onRefused, onChange: () => renderOutbox(outbox), onSending: () => setSync(outbox),
+    dependsDetail: t('crew.depends'),
+  },
   unit: { leaveConfirm: t('crew.leave_confirm'), left: t('crew.you_left') },
   wakeLock: true,
 });
 const { outbox } = field;
 const USER = field.user;
 setupImages({ render });
+setupCardParts({ render, queue: (change) => outbox.queue(change) });
 setupCarePlan({ render });
 
 /* ---------- assignments ---------- */
@@ -220,6 +227,7 @@ function chooseDestination(hospital) {
 }
 
 function onSent(change, answer) {
+  if (cardSent(change, answer)) return; // a message: the card's messages take it
   if (change.kind !== 'position' && answer && answer.id) applyAssignment(answer);
 }
 
@@ -227,57 +235,6 @@ function onRefused(change, detail) {
   if (change.kind === 'position') return;
   showRefusal(t('crew.refused', { detail }));
   refreshAssignment(change.assignment, { force: true });
-}
-
-function setSync() {
-  const waiting = outbox.list.filter((c) => c.state === 'waiting').length;
-  const node = $('a-sync');
-  node.hidden = waiting === 0;
-  node.textContent = waiting === 0 ? ''
-    : isOffline() || !navigator.onLine ? t('crew.queued', { n: waiting })
-      : t('crew.sending_n', { n: waiting });
-}
-
-function renderOutbox() {
-  setSync();
-  const list = $('outbox-list');
-  const box = $('outbox');
-  const statusChanges = outbox.list.filter((c) => c.kind !== 'position' || c.state === 'refused');
-  const positions = outbox.list.filter((c) => c.kind === 'position' && c.state === 'waiting').length;
-  box.hidden = !statusChanges.length && !positions;
-  const at = (c) => fmtTime(c.body?.at || c.createdAt, true);
-  const items = statusChanges.map((c) => {
-    const what = c.kind === 'position' ? t('crew.position')
-      : c.kind === 'destination' ? t('crew.destination.change', { name: c.hospital?.name || '' })
-        : statusLabel(c.status);
-    if (c.state === 'refused') {
-      return el('li', { class: 'ob-item is-refused', dataset: { key: c.key, state: 'refused' } },
-        el('span', { class: 'ob-what' }, `${what} ${at(c)}`),
-        el('span', { class: 'ob-state' }, t('crew.refused', { detail: c.detail })),
-        el('button', {
-          type: 'button', class: 'btn btn-ghost ob-dismiss',
-          onclick: async () => { await outbox.dismiss(c); hideRefusal(); },
-        }, t('crew.seen')));
-    }
-    return el('li', { class: 'ob-item', dataset: { key: c.key, state: 'waiting' } },
-      el('span', { class: 'ob-what' }, `${what} ${at(c)}`),
-      el('span', { class: 'ob-state' }, t('crew.waiting')));
-  });
-  if (positions) {
-    items.push(el('li', { class: 'ob-item', dataset: { state: 'waiting', kind: 'position' } },
-      el('span', { class: 'ob-what' }, t('crew.positions', { n: positions })),
-      el('span', { class: 'ob-state' }, t('crew.waiting'))));
-  }
-  list.replaceChildren(...items);
-  $('outbox-count').textContent = String(outbox.list.filter((c) => c.state === 'waiting').length);
-}
-
-function showRefusal(message) {
-  $('refusal-text').textContent = message;
-  $('refusal').hidden = false;
-}
-function hideRefusal() {
-  $('refusal').hidden = true;
 }
 
 /* ---------- stream ---------- */
@@ -305,6 +262,8 @@ function onEvent(event) {
     });
   } else if (event.type === 'image.forwarded') {
     if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
+  } else if (cardEvent(event)) {
+    // a message or the first responders: the card's parts took it
   } else if (event.type === 'unit.updated') {
     state.unit = { ...state.unit, ...d };
     render();
@@ -392,6 +351,7 @@ function render() {
   renderDestination(a, { onPick: chooseDestination });
   renderCrewMap(a, { unitLabel: field.me.unit_call_sign });
   renderImages(a);
+  renderCardParts(a);
   renderCarePlan(a);
 }
 
