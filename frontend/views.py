@@ -204,6 +204,7 @@ def console(request):
         scene_flags=SceneFlag.choices,
         capabilities=Capability.choices,
         ack_timeout=settings.ASSIGNMENT_ACK_TIMEOUT_SECONDS,
+        inline_css=inline_style("console.css"),
     ))
 
 

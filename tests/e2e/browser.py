@@ -3,6 +3,7 @@ pages in fresh contexts whose JavaScript errors fail the test, and signing in a 
 The `pw` and `browser` fixtures (tests/e2e/conftest.py) launch it once per module."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -12,6 +13,7 @@ CHROMIUM = "/usr/bin/chromium"
 # Off the network: no updates, no sync, no background requests.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "larm-demo-2026"
 CONSOLE = {"width": 1600, "height": 1000}
 TABLET = {"width": 1280, "height": 800}
@@ -78,3 +80,15 @@ def sign_in(page: Page, url: str, username: str, lands_on: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click(".login-card button[type=submit]")
     page.wait_for_url(f"**{lands_on}")
+
+
+def axe_serious(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each.
+    Evaluated, not added as a <script>: the pages' Content-Security-Policy (core.csp) allows no
+    inline script, and the test runs under it."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})""")
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:5])
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,13 +1,30 @@
-// Lighthouse with a signed-in session: node tests/e2e/lighthouse.mjs URL COOKIES_JSON OUT [slow3g]
+// Lighthouse with a signed-in session:
+//   node tests/e2e/lighthouse.mjs URL COOKIES_JSON OUT [PROFILE] [SKIP_AUDITS]
 // Starts Chromium (CHROME_PATH) through chrome-launcher, puts the session cookies in the
 // browser's cookie jar (a Cookie header alone does not reach the page's own fetches), and runs
 // Lighthouse through puppeteer-core on that browser. Writes the JSON report to OUT.
+//
+// PROFILE: "mobile" (Lighthouse's default: a Moto G Power on simulated slow 4G, 150 ms,
+// 1.6 Mbit/s) or "slow3g" (WebPageTest's "3G Slow": 400 ms, 400 kbit/s). SKIP_AUDITS: ids
+// separated by commas.
+//
+// Throttling is simulated (Lantern: the page loads at full speed and the times are computed
+// from its trace). The CPU slowdown is calibrated to the machine as it is at that moment:
+// Lighthouse's own benchmark (BenchmarkIndex, the median of three runs in the browser just
+// before the load) divided by the score of the device Lighthouse's mobile profile stands for,
+// a Moto G Power (264, the low-tier device of Chrome DevTools' CPU calibration; a Pixel 5
+// scores 1000). A fixed x4 simulates a slower phone the busier the machine is (the observed
+// tasks are longer and still multiplied by 4); the calibrated one simulates the same phone
+// whether the machine is quiet or loaded. Never below x1.
 import { writeFileSync } from 'node:fs';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
+import * as constants from 'lighthouse/core/config/constants.js';
+import { pageFunctions } from 'lighthouse/core/lib/page-functions.js';
 
-const [url, cookiesJson, out, profile] = process.argv.slice(2);
+const [url, cookiesJson, out, profile = 'mobile', skip = ''] = process.argv.slice(2);
+const LOW_TIER_DEVICE = 264;
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -15,17 +32,24 @@ const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH
 try {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
   const page = await browser.newPage();
+  await page.evaluate(pageFunctions.computeBenchmarkIndex); // warms V8 up
+  const indexes = [];
+  for (let i = 0; i < 3; i++) indexes.push(await page.evaluate(pageFunctions.computeBenchmarkIndex));
+  const benchmarkIndex = indexes.sort((a, b) => a - b)[1];
+  const cpuSlowdownMultiplier = Math.max(1, Math.round((benchmarkIndex / LOW_TIER_DEVICE) * 10) / 10);
   const cookies = Object.entries(JSON.parse(cookiesJson)).map(([name, value]) => ({ name, value, url }));
-  await page.setCookie(...cookies);
+  if (cookies.length) await page.setCookie(...cookies);
   const flags = {
-    port: chrome.port, output: 'json', logLevel: 'error', maxWaitForLoad: 30000,
-    onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    port: chrome.port, output: 'json', logLevel: 'error', maxWaitForLoad: 45000,
+    onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+    throttlingMethod: 'simulate',
+    throttling: { ...constants.throttling.mobileSlow4G, cpuSlowdownMultiplier },
   };
+  if (skip) flags.skipAudits = skip.split(',');
   if (profile === 'slow3g') {
     // WebPageTest's "3G Slow": 400 ms round trip, 400 kbit/s, on a 4x slower CPU.
-    flags.throttlingMethod = 'simulate';
     flags.throttling = {
-      rttMs: 400, throughputKbps: 400, cpuSlowdownMultiplier: 4,
+      rttMs: 400, throughputKbps: 400, cpuSlowdownMultiplier,
       requestLatencyMs: 400 * 3.75, downloadThroughputKbps: 400 * 0.9, uploadThroughputKbps: 400 * 0.9,
     };
   }

@@ -19,14 +19,13 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, sign_in
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, axe_serious, sign_in
 from tests.e2e.test_lighthouse import sign_in_cookies
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 OUTBOX_JS = """async () => {
   const db = await new Promise((ok, ko) => {
@@ -490,17 +489,6 @@ def test_a_push_shows_a_notification_that_opens_the_screen(live, new_context):
 # Waits are functions ("() => ..."), never bare expressions: Playwright polls an expression
 # with eval(), which the pages' Content-Security-Policy refuses (no 'unsafe-eval').
 THEME_JS = "try { localStorage.setItem('larmkedjan.theme', '%s') } catch (e) {}"
-
-
-def axe_serious(page: Page) -> list[str]:
-    # Evaluated, not added as a <script>: the pages' Content-Security-Policy (core.csp)
-    # allows no inline script, and the test runs under it.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})""")
-    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
-            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                        for n in v["nodes"][:5])
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("theme", ["day", "night"])

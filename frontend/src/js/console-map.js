@@ -40,6 +40,10 @@ function clusterIcon(cluster) {
   });
 }
 
+/** A new marker's icon until its own is set, in the same redraw: Leaflet's default icon would
+    fetch its images and lay them out for nothing. */
+const blank = () => L.divIcon({ className: '', html: '', iconSize: null });
+
 /** onPick(lat, lon): the map was clicked; onUnit(id), onCase(id): a marker was. */
 export function initMap(options) {
   hooks = { ...hooks, ...options };
@@ -77,7 +81,8 @@ export function fitMapOnce() {
   const points = [...state.units.values()].filter((u) => u.latitude != null).map((u) => [u.latitude, u.longitude]);
   state.stations.forEach((s) => points.push([s.latitude, s.longitude]));
   if (points.length) {
-    map.fitBounds(points, { padding: [30, 30] });
+    // No animation: the clusters are not worked out again frame by frame while the console starts.
+    map.fitBounds(points, { padding: [30, 30], animate: false });
     fitted = true;
   }
 }
@@ -101,6 +106,9 @@ export function renderMap() {
   const units = [...state.units.values()].filter((u) => u.latitude != null && u.longitude != null)
     .sort((a, b) => a.call_sign.localeCompare(b.call_sign));
   const seen = new Set();
+  // New units' markers join the cluster group together at the end (one clustering pass, not
+  // one per marker: the console's first redraw adds every unit at once).
+  const fresh = [];
   for (const u of units) {
     const key = `${u.latitude.toFixed(4)},${u.longitude.toFixed(4)}`;
     const index = stacks.get(key) || 0;
@@ -109,9 +117,11 @@ export function renderMap() {
     const sig = `${u.status}|${selected}|${index}|${key}`;
     let marker = unitMarkers.get(u.id);
     if (!marker) {
-      marker = L.marker([u.latitude, u.longitude], { keyboard: false, title: u.call_sign });
+      marker = L.marker([u.latitude, u.longitude], { keyboard: false, title: u.call_sign, icon: blank() });
       marker.on('click', () => hooks.onUnit(u.id));
-      marker.addTo(crowd);
+      // Its element is made when it leaves a cluster, too.
+      marker.on('add', () => marker.getElement()?.setAttribute('data-unit', u.id));
+      fresh.push(marker);
       unitMarkers.set(u.id, marker);
     }
     if (marker._sig !== sig) {
@@ -127,6 +137,10 @@ export function renderMap() {
     }
     seen.add(u.id);
   }
+  if (fresh.length) {
+    if (crowd.addLayers) crowd.addLayers(fresh);
+    else fresh.forEach((m) => m.addTo(crowd));
+  }
   for (const [id, marker] of unitMarkers) {
     if (!seen.has(id)) {
       crowd.removeLayer(marker);
@@ -141,6 +155,7 @@ export function renderMap() {
     if (!marker) {
       marker = L.marker([c.latitude, c.longitude], {
         keyboard: false, zIndexOffset: 1000, title: t('console.map.case', { ref: c.reference || '', complaint: c.complaint }),
+        icon: blank(),
       });
       marker.on('click', () => hooks.onCase(c.id));
       marker.addTo(map);
@@ -180,7 +195,7 @@ function renderResponders() {
     const sig = `${title}|${at}`;
     let marker = responderMarkers.get(a.id);
     if (!marker) {
-      marker = L.marker(at, { keyboard: false, zIndexOffset: 1500, title });
+      marker = L.marker(at, { keyboard: false, zIndexOffset: 1500, title, icon: blank() });
       marker.addTo(map);
       responderMarkers.set(a.id, marker);
     }
@@ -242,7 +257,7 @@ function renderAeds() {
     const sig = `${title}|${a.latitude}|${a.longitude}`;
     let marker = aedMarkers.get(a.id);
     if (!marker) {
-      marker = L.marker([a.latitude, a.longitude], { keyboard: false, title });
+      marker = L.marker([a.latitude, a.longitude], { keyboard: false, title, icon: blank() });
       aedMarkers.set(a.id, marker);
       marker.addTo(crowd);
     }

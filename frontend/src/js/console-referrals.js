@@ -17,7 +17,6 @@
 
 import { api, el, fmtTime, notify, serverNow, t, twoStep } from './common.js';
 import { loadProposals, referralForm } from './console-referral-form.js';
-import { openStats } from './console-referral-stats.js';
 import { alarm, setupAudio } from './sound.js';
 import { table } from './tables.js';
 import { referralNews2, referralVitals, vitalsText } from './vitals.js';
@@ -161,7 +160,8 @@ function buildList() {
     count: el('span', { class: 'count' }),
   };
   const statsButton = el('button', { type: 'button', class: 'btn btn-ghost btn-small referral-stats-open' }, t('console.referrals.stats.open'));
-  statsButton.addEventListener('click', openStats);
+  // The statistics are fetched on this click only: their module too (a chunk of its own).
+  statsButton.addEventListener('click', () => import('./console-referral-stats.js').then((m) => m.openStats()));
   listNode.node = el('section', { class: 'referral-list-panel', id: 'referral-list', 'aria-labelledby': 'referral-list-title' },
     el('div', { class: 'referral-list-head' },
       el('h3', { id: 'referral-list-title' }, t('console.referrals.list_title'), ' ', listNode.count),

@@ -22,6 +22,16 @@ export function unlockAudio() {
   update();
 }
 
+/** A vibration, where there is a motor and the user has touched the page since it loaded:
+    before that Chrome refuses navigator.vibrate with a console error ("Blocked call to
+    navigator.vibrate because user hasn't tapped on the frame"), and the sound banner asks for
+    that tap anyway. Browsers without userActivation (older Safari) try, as before. */
+function vibrate(pattern) {
+  if (!navigator.vibrate) return false;
+  if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return false;
+  return navigator.vibrate(pattern);
+}
+
 export function setupAudio(bannerNode) {
   banner = bannerNode;
   for (const type of ['pointerdown', 'keydown', 'touchstart']) {
@@ -34,7 +44,7 @@ export function setupAudio(bannerNode) {
     changed by someone else): two soft notes and a short vibration; counts each on <body>. */
 export function chime() {
   document.body.dataset.chimes = String(Number(document.body.dataset.chimes || 0) + 1);
-  navigator.vibrate?.([200, 100, 200]);
+  vibrate([200, 100, 200]);
   if (!ctx || ctx.state !== 'running') return false;
   const start = ctx.currentTime + 0.02;
   [880, 1175].forEach((frequency, i) => {
@@ -56,7 +66,7 @@ export function chime() {
 /** Three loud tones, plus vibration where there is a motor; counts each alarm on <body>. */
 export function alarm() {
   document.body.dataset.alarms = String(Number(document.body.dataset.alarms || 0) + 1);
-  navigator.vibrate?.([400, 150, 400, 150, 400]);
+  vibrate([400, 150, 400, 150, 400]);
   if (!ctx || ctx.state !== 'running') {
     banner?.classList.add('is-urgent');
     return false;
