@@ -170,7 +170,9 @@ def case_update(*, case: Case, by, version: int | None = None, **fields) -> Case
         **after, version=F("version") + 1)
     if not claimed:
         raise CaseEditConflict(case=Case.objects.get(pk=case.pk))
-    case.refresh_from_db()
+    for name, value in after.items():
+        setattr(case, name, value)
+    case.version += 1
     rows = _history_rows(case, before, after, reason=case.priority_change_reason, by=by,
                          at=timezone.now())
     publish_case(case, "case.updated")
