@@ -165,11 +165,16 @@ def case_update(*, case: Case, by, version: int | None = None, **fields) -> Case
     if not after:
         return case
     # The version is claimed with a conditional UPDATE: of two edits made on one version, the
-    # second finds it gone (also where SELECT ... FOR UPDATE locks nothing, as in SQLite).
-    claimed = Case.objects.filter(pk=case.pk, version=case.version).update(
-        **after, version=F("version") + 1)
+    # second finds it gone (also where SELECT ... FOR UPDATE locks nothing, as in SQLite), and
+    # an edit never lands on a case closed meanwhile.
+    claimed = Case.objects.filter(pk=case.pk, version=case.version,
+                                  status=CaseStatus.OPEN).update(**after,
+                                                                 version=F("version") + 1)
     if not claimed:
-        raise CaseEditConflict(case=Case.objects.get(pk=case.pk))
+        now = Case.objects.get(pk=case.pk)
+        if now.status == CaseStatus.CLOSED:
+            raise Conflict(_("The case is closed: it can no longer be changed."))
+        raise CaseEditConflict(case=now)
     for name, value in after.items():
         setattr(case, name, value)
     case.version += 1

@@ -5,6 +5,7 @@ current values, values checked, a closed case left alone, and the crews on the c
 import pytest
 
 from audit.models import AccessAction, AccessLogEntry
+from core.errors import Conflict
 from dispatch import services
 from dispatch.models import Case, CaseChange
 from realtime.models import Event
@@ -161,6 +162,28 @@ def test_two_edits_racing_on_one_version_the_second_loses(demo, new_case, monkey
     assert refused.value.case.version == 2
     case.refresh_from_db()
     assert case.door_code == "1111" and not CaseChange.objects.exists()
+
+
+def test_an_edit_racing_the_closing_of_the_case_is_refused(demo, new_case, monkeypatch):
+    """The case was read open, then closed by another request before the edit's write (no row
+    lock, as in SQLite): the conditional UPDATE finds no open case."""
+    case = new_case()
+    stale = Case.objects.get(pk=case.pk)
+
+    class StaleRead:
+        def select_related(self, *args):
+            return self
+
+        def get(self, **kwargs):
+            return stale
+
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    monkeypatch.setattr(Case.objects, "select_for_update", lambda: StaleRead())
+    with pytest.raises(Conflict) as refused:
+        services.case_update(case=case, by=demo.anna, version=1, notes="För sent")
+    monkeypatch.undo()
+    assert "closed" in refused.value.message
+    assert Case.objects.get(pk=case.pk).notes == "" and not CaseChange.objects.exists()
 
 
 @pytest.mark.parametrize(
