@@ -70,7 +70,10 @@ def ivpa() -> dict:
         "automatic": _("started automatically"),
         "excluded": _("Volunteers kept away: {flag}"),
         "exhausted": _("No more responders within the largest radius."),
-        "accepted": _("{accepted} of {needed} accepted"),
+        # The summary counts the rows of the panel's table by the same statuses.
+        "accepted": _("Volunteers on the way or there: {accepted} of {needed}"),
+        "units_engaged": _("Units on the way or there: {n}"),
+        "waiting": _("No answer yet: {n}"),
         "none_alerted": _("No responder alerted yet."),
         "col_name": _("Responder"),
         "col_distance": _("Distance, ETA"),
@@ -193,6 +196,7 @@ def referrals() -> dict:
             "to": _("To"),
             "show": _("Show"),
             "none": _("No referrals in the period."),
+            "outcomes": _("Outcomes of the visits"),
             "col": {
                 "unit": _("Unit"),
                 "referrals": _("Referrals"),

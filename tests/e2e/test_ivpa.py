@@ -199,7 +199,7 @@ def test_cardiac_arrest_alerts_volunteers_who_answer_and_the_console_follows(liv
     shot(eva, "responder-accepted")
     assert axe_serious(eva) == []
     expect(row(anna, "Eva Sjöberg").locator(".badge")).to_have_text("Accepterat")
-    expect(panel.locator(".ivpa-state")).to_contain_text("1 av 1 har accepterat")
+    expect(panel.locator(".ivpa-counts")).to_contain_text("Frivilliga på väg eller framme: 1 av 1")
     # The case's responders on the console's map: eva on her way, a triangle and a word, at
     # her coarse position (nobody else: the others did not accept).
     walker = anna.locator("#map .responder-marker")

@@ -190,6 +190,9 @@ def test_refer_accept_visit_and_decline_between_console_and_mobile_unit(live, op
     expect(ref.locator(".r-accept")).to_have_text("Acceptera")
     expect(ref.locator(".news2")).to_have_class(re.compile("band-medium"))
     expect(ref.locator(".news2")).to_have_attribute("data-score", "6")
+    assert "null" not in ref.inner_text()
+    # The unit's load follows the referral live, without a reload.
+    expect(karin.locator("#p-load")).to_have_text("Öppna hänvisningar: 1 av 3")
     expect(ref.locator(".r-reason")).to_have_text(
         "Infekterat bensår, behöver omläggning och bedömning")
     expect(ref.locator(".r-callback")).to_have_attribute("href", "tel:+46701740699")

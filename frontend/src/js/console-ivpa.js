@@ -250,12 +250,20 @@ function ivpaInfo(elig, co) {
       elig.eligible ? el('div', {}, el('dt', {}, t('console.ivpa.volunteers')), el('dd', { class: 'ivpa-volunteers' }, String(elig.volunteers_nearby ?? 0))) : null));
   }
   if (co) {
-    const accepted = (co.alerts || []).filter((a) => a.kind === 'volunteer' && ENGAGED.has(a.status)).length;
+    // Counted from the very rows the table shows, by the statuses its badges show: the
+    // volunteers against the number needed, the units (fire and rescue, police) apart.
+    const alerts = co.alerts || [];
+    const accepted = alerts.filter((a) => a.kind === 'volunteer' && ENGAGED.has(a.status)).length;
+    const units = alerts.filter((a) => a.kind !== 'volunteer' && ENGAGED.has(a.status)).length;
+    const waiting = alerts.filter((a) => a.status === 'alerted').length;
     out.push(el('p', { class: 'ivpa-state', dataset: { state: co.ended_at ? 'ended' : 'running' } },
       co.ended_at ? t('console.ivpa.ended', { reason: t(`ivpa.end.${co.end_reason}`) })
         : t('console.ivpa.running', { waves: co.waves, radius: metres(co.radius_m) }),
-      co.automatic ? ` (${t('console.ivpa.automatic')})` : '',
-      ' · ', t('console.ivpa.accepted', { accepted, needed: co.needed })));
+      co.automatic ? ` (${t('console.ivpa.automatic')})` : ''));
+    out.push(el('p', { class: 'ivpa-counts', dataset: { accepted, units, waiting } },
+      t('console.ivpa.accepted', { accepted, needed: co.needed }),
+      units ? ` · ${t('console.ivpa.units_engaged', { n: units })}` : '',
+      !co.ended_at && waiting ? ` · ${t('console.ivpa.waiting', { n: waiting })}` : ''));
     if (co.volunteers_excluded) {
       out.push(el('p', { class: 'ivpa-warn' }, t('console.ivpa.excluded', { flag: t(`ivpa.scene_flag.${co.volunteers_excluded}`) })));
     }

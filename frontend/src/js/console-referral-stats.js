@@ -60,19 +60,28 @@ async function loadStats() {
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return;
     const q = new URLSearchParams({ from: start.toISOString(), to: end.toISOString() });
     const stats = await api(`/api/referrals/stats/?${q}`);
-    const cols = ['unit', 'referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open',
-      'acceptance_rate', 'to_accept', 'to_visit', ...REFERRAL.outcomes];
-    const head = cols.map((c) => el('th', { scope: 'col' }, REFERRAL.outcomes.includes(c) ? t(`referral.outcome.${c}`) : t(`console.referrals.stats.col.${c}`)));
-    const rows = (stats.units || []).map((u) => el('tr', { dataset: { unit: u.unit, callSign: u.call_sign } },
+    // Two tables that fit the dialog side by side with the unit on each row (one table of
+    // fourteen columns ran off its edge): the answers and times, then the visits' outcomes.
+    const units = stats.units || [];
+    const answers = units.map((u) => el('tr', { dataset: { unit: u.unit, callSign: u.call_sign } },
       el('th', { scope: 'row' }, u.call_sign),
       ...['referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open'].map((k) => el('td', { class: 'num', dataset: { col: k } }, String(u[k] ?? 0))),
       el('td', { class: 'num' }, pct(u.acceptance_rate)),
       el('td', { class: 'num' }, mins(u.median_s_to_accept)),
-      el('td', { class: 'num' }, mins(u.median_s_to_visit)),
+      el('td', { class: 'num' }, mins(u.median_s_to_visit))));
+    const outcomes = units.map((u) => el('tr', { dataset: { unit: u.unit, callSign: u.call_sign } },
+      el('th', { scope: 'row' }, u.call_sign),
       ...REFERRAL.outcomes.map((o) => el('td', { class: 'num', dataset: { col: o } }, String(u.outcomes?.[o] ?? 0)))));
+    const heads = (cols) => el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col' },
+      REFERRAL.outcomes.includes(c) ? t(`referral.outcome.${c}`) : t(`console.referrals.stats.col.${c}`)))));
     body.replaceChildren(
-      rows.length ? el('div', { class: 'referral-stats-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'referral-stats-title' }, el('table', { class: 'referral-stats-table' },
-        el('thead', {}, el('tr', {}, head)), el('tbody', {}, rows))) : el('p', {}, t('console.referrals.stats.none')),
+      units.length ? el('div', { class: 'referral-stats-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'referral-stats-title' },
+        el('table', { class: 'referral-stats-table' },
+          heads(['unit', 'referrals', 'accepted', 'declined', 'withdrawn', 'overdue', 'open', 'acceptance_rate', 'to_accept', 'to_visit']),
+          el('tbody', {}, answers)),
+        el('table', { class: 'referral-stats-table referral-stats-outcomes' },
+          el('caption', {}, t('console.referrals.stats.outcomes')),
+          heads(['unit', ...REFERRAL.outcomes]), el('tbody', {}, outcomes))) : el('p', {}, t('console.referrals.stats.none')),
       el('p', { class: 'referral-stats-m5', dataset: { share: stats.m5_referral_recontact_p1_24h_share ?? '' } },
         t('console.referrals.stats.m5', {
           share: pct(stats.m5_referral_recontact_p1_24h_share),
