@@ -1,6 +1,6 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import CrewShift, Unit
+from .models import CrewShift, Station, Unit
 
 
 def manned_expression() -> Exists:
@@ -41,3 +41,8 @@ def units_manned(*, unit_ids) -> set[int]:
     """Which of these units are manned, in one query."""
     return set(CrewShift.objects.filter(unit_id__in=list(unit_ids), left_at__isnull=True)
                .values_list("unit_id", flat=True))
+
+
+def stations_by_id() -> dict[int, Station]:
+    """Every station by its id (a few dozen): a unit's home without a join per unit."""
+    return {station.pk: station for station in Station.objects.all()}

@@ -39,16 +39,21 @@ class Reason:
         return {"code": self.code, "text": self.text}
 
 
-def capability_label(code: str) -> str:
-    labels = dict(Capability.choices)
-    return str(labels.get(code, code.replace("_", " ")))
+def capability_label(code: str, labels: dict[str, str] | None = None) -> str:
+    labels = labels if labels is not None else {c: str(label) for c, label in Capability.choices}
+    return labels.get(code, code.replace("_", " "))
 
 
-def reason_texts() -> dict[str, str]:
-    """The words of the reasons that take no value, in the active language: once per ranking
-    rather than once per unit (200 units in a few ms: bench/recommendations.py)."""
+def reason_texts() -> dict:
+    """The reasons' words in the active language, translated once per ranking rather than
+    once per unit (200 units in a few ms: bench/recommendations.py)."""
     return {NOT_MANNED: _("not manned: no crew has joined it"),
-            OUT_OF_SERVICE: _("out of service"), ON_THIS_CASE: _("already on this case")}
+            OUT_OF_SERVICE: _("out of service"), ON_THIS_CASE: _("already on this case"),
+            "out_of_service_note": _("out of service: %(note)s"),
+            "busy_on": _("busy on %(ref)s"), "busy_status": _("busy (%(status)s)"),
+            "not_for": _("%(kind)s: does not drive to emergencies"),
+            "lacks": _("lacks %(what)s"),
+            "capabilities": {c: str(label) for c, label in Capability.choices}}
 
 
 def unit_reasons(*, unit: Unit, manned: bool, required: Sequence[str] = (),
@@ -64,22 +69,23 @@ def unit_reasons(*, unit: Unit, manned: bool, required: Sequence[str] = (),
     if not unit.in_service:
         text = texts[OUT_OF_SERVICE]
         if unit.service_note:
-            text = _("out of service: %(note)s") % {"note": unit.service_note}
+            text = texts["out_of_service_note"] % {"note": unit.service_note}
         reasons.append(Reason(OUT_OF_SERVICE, text))
     if busy_case is not None and busy_case[0] == case_id:
         reasons.append(Reason(ON_THIS_CASE, texts[ON_THIS_CASE]))
     elif busy_case is not None:
-        reasons.append(Reason(BUSY, _("busy on %(ref)s") % {"ref": busy_case[1]}))
+        reasons.append(Reason(BUSY, texts["busy_on"] % {"ref": busy_case[1]}))
     elif unit.status != UnitStatus.AVAILABLE:
-        reasons.append(Reason(BUSY, _("busy (%(status)s)")
+        reasons.append(Reason(BUSY, texts["busy_status"]
                               % {"status": unit.get_status_display().lower()}))
     if unit.kind in NOT_FOR_EMERGENCIES:
-        reasons.append(Reason(NOT_FOR_EMERGENCY, _("%(kind)s: does not drive to emergencies")
+        reasons.append(Reason(NOT_FOR_EMERGENCY, texts["not_for"]
                               % {"kind": unit.get_kind_display()}))
     if required:
         have = unit.capabilities or ()
         missing = [c for c in required if c not in have]
         if missing:
-            reasons.append(Reason(LACKS_CAPABILITY, _("lacks %(what)s")
-                                  % {"what": ", ".join(capability_label(c) for c in missing)}))
+            labels = texts["capabilities"]
+            reasons.append(Reason(LACKS_CAPABILITY, texts["lacks"] % {
+                "what": ", ".join(capability_label(c, labels) for c in missing)}))
     return reasons

@@ -10,8 +10,8 @@ once per profile for all the units (`routed=False`: the estimate, no I/O).
 
 from dataclasses import dataclass, field
 
-from crews.models import Unit, UnitKind
-from crews.selectors import unit_list
+from crews.models import Station, Unit, UnitKind
+from crews.selectors import stations_by_id, unit_list
 from places.travel import travel_times, turnout_seconds
 
 from .dispatchable import Reason, reason_texts, unit_reasons
@@ -21,6 +21,7 @@ from .models import ACTIVE_STATUSES, Assignment, Case
 @dataclass
 class Recommendation:
     unit: Unit
+    station: Station | None
     manned: bool
     eta_s: int | None  # travel and turnout; None: the unit has no position
     travel_s: int | None
@@ -35,8 +36,7 @@ class Recommendation:
     def as_dict(self) -> dict:
         """The answer's row (RecommendationSerializer documents it): built by hand, since a
         serializer's fields cost more than the ranking for 200 units (bench/recommendations.py)."""
-        unit = self.unit
-        station = unit.home_station
+        unit, station = self.unit, self.station
         return {
             "unit": unit.pk, "call_sign": unit.call_sign, "kind": unit.kind,
             "region": unit.region_id, "home_station_name": station.name if station else None,
@@ -53,10 +53,9 @@ def travel_profile(unit: Unit) -> str:
     return "helicopter" if unit.kind == UnitKind.HELICOPTER else "ambulance"
 
 
-def _position(unit: Unit) -> tuple[float, float] | None:
+def _position(unit: Unit, station: Station | None) -> tuple[float, float] | None:
     if unit.latitude is not None and unit.longitude is not None:
         return unit.latitude, unit.longitude
-    station = unit.home_station
     if station is not None:
         return station.latitude, station.longitude
     return None
@@ -78,7 +77,8 @@ def case_to_rank(*, pk: int) -> Case | None:
 def case_recommendations(*, case: Case, routed: bool = True) -> list[Recommendation]:
     """Every unit for `case`: the dispatchable ones by arrival (the first `fastest`), then
     the others by arrival with why not; units without a position last in each group."""
-    units = list(unit_list().select_related(None).select_related("home_station"))
+    units = list(unit_list().select_related(None))
+    stations = stations_by_id()
     busy = busy_cases()
     texts = reason_texts()
     required = list(case.required_capabilities or [])
@@ -86,13 +86,15 @@ def case_recommendations(*, case: Case, routed: bool = True) -> list[Recommendat
     found: list[Recommendation] = []
     by_profile: dict[str, list[tuple[Recommendation, tuple[float, float]]]] = {}
     for unit in units:
+        station = stations.get(unit.home_station_id)
         rec = Recommendation(
-            unit=unit, manned=bool(unit.manned), eta_s=None, travel_s=None, backend=None,
+            unit=unit, station=station, manned=bool(unit.manned), eta_s=None, travel_s=None,
+            backend=None,
             why_not=unit_reasons(unit=unit, manned=bool(unit.manned), required=required,
                                  busy_case=busy.get(unit.pk), case_id=case.pk,
                                  texts=texts))
         found.append(rec)
-        at = _position(unit)
+        at = _position(unit, station)
         if at is not None:
             by_profile.setdefault(travel_profile(unit), []).append((rec, at))
     for profile, these in by_profile.items():

@@ -9,7 +9,7 @@
    service; a few at a time), when the case changes, and after a dispatch. */
 
 import { api, el, kindLabel, notify, place, statusLabel, t } from './common.js';
-import { scheduleRender, state, upsertAssignment } from './console-state.js';
+import { fetchCase, scheduleRender, state, upsertAssignment } from './console-state.js';
 
 const SHOWN = 5; // units of each list shown before "show all"
 const ranking = new Map(); // case id -> {rows, failed}
@@ -57,6 +57,8 @@ export async function dispatchUnits(caseId, unitIds, reason = '') {
     const created = await api(`/api/cases/${caseId}/dispatch/`, { method: 'POST', body });
     for (const a of created) upsertAssignment(caseId, a);
     for (const id of unitIds) state.selectedUnits.delete(id);
+    // The answer is the crew's card; the case (its assignments) shows the reason given.
+    if (reason) fetchCase(caseId);
     override = null;
     const ref = state.cases.get(caseId)?.reference || caseId;
     notify(t('console.dispatched', { units: created.map((a) => a.unit_call_sign).join(', '), ref }), 'ok');
@@ -91,12 +93,14 @@ function eta(row) {
 
 function unitLine(c, row) {
   const fits = row.selectable;
+  const label = t(fits ? 'console.recommend.send' : 'console.recommend.anyway');
   const button = el('button', {
     type: 'button', class: `btn btn-small ${fits ? '' : 'btn-ghost '}rec-send`,
     dataset: { unit: row.unit },
-    'aria-label': t(fits ? 'console.recommend.send_unit' : 'console.recommend.anyway_unit', { unit: row.call_sign }),
+    // The visible words first, then whom (the accessible name holds what is seen).
+    'aria-label': `${label} ${row.call_sign}`,
     disabled: row.why_not.some((w) => w.code === 'busy' || w.code === 'on_this_case'),
-  }, t(fits ? 'console.recommend.send' : 'console.recommend.anyway'));
+  }, label);
   button.addEventListener('click', () => {
     if (fits) dispatchUnits(c.id, [row.unit]);
     else askReason(c.id, [row.unit], [{ id: row.unit, call_sign: row.call_sign, why_not: row.why_not }], '');
