@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
+from tests.e2e.browser import AXE, CONSOLE, TABLET, pages_open, sign_in
 from tests.e2e.test_dispatch_to_crew import join_unit
 from tests.live import LiveProduct
 
@@ -64,6 +64,16 @@ def unit_id(live, headers: dict, call_sign: str) -> int:
     return next(u["id"] for u in units if u["call_sign"] == call_sign)
 
 
+def axe_serious_in(page: Page, selector: str) -> list[str]:
+    """axe-core's serious and critical violations inside one element (a dialog), one line each
+    (the rest of the console is other parts' and checked by their tests)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "(s) => axe.run(document.querySelector(s), {resultTypes: ['violations']})", selector)
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def open_case(page: Page, reference: str):
     card = page.locator(".case", has_text=reference)
     expect(card).to_be_visible(timeout=WAIT_MS)
@@ -96,6 +106,7 @@ def test_a_priority_change_with_its_reason_reaches_the_crew_live(live, open_page
     erik.click("#edit-save")  # refused by the form: no reason
     expect(dialog).to_be_visible()
     assert erik.evaluate("document.getElementById('edit-reason').validity.valueMissing")
+    assert axe_serious_in(erik, "#case-edit") == []
     erik.fill("#edit-reason", "Medvetslös enligt ny uppringare")
     erik.fill("#edit-door_code", "4711")
     shot(erik, "console-edit")
@@ -122,6 +133,7 @@ def test_a_priority_change_with_its_reason_reaches_the_crew_live(live, open_page
     expect(change).to_contain_text("Erik Holm")
     expect(history.locator(".history-registered")).to_contain_text("2A")
     expect(history.locator(".history-dispatched")).to_contain_text("AMB 1010")
+    assert axe_serious_in(erik, "#case-history") == []
     shot(erik, "console-history")
 
 
