@@ -1,6 +1,8 @@
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import CrewShift, Station, Unit
+from .models import CrewShift, Station, Unit, UnitKind, UnitStatus
 
 
 def manned_expression() -> Exists:
@@ -46,3 +48,39 @@ def units_manned(*, unit_ids) -> set[int]:
 def stations_by_id() -> dict[int, Station]:
     """Every station by its id (a few dozen): a unit's home without a join per unit."""
     return {station.pk: station for station in Station.objects.all()}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit as a ranking of every unit reads it (dispatch/recommendations.py): its fields
+    and whether it is manned, without a model instance per unit (200 in a few ms)."""
+
+    pk: int
+    call_sign: str
+    kind: str
+    region_id: int
+    home_station_id: int | None
+    capabilities: list
+    status: str
+    in_service: bool
+    service_note: str
+    latitude: float | None
+    longitude: float | None
+    manned: bool
+
+    def get_status_display(self) -> str:
+        return str(dict(UnitStatus.choices).get(self.status, self.status))
+
+    def get_kind_display(self) -> str:
+        return str(dict(UnitKind.choices).get(self.kind, self.kind))
+
+
+UNIT_ROW_FIELDS = ("id", "call_sign", "kind", "region_id", "home_station_id", "capabilities",
+                   "status", "in_service", "service_note", "latitude", "longitude", "manned")
+
+
+def unit_rows() -> list[UnitRow]:
+    """Every unit as a UnitRow, in call sign order, in one query."""
+    rows = Unit.objects.annotate(manned=manned_expression()).order_by("call_sign").values_list(
+        *UNIT_ROW_FIELDS)
+    return [UnitRow(*row[:-1], manned=bool(row[-1])) for row in rows]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from crews.models import Capability, Unit, UnitKind, UnitStatus
+from crews.selectors import UnitRow
 
 # Kinds that do not drive to emergencies: a mobile care unit takes referrals (referrals/).
 NOT_FOR_EMERGENCIES: tuple[str, ...] = (UnitKind.MOBILE_CARE,)
@@ -56,7 +57,7 @@ def reason_texts() -> dict:
             "capabilities": {c: str(label) for c, label in Capability.choices}}
 
 
-def unit_reasons(*, unit: Unit, manned: bool, required: Sequence[str] = (),
+def unit_reasons(*, unit: Unit | UnitRow, manned: bool, required: Sequence[str] = (),
                  busy_case: tuple[int, str] | None = None, case_id: int | None = None,
                  texts: dict[str, str] | None = None) -> list[Reason]:
     """Why `unit` may not be sent to the case, in the order a dispatcher reads them (empty:

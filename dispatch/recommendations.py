@@ -10,8 +10,8 @@ once per profile for all the units (`routed=False`: the estimate, no I/O).
 
 from dataclasses import dataclass, field
 
-from crews.models import Station, Unit, UnitKind
-from crews.selectors import stations_by_id, unit_list
+from crews.models import Station, UnitKind
+from crews.selectors import UnitRow, stations_by_id, unit_rows
 from places.travel import travel_times, turnout_seconds
 
 from .dispatchable import Reason, reason_texts, unit_reasons
@@ -20,7 +20,7 @@ from .models import ACTIVE_STATUSES, Assignment, Case
 
 @dataclass
 class Recommendation:
-    unit: Unit
+    unit: UnitRow
     station: Station | None
     manned: bool
     eta_s: int | None  # travel and turnout; None: the unit has no position
@@ -48,12 +48,12 @@ class Recommendation:
         }
 
 
-def travel_profile(unit: Unit) -> str:
+def travel_profile(unit: UnitRow) -> str:
     """A helicopter flies (never routed by road); every other unit drives as an ambulance."""
     return "helicopter" if unit.kind == UnitKind.HELICOPTER else "ambulance"
 
 
-def _position(unit: Unit, station: Station | None) -> tuple[float, float] | None:
+def _position(unit: UnitRow, station: Station | None) -> tuple[float, float] | None:
     if unit.latitude is not None and unit.longitude is not None:
         return unit.latitude, unit.longitude
     if station is not None:
@@ -77,7 +77,7 @@ def case_to_rank(*, pk: int) -> Case | None:
 def case_recommendations(*, case: Case, routed: bool = True) -> list[Recommendation]:
     """Every unit for `case`: the dispatchable ones by arrival (the first `fastest`), then
     the others by arrival with why not; units without a position last in each group."""
-    units = list(unit_list().select_related(None))
+    units = unit_rows()
     stations = stations_by_id()
     busy = busy_cases()
     texts = reason_texts()
