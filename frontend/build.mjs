@@ -37,15 +37,21 @@ mkdirSync(OUT, { recursive: true });
 // register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the
 // caller's picture upload, /b/, which stands alone: no service worker, no shared modules).
 // Each page loads one, with its screen's own modules (console-*.js, crew-*.js...) bundled in.
-// Split (esbuild's code splitting): what several pages share (common.js, stream.js, the
-// outbox...) is one chunk the browser and the service worker keep once, and a module a
-// screen imports with import() (a panel opened by a click: the referral statistics) is a
-// chunk fetched when it is needed, not before the first paint. Chunks are named by their
-// content's hash, so the output stays a function of the sources.
 await build({
   ...common,
-  entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/console.js', 'src/js/responder.js',
-    'src/js/register.js', 'src/js/mobile.js'],
+  entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/responder.js', 'src/js/register.js',
+    'src/js/mobile.js'],
+  outdir: OUT,
+  entryNames: '[name]',
+});
+// The console alone is split (esbuild's code splitting): a module it imports with import() (a
+// panel opened by a click: the referral statistics) is a chunk fetched when it is needed, not
+// before the first paint. Built on its own, so what it imports statically stays in console.js
+// (no chain of chunks to fetch before it runs). Chunks are named by their content's hash, so
+// the output stays a function of the sources; the service worker precaches them (below).
+await build({
+  ...common,
+  entryPoints: ['src/js/console.js'],
   outdir: OUT,
   entryNames: '[name]',
   splitting: true,
