@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from dispatch.models import CaseType, SceneFlag
 from ivpa.models import ResponderKind
 
-from .common import labels
+from .common import labels, plural
 
 
 def crew_card() -> dict:
@@ -41,7 +41,7 @@ def _messages() -> dict:
         "waiting": _("Waiting to send"),
         "centre": _("Dispatch centre"),
         "none": _("No messages yet."),
-        "unread": _("{n} unread"),
+        "unread": plural("{n} unread", "{n} unread"),
     }
 
 
@@ -65,8 +65,6 @@ def console_messages() -> dict:
     return {
         **_messages(),
         "title": _("Messages with {unit}"),
-        "open": _("Messages"),
-        "unread": _("{n} unread"),
         "new": _("Message from {unit}."),
         # Quick messages (console-messages.js QUICK names the keys in order).
         "quick": {"understood": _("Understood"), "police": _("Police are on their way"),

@@ -111,10 +111,20 @@ def test_the_card_shows_the_door_code_type_flags_and_warning_and_navigera_stays_
     found = axe_serious(sara)
     assert found == [], json.dumps(found, indent=1)
 
+    # On scene, the destination picker says what each hospital can receive, in words.
+    sara.click("#a-ack")
+    for status in ("en_route", "on_scene"):
+        expect(sara.locator("#a-next")).to_be_enabled()
+        sara.click("#a-next")
+        expect(sara.locator("#assignment")).to_have_attribute("data-status", status)
+    vasteras = sara.locator("#a-dest-select option", has_text="Västmanlands sjukhus Västerås")
+    expect(vasteras).to_have_text(re.compile(
+        r"^Västmanlands sjukhus Västerås · PCI, stroke, trauma, barn, förlossning, psykiatri"
+        r" · \d+ min"))
 
-def message_row(anna: Page, reference: str):
-    card = anna.locator(".case", has_text=reference)
-    return card.locator(".asg-messages")
+
+def case_card(anna: Page, case: dict):
+    return anna.locator(f".case[data-id='{case['id']}']")
 
 
 def test_a_message_goes_each_way_live_and_the_other_side_acknowledges_it(live, open_page):
@@ -124,12 +134,14 @@ def test_a_message_goes_each_way_live_and_the_other_side_acknowledges_it(live, o
     on_duty(maria, "AMB 1020")
     sign_in(anna, live.url, "anna", "/console/")
     case = dispatched_case(live, "AMB 1020", complaint="Andnöd")
-    reference = case["reference"]
     expect(maria.locator("#a-address")).to_have_text("Stora torget 1")
 
     # The dispatcher writes on the assignment's row of the selected case.
-    anna.locator(".case", has_text=reference).locator(".case-head").click()
-    panel = message_row(anna, reference)
+    card = case_card(anna, case)
+    expect(card).to_be_visible(timeout=15000)
+    card.locator(".case-complaint").click()
+    expect(card).to_have_class(re.compile(r"\bis-selected\b"))
+    panel = card.locator(".asg-messages")
     expect(panel).to_be_visible()
     panel.locator("input[name=text]").fill("Polis på väg, vänta vid porten")
     panel.locator("button[type=submit]").click()
@@ -139,7 +151,7 @@ def test_a_message_goes_each_way_live_and_the_other_side_acknowledges_it(live, o
     message = maria.locator("#a-messages-list .a-msg.from-centre")
     expect(message).to_contain_text("Polis på väg, vänta vid porten", timeout=15000)
     expect(message).to_have_attribute("data-state", "unread")
-    expect(maria.locator("#a-messages-unread")).to_have_text("1 olästa")
+    expect(maria.locator("#a-messages-unread")).to_have_text("1 oläst")
     expect(maria.locator(".notice", has_text="Polis på väg")).to_be_visible()
     maria.wait_for_function(f"() => Number(document.body.dataset.chimes || 0) > {chimes}")
     console_message = panel.locator(".msg.from-centre")
@@ -156,8 +168,7 @@ def test_a_message_goes_each_way_live_and_the_other_side_acknowledges_it(live, o
     from_crew = panel.locator(".msg.from-crew")
     expect(from_crew).to_contain_text("Behöver polis", timeout=15000)
     expect(from_crew).to_have_attribute("data-state", "unread")
-    card = anna.locator(".case", has_text=reference)
-    expect(card.locator(".asg-unread")).to_have_text("1 olästa")
+    expect(card.locator(".asg-unread")).to_have_text("1 oläst")
     crew_side = maria.locator("#a-messages-list .a-msg.from-crew")
     expect(crew_side).to_contain_text("Ej kvitterat")
     from_crew.locator(".msg-ack-btn").click()

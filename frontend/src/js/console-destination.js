@@ -39,6 +39,7 @@ async function destinationSet(c, a, hospital) {
 
 function label(h) {
   const parts = [h.emergency ? h.name : `${h.name} ${t('console.destination_no_ed')}`];
+  if (h.capability_labels?.length) parts.push(h.capability_labels.join(', ')); // in words
   if (h.travel_seconds != null) {
     const estimated = h.travel_source === 'estimate' ? ` ${t('console.destination_estimated')}` : '';
     parts.push(`${t('console.destination_minutes', { n: Math.max(1, Math.round(h.travel_seconds / 60)) })}${estimated}`);

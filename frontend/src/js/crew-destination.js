@@ -64,11 +64,13 @@ async function load(a) {
   if (shown?.a.id === a.id) renderDestination(shown.a, { onPick: shown.onPick });
 }
 
+/** "Akademiska sjukhuset · PCI, stroke, trauma · 12 min": what it can receive, in words. */
 function optionLabel(h) {
-  if (h.travel_seconds == null) return h.name;
+  const name = [h.name, (h.capability_labels || []).join(', ')].filter(Boolean).join(' · ');
+  if (h.travel_seconds == null) return name;
   const minutes = t('crew.destination.minutes', { n: Math.max(1, Math.round(h.travel_seconds / 60)) });
   const estimated = h.travel_source === 'estimate' ? ` ${t('crew.destination.estimated')}` : '';
-  return `${h.name} · ${minutes}${estimated}`;
+  return `${name} · ${minutes}${estimated}`;
 }
 
 function options(hospitals, chosen) {
