@@ -21,7 +21,12 @@ from dispatch.models import Case
 from dispatch.selectors import assignments_visible_to, case_list, cases_of_person
 
 from .models import CarePlan
-from .selectors import care_plan_for_case, care_plan_queryset, care_plans_find
+from .selectors import (
+    care_plan_for_case,
+    care_plan_queryset,
+    care_plans_find,
+    case_pks_by_caller,
+)
 
 # How far back the person's earlier cases go (the issue: the last 12 months).
 HISTORY_DAYS = 365
@@ -75,9 +80,10 @@ def person_of_case_recorded(*, user, pk: int, reason: str) -> dict:
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     by = "personal_identity_number" if case.personal_identity_number.strip() else (
         "phone" if case.caller_number.strip() else None)
-    earlier = cases_of_person(personal_identity_number=case.personal_identity_number,
-                              phone="" if by != "phone" else case.caller_number,
-                              since=since, exclude_pk=case.pk)
+    earlier = cases_of_person(
+        personal_identity_number=case.personal_identity_number, since=since,
+        exclude_pk=case.pk,
+        pks=case_pks_by_caller(phone=case.caller_number, since=since) if by == "phone" else None)
     plan = care_plan_for_case(case)
     cases_record(user=user, cases=[case, *earlier], reason=reason)
     if plan is not None:

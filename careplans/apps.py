@@ -6,3 +6,6 @@ class CareplansConfig(AppConfig):
 
     name = "careplans"
     verbose_name = "Care plans"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the receivers of dispatch's signals)

@@ -95,3 +95,21 @@ class CarePlanPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseCaller(models.Model):
+    """The number a case's call came from, in E.164: the index by which a person's earlier
+    cases are found by their number (dispatch keeps the number as the dispatcher typed it:
+    `070-123 45 67`, `+46 70…`, which no index of its own finds). Kept by careplans/receivers.py
+    from dispatch's signals; a number that is no number has no row."""
+
+    case = models.OneToOneField("dispatch.Case", on_delete=models.CASCADE,
+                                related_name="caller_index")
+    number = models.CharField(max_length=16)
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["number", "registered_at"], name="casecaller_number")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.number}"

@@ -10,7 +10,7 @@ from core.identity_numbers import pin_key
 from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.models import Case
 
-from .models import CarePlan
+from .models import CarePlan, CaseCaller
 
 
 def today() -> date:
@@ -86,3 +86,13 @@ def overlapping_plan(*, pin: str, phones: list[str], valid_from: date, valid_to:
     if phones:
         return qs.filter(pin_key="", phones__number__in=phones).distinct().first()
     return None
+
+
+def case_pks_by_caller(*, phone: str, since) -> list[int]:
+    """The cases whose call came from `phone` (however it was typed) since `since`."""
+    try:
+        number = phone_normalise(phone)
+    except PhoneNumberInvalid:
+        return []
+    return list(CaseCaller.objects.filter(number=number, registered_at__gte=since)
+                .values_list("case_id", flat=True))

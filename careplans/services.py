@@ -15,7 +15,7 @@ from core.phones import PhoneNumberInvalid, phone_normalise
 from dispatch.streams import DISPATCH_STREAM
 from realtime.services import event_publish
 
-from .models import CarePlan, CarePlanPhone, ConsentMethod
+from .models import CarePlan, CarePlanPhone, CaseCaller, ConsentMethod
 from .selectors import overlapping_plan
 
 # The fields a change may set (PATCH, the admin); the phones are set as a list.
@@ -153,3 +153,15 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
         _set_phones(plan, numbers)
     _published(plan)
     return plan
+
+
+def case_caller_index(*, case) -> None:
+    """Index the number `case`'s call came from, in E.164 (*inringande nummer*); a number that
+    is no number is not indexed (and the case is not found by number)."""
+    try:
+        number = phone_normalise(case.caller_number)
+    except PhoneNumberInvalid:
+        CaseCaller.objects.filter(case=case).delete()
+        return
+    CaseCaller.objects.update_or_create(case=case, defaults={
+        "number": number, "registered_at": case.registered_at})

@@ -124,3 +124,30 @@ def test_an_expired_plan_is_not_shown_with_the_person(demo, api, new_case, new_p
 def test_an_unknown_case_is_a_404(demo, api):
     response = api(demo.anna).get("/api/cases/999999/person/")
     assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_a_callers_number_changed_on_the_case_is_found_by_the_new_number(demo, api, new_case):
+    earlier = new_case(personal_identity_number="", caller_number="070-111 22 33")
+    response = api(demo.anna).patch(f"/api/cases/{earlier.pk}/", {
+        "caller_number": "070-123 45 67"}, format="json")
+    assert response.status_code == 200, response.json()
+    now = new_case(personal_identity_number="")
+    assert [r["id"] for r in api(demo.anna).get(f"/api/cases/{now.pk}/person/").json()[
+        "earlier_cases"]] == [earlier.pk]
+
+
+def test_the_migration_indexes_the_callers_of_the_cases_already_there(demo, new_case):
+    import importlib
+
+    from django.apps import apps
+
+    from careplans.models import CaseCaller
+
+    typed = new_case(caller_number="070-123 45 67")
+    odd = new_case(caller_number="112")
+    CaseCaller.objects.all().delete()
+    migration = importlib.import_module("careplans.migrations.0002_case_caller")
+    migration.index_the_callers(apps, None)
+    assert list(CaseCaller.objects.values_list("case_id", "number")) == [
+        (typed.pk, "+46701234567")]
+    assert not CaseCaller.objects.filter(case=odd).exists()

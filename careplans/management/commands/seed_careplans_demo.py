@@ -92,6 +92,7 @@ class Command(BaseCommand):
             registered_at=at + timedelta(seconds=90), closed_at=at + timedelta(hours=2),
             first_alert_at=None if outcome == "referred" else at + timedelta(seconds=150),
             first_alert_priority="" if outcome == "referred" else priority, created_by=anna)
+        services.case_caller_index(case=case)  # made here, not registered: indexed by hand
         if outcome != "referred":
             alerted = at + timedelta(seconds=150)
             steps = {"acknowledged_at": alerted + timedelta(seconds=20),
