@@ -144,3 +144,11 @@ def test_only_an_administrator_opens_the_page(demo, api, history, who):
     assert response.status_code == 403
     assert TOLVAN not in response.content.decode()
     assert AccessLogEntry.objects.count() == before
+
+
+def test_the_admins_access_log_links_to_the_extracts_form(demo, client, history):
+    client.force_login(demo.admin)
+    html = client.get("/admin/audit/accesslogentry/").content.decode()
+    assert 'href="/api/audit/extract/?format=html"' in html
+    form = client.get("/api/audit/extract/?format=html")
+    assert form.status_code == 200 and 'name="patient"' in form.content.decode()

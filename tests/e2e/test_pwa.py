@@ -524,14 +524,14 @@ def test_axe_finds_no_serious_violation_on_any_screen(live, centre, new_context,
     expect(tablet.locator("#a-address")).to_have_text("Drottninggatan 3")
     tablet.click("#a-ack")
     expect(tablet.locator("#a-next")).to_be_visible()
-    tablet.wait_for_timeout(1300)  # the step buttons' cool-down
+    expect(tablet.locator("#a-next")).to_be_enabled()  # the step buttons' cool-down is over
     found["crew: assignment"] = axe_serious(tablet)
     shot(tablet, f"crew-{theme}")
     offline(crew, True)
     tablet.click("#a-next")
     expect(tablet.locator("#outbox")).to_be_visible()
     expect(tablet.locator("#offline")).to_be_visible()
-    tablet.wait_for_timeout(1300)
+    expect(tablet.locator("#a-next")).to_be_enabled()
     found["crew: offline with outbox"] = axe_serious(tablet)
     shot(tablet, f"crew-offline-{theme}")
     offline(crew, False)
