@@ -219,7 +219,6 @@ function assignmentRow(c, a) {
   el('span', { class: 'asg-unit' }, a.unit_call_sign),
   el('span', { class: `badge st-${a.status}` }, statusLabel(a.status)),
   el('span', { class: 'asg-since', dataset: { since: a.status_changed_at } }, since(a.status_changed_at)),
-  a.override_reason ? el('span', { class: 'asg-override' }, t('console.recommend.overridden', { reason: a.override_reason })) : null,
   a.destination_name ? el('span', { class: 'asg-dest' }, `→ ${a.destination_name}`,
     a.destination_set_by_name ? el('span', { class: 'asg-dest-by' }, ` ${t('console.destination_by', {
       name: a.destination_set_by_name, time: fmtTime(a.destination_set_at) })}`) : null) : null);
@@ -244,6 +243,8 @@ function assignmentRow(c, a) {
     actions.append(cancelBtn);
   }
   row.append(actions);
+  // A unit sent although it did not fit: the dispatcher's reason, on a line of its own.
+  if (a.override_reason) row.append(el('span', { class: 'asg-override' }, t('console.recommend.overridden', { reason: a.override_reason })));
   if (active && a.ack_overdue) {
     row.append(el('span', { class: 'asg-warn' }, '⚠ ', t('console.ack_overdue', { s: ACK_TIMEOUT, n: a.resend_count })));
   }
