@@ -33,6 +33,9 @@ ivpa-select  not the cluster: bench/ivpa_select.py (volunteer selection over 100
 recommend not the cluster: bench/recommendations.py, 200 units ranked for one case (the
           recommended units, travel time fallback) on a throwaway SQLite database: the
           selector's and the whole request's p50/p99 ms (target p99 <= 20 ms).
+person    not the cluster: bench/person_history.py, a person's earlier cases among 100,000
+          cases of 13 months, by identity number and by the caller's number, and the whole
+          GET /api/cases/{id}/person/ on a throwaway SQLite database: p50/p99 ms.
 
 Prints a table and writes JSON to bench/results/.
 """
@@ -461,6 +464,13 @@ async def bench_recommend(args) -> dict:
     return await bench_script("bench/recommendations.py", "--units", str(args.recommend_units))
 
 
+# ------------------------------------------------------------------------------ person
+
+async def bench_person(args) -> dict:
+    """bench/person_history.py in its own process (a throwaway SQLite database)."""
+    return await bench_script("bench/person_history.py", "--cases", str(args.person_cases))
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -580,6 +590,14 @@ def table(results: dict) -> str:
                      f"{rec['loadavg_at_start'][0]:.2f})",
                      f"p99 <= {rec['target_p99_ms']:g} ms: "
                      + ("MET" if rec["request"]["p99"] <= rec["target_p99_ms"] else "MISSED")))
+    person = results.get("person")
+    if person:
+        rows.append(("person", f"earlier cases among {person['cases']}: by PIN / by number / "
+                               "request p50/p99 ms",
+                     f"{person['pin']['p50']}/{person['pin']['p99']} · "
+                     f"{person['phone']['p50']}/{person['phone']['p99']} · "
+                     f"{person['request']['p50']}/{person['request']['p99']}  (load "
+                     f"{person['loadavg_at_start'][0]:.2f})", ""))
     addresses = results.get("addresses")
     for vendor, a in (addresses or {}).items():
         s = a["searched"]
@@ -598,9 +616,11 @@ def table(results: dict) -> str:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only",
-                        default="dispatch,fanout,burst,ivpa,imaging,travel,addresses,recommend",
+                        default="dispatch,fanout,burst,ivpa,imaging,travel,addresses,recommend,"
+                                "person",
                         help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--recommend-units", type=int, default=200)
+    parser.add_argument("--person-cases", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
@@ -651,6 +671,10 @@ async def main() -> int:
         print("== recommend: 200 units ranked for one case", flush=True)
         results["recommend"] = await bench_recommend(args)
         only.discard("recommend")
+    if "person" in only:
+        print("== person: a person's earlier cases among a year of cases", flush=True)
+        results["person"] = await bench_person(args)
+        only.discard("person")
     if "addresses" in only:
         print("== addresses: the address search as you type", flush=True)
         results["addresses"] = await bench_addresses(args)

@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# `--only imaging`, `--only travel` and `--only recommend` (a throwaway SQLite database) need
-# no cluster, PostgreSQL or Redis: straight to bench/run.py.
+# `--only imaging`, `--only travel`, `--only recommend` and `--only person` (a throwaway SQLite
+# database) need no cluster, PostgreSQL or Redis: straight to bench/run.py.
 only=""
 prev=""
 for arg in "$@"; do
@@ -26,7 +26,7 @@ for arg in "$@"; do
     prev="$arg"
 done
 case ",$only," in
-    ,imaging, | ,travel, | ,imaging,travel, | ,travel,imaging, | ,recommend, | ,travel,recommend,)
+    ,imaging, | ,travel, | ,imaging,travel, | ,travel,imaging, | ,recommend, | ,travel,recommend, | ,person, | ,recommend,person,)
         echo "== bench: $only only, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
         exec "$PY" -m bench.run "$@" ;;
 esac
