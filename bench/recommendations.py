@@ -23,6 +23,7 @@ the last line is the figures as JSON (bench/run.py reads it).
 """
 
 import argparse
+import gc
 import os
 import random
 import sys
@@ -148,6 +149,10 @@ def main() -> dict:
             selectable = sum(r["selectable"] for r in rows)
             timed(args.warmup, lambda: case_recommendations(case=case))
             timed(args.warmup, request)
+            # The migrations left this process hundreds of thousands of objects a server does
+            # not hold: set aside, so the collector's full passes over them are not counted.
+            gc.collect()
+            gc.freeze()
             selector_cpu, request_cpu = [], []
             selector = figures(timed(args.calls, lambda: case_recommendations(case=case),
                                      selector_cpu))
@@ -169,8 +174,10 @@ def main() -> dict:
             print(f"   {name:<13} p50 {fig['p50']:7.2f}  p95 {fig['p95']:7.2f}  "
                   f"p99 {fig['p99']:7.2f}  max {fig['max']:7.2f} ms")
         verdict = "MET" if whole["p99"] <= TARGET_P99_MS else "MISSED"
-        print(f"   target request p99 <= {TARGET_P99_MS:g} ms: {verdict}; load average "
-              f"{load_text(load_start)} -> {load_text(load_end)}")
+        cpu_verdict = "MET" if report["request_cpu"]["p99"] <= TARGET_P99_MS else "MISSED"
+        print(f"   target request p99 <= {TARGET_P99_MS:g} ms: wall clock {verdict}, CPU time "
+              f"{cpu_verdict}; load average {load_text(load_start)} -> {load_text(load_end)} "
+              f"on {os.cpu_count()} CPUs")
         report_save(report, echo=args.json)
         return report
     finally:

@@ -590,6 +590,9 @@ def table(results: dict) -> str:
                      f"{rec['loadavg_at_start'][0]:.2f})",
                      f"p99 <= {rec['target_p99_ms']:g} ms: "
                      + ("MET" if rec["request"]["p99"] <= rec["target_p99_ms"] else "MISSED")))
+        rows.append(("", "the request's CPU time p50/p99 ms",
+                     f"{rec['request_cpu']['p50']} / {rec['request_cpu']['p99']}",
+                     "MET" if rec["request_cpu"]["p99"] <= rec["target_p99_ms"] else "MISSED"))
     person = results.get("person")
     if person:
         rows.append(("person", f"earlier cases among {person['cases']}: by PIN / by number / "
