@@ -49,7 +49,8 @@ function label(h) {
 
 /** The row's "Destination…" button (an active assignment only), or null. */
 export function destinationButton(c, a) {
-  if (!ACTIVE.has(a.status)) return null;
+  // At hospital with a hospital named, the destination is recorded: it no longer changes.
+  if (!ACTIVE.has(a.status) || (a.status === 'at_hospital' && a.destination_hospital != null)) return null;
   const button = el('button', {
     type: 'button', class: 'btn btn-ghost btn-small destination-btn', 'aria-expanded': String(open === a.id),
   }, t('console.destination'));

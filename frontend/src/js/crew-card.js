@@ -45,7 +45,8 @@ export function renderCaseFacts(c) {
 /** render(): draw the screen again; queue(change): put a change in the outbox. */
 export function setupCardParts({ render, queue }) {
   setupMessages({ render, queue });
-  outboxLabel((c) => (c.kind === 'message' ? t('crew.messages.outbox', { text: c.text }) : null));
+  outboxLabel((c) => (c.kind === 'message' ? t('crew.messages.outbox', { text: c.text })
+    : c.kind === 'message_ack' ? t('crew.messages.acknowledge') : null));
   keepNavigationInView();
 }
 

@@ -103,7 +103,8 @@ export function renderDestination(a, { onPick }) {
   note.hidden = Boolean(entry.hospitals);
   note.textContent = entry.hospitals ? '' : t(entry.loading ? 'crew.destination.loading' : 'crew.destination.unavailable');
   const select = $('a-dest-select');
-  select.disabled = !hospitals.length && !chosen;
+  // At hospital the destination is where the patient was taken: it no longer changes.
+  select.disabled = (!hospitals.length && !chosen) || (a.status === 'at_hospital' && Boolean(chosen));
   const key = JSON.stringify([a.id, chosen?.id ?? null, hospitals.map((h) => [h.id, h.travel_seconds])]);
   if (key !== drawn) {
     drawn = key;

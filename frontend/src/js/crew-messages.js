@@ -125,7 +125,7 @@ function item(m) {
   const status = m.acknowledged_at
     ? el('span', { class: 'a-msg-ack' }, m.acknowledged_by_name
       ? t('crew.messages.acknowledged', { time: fmtTime(m.acknowledged_at), name: m.acknowledged_by_name })
-      : t('crew.messages.acknowledged', { time: fmtTime(m.acknowledged_at), name: '' }).trim())
+      : t('crew.messages.waiting')) // this tablet's acknowledgement, still in the outbox
     : m.from_crew ? el('span', { class: 'a-msg-ack is-open' }, t('crew.messages.not_acknowledged'))
       : el('button', {
         type: 'button', class: 'btn a-msg-ack-btn', onclick: () => acknowledge(m),
