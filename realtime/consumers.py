@@ -361,7 +361,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             if event["seq"] <= self.cursors[stream]:
                 return
         self.cursors[stream] = event["seq"]
-        await self._send_text(message.get("text") or json.dumps({"op": "event", "event": event}))
+        await self._send(message.get("text") or {"op": "event", "event": event})
 
     async def _catch_up(self, stream: str) -> int:
         after = self.cursors[stream]
@@ -388,19 +388,13 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def _error(self, message: str, request):
         await self._send({"op": "error", "message": message, "request": request})
 
-    async def _send(self, payload: dict):
-        await self._send_text(json.dumps(payload))
-
-    async def _send_text(self, text: str):
-        if self.gone:
-            return
-        try:
-            await self.send(text_data=text)
-        except OSError:
-            # The browser went away (navigated on, closed the tab) mid-request, e.g. while a
-            # subscribe was answered: the ASGI server refuses the send (uvicorn's
-            # ClientDisconnected is an OSError) and the disconnect follows. That is normal:
-            # no error, no traceback, nothing more sent.
-            self.gone = True
-            logger.info("Stream socket closed by the browser before a message could be sent "
-                        "(user %s).", getattr(self.scope.get("user"), "pk", None))
+    async def _send(self, payload: dict | str):
+        """A browser gone mid-request (navigated on while a subscribe was answered) is normal:
+        the server refuses the send (an OSError: ClientDisconnected), its disconnect follows."""
+        if not self.gone:
+            try:
+                await self.send(text_data=payload if isinstance(payload, str)
+                                else json.dumps(payload))
+            except OSError:
+                self.gone = True
+                logger.info("Socket closed by the browser (user %s).", self.scope["user"].pk)

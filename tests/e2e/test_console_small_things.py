@@ -143,7 +143,8 @@ def test_the_ivpa_panel_counts_its_own_rows_and_shows_every_column(live, open_pa
     assert overflow(console, "#ivpa-panel .ivpa-scroll") <= 1
     assert panel.locator("th").last.is_visible()
     assert console.locator("#ivpa-panel th").last.evaluate(
-        "th => th.getBoundingClientRect().right <= th.closest('.ivpa').getBoundingClientRect().right")
+        "th => th.getBoundingClientRect().right"
+        " <= th.closest('.ivpa').getBoundingClientRect().right")
 
 
 def test_a_referral_case_says_its_priority_in_words(live, open_page):

@@ -115,7 +115,7 @@ def _other_days_only() -> str:
     ({"opening_hours": "closed-today"}, "closed", "MVE 1500 is closed now"),
     ({"municipalities": ["Hallstahammar"]}, "out_of_area", "outside the area of MVE 1500"),
     ({"capacity": 0}, "full", "MVE 1500 is full (0 of 0 referrals open)"),
-    ({"skills": ["home_visit"]}, "missing_skills", "MVE 1500 lacks catheter_care"),
+    ({"skills": ["home_visit"]}, "missing_skills", "MVE 1500 lacks Catheter care"),
 ])
 def test_a_unit_that_does_not_fit_is_refused(demo, care, api, referral_case, profile, code,
                                              words):
