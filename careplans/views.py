@@ -64,7 +64,8 @@ class CarePlanListView(APIView):
         if not (pin or phone or due):
             raise Invalid(_("Say whose plans: ?personal_identity_number=, ?phone=, or "
                             "?review_due=30 for the plans to review."))
-        active = _flag(q.get("active"), name="active", default=days is None)
+        # An expired plan is neither shown with a person nor reviewed, unless asked for.
+        active = _flag(q.get("active"), name="active", default=True)
         plans = access.care_plan_find_recorded(
             user=request.user, reason="care plans looked up" if not due else
             "care plans to review", personal_identity_number=pin, phone=phone, active=active,

@@ -109,8 +109,14 @@ def test_the_plans_due_for_review_are_listed_soonest_first(demo, api, new_plan):
                        consent_recorded_at=days(-101))
     soon = new_plan(review_date=days(12))
     new_plan(personal_identity_number="19500505-0005", phones=[], review_date=days(45))
+    expired = new_plan(personal_identity_number="19600606-0006", phones=[],
+                       valid_from=days(-100), review_date=days(-50), valid_to=days(-1),
+                       consent_recorded_at=days(-101))
     listed = api(demo.admin).get("/api/care-plans/", {"review_due": "30"}).json()
     assert [(p["id"], p["review_due"]) for p in listed] == [(overdue.pk, True), (soon.pk, True)]
+    # An expired plan is not reviewed; asked for with active=0, it is listed too.
+    everything = api(demo.admin).get("/api/care-plans/", {"review_due": "30", "active": "0"})
+    assert [p["id"] for p in everything.json()] == [expired.pk, overdue.pk, soon.pk]
 
 
 @pytest.mark.parametrize("query", [{}, {"review_due": "soon"}, {"review_due": "999"},
