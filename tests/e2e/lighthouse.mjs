@@ -9,19 +9,21 @@
 // separated by commas.
 //
 // Throttling is simulated (Lantern: the page loads at full speed and the times are computed
-// from its trace). The CPU slowdown is calibrated to the machine as it is at that moment:
-// Lighthouse's own benchmark (BenchmarkIndex, the median of three runs in the browser just
-// before the load) divided by the score of the device Lighthouse's mobile profile stands for,
-// a Moto G Power (264, the low-tier device of Chrome DevTools' CPU calibration; a Pixel 5
-// scores 1000). A fixed x4 simulates a slower phone the busier the machine is (the observed
-// tasks are longer and still multiplied by 4); the calibrated one simulates the same phone
-// whether the machine is quiet or loaded. Never below x1.
-import { writeFileSync } from 'node:fs';
+// from its trace). The CPU slowdown is calibrated to the machine as it was during that very
+// load: Lighthouse gathers first (its own benchmark, BenchmarkIndex, runs in the same browser
+// just before the navigation), then audits those artifacts with the slowdown set to
+// BenchmarkIndex / 264, the score of the phone the mobile profile stands for (a Moto G Power,
+// the low-tier device of Chrome DevTools' CPU calibration; a Pixel 5 scores 1000). A fixed x4
+// simulates a slower phone the busier the machine is (the observed tasks are longer and still
+// multiplied by 4); the calibrated one simulates the same phone on a quiet or a loaded machine.
+// Never below x1.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
 import * as constants from 'lighthouse/core/config/constants.js';
-import { pageFunctions } from 'lighthouse/core/lib/page-functions.js';
 
 const [url, cookiesJson, out, profile = 'mobile', skip = ''] = process.argv.slice(2);
 const LOW_TIER_DEVICE = 264;
@@ -32,29 +34,37 @@ const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH
 try {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
   const page = await browser.newPage();
-  await page.evaluate(pageFunctions.computeBenchmarkIndex); // warms V8 up
-  const indexes = [];
-  for (let i = 0; i < 3; i++) indexes.push(await page.evaluate(pageFunctions.computeBenchmarkIndex));
-  const benchmarkIndex = indexes.sort((a, b) => a - b)[1];
-  const cpuSlowdownMultiplier = Math.max(1, Math.round((benchmarkIndex / LOW_TIER_DEVICE) * 10) / 10);
   const cookies = Object.entries(JSON.parse(cookiesJson)).map(([name, value]) => ({ name, value, url }));
   if (cookies.length) await page.setCookie(...cookies);
   const flags = {
     port: chrome.port, output: 'json', logLevel: 'error', maxWaitForLoad: 45000,
     onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
     throttlingMethod: 'simulate',
-    throttling: { ...constants.throttling.mobileSlow4G, cpuSlowdownMultiplier },
   };
   if (skip) flags.skipAudits = skip.split(',');
   if (profile === 'slow3g') {
-    // WebPageTest's "3G Slow": 400 ms round trip, 400 kbit/s, on a 4x slower CPU.
+    // WebPageTest's "3G Slow": 400 ms round trip, 400 kbit/s (the CPU as above).
     flags.throttling = {
-      rttMs: 400, throughputKbps: 400, cpuSlowdownMultiplier,
+      rttMs: 400, throughputKbps: 400,
       requestLatencyMs: 400 * 3.75, downloadThroughputKbps: 400 * 0.9, uploadThroughputKbps: 400 * 0.9,
     };
   }
-  const result = await lighthouse(url, flags, undefined, page);
-  writeFileSync(out, result.report);
+  const artifacts = mkdtempSync(join(tmpdir(), 'larmkedjan-lh-'));
+  try {
+    await lighthouse(url, { ...flags, gatherMode: artifacts }, undefined, page);
+    const saved = join(artifacts, 'artifacts.json');
+    const gathered = JSON.parse(readFileSync(saved, 'utf8'));
+    const cpuSlowdownMultiplier = Math.max(1, Math.round((gathered.BenchmarkIndex / LOW_TIER_DEVICE) * 10) / 10);
+    flags.throttling = { ...(flags.throttling || constants.throttling.mobileSlow4G), cpuSlowdownMultiplier };
+    // Lighthouse audits only with the settings it gathered with; a simulated load applies no
+    // throttling while gathering, so the gathered settings may say the calibrated one.
+    gathered.settings.throttling = flags.throttling;
+    writeFileSync(saved, JSON.stringify(gathered));
+    const result = await lighthouse(url, { ...flags, auditMode: artifacts }, undefined, page);
+    writeFileSync(out, result.report);
+  } finally {
+    rmSync(artifacts, { recursive: true, force: true });
+  }
   await browser.disconnect();
 } finally {
   chrome.kill();

@@ -136,6 +136,8 @@ async function start() {
     if (state.cases.has(id)) selectCase(id);
     else fetchCase(id).then(() => state.cases.has(id) && selectCase(id));
   } });
+  // The connected municipalities (the top bar's IVPA note) need nothing else: asked for at once.
+  loadMunicipalities();
   try {
     const [me, stations, regions] = await Promise.all([
       api('/api/me/'), api('/api/stations/'), api('/api/regions/'),
@@ -148,7 +150,6 @@ async function start() {
     notify(err.detail, 'error');
     stream.setStreams(['dispatch', 'units', 'ivpa']);
   }
-  loadMunicipalities();
   await reloadAll();
   fitMapOnce();
 }
