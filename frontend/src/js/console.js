@@ -127,8 +127,29 @@ setRender(() => {
 
 /* ---------- start ---------- */
 
+/** `then()` once `node` is on the screen (at once where IntersectionObserver is missing). */
+function whenShown(node, then) {
+  if (!node || !('IntersectionObserver' in window)) {
+    then();
+    return;
+  }
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    then();
+  });
+  seen.observe(node);
+}
+
 async function start() {
-  initMap({ onPick: pickPosition, onUnit: toggleUnit, onCase: (id) => selectCase(id, { pan: false }) });
+  // The map (Leaflet: most of the console's start-up work) is made when its panel is on the
+  // screen: at once on a console's wide screen, on a phone only when scrolled to.
+  whenShown(document.getElementById('map'), () => {
+    initMap({ onPick: pickPosition, onUnit: toggleUnit, onCase: (id) => selectCase(id, { pan: false }) });
+    drawStations(); // the stations, when they came first (else start() draws them)
+    renderMap();
+    fitMapOnce();
+  });
   setupIvpa({ getCase: (id) => state.cases.get(id), scheduleRender, selectedCase: () => state.selectedCase });
   setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
   setupPerson({ scheduleRender });
