@@ -226,8 +226,8 @@ def crew(request):
     # Who the user is comes with the page (one round trip less on a slow network); it holds
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
-        strings=(*SHELL_STRINGS, "status", "crew", "crew.card", "crew.messages",
-                 "crew.careplan", "crew.changes"),
+        strings=(*SHELL_STRINGS, "status", "crew", "crew.card", "crew.messages", "crew.careplan",
+                 "crew.changes", "priority_short"),
         tables=("assignment",),
         with_map=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},

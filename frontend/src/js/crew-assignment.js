@@ -4,7 +4,7 @@
    button for the next step (acknowledge first; "available" on scene), and the times of each
    status so far. The map and "Navigera" are crew-map.js's. */
 
-import { el, fmtTime, statusLabel, t } from './common.js';
+import { el, fmtTime, priorityShort, statusLabel, t } from './common.js';
 import { renderCaseFacts } from './crew-card.js';
 import { table } from './tables.js';
 
@@ -27,7 +27,7 @@ export function renderAssignment(a, { cooling }) {
   card.dataset.status = a.status;
   const prio = $('a-priority');
   prio.className = `prio-badge a-priority prio-${c.priority}`;
-  prio.textContent = c.priority;
+  prio.textContent = priorityShort(c.priority);
   const status = $('a-status');
   status.className = `badge a-status st-${a.status}`;
   status.textContent = statusLabel(a.status);
