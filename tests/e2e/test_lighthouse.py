@@ -198,6 +198,7 @@ SCREENS = {
 }
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 RUNS = 3
+REPORTS = os.environ.get("LIGHTHOUSE_REPORTS")
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +240,9 @@ def test_every_lighthouse_category_scores_at_least_90(live, sessions, screen, tm
     runs = []
     for _ in range(RUNS):
         report = lighthouse(url, cookies, tmp_path, skip=skip)
+        if REPORTS:  # LIGHTHOUSE_REPORTS=<folder>: each run's JSON report kept, to look into
+            Path(REPORTS).mkdir(parents=True, exist_ok=True)
+            (Path(REPORTS) / f"{screen}-{len(runs) + 1}.json").write_text(json.dumps(report))
         assert report["finalDisplayedUrl"] == url, f"{screen} itself, not another page"
         scores = {c: report["categories"][c]["score"] or 0 for c in CATEGORIES}
         runs.append((report, scores))
