@@ -151,6 +151,8 @@ def test_cardiac_arrest_alerts_volunteers_who_answer_and_the_console_follows(liv
         assert "Tolvan" not in text and "19121212" not in text and "Stora torget" not in text
     shot(phones["eva"], "responder-alert")
     assert axe_serious(phones["eva"]) == []
+    # The alert counts at once in the week's count on the phone, without a reload.
+    expect(phones["eva"].locator("#p-week")).to_have_text("1 larm de senaste 7 dagarna")
 
     # The console's panel: the callout and everyone alerted, each phone's receipt ("seen").
     panel = anna.locator("#ivpa-panel")
