@@ -272,6 +272,8 @@ def recommend() -> dict:
         "fit": _("Units that fit, fastest first"),
         "unfit": _("Do not fit ({n})"),
         "none_fit": _("No unit fits: send one below with the reason."),
+        "none_more": _("No further unit fits: to send another, choose one below and give the "
+                       "reason."),
         "send": _("Dispatch"),
         "anyway": _("Dispatch anyway…"),
         "all": _("Show all ({n})"),

@@ -104,5 +104,6 @@ def test_a_1a_is_registered_and_dispatched_from_the_recommendation_in_two_clicks
     expect(recommend.locator(".rec-unit[data-call-sign='AMB 1010'] .rec-why")).to_have_text(
         "redan på det här ärendet", timeout=WAIT)
     expect(recommend.locator("#recommend-dispatch")).to_have_count(0, timeout=WAIT)
-    expect(recommend.locator(".rec-none")).to_be_visible(timeout=WAIT)
+    expect(recommend.locator(".rec-none")).to_have_text(
+        "Ingen ytterligare enhet passar: för att larma fler, välj nedan och ange skälet.")
     shot(anna, "console-1a-dispatched")

@@ -8,7 +8,7 @@
    The ranking is fetched again when the case is selected, when a unit changes (status, crew,
    service; a few at a time), when the case changes, and after a dispatch. */
 
-import { api, el, kindLabel, notify, place, statusLabel, t } from './common.js';
+import { ACTIVE, api, el, kindLabel, notify, place, statusLabel, t } from './common.js';
 import { fetchCase, scheduleRender, state, upsertAssignment } from './console-state.js';
 
 const SHOWN = 5; // units of each list shown before "show all"
@@ -171,7 +171,10 @@ function build(c) {
     go.addEventListener('click', () => dispatchUnits(c.id, [best.unit]));
     node.append(go);
   } else {
-    node.append(el('p', { class: 'rec-none' }, t('console.recommend.none_fit')));
+    // A case with a unit on it already is not alarming: no further unit fits.
+    const onIt = c.assignments.some((a) => ACTIVE.has(a.status));
+    node.append(el('p', { class: `rec-none${onIt ? ' is-covered' : ''}` },
+      t(onIt ? 'console.recommend.none_more' : 'console.recommend.none_fit')));
   }
   node.append(overrideForm(c) || '');
   if (fit.length) {
