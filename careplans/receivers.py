@@ -11,7 +11,7 @@ from .services import case_caller_index
 
 @receiver(signals.case_registered, dispatch_uid="careplans.case_registered")
 def on_case_registered(sender, case, **kwargs) -> None:
-    case_caller_index(case=case)
+    case_caller_index(case=case, new=True)
 
 
 @receiver(signals.case_updated, dispatch_uid="careplans.case_updated")

@@ -155,13 +155,18 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
     return plan
 
 
-def case_caller_index(*, case) -> None:
+def case_caller_index(*, case, new: bool = False) -> None:
     """Index the number `case`'s call came from, in E.164 (*inringande nummer*); a number that
-    is no number is not indexed (and the case is not found by number)."""
+    is no number is not indexed (and the case is not found by number). `new`: the case was
+    registered in this transaction, so it has no row yet (one INSERT, on the path of a 1A)."""
     try:
         number = phone_normalise(case.caller_number)
     except PhoneNumberInvalid:
-        CaseCaller.objects.filter(case=case).delete()
+        if not new:
+            CaseCaller.objects.filter(case=case).delete()
+        return
+    if new:
+        CaseCaller.objects.create(case=case, number=number, registered_at=case.registered_at)
         return
     CaseCaller.objects.update_or_create(case=case, defaults={
         "number": number, "registered_at": case.registered_at})

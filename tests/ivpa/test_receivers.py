@@ -68,7 +68,8 @@ def test_an_ineligible_case_registers_without_a_callout(arrest, ivpa):
 
 def test_raising_the_priority_to_1a_starts_the_callout(arrest, ivpa, demo):
     case = arrest(priority="2A", mbs_priority="2A")
-    dispatch.case_update(case=case, by=demo.anna, priority="1A", mbs_priority="1A")
+    dispatch.case_update(case=case, by=demo.anna, priority="1A", mbs_priority="1A",
+                         priority_change_reason="Slutat andas under samtalet")
     assert the_callout(case).is_active
 
 
