@@ -5,14 +5,16 @@ it (an assignment on the crew's card, referrals on the mobile unit's list, a cas
 console). Every category (performance, accessibility, best practices, SEO) scores at least 90
 and axe-core finds nothing serious; the figures are printed.
 
-Lighthouse's default mobile profile (a Moto G Power on slow 4G: 150 ms, 1.6 Mbit/s, CPU x4),
-throttling simulated (Lantern computes the times from the trace of an unthrottled load). A
+Lighthouse's mobile profile (slow 4G: 150 ms, 1.6 Mbit/s), throttling simulated (Lantern
+computes the times from the trace of an unthrottled load), the CPU slowdown calibrated to the
+machine's BenchmarkIndex during that load (tests/e2e/lighthouse.mjs: the same simulated phone
+on a quiet or a loaded machine). A
 loaded machine only makes a run slower, never faster, so a screen gets up to three runs and
 each category its best: the test asks what the page costs, not how busy the machine was. The
 caller's page is deliberately `noindex` (a private link), so SEO's "is crawlable" is not asked
 of it.
 
-On the crew screen also slow 3G (WebPageTest's "3G Slow": 400 ms, 400 kbit/s, CPU x4;
+On the crew screen also slow 3G (WebPageTest's "3G Slow": 400 ms, 400 kbit/s;
 Lighthouse has no preset of that name) for the time to interactive, and the app shell's size:
 every same-origin document, script, style sheet, font and image the screen loads; its
 compressed size is what gzip makes of those bytes."""
