@@ -14,12 +14,14 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from core.static import CompressedStaticFilesHandler  # noqa: E402
 from realtime.auth import BrowserOriginValidator, RefuseCleanly, StreamAuthStack  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
-http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
+# Static files compressed as nginx sends them (core.static); with SERVE_STATIC=false nginx does.
+http_app = (CompressedStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC
+            else django_asgi_app)
 
 router = ProtocolTypeRouter(
     {

@@ -330,7 +330,20 @@ $('a-alt').addEventListener('click', () => step('available'));
 
 /* ---------- rendering ---------- */
 
+let drawQueued = false;
+/** Draw the screen again, once for everything that changed at this moment: the start-up's
+    answers (the assignments, the unit, the card's parts, each image) each ask for a drawing,
+    and drawing the card and its map a dozen times held the first paint back. */
 function render() {
+  if (drawQueued) return;
+  drawQueued = true;
+  queueMicrotask(() => {
+    drawQueued = false;
+    draw();
+  });
+}
+
+function draw() {
   const joined = Boolean(field.me?.unit);
   $('join').hidden = !field.me || joined;
   $('duty').hidden = !joined;
