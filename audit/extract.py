@@ -29,7 +29,10 @@ def _moment(text: str, *, end: bool) -> datetime | None:
     """A date (its start; with end=True the next day's start) or an ISO 8601 time."""
     if not text:
         return None
-    day = parse_date(text) if len(text) == 10 else None
+    try:  # a date that does not exist (2026-02-30, 2026-13-01) raises rather than gives None
+        day = parse_date(text) if len(text) == 10 else None
+    except ValueError:
+        raise Invalid(_("Give the period's dates as YYYY-MM-DD, e.g. 2026-01-31.")) from None
     if day is not None:
         if end:
             day += timedelta(days=1)

@@ -24,7 +24,10 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
 def _time(value: str | None, name: str):
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed but no such time (2026-02-30T08:00)
+        parsed = None
     if parsed is None:
         raise Invalid(f"{name} must be an ISO 8601 time, e.g. 2026-11-23T08:00:00Z.")
     return parsed

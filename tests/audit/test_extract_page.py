@@ -103,6 +103,8 @@ def test_the_period_limits_the_entries_and_is_printed(demo, api, history):
 
 @pytest.mark.parametrize("query, message", [
     ({"since": "igår"}, "Ange periodens datum som ÅÅÅÅ-MM-DD"),
+    ({"since": "2026-02-30"}, "Ange periodens datum som ÅÅÅÅ-MM-DD"),
+    ({"until": "2026-13-01"}, "Ange periodens datum som ÅÅÅÅ-MM-DD"),
     ({"since": "2026-05-02", "until": "2026-05-01"}, "Periodens första dag kommer efter"),
 ])
 def test_a_bad_period_is_a_400_that_says_what_to_type_and_records_nothing(
