@@ -41,8 +41,11 @@ def console_edit() -> dict:
         "cancel": _("Cancel"),
         "saved": _("Case {ref} changed."),
         "nothing": _("Nothing was changed."),
-        "conflict": _("Someone else changed the case while you were editing it. Its current "
-                      "values are loaded: check them and make your change again."),
+        "conflict": _("Someone else changed the case while you were editing it. Their values "
+                      "are loaded and yours are kept on top, marked: check them and save "
+                      "again."),
+        "mine": _("Your value — was {value} when someone else changed it"),
+        "empty": _("(empty)"),
         "changed_elsewhere": _("Someone else has just changed this case: saving will show "
                                "you their change first."),
         "reason_hint": _("Required when the chosen priority differs from the MBS priority or "

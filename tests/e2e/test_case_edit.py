@@ -1,6 +1,6 @@
 """End to end, in a real browser: a dispatcher edits a registered case on the console and the
 crew on it sees the change live; the history lists it; an edit made while someone else changed
-the case is refused with their values reloaded.
+the case is refused with their values reloaded and the dispatcher's own changes kept on top.
 
 One real server (uvicorn, its own database, the demo data) for the module; Debian's Chromium
 through Playwright, one browser context per person. Set E2E_SCREENSHOTS=/some/dir to keep
@@ -137,7 +137,7 @@ def test_a_priority_change_with_its_reason_reaches_the_crew_live(live, open_page
     shot(erik, "console-history")
 
 
-def test_an_edit_made_while_someone_else_changed_the_case_reloads_their_values(
+def test_an_edit_made_while_someone_else_changed_the_case_keeps_what_was_typed_over_theirs(
         live, open_page):
     erik = open_page(CONSOLE)
     case = register(live, as_dispatcher(live), complaint="Fallskada, höftsmärta")
@@ -145,19 +145,35 @@ def test_an_edit_made_while_someone_else_changed_the_case_reloads_their_values(
     card = open_case(erik, case["reference"])
     card.locator(".edit-btn").click()
     expect(erik.locator("#case-edit")).to_be_visible()
-    # Anna changes the case meanwhile (version 1 -> 2).
+    # Anna changes the case meanwhile (version 1 -> 2): the door code and the safety warning.
     httpx.patch(live.url + f"/api/cases/{case['id']}/", headers=as_dispatcher(live, "anna"),
-                json={"door_code": "1111", "version": 1}).raise_for_status()
+                json={"door_code": "1111", "safety_warning": "Hund i lägenheten",
+                      "version": 1}).raise_for_status()
     expect(erik.locator("#edit-note")).to_be_visible(timeout=WAIT_MS)
     erik.fill("#edit-door_code", "2222")
+    erik.fill("#edit-notes", "Anhörig möter vid porten")
     erik.click("#edit-save")
     error = erik.locator("#edit-error")
     expect(error).to_contain_text("Någon annan ändrade ärendet", timeout=WAIT_MS)
-    # Anna's value is loaded, nothing of hers was overwritten; saved again, erik's goes in.
-    expect(erik.locator("#edit-door_code")).to_have_value("1111")
-    erik.fill("#edit-door_code", "2222")
+    # Nothing erik typed is lost: his values stay on top, marked with the value they replace;
+    # Anna's change to another field is shown.
+    expect(erik.locator("#edit-door_code")).to_have_value("2222")
+    expect(erik.locator("#edit-notes")).to_have_value("Anhörig möter vid porten")
+    expect(erik.locator("#edit-safety_warning")).to_have_value("Hund i lägenheten")
+    door_note = erik.locator(".mine-note[data-field='door_code']")
+    expect(door_note).to_have_text("Ditt värde — var 1111 när någon annan ändrade")
+    expect(erik.locator(".mine-note[data-field='notes']")).to_contain_text("(tomt)")
+    expect(erik.locator(".field-mine")).to_have_count(2)
+    assert axe_serious_in(erik, "#case-edit") == []
+    shot(erik, "console-conflict")
+    # Saved again with the current version: erik's values go in, Anna's stay.
     erik.click("#edit-save")
     expect(erik.locator("#case-edit")).to_be_hidden(timeout=WAIT_MS)
     current = httpx.get(live.url + f"/api/cases/{case['id']}/",
                         headers=as_dispatcher(live)).json()
-    assert (current["door_code"], current["version"]) == ("2222", 3)
+    assert (current["door_code"], current["notes"], current["safety_warning"],
+            current["version"]) == ("2222", "Anhörig möter vid porten", "Hund i lägenheten", 3)
+    # Opened again, the form carries no marks of the old conflict.
+    card.locator(".edit-btn").click()
+    expect(erik.locator("#edit-door_code")).to_have_value("2222", timeout=WAIT_MS)
+    expect(erik.locator(".field-mine")).to_have_count(0)

@@ -8,8 +8,9 @@
 
    Only what the dispatcher changed is sent, with the version the form was filled from: when
    someone else changed the case meanwhile the server answers 409 with the current values,
-   which the form reloads ("Någon annan ändrade ärendet…"); nothing is saved over them. The
-   case's history (console-history.js) is one click away. */
+   which the form reloads ("Någon annan ändrade ärendet…") with the dispatcher's own changes
+   put back on top, each marked with the value it replaces; nothing is saved over anyone's
+   change unseen. The case's history (console-history.js) is one click away. */
 
 import { api, el, notify, t } from './common.js';
 import { addressCombobox } from './console-address.js';
@@ -138,6 +139,11 @@ function fill(c) {
   const { f } = editor;
   editor.loaded = c;
   editor.place = null;
+  for (const box of editor.marks || []) {
+    box.classList.remove('field-mine');
+    for (const note of box.querySelectorAll(':scope > .mine-note')) note.remove();
+  }
+  editor.marks = [];
   f.title.textContent = t('console.edit.title', { ref: c.reference });
   f.priority.value = c.priority;
   const mbs = choices('mbs_priority').find(([value]) => value === c.mbs_priority);
@@ -165,6 +171,67 @@ function showError(message, errors) {
   for (const name of Object.keys(errors || {})) {
     (form.elements[name] instanceof Element ? form.elements[name] : form.elements[name]?.[0])?.setAttribute('aria-invalid', 'true');
   }
+}
+
+/** A field's value as the dispatcher reads it (a choice's words, never its code). */
+function shown(name, value) {
+  if (Array.isArray(value)) {
+    const words = new Map(choices(name));
+    return value.length ? value.map((v) => words.get(v) || v).join(', ') : t('console.edit.empty');
+  }
+  if (value === null || value === undefined || String(value).trim() === '') return t('console.edit.empty');
+  if (['priority', 'case_type'].includes(name)) return choices(name).find(([v]) => v === value)?.[1] || value;
+  return String(value);
+}
+
+/** Where field `name`'s value is shown in the form (its label, or its fieldset). */
+function fieldBox(name) {
+  const { f } = editor;
+  if (name === 'latitude' || name === 'longitude') return f.latitude.closest('label');
+  if (name === 'priority_change_reason') return f.reasonField;
+  return LISTS.includes(name) ? f[name] : f[name]?.closest('label');
+}
+
+/** After a 409: the dispatcher's changes (`mine`, as sent) back in the form filled with the
+    current values, each marked "Ditt värde — var X när någon annan ändrade". The next save
+    sends them with the current version. */
+function keepMine(mine, current) {
+  const { f } = editor;
+  const marks = [];
+  for (const name of TEXTS) if (name in mine) f[name].value = mine[name];
+  if ('latitude' in mine) {
+    f.latitude.value = String(mine.latitude);
+    f.longitude.value = String(mine.longitude);
+  }
+  if ('municipality' in mine) {
+    f.municipality.value = mine.municipality;
+    if (mine.municipality_code) editor.place = { code: mine.municipality_code, name: mine.municipality };
+  }
+  if ('case_type' in mine) f.case_type.value = mine.case_type;
+  for (const name of LISTS) {
+    if (name in mine) for (const box of f[name].querySelectorAll('input')) box.checked = mine[name].includes(box.value);
+  }
+  if ('priority' in mine) f.priority.value = mine.priority;
+  if ('priority_change_reason' in mine) {
+    f.reason.value = mine.priority_change_reason;
+    f.reason.dataset.typed = '1';
+  }
+  syncReason();
+  for (const name of Object.keys(mine)) {
+    if (name === 'longitude' || name === 'municipality_code') continue;
+    const was = name === 'latitude'
+      ? `${current.latitude}, ${current.longitude}`
+      : shown(name, current[name]);
+    const same = name === 'latitude'
+      ? mine.latitude === current.latitude && mine.longitude === current.longitude
+      : JSON.stringify(mine[name]) === JSON.stringify(current[name]);
+    const box = fieldBox(name);
+    if (same || !box) continue;
+    box.classList.add('field-mine');
+    box.append(el('small', { class: 'hint mine-note', 'data-field': name }, t('console.edit.mine', { value: was })));
+    marks.push(box);
+  }
+  editor.marks = marks;
 }
 
 /** What the dispatcher changed, as the API takes it (nothing else is sent). */
@@ -208,9 +275,11 @@ async function save() {
     notify(t('console.edit.saved', { ref: updated.reference }), 'ok');
   } catch (err) {
     if (err.status === 409 && err.body?.current) {
-      // Someone else's change came first: their values, and the version to edit now.
+      // Someone else's change came first: their values and the version to edit now, with
+      // what this dispatcher changed put back on top, marked (nothing typed is lost).
       upsertCase(err.body.current);
       fill(err.body.current);
+      keepMine(body, err.body.current);
       showError(t('console.edit.conflict'));
     } else {
       showError(err.detail, err.body?.errors);
