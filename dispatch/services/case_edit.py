@@ -24,7 +24,9 @@ from ..events import publish_case, publish_case_changed
 from ..models import ACTIVE_STATUSES, Case, CaseChange, CaseStatus
 from .case_fields import (
     case_place,
+    field_label,
     priority_reason_missing,
+    priority_words,
     valid_capabilities,
     valid_case_type,
     valid_priority,
@@ -63,7 +65,8 @@ def _reason_required(case: Case, *, priority: str, mbs_priority: str) -> str | N
     """Why this edit must give a reason for the priority, or None."""
     if priority != case.priority:
         return _("The priority changes from %(old)s to %(new)s: give the reason for the change "
-                 "(priority_change_reason).") % {"old": case.priority, "new": priority}
+                 "(priority_change_reason).") % {"old": priority_words(case.priority),
+                                                 "new": priority_words(priority)}
     if mbs_priority != case.mbs_priority and priority != mbs_priority:
         return priority_reason_missing()
     return None
@@ -73,7 +76,10 @@ def _checked(case: Case, fields: dict) -> dict:
     """The edit's fields checked and completed (the region rule), as the model stores them."""
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
-        raise Invalid(_("%(field)s cannot be changed.") % {"field": unknown[0]})
+        label = field_label(unknown[0])
+        if not label:  # not a field of the case at all: the name the request gave, quoted
+            raise Invalid(_("The field “%(field)s” cannot be changed.") % {"field": unknown[0]})
+        raise Invalid(_("%(field)s cannot be changed.") % {"field": label})
     if "latitude" in fields or "longitude" in fields:
         fields["latitude"], fields["longitude"] = validate_position(
             latitude=fields.get("latitude", case.latitude),
@@ -89,7 +95,7 @@ def _checked(case: Case, fields: dict) -> dict:
         fields["required_capabilities"] = valid_capabilities(fields["required_capabilities"])
     for name in ("address", "complaint"):
         if name in fields and not str(fields[name]).strip():
-            raise Invalid(_("%(field)s cannot be empty.") % {"field": name})
+            raise Invalid(_("%(field)s cannot be empty.") % {"field": field_label(name)})
     if fields.keys() & {"municipality", "municipality_code", "region"}:
         # A new municipality moves the case to its region, unless the dispatcher sets the
         # region in the same change; a name alone drops the old code (it is another place).

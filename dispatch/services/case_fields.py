@@ -4,12 +4,40 @@ region follows the municipality), the priorities, the scene flags, the capabilit
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from core.errors import Invalid
 from crews.models import Capability, Region
 from places.selectors import municipality_find
 
 from ..models import CaseType, Priority, SceneFlag
+
+# A field as the dispatcher knows it (the console's labels): a message names the field in words.
+FIELD_LABELS = {
+    "region": _l("Region"), "caller_number": _l("Caller's number"),
+    "address": _l("Address"), "municipality": _l("Municipality"),
+    "municipality_code": _l("Municipality code"), "latitude": _l("Latitude"),
+    "longitude": _l("Longitude"), "complaint": _l("Complaint"), "case_type": _l("Case type"),
+    "scene_flags": _l("At the scene"), "door_code": _l("Door code"), "notes": _l("Notes"),
+    "safety_warning": _l("Safety warning"), "mbs_priority": _l("MBS priority"),
+    "priority": _l("Chosen priority"), "priority_change_reason": _l("Reason for changed priority"),
+    "is_prioritised_line": _l("Prioritised line"),
+    "personal_identity_number": _l("Personal identity number"),
+    "patient_name": _l("Patient name"), "referred_to": _l("Referred to"),
+    "required_capabilities": _l("The unit must have"), "reference": _l("Case number"),
+    "status": _l("Status"), "registered_at": _l("Registered"), "closed_at": _l("Closed"),
+}
+
+
+def field_label(name: str) -> str:
+    """The field's name in words (the console's label), for a message a person reads."""
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else ""
+
+
+def priority_words(value: str) -> str:
+    """A priority as the console shows it ("1A", "Hänvisning (ingen ambulans)")."""
+    return str(Priority(value).label) if value in Priority.values else value
 
 
 def priority_reason_missing() -> str:

@@ -3,9 +3,10 @@ row per change in the same transaction, an edit made on an older version refused
 current values, values checked, a closed case left alone, and the crews on the case told."""
 
 import pytest
+from django.utils import translation
 
 from audit.models import AccessAction, AccessLogEntry
-from core.errors import Conflict
+from core.errors import Conflict, Invalid
 from dispatch import services
 from dispatch.models import Case, CaseChange
 from realtime.models import Event
@@ -30,6 +31,19 @@ def test_a_priority_change_without_a_reason_is_refused_saying_what_to_do(demo, a
     assert response.status_code == 400
     assert_detail(response, "2A", "1A", "reason", "priority_change_reason")
     assert db_state() == before and not CaseChange.objects.exists()
+
+
+def test_a_priority_change_names_the_priorities_in_words(demo, api, new_case):
+    case = new_case(priority="2B", mbs_priority="2B")
+    response = api(demo.anna).patch(url(case), {"priority": "referral", "version": 1},
+                                    format="json")
+    assert response.status_code == 400
+    detail = assert_detail(response, "The priority changes from 2B to Referral (no ambulance)")
+    assert "referral" not in detail.replace("priority_change_reason", "")
+    with translation.override("sv"), pytest.raises(Invalid) as refused:
+        services.case_update(case=case, by=demo.anna, priority="referral")
+    assert refused.value.message.startswith(
+        "Prioriteten ändras från 2B till Hänvisning (ingen ambulans): ange orsaken")
 
 
 def test_a_blank_reason_is_no_reason(demo, api, new_case):
@@ -209,6 +223,22 @@ def test_bad_values_are_refused_and_change_nothing(demo, api, new_case,
     assert response.status_code == 400, response.json()
     assert_detail(response, fragment)
     assert db_state() == before and not CaseChange.objects.exists()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"address": ""}, "Adress får inte vara tomt."),
+    ({"complaint": " "}, "Sökorsak får inte vara tomt."),
+    ({"reference": "X-1"}, "Ärendenummer kan inte ändras."),
+    ({"colour": "red"}, "Fältet ”colour” kan inte ändras."),
+])
+def test_the_services_refusals_name_the_field_in_words(demo, new_case, change, message):
+    """An integration calling the service (past the API's serializer) is told the field by
+    its label, in the dispatcher's language, never by its code."""
+    case = new_case()
+    with translation.override("sv"), pytest.raises(Invalid) as refused:
+        services.case_update(case=case, by=demo.anna, **change)
+    assert refused.value.message == message
+    assert not CaseChange.objects.exists()
 
 
 def test_a_closed_case_is_not_edited(demo, api, new_case):
