@@ -1,9 +1,10 @@
 """Actions that change care plans (*vårdplaner*). Each change is one transaction that also
-tells the consoles (a `care_plan.changed` event with the plan's id only: events carry no
-patient data); the view or admin that called it records the access (careplans/access.py)."""
+tells the consoles and the crews on the person's active assignments (a `care_plan.changed`
+event with the plan's id only: events carry no patient data); the view or admin that called
+it records the access (careplans/access.py)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,11 +13,14 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Invalid
 from core.identity_numbers import pin_is_valid, pin_key
 from core.phones import PhoneNumberInvalid, phone_normalise
+from crews.streams import unit_stream
+from dispatch.models import ACTIVE_STATUSES
+from dispatch.selectors import cases_of_person
 from dispatch.streams import DISPATCH_STREAM
-from realtime.services import event_publish
+from realtime.services import events_publish
 
 from .models import CarePlan, CarePlanPhone, CaseCaller, ConsentMethod
-from .selectors import overlapping_plan
+from .selectors import case_pks_by_caller, overlapping_plan
 
 # The fields a change may set (PATCH, the admin); the phones are set as a list.
 EDITABLE = (
@@ -92,8 +96,41 @@ def _set_phones(plan: CarePlan, phones: list[str]) -> None:
         [CarePlanPhone(plan=plan, number=n) for n in phones if n not in have])
 
 
-def _published(plan: CarePlan) -> None:
-    event_publish(stream=DISPATCH_STREAM, type="care_plan.changed", data={"id": plan.pk})
+# An active assignment's case was registered within this (a unit is on a case for hours).
+ACTIVE_CASE_WINDOW = timedelta(days=7)
+
+
+def _person(plan: CarePlan) -> tuple[str, list[str]]:
+    """Whom `plan` names now: its identity number and its numbers."""
+    return plan.personal_identity_number, plan.phone_list()
+
+
+def _units_of_person(*, pin: str, phones: Sequence[str]) -> set[int]:
+    """The units on an active assignment whose case is the person's: by identity number, or
+    by a number they call from when the case or the plan names no identity number (as
+    selectors.care_plan_for_case matches). More units than the plan applies to do no harm (the
+    event carries the plan's id only); one it applies to must not be left out."""
+    since = timezone.now() - ACTIVE_CASE_WINDOW
+    cases = cases_of_person(personal_identity_number=pin, since=since) if pin_key(pin) else []
+    for phone in phones:
+        cases += [c for c in cases_of_person(pks=case_pks_by_caller(phone=phone, since=since),
+                                             since=since)
+                  if not pin_key(pin) or not pin_key(c.personal_identity_number)]
+    return {a.unit_id for case in cases for a in case.assignments.all()
+            if a.status in ACTIVE_STATUSES}
+
+
+def _published(plan: CarePlan, *, before: tuple[str, list[str]] | None = None) -> None:
+    """Tell the consoles, and the crews on the person's cases (whose card shows the crew part:
+    crew-careplan.js asks again), that `plan` changed; `before`: whom it named before this
+    change (a plan moved to another person leaves the first person's crews too)."""
+    pin, phones = _person(plan)
+    units = _units_of_person(pin=pin, phones=phones)
+    if before is not None and before != (pin, phones):
+        units |= _units_of_person(pin=before[0], phones=before[1])
+    data = {"id": plan.pk}
+    events_publish(events=[(DISPATCH_STREAM, "care_plan.changed", data)]
+                   + [(unit_stream(unit), "care_plan.changed", data) for unit in sorted(units)])
 
 
 @transaction.atomic
@@ -136,6 +173,7 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
         raise Invalid(_("These cannot be changed: %(fields)s.")
                       % {"fields": ", ".join(sorted(unknown))})
     current = CarePlan.objects.get(pk=plan.pk)
+    before = _person(current)
     values = {name: getattr(current, name) for name in EDITABLE}
     for name, value in fields.items():
         values[name] = value.strip() if isinstance(value, str) else value
@@ -151,7 +189,7 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
     plan.refresh_from_db()
     if phones is not None:
         _set_phones(plan, numbers)
-    _published(plan)
+    _published(plan, before=before)
     return plan
 
 

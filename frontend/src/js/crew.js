@@ -23,7 +23,9 @@ import {
 import { renderAssignment } from './crew-assignment.js';
 import { cardEvent, cardReset, cardSent, renderCardParts, setupCardParts } from './crew-card.js';
 import { announceCaseChange } from './crew-changes.js';
-import { carePlanReset, renderCarePlan, setupCarePlan } from './crew-careplan.js';
+import {
+  carePlanCaseChanged, carePlanChanged, carePlanReset, renderCarePlan, setupCarePlan,
+} from './crew-careplan.js';
 import {
   destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
 } from './crew-destination.js';
@@ -256,10 +258,13 @@ function onEvent(event) {
       && destinationChangedElsewhere(state.known.get(d.id), d, outbox.list);
     if (state.known.has(d.id)) applyAssignment(summary);
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
+    if (event.type === 'assignment.case_changed') carePlanCaseChanged(d.id, d.fields);
     refreshAssignment(d.id).then(() => {
       if (redirected) destinationAnnounce(d.id);
       if (event.type === 'assignment.case_changed') announceCaseChange(state.known.get(d.id), d.changes);
     });
+  } else if (event.type === 'care_plan.changed') {
+    carePlanChanged();
   } else if (event.type === 'image.forwarded') {
     if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
   } else if (cardEvent(event)) {
