@@ -85,14 +85,27 @@ def unit_service_set(*, unit: Unit, in_service: bool, note: str = "", by=None) -
     return unit
 
 
+class UnitOutOfService(Invalid):
+    """The unit was taken out of service after the dispatch was checked (the claim's
+    conditional UPDATE found it so): the caller answers with its own check's 400."""
+
+
 @transaction.atomic
-def unit_claim_for_assignment(*, unit: Unit, at: datetime) -> Unit:
-    """Move an available unit to alerted, or refuse: two dispatchers never get the same unit."""
-    claimed = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE).update(
-        status=UnitStatus.ALERTED, status_changed_at=at
-    )
+def unit_claim_for_assignment(*, unit: Unit, at: datetime,
+                              require_in_service: bool = False) -> Unit:
+    """Move an available unit to alerted, or refuse: two dispatchers never get the same unit.
+    With `require_in_service` (a dispatch sent without an override reason) a unit taken out of
+    service meanwhile is refused too (UnitOutOfService), in the same conditional UPDATE."""
+    claimable = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE)
+    if require_in_service:
+        claimable = claimable.filter(in_service=True)
+    claimed = claimable.update(status=UnitStatus.ALERTED, status_changed_at=at)
     if claimed != 1:
         current = Unit.objects.get(pk=unit.pk)
+        if require_in_service and current.status == UnitStatus.AVAILABLE \
+                and not current.in_service:
+            raise UnitOutOfService(_("Unit %(unit)s is out of service.")
+                                   % {"unit": current.call_sign})
         raise Conflict(
             _("Unit %(unit)s is %(status)s, not available.")
             % {"unit": current.call_sign, "status": current.get_status_display().lower()}

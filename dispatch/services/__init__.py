@@ -13,7 +13,12 @@ from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
 from core.times import CLOCK_SKEW
 from crews.models import Region, Unit, UnitStatus
-from crews.services import unit_claim_for_assignment, unit_status_set, validate_position
+from crews.services import (
+    UnitOutOfService,
+    unit_claim_for_assignment,
+    unit_status_set,
+    validate_position,
+)
 from timers.services import timer_cancel, timer_schedule
 
 from .. import signals
@@ -171,8 +176,15 @@ def _stamp_first_alert(case: Case, now: datetime) -> None:
 
 
 def _create_assignment(*, case: Case, unit: Unit, by, now: datetime,
-                       override_reason: str = "") -> Assignment:
-    unit = unit_claim_for_assignment(unit=unit, at=now)
+                       override_reason: str = "", checked: bool = True) -> Assignment:
+    """`checked`: the dispatch was checked without an override reason, so the unit must still
+    be in service when it is claimed (it may have been taken out of service since the check:
+    the claim's conditional UPDATE decides, and the answer is the check's own 400)."""
+    try:
+        unit = unit_claim_for_assignment(unit=unit, at=now, require_in_service=checked)
+    except UnitOutOfService:
+        dispatch_overrides(case=case, units=[unit])  # the check's 400, naming why
+        raise
     assignment = Assignment.objects.create(
         case=case, unit=unit, status=AssignmentStatus.ALERTED, alerted_at=now,
         status_changed_at=now, created_by=by, override_reason=override_reason,
@@ -200,8 +212,9 @@ def assignment_dispatch(*, case: Case, units: Sequence[Unit], by,
         raise Conflict(_("The case is a referral; change its priority before sending a unit."))
     overrides = dispatch_overrides(case=case, units=units, override_reason=override_reason)
     now = timezone.now()
+    checked = not (override_reason or "").strip()
     assignments = [_create_assignment(case=case, unit=u, by=by, now=now,
-                                      override_reason=overrides.get(u.pk, ""))
+                                      override_reason=overrides.get(u.pk, ""), checked=checked)
                    for u in units]
     for assignment in assignments:
         publish_assignment(assignment, "assignment.created")

@@ -102,6 +102,17 @@ def test_a_unit_is_claimed_once(demo):
     assert Unit.objects.get(pk=demo.amb1020.pk).status_changed_at == at
 
 
+def test_a_claim_that_requires_service_refuses_a_unit_taken_out_of_service(demo):
+    services.unit_service_set(unit=demo.amb1020, in_service=False, note="Sanering")
+    with pytest.raises(services.UnitOutOfService, match="AMB 1020"):
+        services.unit_claim_for_assignment(unit=demo.amb1020, at=timezone.now(),
+                                           require_in_service=True)
+    assert Unit.objects.get(pk=demo.amb1020.pk).status == "available"
+    # Without the requirement (a dispatch with an override reason) it is claimed.
+    claimed = services.unit_claim_for_assignment(unit=demo.amb1020, at=timezone.now())
+    assert claimed.status == "alerted"
+
+
 def test_a_position_report_is_stored_and_published(demo):
     at = timezone.now() - timedelta(seconds=2)
     unit = services.unit_position_report(unit=demo.amb1010, latitude="59.62",

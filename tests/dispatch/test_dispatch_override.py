@@ -3,6 +3,8 @@ needs, not for emergencies) is refused with a 400 that says what to do, unless t
 gives the reason for sending it anyway; the reason is stored on the assignment and shown on
 the case."""
 
+import dispatch.services as dispatch_services
+from crews.models import Unit
 from crews.services import crew_join, unit_service_set
 from dispatch.models import Assignment
 from tests.dispatch.helpers import assert_detail, db_state
@@ -85,3 +87,29 @@ def test_an_over_long_or_unknown_capability_is_a_400(demo, new_case, api):
         "priority": "2A", "required_capabilities": ["teleportation"]}, format="json")
     assert response.status_code == 400
     assert "required_capabilities" in response.json()["errors"]
+
+
+def test_a_unit_taken_out_of_service_after_the_check_is_refused_by_the_claim(
+        demo, new_case, api, monkeypatch):
+    """The check reads the unit without a lock: another request takes it out of service just
+    after (its transaction commits before our claim). The claim's conditional UPDATE requires
+    it in service when no reason is given, and the answer is the check's 400."""
+    case = new_case()
+    checked = dispatch_services.dispatch_overrides
+    calls = []
+
+    def check_then_out_of_service(**kwargs):
+        needs = checked(**kwargs)
+        if not calls:
+            Unit.objects.filter(pk=demo.amb1010.pk).update(in_service=False,
+                                                           service_note="Sanering")
+        calls.append(kwargs)
+        return needs
+
+    monkeypatch.setattr(dispatch_services, "dispatch_overrides", check_then_out_of_service)
+    response = dispatch(api, demo.anna, case, [demo.amb1010])
+    assert response.status_code == 400, response.content
+    assert_detail(response, "AMB 1010", "out of service", "override_reason")
+    assert [r["code"] for r in response.json()["units"][0]["why_not"]] == ["out_of_service"]
+    assert not Assignment.objects.filter(case=case).exists()
+    assert Unit.objects.get(pk=demo.amb1010.pk).status == "available"
