@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from careplans.management.commands.seed_careplans_demo import CREW, DISPATCHER, PERSON_PIN
+from tests.careplans.conftest import plan_payload
 from tests.e2e.browser import AXE, CONSOLE, TABLET, pages_open, sign_in
 from tests.live import LiveProduct
 
@@ -197,3 +198,44 @@ def test_a_dispatcher_writes_a_care_plan_from_the_case_and_it_shows_at_once(live
     expect(band.locator(".careplan-instructions")).to_have_text("Ring vårdcentralen först.")
     expect(band).to_contain_text("Samtycke: Muntligt, antecknat i journalen")
     expect(panel.locator(".careplan-write")).to_have_text("Ändra vårdplanen…")
+
+
+def test_the_crew_part_follows_a_changed_plan_and_a_changed_patient_live(live, open_page):
+    ali = open_page(TABLET)
+    sign_in(ali, live.url, "ali", "/crew/")
+    join_unit(ali, "AMB 1020")
+    ali.evaluate("window.__sameDocument = true")
+
+    headers = {"Authorization": f"Token {live.token('erik')}"}
+    plan = httpx.post(live.url + "/api/care-plans/", headers=headers, json={
+        **plan_payload(personal_identity_number="19390101-0005", phones=["070-174 06 55"]),
+        "crew_instructions": "Syrgas 2 l/min."})
+    assert plan.status_code == 201, plan.text
+    regions = {r["code"]: r["id"] for r in
+               httpx.get(live.url + "/api/regions/", headers=headers).json()}
+    units = {u["call_sign"]: u["id"] for u in
+             httpx.get(live.url + "/api/units/", headers=headers).json()}
+    case = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": regions["VML"], "caller_number": "070-174 06 55",
+        "address": "Kopparbergsvägen 10",
+        "municipality": "Västerås", "latitude": 59.6162, "longitude": 16.5528,
+        "complaint": "Andfådd i vila", "mbs_priority": "2A", "priority": "2A",
+        "personal_identity_number": "19390101-0005"}).json()
+    sent = httpx.post(f"{live.url}/api/cases/{case['id']}/dispatch/", headers=headers,
+                      json={"units": [units["AMB 1020"]]})
+    assert sent.status_code == 201, sent.text
+    part = ali.locator("#a-careplan")
+    expect(part).to_contain_text("Syrgas 2 l/min.")
+
+    # The care unit raises the oxygen: the card says so, live, without a reload.
+    changed = httpx.patch(f"{live.url}/api/care-plans/{plan.json()['id']}/", headers=headers,
+                          json={"crew_instructions": "Syrgas 4 l/min, inte mer."})
+    assert changed.status_code == 200, changed.text
+    expect(part).to_contain_text("Syrgas 4 l/min, inte mer.")
+
+    # The centre finds the patient is someone else: that person has no plan, the part goes.
+    edit = httpx.patch(f"{live.url}/api/cases/{case['id']}/", headers=headers, json={
+        "personal_identity_number": "19450505-1234", "version": case["version"]})
+    assert edit.status_code == 200, edit.text
+    expect(part).to_be_hidden()
+    assert ali.evaluate("window.__sameDocument") is True
