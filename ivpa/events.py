@@ -125,13 +125,17 @@ def publish_to_responders(alerts: list[ResponderAlert], type: str) -> None:
                            for a in alerts])
 
 
-def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True) -> None:
-    """One alert changed: its responder's devices and the dispatchers are told."""
+def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True,
+                  to_crews: bool = True) -> None:
+    """One alert changed: its responder's devices and the dispatchers are told, and the crews
+    on the case unless nothing their card shows changed (`to_crews=False`: a position report
+    on the way, the device's receipt: crew_responders() shows neither)."""
     # The responder's event first: it is the one a person waits for.
     if to_responder:
         publish_to_responder(alert, type)
     event_publish(stream=IVPA_STREAM, type="alert.updated", data=alert_for_dispatcher(alert))
-    publish_to_crews(alert.callout.case_id)
+    if to_crews:
+        publish_to_crews(alert.callout.case_id)
 
 
 def publish_alerts(alerts: list[ResponderAlert], type: str) -> None:

@@ -67,7 +67,7 @@ def alert_seen(*, alert: ResponderAlert, by) -> ResponderAlert:
     if alert.seen_at is None:
         alert.seen_at = timezone.now()
         alert.save(update_fields=["seen_at"])
-        publish_alert(alert, "alert.updated", to_responder=False)
+        publish_alert(alert, "alert.updated", to_responder=False, to_crews=False)
     return alert
 
 

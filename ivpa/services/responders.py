@@ -161,7 +161,7 @@ def responder_report_position(
             responder=responder, status=AlertStatus.ACCEPTED, ended_at__isnull=True,
             callout__ended_at__isnull=True).select_related(
             "callout__case", "responder__user", "aed"):
-        publish_alert(alert, "alert.updated", to_responder=False)
+        publish_alert(alert, "alert.updated", to_responder=False, to_crews=False)
     return responder
 
 

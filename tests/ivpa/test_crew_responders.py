@@ -90,3 +90,21 @@ def test_only_the_assigned_crew_and_the_dispatchers_see_them(scene, api, demo):
     assert api(demo.lars).get(url(assignment)).status_code == 403
     assert api(demo.karin).get(url(assignment)).status_code == 403
     assert api(None).get(url(assignment)).status_code == 403
+
+
+def test_a_position_report_or_a_receipt_on_the_way_tells_the_crew_nothing(scene, ivpa):
+    """The crew's card shows status, defibrillator and expected time, not where a responder
+    is: a volunteer's GPS fixes on the way (every few seconds) send no `responders.updated`."""
+    case, assignment, alerts = scene
+    services.alert_seen(alert=alerts["eva"], by=ivpa.eva.user)
+    services.alert_accept(alert=alerts["lars"], by=ivpa.lars.user)
+    heard = len(crew_events(assignment))
+    dispatchers = Event.objects.filter(type="alert.updated", stream="ivpa").count()
+    for step in range(3):
+        services.responder_report_position(responder=ivpa.lars, latitude=59.61 + step / 1000,
+                                           longitude=16.54)
+    assert len(crew_events(assignment)) == heard
+    # The dispatchers' map still follows them.
+    assert Event.objects.filter(type="alert.updated", stream="ivpa").count() == dispatchers + 3
+    services.alert_arrive(alert=alerts["lars"], by=ivpa.lars.user)
+    assert crew_events(assignment)[-1].data["arrived"] == 1
