@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsDispatcher, IsDispatcherOrCrew
+from accounts.roles import is_dispatcher
 from audit.models import AccessAction
 from core.api import created, idempotency_key_of, idempotent, validated_data
 from core.errors import Invalid, NotFound
@@ -160,10 +161,14 @@ class AssignmentListView(APIView):
 class AssignmentActionMixin:
     permission_classes = [IsDispatcherOrCrew]
 
-    def _assignment(self, request, pk):
-        """The assignment an action works on (the answer reads it again, recorded)."""
+    def _assignment(self, request, pk, *, crew_active_only: bool = False):
+        """The assignment an action works on (the answer reads it again, recorded). With
+        `crew_active_only` a crew member finds only an active one: a unit's later crews do not
+        read what was said on its ended assignments (the dispatchers still do)."""
         assignment = (
-            selectors.assignments_visible_to(user=request.user, active_only=False)
+            selectors.assignments_visible_to(
+                user=request.user,
+                active_only=crew_active_only and not is_dispatcher(request.user))
             .filter(pk=pk).first()
         )
         if assignment is None:
@@ -274,7 +279,7 @@ class AssignmentMessagesView(AssignmentActionMixin, APIView):
     @extend_schema(responses=AssignmentMessageSerializer(many=True))
     def get(self, request, pk: int):
         messages = access.assignment_messages_recorded(
-            user=request.user, assignment=self._assignment(request, pk),
+            user=request.user, assignment=self._assignment(request, pk, crew_active_only=True),
             reason="assignment messages")
         return Response(AssignmentMessageSerializer(messages, many=True).data)
 
@@ -308,7 +313,8 @@ class AssignmentMessageAcknowledgeView(AssignmentActionMixin, APIView):
     @extend_schema(request=None, responses=AssignmentMessageSerializer)
     def post(self, request, pk: int, mid: int):
         message = selectors.assignment_messages(
-            assignment=self._assignment(request, pk)).filter(pk=mid).first()
+            assignment=self._assignment(request, pk, crew_active_only=True)
+        ).filter(pk=mid).first()
         if message is None:
             raise NotFound(_("No such message on this assignment."))
         message = message_services.assignment_message_acknowledge(message=message,

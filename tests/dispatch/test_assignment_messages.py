@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from audit.models import AccessLogEntry
+from dispatch import services
 from dispatch.models import AssignmentMessage
 from dispatch.selectors import assignment_messages_for_case
 from realtime.models import Event
@@ -130,6 +131,23 @@ def test_no_message_on_an_ended_assignment(demo, api, dispatched):
     assert refused.status_code == 409
     assert_detail(refused, "available")
     assert not AssignmentMessage.objects.exists()
+
+
+def test_a_units_crew_does_not_read_the_messages_of_its_ended_assignments(
+        demo, api, dispatched):
+    """The unit's next crew (another shift) opens nothing of an earlier patient's case: once
+    the assignment has ended the crew gets a 404; the dispatchers still read them."""
+    assignment = dispatched("on_scene")
+    mid = api(demo.anna).post(url(assignment), {"text": "Dottern heter Stina"},
+                              format="json").json()["id"]
+    assert api(demo.sara).get(url(assignment)).status_code == 200
+    services.assignment_status_change(assignment=assignment, status="available", by=demo.sara)
+    read = api(demo.sara).get(url(assignment))
+    assert read.status_code == 404 and "Stina" not in read.content.decode()
+    assert api(demo.sara).post(url(assignment, mid), format="json").status_code == 404
+    assert AssignmentMessage.objects.get().acknowledged_at is None
+    assert [m["text"] for m in api(demo.anna).get(url(assignment)).json()] == [
+        "Dottern heter Stina"]
 
 
 def test_an_unknown_message_is_a_404_that_says_so(demo, api, dispatched):
