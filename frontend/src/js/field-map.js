@@ -3,9 +3,11 @@
    in view. The map is map.js's (the page's tile layer); offline without tiles the markers
    still show on the plain background.
 
-   Leaflet's script is loaded the first time there is something to draw (the map's element
-   names it: data-leaflet), not by the page: the assignment card and its buttons never wait
-   for it (on slow 3G it held the card back by seconds). The service worker precaches it.
+   Leaflet's script is run the first time there is something to draw (the map's element
+   names it: data-leaflet), once the screen's text is painted, not by the page: the assignment
+   card and its buttons never wait for it (on slow 3G it held the card back by seconds). The
+   crew's page preloads it at low priority, so its bytes are there when the card comes. The
+   service worker precaches it.
 
    Also the "Navigera" link both screens put next to their map: the centre's template from the
    page and the link's way of opening (navigation.js makes the URL, without the DOM). */
@@ -42,12 +44,22 @@ export function navigationLinkSet(node, url, kind) {
   }
 }
 
+/** Resolves once the browser has painted what the page shows now (at once in a hidden tab,
+    which paints nothing). */
+function afterPaint() {
+  return new Promise((resolve) => {
+    if (document.visibilityState !== 'visible') setTimeout(resolve, 0);
+    else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
+
 let leaflet = null;
 /** Leaflet's classic script, once; a failure (offline before it was ever stored) may be
-    tried again at the next drawing. */
+    tried again at the next drawing. Run only after the screen's text is painted: the page
+    fetches it early (a preload), but running it is a long task the card must not wait for. */
 function leafletLoad(src) {
   if (window.L) return Promise.resolve();
-  leaflet ??= new Promise((resolve, reject) => {
+  leaflet ??= afterPaint().then(() => new Promise((resolve, reject) => {
     document.head.append(el('script', {
       src,
       onload: resolve,
@@ -56,7 +68,7 @@ function leafletLoad(src) {
         reject(new Error('Leaflet did not load'));
       },
     }));
-  });
+  }));
   return leaflet;
 }
 
@@ -101,7 +113,8 @@ export class FieldMap {
     this.waiting = null;
     if (!this.map) {
       if (!this.container.isConnected || !this.container.offsetWidth) return;
-      this.map = mapCreate(this.container, { zoomControl: true });
+      // Its first view is the points' (fit, below): no tiles of another view made first.
+      this.map = mapCreate(this.container, { zoomControl: true, viewLater: true });
       if (!this.map) return;
     }
     const seen = new Set();

@@ -14,15 +14,17 @@ export function tileLayerSettings() {
 }
 
 /** A Leaflet map in `container` (an element or its id) with the page's tile layer, or null
-    when Leaflet did not load. `options` go to L.map (center and zoom have defaults). */
-export function mapCreate(container, options = {}) {
+    when Leaflet did not load. `options` go to L.map (center and zoom have defaults), but
+    `viewLater`: the caller sets the first view (fitBounds), so that no tiles of a default
+    view are made and thrown away first (its layers wait for that view). */
+export function mapCreate(container, { viewLater = false, ...options } = {}) {
   if (!window.L) return null;
   const tiles = tileLayerSettings() || {};
   const maxZoom = tiles.max_zoom || 18;
   const map = L.map(container, {
     maxZoom, minZoom: 4, zoomSnap: 0.5, attributionControl: Boolean(tiles.url), ...options,
   });
-  if (!options.center) map.setView(DEFAULT_CENTRE, options.zoom || 8);
+  if (!options.center && !viewLater) map.setView(DEFAULT_CENTRE, options.zoom || 8);
   if (tiles.url) {
     L.tileLayer(tiles.url, { maxZoom, attribution: tiles.attribution || '' }).addTo(map);
   }
