@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
 from core.identity_numbers import pin_is_valid, pin_key
+from core.locks import advisory_xact_lock
 from core.phones import PhoneNumberInvalid, phone_normalise
 from crews.streams import unit_stream
 from dispatch.models import ACTIVE_STATUSES
@@ -89,6 +90,13 @@ def care_plan_check(values: dict, phones: list[str], *, exclude_pk: int | None =
                      "valid_to": str(other.valid_to)})
 
 
+def _person_lock(pin: str, phones: Sequence[str]) -> None:
+    """Serialise the writing of plans for one person (by identity number and by each number
+    they call from) until the transaction ends: the check for an overlapping plan and the
+    write that follows it are one step, so two plans saved at once cannot both pass."""
+    advisory_xact_lock(scope="care-plan", keys=[pin_key(pin), *phones])
+
+
 def _set_phones(plan: CarePlan, phones: list[str]) -> None:
     plan.phones.exclude(number__in=phones).delete()
     have = set(plan.phones.values_list("number", flat=True))
@@ -152,6 +160,7 @@ def care_plan_create(
         "crew_instructions": crew_instructions.strip(),
     }
     numbers = care_plan_phones(phones)
+    _person_lock(values["personal_identity_number"], numbers)
     care_plan_check(values, numbers)
     now = timezone.now()
     plan = CarePlan.objects.create(
@@ -178,6 +187,7 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
     for name, value in fields.items():
         values[name] = value.strip() if isinstance(value, str) else value
     numbers = care_plan_phones(phones) if phones is not None else current.phone_list()
+    _person_lock(values["personal_identity_number"], numbers)
     care_plan_check(values, numbers, exclude_pk=plan.pk)
     expected = current.version if version is None else version
     changed = CarePlan.objects.filter(pk=plan.pk, version=expected).update(
