@@ -47,10 +47,16 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SaveRefused(Exception):
+    """The service refused the save after the form was checked (a race lost meanwhile)."""
+
+
 class CarePlanForm(forms.ModelForm):
     phones = forms.CharField(
         required=False, label=_("Phone numbers the person calls from"),
         help_text=_("One or more, separated by commas, as typed (070-123 45 67)."))
+    # The version the administrator opened: a save made on an older one is refused (409).
+    seen_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = CarePlan
@@ -63,6 +69,7 @@ class CarePlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["phones"].initial = ", ".join(self.instance.phone_list())
+            self.fields["seen_version"].initial = self.instance.version
 
     def typed_phones(self) -> list[str]:
         return [p.strip() for p in self.cleaned_data.get("phones", "").split(",") if p.strip()]
@@ -72,6 +79,10 @@ class CarePlanForm(forms.ModelForm):
         data = super().clean()
         if any(name not in data for name in services.EDITABLE if name in self.fields):
             return data  # a field is already refused
+        seen = data.get("seen_version")
+        if self.instance.pk and seen is not None and seen != CarePlan.objects.filter(
+                pk=self.instance.pk).values_list("version", flat=True).first():
+            raise forms.ValidationError(services.care_plan_changed_text())
         values = {name: data.get(name, "") for name in services.EDITABLE}
         try:
             services.care_plan_check(values, services.care_plan_phones(self.typed_phones()),
@@ -101,14 +112,41 @@ class CarePlanAdmin(RecordedAdmin):
     def access_ref(self, obj) -> PatientRef:
         return care_plan_ref(obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the service refuses after the form was checked (another administrator saved
+        the plan, or a plan for the same person, in between) rolls back and the form is checked
+        again against what won: the refusal is shown on it with what was typed, never a 500."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            request.care_plan_refused = str(refused)  # get_form() puts it on the form
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "care_plan_refused", "")
+        if not refused:
+            return form
+
+        class RefusedForm(form):
+            def clean(self):
+                super().clean()  # the form's own check may now say more precisely why
+                raise forms.ValidationError(refused)
+
+        return RefusedForm
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.EDITABLE}
         phones = form.typed_phones()
-        if change:
-            plan = services.care_plan_update(plan=CarePlan.objects.get(pk=obj.pk),
-                                             by=request.user, phones=phones, **data)
-        else:
-            plan = services.care_plan_create(by=request.user, phones=phones, **data)
+        try:
+            if change:
+                plan = services.care_plan_update(
+                    plan=CarePlan.objects.get(pk=obj.pk), by=request.user, phones=phones,
+                    version=form.cleaned_data.get("seen_version"), **data)
+            else:
+                plan = services.care_plan_create(by=request.user, phones=phones, **data)
+        except DomainError as refused:
+            raise SaveRefused(refused.message) from None
         obj.pk = plan.pk
         care_plans_record(user=request.user, plans=[plan], reason="written in the admin",
                           action=AccessAction.UPDATE if change else AccessAction.CREATE)

@@ -36,6 +36,12 @@ class CarePlanChanged(Conflict):
     it is now."""
 
 
+def care_plan_changed_text() -> str:
+    """The refusal of a change made on an older version, in the active language."""
+    return _("Someone else changed this care plan meanwhile: read it again and make your "
+             "change on what it says now.")
+
+
 def care_plan_phones(numbers: Sequence[str]) -> list[str]:
     out: list[str] = []
     for typed in numbers:
@@ -194,8 +200,7 @@ def care_plan_update(*, plan: CarePlan, by, version: int | None = None,
         **values, pin_key=pin_key(values["personal_identity_number"]),
         updated_at=timezone.now(), updated_by=by, version=expected + 1)
     if not changed:
-        raise CarePlanChanged(_("Someone else changed this care plan meanwhile: read it again "
-                                "and make your change on what it says now."))
+        raise CarePlanChanged(care_plan_changed_text())
     plan.refresh_from_db()
     if phones is not None:
         _set_phones(plan, numbers)

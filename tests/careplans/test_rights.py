@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessLogEntry
+from careplans import services
 from careplans.models import CarePlan
 from dispatch.models import AssignmentStatus
 from dispatch.services import assignment_dispatch, assignment_status_change
@@ -103,6 +104,51 @@ def test_the_admin_writes_a_plan_through_the_services_and_logs_it(demo, client):
     assert client.post(reverse("admin:careplans_careplan_delete", args=[plan.pk]),
                        {"post": "yes"}).status_code == 403
     assert CarePlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_admin_refuses_a_save_made_on_an_older_version_on_the_form(demo, client,
+                                                                       new_plan):
+    plan = new_plan()
+    client.force_login(demo.admin)
+    url = reverse("admin:careplans_careplan_change", args=[plan.pk])
+    opened = client.get(url)
+    assert opened.context["adminform"].form["seen_version"].value() == 1
+    # Another administrator saves the plan while this one types.
+    services.care_plan_update(plan=plan, by=demo.admin, contact="Ring 070-111 11 11")
+    typed = plan_payload(phones="070-123 45 67", contact="Mitt nya telefonnummer")
+    stale = client.post(url, {**typed, "seen_version": "1"})
+    assert stale.status_code == 200
+    assert "Someone else changed this care plan" in str(
+        stale.context["adminform"].form.non_field_errors())
+    assert 'value="Mitt nya telefonnummer"' in stale.content.decode()  # what was typed stays
+    plan.refresh_from_db()
+    assert (plan.version, plan.contact) == (2, "Ring 070-111 11 11")
+    fresh = client.post(url, {**typed, "seen_version": "2"})
+    assert fresh.status_code == 302, fresh.context["adminform"].form.errors
+    plan.refresh_from_db()
+    assert (plan.version, plan.contact) == (3, "Mitt nya telefonnummer")
+
+
+def test_a_plan_saved_by_someone_else_after_the_form_was_checked_is_shown_on_the_form(
+        demo, client, monkeypatch):
+    """The service refuses the save (another plan for the person won in between): no 500, the
+    form is checked again and shows why, with what was typed; only the winner is stored."""
+    client.force_login(demo.admin)
+    create = services.care_plan_create
+
+    def another_wins_first(**kwargs):
+        if not CarePlan.objects.exists():
+            create(**{**kwargs, "care_unit": "Köpings hemsjukvård"})
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "care_plan_create", another_wins_first)
+    response = client.post(reverse("admin:careplans_careplan_add"),
+                           plan_payload(phones="070-123 45 67"))
+    assert response.status_code == 200
+    assert "already has a care plan" in str(response.context["adminform"].form.errors)
+    assert 'value="Västerås mobila team"' in response.content.decode()
+    # (The winner here was written in the refused save's own transaction, so it went too.)
+    assert not CarePlan.objects.filter(care_unit="Västerås mobila team").exists()
 
 
 def test_the_admin_lists_the_plans_due_for_review_and_logs_each_row(demo, client, new_plan):
