@@ -39,6 +39,12 @@ def unit_is_manned(*, unit: Unit) -> bool:
     return CrewShift.objects.filter(unit=unit, left_at__isnull=True).exists()
 
 
+def with_manned(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """`units` each with `is_manned` (a crew has joined and not left), in the same query."""
+    return units.annotate(is_manned=Exists(
+        CrewShift.objects.filter(unit=OuterRef("pk"), left_at__isnull=True)))
+
+
 def units_manned(*, unit_ids) -> set[int]:
     """Which of these units are manned, in one query."""
     return set(CrewShift.objects.filter(unit_id__in=list(unit_ids), left_at__isnull=True)

@@ -12,12 +12,15 @@ from core.times import CLOCK_SKEW, iso
 from realtime.services import event_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitKind, UnitStatus
-from .selectors import unit_is_manned
+from .selectors import unit_is_manned, with_manned
 from .streams import UNITS_STREAM, unit_stream
 
 
-def unit_snapshot(unit: Unit) -> dict:
-    """What the dispatch console and the crew need of a unit. Holds no patient data."""
+def unit_snapshot(unit: Unit, *, manned: bool | None = None) -> dict:
+    """What the dispatch console and the crew need of a unit. Holds no patient data. `manned`
+    when the caller knows it (else one query; a unit read with_manned() carries it)."""
+    if manned is None:
+        manned = getattr(unit, "is_manned", None)
     return {
         "id": unit.pk,
         "call_sign": unit.call_sign,
@@ -32,7 +35,7 @@ def unit_snapshot(unit: Unit) -> dict:
         "capabilities": unit.capabilities,
         "in_service": unit.in_service,
         "service_note": unit.service_note,
-        "manned": unit_is_manned(unit=unit),
+        "manned": unit_is_manned(unit=unit) if manned is None else manned,
     }
 
 
@@ -123,7 +126,9 @@ def unit_position_report(
     at = at or timezone.now()
     if at > timezone.now() + CLOCK_SKEW:
         raise Invalid(_("The position's time is in the future."))
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    # Whether it is manned comes with the row (a position report is the most frequent write:
+    # no second query for the event's `manned`).
+    unit = with_manned(Unit.objects.select_for_update()).get(pk=unit.pk)
     if unit.position_at and at <= unit.position_at:
         return unit
     unit.latitude, unit.longitude, unit.position_at = lat, lon, at

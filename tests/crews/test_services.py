@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.errors import Conflict, Invalid
@@ -120,6 +121,21 @@ def test_a_position_report_is_stored_and_published(demo):
     assert (unit.latitude, unit.longitude, unit.position_at) == (59.62, 16.55, at)
     [event] = unit_events(demo.amb1010, "unit.updated")
     assert (event.data["latitude"], event.data["position_at"]) == (59.62, at.isoformat())
+
+
+def test_a_position_report_reads_whether_the_unit_is_manned_with_its_row(demo):
+    """The most frequent write of all: the event's `manned` comes with the locked row, not
+    from a query of its own."""
+    with CaptureQueriesContext(connection) as queries:
+        services.unit_position_report(unit=demo.amb1010, latitude=59.62, longitude=16.55)
+    shifts = [q["sql"] for q in queries.captured_queries if "crews_crewshift" in q["sql"]]
+    assert len(shifts) == 1 and '"crews_unit"' in shifts[0].split("EXISTS")[0], shifts
+    [event] = unit_events(demo.amb1010, "unit.updated")
+    assert event.data["manned"] is True
+    unmanned = demo.units["AMB 1110"]
+    services.unit_position_report(unit=unmanned, latitude=59.6, longitude=16.5)
+    [event] = unit_events(unmanned, "unit.updated")
+    assert event.data["manned"] is False
 
 
 def test_an_older_position_does_not_overwrite_a_newer_one(demo):
