@@ -60,14 +60,17 @@ def inline_style(name: str) -> str:
     return mark_safe(Path(path).read_text(encoding="utf-8").replace("</", "<\\/"))  # noqa: S308
 
 
-def module_preloads(name: str) -> list[str]:
+@functools.cache
+def module_preloads(name: str) -> tuple[str, ...]:
     """The chunks a built, split module imports statically (frontend/build.mjs splits the
     console), as static paths: the page names them with <link rel="modulepreload">, so they are
-    fetched with the module instead of one round trip after it."""
+    fetched with the module instead of one round trip after it. Read once per process, like
+    inline_style() (a new build comes with a restart)."""
     path = finders.find(f"frontend/build/{name}")
     head = Path(path).read_text(encoding="utf-8")[:4000]
-    return [f"frontend/build/{chunk}" for chunk in
-            re.findall(r'(?:^|;)import\s*(?:\{[^}]*\}\s*from\s*)?"\./(chunk-[A-Z0-9]+\.js)"', head)]
+    return tuple(f"frontend/build/{chunk}" for chunk in
+                 re.findall(r'(?:^|;)import\s*(?:\{[^}]*\}\s*from\s*)?"\./(chunk-[A-Z0-9]+\.js)"',
+                            head))
 
 
 # The groups of frontend.strings that common.js shows: on every page the offline banner; on a
