@@ -1,9 +1,12 @@
-"""One Chromium per browser-test module (tests/e2e/browser.py); a module may define its own."""
+"""One Chromium and one live product per browser-test module (tests/e2e/browser.py,
+tests/live.py), and `open_page(viewport)`: a page in a fresh context. A module may define its
+own (a product with other settings, a page with other defaults)."""
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.browser import chromium_launch
+from tests.e2e.browser import chromium_launch, pages_open
+from tests.live import LiveProduct
 
 
 @pytest.fixture(scope="module")
@@ -17,3 +20,18 @@ def browser(pw):
     chromium = chromium_launch(pw)
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live():
+    product = LiveProduct().start()
+    yield product
+    product.stop()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport) -> a page in a fresh context (its own cookies and storage); the
+    test fails on a JavaScript error on any of them."""
+    with pages_open(browser, timeout_ms=10000) as pages:
+        yield pages.open

@@ -20,19 +20,11 @@ from playwright.sync_api import Page, expect
 from careplans.management.commands.seed_careplans_demo import CREW, DISPATCHER, PERSON_PIN
 from tests.careplans.conftest import plan_payload
 from tests.e2e.browser import AXE, CONSOLE, TABLET, pages_open, sign_in
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
 INSTRUCTIONS = DISPATCHER[:40]  # "Ring Västerås mobila team först, dygnet…"
 CREW_PART = CREW[:30]
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()  # seeds the care plan demo with the others
-    yield product
-    product.stop()
 
 
 @pytest.fixture

@@ -14,27 +14,13 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import AXE, CONSOLE, TABLET, pages_open, sign_in
+from tests.e2e.browser import AXE, CONSOLE, TABLET, sign_in
 from tests.e2e.test_dispatch_to_crew import join_unit
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 WAIT_MS = 30000  # a loaded 2-core machine: generous bounds, never a fixed sleep
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
-
-
-@pytest.fixture
-def open_page(browser):
-    with pages_open(browser, timeout_ms=10000) as pages:
-        yield pages.open
 
 
 def shot(page: Page, name: str) -> None:

@@ -11,9 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
+from tests.e2e.browser import CONSOLE, TABLET, sign_in
 from tests.e2e.test_dispatch_to_crew import shot
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +27,6 @@ def join_unit(page, call_sign: str) -> None:
     page.select_option("#join-unit", value=option.get_attribute("value"))
     page.click("#join-button")
     expect(page.locator("#unit-title")).to_have_text(call_sign, timeout=WAIT)
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
-
-
-@pytest.fixture
-def open_page(browser):
-    with pages_open(browser, timeout_ms=10000) as pages:
-        yield pages.open
 
 
 def test_a_1a_is_registered_and_dispatched_from_the_recommendation_in_two_clicks(

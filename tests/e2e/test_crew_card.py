@@ -16,10 +16,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import CONSOLE, pages_open, sign_in
+from tests.e2e.browser import CONSOLE, sign_in
 from tests.e2e.test_field_maps import in_reach, on_duty
 from tests.e2e.test_pwa import axe_serious
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +27,6 @@ SMALL_TABLET = {"width": 600, "height": 800}
 # Long notes: the card is several screens tall on the small tablet.
 TALL_NOTES = "\n".join(f"Rad {n}: trappa B, hiss ur funktion, ring på dörren märkt Lund."
                        for n in range(1, 41))
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
-
-
-@pytest.fixture
-def open_page(browser):
-    with pages_open(browser, timeout_ms=10000) as pages:
-        yield pages.open
 
 
 def shot(page: Page, name: str) -> None:

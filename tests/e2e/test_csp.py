@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import CONSOLE, pages_open, sign_in
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +16,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
 
 
 @pytest.fixture

@@ -15,26 +15,11 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
-from tests.live import LiveProduct
+from tests.e2e.browser import CONSOLE, TABLET, sign_in
 
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(viewport) -> a page in a fresh context (its own cookies and storage)."""
-    with pages_open(browser, timeout_ms=5000) as pages:
-        yield pages.open
 
 
 def shot(page: Page, name: str) -> None:

@@ -30,7 +30,6 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import CONSOLE, TABLET, pages_open, sign_in
 from tests.e2e.test_pwa import axe_serious, join
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +45,6 @@ from django.utils import timezone
 from imaging.models import ImageLink
 ImageLink.objects.filter(pk={pk}).update(expires_at=timezone.now() - timedelta(minutes=1))
 """
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, axe_serious, sign_in
 from tests.e2e.test_lighthouse import sign_in_cookies
-from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
 
@@ -63,13 +62,6 @@ STORED_JS = """async () => {
   }
   return out;
 }"""
-
-
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
 
 
 @pytest.fixture(scope="module")

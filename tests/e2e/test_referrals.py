@@ -32,13 +32,6 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
 
-@pytest.fixture(scope="module")
-def live():
-    product = LiveProduct().start()
-    yield product
-    product.stop()
-
-
 @pytest.fixture
 def open_page(browser):
     with pages_open(browser, csp=False) as pages:
