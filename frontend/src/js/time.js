@@ -4,16 +4,18 @@
    common.js makes the page's set (its language, its strings, the server's clock). */
 
 /** The clock for one language: fmtTime(iso, seconds) gives "14:05" (or "14:05:09"), and
-    nothing for no time or one that cannot be read. */
+    nothing for no time or one that cannot be read. Each format is made at its first use:
+    making one costs a screen's start-up milliseconds (the locale's data), and many screens
+    never show seconds. */
 export function clockFormat(lang) {
-  const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const timeFormatSeconds = new Intl.DateTimeFormat(lang, {
-    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-  });
+  const formats = {};
+  const format = (seconds) => (formats[seconds] ??= new Intl.DateTimeFormat(lang, {
+    hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
+  }));
   return function fmtTime(iso, seconds = false) {
     if (!iso) return '';
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? '' : (seconds ? timeFormatSeconds : timeFormat).format(d);
+    return Number.isNaN(d.getTime()) ? '' : format(Boolean(seconds)).format(d);
   };
 }
 
