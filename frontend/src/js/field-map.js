@@ -62,7 +62,8 @@ function leafletLoad(src) {
   leaflet ??= afterPaint().then(() => new Promise((resolve, reject) => {
     document.head.append(el('script', {
       src,
-      onload: resolve,
+      // The map is made in a task of its own: with Leaflet's evaluation it was one long task.
+      onload: () => setTimeout(resolve, 0),
       onerror: () => {
         leaflet = null;
         reject(new Error('Leaflet did not load'));
