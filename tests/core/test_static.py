@@ -3,9 +3,14 @@ browser that accepts gzip, and unchanged otherwise."""
 
 import gzip
 
+import pytest
 from django.test import RequestFactory
 
 from core.static import CompressedStaticFilesHandler
+
+# No table is read, but a response's close() sends request_finished, whose handler looks at
+# the database connection an earlier test opened.
+pytestmark = pytest.mark.django_db
 
 
 def serve(path: str, accept: str | None):

@@ -3,10 +3,14 @@ tests/live.py), and `open_page(viewport)`: a page in a fresh context. A module m
 own (a product with other settings, a page with other defaults)."""
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.browser import chromium_launch, pages_open
 from tests.live import LiveProduct
+
+# A loaded, shared 2-core machine: every expectation waits up to 15 s for its condition
+# (Playwright's default is 5 s); a test that needs longer says so.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")

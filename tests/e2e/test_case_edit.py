@@ -83,7 +83,7 @@ def test_a_priority_change_with_its_reason_reaches_the_crew_live(live, open_page
     card = open_case(erik, case["reference"])
     card.locator(".edit-btn").click()
     dialog = erik.locator("#case-edit")
-    expect(dialog).to_be_visible()
+    expect(dialog).to_be_visible(timeout=WAIT_MS)  # opened once the case is read again
     expect(erik.locator("#edit-reason-field")).to_be_hidden()
     expect(erik.locator("#edit-address")).to_have_value("Stora torget 1")
     erik.select_option("#edit-priority", "1A")
@@ -130,7 +130,7 @@ def test_an_edit_made_while_someone_else_changed_the_case_keeps_what_was_typed_o
     sign_in(erik, live.url, "erik", "/console/")
     card = open_case(erik, case["reference"])
     card.locator(".edit-btn").click()
-    expect(erik.locator("#case-edit")).to_be_visible()
+    expect(erik.locator("#case-edit")).to_be_visible(timeout=WAIT_MS)
     # Anna changes the case meanwhile (version 1 -> 2): the door code and the safety warning.
     httpx.patch(live.url + f"/api/cases/{case['id']}/", headers=as_dispatcher(live, "anna"),
                 json={"door_code": "1111", "safety_warning": "Hund i lägenheten",
