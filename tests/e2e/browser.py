@@ -5,6 +5,7 @@ The `pw` and `browser` fixtures (tests/e2e/conftest.py) launch it once per modul
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.e2e.tiles import tiles_route
@@ -92,3 +93,16 @@ def axe_serious(page: Page) -> list[str]:
             + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
                         for n in v["nodes"][:5])
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def new_case(live, **fields) -> dict:
+    """A case registered by erik at Stora torget in Västerås (fields override), as the API
+    answers it."""
+    headers = {"Authorization": f"Token {live.token('erik')}"}
+    regions = {r["code"]: r["id"] for r in
+               httpx.get(live.url + "/api/regions/", headers=headers).json()}
+    r = httpx.post(live.url + "/api/cases/", headers=headers, json={
+        "region": regions["VML"], "caller_number": "070-174 06 99", "address": "Stora torget 3",
+        "municipality": "Västerås", "latitude": 59.6099, "longitude": 16.5448, **fields})
+    assert r.status_code == 201, r.text
+    return r.json()

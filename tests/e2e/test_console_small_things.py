@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import CONSOLE, pages_open, sign_in
+from tests.e2e.browser import CONSOLE, new_case, sign_in
 from tests.live import LiveProduct
 
 pytestmark = pytest.mark.browser
@@ -60,23 +60,6 @@ def live():
         raise
     yield product
     product.stop()
-
-
-@pytest.fixture
-def open_page(browser):
-    with pages_open(browser) as pages:
-        yield pages.open
-
-
-def new_case(live, **fields) -> dict:
-    headers = {"Authorization": f"Token {live.token('erik')}"}
-    regions = {r["code"]: r["id"] for r in
-               httpx.get(live.url + "/api/regions/", headers=headers).json()}
-    r = httpx.post(live.url + "/api/cases/", headers=headers, json={
-        "region": regions["VML"], "caller_number": "070-174 06 99", "address": "Stora torget 3",
-        "municipality": "Västerås", "latitude": 59.6099, "longitude": 16.5448, **fields})
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def open_case(console: Page, reference: str):

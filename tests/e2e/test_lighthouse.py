@@ -131,7 +131,7 @@ def lighthouse(url: str, cookies: dict, tmp: Path, profile: str = "mobile",
     run = subprocess.run(["node", str(SCRIPT), url, json.dumps(cookies), str(out), profile,
                           ",".join(skip)],
                          cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROMIUM},
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=900)
     assert run.returncode == 0 and out.exists(), run.stderr[-3000:]
     return json.loads(out.read_text())
 
