@@ -23,6 +23,10 @@ setup: $(STAMP)
 	$(PY) manage.py seed_ivpa_demo
 	$(PY) manage.py seed_referrals_demo
 	$(PY) manage.py seed_careplans_demo
+	$(PY) manage.py seed_safety_demo
+	$(PY) manage.py seed_incidents_demo
+	$(PY) manage.py seed_history --days 365
+	$(PY) manage.py feedback_make
 
 run: setup
 	@echo "Larmkedjan on http://$(HOST):$(PORT)/  (dispatcher: anna, crew: sara; see above)"

@@ -17,6 +17,15 @@ class Role(models.TextChoices):
     # A municipality's IVPA coordinator (samordnare): approves the training of that
     # municipality's volunteers (ivpa.Municipality.coordinators); sees no patient data.
     COORDINATOR = "coordinator", _("IVPA coordinator")
+    # The centre's manager (verksamhetschef): the follow-up of the measures, the targets and
+    # every dispatcher's monthly feedback; sees figures, not patients.
+    MANAGER = "manager", _("Centre manager")
+    # A partner organisation's service account (police region, SOS Alarm, another centre):
+    # shares risk notices for its regions through its API token (safety.Partner); no patients.
+    PARTNER = "partner", _("Partner organisation")
+    # The official on duty (tjänsteman i beredskap, TiB): confirms or rejects a major
+    # incident, switches mass-casualty triage, stands the incident down; on a phone.
+    TIB = "tib", _("Official on duty (TiB)")
     ADMIN = "admin", _("Administrator")
 
 

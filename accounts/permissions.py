@@ -5,7 +5,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
 from .models import Role
-from .roles import CONSOLE_ROLES, SHIFT_ROLES, has_role
+from .roles import CONSOLE_ROLES, SHIFT_ROLES, has_role, is_partner
 
 
 class HasRole(BasePermission):
@@ -24,6 +24,18 @@ IsDispatcher = role_permission(*CONSOLE_ROLES)
 IsShiftStaff = role_permission(*SHIFT_ROLES)
 IsDispatcherOrCrew = role_permission(*CONSOLE_ROLES, Role.CREW)
 IsAdministrator = role_permission(Role.ADMIN)
+
+
+class IsSignedInStaff(BasePermission):
+    """The default: anyone signed in but a partner organisation's account, which reaches the
+    shared risk notices only (safety.views.partners)."""
+
+    message = ("A partner organisation's account reaches only the shared risk notices "
+               "(/api/safety/notices/).")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated) and not is_partner(user)
 
 
 class SameSiteRequest(BasePermission):

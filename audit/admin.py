@@ -8,6 +8,8 @@ import re
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from core.admin_readonly import ReadOnlyAdmin
+
 from .models import AccessLogEntry
 from .services import PatientRef, access_log_write
 
@@ -27,7 +29,7 @@ def admin_lookup_record(request, *, keys, where: str) -> None:
             for key in keys])
 
 
-class RecordedAdmin(admin.ModelAdmin):
+class RecordedAdmin(ReadOnlyAdmin):
     """An admin that shows patient data, read-only (so are its inlines: Django offers no edit
     in an inline of a page that cannot be changed). Written to the access log: each list page
     (one entry per row shown), each record opened, and each lookup by a personal identity
@@ -35,15 +37,6 @@ class RecordedAdmin(admin.ModelAdmin):
     Pickers (autocomplete) are refused: nothing edits a model that points here. A subclass says
     whose data a row is (`access_ref`). tests/audit/test_admin_log.py fails on an admin of a
     model that leads to a case without this base, and on one that lets anything change."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def access_ref(self, obj) -> PatientRef:
         raise NotImplementedError(f"{type(self).__name__} must say whose data a row is")

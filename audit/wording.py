@@ -52,6 +52,10 @@ REASONS = {
     "assignment destination set": gettext_lazy("The hospital the patient is taken to was set"),
     "assignment destination": gettext_lazy("The hospital the patient is taken to was set"),
     "unit redirected": gettext_lazy("An ambulance was redirected"),
+    "staging point ordered": gettext_lazy(
+        "The dispatcher told the ambulance crew to wait for the police at a staging point"),
+    "staging point released": gettext_lazy(
+        "The dispatcher let the ambulance crew in from the staging point"),
     "IVPA alert list": gettext_lazy("A first responder's alerts"),
     "IVPA alert shown": gettext_lazy("A first responder was alerted"),
     "IVPA alert opened": gettext_lazy("A first responder opened the alert"),

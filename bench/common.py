@@ -88,6 +88,15 @@ def load_text(load: tuple[float, ...]) -> str:
     return " ".join(f"{x:.2f}" for x in load)
 
 
+def loadavg() -> str:
+    """The machine's load as printed next to every figure: /proc/loadavg's three averages
+    (os.getloadavg() where there is no /proc)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return load_text(os.getloadavg())
+
+
 def django_start() -> None:
     """Django on the throwaway database (call after Throwaway configured it)."""
     import django

@@ -36,6 +36,12 @@ recommend not the cluster: bench/recommendations.py, 200 units ranked for one ca
 person    not the cluster: bench/person_history.py, a person's earlier cases among 100,000
           cases of 13 months, by identity number and by the caller's number, and the whole
           GET /api/cases/{id}/person/ on a throwaway SQLite database: p50/p99 ms.
+safety    not the cluster: bench/safety_matching.py, matching a new case with 100,000 active
+          risk notices over three regions, on SQLite and on PostgreSQL (a database of its
+          own next to DATABASE_URL's): p50/p99 ms (target p99 <= 10 ms).
+followup  not the cluster: bench/followup.py, the tertial report (seven measures, three
+          regions) and the station table over 400,000 generated cases of 16 months, on
+          SQLite and on PostgreSQL (a database of its own next to DATABASE_URL's): p50/max s.
 
 Prints a table and writes JSON to bench/results/.
 """
@@ -471,6 +477,26 @@ async def bench_person(args) -> dict:
     return await bench_script("bench/person_history.py", "--cases", str(args.person_cases))
 
 
+# ------------------------------------------------------------------------------ followup
+
+async def bench_followup(args) -> dict:
+    """bench/followup.py on SQLite, then on DATABASE_URL's PostgreSQL server."""
+    options = ("--cases", str(args.followup_cases))
+    return {"sqlite": await bench_script("bench/followup.py", *options),
+            "postgresql": await bench_script("bench/followup.py", *options,
+                                             "--database-url", os.environ["DATABASE_URL"])}
+
+
+# ------------------------------------------------------------------------------ safety
+
+async def bench_safety(args) -> dict:
+    """bench/safety_matching.py on SQLite, then on DATABASE_URL's PostgreSQL server."""
+    options = ("--notices", str(args.safety_notices))
+    return {"sqlite": await bench_script("bench/safety_matching.py", *options),
+            "postgresql": await bench_script("bench/safety_matching.py", *options,
+                                             "--database-url", os.environ["DATABASE_URL"])}
+
+
 # ------------------------------------------------------------------------------ report
 
 def table(results: dict) -> str:
@@ -610,6 +636,24 @@ def table(results: dict) -> str:
                      f"{a['loadavg_at_start'][0]:.2f})",
                      f"p99 <= {a['target_p99_ms']:g} ms: "
                      + ("MET" if s["p99"] <= a["target_p99_ms"] else "MISSED")))
+    for vendor, f in (results.get("followup") or {}).items():
+        for key, what in (("report", f"tertial report {f['tertial']}"),
+                          ("stations_all", "station table, every case"),
+                          ("stations_tertial", f"station table {f['tertial']}")):
+            fig = f[key]
+            rows.append(("followup" if vendor == "sqlite" and key == "report" else "",
+                         f"{vendor} {f['cases']:,} cases, {what} p50/max s",
+                         f"{fig['p50']} / {fig['max']}  (peak {fig['python_peak_mb']} MB; "
+                         f"load {f['loadavg_at_start'][0]:.2f})",
+                         f"<= {f['target_s']:g} s: "
+                         + ("MET" if fig["max"] <= f["target_s"] else "MISSED")))
+    for vendor, m in (results.get("safety") or {}).items():
+        fig = m["match"]
+        rows.append(("safety" if vendor == "sqlite" else "",
+                     f"{vendor} {m['notices']:,} notices, matching a new case p50/p99 ms",
+                     f"{fig['p50']} / {fig['p99']}  (load {m['loadavg_at_start'][0]:.2f})",
+                     f"p99 <= {m['target_p99_ms']:g} ms: "
+                     + ("MET" if fig["p99"] <= m["target_p99_ms"] else "MISSED")))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -620,10 +664,12 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only",
                         default="dispatch,fanout,burst,ivpa,imaging,travel,addresses,recommend,"
-                                "person",
+                                "person,followup,safety",
                         help="comma-separated; also ivpa-select (not in the default)")
     parser.add_argument("--recommend-units", type=int, default=200)
     parser.add_argument("--person-cases", type=int, default=100_000)
+    parser.add_argument("--followup-cases", type=int, default=400_000)
+    parser.add_argument("--safety-notices", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=200, help="units/crews in the pool")
     parser.add_argument("--dispatches", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
@@ -678,6 +724,15 @@ async def main() -> int:
         print("== person: a person's earlier cases among a year of cases", flush=True)
         results["person"] = await bench_person(args)
         only.discard("person")
+    if "followup" in only:
+        print("== followup: the tertial report and the station table over 400,000 cases",
+              flush=True)
+        results["followup"] = await bench_followup(args)
+        only.discard("followup")
+    if "safety" in only:
+        print("== safety: matching a new case with 100,000 risk notices", flush=True)
+        results["safety"] = await bench_safety(args)
+        only.discard("safety")
     if "addresses" in only:
         print("== addresses: the address search as you type", flush=True)
         results["addresses"] = await bench_addresses(args)

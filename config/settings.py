@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "ivpa",
     "referrals",
     "careplans",
+    "safety",
+    "incidents",
+    "followup",
     "frontend",
 ]
 
@@ -330,7 +333,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "accounts.authentication.ApiTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsSignedInStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": None,
@@ -346,7 +349,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs are for signed-in users only.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["accounts.permissions.IsSignedInStaff"],
     # Swagger UI from the installed sidecar package: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -355,6 +358,13 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "dispatch.models.AssignmentStatus",
         "UnitStatusEnum": "crews.models.UnitStatus",
         "PriorityEnum": "dispatch.models.Priority",
+        "NoticeStateEnum": "safety.models.NoticeState",
+        "NoticeActionEnum": "safety.models.NoticeAction",
+        "NoticeSourceEnum": "safety.models.NoticeSource",
+        "PartnerKindEnum": "safety.models.PartnerKind",
+        # Named because safety's notices and partners also have a source and a kind.
+        "AddressSourceEnum": ["register", "geocoder"],
+        "ResponderKindEnum": "ivpa.models.ResponderKind",
     },
 }
 
@@ -428,6 +438,69 @@ REFERRAL_SKILLS = env_list("REFERRAL_SKILLS", [
     "medication_review", "blood_sampling", "fall_assessment", "oxygen_therapy",
 ])
 REFERRAL_UNIT_URL = os.environ.get("REFERRAL_UNIT_URL", "/mobile/")
+# The follow-up's deviations (followup/measures/deviations.py): a region or a tertial is
+# flagged when its test's two-sided p is below FOLLOWUP_DEVIATION_ALPHA and each group it
+# compares holds at least FOLLOWUP_DEVIATION_MIN_COUNT cases.
+FOLLOWUP_DEVIATION_ALPHA = float(os.environ.get("FOLLOWUP_DEVIATION_ALPHA", "0.01"))
+FOLLOWUP_DEVIATION_MIN_COUNT = env_int("FOLLOWUP_DEVIATION_MIN_COUNT", 20)
+# A case is linked to the call its dispatcher answered at most this long before registering it
+# (dispatch/services/calls.py; a call logged after its case is linked the same way).
+CALL_LINK_WINDOW_MINUTES = env_int("CALL_LINK_WINDOW_MINUTES", 15)
+# The largest call log or hospital visits file the import API takes (the command takes any).
+FOLLOWUP_IMPORT_MAX_BYTES = env_int("FOLLOWUP_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Crew safety (seed 002, README "Crew safety"). A risk notice entered without a validity runs
+# this many days; a radius is at most SAFETY_NOTICE_MAX_RADIUS_M (it also bounds the search
+# box of the matching). A notice's review date defaults to SAFETY_NOTICE_REVIEW_DAYS on.
+SAFETY_NOTICE_DEFAULT_DAYS = env_int("SAFETY_NOTICE_DEFAULT_DAYS", 365)
+SAFETY_NOTICE_REVIEW_DAYS = env_int("SAFETY_NOTICE_REVIEW_DAYS", 180)
+SAFETY_NOTICE_MAX_RADIUS_M = env_int("SAFETY_NOTICE_MAX_RADIUS_M", 2000)
+# A notice that starts to match (entered, approved, moved) is matched with the open cases
+# registered in this many hours.
+SAFETY_NOTICE_OPEN_CASE_HOURS = env_int("SAFETY_NOTICE_OPEN_CASE_HOURS", 24)
+# The only routes a partner organisation's token opens (accounts.authentication): the shared
+# notices of its regions. Everything else answers 403 to it.
+PARTNER_API_PATHS = ("/api/safety/notices/",)
+# The panic alarm: when no dispatcher acknowledged it within PANIC_ACK_SECONDS, an SMS goes to
+# each of PANIC_ONDUTY_NUMBERS (the on-duty supervisor's phones; E.164). PANIC_SMS_NUMBER is
+# the centre's alarm number the tablet offers a one-tap SMS to when it is offline.
+PANIC_ACK_SECONDS = env_int("PANIC_ACK_SECONDS", 30)
+PANIC_ONDUTY_NUMBERS = env_list("PANIC_ONDUTY_NUMBERS", [])
+PANIC_SMS_NUMBER = os.environ.get("PANIC_SMS_NUMBER", "+4621100112")
+PANIC_POSITION_SECONDS = env_int("PANIC_POSITION_SECONDS", 5)
+# How long the crew holds the panic button before it raises the alarm (a tap or a pocket must not).
+PANIC_HOLD_MS = env_int("PANIC_HOLD_MS", 2000)
+
+# Major incidents (seed 001, incidents/). Every region of the healthcare region provides at
+# least INCIDENT_PLEDGE_MINIMUM secondary transports when any of them has a mass-casualty
+# incident. TiB is pushed when a dispatcher raises one and texted when nobody confirmed within
+# INCIDENT_CONFIRM_SMS_SECONDS; a region's people are texted again every
+# INCIDENT_ACK_REMIND_SECONDS while it has not acknowledged the alarm.
+INCIDENT_PLEDGE_MINIMUM = env_int("INCIDENT_PLEDGE_MINIMUM", 5)
+INCIDENT_CONFIRM_SMS_SECONDS = env_int("INCIDENT_CONFIRM_SMS_SECONDS", 60)
+INCIDENT_ACK_REMIND_SECONDS = env_int("INCIDENT_ACK_REMIND_SECONDS", 300)
+# How many reminders a region gets at most (then the dispatchers and TiB phone it).
+INCIDENT_ACK_REMIND_MAX = env_int("INCIDENT_ACK_REMIND_MAX", 6)
+# Requests to the alarm link (/larm/<token>, no account) per address, as a DRF rate.
+INCIDENT_LINK_RATE = os.environ.get("INCIDENT_LINK_RATE", "60/min")
+# The indicators TiB may switch to mass-casualty triage on (codes of
+# incidents.triage_indicators.TriageIndicator, in the order offered; comma-separated in the env).
+INCIDENT_TRIAGE_INDICATORS = [code.strip() for code in os.environ.get(
+    "INCIDENT_TRIAGE_INDICATORS",
+    "casualties_exceed_capacity,several_severely_injured,hospital_capacity_exceeded,"
+    "prolonged_extrication,cbrne,long_transports,unsafe_scene").split(",") if code.strip()]
+# CAP 1.2 (OASIS Common Alerting Protocol): the sender this centre signs its messages as, the
+# key and certificate (PEM) that sign them (XML signature, enveloped); without files a key pair
+# is made in the var directory on first use, as the push keys are. A POST to a region's
+# endpoint waits CAP_TIMEOUT_SECONDS; a refused or failed one is tried again after
+# CAP_RETRY_SECONDS, doubling up to CAP_RETRY_MAX_SECONDS, until it is accepted.
+CAP_SENDER = os.environ.get("CAP_SENDER", "larmcentral@larmkedjan.example")
+CAP_SIGNING_KEY_FILE = Path(os.environ.get("CAP_SIGNING_KEY_FILE", "")
+                            or VAR_DIR / "cap-signing-key.pem")
+CAP_SIGNING_CERT_FILE = Path(os.environ.get("CAP_SIGNING_CERT_FILE", "")
+                             or VAR_DIR / "cap-signing-cert.pem")
+CAP_TIMEOUT_SECONDS = env_int("CAP_TIMEOUT_SECONDS", 5)
+CAP_RETRY_SECONDS = env_int("CAP_RETRY_SECONDS", 2)
+CAP_RETRY_MAX_SECONDS = env_int("CAP_RETRY_MAX_SECONDS", 60)
 
 ACCESS_LOG_RETENTION_YEARS = max(5, env_int("ACCESS_LOG_RETENTION_YEARS", 5))
 # The maps' tile layer (Leaflet's URL template). The default is OpenStreetMap's standard tiles,

@@ -9,12 +9,13 @@ from frontend.api import MeView
 # owns the first path segments of its routes: the shared records keep their plain nouns
 # (accounts: auth/; crews: regions/, stations/, units/; dispatch: cases/, assignments/,
 # measures/; audit: audit/; places: addresses/, municipalities/, hospitals/),
-# a feature app lives under its own name (push/, ivpa/, imaging/, referrals/; careplans:
+# a feature app lives under its own name (push/, ivpa/, imaging/, referrals/, safety/,
+# incidents/; careplans:
 # care-plans/, with the two sub-resources it hangs on dispatch's records, cases/<id>/person/ and
-# assignments/<id>/care-plan/). No two apps share a first segment otherwise
+# assignments/<id>/care-plan/; followup: followup/). No two apps share a first segment otherwise
 # (tests/test_api_layout.py).
 API_APPS = ("accounts", "crews", "places", "dispatch", "audit", "push", "ivpa", "imaging",
-            "referrals", "careplans")
+            "referrals", "careplans", "safety", "incidents", "followup")
 
 api = [
     path("me/", MeView.as_view(), name="api-me"),

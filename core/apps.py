@@ -7,6 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .aggregates import sqlite_functions_register
+
+        connection_created.connect(sqlite_functions_register,
+                                   dispatch_uid="core.sqlite_functions_register")
         checks.register(phone_region_checked, checks.Tags.compatibility)
         checks.register(map_tiles_checked, checks.Tags.security)
 

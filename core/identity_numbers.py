@@ -21,3 +21,17 @@ def pin_key(text: str | None) -> str:
     """The ten digits that name the person however the number was typed ("" for none)."""
     digits = re.sub(r"\D", "", text or "")
     return digits[-10:] if len(digits) in (10, 12) else digits
+
+
+def pin_checksum_ok(text: str | None) -> bool:
+    """Whether the number's last digit is the Luhn check digit of its ten digits (the
+    birth date's six, the three after): a typing error in one digit is caught. A number
+    whose digits are not ten or twelve is not a valid number."""
+    digits = pin_key(text)
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(digits[:9]):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10 == int(digits[9])

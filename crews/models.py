@@ -44,6 +44,12 @@ class UnitKind(models.TextChoices):
     FIRST_RESPONDER = "first_responder", _("First responder unit")
 
 
+# The kinds that never transport a patient to hospital: a mobile care unit (MVE) visits at
+# home on a referral, a first responder unit is the municipality's. The follow-up's station
+# table and measure 4 leave them out.
+NON_TRANSPORTING_KINDS: tuple[str, ...] = (UnitKind.MOBILE_CARE, UnitKind.FIRST_RESPONDER)
+
+
 class Capability(models.TextChoices):
     """What a unit may be configured for that a case can require (seed 004: *intensiv,
     smitte, bariatri, CBRNE*); a unit's `capabilities` may hold others ("als")."""
@@ -59,6 +65,7 @@ class UnitStatus(models.TextChoices):
     ALERTED = "alerted", _("Alerted")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     EN_ROUTE = "en_route", _("En route")
+    AT_STAGING = "at_staging", _("At staging point")
     ON_SCENE = "on_scene", _("On scene")
     TRANSPORTING = "transporting", _("Transporting")
     AT_HOSPITAL = "at_hospital", _("At hospital")

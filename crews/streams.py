@@ -54,6 +54,8 @@ def unit_recipients(stream: str) -> list[int]:
 UNIT_NOTIFICATION_TITLES = {
     "assignment.created": "Nytt uppdrag",
     "assignment.resent": "Okvitterat uppdrag",
+    # The crew waiting at a staging point (*brytpunkt*) is let in: a tablet asleep still hears.
+    "assignment.staging_released": "Polisen på plats – kör in",
 }
 
 

@@ -2,10 +2,11 @@
 units (dispatch/recommendations.py) show and the dispatch (services/override.py) enforces.
 
 A unit is dispatchable when it is manned (a crew has joined it on a tablet), in service, free,
-of a kind that drives to emergencies, and has every capability the case needs
-(Case.required_capabilities, seed 004). Each reason it is not is a code and words; all but
-"busy" may be overridden by the dispatcher with a reason, which the assignment records (a busy
-unit is redirected, never sent twice).
+of a kind that drives to emergencies, has every capability the case needs
+(Case.required_capabilities, seed 004) and is not held for something else (dispatch/holds.py:
+pledged to a major incident whose cases this one is not). Each reason it is not is a code and
+words; all but "busy" may be overridden by the dispatcher with a reason, which the assignment
+records (a busy unit is redirected, never sent twice).
 """
 
 from collections.abc import Sequence
@@ -25,8 +26,10 @@ BUSY = "busy"
 ON_THIS_CASE = "on_this_case"
 LACKS_CAPABILITY = "lacks_capability"
 NOT_FOR_EMERGENCY = "not_for_emergencies"
+HELD = "held"
 # What an override reason may set aside; a busy unit (or one already on the case) never.
-OVERRIDABLE = frozenset({NOT_MANNED, OUT_OF_SERVICE, LACKS_CAPABILITY, NOT_FOR_EMERGENCY})
+OVERRIDABLE = frozenset({NOT_MANNED, OUT_OF_SERVICE, LACKS_CAPABILITY, NOT_FOR_EMERGENCY,
+                         HELD})
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,11 @@ def reason_texts() -> dict:
 
 def unit_reasons(*, unit: Unit | UnitRow, manned: bool, required: Sequence[str] = (),
                  busy_case: tuple[int, str] | None = None, case_id: int | None = None,
-                 texts: dict[str, str] | None = None) -> list[Reason]:
+                 texts: dict[str, str] | None = None, held: str = "") -> list[Reason]:
     """Why `unit` may not be sent to the case, in the order a dispatcher reads them (empty:
-    it may). `busy_case` is (case id, reference) of its active assignment, if any; `texts`
-    reason_texts() when the caller asks for many units."""
+    it may). `busy_case` is (case id, reference) of its active assignment, if any; `held`
+    why it is held for something else (dispatch/holds.py), if it is; `texts` reason_texts()
+    when the caller asks for many units."""
     texts = texts or reason_texts()
     reasons = []
     if not manned:
@@ -79,6 +83,8 @@ def unit_reasons(*, unit: Unit | UnitRow, manned: bool, required: Sequence[str] 
     elif unit.status != UnitStatus.AVAILABLE:
         reasons.append(Reason(BUSY, texts["busy_status"]
                               % {"status": unit.get_status_display().lower()}))
+    if held:
+        reasons.append(Reason(HELD, held))
     if unit.kind in NOT_FOR_EMERGENCIES:
         reasons.append(Reason(NOT_FOR_EMERGENCY, texts["not_for"]
                               % {"kind": unit.get_kind_display()}))

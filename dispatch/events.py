@@ -7,7 +7,7 @@ from crews.streams import unit_stream
 from realtime.services import event_publish
 
 from .models import Assignment, Case, CaseChange
-from .statemachine import next_step
+from .statemachine import assignment_next_step
 from .streams import DISPATCH_STREAM
 
 
@@ -20,7 +20,7 @@ def assignment_summary(assignment: Assignment) -> dict:
         "unit": assignment.unit_id,
         "unit_call_sign": assignment.unit.call_sign,
         "status": assignment.status,
-        "next_step": next_step(assignment.status),
+        "next_step": assignment_next_step(assignment),
         "status_changed_at": iso(assignment.status_changed_at),
         "alerted_at": iso(assignment.alerted_at),
         "acknowledged_at": iso(assignment.acknowledged_at),
@@ -29,6 +29,23 @@ def assignment_summary(assignment: Assignment) -> dict:
         "status_overdue": assignment.status_overdue,
         "redirected_to": assignment.redirected_to_id,
         "destination_hospital": assignment.destination_hospital_id,
+        "staging": staging_summary(assignment),
+    }
+
+
+def staging_summary(assignment: Assignment) -> dict | None:
+    """The assignment's staging point (*brytpunkt*), or None when none was ordered. Its
+    position and reason are no patient data: the crew must see them at once."""
+    if assignment.staging_ordered_at is None:
+        return None
+    released_by = assignment.staging_released_by if assignment.staging_released_by_id else None
+    return {
+        "latitude": assignment.staging_latitude,
+        "longitude": assignment.staging_longitude,
+        "reason": assignment.staging_reason,
+        "ordered_at": iso(assignment.staging_ordered_at),
+        "released_at": iso(assignment.staging_released_at),
+        "released_by_name": str(released_by) if released_by else "",
     }
 
 

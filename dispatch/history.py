@@ -7,29 +7,34 @@ Values come with their words for the screen (`old_label`, `new_label`: "Hjärtst
 they record nothing. A view shows them through dispatch/access.py, which writes the log.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from core.choices import choice_label
 from core.times import iso
 from crews.models import Capability, Region
 
-from .models import Assignment, AssignmentStatus, Case, CaseChange, CaseType, Priority, SceneFlag
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseChange,
+    CaseType,
+    MassTriage,
+    Priority,
+    SceneFlag,
+)
 from .selectors import assignment_messages_for_case
 from .services.case_edit import CREW_FIELDS
 from .statemachine import TIMESTAMP_FIELD
 
 _CHOICES = {
     "priority": Priority, "mbs_priority": Priority, "case_type": CaseType,
+    "mass_triage": MassTriage,
 }
 _LISTS = {"scene_flags": SceneFlag, "required_capabilities": Capability}
-
-
-def _choice_label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
 
 
 def value_label(field: str, value, *, regions: dict | None = None) -> str:
@@ -37,9 +42,9 @@ def value_label(field: str, value, *, regions: dict | None = None) -> str:
     if value in (None, "", []):
         return ""
     if field in _CHOICES:
-        return _choice_label(_CHOICES[field], value)
+        return choice_label(_CHOICES[field], value)
     if field in _LISTS:
-        return ", ".join(_choice_label(_LISTS[field], v) for v in value)
+        return ", ".join(choice_label(_LISTS[field], v) for v in value)
     if field == "region":
         region = (regions or {}).get(value) or Region.objects.filter(pk=value).first()
         return region.name if region is not None else str(value)
@@ -97,12 +102,39 @@ def _assignment_entries(assignment: Assignment) -> list[dict]:
             continue
         entries.append({"at": iso(at), "kind": "status", **common, "by": "", "status": status,
                         "status_label": str(AssignmentStatus(status).label)})
+    entries += _staging_entries(assignment, common)
     if assignment.destination_set_at and assignment.destination_hospital_id:
         entries.append({
             "at": iso(assignment.destination_set_at), "kind": "destination", **common,
             "by": _person(assignment.destination_set_by),
             "destination": assignment.destination_hospital.label})
     return entries
+
+
+def _staging_entries(assignment: Assignment, common: dict) -> list[dict]:
+    """The staging point (*brytpunkt*) ordered and its release."""
+    if assignment.staging_ordered_at is None:
+        return []
+    entries = [{
+        "at": iso(assignment.staging_ordered_at), "kind": "staging", **common,
+        "by": _person(assignment.staging_ordered_by), "reason": assignment.staging_reason,
+        "latitude": assignment.staging_latitude, "longitude": assignment.staging_longitude}]
+    if assignment.staging_released_at is not None:
+        entries.append({"at": iso(assignment.staging_released_at), "kind": "staging_released",
+                        **common, "by": _person(assignment.staging_released_by)})
+    return entries
+
+
+HistorySource = Callable[[Case], list[dict]]
+_sources: list[HistorySource] = []
+
+
+def register_history_source(source: HistorySource) -> None:
+    """A feature app adds its own entries to a case's history (the panic alarm's) without
+    dispatch knowing it: source(case) -> entries in the shape above ({"at", "kind", "by",
+    ...}), each with its words (`text`, and `reason` when there is one) for the screen."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 def case_history(case: Case) -> list[dict]:
@@ -118,7 +150,8 @@ def case_history(case: Case) -> list[dict]:
                         and (c.changed_at, c.changed_by_id) in with_priority)]
     assignments = (Assignment.objects.filter(case=case)
                    .select_related("unit", "created_by", "destination_hospital",
-                                   "destination_set_by"))
+                                   "destination_set_by", "staging_ordered_by",
+                                   "staging_released_by"))
     for assignment in assignments:
         entries += _assignment_entries(assignment)
     for message in assignment_messages_for_case(case):
@@ -128,11 +161,13 @@ def case_history(case: Case) -> list[dict]:
             "from_crew": message.from_crew, "text": message.text,
             "acknowledged_at": iso(message.acknowledged_at),
             "acknowledged_by": _person(message.acknowledged_by)})
+    for source in _sources:
+        entries += source(case)
     if case.closed_at:
         entries.append({"at": iso(case.closed_at), "kind": "closed", "by": ""})
-    order = {"registered": 0, "change": 1, "dispatched": 2, "status": 3, "destination": 4,
-             "message": 5, "closed": 6}
-    entries.sort(key=lambda e: (datetime.fromisoformat(e["at"]), order[e["kind"]]))
+    order = {"registered": 0, "change": 1, "dispatched": 2, "staging": 3, "staging_released": 3,
+             "status": 4, "destination": 5, "message": 6, "closed": 7}
+    entries.sort(key=lambda e: (datetime.fromisoformat(e["at"]), order.get(e["kind"], 6)))
     return entries
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.identity_numbers import pin_key
 from crews.models import LATITUDE, LONGITUDE, Region, Unit
 
 
@@ -54,6 +55,10 @@ class CaseType(models.TextChoices):
     STROKE = "stroke", _("Stroke")
     BREATHING_DIFFICULTY = "breathing_difficulty", _("Breathing difficulty")
     TRAUMA = "trauma", _("Trauma")
+    ALLERGIC_REACTION = "allergic_reaction", _("Allergic reaction")
+    # A standby or an event where no patient is expected to be taken in (*händelse*); measure 4
+    # leaves it out with cardiac arrest and allergic reaction (seed 000).
+    EVENT = "event", _("Event or standby")
     OTHER = "other", _("Other")
 
 
@@ -66,9 +71,58 @@ class SceneFlag(models.TextChoices):
     INFECTION = "infection", _("Infection risk")
 
 
+class MassTriage(models.TextChoices):
+    """The mass-casualty triage categories (*masskadetriage*), offered on a case while a
+    major incident's TiB has switched to them (incidents.TriageDecision)."""
+
+    RED = "red", _("Priority 1, red: immediate")
+    YELLOW = "yellow", _("Priority 2, yellow: urgent")
+    GREEN = "green", _("Priority 3, green: can wait")
+    BLACK = "black", _("Dead")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class CallSource(models.TextChoices):
+    IMPORT = "import", _("Imported call log")
+    INTEGRATION = "integration", _("Telephony integration")
+
+
+class Call(models.Model):
+    """A call to the centre (*samtal*) as the telephony system logged it: queued, answered, by
+    whom, on which line. Measure 1 runs from its answer; measure 2 is the median answer time
+    on prioritised lines (seed 000)."""
+
+    call_id = models.CharField(max_length=64, unique=True,
+                               help_text="The telephony system's id: imports are idempotent "
+                                         "by it.")
+    line = models.CharField(max_length=40, blank=True)
+    prioritised = models.BooleanField(default=False, help_text="A prioritised line (*prioriterad "
+                                                               "linje*): measure 2.")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="calls",
+                               help_text="The region whose line the call came on.")
+    queued_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    operator_name = models.CharField(max_length=120, blank=True,
+                                     help_text="The operator as the telephony system named "
+                                               "them.")
+    source = models.CharField(max_length=20, choices=CallSource.choices,
+                              default=CallSource.IMPORT)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["region", "queued_at"], name="call_region_time"),
+                   models.Index(fields=["operator", "answered_at"], name="call_operator_time")]
+
+    def __str__(self) -> str:
+        return self.call_id
 
 
 class Case(models.Model):
@@ -94,6 +148,7 @@ class Case(models.Model):
         max_length=30, choices=CaseType.choices, default=CaseType.OTHER, db_index=True
     )
     scene_flags = models.JSONField(default=list, blank=True)
+    mass_triage = models.CharField(max_length=10, choices=MassTriage.choices, blank=True)
     door_code = models.CharField(max_length=40, blank=True, help_text="Door code (*portkod*).")
     notes = models.TextField(blank=True)
     safety_warning = models.CharField(
@@ -107,8 +162,16 @@ class Case(models.Model):
         default=False, help_text="The call came on a prioritised line (measure 2)."
     )
     personal_identity_number = models.CharField(max_length=13, blank=True, db_index=True)
+    pin_key = models.CharField(
+        max_length=10, blank=True, db_index=True,
+        help_text="The ten digits that name the person however the number was typed "
+                  "(core.identity_numbers.pin_key): the follow-up joins cases, referrals and "
+                  "hospital visits on it in the database. Set on save; a bulk insert sets it.")
     patient_name = models.CharField(max_length=120, blank=True)
     referred_to = models.CharField(max_length=120, blank=True)
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="case",
+        help_text="The call the case came from: its queue and answer times are the case's.")
     call_received_at = models.DateTimeField()
     call_answered_at = models.DateTimeField()
     registered_at = models.DateTimeField()
@@ -136,6 +199,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference or f"case {self.pk}"
 
+    def save(self, *args, **kwargs):
+        self.pin_key = pin_key(self.personal_identity_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "personal_identity_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pin_key"}
+        super().save(*args, **kwargs)
+
     @property
     def alerted_priority(self) -> str:
         """The priority the case was dispatched at (its priority for a record written without
@@ -151,6 +221,8 @@ class AssignmentStatus(models.TextChoices):
     ALERTED = "alerted", _("Alerted")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     EN_ROUTE = "en_route", _("En route")
+    # Waiting at a staging point (*brytpunkt*) for the police, between en route and on scene.
+    AT_STAGING = "at_staging", _("At staging point")
     ON_SCENE = "on_scene", _("On scene")
     TRANSPORTING = "transporting", _("Transporting")
     AT_HOSPITAL = "at_hospital", _("At hospital")
@@ -161,7 +233,8 @@ class AssignmentStatus(models.TextChoices):
 
 ACTIVE_STATUSES = (
     AssignmentStatus.ALERTED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE,
-    AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_HOSPITAL,
+    AssignmentStatus.AT_STAGING, AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING,
+    AssignmentStatus.AT_HOSPITAL,
 )
 
 
@@ -176,6 +249,7 @@ class Assignment(models.Model):
     alerted_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     en_route_at = models.DateTimeField(null=True, blank=True)
+    at_staging_at = models.DateTimeField(null=True, blank=True)
     on_scene_at = models.DateTimeField(null=True, blank=True)
     transporting_at = models.DateTimeField(null=True, blank=True)
     at_hospital_at = models.DateTimeField(null=True, blank=True)
@@ -206,6 +280,22 @@ class Assignment(models.Model):
         max_length=200, blank=True,
         help_text="Why a unit that was not dispatchable (unmanned, out of service, lacking a "
                   "capability the case needs) was sent anyway: the dispatcher's words.")
+    staging_latitude = models.FloatField(
+        null=True, blank=True, validators=LATITUDE,
+        help_text="A staging point (*brytpunkt*) to wait at for the police before going in.")
+    staging_longitude = models.FloatField(null=True, blank=True, validators=LONGITUDE)
+    staging_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the crew waits: shown on the tablet.")
+    staging_ordered_at = models.DateTimeField(null=True, blank=True)
+    staging_ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    staging_released_at = models.DateTimeField(
+        null=True, blank=True, help_text="The dispatcher let the crew go in (\"police on "
+                                         "scene, go in\").")
+    staging_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
     ack_overdue = models.BooleanField(default=False)
     resend_count = models.PositiveIntegerField(default=0)
     status_overdue = models.BooleanField(default=False)

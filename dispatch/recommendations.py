@@ -15,6 +15,7 @@ from crews.selectors import UnitRow, stations_by_id, unit_rows
 from places.travel import travel_times, turnout_seconds
 
 from .dispatchable import Reason, reason_texts, unit_reasons
+from .holds import units_held
 from .models import ACTIVE_STATUSES, Assignment, Case
 
 
@@ -80,6 +81,7 @@ def case_recommendations(*, case: Case, routed: bool = True) -> list[Recommendat
     units = unit_rows()
     stations = stations_by_id()
     busy = busy_cases()
+    held = units_held(case_id=case.pk)
     texts = reason_texts()
     required = list(case.required_capabilities or [])
     here = (case.latitude, case.longitude)
@@ -92,7 +94,7 @@ def case_recommendations(*, case: Case, routed: bool = True) -> list[Recommendat
             backend=None,
             why_not=unit_reasons(unit=unit, manned=bool(unit.manned), required=required,
                                  busy_case=busy.get(unit.pk), case_id=case.pk,
-                                 texts=texts))
+                                 texts=texts, held=held.get(unit.pk, "")))
         found.append(rec)
         at = _position(unit, station)
         if at is not None:

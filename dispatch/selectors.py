@@ -16,7 +16,8 @@ from .models import ACTIVE_STATUSES, Assignment, AssignmentMessage, Case, CaseSt
 def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[Case]:
     qs = Case.objects.select_related("region").prefetch_related(
         "assignments__unit", "assignments__destination_hospital",
-        "assignments__destination_set_by", "assignments__messages")
+        "assignments__destination_set_by", "assignments__messages",
+        "assignments__staging_released_by")
     if status:
         qs = qs.filter(status=status)
     if region is not None:
@@ -26,7 +27,8 @@ def case_list(*, status: str | None = CaseStatus.OPEN, region=None) -> QuerySet[
 
 def assignment_queryset() -> QuerySet[Assignment]:
     return Assignment.objects.select_related("case", "unit", "case__region",
-                                              "destination_hospital", "destination_set_by")
+                                              "destination_hospital", "destination_set_by",
+                                              "staging_released_by")
 
 
 def assignments_visible_to(*, user, active_only: bool = True) -> QuerySet[Assignment]:

@@ -2,13 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import is_dispatcher
+from core.choices import choice_label
 from core.identity_numbers import PIN_PATTERN
 from crews.models import Capability, Region, Unit
 from places.models import Hospital
 
+from .events import staging_summary
 from .history import case_changes_for_crew
-from .models import Assignment, AssignmentStatus, Case, CaseType, Priority, SceneFlag
-from .statemachine import allowed_next, next_step
+from .models import Assignment, AssignmentStatus, Case, CaseType, MassTriage, Priority, SceneFlag
+from .statemachine import allowed_next, assignment_next_step, staging_of
 
 
 class CaseInputSerializer(serializers.Serializer):
@@ -42,6 +44,10 @@ class CaseInputSerializer(serializers.Serializer):
     is_prioritised_line = serializers.BooleanField(required=False, default=False)
     call_received_at = serializers.DateTimeField(required=False)
     call_answered_at = serializers.DateTimeField(required=False)
+    call_id = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="The telephony system's id of the call the case comes from; left out, the "
+                  "case is linked to the dispatcher's latest answered call (if any).")
     personal_identity_number = serializers.RegexField(
         PIN_PATTERN, required=False, allow_blank=True,
         error_messages={"invalid": _("Use the form YYYYMMDD-NNNN.")},
@@ -51,6 +57,10 @@ class CaseInputSerializer(serializers.Serializer):
     required_capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices), required=False, max_length=4,
         help_text="What a unit must be configured for to be sent (seed 004).")
+    mass_triage = serializers.ChoiceField(
+        choices=MassTriage.choices, required=False, allow_blank=True,
+        help_text="The mass-casualty triage category (*masskadetriage*), while a major "
+                  "incident's TiB has switched to it; empty for none.")
 
 
 class CaseUpdateSerializer(CaseInputSerializer):
@@ -66,6 +76,7 @@ class CaseUpdateSerializer(CaseInputSerializer):
         super().__init__(*args, partial=True, **kwargs)
         self.fields.pop("call_received_at")
         self.fields.pop("call_answered_at")
+        self.fields.pop("call_id")
 
 
 def destination_of(assignment: Assignment) -> dict | str | None:
@@ -84,13 +95,18 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
     destination_set_by_name = serializers.SerializerMethodField()
     unread_messages = serializers.SerializerMethodField(
         help_text="Messages from the crew the centre has not acknowledged yet.")
+    staging = serializers.SerializerMethodField(
+        help_text="The staging point (*brytpunkt*) ordered, or null.")
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "unit_call_sign", "unread_messages", "status", "status_changed_at",
                   "ack_overdue", "status_overdue", "resend_count", "destination_hospital",
                   "destination_name", "destination_set_at", "destination_set_by_name",
-                  "override_reason"]
+                  "override_reason", "staging"]
+
+    def get_staging(self, obj) -> dict | None:
+        return staging_summary(obj)
 
     def get_destination_name(self, obj) -> str:
         hospital = obj.destination_hospital
@@ -108,6 +124,8 @@ class CaseSerializer(serializers.ModelSerializer):
     """The dispatcher's view of a case: everything."""
 
     assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    mass_triage_text = serializers.SerializerMethodField(
+        help_text="The triage category in words; empty for none.")
 
     class Meta:
         model = Case
@@ -119,8 +137,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "priority", "priority_change_reason", "is_prioritised_line",
             "personal_identity_number", "patient_name", "referred_to", "call_received_at",
             "call_answered_at", "registered_at", "first_alert_at", "closed_at", "assignments",
-            "required_capabilities", "version",
+            "required_capabilities", "mass_triage", "mass_triage_text", "version",
         ]
+
+    def get_mass_triage_text(self, obj) -> str:
+        return choice_label(MassTriage, obj.mass_triage) if obj.mass_triage else ""
 
 
 class CrewCaseSerializer(serializers.ModelSerializer):
@@ -153,24 +174,29 @@ class AssignmentSerializer(serializers.ModelSerializer):
     destination = serializers.SerializerMethodField()
     destination_set_by_name = serializers.SerializerMethodField()
     destination_set_by_dispatcher = serializers.SerializerMethodField()
+    staging = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
         fields = [
             "id", "case", "unit", "unit_call_sign", "status", "next_step", "allowed",
-            "status_changed_at", "alerted_at", "acknowledged_at", "en_route_at", "on_scene_at",
-            "transporting_at", "at_hospital_at", "available_at", "cancelled_at",
+            "status_changed_at", "alerted_at", "acknowledged_at", "en_route_at", "at_staging_at",
+            "on_scene_at", "transporting_at", "at_hospital_at", "available_at", "cancelled_at",
             "redirected_at", "redirected_to", "destination", "destination_set_at",
             "destination_set_by_name", "destination_set_by_dispatcher", "ack_overdue",
-            "resend_count", "status_overdue",
+            "resend_count", "status_overdue", "staging",
         ]
 
     def get_next_step(self, obj) -> str | None:
-        return next_step(obj.status)
+        return assignment_next_step(obj)
 
     def get_allowed(self, obj) -> list[str]:
         user = self.context["request"].user
-        return list(allowed_next(obj.status, dispatcher=is_dispatcher(user)))
+        return list(allowed_next(obj.status, dispatcher=is_dispatcher(user),
+                                 staging=staging_of(obj)))
+
+    def get_staging(self, obj) -> dict | None:
+        return staging_summary(obj)
 
     def get_case(self, obj) -> dict:
         card = CrewCaseSerializer(obj.case).data
@@ -204,6 +230,14 @@ class StatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AssignmentStatus.choices)
     at = serializers.DateTimeField(required=False)
     idempotency_key = serializers.CharField(required=False, max_length=100)
+
+
+class StagingInputSerializer(serializers.Serializer):
+    """A staging point (*brytpunkt*): checked in words by services/staging.py."""
+
+    latitude = serializers.JSONField(required=False, allow_null=True)
+    longitude = serializers.JSONField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 
 
 class AckInputSerializer(serializers.Serializer):

@@ -25,5 +25,9 @@ urlpatterns = [
          views.AssignmentMessageAcknowledgeView.as_view(), name="api-assignment-message-ack"),
     path("assignments/<int:pk>/redirect/", views.AssignmentRedirectView.as_view(),
          name="api-assignment-redirect"),
+    path("assignments/<int:pk>/staging/", views.AssignmentStagingView.as_view(),
+         name="api-assignment-staging"),
+    path("assignments/<int:pk>/staging/release/", views.AssignmentStagingReleaseView.as_view(),
+         name="api-assignment-staging-release"),
     path("measures/", views.MeasuresView.as_view(), name="api-measures"),
 ]

@@ -32,9 +32,11 @@ from .serializers import (
     MessageInputSerializer,
     RecommendationSerializer,
     RedirectInputSerializer,
+    StagingInputSerializer,
     StatusInputSerializer,
 )
 from .services import messages as message_services
+from .services import staging as staging_services
 
 
 def _case(pk: int) -> Case:
@@ -247,6 +249,32 @@ class AssignmentRedirectView(AssignmentActionMixin, APIView):
             assignment=self._assignment(request, pk), to_case=data["case"], by=request.user
         )
         return self._answer(request, new.pk, "unit redirected", status=201)
+
+
+class AssignmentStagingView(AssignmentActionMixin, APIView):
+    """Order (or move) the staging point (*brytpunkt*) where the crew waits for the police."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=StagingInputSerializer, responses=AssignmentSerializer)
+    def post(self, request, pk: int):
+        data = validated_data(StagingInputSerializer, request)
+        staging_services.assignment_staging_order(
+            assignment=self._assignment(request, pk), latitude=data.get("latitude"),
+            longitude=data.get("longitude"), reason=data.get("reason", ""), by=request.user)
+        return self._answer(request, pk, "staging point ordered")
+
+
+class AssignmentStagingReleaseView(AssignmentActionMixin, APIView):
+    """Let the crew in from the staging point (*släpp in*)."""
+
+    permission_classes = [IsDispatcher]
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    def post(self, request, pk: int):
+        staging_services.assignment_staging_release(
+            assignment=self._assignment(request, pk), by=request.user)
+        return self._answer(request, pk, "staging point released")
 
 
 class MeasuresView(APIView):

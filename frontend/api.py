@@ -8,12 +8,18 @@ from rest_framework.views import APIView
 from accounts.roles import joins_shifts
 from crews.selectors import crew_shift_open
 from realtime.registry import streams_followed
+from realtime.selectors import stream_heads
 
 
 def me_payload(user) -> dict:
     """Who the user is, the unit joined for the shift, and the streams the screen follows
-    from the start (each app that owns a kind of stream says which of them a user follows)."""
+    from the start (each app that owns a kind of stream says which of them a user follows),
+    with each stream's head now: the screen loads its state after this, so a first
+    subscription resumes from there (the server replays what came between) instead of
+    loading the state a second time."""
     shift = crew_shift_open(user=user) if joins_shifts(user) else None
+    streams = streams_followed(user)
+    heads = stream_heads(streams=streams)
     return {
         "id": user.pk,
         "username": user.username,
@@ -21,7 +27,8 @@ def me_payload(user) -> dict:
         "role": user.role,
         "unit": shift.unit_id if shift else None,
         "unit_call_sign": shift.unit.call_sign if shift else None,
-        "streams": streams_followed(user),
+        "streams": streams,
+        "heads": {stream: heads.get(stream, 0) for stream in streams},
     }
 
 

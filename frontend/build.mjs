@@ -34,13 +34,15 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
 // 1. Pages: page.js (sign-in and other plain pages), crew.js, console.js, responder.js,
-// register.js (the volunteer's sign-up), mobile.js (the mobile care unit) and caller.js (the
+// register.js (the volunteer's sign-up), mobile.js (the mobile care unit), followup.js (the
+// follow-up screen: measures, targets, stations, feedback, imports), tib.js (the official on
+// duty's phone: major incidents) and caller.js (the
 // caller's picture upload, /b/, which stands alone: no service worker, no shared modules).
 // Each page loads one, with its screen's own modules (console-*.js, crew-*.js...) bundled in.
 await build({
   ...common,
   entryPoints: ['src/js/page.js', 'src/js/crew.js', 'src/js/responder.js', 'src/js/register.js',
-    'src/js/mobile.js'],
+    'src/js/mobile.js', 'src/js/followup.js', 'src/js/tib.js'],
   outdir: OUT,
   entryNames: '[name]',
 });
@@ -71,7 +73,7 @@ await build({
 await build({
   ...common,
   entryPoints: ['src/css/base.css', 'src/css/crew.css', 'src/css/console.css', 'src/css/responder.css',
-    'src/css/caller.css', 'src/css/mobile.css'],
+    'src/css/caller.css', 'src/css/mobile.css', 'src/css/followup.css', 'src/css/tib.css'],
   outdir: OUT,
   entryNames: '[name]',
 });

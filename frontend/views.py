@@ -7,6 +7,7 @@ JSON so the scripts need no catalog, and the domain tables (frontend.tables).
 
 import functools
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -29,9 +30,10 @@ from django.views.decorators.http import require_POST
 from pwa import app_settings as pwa_settings
 
 from accounts.models import Role
-from accounts.roles import CONSOLE_ROLES, has_role, is_dispatcher
+from accounts.roles import CONSOLE_ROLES, FOLLOWUP_ROLES, has_role, is_dispatcher, is_manager
 from crews.models import Capability, Region
 from dispatch.models import CaseType, Priority, SceneFlag
+from followup.measures.periods import tertial_of
 from frontend.api import me_payload
 from frontend.strings import strings_for
 from frontend.tables import page_tables
@@ -39,6 +41,7 @@ from identity.oidc import oidc_enabled
 from identity.services import identity_pending
 from ivpa.models import Municipality, Training
 from ivpa.services import POSITION_INTERVALS
+from push.selectors import vapid_public_key
 
 
 def ui_languages() -> list[tuple[str, str]]:
@@ -85,13 +88,14 @@ def map_tiles() -> dict:
             "max_zoom": settings.MAP_MAX_ZOOM}
 
 
-def page_context(*, strings=(), tables=(), with_map=False, **extra) -> dict:
+def page_context(*, strings=(), tables=(), with_map=False, with_push=False, **extra) -> dict:
     """What every screen's page holds: the language switch, the string groups its scripts use
-    (frontend.strings: only those named), the domain tables they read (frontend.tables) and,
-    for a screen with a map, its tile layer."""
+    (frontend.strings: only those named), the domain tables they read (frontend.tables),
+    for a screen with a map its tile layer and, for a screen that offers alerts with the app
+    closed, the server's push key (`{"key": null}` when it has no push: nothing is asked)."""
     return {"ui_languages": ui_languages(), "js_strings": strings_for(strings),
             "tables": page_tables(tables), "map_tiles": map_tiles() if with_map else None,
-            **extra}
+            "push": {"key": vapid_public_key()} if with_push else None, **extra}
 
 
 class SignInForm(AuthenticationForm):
@@ -149,9 +153,12 @@ def start_screen(user) -> str | None:
     """The URL name of the screen of the user's role (None: the role has no screen)."""
     if not user.is_authenticated:
         return None
-    field = {Role.CREW: "crew", Role.RESPONDER: "responder", Role.MOBILE_CARE: "mobile"}
+    field = {Role.CREW: "crew", Role.RESPONDER: "responder", Role.MOBILE_CARE: "mobile",
+             Role.TIB: "tib"}
     if user.role in field:
         return field[user.role]
+    if user.role == Role.MANAGER:
+        return "followup"  # the centre manager (verksamhetschef) has no console
     return "console" if is_dispatcher(user) else None
 
 
@@ -209,8 +216,10 @@ def console(request):
                  "console.ivpa",
                  "console.images", "console.referrals", "console.map", "console.panels",
                  "console.person", "console.recommend", "ivpa", "referral", "priority_short",
-                 "console.edit", "console.history"),
-        tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places"),
+                 "console.edit", "console.history", "console.feedback", "console.panic",
+                 "console.safety", "console.staging", "console.incident"),
+        tables=("assignment", "priority", "alert", "ivpa", "news2", "referral", "places",
+                "safety", "incident"),
         with_map=True,
         regions=Region.objects.order_by("name"),
         priorities=Priority.choices,
@@ -230,9 +239,10 @@ def crew(request):
     # no patient data, so the page may be kept by the service worker for an offline start.
     return render(request, "frontend/crew.html", page_context(
         strings=(*SHELL_STRINGS, "status", "crew", "crew.card", "crew.messages", "crew.careplan",
-                 "crew.changes", "priority_short"),
-        tables=("assignment",),
-        with_map=True, navigation_url=settings.NAVIGATION_URL,
+                 "crew.changes", "priority_short", "panic", "crew.safety",
+                 "crew.staging", "crew.incident"),
+        tables=("assignment", "panic", "safety"),
+        with_map=True, with_push=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         inline_css=inline_style("crew.css")))
 
@@ -248,7 +258,7 @@ def responder(request):
     return render(request, "frontend/responder.html", page_context(
         strings=(*SHELL_STRINGS, "time", "ivpa", "responder"),
         tables=("alert",),
-        with_map=True, navigation_url=settings.NAVIGATION_URL,
+        with_map=True, with_push=True, navigation_url=settings.NAVIGATION_URL,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         intervals=POSITION_INTERVALS,
         trainings=Training.choices,
@@ -263,10 +273,46 @@ def mobile(request):
     API), so the service worker may keep it for an offline start."""
     _require(request, Role.MOBILE_CARE)
     return render(request, "frontend/mobile.html", page_context(
-        strings=(*SHELL_STRINGS, "priority", "referral", "mobile"),
-        tables=("news2", "referral"),
+        strings=(*SHELL_STRINGS, "priority", "referral", "mobile", "panic"),
+        tables=("news2", "referral", "panic"),
+        with_push=True,
         me={**me_payload(request.user), "at": timezone.now().isoformat()},
         inline_css=inline_style("mobile.css")))
+
+
+def followup_setup(user) -> dict:
+    """What the follow-up screen starts from: the current tertial (the measures' default), the
+    last full one (the station table's), the month before this one (the feedback's), the
+    regions, and whether the user edits (the manager) or only reads (a dispatcher)."""
+    today = timezone.localdate()
+    current = tertial_of(timezone.now())
+    year, tertial = current.year, current.tertial
+    last_full = current.previous()
+    first, last = last_full.first_day, last_full.last_day
+    month = today.replace(day=1) - timedelta(days=1)
+    return {
+        "manager": is_manager(user), "user": user.pk, "today": today.isoformat(),
+        "year": year, "tertial": tertial, "years": list(range(year, year - 6, -1)),
+        "stations_from": first.isoformat(), "stations_to": last.isoformat(),
+        "month": f"{month:%Y-%m}",
+        "regions": [{"id": r.pk, "code": r.code, "name": r.name}
+                    for r in Region.objects.order_by("name")],
+    }
+
+
+@gzip_page
+@login_required
+def followup(request):
+    """The follow-up screen (*uppföljning*, seed 000 §3, seed 004): the seven measures per
+    region and tertial with targets, trends and flagged deviations, the targets, the station
+    table, the monthly feedback and the imports. Dispatchers read it; the manager also sets
+    targets, follows deviations up and imports data. The data comes from /api/followup/."""
+    _require(request, *FOLLOWUP_ROLES)
+    return render(request, "frontend/followup.html", page_context(
+        strings=(*PAGE_STRINGS, "close", "notices", "error", "followup"),
+        setup=followup_setup(request.user),
+        is_console_user=is_dispatcher(request.user),
+        inline_css=inline_style("followup.css")))
 
 
 @ensure_csrf_cookie  # the form posts to the API, which asks for the token

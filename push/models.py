@@ -122,6 +122,8 @@ class SmsState(models.TextChoices):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    # Taken back before it was sent: what it said no longer holds (sms_withdraw_by_tag).
+    WITHDRAWN = "withdrawn"
 
 
 class SmsMessage(models.Model):

@@ -11,9 +11,13 @@ from channels.security.websocket import AllowedHostsOriginValidator
 
 @database_sync_to_async
 def _token_for(key: str):
+    """The live token with this key; never a partner organisation's, which opens only the
+    shared risk notices' route (settings.PARTNER_API_PATHS), no stream."""
+    from accounts.roles import is_partner
     from accounts.services import api_token_authenticate
 
-    return api_token_authenticate(key=key)
+    token = api_token_authenticate(key=key)
+    return None if token is None or is_partner(token.user) else token
 
 
 class TokenHeaderMiddleware(BaseMiddleware):

@@ -3,7 +3,8 @@
 # latency, fan-out to 2,000 sockets, and a burst of 200 events to 500 sockets (plus the caller-
 # image pipeline, `--only imaging`, and the travel time service, `--only travel`, which need
 # neither cluster nor services, and the address search, `--only addresses`, on SQLite and on
-# a PostgreSQL database of its own, no cluster). They start
+# a PostgreSQL database of its own, no cluster; likewise `--only followup`, the tertial report
+# and the station table over 400,000 cases). They start
 # scripts/run-cluster.sh (two uvicorn processes, Celery worker and beat) on free ports against a
 # fresh PostgreSQL database and print a table; JSON goes to bench/results/ (git-ignored).
 #
@@ -52,4 +53,19 @@ if ! "$PY" -c "import redis; redis.Redis.from_url('$REDIS_URL').ping()" 2>/dev/n
     exit 2
 fi
 echo "== bench: open files limit $(ulimit -n), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-exec "$PY" -m bench.run "$@"
+# The panic alarm (bench/panic.py: the tablet's request to 20 console sockets) runs on its own
+# servers (tests/live.py), after the others, or alone with `--only panic`.
+if [ "$only" = panic ]; then
+    exec "$PY" -m bench.panic
+fi
+# The regional alarm (bench/incident_alarm.py: TiB's confirmation to the CAP alert accepted by
+# 7 loopback region endpoints and incident.confirmed on the consoles), likewise on its own
+# servers, after the others or alone with `--only incident`.
+if [ "$only" = incident ]; then
+    exec "$PY" -m bench.incident_alarm
+fi
+"$PY" -m bench.run "$@"
+if [ -z "$only" ]; then
+    "$PY" -m bench.panic
+    "$PY" -m bench.incident_alarm
+fi

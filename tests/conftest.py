@@ -46,6 +46,7 @@ def demo(db):
         anna=users["anna"], sara=users["sara"], johan=users["johan"], maria=users["maria"],
         ali=users["ali"],
         lars=users["lars"], karin=users["karin"], admin=users["admin"], ulla=users["ulla"],
+        greta=users["greta"], tove=users["tove"],
         amb1010=units["AMB 1010"], amb1020=units["AMB 1020"], amb3010=units["AMB 3010"],
         amb4010=units["AMB 4010"],
         vml=Region.objects.get(code="VML"), upp=Region.objects.get(code="UPP"),

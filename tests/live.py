@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 TEST_TILE_URL = "https://tiles.larmkedjan.test/{z}/{x}/{y}.png"
+# The demo data every live product starts with (Makefile's setup runs the same, in this order).
+SEEDS = ("seed_demo", "seed_places_demo", "seed_ivpa_demo", "seed_referrals_demo",
+         "seed_careplans_demo", "seed_safety_demo", "seed_incidents_demo")
 
 
 def wait_until(condition, *, what: str, timeout: float = 30.0, interval: float = 0.05):
@@ -33,6 +36,27 @@ def wait_until(condition, *, what: str, timeout: float = 30.0, interval: float =
         assert time.monotonic() < deadline, f"{what} (waited {timeout:.0f} s)"
         time.sleep(interval)
     return result
+
+
+def command_output(args: list[str], *, what: str, cwd: Path = ROOT,
+                   timeout: float = 600.0) -> str:
+    """Run a command to its end and return its standard output. Its end is waited for as a
+    condition with a generous bound (a loaded machine makes it slower, never wrong); a failure
+    names `what` with the end of its standard error. Output goes through files, so a large
+    one never fills a pipe that nobody reads."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, text=True)
+        try:
+            wait_until(lambda: proc.poll() is not None, what=what, timeout=timeout,
+                       interval=0.1)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        out.seek(0)
+        err.seek(0)
+        assert proc.returncode == 0, f"{what} failed ({proc.returncode}): {err.read()[-3000:]}"
+        return out.read()
 
 
 def free_port() -> int:
@@ -175,11 +199,10 @@ class LiveProduct:
 
             redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         self.manage("migrate", "--noinput")
-        self.manage("seed_demo")
-        self.manage("seed_places_demo")
-        self.manage("seed_ivpa_demo")
-        self.manage("seed_referrals_demo")
-        self.manage("seed_careplans_demo")
+        # The seeds in one process, in `make setup`'s order: each manage.py of its own started
+        # Django again (seconds apiece on a loaded machine, for every live product).
+        self.manage("shell", "-c", "from django.core.management import call_command\n"
+                    + "".join(f"call_command({name!r})\n" for name in SEEDS))
         for i in range(self.workers):
             port = free_port()
             self.ports.append(port)

@@ -23,7 +23,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("places",),  # addresses, municipalities → regions, travel times
     ("dispatch",),
     # react to dispatch's signals, read it through its selectors; do not import each other
-    ("imaging", "ivpa", "referrals", "careplans"),
+    ("imaging", "ivpa", "referrals", "careplans", "safety", "incidents"),
+    # the centre's follow-up: reads every domain's records through their selectors
+    ("followup",),
     ("frontend",),
 ]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}

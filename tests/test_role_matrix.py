@@ -22,6 +22,7 @@ from audit.services import PatientRef, access_log_write
 from dispatch import services as dispatch_services
 from ivpa.models import Callout, Municipality
 from push.vapid import generate_keys
+from safety.demo_partners import partners_seed
 from tests.audit.patient_data import CALLER_PHONE, IMAGE_NOTE, log_mark, shown_unrecorded
 from tests.conftest import case_payload
 from tests.push.helpers import subscribe
@@ -30,9 +31,12 @@ from tests.push.loopback import FakeBrowser
 PASSWORD = "larm-demo-2026"
 METHODS = ("get", "post", "put", "patch", "delete")
 ROLES = ("anonymous", "dispatcher", "crew_own", "crew_other", "responder", "mobile_care",
-         "admin", "coordinator")
+         "admin", "coordinator", "manager", "partner", "tib")
+# The partner (Polisregion Bergslagen's service account, regions VML) calls with its API token,
+# as a partner's system does, not with a session.
 PERSONA = {"anonymous": None, "dispatcher": "anna", "crew_own": "sara", "crew_other": "johan",
-           "responder": "lars", "mobile_care": "karin", "admin": "admin", "coordinator": "ulla"}
+           "responder": "lars", "mobile_care": "karin", "admin": "admin", "coordinator": "ulla",
+           "manager": "greta", "partner": "polisen", "tib": "tove"}
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -58,15 +62,21 @@ def api_routes() -> list[tuple[str, str]]:
 
 
 def row(anonymous, dispatcher, crew_own, crew_other, responder, mobile_care, admin, *,
-        coordinator=None):
+        coordinator=None, manager=None, partner=403, tib=None):
     """The expected status per role. An IVPA coordinator (ulla, Västerås) vets volunteers and
-    nothing else: unless named, what every other signed-in role gets when they all agree
-    (signing in, /api/me/, the regions...), else 403."""
+    the centre's manager (greta) runs the follow-up, and nothing else: unless named, what every
+    other signed-in role gets when they all agree (signing in, /api/me/, the regions...), else
+    403. A partner organisation's token reaches only the shared risk notices: unless named,
+    403 (also where everyone signed in is let in). The official on duty (tove, TiB) runs major
+    incidents: unless named, like the coordinator and the manager."""
     signed_in = {dispatcher, crew_own, crew_other, responder, mobile_care, admin}
-    if coordinator is None:
-        coordinator = signed_in.pop() if len(signed_in) == 1 else 403
+    agreed = signed_in.pop() if len(signed_in) == 1 else 403
+    coordinator = agreed if coordinator is None else coordinator
+    manager = agreed if manager is None else manager
+    tib = agreed if tib is None else tib
     return dict(zip(ROLES, (anonymous, dispatcher, crew_own, crew_other, responder,
-                            mobile_care, admin, coordinator), strict=True))
+                            mobile_care, admin, coordinator, manager, partner, tib),
+                    strict=True))
 
 
 EVERYONE = row(200, 200, 200, 200, 200, 200, 200)
@@ -100,6 +110,14 @@ def api_token_of(user) -> int:
 
 def credentials(w, user):
     return {"data": {"username": (user or w.demo.anna).username, "password": PASSWORD}}
+
+
+def staging_world(w):
+    """A staging point ordered by anna on the world's assignment (per call, rolled back)."""
+    from dispatch.services.staging import assignment_staging_order
+
+    assignment_staging_order(assignment=w.assignment, latitude=59.61, longitude=16.55,
+                             reason="Vänta på polis", by=w.demo.anna)
 
 
 def referral_world(w):
@@ -208,9 +226,222 @@ def care_plan_world(w) -> int:
     return care_plan_create(by=w.demo.admin, **data).pk
 
 
+# The follow-up: dispatchers, the manager and administrators read it; the manager (and an
+# administrator) sets targets and runs the follow-up records.
+FOLLOWUP_READ = row(403, 200, 403, 403, 403, 403, 200, manager=200)
+FOLLOWUP_RUN = row(403, 403, 403, 403, 403, 403, 200, manager=200)
+
+
+def this_tertial() -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {"year": today.year, "tertial": (today.month - 1) // 4 + 1}
+
+
+def future_target(w) -> int:
+    """A target not yet in force (per call, rolled back after): its id."""
+    from followup.models import MeasureTarget
+
+    return MeasureTarget.objects.create(measure=1, comparison="at_most", value=75,
+                                        valid_from=date.today() + timedelta(days=30)).pk
+
+
+def followup_record(w) -> int:
+    """A follow-up record of a deviation in this tertial (per call, rolled back after)."""
+    from django.utils import timezone
+
+    from followup.models import DeviationFollowUp
+
+    return DeviationFollowUp.objects.create(
+        measure=1, region=w.demo.vml, kind="region", opened_by=w.demo.greta,
+        opened_at=timezone.now(), **this_tertial()).pk
+
+
+def feedback_report(w) -> int:
+    """anna's monthly feedback (per call, rolled back after): its id."""
+    from django.utils import timezone
+
+    from followup.models import DispatcherReport
+
+    return DispatcherReport.objects.create(dispatcher=w.demo.anna, month=date(2026, 11, 1),
+                                           made_at=timezone.now()).pk
+
+
 REFERRAL_READ = row(403, 200, 403, 403, 403, 200, 200)
 # Only the unit's own staff answer a referral; an administrator sees it but is on no unit.
 REFERRAL_ANSWER = row(403, 403, 403, 403, 403, 200, 403)
+
+
+# Risk notices' reviewers: dispatchers, the manager, administrators.
+SAFETY_REVIEW = row(403, 200, 403, 403, 403, 403, 200, manager=200)
+
+
+def crew_report_spec(w, u):
+    """A report of a threat: about the world's assignment, or, for mobile care staff (joined
+    to MVE 1500 here), about none."""
+    from crews.services import crew_join
+
+    data = {"category": "threat", "violence_happened": False, "description": "Hotfull anhörig",
+            "idempotency_key": f"report-{uuid.uuid4().hex}"}
+    if u is not None and u.username == "karin":
+        crew_join(user=u, unit=w.demo.units["MVE 1500"])
+    else:
+        data["assignment"] = w.assignment.pk
+    return {"data": data}
+
+
+def incident_spec(*, state: str = "raised", extra=None):
+    """A major incident anna raised on the world's case (its address is in the detail), raised
+    or confirmed by tove, per call, rolled back after."""
+    def build(w, u):
+        from incidents.models import IncidentState, MajorIncident
+        from incidents.services.lifecycle import incident_raise
+
+        incident, _created = incident_raise(by=w.demo.anna, title="Bussolycka E18",
+                                            report=None, cases=[w.case_low.pk], region=None)
+        if state == "confirmed":
+            MajorIncident.objects.filter(pk=incident.pk).update(
+                state=IncidentState.CONFIRMED, confirmed_by=w.demo.tove,
+                confirmed_at=incident.raised_at)
+        return {"pk": incident.pk, **({"data": extra} if extra else {})}
+    return build
+
+
+# Major incidents: the centre (dispatchers, TiB, administrators) follows and raises them and
+# adds cases; only TiB (and an administrator) confirms, rejects and stands down.
+INCIDENT_ROLES_OK = row(403, 200, 403, 403, 403, 403, 200, tib=200)
+INCIDENT_TIB = row(403, 403, 403, 403, 403, 403, 200, tib=200)
+
+
+def panic_spec(extra=None):
+    """An alarm sara raised on AMB 1010 (on the world's case: its address is shown) and its
+    id, per call, rolled back after."""
+    def build(w, u):
+        from safety.services.panic import panic_raise
+
+        alarm, _created = panic_raise(user=w.demo.sara,
+                                      idempotency_key=f"panic-{uuid.uuid4().hex}")
+        return {"pk": alarm.pk, **({"data": extra} if extra else {})}
+    return build
+
+
+def region_alarm_spec(w, u):
+    """An incident confirmed with one region alarmed (per call, rolled back after), and what
+    the region's TiB said on the phone."""
+    from django.utils import timezone
+
+    from incidents.models import AlarmRegion, IncidentState, MajorIncident, RegionAlarm
+
+    now = timezone.now()
+    region = AlarmRegion.objects.create(code=f"R{uuid.uuid4().hex[:6]}", name="Region Örebro")
+    incident = MajorIncident.objects.create(
+        title="Bussolycka E18", state=IncidentState.CONFIRMED, region=w.demo.vml,
+        raised_by=w.demo.anna, raised_at=now, confirmed_by=w.demo.users["tove"],
+        confirmed_at=now)
+    RegionAlarm.objects.create(incident=incident, alarm_region=region, sent_at=now)
+    return {"pk": incident.pk, "region_pk": region.pk, "data": {"by": "Per Persson"}}
+
+
+def cap_message_spec(w, u):
+    """A confirmed incident with its CAP alert stored (per call, rolled back after)."""
+    from django.utils import timezone
+
+    from incidents.models import CapMessage, IncidentState, MajorIncident
+
+    now = timezone.now()
+    incident = MajorIncident.objects.create(
+        title="Bussolycka E18", state=IncidentState.CONFIRMED, region=w.demo.vml,
+        raised_by=w.demo.anna, raised_at=now, confirmed_by=w.demo.users["tove"],
+        confirmed_at=now)
+    CapMessage.objects.create(incident=incident, identifier=f"matrix:incident:{incident.pk}:1",
+                              msg_type="Alert", sent_at=now, xml="<alert/>")
+    return {"pk": incident.pk}
+
+
+def pledge_spec(*, withdraw: bool = False):
+    """A confirmed incident and a region (per call, rolled back after): what the region's TiB
+    pledged on the phone, or (withdraw) a pledge already recorded, to withdraw."""
+    def build(w, u):
+        from django.utils import timezone
+
+        from incidents.models import AlarmRegion, IncidentState, MajorIncident
+        from incidents.services.pledges import pledge_record
+
+        now = timezone.now()
+        region = AlarmRegion.objects.create(code=f"P{uuid.uuid4().hex[:6]}",
+                                            name="Region Gävleborg")
+        incident = MajorIncident.objects.create(
+            title="Tågurspårning", state=IncidentState.CONFIRMED, region=w.demo.vml,
+            raised_by=w.demo.anna, raised_at=now, confirmed_by=w.demo.users["tove"],
+            confirmed_at=now)
+        if withdraw:
+            pledge, _created = pledge_record(incident=incident, alarm_region=region,
+                                             kind="ambulance", count=2, via="phone")
+            return {"pk": incident.pk, "pledge_pk": pledge.pk}
+        return {"pk": incident.pk, "data": {"alarm_region": region.pk, "kind": "ambulance",
+                                            "count": 5, "report_to": "Brytpunkt Sandviken"}}
+    return build
+
+
+# The panic alarm: raised by the crew on a unit (karin is on none here; an administrator on
+# none either), listed by the console and the unit's crew, acknowledged and closed by the
+# console; positions and cancelling by the alarm's own unit (another unit's: 404).
+PANIC_CONSOLE = row(403, 200, 403, 403, 403, 403, 200)
+
+
+def notice_world(w, *, state: str = "active", applied: bool = True):
+    """A notice about the place of the world's assignment's case (Vasagatan 12, 500 m from
+    Stora torget), matched with that case and applied (per call, rolled back after)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safety.models import NoticeMatch
+    from safety.services.matches import match_decide
+    from safety.services.notices import notice_create
+
+    notice = notice_create(
+        by=w.demo.anna, address="Vasagatan 12, Västerås", latitude=59.6118, longitude=16.5405,
+        radius_m=500, category="weapon", action="police_first", region=w.demo.vml,
+        valid_until=timezone.now() + timedelta(days=30), background="Kniv i lägenheten",
+        state=state, case=w.case_low.pk if state == "active" else None)
+    match = NoticeMatch.objects.filter(notice=notice).first()
+    if applied and match is not None:
+        match_decide(match=match, decision="applied", by=w.demo.anna)
+    return SimpleNamespace(notice=notice, match=match)
+
+
+def notice_payload(w) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"address": "Emausvägen 15, Västerås", "latitude": 59.6164, "longitude": 16.5717,
+            "radius_m": 100, "category": "threat", "action": "staging",
+            "valid_until": (timezone.now() + timedelta(days=30)).isoformat(),
+            "region": w.demo.vml.pk, "shareable": True}
+
+
+def report_spec(*, state: str = "confirmed", data=None):
+    """A major incident without cases, with its situation report version 1, raised or
+    confirmed (per call, rolled back after)."""
+    def build(w, u):
+        from django.utils import timezone
+
+        from incidents.models import IncidentState, MajorIncident, SituationReport
+
+        now = timezone.now()
+        confirmed = state == IncidentState.CONFIRMED
+        incident = MajorIncident.objects.create(
+            title="Bussolycka E18", state=state, region=w.demo.vml, raised_by=w.demo.anna,
+            raised_at=now, location="E18 vid Köping",
+            confirmed_by=w.demo.users["tove"] if confirmed else None,
+            confirmed_at=now if confirmed else None)
+        SituationReport.objects.create(incident=incident, version=1, written_by=w.demo.anna,
+                                       written_at=now, casualties_total=12)
+        return {"pk": incident.pk, **({"data": data} if data else {})}
+    return build
 
 
 # (route, METHOD): (request for the world `w` and user, expected status per role)
@@ -220,7 +451,9 @@ MATRIX = {
     ("api/auth/logout/", "POST"): (lambda w, u: {}, SIGNED_IN),
     # A token for one's own integration: dispatchers only (the anonymous caller gives
     # anna's name and password); never a phone's or a tablet's person, nor an administrator.
-    ("api/auth/token/", "POST"): (credentials, row(200, 200, 403, 403, 403, 403, 403)),
+    # A partner's account has no password (its tokens come from `manage.py partner_token`).
+    ("api/auth/token/", "POST"): (credentials, row(200, 200, 403, 403, 403, 403, 403,
+                                                   partner=400)),
     # The administrator's tokens: the list, a service account's new token, revoking one.
     ("api/auth/tokens/", "GET"): (lambda w, u: {}, ADMIN_ONLY),
     ("api/auth/tokens/", "POST"): (
@@ -298,6 +531,12 @@ MATRIX = {
     ("api/assignments/<int:pk>/redirect/", "POST"): (
         lambda w, u: {"pk": w.assignment.pk, "data": {"case": w.case_high.pk}},
         DISPATCH_CREATE),
+    # The staging point (*brytpunkt*): the centre orders it and lets the crew in.
+    ("api/assignments/<int:pk>/staging/", "POST"): (
+        lambda w, u: {"pk": w.assignment.pk, "data": {
+            "latitude": 59.61, "longitude": 16.55, "reason": "Vänta på polis"}}, DISPATCH),
+    ("api/assignments/<int:pk>/staging/release/", "POST"): (
+        lambda w, u: (staging_world(w), {"pk": w.assignment.pk, "data": {}})[1], DISPATCH),
     ("api/measures/", "GET"): (lambda w, u: {"query": {"region": w.demo.vml.pk}}, DISPATCH),
     ("api/audit/log/", "GET"): (lambda w, u: {}, ADMIN_ONLY),
     ("api/audit/extract/", "GET"): (
@@ -399,13 +638,16 @@ MATRIX = {
                                                        DISPATCH),
     ("api/imaging/assignments/<int:pk>/images/", "GET"): (
         lambda w, u: {"pk": w.assignment.pk}, OWN_ASSIGNMENT),
-    # The caller's upload needs the upload-session cookie, which no account gives: gone.
-    ("api/imaging/upload/", "GET"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410)),
-    ("api/imaging/upload/", "POST"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410)),
+    # The caller's upload needs the upload-session cookie, which no account gives: gone (these
+    # two views read no token: a partner's is an anonymous caller there).
+    ("api/imaging/upload/", "GET"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410,
+                                                          partner=410)),
+    ("api/imaging/upload/", "POST"): (lambda w, u: {}, row(410, 410, 410, 410, 410, 410, 410,
+                                                           partner=410)),
     # The SMS provider's delivery report: only with the secret in the path (none set here).
     ("api/push/sms/delivery/<str:secret>/", "POST"): (
         lambda w, u: {"data": {"id": "x", "status": "delivered"}},
-        row(404, 404, 404, 404, 404, 404, 404)),
+        row(404, 404, 404, 404, 404, 404, 404, partner=404)),
     # Referrals to mobile care units: dispatchers, and the staff of the unit referred to
     # (karin on MVE 1500); crews and responders see nothing.
     ("api/referrals/", "GET"): (lambda w, u: {}, REFERRAL_READ),
@@ -449,6 +691,158 @@ MATRIX = {
         lambda w, u: (care_plan_world(w), {"pk": w.case_low.pk})[1], DISPATCH),
     ("api/assignments/<int:pk>/care-plan/", "GET"): (
         lambda w, u: (care_plan_world(w), {"pk": w.assignment.pk})[1], OWN_ASSIGNMENT),
+    ("api/followup/targets/", "GET"): (lambda w, u: {}, FOLLOWUP_READ),
+    ("api/followup/targets/", "POST"): (
+        lambda w, u: {"data": {"measure": 3, "region": w.demo.upp.pk, "comparison": "at_most",
+                               "value": 0.1, "note": "Mål 2027",
+                               "valid_from": str(date.today() + timedelta(days=40))}},
+        row(403, 403, 403, 403, 403, 403, 201, manager=201)),
+    ("api/followup/targets/<int:pk>/", "DELETE"): (
+        lambda w, u: {"pk": future_target(w)}, row(403, 403, 403, 403, 403, 403, 204,
+                                                   manager=204)),
+    ("api/followup/deviations/", "GET"): (lambda w, u: {"query": this_tertial()},
+                                          FOLLOWUP_READ),
+    ("api/followup/deviations/", "POST"): (
+        lambda w, u: {"data": {"measure": 7, "region": w.demo.srm.pk, "kind": "trend",
+                               **this_tertial()}},
+        row(403, 403, 403, 403, 403, 403, 201, manager=201)),
+    ("api/followup/deviations/<int:pk>/", "GET"): (
+        lambda w, u: {"pk": followup_record(w)}, FOLLOWUP_READ),
+    ("api/followup/deviations/<int:pk>/", "PATCH"): (
+        lambda w, u: {"pk": followup_record(w), "data": {
+            "owner": w.demo.greta.pk, "finding": "Fler 1A-samtal nattetid", "version": 1}},
+        FOLLOWUP_RUN),
+    ("api/followup/owners/", "GET"): (lambda w, u: {}, FOLLOWUP_READ),
+    # The data the measures need: the telephony integration posts calls as a dispatcher (or
+    # their service account); the manager imports call logs and hospital visits (without a
+    # file: a 400 saying what to attach) and lists the runs.
+    ("api/followup/calls/", "POST"): (
+        lambda w, u: {"data": {"call_id": "matrix-1", "line": "112", "region": "VML",
+                               "queued_at": "2026-11-05T14:03:12+01:00"}}, DISPATCH_CREATE),
+    ("api/followup/imports/", "GET"): (lambda w, u: {}, row(403, 403, 403, 403, 403, 403, 200,
+                                                            manager=200)),
+    ("api/followup/imports/calls/", "POST"): (
+        lambda w, u: {}, row(403, 403, 403, 403, 403, 403, 400, manager=400)),
+    ("api/followup/imports/hospital-visits/", "POST"): (
+        lambda w, u: {}, row(403, 403, 403, 403, 403, 403, 400, manager=400)),
+    ("api/followup/measures/", "GET"): (lambda w, u: {"query": this_tertial()}, FOLLOWUP_READ),
+    ("api/followup/stations/", "GET"): (
+        lambda w, u: {"query": {"from": "2026-01-01", "to": "2026-04-30"}}, FOLLOWUP_READ),
+    # A dispatcher reads their own feedback, the manager everyone's; only its own dispatcher
+    # marks a report read (anna's: another's does not exist for the manager either, 404).
+    ("api/followup/feedback/", "GET"): (lambda w, u: {}, FOLLOWUP_READ),
+    ("api/followup/feedback/<int:pk>/read/", "POST"): (
+        lambda w, u: {"pk": feedback_report(w)},
+        row(403, 200, 403, 403, 403, 403, 404, manager=404)),
+    # Crew reports of threats and violence: the crew from the unit they work on (sara about
+    # her assignment; johan's unit has no such assignment: 404; karin joins MVE 1500 and
+    # reports without one; an administrator is on no unit: 403); the reviewers read them.
+    ("api/safety/reports/", "POST"): (crew_report_spec, row(403, 403, 201, 404, 403, 201, 403)),
+    ("api/safety/reports/", "GET"): (lambda w, u: {}, SAFETY_REVIEW),
+    ("api/safety/reports/summary/", "GET"): (
+        lambda w, u: {"query": {"from": "2026-01-01", "to": "2026-12-31"}}, SAFETY_REVIEW),
+    # The log of what partners read and sent: the manager and administrators.
+    ("api/safety/exchanges/", "GET"): (lambda w, u: {}, FOLLOWUP_RUN),
+    # Risk notices: the reviewers (dispatchers, the manager, administrators) read and write
+    # them; a case's notices: the dispatcher everything, the crew sent there the applied ones
+    # without background or person (another unit's: 404); a partner its shareable notices
+    # (safety.views.partners); deciding whether a notice applies: dispatchers; acknowledging
+    # it: the crew on the assignment (tests/safety/test_notice_rights.py).
+    ("api/safety/notices/", "GET"): (
+        lambda w, u: (notice_world(w), {"query": {"case": w.case_low.pk}})[1],
+        row(403, 200, 200, 404, 403, 403, 200, manager=200, partner=200)),
+    ("api/safety/notices/", "POST"): (
+        lambda w, u: {"data": notice_payload(w)},
+        row(403, 201, 403, 403, 403, 403, 201, manager=201, partner=201)),
+    ("api/safety/notices/matching/", "GET"): (
+        lambda w, u: (notice_world(w, applied=False),
+                      {"query": {"latitude": 59.6099, "longitude": 16.5448}})[1], DISPATCH),
+    ("api/safety/notices/<int:pk>/", "GET"): (
+        lambda w, u: {"pk": notice_world(w).notice.pk}, SAFETY_REVIEW),
+    ("api/safety/notices/<int:pk>/", "PATCH"): (
+        lambda w, u: {"pk": notice_world(w).notice.pk, "data": {"version": 1,
+                                                                 "radius_m": 300}},
+        SAFETY_REVIEW),
+    ("api/safety/notices/<int:pk>/review/", "POST"): (
+        lambda w, u: {"pk": notice_world(w, state="proposed").notice.pk,
+                      "data": {"decision": "approve"}}, SAFETY_REVIEW),
+    ("api/safety/notices/<int:pk>/withdraw/", "POST"): (
+        lambda w, u: {"pk": notice_world(w).notice.pk, "data": {"reason": "Har flyttat"}},
+        SAFETY_REVIEW),
+    ("api/safety/matches/<int:pk>/decision/", "POST"): (
+        lambda w, u: {"pk": notice_world(w, applied=False).match.pk,
+                      "data": {"decision": "applied"}}, DISPATCH),
+    ("api/safety/matches/<int:pk>/acknowledge/", "POST"): (
+        lambda w, u: {"pk": notice_world(w).match.pk,
+                      "data": {"assignment": w.assignment.pk}},
+        row(403, 403, 200, 404, 403, 403, 404, manager=403)),
+    ("api/safety/panic/", "POST"): (
+        lambda w, u: {"data": {"idempotency_key": f"panic-{uuid.uuid4().hex}",
+                               "latitude": 59.61, "longitude": 16.55}},
+        row(403, 403, 201, 201, 403, 403, 403)),
+    ("api/safety/panic/", "GET"): (panic_spec(), row(403, 200, 200, 200, 403, 200, 200)),
+    ("api/safety/panic/<int:pk>/positions/", "POST"): (
+        panic_spec({"latitude": 59.62, "longitude": 16.56}),
+        row(403, 403, 204, 404, 403, 403, 403)),
+    ("api/safety/panic/<int:pk>/acknowledge/", "POST"): (panic_spec(), PANIC_CONSOLE),
+    ("api/safety/panic/<int:pk>/cancel/", "POST"): (
+        panic_spec({"reason": "Tryckte av misstag"}), row(403, 403, 200, 404, 403, 403, 403)),
+    ("api/safety/panic/<int:pk>/close/", "POST"): (panic_spec({"note": "Polis på plats"}),
+                                                   PANIC_CONSOLE),
+    # A region's acknowledgement heard by telephone: the centre (dispatchers, TiB,
+    # administrators) records it; anyone else 403.
+    ("api/incidents/<int:pk>/regions/<int:region_pk>/acknowledge/", "POST"): (
+        region_alarm_spec, row(403, 200, 403, 403, 403, 403, 200, tib=200)),
+    # The CAP message sent: the centre (dispatchers, TiB, administrators); anyone else 403.
+    # Incoming CAP is for the regions' systems, by the region's bearer token: no person's
+    # session or token reaches it (401 for every role, nothing to probe).
+    ("api/incidents/<int:pk>/cap/", "GET"): (
+        cap_message_spec, row(403, 200, 403, 403, 403, 403, 200, tib=200)),
+    ("api/incidents/cap/", "POST"): (
+        lambda w, u: {"data": {"alert": "not CAP"}},
+        row(401, 401, 401, 401, 401, 401, 401, coordinator=401, manager=401, partner=401,
+            tib=401)),
+    # Pledges: the centre (dispatchers, TiB, administrators) lists them, records what a
+    # region pledged and withdraws a pledge; anyone else 403.
+    ("api/incidents/<int:pk>/pledges/", "GET"): (
+        pledge_spec(), row(403, 200, 403, 403, 403, 403, 200, tib=200)),
+    ("api/incidents/<int:pk>/pledges/", "POST"): (
+        pledge_spec(), row(403, 201, 403, 403, 403, 403, 201, tib=201)),
+    ("api/incidents/<int:pk>/pledges/<int:pledge_pk>/withdraw/", "POST"): (
+        pledge_spec(withdraw=True), row(403, 200, 403, 403, 403, 403, 200, tib=200)),
+    ("api/incidents/", "GET"): (lambda w, u: (incident_spec()(w, u), {})[1],
+                                INCIDENT_ROLES_OK),
+    ("api/incidents/", "POST"): (
+        lambda w, u: {"data": {"title": "Bussolycka E18", "cases": [w.case_low.pk],
+                               "report": {"casualties_total": 12},
+                               "idempotency_key": f"incident-{uuid.uuid4().hex}"}},
+        row(403, 201, 403, 403, 403, 403, 201, tib=201)),
+    ("api/incidents/regions/", "GET"): (lambda w, u: {}, INCIDENT_ROLES_OK),
+    ("api/incidents/<int:pk>/", "GET"): (incident_spec(), INCIDENT_ROLES_OK),
+    ("api/incidents/<int:pk>/confirm/", "POST"): (incident_spec(), INCIDENT_TIB),
+    ("api/incidents/<int:pk>/reject/", "POST"): (
+        incident_spec(extra={"reason": "En skadad"}), INCIDENT_TIB),
+    ("api/incidents/<int:pk>/stand-down/", "POST"): (
+        incident_spec(state="confirmed", extra={"note": "Avslutad"}), INCIDENT_TIB),
+    ("api/incidents/<int:pk>/cases/", "POST"): (
+        lambda w, u: {**incident_spec()(w, u), "data": {"cases": [w.case_high.pk]}},
+        INCIDENT_ROLES_OK),
+    # The situation report (METHANE): the centre writes it, the manager reads it too (the
+    # follow-up); mass-casualty triage: TiB (a dispatcher is refused by the service: 403);
+    # the mode: the crews, mobile care staff and the centre, nothing of the cases; the
+    # timeline: the centre and the manager.
+    ("api/incidents/<int:pk>/reports/", "GET"): (
+        report_spec(), row(403, 200, 403, 403, 403, 403, 200, manager=200, tib=200)),
+    ("api/incidents/<int:pk>/reports/", "POST"): (
+        report_spec(state="raised", data={"casualties_total": 14, "hazards": "Diesel"}),
+        row(403, 201, 403, 403, 403, 403, 201, tib=201)),
+    ("api/incidents/<int:pk>/triage/", "POST"): (
+        report_spec(data={"active": True, "indicators": ["casualties_exceed_capacity"]}),
+        row(403, 403, 403, 403, 403, 403, 200, tib=200)),
+    ("api/incidents/mode/", "GET"): (
+        lambda w, u: {}, row(403, 200, 200, 200, 403, 200, 200, tib=200)),
+    ("api/incidents/<int:pk>/timeline/", "GET"): (
+        report_spec(), row(403, 200, 403, 403, 403, 403, 200, manager=200, tib=200)),
     # The API description is public (drf-spectacular's default); it holds no data.
     ("api/schema/", "GET"): (lambda w, u: {}, SIGNED_IN),
     ("api/docs/", "GET"): (lambda w, u: {}, SIGNED_IN),
@@ -470,6 +864,13 @@ def vapid_keys(settings):
 @pytest.fixture(autouse=True)
 def image_store(settings, tmp_path):
     settings.IMAGING_STORAGE_DIR = tmp_path / "images"
+
+
+@pytest.fixture(autouse=True)
+def cap_signing_keys(settings, tmp_path):
+    """A confirmation signs its CAP alert: a key of the test's own, never the var directory's."""
+    settings.CAP_SIGNING_KEY_FILE = tmp_path / "cap-key.pem"
+    settings.CAP_SIGNING_CERT_FILE = tmp_path / "cap-cert.pem"
 
 
 def forwarded_image(case, by):
@@ -511,7 +912,10 @@ def world(demo, new_case):
     callout = Callout.objects.get(case=case_arrest)
     Municipality.objects.filter(name="Uppsala").update(auto_alert=False)
     case_manual = new_case(municipality="Uppsala", case_type="cardiac_arrest")
-    return SimpleNamespace(demo=demo, case_low=case_low, assignment=assignment,
+    partner, partner_token = partners_seed()
+    demo.polisen = partner.user
+    return SimpleNamespace(demo=demo, partner_token=partner_token, case_low=case_low,
+                           assignment=assignment,
                            case_high=new_case(), case_free=new_case(), device_of=device_of,
                            sara_device=device_of["sara"], case_arrest=case_arrest,
                            callout=callout, lars_alert=callout.alerts.get(
@@ -521,10 +925,13 @@ def world(demo, new_case):
                            vasteras=Municipality.objects.get(name="Västerås"))
 
 
-def client_for(user) -> APIClient:
+def client_for(user, token: str = "") -> APIClient:
+    """A client signed in as `user`, or carrying the API token `token` (a partner's)."""
     n = uuid.uuid4().int
     client = APIClient(REMOTE_ADDR=f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}")
-    if user is not None:
+    if token:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    elif user is not None:
         client.force_authenticate(user=user)
     return client
 
@@ -535,8 +942,10 @@ def call(w, route, method, role):
     spec = build(w, user)
     path = "/" + route.replace("<int:pk>", str(spec.get("pk", 0))).replace(
         "<uuid:device_id>", str(spec.get("device_id", uuid.uuid4()))).replace(
-        "<int:mid>", str(spec.get("mid", 0)))
-    client = client_for(user)
+        "<int:mid>", str(spec.get("mid", 0))).replace(
+        "<int:region_pk>", str(spec.get("region_pk", 0))).replace(
+        "<int:pledge_pk>", str(spec.get("pledge_pk", 0)))
+    client = client_for(user, w.partner_token if role == "partner" else "")
     if method == "GET":
         return client.get(path, spec.get("query", {}))
     return getattr(client, method.lower())(path, spec.get("data", {}), format="json")
@@ -584,6 +993,7 @@ def test_a_method_the_view_does_not_implement_is_405(world, route):
     implemented = {m for r, m in ROUTES if r == route}
     unused = next(m for m in ("DELETE", "PUT", "PATCH", "POST") if m not in implemented)
     path = "/" + route.replace("<int:pk>", str(world.assignment.pk)).replace(
-        "<uuid:device_id>", str(world.sara_device)).replace("<int:mid>", "1")
+        "<uuid:device_id>", str(world.sara_device)).replace("<int:mid>", "1").replace(
+        "<int:region_pk>", "1").replace("<int:pledge_pk>", "1")
     response = getattr(client_for(world.demo.admin), unused.lower())(path, {}, format="json")
     assert response.status_code == 405

@@ -34,14 +34,16 @@ from ..models import (
     Priority,
     is_priority_one,
 )
-from ..statemachine import TIMESTAMP_FIELD, check_transition
+from ..statemachine import TIMESTAMP_FIELD, check_transition, staging_of
 from .actors import assignment_actor_check
+from .calls import call_for_case, case_insert, case_times_from_call
 from .case_edit import CaseEditConflict as CaseEditConflict
 from .case_edit import case_update as case_update
 from .case_fields import (
     case_place,
     priority_reason_missing,
     valid_capabilities,
+    valid_mass_triage,
     valid_scene_flags,
 )
 from .destination import assignment_destination_set as assignment_destination_set
@@ -56,6 +58,7 @@ UNIT_STATUS_FOR = {
     AssignmentStatus.ALERTED: UnitStatus.ALERTED,
     AssignmentStatus.ACKNOWLEDGED: UnitStatus.ACKNOWLEDGED,
     AssignmentStatus.EN_ROUTE: UnitStatus.EN_ROUTE,
+    AssignmentStatus.AT_STAGING: UnitStatus.AT_STAGING,
     AssignmentStatus.ON_SCENE: UnitStatus.ON_SCENE,
     AssignmentStatus.TRANSPORTING: UnitStatus.TRANSPORTING,
     AssignmentStatus.AT_HOSPITAL: UnitStatus.AT_HOSPITAL,
@@ -91,7 +94,11 @@ def case_register(
     scene_flags: Sequence[str] = (),
     door_code: str = "",
     required_capabilities: Sequence[str] = (),
+    call_id: str = "",
+    mass_triage: str = "",
 ) -> Case:
+    """Register a case (*ärende*). It is linked to its call (`call_id`, else the dispatcher's
+    latest answered call: services/calls.py), whose times and line then are the case's."""
     now = timezone.now()
     latitude, longitude = validate_position(latitude=latitude, longitude=longitude)
     region, municipality, municipality_code, by_hand = case_place(
@@ -104,6 +111,7 @@ def case_register(
         raise Invalid(priority_reason_missing())
     scene_flags = valid_scene_flags(scene_flags)
     required_capabilities = valid_capabilities(required_capabilities)
+    mass_triage = valid_mass_triage(mass_triage)
     if case_type not in CaseType.values:
         raise Invalid(_("case_type must be one of %(values)s.")
                       % {"values": ", ".join(CaseType.values)})
@@ -113,7 +121,12 @@ def case_register(
         raise Invalid(_("call_received_at must not be after call_answered_at."))
     if call_answered_at > now + CLOCK_SKEW:
         raise Invalid(_("call_answered_at is in the future."))
-    case = Case.objects.create(
+    call = call_for_case(by=by, call_id=call_id, at=now)
+    call_received_at, call_answered_at, is_prioritised_line = case_times_from_call(
+        call, received=call_received_at, answered=call_answered_at,
+        prioritised=is_prioritised_line)
+    case = case_insert(
+        call=call,
         region=region, caller_number=caller_number, address=address, latitude=latitude,
         longitude=longitude, complaint=complaint, mbs_priority=mbs_priority, priority=priority,
         priority_change_reason=priority_change_reason.strip(), call_received_at=call_received_at,
@@ -122,7 +135,7 @@ def case_register(
         personal_identity_number=personal_identity_number, patient_name=patient_name,
         referred_to=referred_to, created_by=by, case_type=case_type, scene_flags=scene_flags,
         door_code=door_code, municipality_code=municipality_code, region_set_by_hand=by_hand,
-        required_capabilities=required_capabilities,
+        required_capabilities=required_capabilities, mass_triage=mass_triage,
     )
     case.reference = f"{region.code}-{now:%y%m%d}-{case.pk:06d}"
     case.save(update_fields=["reference"])
@@ -243,7 +256,8 @@ def assignment_status_change(
     dispatcher = assignment_actor_check(assignment=assignment, by=by)
     if status == AssignmentStatus.REDIRECTED:
         raise Conflict(_("Redirect a unit with the redirect action; it needs the new case."))
-    check_transition(assignment.status, status, dispatcher=dispatcher)
+    check_transition(assignment.status, status, dispatcher=dispatcher,
+                     staging=staging_of(assignment))
     now = timezone.now()
     at = _check_time(assignment, at, now)
     assignment.status = status

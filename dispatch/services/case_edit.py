@@ -29,6 +29,7 @@ from .case_fields import (
     priority_words,
     valid_capabilities,
     valid_case_type,
+    valid_mass_triage,
     valid_priority,
     valid_scene_flags,
 )
@@ -38,6 +39,7 @@ EDITABLE = frozenset({
     "longitude", "complaint", "case_type", "scene_flags", "door_code", "notes", "safety_warning",
     "mbs_priority", "priority", "priority_change_reason", "is_prioritised_line",
     "personal_identity_number", "patient_name", "referred_to", "required_capabilities",
+    "mass_triage",
 })
 # Derived from others (the region rule), not a change of its own in the history.
 DERIVED = frozenset({"region_set_by_hand"})
@@ -93,6 +95,8 @@ def _checked(case: Case, fields: dict) -> dict:
         fields["scene_flags"] = valid_scene_flags(fields["scene_flags"])
     if "required_capabilities" in fields:
         fields["required_capabilities"] = valid_capabilities(fields["required_capabilities"])
+    if "mass_triage" in fields:
+        fields["mass_triage"] = valid_mass_triage(fields["mass_triage"])
     for name in ("address", "complaint"):
         if name in fields and not str(fields[name]).strip():
             raise Invalid(_("%(field)s cannot be empty.") % {"field": field_label(name)})

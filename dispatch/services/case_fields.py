@@ -10,7 +10,7 @@ from core.errors import Invalid
 from crews.models import Capability, Region
 from places.selectors import municipality_find
 
-from ..models import CaseType, Priority, SceneFlag
+from ..models import CaseType, MassTriage, Priority, SceneFlag
 
 # A field as the dispatcher knows it (the console's labels): a message names the field in words.
 FIELD_LABELS = {
@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "personal_identity_number": _l("Personal identity number"),
     "patient_name": _l("Patient name"), "referred_to": _l("Referred to"),
     "required_capabilities": _l("The unit must have"), "reference": _l("Case number"),
+    "mass_triage": _l("Mass-casualty triage"),
     "status": _l("Status"), "registered_at": _l("Registered"), "closed_at": _l("Closed"),
 }
 
@@ -78,6 +79,15 @@ def valid_case_type(value: str) -> str:
     if value not in CaseType.values:
         raise Invalid(_("case_type must be one of %(values)s.")
                       % {"values": ", ".join(CaseType.values)})
+    return value
+
+
+def valid_mass_triage(value: str) -> str:
+    """A mass-casualty triage category (*masskadetriage*), or "" for none."""
+    value = (value or "").strip() if isinstance(value, str) else value
+    if value not in ("", *MassTriage.values):
+        raise Invalid(_("Unknown triage category %(value)s; use %(values)s, or leave it empty.")
+                      % {"value": value, "values": ", ".join(MassTriage.values)})
     return value
 
 

@@ -1,8 +1,9 @@
 """The dispatch's check of each unit sent (*larmbarhet*): a unit that is not manned, out of
-service, lacks a capability the case needs, or does not drive to emergencies is refused with a
-400 that says what to do, unless the dispatcher gives the reason for sending it anyway
-(*åsidosättande*); the reason is stored on the assignment (Assignment.override_reason). The
-rule is dispatch/dispatchable.py's, the same the recommended units show.
+service, lacks a capability the case needs, does not drive to emergencies, or is held for a
+major incident (dispatch/holds.py) is refused with a 400 that says what to do, unless the
+dispatcher gives the reason for sending it anyway (*åsidosättande*); the reason is stored on
+the assignment (Assignment.override_reason). The rule is dispatch/dispatchable.py's, the same
+the recommended units show.
 
 A busy unit is not checked here: claiming it refuses it (409), with or without a reason.
 """
@@ -16,6 +17,7 @@ from crews.models import Unit
 from crews.selectors import units_manned
 
 from ..dispatchable import OVERRIDABLE, unit_reasons
+from ..holds import units_held
 from ..models import Case
 
 OVERRIDE_REASON_MAX = 200
@@ -30,12 +32,14 @@ def dispatch_overrides(*, case: Case, units: Sequence[Unit],
         raise Invalid(_("The override reason is at most %(n)s characters.")
                       % {"n": OVERRIDE_REASON_MAX})
     manned = units_manned(unit_ids=[u.pk for u in units])
+    held = units_held(unit_ids=[u.pk for u in units], case_id=case.pk)
     required = list(case.required_capabilities or [])
     refused = []
     needs = {}
     for unit in units:
         fresh = Unit.objects.get(pk=unit.pk)
-        why = [r for r in unit_reasons(unit=fresh, manned=fresh.pk in manned, required=required)
+        why = [r for r in unit_reasons(unit=fresh, manned=fresh.pk in manned, required=required,
+                                       held=held.get(fresh.pk, ""))
                if r.code in OVERRIDABLE]
         if not why:
             continue

@@ -15,11 +15,18 @@ from . import (
     common,
     console,
     crew,
+    feedback,
+    followup,
+    incidents,
     ivpa,
     mobile,
+    panic,
     person,
     referral,
     responder,
+    safety,
+    staging,
+    tib,
 )
 
 GROUPS = {
@@ -49,10 +56,21 @@ GROUPS = {
     "console.history": case_edit.console_history,
     "crew.changes": case_edit.crew_changes,
     "console.person": person.console_person,
+    "console.feedback": feedback.console_feedback,
     "notices": common.notices,
     "crew.careplan": person.crew_careplan,
     "responder": responder.responder,
     "mobile": mobile.mobile,
+    "panic": panic.panic,
+    "console.panic": panic.console_panic,
+    "followup": followup.followup,
+    "console.safety": safety.console_safety,
+    "crew.safety": safety.crew_safety,
+    "crew.staging": staging.crew_staging,
+    "console.staging": staging.console_staging,
+    "tib": tib.tib,
+    "console.incident": incidents.console_incident,
+    "crew.incident": incidents.crew_incident,
 }
 
 

@@ -28,6 +28,7 @@ def fields() -> dict:
         "personal_identity_number": _("Personal identity number"),
         "referred_to": _("Referred to"),
         "is_prioritised_line": _("Prioritised line"),
+        "mass_triage": _("Mass-casualty triage"),
     }
 
 

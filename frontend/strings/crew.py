@@ -12,6 +12,7 @@ def crew() -> dict:
         # Each step's button names the status it sets (the status's own label).
         "step": {
             "en_route": _("En route"),
+            "at_staging": _("At staging point"),
             "on_scene": _("On scene"),
             "transporting": _("Transporting"),
             "at_hospital": _("At hospital"),

@@ -36,6 +36,7 @@ from .sms_messages import (
     sms_resume,
     sms_send,
     sms_text,
+    sms_withdraw_by_tag,
 )
 from .subscriptions import (
     LOOPBACK_HOSTS,
@@ -49,5 +50,6 @@ __all__ = [
     "delivery_resume", "delivery_send", "delivery_start", "endpoint_validate",
     "notification_fire", "notifications_schedule", "notifications_withdraw", "records_purge",
     "sms_delivery_record", "sms_fallback", "sms_queue", "sms_queue_to_number", "sms_resume",
-    "sms_send", "sms_text", "subscription_delete", "subscription_save",
+    "sms_send", "sms_text", "sms_withdraw_by_tag", "subscription_delete",
+    "subscription_save",
 ]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,26 @@ def sms_send(*, sms_id: int) -> str | None:
     if error:
         logger.warning("SMS %s to %s: %s", sms_id, phone_mask(sms.to), error)
     return fields.get("state", SmsState.QUEUED)
+
+
+def sms_withdraw_by_tag(*, tag: str) -> int:
+    """Take back the texts of `tag` still queued (waiting for a retry's backoff, or not yet
+    sent) so that none arrives after a text that overrides it (an alarm after its
+    stand-down). Each by a conditional UPDATE: one being sent right now is left to its
+    sender. Returns how many were withdrawn."""
+    if not tag:
+        return 0
+    now = timezone.now()
+    withdrawn = 0
+    for sms_id in SmsMessage.objects.filter(tag=tag, state=SmsState.QUEUED).values_list(
+            "pk", flat=True):
+        if SmsMessage.objects.filter(
+                Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), pk=sms_id,
+                state=SmsState.QUEUED).update(state=SmsState.WITHDRAWN, sealed="",
+                                              claimed_until=None):
+            timer_cancel(kind=SMS_KIND, key=f"sms.{sms_id}")
+            withdrawn += 1
+    return withdrawn
 
 
 def sms_queue_to_number(*, to: str, message: str, tag: str = "",

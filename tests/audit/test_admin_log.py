@@ -91,6 +91,9 @@ def world(demo, new_case):
                   unit=demo.units["MVE 1500"], by=demo.anna, line="cold",
                   deadline=timezone.now() + timedelta(hours=4), callback_number=CALLER_PHONE,
                   handover={"reason": "Kateterstopp"})
+    from safety.services.panic import panic_raise
+
+    panic_raise(user=demo.sara, idempotency_key="admin-panic-0001")  # on the case's unit
     access_log_write(user=demo.anna, reason="case opened", refs=[PatientRef(
         patient=PATIENT, case_ref=case.reference, object_type="case", object_id=str(case.pk))])
     return case

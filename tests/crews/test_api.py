@@ -114,7 +114,9 @@ def test_crew_joins_and_leaves_over_the_api(demo, api):
     joined = client.post(f"/api/units/{demo.amb1020.pk}/join/")
     assert joined.status_code == 200 and joined.json()["call_sign"] == "AMB 1020"
     assert client.get("/api/me/").json()["unit_call_sign"] == "AMB 1020"
-    assert client.get("/api/me/").json()["streams"] == [f"unit.{demo.amb1020.pk}"]
+    # The unit's stream, and the triage mode every crew member follows (incidents/streams.py).
+    assert client.get("/api/me/").json()["streams"] == [f"unit.{demo.amb1020.pk}",
+                                                        "incident-mode"]
     left = client.post("/api/units/leave/")
     assert left.status_code == 200
     assert client.get("/api/me/").json()["unit"] is None

@@ -200,6 +200,9 @@ def test_nginx_lets_the_product_refuse_bodies_itself():
     assert body_limit("= /api/imaging/upload/") >= default_photo + MULTIPART_OVERHEAD
     assert body_limit("= /api/ivpa/aeds/import/") >= MAX_BYTES + MULTIPART_OVERHEAD
     assert body_limit() >= global_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    imports = settings_in({}, "s.FOLLOWUP_IMPORT_MAX_BYTES")
+    for route in ("calls", "hospital-visits"):
+        assert body_limit(f"= /api/followup/imports/{route}/") >= imports + MULTIPART_OVERHEAD
 
 
 def test_nginx_drops_idle_upstream_connections_before_uvicorn_does():

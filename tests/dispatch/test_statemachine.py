@@ -17,6 +17,7 @@ CREW = {
     "alerted": {"acknowledged"},
     "acknowledged": {"en_route"},
     "en_route": {"on_scene"},
+    "at_staging": {"on_scene"},
     "on_scene": {"transporting", "available"},
     "transporting": {"at_hospital"},
     "at_hospital": {"available"},
@@ -29,9 +30,11 @@ DISPATCHER = {
     "alerted": {"acknowledged", "cancelled", "redirected"},
     "acknowledged": {"en_route", "cancelled", "redirected"},
     "en_route": {"on_scene", "cancelled", "redirected"},
+    "at_staging": {"on_scene", "cancelled", "redirected"},
 }
 NEXT_STEP = {
     "alerted": "acknowledged", "acknowledged": "en_route", "en_route": "on_scene",
+    "at_staging": "on_scene",
     "on_scene": "transporting", "transporting": "at_hospital", "at_hospital": "available",
     "available": None, "cancelled": None, "redirected": None,
 }
@@ -82,7 +85,7 @@ def test_an_unknown_status_is_refused_with_the_allowed_ones():
 
 @pytest.mark.parametrize("dispatcher", [True, False], ids=["dispatcher", "crew"])
 def test_only_a_dispatcher_may_cancel_or_redirect(dispatcher):
-    for current in ("alerted", "acknowledged", "en_route"):
+    for current in ("alerted", "acknowledged", "en_route", "at_staging"):
         allowed = set(allowed_next(current, dispatcher=dispatcher))
         assert ({"cancelled", "redirected"} <= allowed) is dispatcher
     for current in ("on_scene", "transporting", "at_hospital"):
@@ -104,6 +107,28 @@ def test_every_status_has_a_timestamp_field_on_the_assignment():
         assert TIMESTAMP_FIELD[status] in fields
 
 
+def test_an_ordered_staging_point_bends_en_route_to_at_staging_and_waits_there():
+    # The table above is for an assignment without a staging point (or a released one).
+    ordered = dict(staging="ordered")
+    assert allowed_next("en_route", dispatcher=False, **ordered) == ("at_staging",)
+    assert next_step("en_route", **ordered) == "at_staging"
+    assert allowed_next("at_staging", dispatcher=False, **ordered) == ()
+    assert next_step("at_staging", **ordered) is None
+    assert set(allowed_next("at_staging", dispatcher=True, **ordered)) == {
+        "cancelled", "redirected"}
+    with pytest.raises(Conflict) as refused:
+        check_transition("en_route", "on_scene", dispatcher=True, **ordered)
+    assert "staging point" in refused.value.message
+    with pytest.raises(Conflict) as refused:
+        check_transition("at_staging", "on_scene", dispatcher=False, **ordered)
+    assert "lets you in" in refused.value.message
+    released = dict(staging="released")
+    assert next_step("at_staging", **released) == "on_scene"
+    assert next_step("en_route", **released) == "on_scene"
+    with pytest.raises(Conflict):
+        check_transition("en_route", "at_staging", dispatcher=False, **released)
+
+
 def test_status_ranks_follow_the_machine():
     # The screens merge crossing views of an assignment by these ranks (frontend/tables.py
     # hands them to the page): every move goes up, and the ends share the last rank.
@@ -111,10 +136,12 @@ def test_status_ranks_follow_the_machine():
     from dispatch.statemachine import STATUS_RANK
 
     assert STATUS_RANK == {
-        "alerted": 0, "acknowledged": 1, "en_route": 2, "on_scene": 3, "transporting": 4,
-        "at_hospital": 5, "available": 6, "cancelled": 6, "redirected": 6,
+        "alerted": 0, "acknowledged": 1, "en_route": 2, "at_staging": 3, "on_scene": 4,
+        "transporting": 5, "at_hospital": 6, "available": 7, "cancelled": 7, "redirected": 7,
     }
     for current in STATUSES:
+        for target in allowed_next(current, dispatcher=True, staging="ordered"):
+            assert STATUS_RANK[target] > STATUS_RANK[current], (current, target)
         for target in allowed_next(current, dispatcher=True):
             assert STATUS_RANK[target] > STATUS_RANK[current], (current, target)
     # An assignment is active exactly while it has a move out.

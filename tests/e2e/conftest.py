@@ -8,9 +8,10 @@ from playwright.sync_api import expect, sync_playwright
 from tests.e2e.browser import chromium_launch, pages_open
 from tests.live import LiveProduct
 
-# A loaded, shared 2-core machine: every expectation waits up to 15 s for its condition
-# (Playwright's default is 5 s); a test that needs longer says so.
-expect.set_options(timeout=15_000)
+# A loaded, shared 2-core machine: every expectation waits up to 30 s for its condition
+# (Playwright's default is 5 s): another browser's socket, a worker's round trip; a test that
+# needs longer says so. A wait ends as soon as its condition holds.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")

@@ -130,16 +130,18 @@ def test_a_message_goes_each_way_live_and_the_other_side_acknowledges_it(live, o
     panel = card.locator(".asg-messages")
     expect(panel).to_be_visible()
     panel.locator("input[name=text]").fill("Polis på väg, vänta vid porten")
+    # Counted before the message is sent: read after, the tone may already have sounded.
+    chimes = maria.evaluate("Number(document.body.dataset.chimes || 0)")
     panel.locator("button[type=submit]").click()
 
     # The crew hears it at once: a notice, the tone, the message marked unread.
-    chimes = maria.evaluate("Number(document.body.dataset.chimes || 0)")
     message = maria.locator("#a-messages-list .a-msg.from-centre")
     expect(message).to_contain_text("Polis på väg, vänta vid porten", timeout=15000)
     expect(message).to_have_attribute("data-state", "unread")
     expect(maria.locator("#a-messages-unread")).to_have_text("1 oläst")
     expect(maria.locator(".notice", has_text="Polis på väg")).to_be_visible()
-    maria.wait_for_function(f"() => Number(document.body.dataset.chimes || 0) > {chimes}")
+    maria.wait_for_function(f"() => Number(document.body.dataset.chimes || 0) > {chimes}",
+                            timeout=60_000)
     console_message = panel.locator(".msg.from-centre")
     expect(console_message).to_contain_text("Ej kvitterat")
 

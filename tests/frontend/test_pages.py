@@ -6,7 +6,6 @@ script never asks for."""
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from frontend.strings import GROUPS, strings_for
 from frontend.tables import page_tables
 from places.search import QUERY_MIN_CHARS
 from referrals.news2 import chart_table
+from tests.live import command_output
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = re.compile(r'<script type="module" src="/static/frontend/build/([\w-]+\.js)"')
@@ -29,6 +29,9 @@ SCREENS = {
     "crew": ("/crew/", "sara"),
     "responder": ("/responder/", "lars"),
     "mobile": ("/mobile/", "karin"),
+    "tib": ("/tib/", "tove"),
+    "followup": ("/followup/", "greta"),
+    "followup_dispatcher": ("/followup/", "anna"),
     "register": ("/responder/register/", None),
     "placeholder": ("/", ""),
 }
@@ -40,7 +43,8 @@ def json_script(html: str, element_id: str):
     return None if match is None else json.loads(match.group(1))
 
 
-SCRIPTS = ("page.js", "crew.js", "console.js", "responder.js", "register.js", "mobile.js")
+SCRIPTS = ("page.js", "crew.js", "console.js", "responder.js", "register.js", "mobile.js",
+           "followup.js", "tib.js")
 
 
 @pytest.fixture
@@ -69,9 +73,8 @@ def asks():
     # make test installs both (scripts/test.sh): missing, this is a failure, not a skip.
     assert node is not None and (ROOT / "node_modules" / "esbuild").exists(), (
         "tests/frontend/test_pages.py needs node and the npm packages: run make test (npm ci)")
-    run = subprocess.run([node, "tests/frontend/js_keys.mjs", *SCRIPTS], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(run.stdout)
+    return json.loads(command_output([node, "tests/frontend/js_keys.mjs", *SCRIPTS],
+                                     what="the keys the built scripts ask for"))
 
 
 def groups_on(strings: dict) -> set[str]:
@@ -139,6 +142,8 @@ def test_a_screen_gets_no_other_screen_s_strings(page):
     assert not on["mobile"] & {"console", "crew", "responder", "ivpa", "status"}
     assert on["register"] <= {"error", "offline", "time"}
     assert on["placeholder"] <= {"offline", "time"}
+    assert on["followup"] == on["followup_dispatcher"]
+    assert not on["followup"] & {"console", "crew", "mobile", "responder", "referral", "status"}
     assert {"console.ivpa", "console.images", "console.referrals", "referral"} <= on["console"]
 
 
@@ -155,7 +160,10 @@ def test_the_tables_are_the_server_s_rules(page):
     assert console["news2"] == json.loads(json.dumps(chart_table()))
     assert console["assignment"]["rank"] == STATUS_RANK
     assert console["assignment"]["active"] == [
-        "alerted", "acknowledged", "en_route", "on_scene", "transporting", "at_hospital"]
+        "alerted", "acknowledged", "en_route", "at_staging", "on_scene", "transporting",
+        "at_hospital"]
+    assert console["assignment"]["staging_step"]["en_route"] == "at_staging"
+    assert "at_staging" not in console["assignment"]["staging_step"]  # waits for the release
     assert console["priority"] == {
         "rank": {"1A": 0, "1B": 1, "2A": 2, "2B": 3, "3": 4, "referral": 5},
         "priority_one": ["1A", "1B"]}

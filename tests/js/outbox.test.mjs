@@ -476,3 +476,77 @@ test('without IndexedDB a screen that does not allow direct sends hears the fail
   await assert.rejects(outbox.queue(status(1, 'acknowledged', 'k1')), /private mode/);
   assert.equal(net.requests.length, 0);
 });
+
+/* ---------- priority: the panic alarm waits behind nothing ---------- */
+
+const panicRaise = (key) => ({
+  key, kind: 'panic', independent: true, priority: true, assignment: 1, url: '/api/safety/panic/',
+  body: { idempotency_key: key, raised_at: '2025-03-14T13:05:09.000Z' },
+});
+
+test('a priority change (the panic alarm) is sent before the changes queued earlier, which keep their order', async () => {
+  const store = memoryStore();
+  await queueAll(store, [status(1, 'acknowledged', 'a1'), position('p1', 59.6), status(1, 'en_route', 'a2'),
+    panicRaise('x1')]);
+  const net = server();
+  const result = await flush(store, net);
+  assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['x1', 'a1', 'p1', 'a2']);
+  assert.equal(result.sent, 4);
+});
+
+test('an assignment change the server cannot take now (5xx, 429, 408) holds the others back, not the panic alarm', async () => {
+  for (const code of [500, 503, 429, 408]) {
+    const store = memoryStore();
+    await queueAll(store, [status(1, 'transporting', 'a1'), status(1, 'at_hospital', 'a2')]);
+    // The alarm is queued while the held status is on its way: the round still sends it.
+    const net = server((request) => {
+      if (request.json.idempotency_key === 'a1') {
+        store.addChange({ user: USER, ...panicRaise('x1') });
+        return code;
+      }
+      return 201;
+    });
+    const result = await flush(store, net);
+    assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['a1', 'x1'], `HTTP ${code}`);
+    assert.deepEqual([...store.rows.values()].map((c) => [c.key, c.state]), [['a1', 'waiting'], ['a2', 'waiting']]);
+    assert.equal(result.kept, String(code));
+    assert.equal(result.sent, 1);
+  }
+});
+
+test('a panic alarm the server cannot take now is kept and holds no status back', async () => {
+  const store = memoryStore();
+  await queueAll(store, [status(1, 'on_scene', 'a1'), panicRaise('x1')]);
+  const net = server((request) => (request.json.idempotency_key === 'x1' ? 503 : 200));
+  const result = await flush(store, net);
+  assert.deepEqual(net.requests.map((r) => r.json.idempotency_key), ['x1', 'a1']);
+  assert.deepEqual([...store.rows.values()].map((c) => [c.key, c.state]), [['x1', 'waiting']]);
+  assert.equal(result.kept, '503');
+});
+
+test('a page queueing the panic alarm while its round of sending ends sends it at once, not after the back-off', async () => {
+  const store = memoryStore();
+  let outbox;
+  let queued = null;
+  const net = server((request) => {
+    if (request.json.idempotency_key === 'a1') {
+      // The alarm is raised while the status is on its way; the round has ended when it is queued.
+      queued = new Promise((resolve) => setTimeout(() => resolve(outbox.queue(panicRaise('x1'))), 0));
+      return 503;
+    }
+    return 201;
+  });
+  outbox = new Outbox({
+    user: USER, csrf: () => 'token', signedOut: async () => false, store, fetch: net.fetch,
+    locks: null, broadcast: () => {},
+  });
+  outbox.retryDelay = 30000; // after failed rounds
+  await outbox.queue(status(1, 'on_scene', 'a1'));
+  await queued;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  outbox.user = null; // no more rounds after this test
+  clearTimeout(outbox.retryTimer);
+  // Sent within 50 ms (then the held status is tried again, after it), not in 30 s.
+  assert.deepEqual(net.requests.map((r) => r.json.idempotency_key).slice(0, 2), ['a1', 'x1']);
+  assert.equal(store.rows.size, 1);
+});

@@ -78,6 +78,25 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Build an SVG element (a chart's line, bar or label) as el() builds HTML: attributes set as
+    they are, children nodes or text, never parsed. */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (name === 'class') node.setAttribute('class', value);
+    else if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
 export class ApiError extends Error {
   constructor(status, detail, body) {
     super(detail);
@@ -182,7 +201,7 @@ export function uuid() {
 /** Clock times and how long ago, in the page's language on the server's clock (time.js). The
     elapsed formatters are made when first used: a page that shows none (the offline banner
     shows only a clock time) then carries no time strings. */
-export const fmtTime = /* @__PURE__ */ clockFormat(LANG);
+export const fmtTime = /* @__PURE__ */ clockFormat();
 let elapsed;
 const elapsedNow = () => (elapsed ??= elapsedFormats({ t, now: serverNow, fmtTime }));
 export const fmtElapsed = (iso) => elapsedNow().fmtElapsed(iso);
@@ -273,24 +292,59 @@ export function mergeAssignment(old, incoming) {
     merged.ack_overdue = old.ack_overdue || incoming.ack_overdue;
   }
   merged.status_overdue = Boolean(old.status_overdue || incoming.status_overdue);
+  if (stagingNewer(old.staging, incoming.staging)) {
+    // An older view crossing the staging point's order or release keeps neither back.
+    merged.staging = old.staging;
+    merged.next_step = old.next_step;
+  }
   return merged;
 }
 
-/** A button that asks for a second tap before it acts (no blocking confirm dialogs). */
-export function twoStep(button, confirmLabel, action, ms = 4000) {
+/** Whether staging point a is newer than b: ordered beats none, a release beats none (a
+    release is never undone), and a moved point beats the one it replaced. */
+function stagingNewer(a, b) {
+  if (!a) return false;
+  if (!b) return true;
+  if (a.released_at && !b.released_at) return true;
+  return !b.released_at && String(a.ordered_at) > String(b.ordered_at);
+}
+
+/** Until when each keyed two-step button stays armed: a screen that draws its list again
+    between the two taps (an event arrived) gives the new button the armed state. */
+const armedUntil = new Map();
+
+function armedShow(button, label, armed) {
+  button.textContent = armed ? button.dataset.confirmLabel : label;
+  button.classList.toggle('is-armed', armed);
+}
+
+/**
+ * A button that asks for a second tap before it acts (no blocking confirm dialogs). `key` names
+ * what the button acts on (e.g. `cancel:<assignment id>`): a button drawn again with the same
+ * key within `ms` of the first tap is still armed, so a redraw between the taps loses nothing.
+ */
+export function twoStep(button, confirmLabel, action, { ms = 4000, key = '' } = {}) {
   const label = button.textContent;
-  let armed = null;
+  button.dataset.confirmLabel = confirmLabel;
+  let timer = null;
+  const disarm = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (key) armedUntil.delete(key);
+    armedShow(button, label, false);
+  };
+  const arm = (until) => {
+    if (key) armedUntil.set(key, until);
+    armedShow(button, label, true);
+    timer = setTimeout(disarm, Math.max(0, until - Date.now()));
+  };
+  if (key && (armedUntil.get(key) || 0) > Date.now()) arm(armedUntil.get(key));
   button.addEventListener('click', async () => {
-    if (!armed) {
-      button.textContent = confirmLabel;
-      button.classList.add('is-armed');
-      armed = setTimeout(() => { armed = null; button.textContent = label; button.classList.remove('is-armed'); }, ms);
+    if (!timer) {
+      arm(Date.now() + ms);
       return;
     }
-    clearTimeout(armed);
-    armed = null;
-    button.textContent = label;
-    button.classList.remove('is-armed');
+    disarm();
     await action();
   });
 }

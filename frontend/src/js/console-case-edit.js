@@ -14,6 +14,7 @@
 
 import { api, el, notify, t } from './common.js';
 import { addressCombobox } from './console-address.js';
+import { massTriageField } from './console-incident-triage.js';
 import { markPick, zoomTo } from './console-map.js';
 import { openHistory } from './console-history.js';
 import { state, upsertCase } from './console-state.js';
@@ -66,6 +67,7 @@ function build() {
   f.longitude = el('input', { id: 'edit-lon', name: 'longitude', type: 'number', step: 'any', min: '-180', max: '180', required: true });
   f.case_type = el('select', { id: 'edit-case_type', name: 'case_type' },
     choices('case_type').map(([value, text]) => el('option', { value }, text)));
+  f.massTriage = massTriageField('edit'); // while mass-casualty triage holds
   f.scene_flags = checkGroup('scene_flags');
   f.required_capabilities = checkGroup('required_capabilities');
   f.error = el('p', { class: 'form-error', id: 'edit-error', role: 'alert', hidden: true });
@@ -76,7 +78,7 @@ function build() {
   const field = (name, input) => el('label', { class: 'field grow', for: input.id }, el('span', {}, label(name)), input);
   form.append(
     el('div', { class: 'row' }, field('priority', f.priority), f.mbs),
-    f.reasonField,
+    f.reasonField, f.massTriage.node,
     el('label', { class: 'field', for: f.address.id }, el('span', {}, label('address')), f.address),
     f.addressList, f.addressStatus,
     el('div', { class: 'row' }, field('municipality', f.municipality),
@@ -155,6 +157,7 @@ function fill(c) {
   f.latitude.value = String(c.latitude);
   f.longitude.value = String(c.longitude);
   f.case_type.value = c.case_type || 'other';
+  f.massTriage.set(c.mass_triage);
   for (const name of LISTS) {
     for (const box of f[name].querySelectorAll('input')) box.checked = (c[name] || []).includes(box.value);
   }
@@ -248,6 +251,7 @@ function changes() {
     body.municipality = f.municipality.value.trim();
   }
   if (f.case_type.value !== loaded.case_type) body.case_type = f.case_type.value;
+  if (f.massTriage.value() !== (loaded.mass_triage || '')) body.mass_triage = f.massTriage.value();
   for (const name of LISTS) {
     const now = [...f[name].querySelectorAll('input:checked')].map((b) => b.value).sort();
     if (JSON.stringify(now) !== JSON.stringify([...(loaded[name] || [])].sort())) body[name] = now;

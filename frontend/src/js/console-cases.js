@@ -15,6 +15,7 @@ import { imagesBadge, loadImaging } from './console-images.js';
 import { ivpaBadge, loadIvpa } from './console-ivpa.js';
 import { zoomTo } from './console-map.js';
 import { messagesPart, messagesSig } from './console-messages.js';
+import { placeNoticeBadge, placeNoticePanel } from './console-notices.js';
 import { placePanels } from './console-panels.js';
 import { placePersonPanel } from './console-person.js';
 import { placeRecommend, recommendFor } from './console-recommend.js';
@@ -23,6 +24,7 @@ import {
   PRIORITY_RANK, fetchCase, hasWarning, isPriorityOne, removeCase, scheduleRender, sortedCases,
   state, upsertAssignment,
 } from './console-state.js';
+import { stagingButton, stagingPart, stagingSig } from './console-staging.js';
 import { dispatchTo } from './console-units.js';
 import { table } from './tables.js';
 
@@ -106,7 +108,7 @@ export function renderCases() {
   for (const c of list) {
     const sig = JSON.stringify([c, state.selectedCase === c.id, state.selectedUnits.size,
       state.redirectOpen, p1, document.documentElement.lang, ivpaBadge(c.id), imagesBadge(c.id),
-      referralBadge(c.id), destinationSig(), messagesSig()]);
+      referralBadge(c.id), destinationSig(), messagesSig(), stagingSig()]);
     let entry = caseNodes.get(c.id);
     if (!entry || entry.sig !== sig) {
       const node = caseCard(c);
@@ -117,8 +119,10 @@ export function renderCases() {
       caseNodes.set(c.id, entry);
     }
     order.push(entry.node);
+    placeNoticeBadge(c, entry.node); // risk notices known to match (not the selected case)
     if (state.selectedCase === c.id) {
       placePersonPanel(c, entry.node); // the care plan band and earlier cases, at the top
+      placeNoticePanel(c, entry.node); // its risk notices: apply or dismiss, acknowledged
       placeRecommend(c, entry.node); // the recommended units and the one-click dispatch
       placePanels(c, entry.node);
     }
@@ -170,6 +174,7 @@ function caseCard(c) {
       el('span', { class: `prio-badge prio-${c.priority}` }, priorityShort(c.priority)),
       el('span', { class: 'case-ref' }, c.reference),
       c.is_prioritised_line ? el('span', { class: 'case-flag' }, t('console.prioritised_line')) : null,
+      c.mass_triage ? el('span', { class: 'case-triage', dataset: { triage: c.mass_triage } }, c.mass_triage_text) : null,
       el('span', { class: 'case-time', title: c.registered_at }, fmtTime(c.registered_at))),
     el('div', { class: 'case-complaint' }, c.complaint),
     c.case_type && c.case_type !== 'other' ? el('div', { class: 'case-type' },
@@ -205,7 +210,7 @@ function caseCard(c) {
     dispatchTo(c.id);
   });
   const closeBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small close-btn' }, t('console.close_case'));
-  twoStep(closeBtn, t('console.close_confirm'), () => closeCase(c.id));
+  twoStep(closeBtn, t('console.close_confirm'), () => closeCase(c.id), { key: `close:${c.id}` });
   card.append(el('div', { class: 'case-actions' }, dispatchBtn, ...caseEditButtons(c), closeBtn));
   return card;
 }
@@ -237,9 +242,11 @@ function assignmentRow(c, a) {
   }
   const destination = destinationButton(c, a);
   if (destination) actions.append(destination);
+  const staging = stagingButton(c, a); // the staging point (*brytpunkt*)
+  if (staging) actions.append(staging);
   if (canMove(a.status, 'cancelled')) {
     const cancelBtn = el('button', { type: 'button', class: 'btn btn-ghost btn-small cancel-btn' }, t('console.cancel'));
-    twoStep(cancelBtn, t('console.cancel_confirm'), () => cancelAssignment(c.id, a));
+    twoStep(cancelBtn, t('console.cancel_confirm'), () => cancelAssignment(c.id, a), { key: `cancel:${a.id}` });
     actions.append(cancelBtn);
   }
   row.append(actions);
@@ -260,6 +267,7 @@ function assignmentRow(c, a) {
   }
   const picker = destinationPicker(c, a);
   if (picker) row.append(picker);
+  row.append(...stagingPart(c, a));
   row.append(...messagesPart(c, a)); // unread count; the messages on the selected case
   return row;
 }

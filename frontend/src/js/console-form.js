@@ -8,6 +8,7 @@
 import { api, notify, serverNow, t } from './common.js';
 import { addressReset, municipalityKnown, proposeNearest } from './console-address.js';
 import { selectCase } from './console-cases.js';
+import { newCaseTriage } from './console-incident-triage.js';
 import { markPick as showPick } from './console-map.js';
 import { formLookupClear, setupFormLookup } from './console-person.js';
 import { state, upsertCase } from './console-state.js';
@@ -44,6 +45,7 @@ export function pickPosition(lat, lon) {
   markPick();
   answeredAt ??= serverNow();
   proposeNearest(lat, lon);
+  form.dispatchEvent(new Event('case-position')); // the risk notices there (console-notices.js)
 }
 
 function markPick() {
@@ -109,6 +111,7 @@ form.addEventListener('submit', async (e) => {
     required_capabilities: [...form.querySelectorAll('input[name="required_capabilities"]:checked')].map((n) => n.value),
   };
   if (v('case-type')) body.case_type = v('case-type');
+  Object.assign(body, newCaseTriage()); // while mass-casualty triage holds
   // The server derives the region from the municipality, and records one chosen otherwise.
   if (v('case-region')) body.region = Number(v('case-region'));
   if (v('case-municipality-code')) body.municipality_code = v('case-municipality-code');

@@ -39,13 +39,17 @@ function describe(e) {
       return [`${e.unit}: ${statusLabel(e.status)}`];
     case 'destination':
       return [t('console.history.destination', { unit: e.unit, name: e.destination })];
+    case 'staging':
+      return [t('console.staging.history', { unit: e.unit }), e.reason ? t('console.history.reason', { reason: e.reason }) : null];
+    case 'staging_released':
+      return [t('console.staging.history_released', { unit: e.unit })];
     case 'message':
       return [t(e.from_crew ? 'console.history.message_crew' : 'console.history.message_centre', { unit: e.unit, text: e.text }),
         e.acknowledged_at ? t('console.history.acknowledged', { time: fmtTime(e.acknowledged_at, true) }) : null];
     case 'closed':
       return [t('console.history.closed')];
-    default:
-      return [e.kind];
+    default: // an entry another app adds (the panic alarm's) comes with its words
+      return [e.text || e.kind, e.reason ? t('console.history.reason', { reason: e.reason }) : null];
   }
 }
 

@@ -275,7 +275,7 @@ function ivpaInfo(elig, co) {
 function ivpaActions(c, elig, co) {
   if (co && !co.ended_at) {
     const cancel = el('button', { type: 'button', class: 'btn btn-ghost btn-small ivpa-cancel' }, t('console.ivpa.cancel'));
-    twoStep(cancel, t('console.ivpa.cancel_confirm'), () => cancelCallout(co));
+    twoStep(cancel, t('console.ivpa.cancel_confirm'), () => cancelCallout(co), { key: `callout:${co.id}` });
     return [cancel];
   }
   if (elig?.eligible && !elig.active) {

@@ -28,6 +28,7 @@ const aeds = { caseId: null, key: '', list: [] };
 let pickMarker = null;
 let fitted = false;
 let hooks = { onPick: () => {}, onUnit: () => {}, onCase: () => {} };
+let pickOverride = null; // a click on the map places something else (a staging point)
 
 function clusterIcon(cluster) {
   const children = cluster.getAllChildMarkers();
@@ -49,7 +50,7 @@ export function initMap(options) {
   hooks = { ...hooks, ...options };
   map = mapCreate('map');
   if (!map) return;
-  map.on('click', (e) => hooks.onPick(e.latlng.lat, e.latlng.lng));
+  map.on('click', (e) => (pickOverride || hooks.onPick)(e.latlng.lat, e.latlng.lng));
   map.on('dragstart', () => { fitted = true; }); // moved by the dispatcher: the first fit leaves it
   // Where the map looks, on its element (for a person's tools and the browser tests).
   const container = map.getContainer();
@@ -66,6 +67,7 @@ export function initMap(options) {
       spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon,
     }).addTo(map)
     : map;
+  for (const id of panicSpots.keys()) drawPanic(id);
 }
 
 /** Where the map looks, "latitude,longitude" (the address search's tie-break); '' without a map. */
@@ -307,5 +309,76 @@ export function markPick(lat, lon) {
     }).addTo(map);
   } else {
     pickMarker.setLatLng([lat, lon]);
+  }
+}
+
+/* The panic alarms' last positions (console-panic.js): a red marker each, above all others,
+   kept while the map is not made yet. */
+const panicSpots = new Map(); // alarm id -> {lat, lon, label, marker}
+
+function drawPanic(id) {
+  const spot = panicSpots.get(id);
+  if (!map || !spot) return;
+  if (spot.marker) {
+    spot.marker.setLatLng([spot.lat, spot.lon]);
+    return;
+  }
+  spot.marker = L.marker([spot.lat, spot.lon], {
+    title: spot.label, keyboard: false, zIndexOffset: 5000,
+    icon: L.divIcon({ className: 'panic-marker', html: el('span', {}, spot.label), iconSize: null, iconAnchor: [0, 0] }),
+  }).addTo(map);
+}
+
+/** The panic alarm's marker at its last position (made or moved). */
+export function markPanic(id, lat, lon, label) {
+  const spot = panicSpots.get(id) || { label };
+  Object.assign(spot, { lat, lon });
+  panicSpots.set(id, spot);
+  drawPanic(id);
+}
+
+export function unmarkPanic(id) {
+  panicSpots.get(id)?.marker?.remove();
+  panicSpots.delete(id);
+}
+
+/** While `fn` is set, a click on the map calls fn(lat, lon) instead of placing the new case
+    (console-staging.js places a staging point so); null gives the click back. */
+export function mapPickOverride(fn) {
+  pickOverride = fn;
+  map?.getContainer().classList.toggle('is-placing', Boolean(fn));
+}
+
+/* Staging points (*brytpunkt*, console-staging.js): one marker per key, made, moved or taken
+   away on each redraw; kept while the map is not made yet. */
+const stagingSpots = new Map(); // key -> {lat, lon, label, draft, marker}
+
+/** The staging points to show now: [{key, lat, lon, label, draft}]. */
+export function markStaging(spots) {
+  const keep = new Set(spots.map((p) => p.key));
+  for (const [key, spot] of stagingSpots) {
+    if (!keep.has(key)) {
+      spot.marker?.remove();
+      stagingSpots.delete(key);
+    }
+  }
+  for (const p of spots) {
+    const spot = stagingSpots.get(p.key) || {};
+    Object.assign(spot, p);
+    stagingSpots.set(p.key, spot);
+    if (!map) continue;
+    const icon = () => L.divIcon({
+      className: `staging-spot${spot.draft ? ' is-draft' : ''}`,
+      html: el('span', { class: 'staging-marker', title: spot.label }, ''),
+      iconSize: [24, 24], iconAnchor: [12, 12],
+    });
+    if (!spot.marker) {
+      spot.marker = L.marker([spot.lat, spot.lon], {
+        title: spot.label, keyboard: false, interactive: false, zIndexOffset: 3000, icon: icon(),
+      }).addTo(map);
+      spot.marker.getElement()?.setAttribute('data-staging', p.key);
+    } else {
+      spot.marker.setLatLng([spot.lat, spot.lon]);
+    }
   }
 }

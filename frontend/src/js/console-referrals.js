@@ -303,7 +303,7 @@ function referralRow(r) {
       } catch (err) {
         notify(err.detail, 'error');
       }
-    });
+    }, { key: `withdraw:${r.id}` });
     actions.append(reason, withdraw);
   }
   actions.append(el('a', {

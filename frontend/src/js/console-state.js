@@ -12,7 +12,7 @@ export const PRIORITY_RANK = PRIORITIES.rank;
 export const isPriorityOne = (p) => PRIORITIES.priority_one.includes(p);
 const ASSIGNMENT_FIELDS = ['id', 'unit', 'unit_call_sign', 'status', 'status_changed_at',
   'ack_overdue', 'status_overdue', 'resend_count', 'destination_hospital', 'destination_name',
-  'destination_set_at', 'destination_set_by_name', 'unread_messages', 'override_reason'];
+  'destination_set_at', 'destination_set_by_name', 'unread_messages', 'override_reason', 'staging'];
 
 export const state = {
   cases: new Map(), // id -> case (with assignments), open cases only

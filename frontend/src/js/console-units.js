@@ -3,6 +3,7 @@
    the map) and sending them to a case. */
 
 import { ACTIVE, api, el, kindLabel, notify, placeInOrder, statusLabel, t, twoStep } from './common.js';
+import { unitHeld } from './console-incident-held.js';
 import { dispatchUnits } from './console-recommend.js';
 import { scheduleRender, state } from './console-state.js';
 
@@ -44,7 +45,7 @@ async function setService(unit, inService, note = '') {
 function serviceButton(u) {
   if (u.in_service === false) {
     const back = el('button', { type: 'button', class: 'btn btn-ghost btn-small unit-service' }, t('console.recommend.put_in'));
-    twoStep(back, t('console.recommend.put_in_confirm'), () => setService(u, true));
+    twoStep(back, t('console.recommend.put_in_confirm'), () => setService(u, true), { key: `put-in:${u.id}` });
     return back;
   }
   const out = el('button', { type: 'button', class: 'btn btn-ghost btn-small unit-service' }, t('console.recommend.take_out'));
@@ -78,7 +79,8 @@ export function renderUnits() {
     if (!visible) continue;
     const on = byUnit.get(u.id);
     const selected = state.selectedUnits.has(u.id);
-    const sig = JSON.stringify([u, selected, on ? [on.c.reference, on.a.status] : null]);
+    const held = unitHeld(u.id);
+    const sig = JSON.stringify([u, selected, on ? [on.c.reference, on.a.status] : null, held]);
     let entry = unitRows.get(u.id);
     if (!entry || entry.sig !== sig) {
       const box = el('input', {
@@ -86,7 +88,10 @@ export function renderUnits() {
         'aria-label': u.call_sign, dataset: { unit: u.id },
       });
       box.addEventListener('change', () => toggleUnit(u.id));
-      const node = el('tr', { class: selected ? 'is-selected' : '', dataset: { unit: u.id, callSign: u.call_sign, status: u.status } },
+      const node = el('tr', {
+        class: [selected ? 'is-selected' : '', held ? 'is-held' : ''].filter(Boolean).join(' '),
+        dataset: { unit: u.id, callSign: u.call_sign, status: u.status },
+      },
         el('td', {}, box),
         el('td', {}, el('span', { class: 'unit-call' }, u.call_sign), el('span', { class: 'unit-kind' }, kindLabel(u.kind))),
         el('td', {}, u.home_station_name || ''),
@@ -94,6 +99,8 @@ export function renderUnits() {
           u.manned ? null : el('span', { class: 'unit-flag is-unmanned' }, t('console.recommend.unmanned')),
           u.in_service === false ? el('span', { class: 'unit-flag is-out', title: u.service_note || null },
             t('console.recommend.out_of_service')) : null,
+          held ? el('span', { class: 'unit-flag unit-held', dataset: { incident: held.incident } },
+            t('console.incident.held_mark', { title: held.exercise ? `${t('console.incident.exercise_prefix')} – ${held.title}` : held.title })) : null,
           serviceButton(u)),
         el('td', {}, on ? t('console.on_case', { ref: on.c.reference }) : ''));
       if (entry) entry.node.replaceWith(node);

@@ -7,18 +7,23 @@
    This module starts the console and joins its parts: what it knows (console-state.js), the
    case list (console-cases.js), the units and dispatching (console-units.js), the map
    (console-map.js), the new case's form (console-form.js, its address search and region rule
-   console-address.js), the warnings (console-warnings.js)
-   and the selected case's panels (console-ivpa.js, console-images.js, console-referrals.js). */
+   console-address.js), the warnings (console-warnings.js),
+   the selected case's panels (console-ivpa.js, console-images.js, console-referrals.js) and
+   the dispatcher's monthly feedback notice (console-feedback.js). */
 
 import { api, notify, showConnection, t } from './common.js';
 import { caseEditEvent } from './console-case-edit.js';
+import { feedbackEvent, feedbackReset } from './console-feedback.js';
 import { ACK_TIMEOUT, renderCases, selectCase } from './console-cases.js';
 import { pickPosition } from './console-form.js';
 import { imagingEvent, loadImaging, refreshViewer, setupImages } from './console-images.js';
 import { ivpaEvent, loadMunicipalities, reloadCallouts, setupIvpa } from './console-ivpa.js';
 import { historyEvent } from './console-history.js';
+import { incidentEvent, incidentReset, setupIncidents } from './console-incident.js';
 import { drawStations, fitMapOnce, initMap, renderMap } from './console-map.js';
 import { messagesEvent } from './console-messages.js';
+import { panicConsoleEvent, panicConsoleLoad } from './console-panic.js';
+import { noticesEvent, noticesReset, setupNotices } from './console-notices.js';
 import { personEvent, setupPerson } from './console-person.js';
 import { referralEvent, reloadReferrals, setupReferrals } from './console-referrals.js';
 import {
@@ -26,6 +31,7 @@ import {
 } from './console-state.js';
 import { recommendationsStale } from './console-recommend.js';
 import { renderSelection, renderUnits, toggleUnit } from './console-units.js';
+import { renderStagingMap } from './console-staging.js';
 import { renderWarnings } from './console-warnings.js';
 import './page.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
@@ -97,7 +103,8 @@ function onEvent(event) {
       recommendationsStale(); // its status, crew or service changes the ranking
       break;
     default:
-      if (messagesEvent(event) || ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)) break;
+      if (messagesEvent(event) || ivpaEvent(event) || imagingEvent(event) || referralEvent(event) || personEvent(event)
+        || feedbackEvent(event) || noticesEvent(event) || panicConsoleEvent(event) || incidentEvent(event)) break;
       if (event.type.startsWith('assignment.')) {
         upsertAssignment(d.case, d);
         if (event.type === 'assignment.resent') {
@@ -110,7 +117,16 @@ function onEvent(event) {
 const stream = new StreamClient({
   store: new MemorySeqStore(),
   onEvent,
-  onReset: (name) => (name === 'ivpa' ? reloadCallouts() : reloadAll()),
+  onReset: (name) => {
+    if (name === 'ivpa') reloadCallouts();
+    else if (name.startsWith('feedback.')) feedbackReset();
+    else if (name.startsWith('incident')) incidentReset(name);
+    else {
+      noticesReset();
+      reloadAll();
+      if (name === 'dispatch') panicConsoleLoad();
+    }
+  },
   onStatus: showConnection,
 });
 
@@ -120,6 +136,7 @@ setRender(() => {
   renderCases();
   renderUnits();
   renderMap();
+  renderStagingMap();
   renderWarnings();
   renderSelection();
   refreshViewer();
@@ -153,12 +170,18 @@ async function start() {
   setupIvpa({ getCase: (id) => state.cases.get(id), scheduleRender, selectedCase: () => state.selectedCase });
   setupImages({ getCase: (id) => state.cases.get(id), scheduleRender });
   setupPerson({ scheduleRender });
+  setupNotices({ getCase: (id) => state.cases.get(id), scheduleRender, selectedCase: () => state.selectedCase });
   setupReferrals({ getCase: (id) => state.cases.get(id), scheduleRender, selectCase: (id) => {
     if (state.cases.has(id)) selectCase(id);
     else fetchCase(id).then(() => state.cases.has(id) && selectCase(id));
   } });
   // The connected municipalities (the top bar's IVPA note) need nothing else: asked for at once.
   loadMunicipalities();
+  panicConsoleLoad();
+  setupIncidents({
+    openCases: () => [...state.cases.values()], selectedCase: () => state.selectedCase,
+    regions: () => [...state.regions.values()],
+  });
   try {
     const [me, stations, regions] = await Promise.all([
       api('/api/me/'), api('/api/stations/'), api('/api/regions/'),
@@ -166,7 +189,8 @@ async function start() {
     state.stations = stations;
     regions.forEach((r) => state.regions.set(r.id, r));
     drawStations();
-    stream.setStreams(me.streams);
+    // The triage mode too, for a dispatcher who follows incidents (console-incident-triage.js).
+    stream.setStreams(me.streams.includes('incidents') ? [...me.streams, 'incident-mode'] : me.streams);
   } catch (err) {
     notify(err.detail, 'error');
     stream.setStreams(['dispatch', 'units', 'ivpa']);

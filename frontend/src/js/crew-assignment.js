@@ -14,6 +14,10 @@ function forwardChain() {
   const next = table('assignment')?.next_step || {};
   const chain = ['alerted'];
   while (next[chain.at(-1)] && !chain.includes(next[chain.at(-1)])) chain.push(next[chain.at(-1)]);
+  // The staging point's wait (when one is ordered) falls between two of these steps.
+  for (const [from, to] of Object.entries(table('assignment')?.staging_step || {})) {
+    if (!chain.includes(to) && chain.includes(from)) chain.splice(chain.indexOf(from) + 1, 0, to);
+  }
   return chain;
 }
 const TIMES = forwardChain();

@@ -1,13 +1,15 @@
 /* The parts of the crew's assignment card beyond its status (crew-assignment.js): the case in
    words (type, scene flags, the safety warning as a band at the top, the door code under the
    address), the first responders on their way (crew-responders.js), the messages with the
-   dispatch centre (crew-messages.js), and "Navigera" kept in view however tall the card is.
-   crew.js hands each part the stream's events, the outbox's answers and the redraws. */
+   dispatch centre (crew-messages.js), "Navigera" kept in view however tall the card is, and
+   the mass-casualty triage band while it holds (crew-incident.js). crew.js hands each part the
+   stream's events (and the incident-mode stream's reset), the outbox's answers and the redraws. */
 
 import { el, t } from './common.js';
 import {
   messageEvent, messageSent, messagesReset, renderMessages, setupMessages,
 } from './crew-messages.js';
+import { crewIncidentEvent, crewIncidentLoad } from './crew-incident.js';
 import { outboxLabel } from './crew-outbox.js';
 import { renderResponders, respondersEvent, respondersReset } from './crew-responders.js';
 
@@ -57,7 +59,14 @@ export function cardReset() {
 
 /** An event on the unit's stream for the card's parts: true when one took it. */
 export function cardEvent(event) {
-  return messageEvent(event) || respondersEvent(event);
+  return messageEvent(event) || respondersEvent(event) || crewIncidentEvent(event);
+}
+
+/** A stream's reset that is the card's own (incident-mode: the triage band); true: it was. */
+export function cardStreamReset(stream) {
+  if (stream !== 'incident-mode') return false;
+  crewIncidentLoad();
+  return true;
 }
 
 /** An answer to a change of the outbox that a part sent: true when one took it. */
@@ -71,12 +80,17 @@ export function renderCardParts(a) {
 }
 
 /* "Navigera" sticks to the top of the screen once scrolled past, and to the bottom, just above
-   the step buttons (sticky too), while it is still below: the card's height never hides it. */
+   the step buttons (sticky too), while it is still below: the card's height never hides it.
+   The step buttons scrolled up past it stick just below it. */
 function keepNavigationInView() {
   const card = $('assignment');
   const actions = card.querySelector('.a-actions');
-  if (!actions || typeof ResizeObserver === 'undefined') return;
-  new ResizeObserver(() => {
+  const nav = card.querySelector('.a-nav');
+  if (!actions || !nav || typeof ResizeObserver === 'undefined') return;
+  const observer = new ResizeObserver(() => {
     card.style.setProperty('--a-actions-h', `${actions.offsetHeight}px`);
-  }).observe(actions);
+    card.style.setProperty('--a-nav-h', `${nav.offsetHeight}px`);
+  });
+  observer.observe(actions);
+  observer.observe(nav);
 }

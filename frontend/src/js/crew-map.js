@@ -5,10 +5,12 @@
    the current step's place (navigation.js): the scene until the patient is loaded, then the
    destination: the hospital chosen on the card (crew-destination.js), {id, name, short_name,
    latitude, longitude}; a destination given in words only is named, and without a position
-   there is nothing to navigate to. */
+   there is nothing to navigate to. While a staging point (*brytpunkt*) holds the crew back,
+   it is marked and "Navigera" goes there instead of the scene (crew-staging.js). */
 
 import { t } from './common.js';
 import { ownPosition } from './crew-position.js';
+import { stagingTarget } from './crew-staging.js';
 import { FieldMap, navigationLinkSet, navigationTemplate } from './field-map.js';
 import { devicePlatform, navigationUrl } from './navigation.js';
 
@@ -38,6 +40,8 @@ export function currentTarget(a) {
     const d = destinationPoint(a);
     return d ? { latitude: d.latitude, longitude: d.longitude, label: d.name || destinationName(a), kind: 'destination' } : null;
   }
+  const staging = stagingTarget(a);
+  if (staging) return staging;
   const c = a.case;
   return { latitude: c.latitude, longitude: c.longitude, label: c.address, kind: 'scene' };
 }
@@ -59,6 +63,8 @@ function setup() {
 function draw(a, unitLabel) {
   const c = a.case;
   const points = [{ kind: 'scene', label: t('crew.map.scene'), latitude: c.latitude, longitude: c.longitude }];
+  const staging = stagingTarget(a);
+  if (staging) points.push(staging);
   const own = ownPosition();
   if (own) points.push({ kind: 'unit', label: unitLabel || t('crew.map.own'), latitude: own.lat, longitude: own.lon });
   const d = TOWARDS_DESTINATION.has(a.status) ? destinationPoint(a) : null;
@@ -76,7 +82,10 @@ export function renderCrewMap(a, { unitLabel = '' } = {}) {
   const url = target && navigationUrl({ ...target, platform: PLATFORM, mode: 'drive', template: TEMPLATE });
   const nav = $('a-navigate');
   navigationLinkSet(nav, url, target?.kind);
-  if (url) nav.textContent = t(target.kind === 'destination' ? 'crew.map.navigate_destination' : 'crew.map.navigate_scene');
+  if (url) {
+    nav.textContent = target.kind === 'destination' ? t('crew.map.navigate_destination')
+      : target.kind === 'staging' ? t('crew.staging.navigate') : t('crew.map.navigate_scene');
+  }
   const note = $('a-nav-note');
   const towards = TOWARDS_DESTINATION.has(a.status);
   note.hidden = !towards || Boolean(url);

@@ -21,7 +21,7 @@ import {
   ACTIVE, api, el, mergeAssignment, notify, serverNow, statusLabel, t, uuid,
 } from './common.js';
 import { renderAssignment } from './crew-assignment.js';
-import { cardEvent, cardReset, cardSent, renderCardParts, setupCardParts } from './crew-card.js';
+import { cardEvent, cardReset, cardSent, cardStreamReset, renderCardParts, setupCardParts } from './crew-card.js';
 import { announceCaseChange } from './crew-changes.js';
 import {
   carePlanCaseChanged, carePlanChanged, carePlanReset, renderCarePlan, setupCarePlan,
@@ -30,16 +30,19 @@ import {
   destinationChange, destinationChangedElsewhere, destinationNotice, renderDestination,
 } from './crew-destination.js';
 import { renderCrewMap } from './crew-map.js';
+import {
+  crewNoticesEvent, crewNoticesRefused, crewNoticesReset, crewNoticesSent, renderCrewNotices, setupCrewNotices,
+} from './crew-notices.js';
 import { hideRefusal, renderOutbox, setSync, showRefusal } from './crew-outbox.js';
+import {
+  crewPanicMe, panicEvent, panicRefused, panicSent, setupCrewPanic,
+} from './crew-panic.js';
 import { imageForwarded, imagesReset, renderImages, setupImages } from './crew-images.js';
 import { startPosition } from './crew-position.js';
+import { renderStaging, stagingEvent, stagingStep } from './crew-staging.js';
 import { FieldScreen } from './field.js';
 import { alarm, chime } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
-import { table } from './tables.js';
-
-// The crew's next step from each status (dispatch.statemachine, handed over by the page).
-const FORWARD = table('assignment')?.next_step || {};
 const REPEAT_ALARM_MS = 15000;
 const COOLDOWN_MS = 1200;
 
@@ -58,10 +61,13 @@ const field = new FieldScreen({
   root: $('crew'),
   onMe,
   onEvent,
-  onReset: () => {
+  // A stream's reset reloads what it carries, nothing else (incident-mode's: crew-card.js).
+  onReset: (stream) => {
+    if (cardStreamReset(stream) || stream !== `unit.${field.me?.unit}`) return;
     imagesReset();
     cardReset();
     carePlanReset();
+    crewNoticesReset();
     loadUnitState();
   },
   outbox: {
@@ -76,6 +82,8 @@ const USER = field.user;
 setupImages({ render });
 setupCardParts({ render, queue: (change) => outbox.queue(change) });
 setupCarePlan({ render });
+setupCrewNotices({ render, queue: (change) => outbox.queue(change) });
+setupCrewPanic({ field, assignment: () => state.current });
 
 /* ---------- assignments ---------- */
 
@@ -104,7 +112,7 @@ function applyAssignment(incoming, { force = false } = {}) {
     const at = pending.body.at;
     incoming = mergeAssignment(incoming, {
       ...incoming, status: pending.status, status_changed_at: at,
-      next_step: FORWARD[pending.status] || null, [`${pending.status}_at`]: at,
+      next_step: stagingStep(incoming, pending.status), [`${pending.status}_at`]: at,
     });
   }
   const old = state.known.get(incoming.id);
@@ -199,7 +207,7 @@ function step(target) {
   const key = uuid();
   const ack = target === 'acknowledged';
   const local = {
-    ...a, status: target, status_changed_at: at, next_step: FORWARD[target] || null,
+    ...a, status: target, status_changed_at: at, next_step: stagingStep(a, target),
     [`${target}_at`]: at, ack_overdue: ack ? false : a.ack_overdue, status_overdue: false,
   };
   state.known.set(a.id, local);
@@ -229,12 +237,15 @@ function chooseDestination(hospital) {
 }
 
 function onSent(change, answer) {
-  if (cardSent(change, answer)) return; // a message: the card's messages take it
+  if (panicSent(change, answer)) return;
+  if (cardSent(change, answer) || crewNoticesSent(change, answer)) return; // a message, a notice's acknowledgement, a report
   if (change.kind !== 'position' && answer && answer.id) applyAssignment(answer);
 }
 
 function onRefused(change, detail) {
+  if (panicRefused(change, detail)) return;
   if (change.kind === 'position') return;
+  crewNoticesRefused(change);
   showRefusal(t('crew.refused', { detail }));
   refreshAssignment(change.assignment, { force: true });
 }
@@ -256,7 +267,9 @@ function onEvent(event) {
     const { case: _caseId, ...summary } = d; // the event's `case` is an id; keep the details
     const redirected = event.type === 'assignment.destination'
       && destinationChangedElsewhere(state.known.get(d.id), d, outbox.list);
+    const before = state.known.get(d.id);
     if (state.known.has(d.id)) applyAssignment(summary);
+    stagingEvent(event, before);
     if (event.type === 'assignment.resent' && d.status === 'alerted') alarm();
     if (event.type === 'assignment.case_changed') carePlanCaseChanged(d.id, d.fields);
     refreshAssignment(d.id).then(() => {
@@ -267,7 +280,7 @@ function onEvent(event) {
     carePlanChanged();
   } else if (event.type === 'image.forwarded') {
     if (imageForwarded(d) && d.assignment === state.current) notify(t('crew.image_new'), 'info');
-  } else if (cardEvent(event)) {
+  } else if (panicEvent(event) || cardEvent(event) || crewNoticesEvent(event)) {
     // a message or the first responders: the card's parts took it
   } else if (event.type === 'unit.updated') {
     state.unit = { ...state.unit, ...d };
@@ -298,6 +311,7 @@ async function onMe(me) {
     state.current = null;
     await fillUnits();
   }
+  crewPanicMe();
   render();
 }
 
@@ -336,16 +350,14 @@ $('a-alt').addEventListener('click', () => step('available'));
 /* ---------- rendering ---------- */
 
 let drawQueued = false;
-/** Draw the screen again, once for everything that changed at this moment: the start-up's
-    answers (the assignments, the unit, the card's parts, each image) each ask for a drawing,
-    and drawing the card and its map a dozen times held the first paint back. */
+/** Draw the screen once per frame for all that changed before it: the start-up's answers come
+    in a burst of tasks, each asking for the whole card and its map (a hidden tab: the timer). */
 function render() {
   if (drawQueued) return;
   drawQueued = true;
-  queueMicrotask(() => {
-    drawQueued = false;
-    draw();
-  });
+  const run = () => { if (drawQueued) { drawQueued = false; draw(); } };
+  requestAnimationFrame(run);
+  setTimeout(run, 100);
 }
 
 function draw() {
@@ -364,8 +376,10 @@ function draw() {
   $('idle').hidden = Boolean(a);
   $('assignment').hidden = !a;
   persistCurrent();
+  renderCrewNotices(a, state.known.values()); // applied risk notices; the report after a visit
   if (!a) return;
   renderAssignment(a, { cooling: Date.now() < state.cooldownUntil });
+  renderStaging(a);
   renderDestination(a, { onPick: chooseDestination });
   renderCrewMap(a, { unitLabel: field.me.unit_call_sign });
   renderImages(a);

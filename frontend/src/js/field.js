@@ -7,7 +7,9 @@
      without network the kept one. Later (a join, a leave, a refused stream) it is asked again
      from /api/me/; an offline start uses the kept copy.
    - The page's one stream connection, following me.streams, telling the server each event was
-     seen here (`ack`: no push then wakes this device) and resuming after a reload where it was.
+     seen here (`ack`: no push then wakes this device) and resuming after a reload where it was;
+     a stream new here starts at its head in `me` (read before the screen loads its state), so
+     its first subscription replays what came since instead of loading the state again.
    - The outbox (outbox.js), sending on every chance.
    - Joining and leaving a unit (the crew's ambulance, the mobile care unit): POST
      /api/units/<id>/join/ and /api/units/leave/; leaving wipes the patient data from the device.
@@ -95,7 +97,7 @@ export class FieldScreen {
       me = kept.me; // offline start: who we were, as last known
     }
     this.me = me;
-    this.stream.setStreams(me.streams || []);
+    this.stream.setStreams(me.streams || [], me.heads);
     await this.onMe(me);
   }
 

@@ -25,6 +25,7 @@ export async function loadProfile() {
     if (err.status !== 0) notify(err.detail, 'error');
   }
   renderProfileState();
+  $('profile').removeAttribute('aria-busy'); // mobile.css: the form shows now, filled in
 }
 
 function skillChoices() {

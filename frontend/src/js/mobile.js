@@ -26,6 +26,9 @@ import {
 import {
   isAccepted, isOpen, isUnanswered, referralCard, stateOf,
 } from './mobile-referrals.js';
+import {
+  isPanicChange, panicEvent, panicLoad, panicRefused, panicSent, setupPanic,
+} from './panic-button.js';
 import { alarm } from './sound.js';
 import { dropCurrent, loadCurrent, saveCurrent } from './store.js';
 
@@ -45,9 +48,11 @@ const field = new FieldScreen({
   root: $('mobile'),
   onMe,
   onEvent,
-  onReset: () => loadReferrals(),
+  // The referrals ride the unit's stream: only its reset reloads them (incident-mode's
+  // subscription reloaded them once more at every start).
+  onReset: (stream) => { if (stream === `unit.${field.me?.unit}`) loadReferrals(); },
   outbox: {
-    mine: (change) => change.referral != null,
+    mine: (change) => change.referral != null || isPanicChange(change),
     onSent,
     onRefused,
     onChange: () => {
@@ -62,6 +67,7 @@ const field = new FieldScreen({
 const { outbox } = field;
 const USER = field.user;
 setupProfile({ unit: () => field.me?.unit, skills: () => state.skills });
+setupPanic({ outbox, joined: () => Boolean(field.me?.unit), unitLabel: () => field.me?.unit_call_sign || '' });
 
 /* ---------- referrals ---------- */
 
@@ -158,6 +164,7 @@ async function queue(referral, kind, action, body) {
 }
 
 function onSent(change, answer) {
+  if (panicSent(change, answer)) return;
   if (change.referral == null) return;
   if (answer && answer.id === change.referral) upsertReferral(answer);
   else fetchReferral(change.referral);
@@ -168,6 +175,7 @@ function onSent(change, answer) {
 }
 
 function onRefused(change, detail) {
+  if (panicRefused(change, detail)) return;
   if (change.referral == null) return;
   showRefusal(t('mobile.refused', { detail }));
   fetchReferral(change.referral);
@@ -264,6 +272,7 @@ function render() {
 
 function onEvent(event) {
   const d = event.data || {};
+  if (panicEvent(event)) return;
   if (event.type === 'care_unit.updated') {
     if (Number(d.unit) === Number(field.me?.unit)) profileUpdated(d);
     return;
@@ -302,6 +311,7 @@ async function onMe(me) {
     clearProfile();
     await fillUnits();
   }
+  panicLoad();
   render();
 }
 

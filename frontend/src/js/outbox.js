@@ -20,7 +20,11 @@
    - any other 4xx: refused. The change stays in the outbox marked "refused" with the server's
      reason until the user has seen it; later changes of the same assignment were built on it
      and are marked refused too (not sent). Positions, and changes marked `independent` (a
-     crew's destination), are never built on and build on nothing. */
+     crew's destination), are never built on and build on nothing.
+   A change marked `priority` (the panic alarm and its cancel) is sent before all others,
+   oldest first among themselves, and a change the server cannot take now (5xx, 429, 408)
+   holds the rest of the round back but never a priority change: the alarm waits behind
+   nothing. The other changes keep their order. */
 
 import * as idbStore from './store.js';
 
@@ -92,11 +96,13 @@ export function flushOutbox({
     // Independent changes the server could not take this round: they wait for the next round
     // and hold back none of the changes queued after them.
     const later = new Set();
+    // A change the server could not take this round holds the others back, not a priority one.
+    let held = false;
     for (;;) {
       const waiting = (await store.changesFor(user))
-        .filter((c) => c.state === 'waiting' && !later.has(c.id));
+        .filter((c) => c.state === 'waiting' && !later.has(c.id) && (!held || c.priority));
       if (!waiting.length) return result;
-      const change = waiting[0];
+      const change = waiting.find((c) => c.priority) ?? waiting[0];
       let response;
       try {
         response = await fetch(change.url, request(change, csrf));
@@ -117,8 +123,9 @@ export function flushOutbox({
       if (status >= 500 || status === 429 || status === 408 || status === 401
           || (status === 403 && (strict403 || await signedOut()))) {
         result.kept = String(status);
-        if (change.independent && (status >= 500 || status === 429 || status === 408)) {
-          later.add(change.id);
+        if (status >= 500 || status === 429 || status === 408) {
+          if (change.independent || change.priority) later.add(change.id);
+          else held = true;
           continue;
         }
         return result;
@@ -130,7 +137,7 @@ export function flushOutbox({
       onRefused?.(refused, detail);
       broadcast({ type: 'refused', id: change.id, change: refused });
       if (change.kind !== 'position' && !change.independent) {
-        for (const later of waiting.slice(1)) {
+        for (const later of waiting.slice(waiting.indexOf(change) + 1)) {
           if (later.kind === 'position' || later.independent || later.assignment !== change.assignment) continue;
           const skipped = { ...later, state: 'refused', httpStatus: 0, detail: dependsDetail || detail,
             refusedAt: refused.refusedAt };
@@ -208,6 +215,11 @@ export class Outbox {
   /** Queue a change ({key, kind, url, body, assignment, ...}: the key is its idempotency key)
       and start sending. */
   async queue(change) {
+    // A priority change queued while a round ends is sent at once, not after the back-off.
+    if (change.priority) {
+      this.retryDelay = RETRY_FIRST_MS;
+      if (this.flushing) this.again = true;
+    }
     const queued = { user: this.user, ...change, body: { ...change.body } };
     try {
       await this.store.addChange(queued);
@@ -270,6 +282,10 @@ export class Outbox {
     } finally {
       this.flushing = false;
       this.onSending(false);
+      if (this.again) {
+        this.again = false;
+        this.flush();
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import { wipePatientData } from './store.js';
 import { unsubscribePush } from './push.js';
 
 const THEME_KEY = 'larmkedjan.theme';
-const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/']);
+const CACHEABLE_PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/', '/tib/']);
 
 /** Pauses before registering again when the worker did not install (a precache fetch or the
     worker script failed on a poor network): otherwise the page would stay without offline

@@ -1,9 +1,11 @@
-/* Web Push on the page: subscribe this device after sign-in (crew and responder screens), with
-   the permission asked on a tap, and tell the server; unsubscribe at sign-out.
+/* Web Push on the page: subscribe this device after sign-in (crew, mobile care and responder
+   screens), with the permission asked on a tap, and tell the server; unsubscribe at sign-out.
 
-   Server API (the push app): GET /api/push/vapid-public-key/ -> {"key": "<base64url>"},
-   POST /api/push/subscriptions/ {endpoint, keys, expirationTime, device_id},
-   DELETE /api/push/subscriptions/<device_id>/. Where the server has no push (404), or the
+   The server's key comes with the page (<script id="push">{"key": "<base64url>" | null}</script>,
+   frontend.views.page_context), not from GET /api/push/vapid-public-key/: a server without push
+   says so there (null), and the page asks nothing (no failed request in its console).
+   Server API (the push app): POST /api/push/subscriptions/ {endpoint, keys, expirationTime,
+   device_id}, DELETE /api/push/subscriptions/<device_id>/. Where the server has no push, or the
    browser none, the page carries on without it, quietly. */
 
 import { cookie } from './common.js';
@@ -28,12 +30,11 @@ function keyBytes(base64url) {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
-async function vapidKey() {
+/** The server's key from the page's data; null: this server has no push (or the page none). */
+function pageVapidKey() {
   try {
-    const r = await fetch('/api/push/vapid-public-key/', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-    if (!r.ok) return null; // 404: no push on this server (yet)
-    const data = await r.json();
-    return typeof data?.key === 'string' && data.key ? data.key : null;
+    const key = JSON.parse(document.getElementById('push')?.textContent || 'null')?.key;
+    return typeof key === 'string' && key ? key : null;
   } catch {
     return null;
   }
@@ -69,13 +70,15 @@ async function subscribe(registration, key) {
 /**
  * Offer alerts with the app closed. `button` is shown only while the permission is still to be
  * asked (a browser asks only on a user gesture); once granted, the device subscribes by itself.
- * `registration` is a promise of the service worker registration.
+ * `registration` is a promise of the service worker registration; `key` the server's VAPID
+ * public key (default: the page's), null when the server has no push.
  */
-export async function setupPush({ button, registration, onState = () => {} }) {
+export async function setupPush({ button, registration, key = pageVapidKey(), onState = () => {} }) {
   if (button) button.hidden = true;
   if (!supported() || Notification.permission === 'denied') return onState('unsupported');
-  const [reg, key] = await Promise.all([registration, vapidKey()]);
-  if (!reg || !key) return onState('unavailable');
+  if (!key) return onState('unavailable');
+  const reg = await registration;
+  if (!reg) return onState('unavailable');
   if (Notification.permission === 'granted') {
     try { onState((await subscribe(reg, key)) ? 'on' : 'failed'); } catch { onState('failed'); }
     return;

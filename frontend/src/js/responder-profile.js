@@ -57,6 +57,7 @@ export async function loadProfile() {
     if (err.status !== 0) notify(err.detail, 'error');
   }
   renderProfile();
+  $('profile').removeAttribute('aria-busy'); // responder.css: shown now, filled in
   positionLoop();
 }
 

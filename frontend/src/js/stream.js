@@ -3,7 +3,10 @@
    The client keeps the last sequence number seen per stream and resubscribes with it after a
    reconnect, so the server replays what was missed. When the server answers `reset` (history
    gone) or the page subscribes without a known position, the page reloads its state over HTTP
-   through onReset. */
+   through onReset. A page that knows each stream's head from before it loaded its state (the
+   field screens' `me.heads`) gives them to setStreams: a stream never seen here starts from
+   there, and the server replays what came since, so the first subscription reloads nothing
+   the page has just loaded. */
 
 import { noteEventTime, redirectIfSignedOut } from './common.js';
 
@@ -60,9 +63,14 @@ export class StreamClient {
     });
   }
 
-  /** Follow exactly these streams (subscribing and unsubscribing the difference). */
-  setStreams(names) {
+  /** Follow exactly these streams (subscribing and unsubscribing the difference). `heads`:
+      {stream: seq} read before the page loaded its state, the start of a stream not seen. */
+  setStreams(names, heads = {}) {
     const wanted = new Set(names);
+    for (const stream of wanted) {
+      const head = heads?.[stream];
+      if (this.store.get(stream) == null && Number.isInteger(head) && head >= 0) this.store.set(stream, head);
+    }
     for (const stream of this.streams) {
       if (!wanted.has(stream)) this.send({ op: 'unsubscribe', stream });
     }

@@ -3,19 +3,18 @@
    the translations and the clock are given, so that node's test runner runs it without a page.
    common.js makes the page's set (its language, its strings, the server's clock). */
 
-/** The clock for one language: fmtTime(iso, seconds) gives "14:05" (or "14:05:09"), and
-    nothing for no time or one that cannot be read. Each format is made at its first use:
-    making one costs a screen's start-up milliseconds (the locale's data), and many screens
-    never show seconds. */
-export function clockFormat(lang) {
-  const formats = {};
-  const format = (seconds) => (formats[seconds] ??= new Intl.DateTimeFormat(lang, {
-    hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
-  }));
+/** The clock: fmtTime(iso, seconds) gives "14:05" (or "14:05:09"), and nothing for no time or
+    one that cannot be read. The same in every language, so made from the local time's parts:
+    an Intl.DateTimeFormat, the first one a page makes, cost the crew screen's first drawing a
+    long task (the locale's date patterns, some 50 ms on a phone) for these few digits. */
+export function clockFormat() {
+  const two = (n) => String(n).padStart(2, '0');
   return function fmtTime(iso, seconds = false) {
     if (!iso) return '';
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? '' : format(Boolean(seconds)).format(d);
+    if (Number.isNaN(d.getTime())) return '';
+    const clock = `${two(d.getHours())}:${two(d.getMinutes())}`;
+    return seconds ? `${clock}:${two(d.getSeconds())}` : clock;
   };
 }
 

@@ -1,7 +1,7 @@
 /* Larmkedjan's service worker, served at /serviceworker.js (scope /) through django-pwa.
 
    - Precache: the app shell (built scripts and style sheets, icons), by content hash.
-   - Pages (/, /crew/, /console/, /login/, /responder/, /mobile/): network first; without network the last copy, else
+   - Pages (/, /crew/, /console/, /login/, /responder/, /mobile/, /tib/): network first; without network the last copy, else
      the offline page. Pages carry no patient data (the data comes from the API).
    - API reads without patient data (/api/me/, units, regions, stations, the mobile care units
      and their profiles): network first with
@@ -29,7 +29,7 @@ import { API_CACHE, PAGE_CACHE, getMeta, wipePatientData } from '../js/store.js'
 /* global __PRECACHE_MANIFEST__ */
 const OFFLINE_CACHE = 'shell-offline';
 const OFFLINE_URL = '/offline/';
-const PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/']);
+const PAGES = new Set(['/', '/crew/', '/console/', '/login/', '/responder/', '/mobile/', '/tib/']);
 const OUTBOX_PAGES = new Set(['/crew/', '/responder/', '/mobile/']);
 const API_READS = [/^\/api\/me\/$/, /^\/api\/units\/(\d+\/)?$/, /^\/api\/regions\/$/, /^\/api\/stations\/$/,
   /^\/api\/ivpa\/me\/$/, /^\/api\/referrals\/units\/(\d+\/profile\/)?$/];

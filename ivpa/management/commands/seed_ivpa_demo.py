@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from crews.models import Region
+from dispatch.management.commands.seed_demo import demo_password_hash
 from ivpa import geo
 from ivpa.models import Aed, Approval, Municipality, Responder, ResponderKind, Training
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 username=username,
                 defaults={"display_name": name, "role": Role.RESPONDER, "phone_number": phone})
             if new:
-                user.set_password(DEMO_PASSWORD)
+                user.password = demo_password_hash()
                 user.save()
             fixed = kind != ResponderKind.VOLUNTEER
             # The demo's volunteers are vetted (the approval an administrator gives), so the

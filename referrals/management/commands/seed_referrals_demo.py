@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from crews.models import CrewShift, Station, Unit, UnitKind
 from crews.services import crew_join
+from dispatch.management.commands.seed_demo import demo_password_hash
 from referrals.models import MobileCareProfile
 
 DEMO_PASSWORD = "larm-demo-2026"
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                 defaults={"display_name": name, "role": Role.MOBILE_CARE,
                           "phone_number": phone})
             if new:
-                user.set_password(DEMO_PASSWORD)
+                user.password = demo_password_hash()
                 user.save()
                 self.stdout.write(f"  {username:8} {DEMO_PASSWORD}  (mobile care, {call_sign})")
             if not CrewShift.objects.filter(user=user, left_at__isnull=True).exists():

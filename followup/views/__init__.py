@@ -1,0 +1,1 @@
+"""The follow-up's API views, one module per part (followup/urls.py names them)."""

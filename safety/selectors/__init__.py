@@ -1,0 +1,1 @@
+"""Crew safety queries, one module per area."""

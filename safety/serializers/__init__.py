@@ -1,0 +1,1 @@
+"""The safety API's shapes, one module per area (notices, reports, partners, panic)."""

@@ -1,0 +1,1 @@
+"""Crew safety services, one module per area (notices, matching, reports, partners, panic)."""

@@ -1,0 +1,1 @@
+"""The crew safety API, one module per area."""
