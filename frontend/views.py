@@ -125,6 +125,7 @@ class SignInView(LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "ui_languages": ui_languages(),
+                "js_strings": strings_for(PAGE_STRINGS),
                 "oidc_provider": settings.OIDC_PROVIDER_NAME if oidc_enabled() else None}
 
     def post(self, request, *args, **kwargs):
@@ -184,8 +185,8 @@ def manifest(request):
 def offline(request):
     """The page the service worker shows when a screen was never stored and there is no
     network. Same for everyone (no user, no patient data), so it is stored at install."""
-    response = render(request, "frontend/offline.html", {"ui_languages": []})
-    return response
+    return render(request, "frontend/offline.html",
+                  {"ui_languages": [], "js_strings": strings_for(PAGE_STRINGS)})
 
 
 @login_required

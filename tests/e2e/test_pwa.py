@@ -167,6 +167,25 @@ def controlled(page: Page) -> None:
     }""", timeout=45000)
 
 
+KEPT_JS = """async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  const pages = await (await caches.open('larmkedjan-pages')).keys();
+  return {caches: await caches.keys(), pages: pages.map((q) => q.url),
+          worker: r ? {installing: r.installing?.state, waiting: r.waiting?.state,
+                       active: r.active?.state} : null};
+}"""
+
+
+def reload_offline(page: Page) -> None:
+    """Reload the screen without network: it comes back from the worker's copy, never as the
+    offline page (a failure says what the device had kept)."""
+    page.reload()
+    expect(page.locator("#offline")).to_be_visible()
+    if page.locator("body.page-offline").count():
+        raise AssertionError(f"the offline page replaced {page.url}; the device kept "
+                             f"{page.evaluate(KEPT_JS)}")
+
+
 def offline(context: BrowserContext, on: bool) -> None:
     """Cut (or restore) the network for the pages and the service worker."""
     if on:
@@ -232,6 +251,27 @@ def test_installable_with_a_manifest_per_role(live, pw, tmp_path):
     manifest = httpx.get(live.url + "/manifest.json", headers={
         "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}).json()
     assert manifest["start_url"] == "/console/"
+
+
+def test_a_kept_page_starts_offline_whatever_headers_it_was_kept_with(live, new_context):
+    """The first visit's copy is fetched by the worker, not by a navigation: a Vary header on
+    the page must not hide it from the navigation that starts the screen without network."""
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, live.url, "johan", "/crew/")
+    controlled(page)
+    page.evaluate("""async () => {
+        const cache = await caches.open('larmkedjan-pages');
+        const kept = await cache.match(location.pathname);
+        const headers = new Headers(kept.headers);
+        headers.set('Vary', 'X-Larmkedjan-Test');
+        await cache.delete(location.pathname);
+        await cache.put(new Request(location.pathname, {headers: {'X-Larmkedjan-Test': 'a'}}),
+                        new Response(await kept.text(), {status: 200, headers}));
+    }""")
+    offline(context, True)
+    reload_offline(page)
+    expect(page.locator("#join-unit")).to_be_visible()
 
 
 def test_offline_start_shows_the_shell_and_the_last_known_assignment(live, centre, new_context):
@@ -336,8 +376,7 @@ def test_fifty_offline_changes_across_a_reload_arrive_in_order_once_each(
         if i == 2:
             # Reloaded half-way (a tablet restarted in a tunnel): the outbox is still there.
             queued = len(outbox(page))
-            page.reload()
-            expect(page.locator("#offline")).to_be_visible()
+            reload_offline(page)
             expect(page.locator("#a-status")).to_have_text("Framme")
             expect(page.locator("#outbox-count")).to_have_text(str(queued))
     page.locator("#a-next").click()  # available: the last of the fifty

@@ -176,6 +176,12 @@ def test_the_tables_are_the_server_s_rules(page):
                                         "not_needed": 3, "stood_down": 3}
 
 
-def test_the_sign_in_page_carries_no_strings_or_tables(client):
-    html = client.get("/login/").content.decode()
-    assert json_script(html, "i18n") is None and json_script(html, "tables") is None
+@pytest.mark.parametrize("url", ["/login/", "/offline/"])
+def test_the_pages_without_a_user_carry_only_the_offline_banner_s_strings(client, url):
+    """Both are kept by the service worker and shown without network, banner included: its
+    words, never its keys ("offline.title")."""
+    html = client.get(url).content.decode()
+    strings = json_script(html, "i18n")
+    assert groups_on(strings) == {"offline"}
+    assert strings["offline"]["title"] == "No network"
+    assert json_script(html, "tables") is None

@@ -76,6 +76,10 @@ registerRoute(
     try {
       return await strategy.handle(options);
     } catch {
+      // The copy kept by the page itself ('cache-page') was fetched with other request
+      // headers than a navigation has: a page differs by user and language, not by those.
+      const kept = await caches.match(options.url.pathname, { cacheName: PAGE_CACHE, ignoreVary: true, ignoreSearch: true });
+      if (kept) return kept;
       const offline = await caches.match(OFFLINE_URL, { cacheName: OFFLINE_CACHE });
       return offline || Response.error();
     }
