@@ -134,4 +134,16 @@ for (const form of document.querySelectorAll('form.signout')) {
 
 // The sign-in page means no session: whatever a previous session left (a session that timed
 // out, a browser closed without signing out) goes now. Changes not yet sent stay in the outbox.
-if (document.body.classList.contains('page-login')) wipeDevice();
+// Signing in waits for it: a wipe still running would delete the copy of the next screen that
+// the worker keeps for an offline start.
+if (document.body.classList.contains('page-login')) {
+  const wiped = wipeDevice();
+  const form = document.querySelector('form.login-card');
+  form?.addEventListener('submit', async (event) => {
+    if (form.dataset.wiped) return;
+    event.preventDefault();
+    await Promise.race([wiped, new Promise((resolve) => setTimeout(resolve, 4000))]);
+    form.dataset.wiped = '1';
+    form.submit();
+  });
+}
