@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE, TABLET, axe_serious, sign_in
 from tests.e2e.test_lighthouse import sign_in_cookies
+from tests.live import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -161,10 +162,16 @@ def controlled(page: Page) -> None:
                         active: r.active?.state} : 'no registration';
         }""")
         raise AssertionError(f"the service worker never controlled {page.url}: {state}") from None
-    page.wait_for_function("""async () => {
+    evaluated_until(page, """async () => {
         const cache = await caches.open('larmkedjan-pages');
         return Boolean(await cache.match(location.pathname));
-    }""", timeout=45000)
+    }""", what=f"a copy of {page.url} kept for an offline start", timeout=45)
+
+
+def evaluated_until(page: Page, script: str, *, what: str, timeout: float) -> None:
+    """Wait until an async script evaluates truthy. Playwright's wait_for_function takes the
+    promise an async function returns for a truthy answer and returns at once."""
+    wait_until(lambda: page.evaluate(script), what=what, timeout=timeout, interval=0.1)
 
 
 KEPT_JS = """async () => {
@@ -208,8 +215,8 @@ def outbox(page: Page) -> list[dict]:
 
 def drained(page: Page) -> None:
     """Wait until every change made so far has reached the server."""
-    page.wait_for_function(f"() => ({OUTBOX_JS})().then((list) => list.length === 0)",
-                           timeout=10000)
+    evaluated_until(page, f"() => ({OUTBOX_JS})().then((list) => list.length === 0)",
+                    what="every change sent", timeout=30)
     expect(page.locator("#outbox")).to_be_hidden()
 
 

@@ -67,8 +67,9 @@ export const swReady = (async () => {
     await new Promise((resolve) => { setTimeout(resolve, RETRY_S[attempt] * 1000); });
   }
   const registration = await navigator.serviceWorker.ready;
-  if (!navigator.serviceWorker.controller && CACHEABLE_PAGES.has(location.pathname)) {
-    // This first visit did not go through the worker: have it keep a copy of the page.
+  if (CACHEABLE_PAGES.has(location.pathname)) {
+    // A first visit did not go through the worker, even when the worker claimed the page
+    // while it loaded: have the worker keep a copy of the page unless it has one.
     registration.active?.postMessage({ type: 'cache-page', url: location.pathname });
   }
   await controlled(registration);

@@ -117,10 +117,18 @@ self.addEventListener('message', (event) => {
     // A page that loaded while this worker was activating missed clientsClaim(): take it now.
     event.waitUntil(self.clients.claim());
   } else if (data.type === 'cache-page' && PAGES.has(data.url)) {
-    // The first visit was not served through the worker: keep a copy for an offline start.
+    // A first visit not served through the worker: keep a copy for an offline start, unless
+    // one is kept (a navigation through the worker keeps it fresh). The body is read whole
+    // before it is stored: a put that streams a body which then fails takes the entry with it.
     event.waitUntil((async () => {
+      const cache = await caches.open(PAGE_CACHE);
+      if (await cache.match(data.url, { ignoreVary: true })) return;
       const response = await fetch(data.url, { credentials: 'same-origin', redirect: 'manual' });
-      if (storable(response)) await (await caches.open(PAGE_CACHE)).put(data.url, response);
+      if (!storable(response)) return;
+      const copy = new Response(await response.blob(), {
+        status: response.status, statusText: response.statusText, headers: response.headers,
+      });
+      await cache.put(data.url, copy);
     })().catch(() => {}));
   }
 });
