@@ -27,7 +27,7 @@ class CrewsConfig(AppConfig):
 
         register_stream_kind("unit", may_follow_unit, followed=unit_followed)
         register_stream_kind("units", may_follow_units, followed=units_followed)
-        register_recipients("unit", unit_recipients)
+        register_recipients("unit", unit_recipients, when_due=True)
         for event_type in UNIT_NOTIFICATION_TITLES:
             register_notification("unit", event_type, unit_notification)
         for event_type in UNIT_NOTIFICATION_ENDS:

@@ -1,5 +1,6 @@
 """Actions on units and crews."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -8,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.errors import Conflict, Invalid
+from core.rows import models_from_rows, returning_columns
 from core.times import CLOCK_SKEW, iso
-from realtime.services import event_publish, subscriptions_revalidate
+from realtime.services import event_publish, events_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitKind, UnitStatus
 from .selectors import unit_is_manned, with_manned
@@ -39,10 +41,60 @@ def unit_snapshot(unit: Unit, *, manned: bool | None = None) -> dict:
     }
 
 
-def _publish_unit(unit: Unit) -> None:
+def unit_events(unit: Unit) -> list[tuple[str, str, dict]]:
+    """A unit's change as events (the console's list of units, the unit's own stream), for a
+    caller that stores them with its own in one batch (realtime.services.events_publish)."""
     data = unit_snapshot(unit)
-    event_publish(stream=UNITS_STREAM, type="unit.updated", data=data)
-    event_publish(stream=unit_stream(unit.pk), type="unit.updated", data=data)
+    return [(UNITS_STREAM, "unit.updated", data), (unit_stream(unit.pk), "unit.updated", data)]
+
+
+def _publish_unit(unit: Unit) -> None:
+    events_publish(events=unit_events(unit))
+
+
+def units_claim_for_dispatch(*, unit_ids: Sequence[int], at: datetime,
+                             require_in_service: bool) -> list[Unit]:
+    """Move available units to alerted in one conditional UPDATE that returns them, each with
+    `is_manned`: two dispatchers never get the same unit, and the dispatch reads no unit
+    before or after. Those claimed, in `unit_ids`' order: fewer than asked when one was not
+    available (or, with `require_in_service`, out of service), whose row is then unchanged;
+    the caller rolls the others back with its transaction and reads why
+    (unit_claim_refusal). The caller publishes unit_events() of each with its own."""
+    connection = transaction.get_connection()
+    ops = connection.ops
+    table = ops.quote_name(Unit._meta.db_table)
+    shifts = ops.quote_name(CrewShift._meta.db_table)
+    marks = ", ".join(["%s"] * len(unit_ids))
+    in_service = f" AND {table}.in_service = %s" if require_in_service else ""
+    sql = (f"UPDATE {table} SET status = %s, status_changed_at = %s "
+           f"WHERE {table}.id IN ({marks}) AND {table}.status = %s{in_service} "
+           f"RETURNING {returning_columns(Unit)}, EXISTS (SELECT 1 FROM {shifts} "
+           f"WHERE {shifts}.unit_id = {table}.id AND {shifts}.left_at IS NULL)")
+    params = [UnitStatus.ALERTED, ops.adapt_datetimefield_value(at), *unit_ids,
+              UnitStatus.AVAILABLE, *([True] if require_in_service else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    units = models_from_rows(Unit, rows)
+    for unit, row in zip(units, rows, strict=True):
+        unit.is_manned = bool(row[-1])
+    order = {pk: i for i, pk in enumerate(unit_ids)}
+    return sorted(units, key=lambda u: order[u.pk])
+
+
+def unit_claim_refusal(*, unit_id: int, require_in_service: bool) -> Exception:
+    """Why a unit could not be claimed, as the error to raise: unknown, out of service (when
+    it had to be in service) or busy. Read on the error path only."""
+    current = Unit.objects.filter(pk=unit_id).first()
+    if current is None:
+        return Invalid(_("Unknown unit %(pk)s.") % {"pk": unit_id})
+    if require_in_service and current.status == UnitStatus.AVAILABLE and not current.in_service:
+        return UnitOutOfService(_("Unit %(unit)s is out of service.")
+                                % {"unit": current.call_sign})
+    return Conflict(
+        _("Unit %(unit)s is %(status)s, not available.")
+        % {"unit": current.call_sign, "status": current.get_status_display().lower()}
+    )
 
 
 def validate_position(*, latitude, longitude) -> tuple[float, float]:
@@ -91,31 +143,6 @@ def unit_service_set(*, unit: Unit, in_service: bool, note: str = "", by=None) -
 class UnitOutOfService(Invalid):
     """The unit was taken out of service after the dispatch was checked (the claim's
     conditional UPDATE found it so): the caller answers with its own check's 400."""
-
-
-@transaction.atomic
-def unit_claim_for_assignment(*, unit: Unit, at: datetime,
-                              require_in_service: bool = False) -> Unit:
-    """Move an available unit to alerted, or refuse: two dispatchers never get the same unit.
-    With `require_in_service` (a dispatch sent without an override reason) a unit taken out of
-    service meanwhile is refused too (UnitOutOfService), in the same conditional UPDATE."""
-    claimable = Unit.objects.filter(pk=unit.pk, status=UnitStatus.AVAILABLE)
-    if require_in_service:
-        claimable = claimable.filter(in_service=True)
-    claimed = claimable.update(status=UnitStatus.ALERTED, status_changed_at=at)
-    if claimed != 1:
-        current = Unit.objects.get(pk=unit.pk)
-        if require_in_service and current.status == UnitStatus.AVAILABLE \
-                and not current.in_service:
-            raise UnitOutOfService(_("Unit %(unit)s is out of service.")
-                                   % {"unit": current.call_sign})
-        raise Conflict(
-            _("Unit %(unit)s is %(status)s, not available.")
-            % {"unit": current.call_sign, "status": current.get_status_display().lower()}
-        )
-    unit = Unit.objects.get(pk=unit.pk)
-    _publish_unit(unit)
-    return unit
 
 
 @transaction.atomic

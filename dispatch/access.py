@@ -17,7 +17,6 @@ from .history import case_history
 from .models import Assignment, AssignmentMessage, Case
 from .selectors import (
     assignment_messages,
-    assignment_queryset,
     assignments_visible_to,
     case_list,
 )
@@ -80,11 +79,12 @@ def assignment_get_recorded(*, user, pk: int, reason: str) -> Assignment:
     return assignment
 
 
-def assignments_of_case_recorded(*, user, case: Case, pks, reason: str) -> list[Assignment]:
-    """Assignments just made for `case` (a dispatch), with their crew cards: one log entry
-    for the case."""
-    assignments = list(assignment_queryset().filter(case=case, pk__in=list(pks)))
-    cases_record(user=user, cases=[case], reason=reason)
+def assignments_dispatched_recorded(*, user, assignments: list[Assignment],
+                                    reason: str) -> list[Assignment]:
+    """Assignments a dispatch just made (the service's own, with their case and unit), with
+    their crew cards: one log entry for the case, nothing read again."""
+    if assignments:
+        cases_record(user=user, cases=[assignments[0].case], reason=reason)
     return assignments
 
 

@@ -4,7 +4,7 @@ written to the access log."""
 
 from core.times import iso
 from crews.streams import unit_stream
-from realtime.services import event_publish
+from realtime.services import event_publish, events_publish
 
 from .models import Assignment, Case, CaseChange
 from .statemachine import assignment_next_step
@@ -62,12 +62,17 @@ def case_summary(case: Case) -> dict:
     }
 
 
-def publish_assignment(assignment: Assignment, type: str, *, to_unit: bool = True) -> None:
+def assignment_events(assignment: Assignment, type: str, *,
+                      to_unit: bool = True) -> list[tuple[str, str, dict]]:
+    """An assignment's change as events: to its crew (first: it is the one waited for) and
+    to the console."""
     data = assignment_summary(assignment)
-    # Sends go out in this order after commit: the crew's first, it is the one waited for.
-    if to_unit:
-        event_publish(stream=unit_stream(assignment.unit_id), type=type, data=data)
-    event_publish(stream=DISPATCH_STREAM, type=type, data=data)
+    events = [(unit_stream(assignment.unit_id), type, data)] if to_unit else []
+    return [*events, (DISPATCH_STREAM, type, data)]
+
+
+def publish_assignment(assignment: Assignment, type: str, *, to_unit: bool = True) -> None:
+    events_publish(events=assignment_events(assignment, type, to_unit=to_unit))
 
 
 def publish_case(case: Case, type: str) -> None:

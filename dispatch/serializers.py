@@ -4,7 +4,7 @@ from rest_framework import serializers
 from accounts.roles import is_dispatcher
 from core.choices import choice_label
 from core.identity_numbers import PIN_PATTERN
-from crews.models import Capability, Region, Unit
+from crews.models import Capability, Region
 from places.models import Hospital
 
 from .events import staging_summary
@@ -216,9 +216,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class DispatchInputSerializer(serializers.Serializer):
-    units = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), many=True, allow_empty=False,
-        error_messages={"does_not_exist": "Unknown unit {pk_value}."},
+    # Ids, not looked up here: the dispatch claims and reads the units in one statement, and
+    # answers an unknown one with 400 "Unknown unit <id>." (services.assignment_dispatch).
+    units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False,
+        help_text="The ids of the units to send.",
     )
     override_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=200,

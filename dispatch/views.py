@@ -111,15 +111,15 @@ class CaseDispatchView(APIView):
 
     @extend_schema(request=DispatchInputSerializer, responses=AssignmentSerializer(many=True))
     def post(self, request, pk: int):
-        case = _case(pk)
         data = validated_data(DispatchInputSerializer, request)
+        # The service locks and reads the case (404 when there is none); the answer is built
+        # from the assignments it made, the read recorded after the commit.
         assignments = services.assignment_dispatch(
-            case=case, units=data["units"], by=request.user,
+            case=Case(pk=pk), units=data["units"], by=request.user,
             override_reason=data.get("override_reason", ""))
         return created(AssignmentSerializer(
-            access.assignments_of_case_recorded(
-                user=request.user, case=case, pks=[a.pk for a in assignments],
-                reason="units dispatched"),
+            access.assignments_dispatched_recorded(
+                user=request.user, assignments=assignments, reason="units dispatched"),
             many=True, context={"request": request},
         ).data)
 

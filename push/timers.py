@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from realtime.registry import recipients
 from timers.registry import timer_handler
 from timers.services import timer_schedule
 
@@ -16,11 +17,15 @@ PURGE_INTERVAL = timedelta(hours=6)
 
 @timer_handler(services.NOTIFY_KIND)
 def notify(timer) -> None:
+    """A wake-up is due: for its user, or (user None) for each of the stream's recipients
+    now (a crew who joined the unit in the grace time is woken, one who left is not)."""
     p = timer.payload
-    services.notification_fire(
-        user_id=p["user"], stream=p["stream"], seq=p["seq"], event_type=p["type"],
-        event_at=datetime.fromisoformat(p["at"]), payload=p["notification"],
-    )
+    user_ids = [p["user"]] if p["user"] is not None else recipients(p["stream"])
+    for user_id in user_ids:
+        services.notification_fire(
+            user_id=user_id, stream=p["stream"], seq=p["seq"], event_type=p["type"],
+            event_at=datetime.fromisoformat(p["at"]), payload=p["notification"],
+        )
 
 
 @timer_handler(services.DELIVER_KIND)

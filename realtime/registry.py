@@ -77,14 +77,22 @@ Recipients = Callable[[str], Iterable[int]]
 Render = Callable[[dict], dict]
 TagOf = Callable[[dict], str | None]
 _recipients: dict[str, Recipients] = {}
+_recipients_when_due: set[str] = set()
 _notifications: dict[tuple[str, str], Render] = {}
 _withdrawals: dict[tuple[str, str], TagOf] = {}
 _notifiers: list[tuple[Callable[..., None], Callable[..., None]]] = []
 
 
-def register_recipients(kind: str, recipients: Recipients) -> None:
-    """recipients(stream) -> ids of the users a stream of this kind is meant for."""
+def register_recipients(kind: str, recipients: Recipients, *, when_due: bool = False) -> None:
+    """recipients(stream) -> ids of the users a stream of this kind is meant for.
+    `when_due`: they are found when the wake-up is due, not when the event is published
+    (a query off the path that delays an alert; who is on a unit when its crew is woken is
+    who should be woken): the notifier gets None for the user ids."""
     _recipients[kind] = recipients
+    if when_due:
+        _recipients_when_due.add(kind)
+    else:
+        _recipients_when_due.discard(kind)
 
 
 def register_notification(kind: str, type: str, render: Render) -> None:
@@ -100,9 +108,11 @@ def register_withdrawal(kind: str, type: str, tag_of: TagOf) -> None:
     _withdrawals[(kind, type)] = tag_of
 
 
-def register_notifier(*, notify: Callable[..., None], withdraw: Callable[..., None]) -> None:
-    """notify(items=[(event, user_ids, notification), ...]) and withdraw(pairs=[(stream,
-    tag), ...]), both called in the publisher's transaction."""
+def register_notifier(*, notify: Callable[..., list], withdraw: Callable[..., None]) -> None:
+    """notify(items=[(event, user_ids, notification), ...]) -> the wake-up timers to store
+    (unsaved: the publisher inserts them with its own in one statement; user_ids None: the
+    stream's recipients when the wake-up is due), and withdraw(pairs=[(stream, tag), ...]),
+    both called in the publisher's transaction."""
     if (notify, withdraw) not in _notifiers:
         _notifiers.append((notify, withdraw))
 
@@ -114,16 +124,12 @@ def recipients(stream: str) -> list[int]:
     return sorted(set(found(stream))) if found else []
 
 
-def notify(event: dict) -> None:
-    """Hand an event to the notifiers when it wakes or ends something (a dict lookup when
-    it does neither)."""
-    notify_many([event])
-
-
-def notify_many(events: list[dict]) -> None:
-    """notify() for a batch: the notifiers get every wake-up of the batch in one call."""
+def notify_many(events: list[dict]) -> list:
+    """Hand events to the notifiers when they wake or end something (a dict lookup when they
+    do neither): every wake-up of the batch in one call. Returns the wake-up timers to store
+    (unsaved)."""
     if not _notifiers:
-        return
+        return []
     from .schema import stream_kind
 
     ended, items = [], []
@@ -138,12 +144,17 @@ def notify_many(events: list[dict]) -> None:
                      if (i[0]["stream"], i[2].get("tag")) != (event["stream"], tag)]
         if render is None:
             continue
+        if key[0] in _recipients_when_due:
+            items.append((event, None, render(event)))
+            continue
         user_ids = recipients(event["stream"])
         if user_ids:
             items.append((event, user_ids, render(event)))
     # Withdrawals first: an event may end an earlier wake-up and be a wake-up itself.
+    wakeups: list = []
     for notify_, withdraw in _notifiers:
         if ended:
             withdraw(pairs=ended)
         if items:
-            notify_(items=items)
+            wakeups.extend(notify_(items=items) or ())
+    return wakeups

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from timers.models import Timer
+
 from . import registry
 from .models import Event, Stream, StreamAck
 from .schema import SCHEMA_VERSION, group_name, user_group_name, validate_stream_name, wire
@@ -45,8 +47,10 @@ def _next_seq(stream: str) -> int:
 
 def _reserve_seqs(counts: dict[str, int]) -> dict[str, int]:
     """Reserve counts[stream] numbers on each stream in one statement; returns the last one
-    reserved per stream. The rows are locked in name order first (PostgreSQL), so two
-    batches over the same streams cannot deadlock."""
+    reserved per stream. On PostgreSQL the rows are locked in name order inside that
+    statement (a sub-select FOR UPDATE ... ORDER BY name), so two batches over the same
+    streams cannot deadlock; SQLite has one writer at a time. Only the named streams' rows
+    are locked: unrelated streams never wait for each other."""
     connection = transaction.get_connection()
     table = connection.ops.quote_name(Stream._meta.db_table)
     last: dict[str, int] = {}
@@ -59,14 +63,18 @@ def _reserve_seqs(counts: dict[str, int]) -> dict[str, int]:
         with connection.cursor() as cursor:
             if connection.features.has_select_for_update:
                 cursor.execute(
-                    f"SELECT id FROM {table} WHERE name IN ({marks}) ORDER BY name FOR UPDATE",
-                    pending,
+                    f"UPDATE {table} SET last_seq = {table}.last_seq + CASE {table}.name {step} "
+                    f"END FROM (SELECT id FROM {table} WHERE name IN ({marks}) ORDER BY name "
+                    f"FOR UPDATE) AS locked WHERE {table}.id = locked.id "
+                    f"RETURNING {table}.name, {table}.last_seq",
+                    [*pending, *pending],
                 )
-            cursor.execute(
-                f"UPDATE {table} SET last_seq = last_seq + CASE name {step} END "
-                f"WHERE name IN ({marks}) RETURNING name, last_seq",
-                [*pending, *pending],
-            )
+            else:
+                cursor.execute(
+                    f"UPDATE {table} SET last_seq = last_seq + CASE name {step} END "
+                    f"WHERE name IN ({marks}) RETURNING name, last_seq",
+                    [*pending, *pending],
+                )
             last.update(cursor.fetchall())
         missing = [name for name in pending if name not in last]
         if missing:
@@ -78,11 +86,15 @@ def _reserve_seqs(counts: dict[str, int]) -> dict[str, int]:
     return last
 
 
-def events_publish(*, events: Sequence[tuple[str, str, dict]]) -> list[dict]:
+def events_publish(*, events: Sequence[tuple[str, str, dict]],
+                   timers: Sequence[Timer] = ()) -> list[dict]:
     """Store several events (stream, type, data) at once and send them after commit: a wave
     of alerts to twenty responders' streams costs three statements instead of forty, and
-    leaves in one hop. Events on one stream keep their order."""
+    leaves in one hop. Events on one stream keep their order. `timers`: new timers of the
+    publisher's (unsaved, keys new in this transaction, e.g. a new assignment's
+    acknowledgement deadline), inserted with the events' wake-ups in one statement."""
     if not events:
+        Timer.objects.bulk_create(list(timers))
         return []
     for stream, _type, _data in events:
         validate_stream_name(stream)
@@ -102,7 +114,9 @@ def events_publish(*, events: Sequence[tuple[str, str, dict]]) -> list[dict]:
                                  version=SCHEMA_VERSION))
         Event.objects.bulk_create(rows)
         transaction.on_commit(lambda: _send_many(messages))
-        registry.notify_many(messages)
+        wakeups = registry.notify_many(messages)
+        if timers or wakeups:
+            Timer.objects.bulk_create([*timers, *wakeups])
     return messages
 
 
@@ -125,7 +139,9 @@ def event_publish(*, stream: str, type: str, data: dict) -> dict:
         transaction.on_commit(lambda: _send(message))
         # Events that warrant waking people (registered by domain apps) go to the notifiers
         # in this transaction, so a rolled-back event wakes nobody.
-        registry.notify(message)
+        wakeups = registry.notify_many([message])
+        if wakeups:
+            Timer.objects.bulk_create(wakeups)
     return message
 
 

@@ -42,6 +42,12 @@ def timer_create(*, kind: str, key: str, due_at: datetime, payload: dict | None 
     return Timer.objects.create(kind=kind, key=key, due_at=due_at, payload=payload or {})
 
 
+def timer_new(*, kind: str, key: str, due_at: datetime, payload: dict | None = None) -> Timer:
+    """A timer of a key made in this transaction, unsaved: the caller inserts it with others
+    in one statement (realtime.services.events_publish's `timers`)."""
+    return Timer(kind=kind, key=key, due_at=due_at, payload=payload or {})
+
+
 def timer_cancel(*, kind: str, key: str) -> int:
     return Timer.objects.filter(kind=kind, key=key, state=TimerState.PENDING).update(
         state=TimerState.CANCELLED

@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
 from core.times import CLOCK_SKEW
-from crews.models import Region, Unit, UnitStatus
-from crews.services import (
-    UnitOutOfService,
-    unit_claim_for_assignment,
-    unit_status_set,
-    validate_position,
-)
+from crews.models import Region, UnitStatus
+from crews.services import unit_status_set, validate_position
 from timers.services import timer_cancel, timer_schedule
 
 from .. import signals
@@ -47,11 +42,8 @@ from .case_fields import (
     valid_scene_flags,
 )
 from .destination import assignment_destination_set as assignment_destination_set
-from .override import dispatch_overrides
-
-ACK_TIMER = "dispatch.ack_timeout"
-STATUS_TIMER = "dispatch.status_overdue"
-
+from .dispatching import ACK_TIMER, STATUS_TIMER, stamp_first_alert
+from .dispatching import assignment_dispatch as assignment_dispatch
 
 # Unit status that mirrors each assignment status.
 UNIT_STATUS_FOR = {
@@ -181,59 +173,6 @@ def _schedule_status_timer(assignment: Assignment, *, new: bool = False) -> None
     )
 
 
-def _stamp_first_alert(case: Case, now: datetime) -> None:
-    """The first unit alerted: when, and at which priority (what the measures count by)."""
-    if case.first_alert_at is None:
-        case.first_alert_at, case.first_alert_priority = now, case.priority
-        case.save(update_fields=["first_alert_at", "first_alert_priority"])
-
-
-def _create_assignment(*, case: Case, unit: Unit, by, now: datetime,
-                       override_reason: str = "", checked: bool = True) -> Assignment:
-    """`checked`: the dispatch was checked without an override reason, so the unit must still
-    be in service when it is claimed (it may have been taken out of service since the check:
-    the claim's conditional UPDATE decides, and the answer is the check's own 400)."""
-    try:
-        unit = unit_claim_for_assignment(unit=unit, at=now, require_in_service=checked)
-    except UnitOutOfService:
-        dispatch_overrides(case=case, units=[unit])  # the check's 400, naming why
-        raise
-    assignment = Assignment.objects.create(
-        case=case, unit=unit, status=AssignmentStatus.ALERTED, alerted_at=now,
-        status_changed_at=now, created_by=by, override_reason=override_reason,
-    )
-    _stamp_first_alert(case, now)
-    _schedule_ack_timer(assignment)
-    _schedule_status_timer(assignment, new=True)
-    return assignment
-
-
-@transaction.atomic
-def assignment_dispatch(*, case: Case, units: Sequence[Unit], by,
-                        override_reason: str = "") -> list[Assignment]:
-    """Send one or more units to a case (*larma*); all of them or none. A unit that is not
-    dispatchable (unmanned, out of service, lacking a capability the case needs) is refused
-    unless `override_reason` says why it goes anyway (services/override.py)."""
-    if not units:
-        raise Invalid(_("Choose at least one unit."))
-    if len({u.pk for u in units}) != len(units):
-        raise Invalid(_("The same unit is listed twice."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == CaseStatus.CLOSED:
-        raise Conflict(_("The case is closed."))
-    if case.priority == Priority.REFERRAL:
-        raise Conflict(_("The case is a referral; change its priority before sending a unit."))
-    overrides = dispatch_overrides(case=case, units=units, override_reason=override_reason)
-    now = timezone.now()
-    checked = not (override_reason or "").strip()
-    assignments = [_create_assignment(case=case, unit=u, by=by, now=now,
-                                      override_reason=overrides.get(u.pk, ""), checked=checked)
-                   for u in units]
-    for assignment in assignments:
-        publish_assignment(assignment, "assignment.created")
-    return assignments
-
-
 def _check_time(assignment: Assignment, at: datetime | None, now: datetime) -> datetime:
     if at is None:
         # The current status may carry a device's time a little ahead of ours.
@@ -327,7 +266,7 @@ def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignm
     )
     assignment.redirected_to = new
     assignment.save(update_fields=["redirected_to"])
-    _stamp_first_alert(to_case, now)
+    stamp_first_alert(to_case, now)
     _schedule_ack_timer(new)
     _schedule_status_timer(new, new=True)
     unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from core.errors import Invalid
 from crews.models import Unit
-from crews.selectors import units_manned
 
 from ..dispatchable import OVERRIDABLE, unit_reasons
 from ..holds import units_held
@@ -26,25 +25,25 @@ OVERRIDE_REASON_MAX = 200
 def dispatch_overrides(*, case: Case, units: Sequence[Unit],
                        override_reason: str = "") -> dict[int, str]:
     """The override reason each unit needs ({unit id: reason}, only those that need one), or
-    Invalid naming every unit that may not be sent and why, when no reason is given."""
+    Invalid naming every unit that may not be sent and why, when no reason is given. `units`
+    as read in the dispatch's transaction, each with `is_manned` (the claim returns them so:
+    crews.services.units_claim_for_dispatch)."""
     reason = (override_reason or "").strip()
     if len(reason) > OVERRIDE_REASON_MAX:
         raise Invalid(_("The override reason is at most %(n)s characters.")
                       % {"n": OVERRIDE_REASON_MAX})
-    manned = units_manned(unit_ids=[u.pk for u in units])
     held = units_held(unit_ids=[u.pk for u in units], case_id=case.pk)
     required = list(case.required_capabilities or [])
     refused = []
     needs = {}
-    for unit in units:
-        fresh = Unit.objects.get(pk=unit.pk)
-        why = [r for r in unit_reasons(unit=fresh, manned=fresh.pk in manned, required=required,
+    for fresh in units:
+        why = [r for r in unit_reasons(unit=fresh, manned=fresh.is_manned, required=required,
                                        held=held.get(fresh.pk, ""))
                if r.code in OVERRIDABLE]
         if not why:
             continue
         if reason:
-            needs[unit.pk] = reason
+            needs[fresh.pk] = reason
         else:
             refused.append((fresh, why))
     if refused:

@@ -22,24 +22,26 @@ from .sms_messages import sms_fallback
 NOTIFY_KIND = "push.notify"
 
 
-def _notify_key(stream: str, seq: int, user_id: int) -> str:
-    key = f"{stream}#{seq}@{user_id}"
+def _notify_key(stream: str, seq: int, user_id: int | None) -> str:
+    key = f"{stream}#{seq}@{'due' if user_id is None else user_id}"
     return key if len(key) <= 120 else hashlib.sha256(key.encode()).hexdigest()
 
 
-def notifications_schedule(*, items: list[tuple[dict, list[int], dict]]) -> None:
+def notifications_schedule(*, items: list[tuple[dict, list[int] | None, dict]]) -> list[Timer]:
     """The notifier registered with realtime, (event, user ids, notification) per event:
-    runs in the publisher's transaction. One wake-up timer per user and event, all in one
-    INSERT: an event's sequence number is new, so no pending timer has its key yet."""
+    runs in the publisher's transaction and returns the wake-up timers, unsaved, which the
+    publisher inserts with its own in one statement (an event's sequence number is new, so
+    no pending timer has their keys yet). One per user and event; one per event when the
+    user ids are None (the stream's recipients are found when it is due: push/timers.py)."""
     due = timezone.now() + timedelta(seconds=settings.PUSH_GRACE_SECONDS)
-    Timer.objects.bulk_create([
+    return [
         Timer(kind=NOTIFY_KIND, key=_notify_key(event["stream"], event["seq"], user_id),
               due_at=due,
               payload={"user": user_id, "stream": event["stream"], "seq": event["seq"],
                        "type": event["type"], "at": event["at"], "notification": notification})
         for event, user_ids, notification in items
-        for user_id in user_ids
-    ])
+        for user_id in (user_ids if user_ids is not None else [None])
+    ]
 
 
 def notifications_withdraw(*, pairs: list[tuple[str, str]]) -> None:

@@ -92,25 +92,45 @@ def test_an_unknown_unit_status_is_refused(demo):
     assert Unit.objects.get(pk=demo.amb1020.pk).status == "available"
 
 
-def test_a_unit_is_claimed_once(demo):
+def test_a_unit_is_claimed_once_in_one_statement_that_returns_it(demo):
     at = timezone.now()
-    claimed = services.unit_claim_for_assignment(unit=demo.amb1020, at=at)
-    assert (claimed.status, claimed.status_changed_at) == ("alerted", at)
+    with CaptureQueriesContext(connection) as queries:
+        [claimed] = services.units_claim_for_dispatch(unit_ids=[demo.amb1020.pk], at=at,
+                                                      require_in_service=True)
+    assert len(queries.captured_queries) == 1
+    assert (claimed.pk, claimed.status, claimed.status_changed_at) == (demo.amb1020.pk,
+                                                                       "alerted", at)
+    assert claimed.call_sign == "AMB 1020" and claimed.is_manned is True
+    assert claimed.capabilities == demo.amb1020.capabilities
     events = Event.objects.count()
-    with pytest.raises(Conflict, match="AMB 1020"):
-        services.unit_claim_for_assignment(unit=demo.amb1020, at=timezone.now())
+    assert services.units_claim_for_dispatch(unit_ids=[demo.amb1020.pk], at=timezone.now(),
+                                             require_in_service=True) == []
     assert Event.objects.count() == events
     assert Unit.objects.get(pk=demo.amb1020.pk).status_changed_at == at
+    with pytest.raises(Conflict, match="AMB 1020"):
+        raise services.unit_claim_refusal(unit_id=demo.amb1020.pk, require_in_service=True)
+
+
+def test_a_claim_of_several_units_returns_those_claimed_and_leaves_the_others(demo):
+    services.units_claim_for_dispatch(unit_ids=[demo.amb1020.pk], at=timezone.now(),
+                                      require_in_service=True)
+    claimed = services.units_claim_for_dispatch(
+        unit_ids=[demo.amb4010.pk, demo.amb1020.pk, demo.amb1010.pk], at=timezone.now(),
+        require_in_service=True)
+    assert [u.pk for u in claimed] == [demo.amb4010.pk, demo.amb1010.pk]
+    assert [u.is_manned for u in claimed] == [False, True]
 
 
 def test_a_claim_that_requires_service_refuses_a_unit_taken_out_of_service(demo):
     services.unit_service_set(unit=demo.amb1020, in_service=False, note="Sanering")
+    assert services.units_claim_for_dispatch(unit_ids=[demo.amb1020.pk], at=timezone.now(),
+                                             require_in_service=True) == []
     with pytest.raises(services.UnitOutOfService, match="AMB 1020"):
-        services.unit_claim_for_assignment(unit=demo.amb1020, at=timezone.now(),
-                                           require_in_service=True)
+        raise services.unit_claim_refusal(unit_id=demo.amb1020.pk, require_in_service=True)
     assert Unit.objects.get(pk=demo.amb1020.pk).status == "available"
     # Without the requirement (a dispatch with an override reason) it is claimed.
-    claimed = services.unit_claim_for_assignment(unit=demo.amb1020, at=timezone.now())
+    [claimed] = services.units_claim_for_dispatch(unit_ids=[demo.amb1020.pk],
+                                                  at=timezone.now(), require_in_service=False)
     assert claimed.status == "alerted"
 
 

@@ -3,7 +3,7 @@ needs, not for emergencies) is refused with a 400 that says what to do, unless t
 gives the reason for sending it anyway; the reason is stored on the assignment and shown on
 the case."""
 
-import dispatch.services as dispatch_services
+import dispatch.services.dispatching as dispatch_services
 from crews.models import Unit
 from crews.services import crew_join, unit_service_set
 from dispatch.models import Assignment
@@ -89,24 +89,19 @@ def test_an_over_long_or_unknown_capability_is_a_400(demo, new_case, api):
     assert "required_capabilities" in response.json()["errors"]
 
 
-def test_a_unit_taken_out_of_service_after_the_check_is_refused_by_the_claim(
+def test_a_unit_taken_out_of_service_just_before_the_claim_is_refused_by_it(
         demo, new_case, api, monkeypatch):
-    """The check reads the unit without a lock: another request takes it out of service just
-    after (its transaction commits before our claim). The claim's conditional UPDATE requires
-    it in service when no reason is given, and the answer is the check's 400."""
+    """Another request takes the unit out of service just before our claim (its transaction
+    commits first). The claim's conditional UPDATE requires it in service when no reason is
+    given, and the answer is the check's 400, naming why."""
     case = new_case()
-    checked = dispatch_services.dispatch_overrides
-    calls = []
+    claim = dispatch_services.units_claim_for_dispatch
 
-    def check_then_out_of_service(**kwargs):
-        needs = checked(**kwargs)
-        if not calls:
-            Unit.objects.filter(pk=demo.amb1010.pk).update(in_service=False,
-                                                           service_note="Sanering")
-        calls.append(kwargs)
-        return needs
+    def out_of_service_then_claim(**kwargs):
+        Unit.objects.filter(pk=demo.amb1010.pk).update(in_service=False, service_note="Sanering")
+        return claim(**kwargs)
 
-    monkeypatch.setattr(dispatch_services, "dispatch_overrides", check_then_out_of_service)
+    monkeypatch.setattr(dispatch_services, "units_claim_for_dispatch", out_of_service_then_claim)
     response = dispatch(api, demo.anna, case, [demo.amb1010])
     assert response.status_code == 400, response.content
     assert_detail(response, "AMB 1010", "out of service", "override_reason")

@@ -13,7 +13,7 @@ from crews.services import crew_leave
 from dispatch.models import Case
 from push.services import NOTIFY_KIND
 from realtime.models import Event
-from realtime.registry import _notifications
+from realtime.registry import _notifications, recipients
 from referrals.models import MobileCareProfile, Referral
 from timers.models import Timer
 
@@ -419,14 +419,17 @@ def test_events_carry_no_patient_data_and_reach_both_sides(demo, care, api, send
 
 def test_a_new_referral_wakes_the_units_staff_without_patient_data(demo, care, send):
     referral = send()
-    [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.karin.pk)
+    # One wake-up for the unit's stream; its staff are found when it is due.
+    [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__stream=f"unit.{care.mve1500.pk}")
+    assert wake.payload["user"] is None
     assert wake.payload["type"] == "referral.created"
     payload = wake.payload["notification"]
     assert payload["title"] == "Ny hänvisning" and payload["tag"] == f"referral-{referral.pk}"
     assert payload["url"] == "/mobile/"
     assert "MVE 1500" in payload["body"] and "Besök senast" in payload["body"]
     assert "Tolvan" not in str(payload) and "19121212" not in str(payload)
-    assert not Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.mats.pk).exists()
+    assert care.karin.pk in recipients(wake.payload["stream"])
+    assert care.mats.pk not in recipients(wake.payload["stream"])
     assert ("unit", "referral.created") in _notifications
 
 

@@ -297,7 +297,7 @@ def test_the_unit_is_reminded_when_nobody_answered_in_time(demo, care, send, clo
     from push.services import NOTIFY_KIND
 
     titles = [t.payload["notification"]["title"] for t in Timer.objects.filter(
-        kind=NOTIFY_KIND, payload__user=care.karin.pk).order_by("pk")]
+        kind=NOTIFY_KIND, payload__stream=f"unit.{care.mve1500.pk}").order_by("pk")]
     assert titles == ["Ny hänvisning", "Obesvarad hänvisning"]
     assert Referral.objects.get(pk=referral.pk).overdue
 
@@ -333,7 +333,7 @@ def test_a_withdrawal_wakes_the_unit_that_may_be_on_its_way(demo, care, send):
     referral = send()
     services.referral_accept(referral=referral, by=care.karin, expected_visit_at=soon())
     services.referral_withdraw(referral=referral, by=demo.anna, reason="Ambulans skickad")
-    [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__user=care.karin.pk,
+    [wake] = Timer.objects.filter(kind=NOTIFY_KIND, payload__stream=f"unit.{care.mve1500.pk}",
                                   payload__type="referral.withdrawn")
     assert wake.payload["notification"]["title"] == "Hänvisningen är återkallad"
 
