@@ -28,6 +28,9 @@ const byCase = new Map(); // case id -> Map(match id -> CREW_NOTICE)
 const asked = new Set(); // case ids fetched, or on the way
 const acking = new Map(); // match id -> the outbox key of its acknowledgement, not yet answered
 const gone = new Map(); // case id -> the category label of the notice that no longer applies
+// case id -> how many events changed its notices: an answer asked for before the last of them
+// is stale (it would take back a notice just applied) and is asked for again.
+const changed = new Map();
 let hooks = { render: () => {}, queue: async () => {} };
 let band = null;
 let reportBox = null;
@@ -54,8 +57,14 @@ function upsert(caseId, notice) {
 
 async function load(caseId) {
   asked.add(caseId);
+  const version = changed.get(caseId) || 0;
   try {
     const answer = await api(`/api/safety/notices/?case=${caseId}`);
+    if ((changed.get(caseId) || 0) !== version) {
+      asked.delete(caseId);
+      hooks.render();
+      return;
+    }
     const fresh = new Map();
     for (const n of answer.notices || []) fresh.set(n.match, n);
     byCase.set(caseId, fresh);
@@ -71,6 +80,8 @@ async function load(caseId) {
 export function crewNoticesEvent(event) {
   if (!event.type.startsWith('safety.')) return false;
   const d = event.data || {};
+  const caseOf = d.case ?? d.notice?.case;
+  if (caseOf != null) changed.set(caseOf, (changed.get(caseOf) || 0) + 1);
   if (event.type === 'safety.notice_applied' && d.notice) {
     const caseId = d.case ?? d.notice.case;
     const isNew = !byCase.get(caseId)?.has(d.notice.match);

@@ -139,7 +139,7 @@ for (const form of document.querySelectorAll('form.signout')) {
 // the worker keeps for an offline start.
 if (document.body.classList.contains('page-login')) {
   const wiped = wipeDevice();
-  const form = document.querySelector('form.login-card');
+  const form = document.getElementById('sign-in-form'); // not the volunteer's registration
   form?.addEventListener('submit', async (event) => {
     if (form.dataset.wiped) return;
     event.preventDefault();
