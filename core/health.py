@@ -1,6 +1,7 @@
 """Health check for operators and load balancers: database, channel layer, timer backlog, and
 the heartbeats of beat and a worker (timers.models.Heartbeat). A 503 names what failed."""
 
+import math
 import time
 
 from asgiref.sync import async_to_sync
@@ -55,7 +56,9 @@ def healthz(request):
         for heartbeat in heartbeat_states():
             checks[heartbeat.name] = heartbeat.summary
             checks[f"{heartbeat.name}_age_seconds"] = (
-                None if heartbeat.age_seconds is None else round(heartbeat.age_seconds, 1))
+                # Rounded up: a late heartbeat's age reads as past its limit, never as equal.
+                None if heartbeat.age_seconds is None
+                else math.ceil(heartbeat.age_seconds * 10) / 10)
             if not heartbeat.ok:
                 failing.append(heartbeat.name)
     except Exception as exc:

@@ -1,5 +1,6 @@
 """Reads of the timer machinery's state, for /healthz."""
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,7 +31,8 @@ class HeartbeatState:
             return "never"
         if self.ok:
             return "ok"
-        return f"late: {self.age_seconds:.0f} s (limit {self.limit_seconds:g} s)"
+        # Rounded up: a heartbeat just past its limit reads as past it, never as equal.
+        return f"late: {math.ceil(self.age_seconds)} s (limit {self.limit_seconds:g} s)"
 
 
 def heartbeat_states() -> list[HeartbeatState]:
