@@ -103,7 +103,7 @@ async def bench_dispatch(cluster, data: dict, args, *, rounds: int | None = None
     """`cluster`: the product's (bench.cluster) or the bare-stack reference's
     (bench.barestack.cluster), which answer the same routes and socket protocol."""
     crew_url, api_url = cluster.urls()
-    rounds = args.rounds if rounds is None else rounds
+    round_count = args.rounds if rounds is None else rounds
     dispatches = args.dispatches if dispatches is None else dispatches
     loop = asyncio.get_running_loop()
     waiting: dict[int, asyncio.Future] = {}
@@ -174,7 +174,7 @@ async def bench_dispatch(cluster, data: dict, args, *, rounds: int | None = None
     # time, to pre-registered cases; the round's throughput is dispatches / wall time.
     rounds = []
     load_latencies = []
-    for _ in range(rounds):
+    for _ in range(round_count):
         cases = [await api.new_case() for _ in crews]
         queue = list(zip([c["unit"] for c in crews], cases, strict=True))
         done = []
