@@ -102,7 +102,7 @@ export function upsertAssignment(caseId, assignment) {
 }
 
 export function upsertUnit(unit) {
-  state.units.set(unit.id, { ...state.units.get(unit.id), ...unit });
+  state.units.set(unit.id, { ...state.units.get(unit.id), ...unit, _seenAt: Date.now() });
   if (unit.status !== 'available') state.selectedUnits.delete(unit.id);
   scheduleRender();
 }

@@ -5,7 +5,7 @@
 import { ACTIVE, api, el, kindLabel, notify, placeInOrder, statusLabel, t, twoStep } from './common.js';
 import { unitHeld } from './console-incident-held.js';
 import { dispatchUnits } from './console-recommend.js';
-import { scheduleRender, state } from './console-state.js';
+import { scheduleRender, state, upsertUnit } from './console-state.js';
 
 export function toggleUnit(id) {
   const unit = state.units.get(id);
@@ -35,8 +35,7 @@ async function setService(unit, inService, note = '') {
     const updated = await api(`/api/units/${unit.id}/service/`, {
       method: 'POST', body: { in_service: inService, note },
     });
-    state.units.set(updated.id, { ...state.units.get(updated.id), ...updated });
-    scheduleRender();
+    upsertUnit(updated);
   } catch (err) {
     notify(err.detail, 'error');
   }

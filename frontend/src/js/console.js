@@ -33,6 +33,7 @@ import { recommendationsStale } from './console-recommend.js';
 import { renderSelection, renderUnits, toggleUnit } from './console-units.js';
 import { renderStagingMap } from './console-staging.js';
 import { renderWarnings } from './console-warnings.js';
+import { rowsFresher } from './fresher.js';
 import './page.js';
 import { MemorySeqStore, StreamClient } from './stream.js';
 
@@ -60,7 +61,8 @@ async function reloadAll() {
         // A case learnt from an event while this list was on its way is newer than the list.
         for (const [id, c] of state.cases) if (!next.has(id) && c._seenAt > started) next.set(id, c);
         state.cases = next;
-        state.units = new Map(units.map((u) => [u.id, u]));
+        // So is a unit: its list may have been read before the event that moved it.
+        state.units = rowsFresher(units, state.units, started);
         for (const id of [...state.selectedUnits]) {
           if (state.units.get(id)?.status !== 'available') state.selectedUnits.delete(id);
         }
