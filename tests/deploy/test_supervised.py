@@ -217,7 +217,7 @@ def test_a_killed_process_is_started_again_and_healthz_sees_the_gap(centre):
         os.kill(old, 9)
         answers: list = []  # the last /healthz answer, for the message if the wait fails
 
-        def red(p=part) -> bool:
+        def red(p=part, answers=answers) -> bool:
             answers[:] = [health(centre.ports[1])]
             status, body = answers[0]
             return status == 503 and p in body.get("failing", [])
