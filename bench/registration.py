@@ -9,6 +9,8 @@ disconnected: registration with them must stay within 20 % of registration witho
 On a throwaway database (SQLite, or a PostgreSQL database next to --database-url's) with the
 demo data, the IVPA demo (its volunteers at the square) and the safety demo (its notices);
 each IVPA callout is cancelled before the next case (not timed), as the cluster bench does.
+IVPA's first wave starts after the registration's commit (a stored timer fired at once in a
+thread of the process): the bench also prints registration -> that wave stored.
 Rounds alternate the two ways; p50/p95/p99 ms next to the load average (/proc/loadavg).
 """
 
@@ -38,6 +40,7 @@ def main() -> None:
         for seed in ("seed_demo", "seed_places_demo", "seed_ivpa_demo", "seed_safety_demo"):
             call_command(seed, verbosity=0)
         from accounts.models import User
+        from core.background import timers_soon_wait_idle
         from crews.models import Region
         from dispatch import signals
         from dispatch.services import case_register
@@ -58,13 +61,20 @@ def main() -> None:
                 complaint="Medvetslös, andas inte", mbs_priority="1A", priority="1A",
                 case_type=args.case_type)
             elapsed = (time.perf_counter() - t0) * 1000
+            # IVPA's first wave starts after the registration's commit, in a thread: until it
+            # is stored, registration -> the volunteers' alerts (not the dispatcher's wait).
+            assert timers_soon_wait_idle(timeout=60)
+            if Callout.objects.filter(case=case).exists():
+                waves.append((time.perf_counter() - t0) * 1000)
             for callout in Callout.objects.filter(case=case):
                 callout_end(callout=callout, reason="cancelled", by=anna)
             return elapsed
 
         times = {"with": [], "without": []}
+        waves: list[float] = []
         for _ in range(10):
             register()
+        waves.clear()
         rounds = 10
         for _ in range(rounds):
             for way in ("with", "without"):
@@ -83,6 +93,10 @@ def main() -> None:
         for way, samples in times.items():
             f = figures(samples)
             print(f"   {way:8s} p50 {f['p50']} ms, p95 {f['p95']} ms, p99 {f['p99']} ms")
+        if waves:
+            f = figures(waves)
+            print(f"   registration -> the first wave stored (with): p50 {f['p50']} ms, "
+                  f"p95 {f['p95']} ms, p99 {f['p99']} ms")
         ratio = figures(times["with"])["p50"] / figures(times["without"])["p50"]
         print(f"   with / without p50: x{ratio:.2f} (target <= x1.20: "
               f"{'MET' if ratio <= 1.2 else 'MISSED'})")

@@ -255,6 +255,9 @@ CELERY_BEAT_SCHEDULE = {
 TIMERS_IN_PROCESS = env_bool("TIMERS_IN_PROCESS", EMBEDDED)
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "1.0"))
 TIMER_LEASE_SECONDS = env_int("TIMER_LEASE_SECONDS", 30)
+# Threads per process that fire a timer due at once right after its commit
+# (core.background.timer_fire_after_commit); 0 runs it inline after the commit.
+TIMER_SOON_THREADS = env_int("TIMER_SOON_THREADS", 2)
 # /healthz is red when beat (or the embedded timer loop) has not ticked, or no worker has run
 # the tick task, for this long (timers.models.Heartbeat).
 HEALTH_BEAT_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_BEAT_MAX_AGE_SECONDS", "15"))

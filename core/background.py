@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from django.db import connections
+from django.conf import settings
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +74,25 @@ class BackgroundPool:
             if remaining <= 0:
                 return False
             wait(pending, timeout=remaining)
+
+
+_timers_soon = BackgroundPool("timers-soon", lambda: settings.TIMER_SOON_THREADS)
+
+
+def timer_fire_after_commit(*, timer) -> None:
+    """Fire a stored timer (timers.models.Timer) due now once the caller's transaction
+    commits, in a thread of this process: work the caller must start but need not wait for
+    (IVPA's first wave at a case's registration). The row is the promise: if this process
+    dies first, or the thread cannot claim it, the timer loop (or beat and a worker) fires it
+    at its next tick."""
+    from timers.services import timer_fire
+
+    timer_id = timer.pk
+    transaction.on_commit(lambda: _timers_soon.submit(timer_fire, timer_id=timer_id),
+                          robust=True)
+
+
+def timers_soon_wait_idle(timeout: float = 10.0) -> bool:
+    """Wait until every timer handed over by timer_fire_after_commit() has run (tests,
+    benchmarks)."""
+    return _timers_soon.wait_idle(timeout)

@@ -11,11 +11,12 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.background import timer_fire_after_commit
 from core.errors import DomainError
 from dispatch import signals
 from dispatch.models import AssignmentStatus
 from places.models import Municipality as PlaceMunicipality
-from timers.services import timer_schedule
+from timers.services import timer_create, timer_schedule
 
 from . import services
 from .models import Callout, CalloutEnd, Municipality
@@ -29,14 +30,30 @@ def retry_later(case) -> None:
                    due_at=timezone.now() + timedelta(seconds=5))
 
 
-def auto_start(case) -> None:
+def auto_start(case, *, new: bool = False) -> None:
+    """Start the callout of a case that alerts responders by itself, once the dispatcher's
+    transaction has committed: a stored timer fired at once (timer_fire_after_commit), so that
+    registering a cardiac arrest does not wait for the first wave, and a process that dies
+    before it fires leaves the timer to the next tick. `new`: the case was made in this
+    transaction, so no start of it can be pending (one INSERT, no look-up)."""
+    municipality, _reason = services.callout_eligibility(case, now=timezone.now())
+    if municipality is None or not municipality.auto_alert:
+        return
+    schedule = timer_create if new else timer_schedule
+    timer_fire_after_commit(timer=schedule(kind=services.START_TIMER, key=str(case.pk),
+                                           due_at=timezone.now()))
+
+
+def auto_start_now(case) -> None:
+    """The start itself (the START_TIMER's handler, and its retry): the case is read again,
+    as it is when the timer fires."""
     municipality, _reason = services.callout_eligibility(case, now=timezone.now())
     if municipality is None or not municipality.auto_alert:
         return
     if Callout.objects.filter(case=case).exists():
         return  # once per case: a cancelled callout is not restarted behind the dispatcher
     try:
-        services.callout_start(case=case, by=None)  # atomic: a savepoint inside registration
+        services.callout_start(case=case, by=None)  # atomic: a savepoint in the timer's
     except DomainError as exc:
         logger.info("No IVPA callout for %s: %s", case, exc.message)
     except Exception:
@@ -47,7 +64,7 @@ def auto_start(case) -> None:
 
 @receiver(signals.case_registered, dispatch_uid="ivpa.case_registered")
 def on_case_registered(sender, case, **kwargs) -> None:
-    auto_start(case)
+    auto_start(case, new=True)
 
 
 @receiver(signals.case_updated, dispatch_uid="ivpa.case_updated")

@@ -1,4 +1,4 @@
-"""Timer handlers: the next wave, the longest alert time, a retried automatic start, a
+"""Timer handlers: the next wave, the longest alert time, the automatic start (and its retry), a
 retried reaction to a case change, the router's times after a wave or an accept."""
 
 from functools import partial
@@ -24,13 +24,15 @@ def end(timer) -> None:
         services.callout_end(callout=callout, reason=CalloutEnd.TIMED_OUT)
 
 
+@timer_handler(services.START_TIMER)
 @timer_handler(services.START_RETRY_TIMER)
-def start_retry(timer) -> None:
-    from .receivers import auto_start
+def start(timer) -> None:
+    """The automatic start after the registration's commit, or its retry."""
+    from .receivers import auto_start_now
 
     case = Case.objects.filter(pk=int(timer.key)).first()
     if case is not None:
-        auto_start(case)
+        auto_start_now(case)
 
 
 @timer_handler(services.SYNC_RETRY_TIMER)

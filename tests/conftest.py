@@ -85,14 +85,17 @@ def case_payload(region, **overrides) -> dict:
 
 
 @pytest.fixture
-def new_case(demo):
-    """new_case(**fields) -> a registered case (by anna)."""
+def new_case(demo, django_capture_on_commit_callbacks):
+    """new_case(**fields) -> a registered case (by anna), committed as far as the test's
+    transaction allows: what runs after the registration's commit (events sent, IVPA's start)
+    has run."""
     from dispatch.services import case_register
 
     def make(**overrides):
         data = case_payload(demo.vml, **overrides)
         data["region"] = Region.objects.get(pk=data["region"])
-        return case_register(by=demo.anna, **data)
+        with django_capture_on_commit_callbacks(execute=True):
+            return case_register(by=demo.anna, **data)
 
     return make
 
@@ -104,6 +107,13 @@ def cache_of_its_own(settings):
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = f"t{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def timers_soon_inline(settings):
+    """A timer fired after its commit (core.background.timer_fire_after_commit) runs inline
+    once the commit's callbacks run, not in a thread the test would have to wait for."""
+    settings.TIMER_SOON_THREADS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from .approvals import responder_approval_reset, responder_approve, responder_re
 from .callouts import (
     END_TIMER,
     START_RETRY_TIMER,
+    START_TIMER,
     SYNC_RETRY_TIMER,
     callout_eligibility,
     callout_end,
@@ -47,7 +48,8 @@ from .waves import UNIT_KINDS, WAVE_TIMER, callout_next_wave
 
 __all__ = [
     "END_TIMER", "LEGS_TIMER", "MUNICIPALITY_FIELDS", "POSITION_INTERVALS", "ROUTE_TIMER",
-    "START_RETRY_TIMER", "SYNC_RETRY_TIMER", "UNIT_KINDS", "WAVE_TIMER", "alert_accept",
+    "START_RETRY_TIMER", "START_TIMER", "SYNC_RETRY_TIMER", "UNIT_KINDS", "WAVE_TIMER",
+    "alert_accept",
     "alert_arrive", "alert_decline", "alert_legs_route", "alert_report_submit", "alert_seen",
     "alert_times_route", "callout_eligibility", "callout_end",
     "callout_end_for_case", "callout_exclude_volunteers", "callout_excluded_flag",

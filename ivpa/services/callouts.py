@@ -34,6 +34,7 @@ from .waves import WAVE_TIMER, alerts_stand_down, wave_send
 
 # Timer kinds: stored in timer rows, so they never change.
 END_TIMER = "ivpa.end"
+START_TIMER = "ivpa.start"
 START_RETRY_TIMER = "ivpa.start_retry"
 SYNC_RETRY_TIMER = "ivpa.sync_retry"
 

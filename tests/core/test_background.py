@@ -1,8 +1,35 @@
-"""The after-commit thread pool shared by push and imaging."""
+"""The after-commit thread pool shared by push and imaging, and stored timers fired at once
+after a commit (IVPA's first wave)."""
 
 import threading
+from datetime import timedelta
+from types import SimpleNamespace
 
-from core.background import BackgroundPool
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from core.background import BackgroundPool, timer_fire_after_commit, timers_soon_wait_idle
+from crews.models import Region
+from timers import registry
+from timers.models import Timer, TimerState
+from timers.services import fire_due_timers, timer_create
+
+KIND = "test.soon"
+
+
+@pytest.fixture
+def handler(monkeypatch, db):
+    """A handler for KIND that records its calls (and writes, as a real one does)."""
+    Timer.objects.all().delete()
+    state = SimpleNamespace(calls=[])
+
+    def handle(timer):
+        state.calls.append(timer.pk)
+        Region.objects.create(code=f"S{len(state.calls)}", name="written by the handler")
+
+    monkeypatch.setitem(registry._handlers, KIND, handle)
+    return state
 
 
 def test_work_runs_in_a_named_thread_and_can_be_waited_for():
@@ -39,3 +66,42 @@ def test_a_failure_is_logged_and_does_not_stop_the_pool(caplog):
     assert pool.wait_idle(5)
     assert seen == ["after"]
     assert "push service down" in caplog.text
+
+
+# --- fired at once after the caller's commit --------------------------------------------------
+
+
+def test_a_timer_fired_after_commit_waits_for_the_commit(handler,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as after_commit:
+        timer = timer_create(kind=KIND, key="soon", due_at=timezone.now())
+        timer_fire_after_commit(timer=timer)
+        assert handler.calls == []  # nothing before the commit
+    for callback in after_commit:
+        callback()
+    assert handler.calls == [timer.pk]
+    assert Timer.objects.get(pk=timer.pk).state == TimerState.FIRED
+
+
+def test_a_timer_whose_after_commit_fire_was_lost_fires_at_the_next_tick(
+        handler, django_capture_on_commit_callbacks):
+    # The process died between the commit and the thread: the row is still due.
+    with django_capture_on_commit_callbacks():
+        timer = timer_create(kind=KIND, key="lost", due_at=timezone.now())
+        timer_fire_after_commit(timer=timer)
+    assert handler.calls == []
+    assert fire_due_timers(now=timezone.now() + timedelta(seconds=1)) == 1
+    assert handler.calls == [timer.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timer_fired_after_commit_runs_in_a_thread_once(handler, settings):
+    settings.TIMER_SOON_THREADS = 2
+    with transaction.atomic():
+        timer = timer_create(kind=KIND, key="thread", due_at=timezone.now())
+        timer_fire_after_commit(timer=timer)
+    assert timers_soon_wait_idle(timeout=30)
+    # The tick that comes meanwhile finds it claimed or fired: once in all.
+    fire_due_timers(now=timezone.now() + timedelta(seconds=1))
+    assert handler.calls == [timer.pk]
+    assert Timer.objects.get(pk=timer.pk).state == TimerState.FIRED

@@ -42,6 +42,7 @@ def the_timer(kind, assignment) -> Timer:
 def test_unacknowledged_assignment_is_resent(demo, dispatched, layer,
                                              django_capture_on_commit_callbacks):
     assignment = dispatched()
+    layer.sent.clear()  # the registration's own events, sent once it committed
     timer = the_timer(ACK_TIMER, assignment)
     assert abs(timer.due_at - (assignment.alerted_at + timedelta(seconds=30))) < timedelta(
         seconds=1)
@@ -93,6 +94,7 @@ def test_an_ack_timer_that_fires_after_the_acknowledgement_resends_nothing(demo,
 def test_a_status_held_too_long_is_flagged_on_the_console(demo, dispatched, layer,
                                                           django_capture_on_commit_callbacks):
     assignment = dispatched("acknowledged")
+    layer.sent.clear()  # the registration's own events, sent once it committed
     timer = the_timer(STATUS_TIMER, assignment)
     assert timer.due_at == assignment.acknowledged_at + timedelta(seconds=120)
     with django_capture_on_commit_callbacks(execute=True):

@@ -50,6 +50,41 @@ def test_registering_an_eligible_case_alerts_responders_by_itself(arrest, ivpa):
     assert created.data["case_type"] == "cardiac_arrest"
 
 
+def test_a_start_lost_between_the_commit_and_its_thread_alerts_at_the_next_tick(
+        demo, ivpa, django_capture_on_commit_callbacks):
+    from dispatch.services import case_register
+    from tests.conftest import case_payload
+
+    data = case_payload(demo.vml, municipality="Västerås", case_type="cardiac_arrest",
+                        complaint="Hjärtstopp")
+    data["region"] = demo.vml
+    with django_capture_on_commit_callbacks():  # committed; its callbacks never run
+        case = case_register(by=demo.anna, **data)
+    assert not Callout.objects.filter(case=case).exists()
+    [start] = Timer.objects.filter(kind=services.START_TIMER, key=str(case.pk),
+                                   state=TimerState.PENDING)
+    assert timer_fire(timer_id=start.pk) is True
+    assert statuses(the_callout(case)) == {name: "alerted" for name in
+                                           ("lars", "eva", "nils", "olle", "rtj2110")}
+
+
+def test_a_case_closed_before_its_start_fires_alerts_nobody(
+        demo, ivpa, django_capture_on_commit_callbacks):
+    from dispatch.services import case_register
+    from tests.conftest import case_payload
+
+    data = case_payload(demo.vml, municipality="Västerås", case_type="cardiac_arrest",
+                        complaint="Hjärtstopp")
+    data["region"] = demo.vml
+    with django_capture_on_commit_callbacks() as after_commit:
+        case = case_register(by=demo.anna, **data)
+    dispatch.case_close(case=case, by=demo.anna)
+    for callback in after_commit:
+        callback()
+    assert not Callout.objects.filter(case=case).exists()
+    assert not ResponderAlert.objects.exists()
+
+
 def test_without_auto_alert_the_case_waits_for_the_dispatcher(arrest, ivpa, demo):
     services.municipality_update(municipality=ivpa.vasteras, by=None, auto_alert=False)
     case = arrest()
@@ -66,10 +101,12 @@ def test_an_ineligible_case_registers_without_a_callout(arrest, ivpa):
     assert not Callout.objects.filter(case=case).exists()
 
 
-def test_raising_the_priority_to_1a_starts_the_callout(arrest, ivpa, demo):
+def test_raising_the_priority_to_1a_starts_the_callout(arrest, ivpa, demo,
+                                                       django_capture_on_commit_callbacks):
     case = arrest(priority="2A", mbs_priority="2A")
-    dispatch.case_update(case=case, by=demo.anna, priority="1A", mbs_priority="1A",
-                         priority_change_reason="Slutat andas under samtalet")
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.case_update(case=case, by=demo.anna, priority="1A", mbs_priority="1A",
+                             priority_change_reason="Slutat andas under samtalet")
     assert the_callout(case).is_active
 
 
