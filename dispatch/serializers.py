@@ -4,6 +4,7 @@ from rest_framework import serializers
 from accounts.roles import is_dispatcher
 from core.choices import choice_label
 from core.identity_numbers import PIN_PATTERN
+from core.serializers import FieldsOnce
 from crews.models import Capability, Region
 from places.models import Hospital
 
@@ -144,7 +145,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return choice_label(MassTriage, obj.mass_triage) if obj.mass_triage else ""
 
 
-class CrewCaseSerializer(serializers.ModelSerializer):
+class CrewCaseSerializer(FieldsOnce, serializers.ModelSerializer):
     """What a crew needs to reach and treat the patient (*uppdragskortet*): where (address with
     door code, position), what (case type, complaint, priority), what to watch out for (scene
     flags, safety warning), the dispatcher's notes, whom to call back and who the patient is.
@@ -166,7 +167,7 @@ class CrewCaseSerializer(serializers.ModelSerializer):
 CREW_ENDED_CASE_FIELDS = ("id", "reference", "priority", "case_type")
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(FieldsOnce, serializers.ModelSerializer):
     unit_call_sign = serializers.CharField(source="unit.call_sign")
     next_step = serializers.SerializerMethodField()
     allowed = serializers.SerializerMethodField()

@@ -166,10 +166,15 @@ def _still_in_force(match: NoticeMatch) -> None:
 
 
 def case_applied_matches(*, case_id: int) -> list[NoticeMatch]:
-    """The case's applied matches whose notice is still in force (one read)."""
-    return list(match_queryset().filter(case_id=case_id, decision=MatchDecision.APPLIED,
-                                        notice__state=NoticeState.ACTIVE,
-                                        notice__valid_until__gt=timezone.now()))
+    """The case's applied matches whose notice is still in force. Asked at every dispatch,
+    where most cases have none: their ids first (one light read), and only if there are any
+    the matches with what MATCH shows (whose seven joins cost a dispatch ~3 ms to build)."""
+    ids = list(NoticeMatch.objects.filter(
+        case_id=case_id, decision=MatchDecision.APPLIED, notice__state=NoticeState.ACTIVE,
+        notice__valid_until__gt=timezone.now()).order_by().values_list("pk", flat=True))
+    if not ids:
+        return []
+    return list(match_queryset().filter(pk__in=ids))
 
 
 def applied_notices_send(*, assignment: Assignment,
