@@ -165,3 +165,26 @@ def test_the_referral_statistics_fit_their_dialog(live, open_page):
     expect(dialog.locator(".referral-stats-outcomes caption")).to_have_text("Besökens utfall")
     assert overflow(console, "#referral-stats .referral-stats-scroll") <= 1
     assert overflow(console, "#referral-stats") <= 1
+
+
+def test_a_case_pressed_while_the_list_redraws_is_selected_on_the_release(live, open_page):
+    """A new 1A case redraws every card of the list. Arriving between the dispatcher's press on
+    a card and the release, it used to replace that card, and the click was lost (CI: "the
+    case was not selected"). The list now waits for the release."""
+    knee = new_case(live, complaint="Man, 50 år, ont i knät sedan i går", mbs_priority="3",
+                    priority="3")
+    console = open_page(CONSOLE)
+    sign_in(console, live.url, "anna", "/console/")
+    card = console.locator(f".case[data-reference='{knee['reference']}']")
+    expect(card).to_be_visible(timeout=15000)
+    expect(console.locator("#conn")).to_have_attribute("data-state", "open")
+    markers = console.locator(".case-marker")
+    before = markers.count()
+    card.locator(".case-complaint").hover()  # the pointer over it, however often it redraws
+    console.mouse.down()
+    urgent = new_case(live, complaint="Kvinna, 70 år, plötslig svaghet i ena armen",
+                      mbs_priority="1A", priority="1A")
+    expect(markers).to_have_count(before + 1)  # the console has the new case: the map drew it
+    console.mouse.up()
+    expect(card).to_have_class(re.compile("is-selected"))
+    expect(console.locator(f".case[data-reference='{urgent['reference']}']")).to_be_visible()

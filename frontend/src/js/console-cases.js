@@ -98,8 +98,42 @@ function redirectTargets(c) {
 
 const caseNodes = new Map(); // id -> {sig, node}
 
+/* A press on the case list holds its redraw until the release: a card replaced between the
+   press and the release loses the click (no click fires when the two land on different
+   nodes), and in a busy centre an event redraws the list every few seconds. A press held
+   longer than PRESS_HOLD_MS (a drag, a release the page never saw) holds it no more. */
+const PRESS_HOLD_MS = 2000;
+let pressed = null; // the hold's time-out while a pointer is down on the list
+let redrawHeld = false;
+
+function pressRelease() {
+  if (!pressed) return;
+  clearTimeout(pressed);
+  pressed = null;
+  if (redrawHeld) {
+    redrawHeld = false;
+    setTimeout(scheduleRender, 0); // after the click this release makes
+  }
+}
+
+function pressWatch(box) {
+  if (box.dataset.pressWatched) return;
+  box.dataset.pressWatched = '1';
+  box.addEventListener('pointerdown', () => {
+    clearTimeout(pressed);
+    pressed = setTimeout(pressRelease, PRESS_HOLD_MS);
+  });
+  for (const type of ['pointerup', 'pointercancel']) window.addEventListener(type, pressRelease, true);
+  window.addEventListener('blur', pressRelease); // the window's own, not a field's (no capture)
+}
+
 export function renderCases() {
   const box = document.getElementById('cases');
+  pressWatch(box);
+  if (pressed) {
+    redrawHeld = true;
+    return;
+  }
   const list = sortedCases();
   document.getElementById('case-count').textContent = `(${list.length})`;
   const p1 = list.filter((c) => isPriorityOne(c.priority)).map((c) => c.id).join(',');
