@@ -26,14 +26,31 @@ def ivpa(demo):
     )
 
 
+ARREST = {"municipality": "Västerås", "case_type": "cardiac_arrest", "complaint": "Hjärtstopp"}
+
+
 @pytest.fixture
 def arrest(new_case, ivpa):
     """arrest(**fields) -> a priority 1A cardiac arrest at Stora torget, Västerås."""
 
     def make(**overrides):
-        fields = {"municipality": "Västerås", "case_type": "cardiac_arrest",
-                  "complaint": "Hjärtstopp", **overrides}
-        return new_case(**fields)
+        return new_case(**{**ARREST, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def arrest_uncommitted(demo, ivpa, django_capture_on_commit_callbacks):
+    """arrest_uncommitted() -> (case, callbacks): the same arrest registered, with what runs
+    after its commit (IVPA's start among it) held back: the test runs them, or not."""
+    from dispatch.services import case_register
+    from tests.conftest import case_payload
+
+    def make():
+        data = {**case_payload(demo.vml, **ARREST), "region": demo.vml}
+        with django_capture_on_commit_callbacks() as after_commit:
+            case = case_register(by=demo.anna, **data)
+        return case, after_commit
 
     return make
 

@@ -50,16 +50,9 @@ def crowd(ivpa):
 
 
 def test_a_wave_of_twenty_costs_the_same_few_statements_as_a_wave_of_two(
-        demo, crowd, django_capture_on_commit_callbacks):
-    from dispatch.services import case_register
-    from tests.conftest import case_payload
-
-    data = case_payload(demo.vml, municipality="Västerås", case_type="cardiac_arrest",
-                        complaint="Hjärtstopp")
-    data["region"] = demo.vml
-    with CaptureQueriesContext(connection) as registration, \
-            django_capture_on_commit_callbacks() as after_commit:
-        case = case_register(by=demo.anna, **data)
+        crowd, arrest_uncommitted):
+    with CaptureQueriesContext(connection) as registration:
+        case, after_commit = arrest_uncommitted()
     # The wave is not in the registration: it starts once that has committed (a stored timer
     # fired at once), so the dispatcher does not wait for it.
     assert not ResponderAlert.objects.filter(callout__case=case).exists()

@@ -51,15 +51,8 @@ def test_registering_an_eligible_case_alerts_responders_by_itself(arrest, ivpa):
 
 
 def test_a_start_lost_between_the_commit_and_its_thread_alerts_at_the_next_tick(
-        demo, ivpa, django_capture_on_commit_callbacks):
-    from dispatch.services import case_register
-    from tests.conftest import case_payload
-
-    data = case_payload(demo.vml, municipality="Västerås", case_type="cardiac_arrest",
-                        complaint="Hjärtstopp")
-    data["region"] = demo.vml
-    with django_capture_on_commit_callbacks():  # committed; its callbacks never run
-        case = case_register(by=demo.anna, **data)
+        arrest_uncommitted):
+    case, _never_run = arrest_uncommitted()  # committed; its callbacks never run
     assert not Callout.objects.filter(case=case).exists()
     [start] = Timer.objects.filter(kind=services.START_TIMER, key=str(case.pk),
                                    state=TimerState.PENDING)
@@ -68,16 +61,8 @@ def test_a_start_lost_between_the_commit_and_its_thread_alerts_at_the_next_tick(
                                            ("lars", "eva", "nils", "olle", "rtj2110")}
 
 
-def test_a_case_closed_before_its_start_fires_alerts_nobody(
-        demo, ivpa, django_capture_on_commit_callbacks):
-    from dispatch.services import case_register
-    from tests.conftest import case_payload
-
-    data = case_payload(demo.vml, municipality="Västerås", case_type="cardiac_arrest",
-                        complaint="Hjärtstopp")
-    data["region"] = demo.vml
-    with django_capture_on_commit_callbacks() as after_commit:
-        case = case_register(by=demo.anna, **data)
+def test_a_case_closed_before_its_start_fires_alerts_nobody(arrest_uncommitted, demo):
+    case, after_commit = arrest_uncommitted()
     dispatch.case_close(case=case, by=demo.anna)
     for callback in after_commit:
         callback()
