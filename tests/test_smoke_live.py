@@ -1,4 +1,7 @@
-from tests.live import LiveProduct
+from tests.live import LiveProduct, SchemaTemplate
+
+COUNT_USERS = ("from django.contrib.auth import get_user_model; "
+               "print(get_user_model().objects.filter(username='solo').count())")
 
 
 def test_live_product_serves_the_login_page():
@@ -10,3 +13,21 @@ def test_live_product_serves_the_login_page():
         assert live.token("anna")
     finally:
         live.stop()
+
+
+def test_live_products_copied_from_one_schema_template_have_databases_of_their_own():
+    first = LiveProduct()
+    second = LiveProduct()
+    try:
+        first.start()
+        template = SchemaTemplate.made()
+        second.start()
+        assert SchemaTemplate.made() is template
+        first.manage("shell", "-c", "from django.contrib.auth import get_user_model; "
+                     "get_user_model().objects.create_user('solo', password='x-solo-2026')")
+        assert first.manage("shell", "-c", COUNT_USERS).splitlines()[-1] == "1"
+        assert second.manage("shell", "-c", COUNT_USERS).splitlines()[-1] == "0"
+        assert first.token("anna") and second.token("anna")
+    finally:
+        first.stop()
+        second.stop()
