@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup test test-embedded test-cluster run-cluster bench lint assets clean
+.PHONY: run setup test test-deps run-cluster bench lint assets clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -40,6 +40,10 @@ run-cluster: $(STAMP)
 # ARGS are passed to pytest, e.g. make test ARGS='tests/dispatch -x'.
 test: $(STAMP)
 	bash scripts/test.sh $(ARGS)
+
+# Only what `make test` installs first (the venv, the npm packages, Chromium, nginx).
+test-deps: $(STAMP)
+	bash scripts/test.sh --deps-only
 
 bench: $(STAMP)
 	bash scripts/bench.sh
