@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core import background
 from core.background import BackgroundPool, timer_fire_after_commit, timers_soon_wait_idle
 from crews.models import Region
 from timers import registry
@@ -66,6 +67,40 @@ def test_a_failure_is_logged_and_does_not_stop_the_pool(caplog):
     assert pool.wait_idle(5)
     assert seen == ["after"]
     assert "push service down" in caplog.text
+
+
+@pytest.fixture
+def thread_connections(monkeypatch, tmp_path, django_db_blocker):
+    """connections_release() over a SQLite connection to a file of the test's own (the test
+    database is in memory, and Django never closes one of those) and a PostgreSQL stand-in."""
+    from django.db import connection
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    sqlite = DatabaseWrapper({**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3",
+                              "NAME": str(tmp_path / "thread.sqlite3"), "OPTIONS": {}},
+                             alias="thread")
+    postgres = SimpleNamespace(vendor="postgresql", connection=object(), closed=0)
+    postgres.close = lambda: setattr(postgres, "closed", postgres.closed + 1)
+    monkeypatch.setattr(background, "connections",
+                        SimpleNamespace(all=lambda initialized_only: [sqlite, postgres]))
+    with django_db_blocker.unblock():
+        yield SimpleNamespace(sqlite=sqlite, postgres=postgres)
+        sqlite.close()
+
+
+def test_after_a_job_a_clean_sqlite_connection_is_kept_and_others_are_closed(thread_connections):
+    from django.db import DatabaseError
+
+    sqlite = thread_connections.sqlite
+    sqlite.ensure_connection()
+    background.connections_release()
+    assert sqlite.connection is not None  # kept for the thread's next job
+    assert thread_connections.postgres.closed == 1  # back to the process's pool
+
+    with pytest.raises(DatabaseError):  # outside a transaction: no rollback vouches for it
+        sqlite.cursor().execute("SELECT * FROM no_such_table_here")
+    background.connections_release()
+    assert sqlite.connection is None
 
 
 # --- fired at once after the caller's commit --------------------------------------------------
