@@ -2,7 +2,7 @@
 a parser that refuses what XML can be made to do to a reader: no DTD, no entities (XXE), no
 network, no huge trees."""
 
-import functools
+import threading
 from pathlib import Path
 
 from lxml import etree
@@ -24,9 +24,22 @@ def _parser() -> etree.XMLParser:
                            load_dtd=False, dtd_validation=False, remove_comments=False)
 
 
-@functools.cache
+_per_thread = threading.local()
+_building = threading.Lock()
+
+
 def cap_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_FILE), _parser()))
+    """This thread's schema. An lxml validator is for one thread at a time: two threads
+    validating with one shared schema crashed the process (a segmentation fault in CI, two
+    regions' CAP messages checked at once), and requests run in a pool of threads. Schemas
+    are built one at a time: libxml2 sets up its built-in types on the first build, and two
+    first builds at once fail ("the given type is not a built-in type")."""
+    schema = getattr(_per_thread, "schema", None)
+    if schema is None:
+        with _building:
+            schema = etree.XMLSchema(etree.parse(str(SCHEMA_FILE), _parser()))
+        _per_thread.schema = schema
+    return schema
 
 
 def cap_parse(xml: bytes) -> etree._Element:
