@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -146,10 +147,12 @@ class SchemaTemplate:
     the seeds stamp their rows with the time they run at, so each product seeds its own."""
 
     _made: "SchemaTemplate | None" = None
+    _failure: Exception | None = None
 
     def __init__(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="larmkedjan-schema-"))
         self.db_name = None
+        atexit.register(self.drop)  # a template that failed half-way is dropped too
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         env.update({"DJANGO_SETTINGS_MODULE": "config.settings",
                     "LARMKEDJAN_VAR_DIR": str(self.tmp),
@@ -164,12 +167,20 @@ class SchemaTemplate:
         self.sqlite_path = env.get("SQLITE_PATH")
         command_output([PYTHON, "manage.py", "migrate", "--noinput"], env=env,
                        what="migrating the live products' schema template")
-        atexit.register(self.drop)
 
     @classmethod
     def made(cls) -> "SchemaTemplate":
+        """The process's template, made at the first call. A failure is kept and raised again
+        at every later call: each product would otherwise pay for the same failing migrate."""
+        if cls._failure is not None:
+            raise RuntimeError("the live products' schema template failed earlier") \
+                from cls._failure
         if cls._made is None:
-            cls._made = cls()
+            try:
+                cls._made = cls()
+            except Exception as exc:
+                cls._failure = exc
+                raise
         return cls._made
 
     def copy_to(self, env: dict) -> None:
@@ -179,8 +190,8 @@ class SchemaTemplate:
             _pg_admin(os.environ["DATABASE_URL"],
                       f'CREATE DATABASE "{target}" TEMPLATE "{self.db_name}"')
             return
-        with sqlite3.connect(self.sqlite_path) as source, \
-                sqlite3.connect(env["SQLITE_PATH"]) as target:
+        with closing(sqlite3.connect(self.sqlite_path)) as source, \
+                closing(sqlite3.connect(env["SQLITE_PATH"])) as target:
             source.backup(target)
         os.chmod(env["SQLITE_PATH"], 0o600)
 

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.live import LiveProduct, SchemaTemplate
 
 COUNT_USERS = ("from django.contrib.auth import get_user_model; "
@@ -31,3 +33,19 @@ def test_live_products_copied_from_one_schema_template_have_databases_of_their_o
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_schema_template_that_failed_is_not_made_again_for_every_product(monkeypatch):
+    attempts = []
+
+    def migrate_fails(self):
+        attempts.append(self)
+        raise RuntimeError("migrating the live products' schema template failed")
+
+    monkeypatch.setattr(SchemaTemplate, "_made", None)
+    monkeypatch.setattr(SchemaTemplate, "_failure", None)
+    monkeypatch.setattr(SchemaTemplate, "__init__", migrate_fails)
+    for _ in range(3):
+        with pytest.raises(RuntimeError, match="schema template failed"):
+            SchemaTemplate.made()
+    assert len(attempts) == 1
