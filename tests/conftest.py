@@ -190,24 +190,16 @@ def clock(monkeypatch):
 
 
 LIVE_FOLDERS = {"e2e", "cluster", "deploy"}
-PAGE_ONLY_SKIP = ("the page's own qualities (Lighthouse, axe, the content policy, the "
-                  "manifest) are the same whichever server shape serves it: tested in the "
-                  "embedded shape")
 
 
 def pytest_collection_modifyitems(config, items):
     """`live`: a test that starts real processes (a live product, a browser, systemd units, a
     Redis of its own) gets the mark by where it is and what it imports, so CI can run the rest
     of both shapes side by side first (each a single busy process) and these after, one shape
-    at a time. `page_only` tests are skipped in the production shape."""
-    import os
-
-    production = bool(os.environ.get("DATABASE_URL"))
+    at a time."""
     for item in items:
         module = getattr(item, "module", None)
         folder = item.path.parent.name
         if folder in LIVE_FOLDERS or (module is not None and (
                 "LiveProduct" in vars(module) or "RedisServer" in vars(module))):
             item.add_marker(pytest.mark.live)
-        if production and item.get_closest_marker("page_only"):
-            item.add_marker(pytest.mark.skip(reason=PAGE_ONLY_SKIP))

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import CONSOLE, pages_open, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.page_only]
+pytestmark = pytest.mark.browser
 
 # Every violation, also one that breaks nothing visible (a style sheet refused).
 VIOLATIONS_JS = """

@@ -39,7 +39,7 @@ from tests.e2e.browser import CHROMIUM, CONSOLE, PHONE, axe_serious, pages_open
 from tests.e2e.tiles import TILE
 from tests.live import LiveProduct, wait_until
 
-pytestmark = [pytest.mark.browser, pytest.mark.page_only]
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "lighthouse.mjs"

@@ -223,7 +223,6 @@ def drained(page: Page) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.page_only
 def test_installable_with_a_manifest_per_role(live, pw, tmp_path):
     context = pw.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
@@ -530,7 +529,6 @@ def test_a_push_shows_a_notification_that_opens_the_screen(live, new_context):
 THEME_JS = "try { localStorage.setItem('larmkedjan.theme', '%s') } catch (e) {}"
 
 
-@pytest.mark.page_only
 @pytest.mark.parametrize("theme", ["day", "night"])
 def test_axe_finds_no_serious_violation_on_any_screen(live, centre, new_context, theme):
     found = {}
@@ -586,7 +584,6 @@ def test_axe_finds_no_serious_violation_on_any_screen(live, centre, new_context,
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
-@pytest.mark.page_only
 def test_touch_targets_are_at_least_48_px(live, centre, new_context):
     context = new_context()
     page = context.new_page()

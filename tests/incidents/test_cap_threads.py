@@ -6,6 +6,7 @@ crashed the process (a segmentation fault in `cap_errors`)."""
 import threading
 
 from incidents.cap.validate import CapInvalid, cap_schema, cap_validate
+from tests.live import wait_until
 
 VALID = b"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
@@ -35,9 +36,8 @@ def test_eight_threads_validating_at_once_each_get_their_own_answer():
     threads = [threading.Thread(target=check_many) for _ in range(8)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
+    wait_until(lambda: not any(thread.is_alive() for thread in threads),
+               what="eight threads validating CAP", timeout=600)
     assert wrong == []
 
 
@@ -45,6 +45,6 @@ def test_a_thread_keeps_its_schema_and_another_thread_has_its_own():
     seen = []
     thread = threading.Thread(target=lambda: seen.append(cap_schema()))
     thread.start()
-    thread.join(timeout=60)
+    wait_until(lambda: not thread.is_alive(), what="a thread building its schema", timeout=600)
     assert cap_schema() is cap_schema()
     assert seen and seen[0] is not cap_schema()
