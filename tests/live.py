@@ -68,6 +68,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def url_with_path(url: str, path: str) -> str:
+    """`url` naming another database: a PostgreSQL database's name, a Redis database's number."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + path))
+
+
 def _pg_admin(url: str, sql: str) -> None:
     import psycopg
 
@@ -161,7 +166,7 @@ class SchemaTemplate:
         if base_db:
             self.db_name = f"larmkedjan_schema_{uuid.uuid4().hex[:10]}"
             _pg_admin(base_db, f'CREATE DATABASE "{self.db_name}"')
-            env["DATABASE_URL"] = urlunsplit(urlsplit(base_db)._replace(path="/" + self.db_name))
+            env["DATABASE_URL"] = url_with_path(base_db, self.db_name)
         else:
             env["SQLITE_PATH"] = str(self.tmp / "schema.sqlite3")
         self.sqlite_path = env.get("SQLITE_PATH")
@@ -221,14 +226,12 @@ class LiveProduct:
         base_db = os.environ.get("DATABASE_URL")
         if base_db:
             self.db_name = f"larmkedjan_live_{uuid.uuid4().hex[:10]}"
-            parts = urlsplit(base_db)
-            self.env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + self.db_name))
+            self.env["DATABASE_URL"] = url_with_path(base_db, self.db_name)
         else:
             self.env["SQLITE_PATH"] = str(self.tmp / "live.sqlite3")
         if os.environ.get("REDIS_URL"):
             # A Redis database of its own, so that test runs do not hear each other.
-            parts = urlsplit(os.environ["REDIS_URL"])
-            self.env["REDIS_URL"] = urlunsplit(parts._replace(path="/7"))
+            self.env["REDIS_URL"] = url_with_path(os.environ["REDIS_URL"], "7")
         self.env.update(extra_env or {})
         self.workers = workers
         self.celery = bool(self.env.get("REDIS_URL")) if celery is None else celery
