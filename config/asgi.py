@@ -17,6 +17,7 @@ from django.conf import settings  # noqa: E402
 
 from core.static import CompressedStaticFilesHandler  # noqa: E402
 from realtime.auth import BrowserOriginValidator, RefuseCleanly, StreamAuthStack  # noqa: E402
+from realtime.loops import sending_loop_set  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # Static files compressed as nginx sends them (core.static); with SERVE_STATIC=false nginx does.
@@ -47,6 +48,8 @@ class Lifespan:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # This process's threads send their events on the server's loop.
+                sending_loop_set(asyncio.get_running_loop())
                 if settings.TIMERS_IN_PROCESS:
                     from timers.runner import run_timer_loop
 
@@ -54,6 +57,7 @@ class Lifespan:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.stop.set()
+                sending_loop_set(None)
                 if self.task:
                     await self.task
                 await send({"type": "lifespan.shutdown.complete"})

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import after_task_publish, worker_init
+from celery.signals import after_task_publish, worker_init, worker_process_init
 
 from .broker import fix_redis_channel_close
 
@@ -25,6 +25,15 @@ def no_database_pool_in_the_worker(**kwargs) -> None:
 
     for database in settings.DATABASES.values():
         database.get("OPTIONS", {}).pop("pool", None)
+
+
+@worker_process_init.connect
+def sending_loop_per_worker_process(**kwargs) -> None:
+    """Each worker process sends its tasks' events on a loop of its own
+    (realtime.loops), instead of a new loop and Redis connections per send."""
+    from realtime.loops import sending_loop_start
+
+    sending_loop_start()
 
 
 @after_task_publish.connect

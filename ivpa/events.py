@@ -118,11 +118,16 @@ def publish_to_responder(alert: ResponderAlert, type: str) -> None:
                   data=alert_for_responder(alert))
 
 
-def publish_to_responders(alerts: list[ResponderAlert], type: str) -> None:
-    """The same event to many responders (a wave, a stand-down), stored and sent as one
-    batch."""
-    events_publish(events=[(responder_stream(a.responder.user_id), type, alert_for_responder(a))
-                           for a in alerts])
+def publish_wave(callout: Callout, alerts: list[ResponderAlert],
+                 every: list[ResponderAlert]) -> None:
+    """A wave (*larmvåg*): each new responder's alert first, then the callout with `every`
+    alert for the dispatchers, stored and sent as one batch."""
+    events_publish(events=[
+        *((responder_stream(a.responder.user_id), "alert.created", alert_for_responder(a))
+          for a in alerts),
+        (IVPA_STREAM, "callout.wave" if callout.waves > 1 else "callout.started",
+         callout_summary(callout, every)),
+    ])
 
 
 def publish_alert(alert: ResponderAlert, type: str, *, to_responder: bool = True,

@@ -45,16 +45,11 @@ def auto_start(case, *, new: bool = False) -> None:
 
 
 def auto_start_now(case) -> None:
-    """The start itself (the START_TIMER's handler, and its retry): the case is read again,
-    as it is when the timer fires."""
-    municipality, _reason = services.callout_eligibility(case, now=timezone.now())
-    if municipality is None or not municipality.auto_alert:
-        return
-    if Callout.objects.filter(case=case).exists():
-        return  # once per case: a cancelled callout is not restarted behind the dispatcher
+    """The start itself (the START_TIMER's handler, and its retry). callout_start() reads the
+    case, locked, as it is when the timer fires, and checks it once there."""
     try:
-        services.callout_start(case=case, by=None)  # atomic: a savepoint in the timer's
-    except DomainError as exc:
+        services.callout_start(case=case, by=None, automatic=True)  # a savepoint in the
+    except DomainError as exc:  # timer's transaction: a failure leaves the retry to store
         logger.info("No IVPA callout for %s: %s", case, exc.message)
     except Exception:
         logger.exception("IVPA callout for %s failed; retrying", case)

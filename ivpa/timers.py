@@ -27,12 +27,11 @@ def end(timer) -> None:
 @timer_handler(services.START_TIMER)
 @timer_handler(services.START_RETRY_TIMER)
 def start(timer) -> None:
-    """The automatic start after the registration's commit, or its retry."""
+    """The automatic start after the registration's commit, or its retry: the case is read
+    there, once, locked."""
     from .receivers import auto_start_now
 
-    case = Case.objects.filter(pk=int(timer.key)).first()
-    if case is not None:
-        auto_start_now(case)
+    auto_start_now(Case(pk=int(timer.key)))
 
 
 @timer_handler(services.SYNC_RETRY_TIMER)

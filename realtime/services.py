@@ -7,7 +7,6 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from timers.models import Timer
 
 from . import registry
+from .loops import layer_run
 from .models import Event, Stream, StreamAck
 from .schema import SCHEMA_VERSION, group_name, user_group_name, validate_stream_name, wire
 
@@ -164,7 +164,7 @@ def _not_sent(what: str, error: BaseException) -> None:
 def _send(message: dict) -> None:
     layer = get_channel_layer()
     try:
-        async_to_sync(layer.group_send)(group_name(message["stream"]), _layer_message(message))
+        layer_run(layer.group_send, group_name(message["stream"]), _layer_message(message))
     except Exception as error:  # noqa: BLE001
         _not_sent(f"event {message['stream']}#{message['seq']}", error)
 
@@ -176,6 +176,13 @@ def _send_many(messages: list[dict]) -> None:
         _send(messages[0])
         return
     layer = get_channel_layer()
+    if hasattr(layer, "group_send_many"):  # realtime.layers: one round trip for them all
+        try:
+            layer_run(layer.group_send_many,
+                      [(group_name(m["stream"]), _layer_message(m)) for m in messages])
+        except Exception as error:  # noqa: BLE001
+            _not_sent(f"{len(messages)} events", error)
+        return
     by_stream: dict[str, list[dict]] = {}
     for message in messages:
         by_stream.setdefault(message["stream"], []).append(message)
@@ -191,7 +198,7 @@ def _send_many(messages: list[dict]) -> None:
         await asyncio.gather(*(send_stream(s, b) for s, b in by_stream.items()))
 
     try:
-        async_to_sync(send_all)()
+        layer_run(send_all)
     except Exception as error:  # noqa: BLE001
         _not_sent(f"{len(messages)} events", error)
 
@@ -227,7 +234,7 @@ def subscriptions_revalidate(*, user_id: int, ended_session: str | None = None) 
 
     def send() -> None:
         try:
-            async_to_sync(get_channel_layer().group_send)(user_group_name(user_id), message)
+            layer_run(get_channel_layer().group_send, user_group_name(user_id), message)
         except Exception as error:  # noqa: BLE001
             # While the layer is down, sockets check rights before every read of the log.
             logger.warning("Could not ask user %s's sockets to revalidate (%s: %s)", user_id,

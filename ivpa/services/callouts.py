@@ -71,16 +71,25 @@ def callout_eligibility(case: Case, *, now: datetime) -> tuple[Municipality | No
 
 
 @transaction.atomic
-def callout_start(*, case: Case, by=None) -> Callout:
-    """Alert the nearest responders for a case: the system on registration, or the
-    dispatcher's one click. The first wave goes out in this transaction, timed by the estimate;
-    the router's times replace them once it commits (routed.py)."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("region").get(pk=case.pk)
+def callout_start(*, case: Case, by=None, automatic: bool = False) -> Callout | None:
+    """Alert the nearest responders for a case: the dispatcher's one click, or (`automatic`)
+    the system's start after the registration's commit. The first wave goes out in this
+    transaction, timed by the estimate; the router's times replace them once it commits
+    (routed.py). An automatic start reads the case once, locked, as it is when the start
+    fires, and starts nothing (None) where the municipality does not alert by itself or the
+    case had a callout already: a cancelled callout is not restarted behind the dispatcher."""
+    cases = Case.objects.select_for_update(of=("self",)).select_related("region")
+    case = cases.filter(pk=case.pk).first() if automatic else cases.get(pk=case.pk)
+    if case is None:
+        return None  # deleted since the registration committed
     now = timezone.now()
     municipality, reason = callout_eligibility(case, now=now)
+    if automatic and (municipality is None or not municipality.auto_alert
+                      or Callout.objects.filter(case=case).exists()):
+        return None
     if municipality is None:
         raise Conflict(reason)
-    if Callout.objects.filter(case=case, ended_at__isnull=True).exists():
+    if not automatic and Callout.objects.filter(case=case, ended_at__isnull=True).exists():
         raise Conflict(_("Responders are already being alerted for this case."))
     # The estimate: no router while the case is locked (the router's time follows the commit).
     ambulance = arrivals.ambulance_eta(case, routed=False)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from timers.services import timer_create, timer_schedule
 
 from .. import selectors
-from ..events import publish_alerts, publish_callout, publish_to_responders
+from ..events import publish_alerts, publish_wave
 from ..models import ENGAGED, Callout, ResponderAlert, ResponderKind
 from .routed import alert_times_route_schedule
 
@@ -89,9 +89,8 @@ def wave_send(callout: Callout, *, now: datetime) -> list[ResponderAlert]:
     alerts = [a for a in every if a.pk in new]
     for alert in every:
         alert.callout = callout
-    # The responders' events first and in one batch: they are what people wait for.
-    publish_to_responders(alerts, "alert.created")
-    publish_callout(callout, "callout.wave" if callout.waves > 1 else "callout.started", every)
+    # The responders' events first: they are what people wait for.
+    publish_wave(callout, alerts, every)
     return alerts
 
 
