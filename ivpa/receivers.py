@@ -50,9 +50,9 @@ def auto_start_now(case) -> None:
     try:
         services.callout_start(case=case, by=None, automatic=True)  # a savepoint in the
     except DomainError as exc:  # timer's transaction: a failure leaves the retry to store
-        logger.info("No IVPA callout for %s: %s", case, exc.message)
+        logger.info("No IVPA callout for case %s: %s", case.pk, exc.message)
     except Exception:
-        logger.exception("IVPA callout for %s failed; retrying", case)
+        logger.exception("IVPA callout for case %s failed; retrying", case.pk)
         timer_schedule(kind=services.START_RETRY_TIMER, key=str(case.pk),
                        due_at=timezone.now() + timedelta(seconds=5))
 

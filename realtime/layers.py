@@ -17,6 +17,7 @@ what its sockets are sent, a batch per round trip, and hands each socket its mes
 
 import asyncio
 import collections
+import logging
 import time
 import weakref
 
@@ -54,40 +55,63 @@ SCORE_STEP = 1e-6
 # How many more messages the reader takes in the round trip after the one it waited for.
 READ_BATCH = 200
 
+logger = logging.getLogger(__name__)
+
+
+class LayerClosed(ConnectionError):
+    """The reader was stopped (the layer flushed or its pools closed) while sockets waited."""
+
 
 class ProcessInbox:
     """What the sockets of this process (on one event loop) are sent, read by one task while
     any of them waits; each socket's messages in a queue of its own, bounded by the layer's
     capacity as channels-redis bounds it. A read that fails (Redis is down) fails every
     socket's waiting receive, so that each goes offline (realtime.outage); the next receive
-    starts a new reader."""
+    starts a new reader. A queue nobody has read for longer than the layer's expiry belongs to
+    a socket that is gone, and is dropped."""
 
     def __init__(self, layer: "RedisChannelLayer", name: str):
         self.layer, self.name = layer, name  # name: "specific.<this process>!"
         self.key = layer.prefix + name
         self.queues: dict[str, BoundedQueue] = {}
+        self.read_at: dict[str, float] = {}  # channel -> when a receive last asked for it
         self.waiting: collections.Counter = collections.Counter()
         self.task: asyncio.Task | None = None
+        self.swept_at = time.monotonic()
+
+    def reading(self) -> bool:
+        return self.task is not None and not self.task.done()
 
     def _queue(self, channel: str) -> BoundedQueue:
         queue = self.queues.get(channel)
         if queue is None:
             queue = self.queues[channel] = BoundedQueue(self.layer.capacity)
+            self.read_at.setdefault(channel, time.monotonic())
         return queue
+
+    def _forget(self, channel: str) -> None:
+        self.queues.pop(channel, None)
+        self.read_at.pop(channel, None)
 
     async def receive(self, channel: str) -> dict:
         queue = self._queue(channel)
-        if queue.empty() and self.task is None:
+        self.read_at[channel] = time.monotonic()
+        if queue.empty() and not self.reading():
             self.task = asyncio.get_running_loop().create_task(self._read())
         self.waiting[channel] += 1
         try:
             item = await queue.get()
+        except asyncio.CancelledError:
+            # The socket is going away (channels cancels its read at the disconnect).
+            if self.waiting[channel] == 1:
+                self._forget(channel)
+            raise
         finally:
             self.waiting[channel] -= 1
             if not self.waiting[channel]:
                 del self.waiting[channel]
                 if queue.empty() and self.queues.get(channel) is queue:
-                    del self.queues[channel]
+                    self._forget(channel)
         if isinstance(item, BaseException):
             raise item
         return item
@@ -100,29 +124,55 @@ class ProcessInbox:
                 if popped is None:
                     if not self.waiting:
                         return  # nobody listens any more: the next receive starts a reader
+                    self._sweep()
                     continue
                 members = [popped[1]]
-                members += [member for member, _score in
-                            await connection.zpopmin(self.key, READ_BATCH)]
-                for member in members:
-                    self._deliver(self.layer.deserialize(member))
+                try:
+                    members += [member for member, _score in
+                                await connection.zpopmin(self.key, READ_BATCH)]
+                finally:  # what was popped is delivered, even if the batch's read failed
+                    for member in members:
+                        self._deliver(member)
+                self._sweep()
         except Exception as error:  # noqa: BLE001 - each waiting socket hears of it
-            for channel, count in list(self.waiting.items()):
-                for _ in range(count):
-                    self._queue(channel).put_nowait(error)
+            self._fail(error)
         finally:
             self.task = None
 
-    def _deliver(self, message: dict) -> None:
-        channels = message.pop("__asgi_channel__", None)
+    def _fail(self, error: BaseException) -> None:
+        """Each socket still waiting, with nothing delivered to it meanwhile, gets `error`; one
+        that has a message reads it and starts a new reader with its next receive."""
+        for channel, count in list(self.waiting.items()):
+            queue = self._queue(channel)
+            if queue.empty():
+                for _ in range(count):
+                    queue.put_nowait(error)
+
+    def _deliver(self, member: bytes) -> None:
+        try:
+            message = self.layer.deserialize(member)
+            channels = message.pop("__asgi_channel__", None)
+        except Exception:  # noqa: BLE001 - one bad message does not stop the others
+            logger.exception("Dropped a message that could not be read from %s", self.key)
+            return
         for channel in channels if isinstance(channels, list) else [channels]:
             self._queue(channel).put_nowait(message)
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        if now - self.swept_at < self.layer.expiry / 4:
+            return
+        self.swept_at = now
+        for channel, read_at in list(self.read_at.items()):
+            if channel not in self.waiting and now - read_at > self.layer.expiry:
+                self._forget(channel)
 
     async def close(self) -> None:
         task = self.task
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+        self._fail(LayerClosed(f"{self.key}: the channel layer was closed"))
 
 
 class RedisChannelLayer(CoreRedisChannelLayer):
@@ -132,6 +182,7 @@ class RedisChannelLayer(CoreRedisChannelLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._inboxes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._score_floor = 0.0
 
     async def receive(self, channel: str) -> dict:
         if "!" not in channel:
@@ -140,6 +191,9 @@ class RedisChannelLayer(CoreRedisChannelLayer):
         name = self.non_local_name(channel)
         assert name.endswith(self.client_prefix + "!"), "Wrong client prefix"
         loop = asyncio.get_running_loop()
+        if any(other is not loop and inbox.reading() for other, inbox in self._inboxes.items()):
+            # As channels-redis: two loops would take each other's messages.
+            raise RuntimeError("Two event loops are trying to receive() on one channel layer")
         inbox = self._inboxes.get(loop)
         if inbox is None:
             inbox = self._inboxes[loop] = ProcessInbox(self, name)
@@ -179,11 +233,14 @@ class RedisChannelLayer(CoreRedisChannelLayer):
         over = 0
         for server, entries in queued.items():
             keys = [key for key, _message, _capacity in entries]
-            seen: collections.Counter = collections.Counter()
+            # Above every score this process gave before: a large batch's last scores may lie
+            # past the next batch's clock.
+            base, seen = max(now, self._score_floor), collections.Counter()
             scores = []
             for key in keys:
-                scores.append(now + seen[key] * SCORE_STEP)
+                scores.append(base + seen[key] * SCORE_STEP)
                 seen[key] += 1
+            self._score_floor = max(scores) + SCORE_STEP
             over += await self.connection(server).eval(
                 QUEUE_MANY, len(keys), *keys,
                 *(message for _key, message, _capacity in entries),

@@ -9,7 +9,9 @@ next tick. A process names the loop for such sends once: the server its own (the
 lifespan), a Celery worker process a loop in a thread of its own."""
 
 import asyncio
+import concurrent.futures
 import threading
+import time
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import async_to_sync
@@ -60,8 +62,16 @@ def layer_run(func: Callable[..., Awaitable], *args) -> object:
     if loop is None or not loop.is_running() or _thread_has_loop():
         return async_to_sync(func)(*args)
     future = asyncio.run_coroutine_threadsafe(func(*args), loop)
+    deadline = time.monotonic() + LAYER_SEND_TIMEOUT_S
     try:
-        return future.result(timeout=LAYER_SEND_TIMEOUT_S)
+        while True:
+            try:
+                return future.result(timeout=min(1.0, max(0.0, deadline - time.monotonic())))
+            except concurrent.futures.TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise
+                if not loop.is_running():  # the server is stopping: the send never runs
+                    raise RuntimeError("The sending loop stopped before the send ran") from None
     except BaseException:
         future.cancel()
         raise

@@ -3,11 +3,14 @@ channels-redis's own group_send delivers. A Redis server of the test's own, in b
 
 import asyncio
 import collections
+import threading
+import time
 
 import pytest
+import redis
 
-from realtime.layers import RedisChannelLayer
-from tests.live import RedisServer
+from realtime.layers import LayerClosed, ProcessInbox, RedisChannelLayer
+from tests.live import RedisServer, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +33,14 @@ def other_process(redis_server):
 
 def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, 120))
+
+
+async def until(condition, timeout: float = 60.0):
+    """wait_until for a coroutine: the loop keeps running while it waits."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:.0f} s"
+        await asyncio.sleep(0.02)
 
 
 def counted(call, counter: collections.Counter, name: str):
@@ -156,11 +167,13 @@ def test_redis_going_away_fails_every_waiting_receive_and_a_later_one_reads_agai
     (realtime.outage), and rejoins once Redis is back."""
     server = RedisServer().start()
     layer = RedisChannelLayer(hosts=[server.url()], capacity=100, expiry=60)
+    watcher = redis.Redis.from_url(server.url())
 
     async def scenario():
         channels = [await layer.new_channel() for _ in range(3)]
         waiting = [asyncio.ensure_future(layer.receive(c)) for c in channels]
-        await asyncio.sleep(0)
+        # The reader is in its blocking read when Redis goes.
+        await until(lambda: watcher.info("clients")["blocked_clients"] >= 1)
         server.stop(kill=True)
         failed = await asyncio.gather(*waiting, return_exceptions=True)
         server.start()
@@ -171,6 +184,112 @@ def test_redis_going_away_fails_every_waiting_receive_and_a_later_one_reads_agai
     try:
         failed, later = run(closing(layer, scenario()))
     finally:
+        watcher.close()
         server.stop(kill=True)
-    assert all(isinstance(error, Exception) for error in failed), failed
+    assert all(isinstance(error, redis.exceptions.ConnectionError) for error in failed), failed
     assert later["n"] == 1
+
+
+def test_the_reader_stops_when_nobody_listens_and_the_next_receive_starts_another(layer):
+    layer.brpop_timeout = 0.2
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add("rt.unit.1", channel)
+        await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 1})])
+        first = await layer.receive(channel)
+        inbox = layer._inboxes[asyncio.get_running_loop()]
+        await until(lambda: not inbox.reading())
+        await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 2})])
+        return first["n"], (await layer.receive(channel))["n"]
+
+    assert run(closing(layer, scenario())) == (1, 2)
+
+
+def test_the_queue_of_a_socket_that_is_gone_is_dropped_after_the_expiry(redis_server):
+    """A socket that left without leaving its group (the layer was down at its disconnect)
+    is still sent its group's messages: they are not kept for ever."""
+    layer = RedisChannelLayer(hosts=[redis_server.url()], capacity=100, expiry=2)
+    layer.brpop_timeout = 0.2
+
+    async def scenario():
+        gone, alive = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("rt.unit.1", gone)
+        listening = asyncio.ensure_future(layer.receive(alive))
+        await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 1})])
+        inbox = layer._inboxes[asyncio.get_running_loop()]
+        await until(lambda: gone in inbox.queues)
+        await until(lambda: gone not in inbox.queues)
+        still_known = alive in inbox.read_at  # a socket waiting all along is never dropped
+        listening.cancel()
+        return still_known
+
+    assert run(closing(layer, scenario())) is True
+
+
+def test_a_cancelled_receive_forgets_its_socket(layer):
+    async def scenario():
+        channel = await layer.new_channel()
+        receiving = asyncio.ensure_future(layer.receive(channel))
+        await until(lambda: (inbox := layer._inboxes.get(asyncio.get_running_loop()))
+                    and channel in inbox.waiting)
+        inbox = layer._inboxes[asyncio.get_running_loop()]
+        # A message arrives as the socket goes: it is dropped with the socket's queue.
+        inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [channel]}))
+        receiving.cancel()
+        await asyncio.gather(receiving, return_exceptions=True)
+        return channel in inbox.queues, channel in inbox.read_at
+
+    assert run(closing(layer, scenario())) == (False, False)
+
+
+def test_closing_the_layer_fails_the_receives_still_waiting(layer):
+    async def scenario():
+        channel = await layer.new_channel()
+        receiving = asyncio.ensure_future(layer.receive(channel))
+        await until(lambda: (inbox := layer._inboxes.get(asyncio.get_running_loop()))
+                    and inbox.reading())
+        await layer.close_pools()
+        return (await asyncio.gather(receiving, return_exceptions=True))[0]
+
+    assert isinstance(run(closing(layer, scenario())), LayerClosed)
+
+
+def test_two_event_loops_cannot_receive_on_one_layer(layer):
+    """As channels-redis: the second loop's reader would take the first one's messages."""
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever, daemon=True)
+    thread.start()
+
+    async def listen():
+        return await layer.receive(await layer.new_channel())
+
+    pending = asyncio.run_coroutine_threadsafe(listen(), other)
+    try:
+        wait_until(lambda: other in layer._inboxes and layer._inboxes[other].reading(),
+                   what="the first loop reading", timeout=60)
+
+        async def second():
+            with pytest.raises(RuntimeError, match="Two event loops"):
+                await layer.receive(await layer.new_channel())
+
+        run(second())
+    finally:
+        pending.cancel()
+        asyncio.run_coroutine_threadsafe(layer._inboxes[other].close(), other).result(60)
+        other.call_soon_threadsafe(other.stop)
+        thread.join(timeout=60)
+        other.close()
+
+
+def test_a_message_that_cannot_be_read_is_dropped_and_the_next_one_delivered(layer, caplog):
+    async def scenario():
+        channel = await layer.new_channel()
+        inbox = ProcessInbox(layer, layer.non_local_name(channel))
+        inbox._deliver(b"\xc1 not msgpack")
+        inbox._deliver(layer.serialize({"type": "rt.event", "n": 2,
+                                        "__asgi_channel__": [channel]}))
+        return inbox.queues[channel].get_nowait()["n"]
+
+    assert run(closing(layer, scenario())) == 2
+    assert "could not be read" in caplog.text

@@ -125,3 +125,35 @@ def test_each_celery_worker_process_sends_on_a_running_loop_of_its_own():
     finally:
         loops.sending_loop_set(None)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def test_a_send_to_a_loop_that_stops_gives_up_without_waiting_out_its_timeout(monkeypatch):
+    """A server shutting down while a pool thread sends: the thread is told at once (it
+    would otherwise hold the process's exit for the whole timeout)."""
+    monkeypatch.setattr(loops, "LAYER_SEND_TIMEOUT_S", 600)
+    loop = loops.sending_loop_start()
+    started, outcome = threading.Event(), []
+
+    async def hang():
+        started.set()
+        await asyncio.sleep(3600)
+
+    def send():
+        try:
+            loops.layer_run(hang)
+        except Exception as error:  # noqa: BLE001 - what the test looks at
+            outcome.append(error)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        wait_until(started.is_set, what="the send running", timeout=60)
+        loop.call_soon_threadsafe(loop.stop)
+        wait_until(lambda: outcome, what="the sender told the loop stopped", timeout=300)
+    finally:
+        loops.sending_loop_set(None)
+        sender.join(timeout=600)
+        wait_until(lambda: not loop.is_running(), what="the loop stopped", timeout=60)
+        loop.run_until_complete(asyncio.sleep(0.01))  # the cancelled send finishes
+        loop.close()
+    assert isinstance(outcome[0], RuntimeError)
