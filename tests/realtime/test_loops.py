@@ -19,7 +19,22 @@ def server_loop():
     loop = loops.sending_loop_start()
     yield loop
     loops.sending_loop_set(None)
+    loop_end(loop)
+
+
+def loop_end(loop) -> None:
+    """Stop the loop and close it here, once its thread has let go of it: a loop left to the
+    garbage collector is closed during some later test, under that test's own loop."""
+    async def cancel_the_rest():  # e.g. the Redis layer's reader, waiting in its read
+        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in rest:
+            task.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
+
+    asyncio.run_coroutine_threadsafe(cancel_the_rest(), loop).result(timeout=60)
     loop.call_soon_threadsafe(loop.stop)
+    wait_until(lambda: not loop.is_running(), what="the loop stopped", timeout=60)
+    loop.close()
 
 
 def recording(send, loops_seen: list):
@@ -124,7 +139,7 @@ def test_each_celery_worker_process_sends_on_a_running_loop_of_its_own():
         assert loops.layer_run(asyncio.sleep, 0, "sent") == "sent"
     finally:
         loops.sending_loop_set(None)
-        loop.call_soon_threadsafe(loop.stop)
+        loop_end(loop)
 
 
 def test_a_send_to_a_loop_that_stops_gives_up_without_waiting_out_its_timeout(monkeypatch):
