@@ -183,7 +183,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # channels-redis's core layer with one send for a batch (realtime.layers).
+            # channels-redis's core layer, with one send for a batch and one reader per
+            # process (realtime.layers).
             "BACKEND": "realtime.layers.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [{

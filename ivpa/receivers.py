@@ -47,9 +47,11 @@ def auto_start(case, *, new: bool = False) -> None:
 def auto_start_now(case) -> None:
     """The start itself (the START_TIMER's handler, and its retry). callout_start() reads the
     case, locked, as it is when the timer fires, and checks it once there."""
+    # callout_start is atomic: a savepoint in the timer's transaction, so that a failure
+    # still leaves the retry to be stored.
     try:
-        services.callout_start(case=case, by=None, automatic=True)  # a savepoint in the
-    except DomainError as exc:  # timer's transaction: a failure leaves the retry to store
+        services.callout_start(case=case, by=None, automatic=True)
+    except DomainError as exc:
         logger.info("No IVPA callout for case %s: %s", case.pk, exc.message)
     except Exception:
         logger.exception("IVPA callout for case %s failed; retrying", case.pk)
