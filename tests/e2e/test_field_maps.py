@@ -292,13 +292,23 @@ def test_the_crew_chooses_a_hospital_and_navigates_there_once_the_patient_is_loa
     expect(row.locator(".asg-destination button")).to_be_disabled()
     enkoping = picker.locator("option", has_text="Lasarettet i Enköping").get_attribute("value")
     picker.select_option(value=enkoping)
+    # The case changes meanwhile (another dispatcher's edit): the card is drawn again, and the
+    # hospital chosen but not yet set stays chosen.
+    version = httpx.get(live.url + f"/api/cases/{case['id']}/", headers=headers).json()["version"]
+    httpx.patch(live.url + f"/api/cases/{case['id']}/", headers=headers, json={
+        "complaint": "Bröstsmärta, tryck över bröstet", "version": version}).raise_for_status()
+    expect(erik.locator("body")).to_contain_text("Bröstsmärta, tryck över bröstet")
+    expect(maria.locator("#notices .notice-case-change")).to_contain_text(
+        "Bröstsmärta, tryck över bröstet")  # the crew is told of that change too
+    chimes = int(maria.evaluate("() => document.body.dataset.chimes || '0'"))
+    expect(picker).to_have_value(enkoping)
     row.locator(".asg-destination button").click()
     expect(row.locator(".asg-dest")).to_contain_text("→ Enköpings lasarett")
     expect(row.locator(".asg-dest-by")).to_contain_text("vald av Erik")
     # The crew is told, naming the new hospital, with the short tone (no new assignment alarm).
-    expect(maria.locator("#notices .notice-warn")).to_contain_text(
+    expect(maria.locator("#notices .notice-warn", has_text="Ny destination")).to_contain_text(
         "Ny destination: Lasarettet i Enköping, vald av larmcentralen.")
-    expect(maria.locator("body")).to_have_attribute("data-chimes", "1")
+    expect(maria.locator("body")).to_have_attribute("data-chimes", str(chimes + 1))
     expect(card_map.locator(".fm-destination")).to_contain_text("Lasarettet i Enköping")
     expect(navigate).not_to_have_attribute(
         "href", f"https://www.openstreetmap.org/directions?to={akademiska['latitude']},"

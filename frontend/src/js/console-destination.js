@@ -7,6 +7,9 @@ import { ACTIVE, api, el, notify, t, uuid } from './common.js';
 import { fetchCase, scheduleRender } from './console-state.js';
 
 let open = null; // the assignment whose picker is open
+// A hospital chosen in the open picker but not set yet: a redraw of the card (an event on the
+// case) draws the picker again with it, instead of the current one.
+let picked = null; // { assignment, hospital }
 const lists = new Map(); // case id -> hospitals nearest first, or 'loading'
 
 /** What the case cards depend on here (a card is drawn again when it changes). */
@@ -31,6 +34,7 @@ async function destinationSet(c, a, hospital) {
       method: 'POST', body: { hospital, idempotency_key: uuid() },
     });
     open = null;
+    picked = null;
     fetchCase(c.id);
   } catch (err) {
     notify(err.detail, 'error');
@@ -56,6 +60,7 @@ export function destinationButton(c, a) {
   }, t('console.destination'));
   button.addEventListener('click', () => {
     open = open === a.id ? null : a.id;
+    picked = null;
     if (open && !lists.has(c.id)) load(c);
     scheduleRender();
   });
@@ -63,15 +68,18 @@ export function destinationButton(c, a) {
 }
 
 /** The picker's options: a placeholder, the current hospital kept even when it is no longer
-    offered (so nothing else is silently preselected), then the offered ones. */
+    offered (so nothing else is silently preselected), then the offered ones; the one chosen
+    and not yet set stays chosen. */
 function options(list, a) {
   const current = a.destination_hospital ?? null;
-  const out = [el('option', { value: '', disabled: true, selected: current == null }, t('console.destination_pick'))];
+  const chosen = picked?.assignment === a.id && list.some((h) => h.id === picked.hospital)
+    ? picked.hospital : current;
+  const out = [el('option', { value: '', disabled: true, selected: chosen == null }, t('console.destination_pick'))];
   if (current != null && !list.some((h) => h.id === current)) {
-    out.push(el('option', { value: current, selected: true, disabled: true },
+    out.push(el('option', { value: current, selected: chosen === current, disabled: true },
       `${a.destination_name} ${t('console.destination_inactive')}`));
   }
-  return out.concat(list.map((h) => el('option', { value: h.id, selected: h.id === current }, label(h))));
+  return out.concat(list.map((h) => el('option', { value: h.id, selected: h.id === chosen }, label(h))));
 }
 
 /** The open picker under the row, or null. "Set destination" only for another hospital. */
@@ -85,7 +93,10 @@ export function destinationPicker(c, a) {
     go.disabled = select.value === '' || Number(select.value) === (a.destination_hospital ?? null);
   };
   update();
-  select.addEventListener('change', update);
+  select.addEventListener('change', () => {
+    picked = { assignment: a.id, hospital: Number(select.value) };
+    update();
+  });
   go.addEventListener('click', () => {
     if (!go.disabled) destinationSet(c, a, Number(select.value));
   });
