@@ -5,6 +5,7 @@ PostgreSQL database when DATABASE_URL is set), migrates it, loads the demo data,
 uvicorn processes (and, in the production shape, a Celery worker and beat) on free ports.
 """
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import closing
@@ -31,7 +33,12 @@ SEEDS = ("seed_demo", "seed_places_demo", "seed_ivpa_demo", "seed_referrals_demo
          "seed_careplans_demo", "seed_safety_demo", "seed_incidents_demo")
 
 
-def wait_until(condition, *, what: str, timeout: float = 30.0, interval: float = 0.05):
+# How long a test waits for a condition before it fails: a loaded, shared 2-core machine
+# makes a test slower, never wrong, and a condition that holds ends the wait at once.
+GENEROUS_S = 600.0
+
+
+def wait_until(condition, *, what: str, timeout: float = GENEROUS_S, interval: float = 0.05):
     """Wait for `condition()` to be truthy (returned), with a generous bound for a loaded
     shared machine; fail naming `what` if it never is."""
     deadline = time.monotonic() + timeout
@@ -39,6 +46,38 @@ def wait_until(condition, *, what: str, timeout: float = 30.0, interval: float =
         assert time.monotonic() < deadline, f"{what} (waited {timeout:.0f} s)"
         time.sleep(interval)
     return result
+
+
+def loop_in_thread() -> asyncio.AbstractEventLoop:
+    """An event loop running in a daemon thread of its own (another server process's, in a
+    test); end it with loop_end()."""
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    wait_until(loop.is_running, what="a loop running in its thread")
+    return loop
+
+
+def loop_end(loop: asyncio.AbstractEventLoop) -> None:
+    """Stop the loop (if it still runs), let what is left on it be cancelled (e.g. a channel
+    layer's reader, waiting in its read) and close it here: a loop left to the garbage
+    collector is closed during some later test, under that test's own loop."""
+    if loop.is_running():
+        loop.call_soon_threadsafe(loop.stop)
+        wait_until(lambda: not loop.is_running(), what="the loop stopped")
+    async def cancel_the_rest():
+        rest = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in rest:
+            task.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
+
+    loop.run_until_complete(cancel_the_rest())
+    loop.close()
+
+
+async def wait_until_async(condition, *, what: str, timeout: float = GENEROUS_S):
+    """wait_until() from a coroutine: the condition is polled in a thread, so that the event
+    loop goes on running what it waits for."""
+    return await asyncio.to_thread(wait_until, condition, what=what, timeout=timeout)
 
 
 def command_output(args: list[str], *, what: str, cwd: Path = ROOT,

@@ -3,14 +3,19 @@ channels-redis's own group_send delivers. A Redis server of the test's own, in b
 
 import asyncio
 import collections
-import threading
-import time
 
 import pytest
 import redis
 
 from realtime.layers import LayerClosed, ProcessInbox, RedisChannelLayer
-from tests.live import RedisServer, wait_until
+from tests.live import (
+    GENEROUS_S,
+    RedisServer,
+    loop_end,
+    loop_in_thread,
+    wait_until,
+    wait_until_async,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +37,7 @@ def other_process(redis_server):
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, 120))
-
-
-async def until(condition, timeout: float = 60.0):
-    """wait_until for a coroutine: the loop keeps running while it waits."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s"
-        await asyncio.sleep(0.02)
+    return asyncio.run(asyncio.wait_for(coroutine, GENEROUS_S))
 
 
 def counted(call, counter: collections.Counter, name: str):
@@ -173,7 +170,8 @@ def test_redis_going_away_fails_every_waiting_receive_and_a_later_one_reads_agai
         channels = [await layer.new_channel() for _ in range(3)]
         waiting = [asyncio.ensure_future(layer.receive(c)) for c in channels]
         # The reader is in its blocking read when Redis goes.
-        await until(lambda: watcher.info("clients")["blocked_clients"] >= 1)
+        await wait_until_async(lambda: watcher.info("clients")["blocked_clients"] >= 1,
+                               what="the reader blocked in its read")
         server.stop(kill=True)
         failed = await asyncio.gather(*waiting, return_exceptions=True)
         server.start()
@@ -191,7 +189,7 @@ def test_redis_going_away_fails_every_waiting_receive_and_a_later_one_reads_agai
 
 
 def test_the_reader_stops_when_nobody_listens_and_the_next_receive_starts_another(layer):
-    layer.brpop_timeout = 0.2
+    layer.brpop_timeout = 0.2  # the reader looks round (stops when idle, sweeps) each 0.2 s
 
     async def scenario():
         channel = await layer.new_channel()
@@ -199,7 +197,7 @@ def test_the_reader_stops_when_nobody_listens_and_the_next_receive_starts_anothe
         await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 1})])
         first = await layer.receive(channel)
         inbox = layer._inboxes[asyncio.get_running_loop()]
-        await until(lambda: not inbox.reading())
+        await wait_until_async(lambda: not inbox.reading(), what="the idle reader stopped")
         await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 2})])
         return first["n"], (await layer.receive(channel))["n"]
 
@@ -210,16 +208,17 @@ def test_the_queue_of_a_socket_that_is_gone_is_dropped_after_the_expiry(redis_se
     """A socket that left without leaving its group (the layer was down at its disconnect)
     is still sent its group's messages: they are not kept for ever."""
     layer = RedisChannelLayer(hosts=[redis_server.url()], capacity=100, expiry=2)
-    layer.brpop_timeout = 0.2
+    layer.brpop_timeout = 0.2  # the reader looks round (stops when idle, sweeps) each 0.2 s
 
     async def scenario():
         gone, alive = await layer.new_channel(), await layer.new_channel()
-        await layer.group_add("rt.unit.1", gone)
         listening = asyncio.ensure_future(layer.receive(alive))
-        await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": 1})])
-        inbox = layer._inboxes[asyncio.get_running_loop()]
-        await until(lambda: gone in inbox.queues)
-        await until(lambda: gone not in inbox.queues)
+        loop = asyncio.get_running_loop()
+        inbox = await wait_until_async(lambda: layer._inboxes.get(loop), what="the inbox")
+        # A message for a socket that is gone, as the reader delivers it.
+        inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [gone]}))
+        assert gone in inbox.queues
+        await wait_until_async(lambda: gone not in inbox.queues, what="the queue dropped")
         still_known = alive in inbox.read_at  # a socket waiting all along is never dropped
         listening.cancel()
         return still_known
@@ -231,9 +230,10 @@ def test_a_cancelled_receive_forgets_its_socket(layer):
     async def scenario():
         channel = await layer.new_channel()
         receiving = asyncio.ensure_future(layer.receive(channel))
-        await until(lambda: (inbox := layer._inboxes.get(asyncio.get_running_loop()))
-                    and channel in inbox.waiting)
-        inbox = layer._inboxes[asyncio.get_running_loop()]
+        loop = asyncio.get_running_loop()
+        inbox = await wait_until_async(
+            lambda: (found := layer._inboxes.get(loop)) and channel in found.waiting and found,
+            what="the socket waiting")
         # A message arrives as the socket goes: it is dropped with the socket's queue.
         inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [channel]}))
         receiving.cancel()
@@ -247,8 +247,9 @@ def test_closing_the_layer_fails_the_receives_still_waiting(layer):
     async def scenario():
         channel = await layer.new_channel()
         receiving = asyncio.ensure_future(layer.receive(channel))
-        await until(lambda: (inbox := layer._inboxes.get(asyncio.get_running_loop()))
-                    and inbox.reading())
+        loop = asyncio.get_running_loop()
+        await wait_until_async(lambda: (inbox := layer._inboxes.get(loop)) and inbox.reading(),
+                               what="the reader reading")
         await layer.close_pools()
         return (await asyncio.gather(receiving, return_exceptions=True))[0]
 
@@ -257,17 +258,15 @@ def test_closing_the_layer_fails_the_receives_still_waiting(layer):
 
 def test_two_event_loops_cannot_receive_on_one_layer(layer):
     """As channels-redis: the second loop's reader would take the first one's messages."""
-    other = asyncio.new_event_loop()
-    thread = threading.Thread(target=other.run_forever, daemon=True)
-    thread.start()
+    other = loop_in_thread()
 
     async def listen():
         return await layer.receive(await layer.new_channel())
 
-    pending = asyncio.run_coroutine_threadsafe(listen(), other)
+    asyncio.run_coroutine_threadsafe(listen(), other)
     try:
         wait_until(lambda: other in layer._inboxes and layer._inboxes[other].reading(),
-                   what="the first loop reading", timeout=60)
+                   what="the first loop reading")
 
         async def second():
             with pytest.raises(RuntimeError, match="Two event loops"):
@@ -275,11 +274,7 @@ def test_two_event_loops_cannot_receive_on_one_layer(layer):
 
         run(second())
     finally:
-        pending.cancel()
-        asyncio.run_coroutine_threadsafe(layer._inboxes[other].close(), other).result(60)
-        other.call_soon_threadsafe(other.stop)
-        thread.join(timeout=60)
-        other.close()
+        loop_end(other)
 
 
 def test_a_message_that_cannot_be_read_is_dropped_and_the_next_one_delivered(layer, caplog):

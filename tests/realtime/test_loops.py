@@ -9,7 +9,7 @@ import pytest
 from realtime import loops
 from realtime.schema import group_name
 from realtime.services import events_publish
-from tests.live import wait_until
+from tests.live import GENEROUS_S, loop_end, wait_until
 
 
 @pytest.fixture
@@ -22,21 +22,6 @@ def server_loop():
     loop_end(loop)
 
 
-def loop_end(loop) -> None:
-    """Stop the loop and close it here, once its thread has let go of it: a loop left to the
-    garbage collector is closed during some later test, under that test's own loop."""
-    async def cancel_the_rest():  # e.g. the Redis layer's reader, waiting in its read
-        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in rest:
-            task.cancel()
-        await asyncio.gather(*rest, return_exceptions=True)
-
-    asyncio.run_coroutine_threadsafe(cancel_the_rest(), loop).result(timeout=60)
-    loop.call_soon_threadsafe(loop.stop)
-    wait_until(lambda: not loop.is_running(), what="the loop stopped", timeout=60)
-    loop.close()
-
-
 def recording(send, loops_seen: list):
     async def recorded(*args):
         loops_seen.append(asyncio.get_running_loop())
@@ -45,7 +30,10 @@ def recording(send, loops_seen: list):
 
 
 def on(loop, coroutine):
-    return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=60)
+    """Run `coroutine` on `loop` (in its thread) and return its result."""
+    future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+    wait_until(future.done, what="a coroutine on the server's loop")
+    return future.result()
 
 
 @pytest.mark.django_db
@@ -73,8 +61,7 @@ def test_events_published_from_a_thread_without_a_loop_reach_the_sockets_of_the_
     with django_capture_on_commit_callbacks(execute=True):
         events_publish(events=[(stream, "alert.created", {"id": i})
                                for i, stream in enumerate(streams)])
-    wait_until(lambda: all(r.done() for r in received), what="both sockets got their event",
-               timeout=60)
+    wait_until(lambda: all(r.done() for r in received), what="both sockets got their event")
     assert [r.result()["event"]["stream"] for r in received] == streams
     assert sent_on and set(sent_on) == {server_loop}
 
@@ -102,14 +89,14 @@ def test_a_send_that_hangs_is_given_up_and_cancelled(server_loop, monkeypatch):
 
     async def hang():
         try:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()  # until cancelled
         except asyncio.CancelledError:
             cancelled.set()
             raise
 
     with pytest.raises(TimeoutError):
         loops.layer_run(hang)
-    wait_until(cancelled.is_set, what="the hanging send cancelled", timeout=60)
+    wait_until(cancelled.is_set, what="the hanging send cancelled")
 
 
 async def test_the_server_lifespan_names_its_loop_for_sends_and_forgets_it_at_shutdown(
@@ -124,9 +111,13 @@ async def test_the_server_lifespan_names_its_loop_for_sends_and_forgets_it_at_sh
     async def send(message):
         named.append((message["type"], loops._sending_loop))
 
-    await asyncio.wait_for(Lifespan(app=None)({"type": "lifespan"}, inbox.get, send), 60)
+    await Lifespan(app=None)({"type": "lifespan"}, inbox.get, send)
     assert named == [("lifespan.startup.complete", asyncio.get_running_loop()),
                      ("lifespan.shutdown.complete", None)]
+
+
+async def answer(value):
+    return value
 
 
 def test_each_celery_worker_process_sends_on_a_running_loop_of_its_own():
@@ -136,7 +127,7 @@ def test_each_celery_worker_process_sends_on_a_running_loop_of_its_own():
     loop = loops._sending_loop
     try:
         assert loop is not None and loop.is_running()
-        assert loops.layer_run(asyncio.sleep, 0, "sent") == "sent"
+        assert loops.layer_run(answer, "sent") == "sent"
     finally:
         loops.sending_loop_set(None)
         loop_end(loop)
@@ -145,13 +136,14 @@ def test_each_celery_worker_process_sends_on_a_running_loop_of_its_own():
 def test_a_send_to_a_loop_that_stops_gives_up_without_waiting_out_its_timeout(monkeypatch):
     """A server shutting down while a pool thread sends: the thread is told at once (it
     would otherwise hold the process's exit for the whole timeout)."""
-    monkeypatch.setattr(loops, "LAYER_SEND_TIMEOUT_S", 600)
+    # Longer than the test waits: only the stopped loop can end the send in time.
+    monkeypatch.setattr(loops, "LAYER_SEND_TIMEOUT_S", 2 * GENEROUS_S)
     loop = loops.sending_loop_start()
     started, outcome = threading.Event(), []
 
     async def hang():
         started.set()
-        await asyncio.sleep(3600)
+        await asyncio.Event().wait()  # until cancelled
 
     def send():
         try:
@@ -162,13 +154,11 @@ def test_a_send_to_a_loop_that_stops_gives_up_without_waiting_out_its_timeout(mo
     sender = threading.Thread(target=send)
     sender.start()
     try:
-        wait_until(started.is_set, what="the send running", timeout=60)
+        wait_until(started.is_set, what="the send running")
         loop.call_soon_threadsafe(loop.stop)
-        wait_until(lambda: outcome, what="the sender told the loop stopped", timeout=300)
+        wait_until(lambda: outcome, what="the sender told the loop stopped")
     finally:
         loops.sending_loop_set(None)
-        sender.join(timeout=600)
-        wait_until(lambda: not loop.is_running(), what="the loop stopped", timeout=60)
-        loop.run_until_complete(asyncio.sleep(0.01))  # the cancelled send finishes
-        loop.close()
+        wait_until(lambda: not sender.is_alive(), what="the sender finished")
+        loop_end(loop)
     assert isinstance(outcome[0], RuntimeError)
