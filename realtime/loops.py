@@ -29,9 +29,8 @@ def sending_loop_set(loop: asyncio.AbstractEventLoop | None) -> None:
     _sending_loop = loop
 
 
-def sending_loop_start() -> asyncio.AbstractEventLoop:
-    """Start a loop in a daemon thread and send on it (a Celery worker process, which has no
-    loop of its own): its Redis connections stay open from one task to the next."""
+def loop_thread_start(name: str) -> asyncio.AbstractEventLoop:
+    """An event loop running for ever in a daemon thread named `name`."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
 
@@ -40,8 +39,15 @@ def sending_loop_start() -> asyncio.AbstractEventLoop:
         loop.call_soon(started.set)
         loop.run_forever()
 
-    threading.Thread(target=run, name="layer-sends", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
     started.wait()
+    return loop
+
+
+def sending_loop_start() -> asyncio.AbstractEventLoop:
+    """Start a loop in a daemon thread and send on it (a Celery worker process, which has no
+    loop of its own): its Redis connections stay open from one task to the next."""
+    loop = loop_thread_start("layer-sends")
     sending_loop_set(loop)
     return loop
 

@@ -178,14 +178,10 @@ def _send_many(messages: list[dict]) -> None:
     layer = get_channel_layer()
     if hasattr(layer, "group_send_many"):  # realtime.layers: one round trip for them all
         try:
-            over = layer_run(layer.group_send_many,
-                             [(group_name(m["stream"]), _layer_message(m)) for m in messages])
+            layer_run(layer.group_send_many,
+                      [(group_name(m["stream"]), _layer_message(m)) for m in messages])
         except Exception as error:  # noqa: BLE001
             _not_sent(f"{len(messages)} events", error)
-            return
-        if over:  # as channels-redis logs it; those sockets read the event log
-            logger.info("%s of %s events over capacity on their way to sockets", over,
-                        len(messages))
         return
     by_stream: dict[str, list[dict]] = {}
     for message in messages:

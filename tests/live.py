@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from contextlib import closing
@@ -48,15 +47,6 @@ def wait_until(condition, *, what: str, timeout: float = GENEROUS_S, interval: f
     return result
 
 
-def loop_in_thread() -> asyncio.AbstractEventLoop:
-    """An event loop running in a daemon thread of its own (another server process's, in a
-    test); end it with loop_end()."""
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    wait_until(loop.is_running, what="a loop running in its thread")
-    return loop
-
-
 def loop_end(loop: asyncio.AbstractEventLoop) -> None:
     """Stop the loop (if it still runs), let what is left on it be cancelled (e.g. a channel
     layer's reader, waiting in its read) and close it here: a loop left to the garbage
@@ -64,6 +54,7 @@ def loop_end(loop: asyncio.AbstractEventLoop) -> None:
     if loop.is_running():
         loop.call_soon_threadsafe(loop.stop)
         wait_until(lambda: not loop.is_running(), what="the loop stopped")
+
     async def cancel_the_rest():
         rest = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         for task in rest:
@@ -81,7 +72,7 @@ async def wait_until_async(condition, *, what: str, timeout: float = GENEROUS_S)
 
 
 def command_output(args: list[str], *, what: str, cwd: Path = ROOT,
-                   timeout: float = 600.0, env: dict | None = None) -> str:
+                   timeout: float = GENEROUS_S, env: dict | None = None) -> str:
     """Run a command to its end and return its standard output. Its end is waited for as a
     condition with a generous bound (a loaded machine makes it slower, never wrong); a failure
     names `what` with the end of its standard error. Output goes through files, so a large

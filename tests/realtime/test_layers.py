@@ -2,17 +2,16 @@
 channels-redis's own group_send delivers. A Redis server of the test's own, in both shapes."""
 
 import asyncio
-import collections
 
 import pytest
 import redis
 
 from realtime.layers import LayerClosed, ProcessInbox, RedisChannelLayer
+from realtime.loops import loop_thread_start
 from tests.live import (
     GENEROUS_S,
     RedisServer,
     loop_end,
-    loop_in_thread,
     wait_until,
     wait_until_async,
 )
@@ -40,11 +39,22 @@ def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, GENEROUS_S))
 
 
-def counted(call, counter: collections.Counter, name: str):
-    async def counting(*args, **kwargs):
-        counter[name] += 1
-        return await call(*args, **kwargs)
-    return counting
+def recording(connection, *names: str, calls: list) -> None:
+    """Record in `calls` each call of the connection's `names` (sync or async) from now on;
+    forget_recording() ends it."""
+    def recorded(name, call):
+        def record(*args, **kwargs):
+            calls.append(name)
+            return call(*args, **kwargs)
+        return record
+
+    for name in names:
+        setattr(connection, name, recorded(name, getattr(connection, name)))
+
+
+def forget_recording(connection, *names: str) -> None:
+    for name in names:
+        delattr(connection, name)  # the class's own method again
 
 
 async def closing(layer, coroutine, *others):
@@ -88,20 +98,10 @@ def test_a_batch_takes_two_round_trips_where_group_send_takes_four_per_group(lay
         for i, channel in enumerate(channels):
             await layer.group_add(f"rt.responder.{i}", channel)
         connection = layer.connection(0)
-        real_eval, real_pipeline = connection.eval, connection.pipeline
-
-        async def eval(*args, **kwargs):
-            calls.append("eval")
-            return await real_eval(*args, **kwargs)
-
-        def pipeline(*args, **kwargs):
-            calls.append("pipeline")
-            return real_pipeline(*args, **kwargs)
-
-        connection.eval, connection.pipeline = eval, pipeline
+        recording(connection, "pipeline", "eval", calls=calls)
         await layer.group_send_many([(f"rt.responder.{i}", {"type": "rt.event", "n": i})
                                      for i in range(20)])
-        connection.eval, connection.pipeline = real_eval, real_pipeline  # receive's own
+        forget_recording(connection, "pipeline", "eval")  # receive's own are not counted
         return [(await layer.receive(channel))["n"] for channel in channels]
 
     assert run(closing(layer, scenario())) == list(range(20))
@@ -131,7 +131,7 @@ def test_an_empty_batch_sends_nothing(layer):
 def test_the_sockets_of_a_process_get_a_wave_in_one_read(layer):
     """Twenty sockets of one process, a message each: one blocking read and one batch, where
     channels-redis reads one message per four round trips, socket after socket."""
-    reads = collections.Counter()
+    reads = []
 
     async def scenario():
         channels = [await layer.new_channel() for _ in range(20)]
@@ -139,13 +139,11 @@ def test_the_sockets_of_a_process_get_a_wave_in_one_read(layer):
             await layer.group_add(f"rt.responder.{i}", channel)
         await layer.group_send_many([(f"rt.responder.{i}", {"type": "rt.event", "n": i})
                                      for i in range(20)])
-        connection = layer.connection(0)
-        for name in ("bzpopmin", "zpopmin"):
-            setattr(connection, name, counted(getattr(connection, name), reads, name))
+        recording(layer.connection(0), "bzpopmin", "zpopmin", calls=reads)
         return [m["n"] for m in await asyncio.gather(*(layer.receive(c) for c in channels))]
 
     assert run(closing(layer, scenario())) == list(range(20))
-    assert reads["zpopmin"] == 1 and reads["bzpopmin"] <= 2, reads
+    assert reads.count("zpopmin") == 1 and reads.count("bzpopmin") <= 2, reads
 
 
 def test_one_socket_gets_a_long_batch_in_the_order_sent(layer):
@@ -219,7 +217,7 @@ def test_the_queue_of_a_socket_that_is_gone_is_dropped_after_the_expiry(redis_se
         inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [gone]}))
         assert gone in inbox.queues
         await wait_until_async(lambda: gone not in inbox.queues, what="the queue dropped")
-        still_known = alive in inbox.read_at  # a socket waiting all along is never dropped
+        still_known = alive in inbox.queues  # a socket waiting all along is never dropped
         listening.cancel()
         return still_known
 
@@ -238,9 +236,9 @@ def test_a_cancelled_receive_forgets_its_socket(layer):
         inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [channel]}))
         receiving.cancel()
         await asyncio.gather(receiving, return_exceptions=True)
-        return channel in inbox.queues, channel in inbox.read_at
+        return channel in inbox.queues
 
-    assert run(closing(layer, scenario())) == (False, False)
+    assert run(closing(layer, scenario())) is False
 
 
 def test_closing_the_layer_fails_the_receives_still_waiting(layer):
@@ -258,7 +256,7 @@ def test_closing_the_layer_fails_the_receives_still_waiting(layer):
 
 def test_two_event_loops_cannot_receive_on_one_layer(layer):
     """As channels-redis: the second loop's reader would take the first one's messages."""
-    other = loop_in_thread()
+    other = loop_thread_start("another-process")
 
     async def listen():
         return await layer.receive(await layer.new_channel())
@@ -288,3 +286,22 @@ def test_a_message_that_cannot_be_read_is_dropped_and_the_next_one_delivered(lay
 
     assert run(closing(layer, scenario())) == 2
     assert "could not be read" in caplog.text
+
+
+def test_a_single_group_send_is_a_batch_of_one_and_keeps_its_place_among_batches(layer):
+    calls = []
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add("rt.unit.1", channel)
+        connection = layer.connection(0)
+        recording(connection, "pipeline", "eval", calls=calls)
+        await layer.group_send("rt.unit.1", {"type": "rt.event", "n": 1})
+        forget_recording(connection, "pipeline", "eval")
+        await layer.group_send_many([("rt.unit.1", {"type": "rt.event", "n": n})
+                                     for n in (2, 3)])
+        await layer.group_send("rt.unit.1", {"type": "rt.event", "n": 4})
+        return [(await layer.receive(channel))["n"] for _ in range(4)]
+
+    assert run(closing(layer, scenario())) == [1, 2, 3, 4]
+    assert calls == ["pipeline", "eval"]
