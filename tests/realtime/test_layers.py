@@ -224,14 +224,21 @@ def test_the_queue_of_a_socket_that_is_gone_is_dropped_after_the_expiry(redis_se
     assert run(closing(layer, scenario())) is True
 
 
+async def socket_waiting(layer) -> tuple[str, asyncio.Future, object]:
+    """A socket of this process waiting for its next message: its channel, its read and the
+    process's inbox (its reader started)."""
+    channel = await layer.new_channel()
+    receiving = asyncio.ensure_future(layer.receive(channel))
+    loop = asyncio.get_running_loop()
+    inbox = await wait_until_async(
+        lambda: (found := layer._inboxes.get(loop)) and channel in found.waiting and found,
+        what="the socket waiting")
+    return channel, receiving, inbox
+
+
 def test_a_cancelled_receive_forgets_its_socket(layer):
     async def scenario():
-        channel = await layer.new_channel()
-        receiving = asyncio.ensure_future(layer.receive(channel))
-        loop = asyncio.get_running_loop()
-        inbox = await wait_until_async(
-            lambda: (found := layer._inboxes.get(loop)) and channel in found.waiting and found,
-            what="the socket waiting")
+        channel, receiving, inbox = await socket_waiting(layer)
         # A message arrives as the socket goes: it is dropped with the socket's queue.
         inbox._deliver(layer.serialize({"type": "rt.event", "__asgi_channel__": [channel]}))
         receiving.cancel()
@@ -243,11 +250,8 @@ def test_a_cancelled_receive_forgets_its_socket(layer):
 
 def test_closing_the_layer_fails_the_receives_still_waiting(layer):
     async def scenario():
-        channel = await layer.new_channel()
-        receiving = asyncio.ensure_future(layer.receive(channel))
-        loop = asyncio.get_running_loop()
-        await wait_until_async(lambda: (inbox := layer._inboxes.get(loop)) and inbox.reading(),
-                               what="the reader reading")
+        _channel, receiving, inbox = await socket_waiting(layer)
+        assert inbox.reading()
         await layer.close_pools()
         return (await asyncio.gather(receiving, return_exceptions=True))[0]
 
