@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
 TIMERS_IN_PROCESS = env_bool("TIMERS_IN_PROCESS", EMBEDDED)
 TIMER_TICK_SECONDS = float(os.environ.get("TIMER_TICK_SECONDS", "1.0"))
 TIMER_LEASE_SECONDS = env_int("TIMER_LEASE_SECONDS", 30)
+# How long a firing timer's handler waits for a row another transaction holds (PostgreSQL's
+# lock_timeout) before it lets go and fires on the next tick. Below PostgreSQL's
+# deadlock_timeout (1 s): a request that locked the row and then waits for the timer's own
+# row (cancelling it) goes on, instead of one of the two failing as a deadlock.
+TIMER_LOCK_TIMEOUT_MS = env_int("TIMER_LOCK_TIMEOUT_MS", 500)
 # Threads per process that fire a timer due at once right after its commit
 # (core.background.timer_fire_after_commit); 0 runs it inline after the commit.
 TIMER_SOON_THREADS = env_int("TIMER_SOON_THREADS", 2)

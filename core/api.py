@@ -1,11 +1,13 @@
 """API plumbing shared by every app: error answers and idempotent requests."""
 
+import logging
 import re
 from collections.abc import Callable
 
+import psycopg
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -15,6 +17,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import DomainError
 from .models import IdempotentRequest
 
+logger = logging.getLogger(__name__)
+# What PostgreSQL ends a transaction with when it waited on another crosswise (a deadlock) or
+# could not be serialised: nothing of it was kept.
+LOCK_CONFLICTS = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
+                  psycopg.errors.LockNotAvailable)
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
@@ -34,6 +41,14 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
+    if isinstance(exc, OperationalError) and isinstance(exc.__cause__, LOCK_CONFLICTS):
+        # Two transactions waited for each other's rows and the database ended this one:
+        # it was rolled back whole, so it can simply be sent again.
+        logger.warning("%s %s rolled back on a lock conflict: %s", context["request"].method,
+                       context["request"].path, exc.__cause__)
+        return Response({"detail": _("Someone else changed the same record at that moment. "
+                                     "Nothing of this was saved; try again.")},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
     if isinstance(exc, ObjectDoesNotExist | Http404):
         # Django's own words ("No Case matches the given query.") are English and name a
         # model: the person is told, in their language, that there is nothing of theirs there.

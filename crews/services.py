@@ -108,15 +108,20 @@ def validate_position(*, latitude, longitude) -> tuple[float, float]:
 
 
 @transaction.atomic
-def unit_status_set(*, unit: Unit, status: str, at: datetime | None = None) -> Unit:
-    """Set a unit's status; dispatch calls this as its assignments move."""
+def unit_status_set(*, unit: Unit, status: str, at: datetime | None = None,
+                    publish: bool = True) -> Unit:
+    """Set a unit's status; dispatch calls this as its assignments move. `publish=False`:
+    the caller stores unit_events() of the unit with its own events in one batch, so that
+    the transaction takes its streams' locks in one order (two batches in one transaction,
+    units then dispatch, deadlocked against a dispatch taking dispatch then units)."""
     if status not in UnitStatus.values:
         raise Invalid(_("Unknown unit status %(status)r.") % {"status": status})
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     unit.status = status
     unit.status_changed_at = at or timezone.now()
     unit.save(update_fields=["status", "status_changed_at"])
-    _publish_unit(unit)
+    if publish:
+        _publish_unit(unit)
     return unit
 
 

@@ -6,8 +6,9 @@ import socket
 import time
 from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -18,6 +19,8 @@ from .selectors import heartbeat_limits
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# What a handler that waited too long for a row raises (lock_timeout), or a deadlock's loser.
+LOCK_WAITS = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
 
 
 def timer_schedule(*, kind: str, key: str, due_at: datetime, payload: dict | None = None) -> Timer:
@@ -73,6 +76,7 @@ def timer_fire(*, timer_id: int, now: datetime | None = None) -> bool:
     handler = handler_for(timer.kind)
     try:
         with transaction.atomic():
+            _lock_wait_bound()
             done = Timer.objects.filter(
                 pk=timer_id, state=TimerState.PENDING, claimed_until=lease
             ).update(state=TimerState.FIRED, fired_at=now)
@@ -82,13 +86,36 @@ def timer_fire(*, timer_id: int, now: datetime | None = None) -> bool:
                 raise LookupError(f"No handler for timer kind {timer.kind!r}")
             handler(timer)
         return True
-    except Exception as exc:
-        logger.exception("Timer %s failed", timer)
-        state = TimerState.FAILED if timer.attempts >= MAX_ATTEMPTS else TimerState.PENDING
-        Timer.objects.filter(pk=timer_id, state=TimerState.PENDING).update(
-            last_error=repr(exc)[:2000], state=state
-        )
+    except OperationalError as exc:
+        if not isinstance(exc.__cause__, LOCK_WAITS):
+            return _fire_failed(timer, exc)
+        # The timer's row is locked first, then the handler's: a request holding the
+        # handler's row and waiting for the timer's (cancelling it) must not wait on us.
+        logger.info("Timer %s let go of a locked row; it fires on the next tick", timer)
+        Timer.objects.filter(pk=timer_id, state=TimerState.PENDING, claimed_until=lease).update(
+            claimed_until=None, attempts=F("attempts") - 1)
         return False
+    except Exception as exc:
+        return _fire_failed(timer, exc)
+
+
+def _lock_wait_bound() -> None:
+    """Bound how long this transaction waits for a row lock (TIMER_LOCK_TIMEOUT_MS)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":  # SQLite has one writer: no lock is waited for
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)",
+                           [f"{int(settings.TIMER_LOCK_TIMEOUT_MS)}ms"])
+
+
+def _fire_failed(timer: Timer, exc: Exception) -> bool:
+    """A handler that failed: tried again after its lease, until MAX_ATTEMPTS."""
+    logger.error("Timer %s failed", timer, exc_info=exc)
+    state = TimerState.FAILED if timer.attempts >= MAX_ATTEMPTS else TimerState.PENDING
+    Timer.objects.filter(pk=timer.pk, state=TimerState.PENDING).update(
+        last_error=repr(exc)[:2000], state=state
+    )
+    return False
 
 
 def fire_due_timers(*, now: datetime | None = None, limit: int = 200) -> int:

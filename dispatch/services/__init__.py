@@ -13,11 +13,12 @@ from accounts.roles import is_dispatcher
 from core.errors import Conflict, Forbidden, Invalid
 from core.times import CLOCK_SKEW
 from crews.models import Region, UnitStatus
-from crews.services import unit_status_set, validate_position
+from crews.services import unit_events, unit_status_set, validate_position
+from realtime.services import events_publish
 from timers.services import timer_cancel, timer_schedule
 
 from .. import signals
-from ..events import publish_assignment, publish_case
+from ..events import assignment_events, publish_assignment, publish_case
 from ..models import (
     ACTIVE_STATUSES,
     PRIORITY_RANK,
@@ -209,8 +210,10 @@ def assignment_status_change(
     if status != AssignmentStatus.ALERTED:
         timer_cancel(kind=ACK_TIMER, key=str(assignment.pk))
     _schedule_status_timer(assignment)
-    unit_status_set(unit=assignment.unit, status=UNIT_STATUS_FOR[status], at=at)
-    publish_assignment(assignment, "assignment.status")
+    unit = unit_status_set(unit=assignment.unit, status=UNIT_STATUS_FOR[status], at=at,
+                           publish=False)
+    events_publish(events=[*unit_events(unit),
+                           *assignment_events(assignment, "assignment.status")])
     signals.assignment_status_changed.send(sender=Assignment, assignment=assignment)
     return assignment
 
@@ -269,9 +272,11 @@ def assignment_redirect(*, assignment: Assignment, to_case: Case, by) -> Assignm
     stamp_first_alert(to_case, now)
     _schedule_ack_timer(new)
     _schedule_status_timer(new, new=True)
-    unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now)
-    publish_assignment(assignment, "assignment.status")
-    publish_assignment(new, "assignment.created")
+    unit = unit_status_set(unit=assignment.unit, status=UnitStatus.ALERTED, at=now,
+                           publish=False)
+    events_publish(events=[*unit_events(unit),
+                           *assignment_events(assignment, "assignment.status"),
+                           *assignment_events(new, "assignment.created")])
     return new
 
 

@@ -76,27 +76,29 @@ def dispatcher(product: LiveProduct) -> httpx.Client:
                         timeout=20)
 
 
-def new_case(api: httpx.Client, region_id: int) -> int:
-    answer = api.post("/api/cases/", json={
+def answered(answer: httpx.Response, status: int, product: LiveProduct) -> dict | list:
+    """The answer's body, or a failure that shows the product's logs (a 500's traceback)."""
+    assert answer.status_code == status, f"{answer.text[:500]}\n{product.logs()}"
+    return answer.json()
+
+
+def new_case(api: httpx.Client, product: LiveProduct, region_id: int) -> int:
+    return answered(api.post("/api/cases/", json={
         "region": region_id, "caller_number": "+46701234567",
         "address": "Stora torget 1, Västerås", "latitude": 59.6099, "longitude": 16.5448,
-        "complaint": "Bröstsmärta", "mbs_priority": "1A", "priority": "1A"})
-    assert answer.status_code == 201, answer.text
-    return answer.json()["id"]
+        "complaint": "Bröstsmärta", "mbs_priority": "1A", "priority": "1A"}), 201, product)["id"]
 
 
-def dispatch(api: httpx.Client, region_id: int, unit_id: int) -> int:
-    case_id = new_case(api, region_id)
+def dispatch(api: httpx.Client, product: LiveProduct, region_id: int, unit_id: int) -> int:
+    case_id = new_case(api, product, region_id)
     # The demo's units have no crew on a tablet here: sent with the reason a dispatcher gives.
-    answer = api.post(f"/api/cases/{case_id}/dispatch/", json={
-        "units": [unit_id], "override_reason": "load test: no tablets"})
-    assert answer.status_code == 201, answer.text
-    return answer.json()[0]["id"]
+    return answered(api.post(f"/api/cases/{case_id}/dispatch/", json={
+        "units": [unit_id], "override_reason": "load test: no tablets"}), 201, product)[0]["id"]
 
 
-def cancel(api: httpx.Client, assignment_id: int) -> None:
-    answer = api.post(f"/api/assignments/{assignment_id}/status/", json={"status": "cancelled"})
-    assert answer.status_code == 200, answer.text
+def cancel(api: httpx.Client, product: LiveProduct, assignment_id: int) -> None:
+    answered(api.post(f"/api/assignments/{assignment_id}/status/",
+                      json={"status": "cancelled"}), 200, product)
 
 
 class Load(threading.Thread):
@@ -119,8 +121,8 @@ class Load(threading.Thread):
                     break
                 try:
                     if unit_id in current:
-                        cancel(api, current.pop(unit_id))
-                    current[unit_id] = dispatch(api, self.region_id, unit_id)
+                        cancel(api, self.product, current.pop(unit_id))
+                    current[unit_id] = dispatch(api, self.product, self.region_id, unit_id)
                     self.dispatched += 1
                 except (AssertionError, httpx.HTTPError):
                     self.failed += 1  # counted; the outage may refuse a request
@@ -202,7 +204,7 @@ def test_the_worker_lives_through_redis_restarts_under_load_and_timers_fire_afte
         wait_for(lambda: load.dispatched >= 6, timeout=60, what="the load", product=product)
 
         for restart in (1, 2):
-            held = dispatch(api, region_id, held_unit)
+            held = dispatch(api, product, region_id, held_unit)
             locker = hold_a_tick(product, held)
             server.restart(down_for=2.0, kill=True)
             back = database_now(product)
@@ -214,11 +216,11 @@ def test_the_worker_lives_through_redis_restarts_under_load_and_timers_fire_afte
                      timeout=60, what="the worker after the restart", product=product)
             assert worker.poll() is None, (
                 f"The worker died on Redis restart {restart}:\n{product.logs()}")
-            cancel(api, held)
+            cancel(api, product, held)
 
         # Timers fire after Redis is back: an assignment dispatched now is re-sent at its
         # timeout, and the centre is healthy again (the worker's and beat's heartbeats).
-        assignment = dispatch(api, region_id, after_unit)
+        assignment = dispatch(api, product, region_id, after_unit)
         wait_for(lambda: api.get(f"/api/assignments/{assignment}/").json()["resend_count"] >= 1,
                  timeout=45, what="the re-send after the restarts", product=product)
         health = wait_for(lambda: (r := httpx.get(product.url + "/healthz", timeout=10))

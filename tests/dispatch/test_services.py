@@ -1,13 +1,17 @@
 """Dispatch services: the status machine applied to stored assignments, and who may do what."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, Invalid
 from crews.models import Unit
 from crews.services import crew_join
+from crews.streams import unit_stream
 from dispatch import services
 from dispatch.models import Assignment, Case
 from dispatch.services import ACK_TIMER, STATUS_TIMER
@@ -493,3 +497,43 @@ def test_status_times_never_go_backwards_after_a_fast_device_clock(demo, dispatc
     assert stored.acknowledged_at == ahead
     assert stored.cancelled_at >= stored.acknowledged_at
     assert stored.status_changed_at == stored.cancelled_at
+
+
+def streams_locked(action) -> list[str]:
+    """The event streams whose rows `action` locks (reserving event numbers), in the order it
+    first locks each. Two transactions that both lock in name order never wait crosswise."""
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    order: list[str] = []
+    for query in queries:
+        if query["sql"].startswith('UPDATE "realtime_stream"'):
+            found = re.search(r"WHERE name (?:= '([^']+)'|IN \(([^)]*)\))", query["sql"])
+            names = [found[1]] if found[1] else re.findall(r"'([^']+)'", found[2])
+            order += [name for name in sorted(names) if name not in order]
+    return order
+
+
+def test_a_status_change_locks_its_streams_in_name_order_as_a_dispatch_does(demo, dispatched):
+    """The unit's events and the assignment's in one batch (one statement locks the streams
+    in name order). In two batches, the units stream before the dispatch stream, a status
+    change deadlocked against a dispatch taking them in name order: the dispatch answered
+    500."""
+    assignment = dispatched("acknowledged")
+    locked = streams_locked(lambda: services.assignment_status_change(
+        assignment=assignment, status="en_route", by=demo.sara))
+    unit = unit_stream(demo.amb1010.pk)
+    assert locked == sorted(locked) == sorted(["dispatch", unit, "units"])
+
+
+def test_a_redirect_locks_its_streams_in_name_order(demo, new_case, dispatched):
+    old = dispatched(priority="2A", priority_change_reason="Stabil enligt inringare")
+    locked = streams_locked(lambda: services.assignment_redirect(
+        assignment=old, to_case=new_case(), by=demo.anna))
+    assert locked == sorted(locked) and {"dispatch", "units"} <= set(locked)
+
+
+def test_a_dispatch_locks_its_streams_in_name_order(demo, new_case):
+    case = new_case()
+    locked = streams_locked(lambda: services.assignment_dispatch(
+        case=case, units=[demo.amb1010, demo.amb3010], by=demo.anna))
+    assert locked == sorted(locked) and {"dispatch", "units"} <= set(locked)

@@ -100,9 +100,12 @@ const caseNodes = new Map(); // id -> {sig, node}
 
 /* A press on the case list holds its redraw until the release: a card replaced between the
    press and the release loses the click (no click fires when the two land on different
-   nodes), and in a busy centre an event redraws the list every few seconds. A press held
-   longer than PRESS_HOLD_MS (a drag, a release the page never saw) holds it no more. */
-const PRESS_HOLD_MS = 2000;
+   nodes), and in a busy centre an event redraws the list every few seconds. The release is
+   seen on the window (capture) and a lost focus ends the press too; PRESS_HOLD_MS only bounds
+   a release the page never saw. It is long enough for a slow, deliberate press (2 s cut such
+   a press off on a loaded machine, and its click was lost) and short against a list that
+   would otherwise stay as it was. */
+const PRESS_HOLD_MS = 10000;
 let pressed = null; // the hold's time-out while a pointer is down on the list
 let redrawHeld = false;
 
