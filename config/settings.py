@@ -260,7 +260,8 @@ TIMER_LEASE_SECONDS = env_int("TIMER_LEASE_SECONDS", 30)
 # How long a firing timer's handler waits for a row another transaction holds (PostgreSQL's
 # lock_timeout) before it lets go and fires on the next tick. Below PostgreSQL's
 # deadlock_timeout (1 s): a request that locked the row and then waits for the timer's own
-# row (cancelling it) goes on, instead of one of the two failing as a deadlock.
+# row (cancelling it) goes on, instead of one of the two ending as a deadlock, unless it had
+# waited that much longer than the handler (it is then answered 503, core.api).
 TIMER_LOCK_TIMEOUT_MS = env_int("TIMER_LOCK_TIMEOUT_MS", 500)
 # Threads per process that fire a timer due at once right after its commit
 # (core.background.timer_fire_after_commit); 0 runs it inline after the commit.

@@ -4,24 +4,21 @@ import logging
 import re
 from collections.abc import Callable
 
-import psycopg
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from timers.services import lock_conflict
+
 from .errors import DomainError
 from .models import IdempotentRequest
 
 logger = logging.getLogger(__name__)
-# What PostgreSQL ends a transaction with when it waited on another crosswise (a deadlock) or
-# could not be serialised: nothing of it was kept.
-LOCK_CONFLICTS = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
-                  psycopg.errors.LockNotAvailable)
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
@@ -41,8 +38,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
-    if isinstance(exc, OperationalError) and isinstance(exc.__cause__, LOCK_CONFLICTS):
-        # Two transactions waited for each other's rows and the database ended this one:
+    if lock_conflict(exc):
+        # The database ended the transaction (a deadlock's loser, a serialisation failure):
         # it was rolled back whole, so it can simply be sent again.
         logger.warning("%s %s rolled back on a lock conflict: %s", context["request"].method,
                        context["request"].path, exc.__cause__)

@@ -11,7 +11,7 @@ from accounts.models import Role
 from core.errors import Conflict, Invalid
 from core.rows import models_from_rows, returning_columns
 from core.times import CLOCK_SKEW, iso
-from realtime.services import event_publish, events_publish, subscriptions_revalidate
+from realtime.services import events_publish, subscriptions_revalidate
 
 from .models import CrewShift, Unit, UnitKind, UnitStatus
 from .selectors import unit_is_manned, with_manned
@@ -186,18 +186,21 @@ def crew_join(*, user, unit: Unit) -> CrewShift:
     )
     if current and current.unit_id == unit.pk:
         return current
+    # One batch: its streams are locked in name order, as a dispatch locks them (published
+    # one by one, the units stream was held while the new unit's was asked for).
+    events = []
     if current:
         current.left_at = now
         current.save(update_fields=["left_at"])
-        event_publish(stream=unit_stream(current.unit_id), type="crew.left",
-                      data={"unit": current.unit_id, "user": user.pk, "name": str(user)})
+        events += [(unit_stream(current.unit_id), "crew.left",
+                    {"unit": current.unit_id, "user": user.pk, "name": str(user)}),
+                   _manned_event(current.unit)]
         subscriptions_revalidate(user_id=user.pk)
-    if current:
-        _publish_manned(current.unit)
     shift = CrewShift.objects.create(user=user, unit=unit, joined_at=now)
-    event_publish(stream=unit_stream(unit.pk), type="crew.joined",
-                  data={"unit": unit.pk, "user": user.pk, "name": str(user)})
-    _publish_manned(unit)
+    events += [(unit_stream(unit.pk), "crew.joined",
+                {"unit": unit.pk, "user": user.pk, "name": str(user)}),
+               _manned_event(unit)]
+    events_publish(events=events)
     return shift
 
 
@@ -208,14 +211,13 @@ def crew_leave(*, user) -> CrewShift | None:
         raise Conflict(_("You are not on a unit."))
     shift.left_at = timezone.now()
     shift.save(update_fields=["left_at"])
-    event_publish(stream=unit_stream(shift.unit_id), type="crew.left",
-                  data={"unit": shift.unit_id, "user": user.pk, "name": str(user)})
+    events_publish(events=[(unit_stream(shift.unit_id), "crew.left",
+                            {"unit": shift.unit_id, "user": user.pk, "name": str(user)}),
+                           _manned_event(shift.unit)])
     subscriptions_revalidate(user_id=user.pk)
-    _publish_manned(shift.unit)
     return shift
 
 
-def _publish_manned(unit: Unit) -> None:
+def _manned_event(unit: Unit) -> tuple[str, str, dict]:
     """The console's unit list shows whether a unit is manned: a join or a leave changes it."""
-    event_publish(stream=UNITS_STREAM, type="unit.updated",
-                  data=unit_snapshot(Unit.objects.get(pk=unit.pk)))
+    return UNITS_STREAM, "unit.updated", unit_snapshot(Unit.objects.get(pk=unit.pk))

@@ -19,8 +19,15 @@ from .selectors import heartbeat_limits
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-# What a handler that waited too long for a row raises (lock_timeout), or a deadlock's loser.
-LOCK_WAITS = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
+# What PostgreSQL ends a transaction with when it waited too long for a row (lock_timeout),
+# lost a deadlock, or could not be serialised: all of it rolled back, it can simply run again.
+LOCK_CONFLICTS = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected,
+                  psycopg.errors.SerializationFailure)
+
+
+def lock_conflict(error: BaseException) -> bool:
+    """Whether `error` is one of LOCK_CONFLICTS, as Django raises it (its cause)."""
+    return isinstance(error, OperationalError) and isinstance(error.__cause__, LOCK_CONFLICTS)
 
 
 def timer_schedule(*, kind: str, key: str, due_at: datetime, payload: dict | None = None) -> Timer:
@@ -86,17 +93,17 @@ def timer_fire(*, timer_id: int, now: datetime | None = None) -> bool:
                 raise LookupError(f"No handler for timer kind {timer.kind!r}")
             handler(timer)
         return True
-    except OperationalError as exc:
-        if not isinstance(exc.__cause__, LOCK_WAITS):
+    except Exception as exc:
+        if not lock_conflict(exc):
             return _fire_failed(timer, exc)
         # The timer's row is locked first, then the handler's: a request holding the
-        # handler's row and waiting for the timer's (cancelling it) must not wait on us.
-        logger.info("Timer %s let go of a locked row; it fires on the next tick", timer)
+        # handler's row and waiting for the timer's (cancelling it) must not wait on us. Not
+        # an attempt; a timer that lets go tick after tick shows as timer lag on /healthz.
+        logger.warning("Timer %s let go of a row another transaction holds (%s); it fires on "
+                       "the next tick", timer, type(exc.__cause__).__name__)
         Timer.objects.filter(pk=timer_id, state=TimerState.PENDING, claimed_until=lease).update(
             claimed_until=None, attempts=F("attempts") - 1)
         return False
-    except Exception as exc:
-        return _fire_failed(timer, exc)
 
 
 def _lock_wait_bound() -> None:

@@ -5,7 +5,6 @@ wanted, in the opposite order, and one of the two failed as a deadlock. Both now
 tick waits for a row no longer than TIMER_LOCK_TIMEOUT_MS and fires on a later tick."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from dispatch import services
 from dispatch.models import Assignment, AssignmentStatus
-from tests.live import GENEROUS_S
+from tests.live import GENEROUS_S, wait_until
 from timers import registry
 from timers.models import Timer, TimerState
 from timers.services import timer_fire
@@ -38,7 +37,8 @@ def in_thread(action) -> tuple[threading.Thread, dict]:
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=run, name=getattr(action, "__name__", "action"),
+                              daemon=True)
     thread.start()
     return thread, outcome
 
@@ -53,11 +53,10 @@ def someone_waits_for_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + GENEROUS_S
-    while not condition():
-        assert time.monotonic() < deadline, f"Timed out waiting for {what}"
-        time.sleep(0.005)
+def finished(*threads: threading.Thread) -> None:
+    for thread in threads:
+        thread.join(GENEROUS_S)
+        assert not thread.is_alive(), f"{thread.name} did not finish"
 
 
 def test_cancelling_while_the_acknowledgement_timer_fires_finishes_both(
@@ -76,7 +75,7 @@ def test_cancelling_while_the_acknowledgement_timer_fires_finishes_both(
 
     def handler_after_the_request(fired):
         tick_holds_timer.set()
-        request_waits.wait(GENEROUS_S)
+        assert request_waits.wait(GENEROUS_S), "the cancel never waited"
         return handle(fired)
 
     monkeypatch.setitem(registry._handlers, services.ACK_TIMER, handler_after_the_request)
@@ -86,17 +85,17 @@ def test_cancelling_while_the_acknowledgement_timer_fires_finishes_both(
             # The status change's first step (its row lock), held until the tick fires.
             Assignment.objects.select_for_update().get(pk=assignment.pk)
             locked.set()
-            tick_holds_timer.wait(GENEROUS_S)
+            assert tick_holds_timer.wait(GENEROUS_S), "the tick never held the timer"
             return services.assignment_status_change(
                 assignment=assignment, status=AssignmentStatus.CANCELLED, by=demo.anna)
 
     request, answered = in_thread(dispatcher_cancels)
-    locked.wait(GENEROUS_S)
+    assert locked.wait(GENEROUS_S), answered
     tick, fired = in_thread(lambda: timer_fire(timer_id=timer.pk))
-    wait_until(someone_waits_for_a_lock, "the cancel to wait for the timer's row")
+    wait_until(someone_waits_for_a_lock, what="the cancel to wait for the timer's row",
+               interval=0.005)
     request_waits.set()  # the handler now asks for the assignment's row
-    request.join(GENEROUS_S)
-    tick.join(GENEROUS_S)
+    finished(request, tick)
 
     assert "error" not in answered, answered
     assert answered["value"].status == AssignmentStatus.CANCELLED
@@ -118,12 +117,12 @@ def test_a_timer_that_let_go_fires_on_the_next_tick(demo, dispatched):
             released.wait(GENEROUS_S)
 
     holder, _ = in_thread(crew_holds_the_row)
-    wait_until(lambda: _row_locked(assignment.pk), "the row to be held")
+    wait_until(lambda: _row_locked(assignment.pk), what="the row to be held")
     assert timer_fire(timer_id=timer.pk) is False
     stored = Timer.objects.get(pk=timer.pk)
     assert (stored.state, stored.claimed_until, stored.attempts) == (TimerState.PENDING, None, 0)
     released.set()
-    holder.join(GENEROUS_S)
+    finished(holder)
 
     assert timer_fire(timer_id=timer.pk) is True
     assert Assignment.objects.get(pk=assignment.pk).resend_count == 1

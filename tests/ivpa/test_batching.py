@@ -67,10 +67,12 @@ def test_a_wave_of_twenty_costs_the_same_few_statements_as_a_wave_of_two(
     assert len(registration.captured_queries) <= 16, registration.captured_queries
     # The wave, whatever its size: the timer claimed and marked fired, the case read once,
     # locked, the responders chosen, the alerts, events (the responders' and the
-    # dispatchers' in one batch) and wake-ups each in one batch: 27 in both databases (35
-    # with the case read before it was locked and two batches of events; 10 a responder
+    # dispatchers' in one batch) and wake-ups each in one batch: 27, and on PostgreSQL one
+    # more that bounds the firing's waits for a row (timers.services, TIMER_LOCK_TIMEOUT_MS)
+    # (35 with the case read before it was locked and two batches of events; 10 a responder
     # before batching: 246 for the two together).
-    assert len(wave.captured_queries) <= 27, wave.captured_queries
+    limit = 28 if connection.vendor == "postgresql" else 27
+    assert len(wave.captured_queries) <= limit, wave.captured_queries
 
 
 def test_every_responder_of_a_wave_gets_their_own_alert_event_and_wake_up(arrest, crowd):
