@@ -79,12 +79,15 @@ def publish_case(case: Case, type: str) -> None:
     event_publish(stream=DISPATCH_STREAM, type=type, data=case_summary(case))
 
 
-def publish_case_changed(assignment: Assignment, *, changes: list[CaseChange]) -> None:
-    """Tell the crew on `assignment` that its case changed (`assignment.case_changed`): which
-    fields (names only) and the ids of the changes; the tablet fetches the card (a recorded
-    read), which lists them in words."""
-    event_publish(stream=unit_stream(assignment.unit_id), type="assignment.case_changed", data={
-        **assignment_summary(assignment),
-        "changes": [c.pk for c in changes],
-        "fields": sorted({c.field for c in changes}),
-    })
+def publish_case_updated(case: Case, *, crews: list[Assignment],
+                         changes: list[CaseChange]) -> None:
+    """The console's `case.updated` and, to the crew on each of `crews`, that its case changed
+    (`assignment.case_changed`): which fields (names only) and the ids of the changes; the
+    tablet fetches the card (a recorded read), which lists them in words. One batch: its
+    streams are locked in name order, as every other batch of dispatch's."""
+    changed = {"changes": [c.pk for c in changes], "fields": sorted({c.field for c in changes})}
+    events_publish(events=[
+        (DISPATCH_STREAM, "case.updated", case_summary(case)),
+        *[(unit_stream(a.unit_id), "assignment.case_changed", {**assignment_summary(a), **changed})
+          for a in crews],
+    ])

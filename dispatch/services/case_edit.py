@@ -20,7 +20,7 @@ from core.errors import Conflict, Invalid
 from crews.services import validate_position
 
 from .. import signals
-from ..events import publish_case, publish_case_changed
+from ..events import publish_case_updated
 from ..models import ACTIVE_STATUSES, Case, CaseChange, CaseStatus
 from .case_fields import (
     case_place,
@@ -190,12 +190,12 @@ def case_update(*, case: Case, by, version: int | None = None, **fields) -> Case
     case.version += 1
     rows = _history_rows(case, before, after, reason=case.priority_change_reason, by=by,
                          at=timezone.now())
-    publish_case(case, "case.updated")
     crew_changes = [row for row in rows if row.field in CREW_FIELDS]
+    crews = []
     if crew_changes:
-        for assignment in case.assignments.filter(status__in=ACTIVE_STATUSES).select_related(
-                "unit"):
+        crews = list(case.assignments.filter(status__in=ACTIVE_STATUSES).select_related("unit"))
+        for assignment in crews:
             assignment.case = case
-            publish_case_changed(assignment, changes=crew_changes)
+    publish_case_updated(case, crews=crews, changes=crew_changes)
     signals.case_updated.send(sender=Case, case=case, changed=set(after))
     return case

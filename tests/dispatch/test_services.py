@@ -537,3 +537,14 @@ def test_a_dispatch_locks_its_streams_in_name_order(demo, new_case):
     locked = streams_locked(lambda: services.assignment_dispatch(
         case=case, units=[demo.amb1010, demo.amb3010], by=demo.anna))
     assert locked == sorted(locked) and {"dispatch", "units"} <= set(locked)
+
+
+def test_a_case_change_told_to_two_crews_locks_its_streams_in_name_order(demo, new_case,
+                                                                        dispatched):
+    case = new_case()
+    dispatched(unit=demo.amb1010, case=case)
+    dispatched(unit=demo.amb3010, case=Case.objects.get(pk=case.pk))
+    locked = streams_locked(lambda: services.case_update(
+        case=Case.objects.get(pk=case.pk), by=demo.anna, door_code="4711"))
+    units = {unit_stream(demo.amb1010.pk), unit_stream(demo.amb3010.pk)}
+    assert locked == sorted(locked) and units | {"dispatch"} <= set(locked)
