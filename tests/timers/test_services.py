@@ -4,8 +4,9 @@ MAX_ATTEMPTS, and nothing but rows (so a restart loses none)."""
 from datetime import timedelta
 from types import SimpleNamespace
 
+import psycopg
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -100,6 +101,64 @@ def test_a_worker_that_lost_its_claim_does_not_fire_the_timer_too(handler, lease
     stored = Timer.objects.get(pk=timer.pk)
     assert stored.state == TimerState.FIRED and stored.fired_at == now + lease + timedelta(
         seconds=1)
+
+
+def lock_conflict_error(cause: type[psycopg.Error]) -> OperationalError:
+    """A database error as Django raises it for PostgreSQL's `cause` (its __cause__)."""
+    try:
+        try:
+            raise cause("canceling statement due to lock timeout")
+        except psycopg.Error as error:
+            raise OperationalError(str(error)) from error
+    except OperationalError as wrapped:
+        return wrapped
+
+
+@pytest.mark.parametrize("cause", [psycopg.errors.LockNotAvailable,
+                                   psycopg.errors.DeadlockDetected])
+def test_a_handler_that_waited_too_long_for_a_row_lets_go_and_fires_on_the_next_tick(
+    handler, monkeypatch, cause
+):
+    """What the handler wrote rolls back, the claim is released at once (not after the lease)
+    and the attempt is not counted: the request that held the row goes on, the timer fires
+    on the next tick. The race itself, on PostgreSQL: tests/dispatch/test_races.py."""
+    timer = due()
+    record = registry._handlers[KIND]
+    calls = []
+
+    def waits_too_long(fired):
+        calls.append(fired.pk)
+        if len(calls) == 1:
+            Region.objects.create(code="TX", name="written by the handler")
+            raise lock_conflict_error(cause)
+        record(fired)
+
+    monkeypatch.setitem(registry._handlers, KIND, waits_too_long)
+    now = timezone.now()
+    assert timer_fire(timer_id=timer.pk, now=now) is False
+    stored = Timer.objects.get(pk=timer.pk)
+    assert (stored.state, stored.claimed_until, stored.attempts, stored.last_error) == (
+        TimerState.PENDING, None, 0, "")
+    assert not Region.objects.filter(code="TX").exists()
+
+    assert fire_due_timers(now=now + timedelta(seconds=1)) == 1
+    stored = Timer.objects.get(pk=timer.pk)
+    assert (stored.state, stored.attempts) == (TimerState.FIRED, 1)
+    assert handler.calls == [timer.pk]
+
+
+def test_another_database_error_is_a_failed_attempt(handler, monkeypatch):
+    timer = due()
+
+    def disk_full(fired):
+        raise OperationalError("could not extend file: No space left on device")
+
+    monkeypatch.setitem(registry._handlers, KIND, disk_full)
+    assert timer_fire(timer_id=timer.pk) is False
+    stored = Timer.objects.get(pk=timer.pk)
+    assert (stored.state, stored.attempts) == (TimerState.PENDING, 1)
+    assert "No space left" in stored.last_error
+    assert stored.claimed_until is not None  # tried again after its lease
 
 
 def test_a_failing_handler_is_retried_after_its_lease_and_fails_after_max_attempts(
